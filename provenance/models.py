@@ -1,0 +1,152 @@
+"""Frozen records passed between the pipeline stages.
+
+Spans are half-open character offsets ``[start, end)`` into a Python ``str``.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from typing import Literal
+
+# Status of one input after ingestion and extraction.  Exactly one per input.
+Status = Literal[
+    "ok",  # main text found
+    "no-text",  # decoded fine, but no main text survived extraction
+    "empty",  # zero bytes or whitespace only
+    "binary",  # not text (NUL bytes, image, archive...)
+    "undecodable",  # bytes that no encoding explains
+    "unreadable",  # I/O error, permission, bad gzip, bad JSON line
+    "missing",  # path does not exist
+    "too-large",  # over the size cap
+]
+STATUSES: tuple[str, ...] = Status.__args__  # type: ignore[attr-defined]
+
+Role = Literal["source", "article"]
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Half-open character span ``[start, end)``."""
+
+    start: int
+    end: int
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.start <= self.end:
+            raise ValueError(f"bad span [{self.start}, {self.end})")
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+
+@dataclass(frozen=True, slots=True)
+class Removed:
+    """A block the extractor dropped, kept so a user can see what went and why.
+
+    ``start``/``end`` are offsets into the extractor's input text (the decoded
+    file for scraped text, trafilatura's output for HTML), or -1 when unknown.
+    """
+
+    text: str
+    reason: str
+    start: int = -1
+    end: int = -1
+
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """One contiguous run of main text copied from the extractor's input.
+
+    ``text[text_start:text_start+length] == input[input_start:input_start+length]``.
+    """
+
+    text_start: int
+    input_start: int
+    length: int
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """The main content of one document, with metadata found on the way."""
+
+    text: str
+    title: str | None = None
+    author: str | None = None
+    published: str | None = None
+    url: str | None = None
+    sitename: str | None = None
+    language: str | None = None
+    removed: tuple[Removed, ...] = ()
+    pieces: tuple[Piece, ...] = ()
+
+    def input_offset(self, offset: int) -> int | None:
+        """Map an offset into ``text`` to the extractor's input, or None.
+
+        An offset that falls on a separator inserted between pieces maps to
+        the end of the previous piece.
+        """
+        if not self.pieces:
+            return None
+        starts = [p.text_start for p in self.pieces]
+        i = bisect.bisect_right(starts, offset) - 1
+        if i < 0:
+            return None
+        piece = self.pieces[i]
+        delta = min(offset - piece.text_start, piece.length)
+        return piece.input_start + delta
+
+
+@dataclass(frozen=True)
+class Document:
+    """One ingested input: decoded content plus what the manifest says of it."""
+
+    path: str  # as given on the command line (or "<stdin>", or "file.jsonl:LINE")
+    id: str  # stable identifier: relative path without suffix, or the JSONL id
+    kind: Literal["html", "text"]
+    content: str = ""  # decoded text or HTML
+    encoding: str | None = None
+    outlet: str | None = None
+    role: Role = "article"
+    url: str | None = None
+    published: str | None = None
+    language: str | None = None
+    title: str | None = None
+    status: Status = "ok"
+    error: str | None = None  # one-line message when status is not ok
+
+
+@dataclass(frozen=True)
+class Article:
+    """A document with its extracted main text."""
+
+    document: Document
+    extraction: Extraction
+    status: Status = "ok"
+
+    @property
+    def text(self) -> str:
+        return self.extraction.text
+
+
+PassageKind = Literal["verbatim", "near-verbatim", "paraphrase"]
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A passage of a target text aligned to a passage of a source text.
+
+    Spans are into the two texts handed to the aligner.  ``similarity`` is on
+    the 0-100 scale of rapidfuzz.
+    """
+
+    target: Span
+    source: Span
+    kind: PassageKind
+    similarity: float
+    quote: bool = False  # inside quotation marks in both texts
+    altered_quote: bool = False  # same speaker, materially different wording
+    credited: bool = False
+    credit_text: str = ""
+    credited_source: str = ""  # canonical name of the credited source
+    extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)

@@ -1,0 +1,144 @@
+"""One Settings object with every threshold, documented and validated on load.
+
+A config file is TOML with one table per section, for example::
+
+    [extract]
+    max_bytes = 20_000_000
+
+    [align]
+    min_words = 8
+
+Unknown keys and wrong types are errors that name the file and the key.
+Modules never read globals or the environment: they take ``settings`` by keyword.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from provenance.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class IngestSettings:
+    #: inputs larger than this many bytes get status "too-large" and are skipped
+    max_bytes: int = 50_000_000
+    #: file suffixes read as HTML (gzipped variants ``.gz`` too)
+    html_suffixes: tuple[str, ...] = (".html", ".htm", ".xhtml")
+    #: file suffixes read as scraped plain text
+    text_suffixes: tuple[str, ...] = (".txt", ".md", ".text")
+
+
+@dataclass(frozen=True)
+class ExtractSettings:
+    #: pass trafilatura ``favor_precision`` / ``favor_recall``; neither by default
+    favor_precision: bool = False
+    favor_recall: bool = False
+    #: a line an outlet repeats on at least this many of its pages is template
+    template_min_pages: int = 3
+    #: ... and on at least this share of its pages
+    template_min_share: float = 0.5
+
+
+@dataclass(frozen=True)
+class AlignSettings:
+    #: word n-gram length used for seeds in the candidate index
+    ngram: int = 5
+
+
+@dataclass(frozen=True)
+class Settings:
+    ingest: IngestSettings = field(default_factory=IngestSettings)
+    extract: ExtractSettings = field(default_factory=ExtractSettings)
+    align: AlignSettings = field(default_factory=AlignSettings)
+    #: extra [sources] table from the config file, read by attribution.py
+    sources: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def replace(self, **sections: Any) -> Settings:
+        return dataclasses.replace(self, **sections)
+
+
+DEFAULTS = Settings()
+
+_SECTIONS = {f.name: f.type for f in dataclasses.fields(Settings) if f.name != "sources"}
+
+
+def _coerce(section: str, key: str, value: Any, default: Any, path: str) -> Any:
+    where = f"[{section}] {key}"
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise ConfigError(f"{where} must be true or false", path=path)
+        return value
+    if isinstance(default, int):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(f"{where} must be a whole number", path=path)
+        return value
+    if isinstance(default, float):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ConfigError(f"{where} must be a number", path=path)
+        return float(value)
+    if isinstance(default, tuple):
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{where} must be a list of strings", path=path)
+        return tuple(value)
+    if isinstance(default, str):
+        if not isinstance(value, str):
+            raise ConfigError(f"{where} must be a string", path=path)
+        return value
+    return value
+
+
+def _section(name: str, table: Any, path: str) -> Any:
+    cls = {
+        "ingest": IngestSettings,
+        "extract": ExtractSettings,
+        "align": AlignSettings,
+    }[name]
+    if not isinstance(table, dict):
+        raise ConfigError(f"[{name}] must be a table", path=path)
+    base = cls()
+    known = {f.name for f in dataclasses.fields(cls)}
+    values = {}
+    for key, value in table.items():
+        if key not in known:
+            raise ConfigError(
+                f"unknown setting [{name}] {key}",
+                path=path,
+                hint=f"known: {', '.join(sorted(known))}",
+            )
+        values[key] = _coerce(name, key, value, getattr(base, key), path)
+    return dataclasses.replace(base, **values)
+
+
+def load(path: str | Path | None = None, *, base: Settings = DEFAULTS) -> Settings:
+    """Settings from a TOML config file (or the defaults when ``path`` is None)."""
+    if path is None:
+        return base
+    spath = str(path)
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError("config file not found", path=spath, hint="check the --config path") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read config file ({exc.__class__.__name__})", path=spath) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"not valid TOML ({exc})", path=spath) from None
+    sections: dict[str, Any] = {}
+    for name, table in data.items():
+        if name == "sources":
+            if not isinstance(table, dict):
+                raise ConfigError("[sources] must be a table", path=spath)
+            sections["sources"] = table
+        elif name in _SECTIONS:
+            sections[name] = _section(name, table, spath)
+        else:
+            raise ConfigError(
+                f"unknown section [{name}]",
+                path=spath,
+                hint=f"sections: {', '.join([*sorted(_SECTIONS), 'sources'])}",
+            )
+    return base.replace(**sections)
