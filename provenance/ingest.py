@@ -1,0 +1,462 @@
+"""Find and read inputs: the only module that reads article files.
+
+A path is a file, a directory (walked recursively, in sorted order) or ``-``
+for standard input.  ``.html``/``.htm`` (also ``.gz``) are HTML, ``.txt``/``.md``
+scraped text, ``.jsonl`` one article per line.  A ``manifest.csv`` in a
+directory given on the command line, or ``manifest=``, supplies outlet, role,
+url, published and language per file.
+
+Every input yields exactly one :class:`~provenance.models.Document`; a bad input
+gets a status other than ``ok`` and a one-line ``error`` and the walk goes on.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+import logging
+import os
+import sys
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import BinaryIO
+
+from charset_normalizer import from_bytes
+
+from provenance.errors import InputError, ManifestError
+from provenance.models import Document, Role
+from provenance.settings import DEFAULTS, IngestSettings, Settings
+
+log = logging.getLogger(__name__)
+
+MANIFEST_NAME = "manifest.csv"
+MANIFEST_COLUMNS = ("file", "outlet", "role", "url", "published", "language", "title")
+_ROLE_WORDS: dict[str, Role] = {
+    "source": "source",
+    "designated": "source",
+    "designated source": "source",
+    "article": "article",
+    "": "article",
+}
+# Magic numbers of common binary formats that can hide behind a text suffix.
+_MAGIC = (
+    b"\x89PNG",
+    b"%PDF",
+    b"PK\x03\x04",
+    b"\xff\xd8\xff",
+    b"GIF8",
+    b"\x1f\x8b",
+    b"BZh",
+    b"\x7fELF",
+    b"RIFF",
+    b"\x00\x00\x01\x00",
+)
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+
+
+@dataclass(frozen=True)
+class ManifestRow:
+    outlet: str | None = None
+    role: Role = "article"
+    url: str | None = None
+    published: str | None = None
+    language: str | None = None
+    title: str | None = None
+
+
+# --------------------------------------------------------------------------- decoding
+
+
+def decode(data: bytes, *, path: str = "<input>") -> tuple[str, str]:
+    """Decode bytes to text; return ``(text, encoding)``.
+
+    UTF-8 (with or without BOM) and UTF-16 with BOM are taken as they are;
+    anything else is left to charset-normalizer, which tells cp1251, koi8-r
+    and latin-1 apart.  Raises :class:`InputError` for binary or undecodable
+    data.
+    """
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(enc), enc
+            except UnicodeDecodeError:
+                break
+    head = data[:8192]
+    if head.startswith(_MAGIC) or b"\x00" in head:
+        raise InputError(
+            "binary file, not text or HTML",
+            path=path,
+            hint="remove it from the corpus or convert it to text",
+            status="binary",
+        )
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(data).best()
+    if best is None or best.encoding is None:
+        raise InputError(
+            "cannot tell the text encoding",
+            path=path,
+            hint="re-save the file as UTF-8",
+            status="undecodable",
+        )
+    return str(best), best.encoding
+
+
+def _strip_gzip(data: bytes, path: str) -> bytes:
+    try:
+        return gzip.decompress(data)
+    except (OSError, EOFError, zlib.error):
+        raise InputError(
+            "damaged gzip file",
+            path=path,
+            hint="re-download it or remove the .gz suffix",
+            status="unreadable",
+        ) from None
+
+
+# --------------------------------------------------------------------------- manifest
+
+
+def load_manifest(path: str | Path) -> dict[Path, ManifestRow]:
+    """Read a manifest CSV; keys are resolved file paths.
+
+    Columns: file (required), outlet, role (source/article), url, published,
+    language, title; others are ignored.  ``file`` is relative to the
+    manifest's folder.
+    """
+    mpath = Path(path)
+    try:
+        raw = mpath.read_bytes()
+    except FileNotFoundError:
+        raise ManifestError("manifest not found", path=str(path), hint="check --manifest") from None
+    except OSError as exc:
+        raise ManifestError(f"cannot read manifest ({exc.strerror})", path=str(path)) from None
+    try:
+        text, _ = decode(raw, path=str(path))
+    except InputError as exc:
+        raise ManifestError(str(exc)) from None
+    reader = csv.DictReader(io.StringIO(text))
+    fields = [f.strip().lower() for f in (reader.fieldnames or [])]
+    if "file" not in fields:
+        raise ManifestError(
+            "manifest has no 'file' column",
+            path=str(path),
+            hint=f"the first row must name columns such as {','.join(MANIFEST_COLUMNS)}",
+        )
+    reader.fieldnames = fields
+    rows: dict[Path, ManifestRow] = {}
+    for lineno, row in enumerate(reader, start=2):
+        name = (row.get("file") or "").strip()
+        if not name:
+            continue
+        role_word = (row.get("role") or "").strip().lower()
+        if role_word not in _ROLE_WORDS:
+            raise ManifestError(
+                f"line {lineno}: role {role_word!r} is neither 'source' nor 'article'",
+                path=str(path),
+            )
+
+        def cell(key: str, row: dict[str, str | None] = row) -> str | None:
+            value = (row.get(key) or "").strip()
+            return value or None
+
+        rows[(mpath.parent / name).resolve()] = ManifestRow(
+            outlet=cell("outlet"),
+            role=_ROLE_WORDS[role_word],
+            url=cell("url"),
+            published=cell("published"),
+            language=cell("language"),
+            title=cell("title"),
+        )
+    return rows
+
+
+# --------------------------------------------------------------------------- walking
+
+
+def _kind_of(path: Path, settings: IngestSettings) -> str | None:
+    """'html', 'text', 'jsonl' or None for a file name we do not read."""
+    suffixes = [s.lower() for s in path.suffixes]
+    if suffixes and suffixes[-1] == ".gz":
+        suffixes = suffixes[:-1]
+    last = suffixes[-1] if suffixes else ""
+    if last in settings.html_suffixes:
+        return "html"
+    if last in settings.text_suffixes:
+        return "text"
+    if last == ".jsonl":
+        return "jsonl"
+    return None
+
+
+def _walk(root: Path, settings: IngestSettings) -> Iterator[Path]:
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            p = Path(dirpath) / name
+            if name.startswith(".") or name == MANIFEST_NAME or name.lower() == "readme.md":
+                continue
+            if _kind_of(p, settings) is None:
+                log.debug("skipping %s: not a suffix provenance reads", p)
+                continue
+            yield p
+
+
+def _doc_id(path: Path, root: Path | None) -> str:
+    rel = path.relative_to(root) if root is not None else Path(path.name)
+    name = rel.as_posix()
+    for suffix in reversed(rel.suffixes):
+        if name.lower().endswith(suffix.lower()):
+            name = name[: -len(suffix)]
+        if suffix.lower() not in (".gz",):
+            break
+    return name or rel.as_posix()
+
+
+def _failed(path: str, doc_id: str, kind: str, exc: InputError) -> Document:
+    return Document(
+        path=path,
+        id=doc_id,
+        kind="html" if kind == "html" else "text",
+        status=exc.status,  # type: ignore[arg-type]
+        error=str(exc),
+    )
+
+
+def _sniff_kind(text: str) -> str:
+    head = text.lstrip()[:512].lower()
+    if head.startswith(("<!doctype html", "<html")) or ("<body" in head and "</" in head):
+        return "html"
+    return "text"
+
+
+def _read_bytes(path: Path, shown: str, settings: IngestSettings) -> bytes:
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise InputError(
+            "no such file", path=shown, hint="check the path or the manifest", status="missing"
+        ) from None
+    except OSError as exc:
+        raise InputError(f"cannot read ({exc.strerror})", path=shown, status="unreadable") from None
+    if size > settings.max_bytes:
+        raise InputError(
+            f"file is {size:,} bytes, over the {settings.max_bytes:,}-byte cap",
+            path=shown,
+            hint="raise [ingest] max_bytes in the config file",
+            status="too-large",
+        )
+    try:
+        with path.open("rb") as fh:
+            return fh.read()
+    except IsADirectoryError:
+        raise InputError("is a directory", path=shown, status="unreadable") from None
+    except OSError as exc:
+        raise InputError(f"cannot read ({exc.strerror})", path=shown, status="unreadable") from None
+
+
+def _from_bytes(
+    data: bytes, shown: str, doc_id: str, kind: str | None, meta: ManifestRow
+) -> Document:
+    if shown.lower().endswith(".gz"):
+        data = _strip_gzip(data, shown)
+    if not data.strip():
+        raise InputError("empty file", path=shown, hint="remove it or re-scrape it", status="empty")
+    text, encoding = decode(data, path=shown)
+    if not text.strip():
+        raise InputError("empty file", path=shown, hint="remove it or re-scrape it", status="empty")
+    real_kind = kind if kind in ("html", "text") else _sniff_kind(text)
+    return Document(
+        path=shown,
+        id=doc_id,
+        kind="html" if real_kind == "html" else "text",
+        content=text,
+        encoding=encoding,
+        outlet=meta.outlet,
+        role=meta.role,
+        url=meta.url,
+        published=meta.published,
+        language=meta.language,
+        title=meta.title,
+    )
+
+
+_JSONL_FIELDS = ("outlet", "url", "published", "language", "title")
+
+
+def _jsonl_documents(
+    data: bytes, shown: str, stem: str, meta: ManifestRow
+) -> Iterator[Document]:
+    text, _ = decode(data, path=shown)
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"{shown}:{lineno}"
+        try:
+            obj = json.loads(line)
+            if not isinstance(obj, dict):
+                raise ValueError("not an object")
+        except ValueError as exc:
+            yield Document(
+                path=where,
+                id=f"{stem}:{lineno}",
+                kind="text",
+                status="unreadable",
+                error=f"{where}: not a JSON object ({exc}) - one article object per line",
+            )
+            continue
+        yield _jsonl_document(obj, where, f"{stem}:{lineno}", meta)
+
+
+def _jsonl_document(obj: dict[str, object], where: str, fallback_id: str, meta: ManifestRow) -> Document:
+    def field(name: str) -> str | None:
+        value = obj.get(name)
+        return str(value).strip() or None if value not in (None, "") else None
+
+    html, body = obj.get("html"), obj.get("text")
+    content = html if isinstance(html, str) and html.strip() else body
+    doc_id = field("id") or fallback_id
+    if not isinstance(content, str) or not content.strip():
+        return Document(
+            path=where,
+            id=doc_id,
+            kind="text",
+            status="empty",
+            error=f"{where}: no 'text' or 'html' - give the article body in one of them",
+        )
+    role_word = (field("role") or meta.role).lower()
+    values = {name: field(name) or getattr(meta, name) for name in _JSONL_FIELDS}
+    return Document(
+        path=where,
+        id=doc_id,
+        kind="html" if content is html else "text",
+        content=content,
+        encoding="utf-8",
+        role=_ROLE_WORDS.get(role_word, "article"),
+        **values,  # type: ignore[arg-type]
+    )
+
+
+def read_document(
+    path: str | Path,
+    *,
+    settings: Settings = DEFAULTS,
+    root: Path | None = None,
+    manifest: dict[Path, ManifestRow] | None = None,
+) -> Document:
+    """Read one (non-JSONL) file into a Document; failures become a status."""
+    p = Path(path)
+    shown = str(path)
+    kind = _kind_of(p, settings.ingest)
+    doc_id = _doc_id(p, root)
+    meta = (manifest or {}).get(p.resolve(), ManifestRow())
+    try:
+        data = _read_bytes(p, shown, settings.ingest)
+        return _from_bytes(data, shown, doc_id, kind, meta)
+    except InputError as exc:
+        return _failed(shown, doc_id, kind or "text", exc)
+
+
+def _read_stdin(stream: BinaryIO, settings: IngestSettings) -> Iterator[Document]:
+    data = stream.read(settings.max_bytes + 1)
+    try:
+        if len(data) > settings.max_bytes:
+            raise InputError("standard input is over the size cap", path="<stdin>", status="too-large")
+        text_head = data.lstrip()[:1]
+        if text_head == b"{":
+            yield from _jsonl_documents(data, "<stdin>", "stdin", ManifestRow())
+            return
+        yield _from_bytes(data, "<stdin>", "stdin", None, ManifestRow())
+    except InputError as exc:
+        yield _failed("<stdin>", "stdin", "text", exc)
+
+
+def iter_documents(
+    paths: Sequence[str],
+    *,
+    manifest: str | Path | None = None,
+    settings: Settings = DEFAULTS,
+    stdin: BinaryIO | None = None,
+) -> Iterator[Document]:
+    """Yield one Document per input, in a stable order.
+
+    Raises :class:`ManifestError` only for an unusable manifest; every other
+    problem is recorded on the document.
+    """
+    explicit = load_manifest(manifest) if manifest is not None else {}
+    seen: set[Path] = set()
+    for given in paths:
+        if given == "-":
+            yield from _read_stdin(stdin or sys.stdin.buffer, settings.ingest)
+            continue
+        p = Path(given)
+        if p.is_dir():
+            rows = dict(explicit)
+            local = p / MANIFEST_NAME
+            if manifest is None and local.is_file():
+                rows = load_manifest(local)
+            yield from _documents_in(p, rows, settings, seen)
+            if manifest is None and local.is_file():
+                yield from _missing_from_manifest(rows, p, seen)
+        else:
+            yield from _documents_at(p, given, None, explicit, settings, seen)
+    if manifest is not None:
+        yield from _missing_from_manifest(explicit, Path(manifest).parent, seen)
+
+
+def _documents_in(
+    root: Path, rows: dict[Path, ManifestRow], settings: Settings, seen: set[Path]
+) -> Iterator[Document]:
+    for f in _walk(root, settings.ingest):
+        yield from _documents_at(f, str(f), root, rows, settings, seen)
+
+
+def _documents_at(
+    p: Path,
+    shown: str,
+    root: Path | None,
+    rows: dict[Path, ManifestRow],
+    settings: Settings,
+    seen: set[Path],
+) -> Iterator[Document]:
+    resolved = p.resolve()
+    if resolved in seen:
+        return
+    seen.add(resolved)
+    if _kind_of(p, settings.ingest) == "jsonl":
+        stem = _doc_id(p, root)
+        try:
+            data = _read_bytes(p, shown, settings.ingest)
+            if shown.lower().endswith(".gz"):
+                data = _strip_gzip(data, shown)
+            yield from _jsonl_documents(data, shown, stem, rows.get(resolved, ManifestRow()))
+        except InputError as exc:
+            yield _failed(shown, stem, "text", exc)
+        return
+    yield read_document(p, settings=settings, root=root, manifest=rows)
+
+
+def _missing_from_manifest(
+    rows: dict[Path, ManifestRow], base: Path, seen: set[Path]
+) -> Iterable[Document]:
+    for path in sorted(rows):
+        if path not in seen and not path.exists():
+            seen.add(path)
+            shown = os.path.relpath(path, Path.cwd()) if path.is_absolute() else str(path)
+            exc = InputError(
+                "listed in the manifest but not found",
+                path=shown,
+                hint="fix the manifest's file column",
+                status="missing",
+            )
+            yield replace(_failed(shown, path.stem, "text", exc), outlet=rows[path].outlet)
