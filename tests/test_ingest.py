@@ -1,0 +1,133 @@
+"""ingest: files, folders, JSONL, stdin, manifests, encodings and bad inputs."""
+
+from __future__ import annotations
+
+import gzip
+import io
+from pathlib import Path
+
+import pytest
+
+from provenance.errors import ManifestError
+from provenance.ingest import decode, iter_documents, load_manifest, read_document
+from provenance.settings import IngestSettings, Settings
+
+RUSSIAN = "Депутат Госдумы заявил, что Россия могла бы предоставить убежище предпринимателю."
+FRENCH = "Le député a déclaré à l'agence que la Russie était prête à accueillir l'entrepreneur."
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [(RUSSIAN, "cp1251"), (RUSSIAN, "koi8-r"), (FRENCH, "latin-1"), (RUSSIAN, "utf-8")],
+)
+def test_decode_detects_legacy_encodings(text: str, encoding: str) -> None:
+    decoded, _ = decode(text.encode(encoding))
+    assert decoded == text
+
+
+def test_decode_utf16_with_bom() -> None:
+    decoded, enc = decode(RUSSIAN.encode("utf-16"))
+    assert decoded == RUSSIAN
+    assert enc == "utf-16"
+
+
+def test_corpus_folder_reads_manifest(corpus_dir: Path) -> None:
+    docs = list(iter_documents([str(corpus_dir)]))
+    assert [d.id for d in docs] == sorted(p.stem for p in corpus_dir.glob("*.txt"))
+    by_id = {d.id: d for d in docs}
+    assert by_id["003_9d665848576a88f2"].role == "source"
+    assert by_id["003_9d665848576a88f2"].outlet == "The Moscow Times"
+    assert by_id["000_75248550d3bec6f4"].outlet == "Daily8"
+    assert by_id["001_1bac6ef4c7f7c27f"].outlet is None
+    assert all(d.status == "ok" and d.kind == "text" and d.language == "en" for d in docs)
+
+
+def _mixed(tmp_path: Path) -> Path:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "ru.txt").write_bytes(RUSSIAN.encode("cp1251"))
+    (tmp_path / "sub" / "page.html.gz").write_bytes(
+        gzip.compress(b"<html><body><p>Hello there.</p></body></html>")
+    )
+    (tmp_path / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
+    (tmp_path / "nul.txt").write_bytes(b"abc\x00def")
+    (tmp_path / "empty.txt").write_bytes(b"  \n")
+    (tmp_path / "bad.html.gz").write_bytes(b"not gzip at all")
+    (tmp_path / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0")
+    return tmp_path
+
+
+def test_mixed_folder_gives_one_status_per_readable_file(tmp_path: Path) -> None:
+    docs = {d.id: d for d in iter_documents([str(_mixed(tmp_path))])}
+    assert set(docs) == {"ru", "sub/page", "image", "nul", "empty", "bad"}
+    assert docs["ru"].content == RUSSIAN and docs["ru"].status == "ok"
+    assert docs["sub/page"].kind == "html" and "Hello there." in docs["sub/page"].content
+    assert docs["image"].status == "binary"
+    assert docs["nul"].status == "binary"
+    assert docs["empty"].status == "empty"
+    assert docs["bad"].status == "unreadable"
+    for doc in docs.values():
+        if doc.status != "ok":
+            assert doc.error and doc.path in doc.error and "\n" not in doc.error
+
+
+def test_missing_file_and_size_cap(tmp_path: Path) -> None:
+    missing = read_document(tmp_path / "nope.txt")
+    assert missing.status == "missing" and "nope.txt" in (missing.error or "")
+    big = tmp_path / "big.txt"
+    big.write_text("word " * 100)
+    small_cap = Settings(ingest=IngestSettings(max_bytes=50))
+    assert read_document(big, settings=small_cap).status == "too-large"
+
+
+def test_jsonl_lines_become_documents(tmp_path: Path) -> None:
+    f = tmp_path / "feed.jsonl"
+    f.write_text(
+        '{"id": "a", "text": "Body one.", "outlet": "X", "role": "source", "published": "2025-06-06"}\n'
+        "\n"
+        "not json\n"
+        '{"html": "<html><body><p>Two</p></body></html>", "url": "http://x/2"}\n'
+        '{"id": "c", "text": ""}\n',
+        encoding="utf-8",
+    )
+    docs = list(iter_documents([str(f)]))
+    assert [(d.id, d.status) for d in docs] == [
+        ("a", "ok"),
+        ("feed:3", "unreadable"),
+        ("feed:4", "ok"),
+        ("c", "empty"),
+    ]
+    assert docs[0].role == "source" and docs[0].outlet == "X" and docs[0].published == "2025-06-06"
+    assert docs[2].kind == "html" and docs[2].url == "http://x/2"
+    assert "feed.jsonl:3" in (docs[1].error or "")
+
+
+def test_stdin_text_and_jsonl() -> None:
+    (doc,) = iter_documents(["-"], stdin=io.BytesIO(RUSSIAN.encode("koi8-r")))
+    assert doc.content == RUSSIAN and doc.path == "<stdin>"
+    docs = list(iter_documents(["-"], stdin=io.BytesIO(b'{"id": "s1", "text": "Hi."}\n')))
+    assert [d.id for d in docs] == ["s1"]
+
+
+def test_explicit_manifest_and_missing_entries(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Some article text.")
+    manifest = tmp_path / "list.csv"
+    manifest.write_text(
+        "file,outlet,role,url,published,language\n"
+        "a.txt,Outlet A,source,http://a,2025-06-06,en\n"
+        "gone.txt,Outlet B,article,,,\n"
+    )
+    docs = list(iter_documents([str(tmp_path / "a.txt")], manifest=str(manifest)))
+    assert docs[0].outlet == "Outlet A" and docs[0].role == "source"
+    assert docs[1].status == "missing" and docs[1].outlet == "Outlet B"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [("name,outlet\na.txt,X\n", "no 'file' column"), ("file,role\na.txt,boss\n", "role")],
+)
+def test_bad_manifest_is_one_clear_error(tmp_path: Path, content: str, message: str) -> None:
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text(content)
+    with pytest.raises(ManifestError, match=message) as info:
+        load_manifest(manifest)
+    assert str(manifest) in str(info.value)
