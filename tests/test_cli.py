@@ -1,0 +1,75 @@
+"""The CLI's extract command and shared behaviour: stdout is data, stderr is for people."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+from conftest import invoke
+
+RUSSIAN = (
+    "Депутат Государственной думы заявил журналистам, что Россия могла бы предоставить "
+    "политическое убежище известному предпринимателю, если тот об этом попросит."
+)
+
+
+def test_extract_corpus_jsonl(corpus_dir: Path) -> None:
+    result = invoke(["extract", str(corpus_dir)])
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(records) == 5
+    keys = {"path", "id", "outlet", "title", "author", "published", "url", "language", "text"}
+    assert keys | {"removed", "status"} <= set(records[0])
+    assert all(r["status"] == "ok" and r["text"] for r in records)
+    assert result.stderr == ""
+
+
+def test_extract_text_format_prints_bodies(corpus_dir: Path) -> None:
+    result = invoke(["extract", "--format", "text", str(corpus_dir / "001_1bac6ef4c7f7c27f.txt")])
+    assert "Dmitry Novikov" in result.stdout
+    assert not result.stdout.lstrip().startswith("{")
+
+
+def test_bad_inputs_are_named_and_the_rest_still_printed(tmp_path: Path) -> None:
+    (tmp_path / "good.txt").write_text(RUSSIAN + "\n\n" + RUSSIAN.replace("Россия", "страна"))
+    (tmp_path / "cp1251.txt").write_bytes(RUSSIAN.encode("cp1251"))
+    (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02\x03" * 50)
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "page.htm.gz").write_bytes(gzip.compress(b"<html><body><p>x</p></body></html>"))
+    missing = tmp_path / "missing.txt"
+    result = invoke(["extract", str(tmp_path), str(missing)], code=1)
+    records = {Path(r["path"]).name: r for r in map(json.loads, result.stdout.splitlines())}
+    assert records["cp1251.txt"]["status"] == "ok" and "Государственной" in records["cp1251.txt"]["text"]
+    assert records["binary.txt"]["status"] == "binary"
+    assert records["empty.txt"]["status"] == "empty"
+    assert records["missing.txt"]["status"] == "missing"
+    lines = result.stderr.splitlines()
+    for name in ("binary.txt", "empty.txt", "missing.txt"):
+        assert sum(name in line for line in lines) == 1
+    assert "Traceback" not in result.stderr
+
+
+def test_stdin(tmp_path: Path) -> None:
+    result = invoke(["extract", "-", "--format", "text"], stdin=RUSSIAN.encode("utf-8"))
+    assert "Государственной" in result.stdout
+
+
+def test_bad_manifest_exits_3_with_one_line(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("text")
+    bad = tmp_path / "m.csv"
+    bad.write_text("name\nx\n")
+    result = invoke(["extract", str(tmp_path), "--manifest", str(bad)], code=3)
+    assert result.stdout == ""
+    assert len(result.stderr.strip().splitlines()) == 1 and "m.csv" in result.stderr
+
+
+def test_bad_config_exits_3(tmp_path: Path) -> None:
+    cfg = tmp_path / "c.toml"
+    cfg.write_text("[extract]\nno_such_setting = 1\n")
+    result = invoke(["extract", str(tmp_path), "--config", str(cfg)], code=3)
+    assert "no_such_setting" in result.stderr and "c.toml" in result.stderr
+
+
+def test_usage_error_exits_2() -> None:
+    invoke(["extract"], code=2)
+    invoke(["extract", "--format", "xml", "x"], code=2)

@@ -1,0 +1,83 @@
+"""extract.html: trafilatura with metadata, no cross-document deduplication, residual cleanup."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("trafilatura")
+
+from provenance.extract import extract_document  # noqa: E402
+from provenance.extract.html import extract_html  # noqa: E402
+from provenance.models import Document  # noqa: E402
+
+BODY = [
+    "Russia could offer political asylum to tech billionaire Elon Musk following his public "
+    "fallout with the president, a senior Russian lawmaker said on Friday afternoon.",
+    "The Kremlin has sought to distance itself from the feud, and its spokesman declined to "
+    "comment when he was asked about the dispute by reporters in Moscow.",
+    "The lawmaker said the businessman was playing a completely different game and would not "
+    "need any political asylum, although the country could provide it if he did.",
+]
+
+
+def page(paragraphs: list[str], *, extra: str = "") -> str:
+    ps = "\n".join(f"<p>{p}</p>" for p in paragraphs)
+    return f"""<!DOCTYPE html><html lang="en-GB"><head>
+<title>Lawmaker offers asylum | The Daily Example</title>
+<meta property="og:title" content="Lawmaker offers asylum">
+<meta property="og:site_name" content="The Daily Example">
+<meta name="author" content="Jane Reporter">
+<meta property="article:published_time" content="2025-06-06T10:00:00Z">
+<link rel="canonical" href="https://example.org/news/asylum">
+</head><body>
+<nav><ul><li><a href="/">Home</a></li><li><a href="/world">World</a></li></ul></nav>
+<article><h1>Lawmaker offers asylum</h1>{ps}{extra}</article>
+<footer><p>Copyright 2025 The Daily Example. All rights reserved.</p></footer>
+</body></html>"""
+
+
+def test_main_text_and_metadata() -> None:
+    ex = extract_html(page(BODY))
+    for paragraph in BODY:
+        assert paragraph in ex.text
+    assert "Home" not in ex.text and "Copyright" not in ex.text
+    assert ex.text.count("\n\n") >= 2  # paragraphs separated by a blank line
+    assert ex.title == "Lawmaker offers asylum"
+    assert ex.author == "Jane Reporter"
+    assert ex.published == "2025-06-06"
+    assert ex.sitename == "The Daily Example"
+    assert ex.url == "https://example.org/news/asylum"
+    assert ex.language == "en"
+
+
+def test_no_cross_document_deduplication() -> None:
+    first = extract_html(page(BODY))
+    second = extract_html(page(BODY))
+    assert second.text == first.text and BODY[0] in second.text
+
+
+def test_residual_furniture_inside_article_is_removed_with_reason() -> None:
+    ex = extract_html(page(BODY[:2] + ["Advertisement"] + BODY[2:]))
+    assert "Advertisement" not in ex.text
+    assert BODY[2] in ex.text
+    assert any(r.text == "Advertisement" for r in ex.removed)
+
+
+def test_pieces_map_back_into_cleaned_input() -> None:
+    ex = extract_html(page(BODY))
+    offset = ex.text.index(BODY[1])
+    assert ex.input_offset(offset) is not None
+
+
+def test_empty_and_garbage_pages_give_no_text() -> None:
+    assert extract_html("<html><body></body></html>").text == ""
+    assert extract_html("<<<>>>").text == ""
+
+
+def test_document_metadata_fills_blanks_but_manifest_wins() -> None:
+    doc = Document(path="a.html", id="a", kind="html", content=page(BODY), outlet="Manifest Outlet")
+    article = extract_document(doc)
+    assert article.status == "ok"
+    assert article.document.outlet == "Manifest Outlet"
+    assert article.document.published == "2025-06-06"
+    assert article.document.title == "Lawmaker offers asylum"

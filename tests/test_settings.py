@@ -1,0 +1,51 @@
+"""settings: defaults, TOML loading and validation errors that name the file and key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from provenance.errors import ConfigError
+from provenance.settings import DEFAULTS, load
+
+
+def test_defaults_without_a_file() -> None:
+    assert load(None) is DEFAULTS
+
+
+def test_values_and_sources_are_read(tmp_path: Path) -> None:
+    cfg = tmp_path / "c.toml"
+    cfg.write_text(
+        "[ingest]\nmax_bytes = 1000\nhtml_suffixes = ['.html', '.shtml']\n"
+        "[sources.Meduza]\naliases = ['Медуза']\ndesignated = true\n",
+        encoding="utf-8",
+    )
+    settings = load(cfg)
+    assert settings.ingest.max_bytes == 1000
+    assert settings.ingest.html_suffixes == (".html", ".shtml")
+    assert settings.sources["Meduza"]["aliases"] == ["Медуза"]
+    assert settings.extract == DEFAULTS.extract
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[ingest]\nmax_bytes = 'big'\n", "max_bytes must be a whole number"),
+        ("[ingest]\nmax_bytes = true\n", "max_bytes must be a whole number"),
+        ("[nonsense]\nx = 1\n", "unknown section"),
+        ("[ingest]\nnope = 1\n", "unknown setting"),
+        ("not toml [", "not valid TOML"),
+    ],
+)
+def test_errors_name_file_and_key(tmp_path: Path, text: str, message: str) -> None:
+    cfg = tmp_path / "bad.toml"
+    cfg.write_text(text)
+    with pytest.raises(ConfigError, match=message) as info:
+        load(cfg)
+    assert "bad.toml" in str(info.value)
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="not found"):
+        load(tmp_path / "absent.toml")
