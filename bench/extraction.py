@@ -159,7 +159,7 @@ def run_l3s(eval_dir: Path) -> dict[str, float]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--eval-dir", type=Path, default=EVAL_DIR)
-    parser.add_argument("--dragnet-pages", type=int, default=300, help="0 for all 966")
+    parser.add_argument("--dragnet-pages", type=int, default=0, help="0 for all pages")
     parser.add_argument("--only", choices=["zyte", "l3s", "dragnet"], default=None)
     args = parser.parse_args(argv)
     if not args.eval_dir.is_dir():
