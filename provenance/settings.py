@@ -42,12 +42,53 @@ class ExtractSettings:
     template_min_pages: int = 3
     #: ... and on at least this share of its pages
     template_min_share: float = 0.5
+    #: only lines up to this many characters (normalised) can be learnt as template:
+    #: longer lines are prose, e.g. a wire paragraph two articles both reproduce
+    template_max_chars: int = 120
+    #: scraped text: blocks shorter than this many characters are "short" (classed by context)
+    text_length_low: int = 70
+    #: scraped text: a block whose prose probability is at least this is article text ("good")
+    text_prose_good: float = 0.6
+    #: scraped text: ... at least this is prose-like ("near-good", classed with its neighbours)
+    text_prose_near: float = 0.35
 
 
 @dataclass(frozen=True)
 class AlignSettings:
-    #: word n-gram length used for seeds in the candidate index
-    ngram: int = 5
+    # -- fingerprints and the corpus index (index.py)
+    #: length of the hashed n-grams of content-word stems used as seeds and fingerprints
+    ngram: int = 3
+    #: an n-gram found in more than this many indexed documents makes no candidates ...
+    index_max_df: int = 20
+    #: ... unless this share of the indexed documents is larger still
+    index_max_df_share: float = 0.01
+    #: a corpus document is a candidate when it shares at least this many n-grams
+    min_shared: int = 2
+    # -- sentence seeds (align.py): tf-isf cosine and Dice of content-word stems
+    #: a sentence with fewer content words than this is joined to the next one
+    min_sentence_terms: int = 3
+    #: a sentence pair is a seed when its tf-isf cosine exceeds this ...
+    seed_cosine: float = 0.33
+    #: ... and the Dice coefficient of its word sets exceeds this
+    seed_dice: float = 0.33
+    # -- extension: seeds chained into passages
+    #: seeds further apart than this many sentences (either text) start a new passage
+    max_gap: int = 4
+    #: a chained passage whose two sides have tf-isf cosine below this is split again
+    min_passage_cosine: float = 0.34
+    #: source gap allowed when the target side looks like a summary of the source
+    summary_max_gap: int = 24
+    # -- filtering and reporting
+    #: passages shorter than this many characters (either side) are dropped ...
+    min_chars: int = 150
+    #: ... unless they are near-verbatim and have at least this many words
+    min_words: int = 8
+    #: 0-100 similarity at or above which a passage is "near-verbatim"
+    near_verbatim: float = 80.0
+    #: longest text (characters) rapidfuzz compares character by character
+    max_compare_chars: int = 4000
+    #: split passages at paragraph (line) boundaries of the target, one per paragraph
+    split_paragraphs: bool = True
 
 
 @dataclass(frozen=True)
@@ -122,9 +163,13 @@ def load(path: str | Path | None = None, *, base: Settings = DEFAULTS) -> Settin
     try:
         data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ConfigError("config file not found", path=spath, hint="check the --config path") from None
+        raise ConfigError(
+            "config file not found", path=spath, hint="check the --config path"
+        ) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read config file ({exc.__class__.__name__})", path=spath) from None
+        raise ConfigError(
+            f"cannot read config file ({exc.__class__.__name__})", path=spath
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"not valid TOML ({exc})", path=spath) from None
     sections: dict[str, Any] = {}

@@ -1,0 +1,325 @@
+"""Align a target text to a source text: which passages of one come from the other.
+
+The only module that imports rapidfuzz.  Stable API (used by classify.py, the CLI
+and the benchmarks)::
+
+    align_texts(target: str, source: str, *, settings=AlignSettings()) -> list[Passage]
+    align_prepared(target: Prepared, source: Prepared, *, settings=...) -> list[Passage]
+    align_against_index(target, index, *, settings=None, min_shared=None, exclude=None)
+        -> list[tuple[str, Passage]]        # (source doc id, passage), one target vs a corpus
+    similarity(a: str, b: str, *, settings=...) -> float   # 0-100
+
+Method (after Sanchez-Perez et al., PAN 2014, plus character-level checks):
+
+1. *Seeds*: sentence pairs whose content-word stems agree, measured by tf-isf
+   cosine and Dice coefficient (``seed_cosine``, ``seed_dice``).  Stems and
+   sentence weights make seeds robust to word edits, synonym spinning and
+   round-trip translation, which exact n-gram seeds are not.
+2. *Extension*: seeds are chained when they lie within ``max_gap`` sentences of
+   each other in both texts; chains are split on either axis until stable, so
+   reordered paragraphs come out as separate passages.  A chain whose two sides
+   are not similar as wholes (``min_passage_cosine``) is re-chained with a
+   smaller gap.  A target side much shorter than its source side is treated as
+   a summary and re-chained with the wider ``summary_max_gap``.
+3. *Filtering*: passages overlapping in the target keep the best; short ones
+   go (``min_chars``) unless near-verbatim with at least ``min_words`` words.
+4. *Scoring*: rapidfuzz ``fuzz.ratio`` on the normalised texts (bounded by
+   ``max_compare_chars``; longer passages are compared word by word) gives the
+   0-100 similarity and the kind: ``verbatim`` (identical once normalised),
+   ``near-verbatim`` (``near_verbatim`` or more) or ``paraphrase``.
+5. With ``split_paragraphs`` passages are cut at the target's line breaks, one
+   per paragraph, each with the source sentences its own seeds matched.
+
+Spans are half-open character offsets into the texts given.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz import fuzz
+
+from provenance.index import CorpusIndex, Prepared, prepare
+from provenance.models import Passage, PassageKind, Span
+from provenance.segment import normalize, words
+from provenance.settings import AlignSettings
+
+_DEFAULT = AlignSettings()
+
+Seed = tuple[int, int]  # (target unit, source unit)
+
+
+def align_texts(target: str, source: str, *, settings: AlignSettings = _DEFAULT) -> list[Passage]:
+    """Passages of ``target`` taken from ``source``, in target order."""
+    return align_prepared(
+        prepare(target, settings=settings), prepare(source, settings=settings), settings=settings
+    )
+
+
+def align_against_index(
+    target: str | Prepared,
+    index: CorpusIndex,
+    *,
+    settings: AlignSettings | None = None,
+    min_shared: int | None = None,
+    exclude: str | None = None,
+) -> list[tuple[str, Passage]]:
+    """Align one target against every candidate in a pre-built ``index``.
+
+    Source documents are prepared once, when indexed; only candidates sharing
+    ``min_shared`` fingerprints (under the index's document-frequency cap) are
+    aligned.  Returns ``(source id, passage)`` sorted by source id then target.
+    """
+    s = index.settings if settings is None else settings
+    doc = target if isinstance(target, Prepared) else prepare(target, settings=s)
+    found: list[tuple[str, Passage]] = []
+    for doc_id, _ in sorted(index.candidates(doc, min_shared=min_shared, exclude=exclude)):
+        for passage in align_prepared(doc, index.document(doc_id), settings=s):
+            found.append((doc_id, passage))
+    return found
+
+
+def align_prepared(
+    target: Prepared, source: Prepared, *, settings: AlignSettings = _DEFAULT
+) -> list[Passage]:
+    """:func:`align_texts` on texts prepared with :func:`provenance.index.prepare`."""
+    if not target.units or not source.units:
+        return []
+    space = _Space(target, source)
+    seeds = space.seeds(settings.seed_cosine, settings.seed_dice)
+    if not seeds:
+        return []
+    chains = _validated(seeds, space, settings.max_gap, settings.min_passage_cosine)
+    chains = _summaries(chains, seeds, space, settings)
+    candidates = [_Candidate.of(chain, space) for chain in chains]
+    kept = _resolve_overlaps(candidates)
+    if settings.split_paragraphs:
+        kept = [piece for c in kept for piece in _split_paragraphs(c, target, space)]
+    passages = [_passage(c, target.text, source.text, settings) for c in kept]
+    found = [p for p in passages if p is not None]
+    return sorted(found, key=lambda p: (p.target.start, p.source.start))
+
+
+# ------------------------------------------------------------------------ seeds
+
+
+class _Space:
+    """tf-isf sentence vectors of two texts over their shared vocabulary."""
+
+    def __init__(self, target: Prepared, source: Prepared) -> None:
+        self.target, self.source = target, source
+        units = list(target.unit_terms) + list(source.unit_terms)
+        df: Counter[str] = Counter()
+        for ts in units:
+            df.update(set(ts))
+        n = len(units)
+        self.isf = {w: math.log(n / c) for w, c in df.items()}
+        self.t_vecs = [self._vector(ts) for ts in target.unit_terms]
+        self.s_vecs = [self._vector(ts) for ts in source.unit_terms]
+
+    def _vector(self, terms: Sequence[str]) -> dict[str, float]:
+        isf = self.isf
+        return {w: c * isf[w] for w, c in Counter(terms).items()}
+
+    def seeds(self, min_cosine: float, min_dice: float) -> list[Seed]:
+        shared = set(self.target.terms) & set(self.source.terms)
+        if not shared:
+            return []
+        col = {w: i for i, w in enumerate(sorted(shared))}
+        t_w, t_b, t_len, t_norm = _matrices(self.t_vecs, col)
+        s_w, s_b, s_len, s_norm = _matrices(self.s_vecs, col)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            cosine = (t_w @ s_w.T) / np.outer(t_norm, s_norm)
+            dice = 2 * (t_b @ s_b.T) / np.add.outer(t_len, s_len)
+        hits = np.nonzero((cosine > min_cosine) & (dice > min_dice))
+        return sorted(zip(hits[0].tolist(), hits[1].tolist(), strict=True))
+
+    def cosine(self, t_range: tuple[int, int], s_range: tuple[int, int]) -> float:
+        """tf-isf cosine of target units ``t_range`` and source units ``s_range`` (inclusive)."""
+        a = _summed(self.t_vecs[t_range[0] : t_range[1] + 1])
+        b = _summed(self.s_vecs[s_range[0] : s_range[1] + 1])
+        dot = sum(v * b[w] for w, v in a.items() if w in b)
+        na = math.sqrt(sum(v * v for v in a.values()))
+        nb = math.sqrt(sum(v * v for v in b.values()))
+        return dot / (na * nb) if na and nb else 0.0
+
+
+def _matrices(
+    vecs: list[dict[str, float]], col: dict[str, int]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    weights = np.zeros((len(vecs), len(col)))
+    lengths = np.zeros(len(vecs))
+    norms = np.zeros(len(vecs))
+    for i, vec in enumerate(vecs):
+        lengths[i] = len(vec)
+        norms[i] = math.sqrt(sum(v * v for v in vec.values()))
+        for w, v in vec.items():
+            j = col.get(w)
+            if j is not None:
+                weights[i, j] = v
+    return weights, (weights > 0).astype(float), lengths, norms
+
+
+def _summed(vecs: Sequence[dict[str, float]]) -> dict[str, float]:
+    total: dict[str, float] = {}
+    for vec in vecs:
+        for w, v in vec.items():
+            total[w] = total.get(w, 0.0) + v
+    return total
+
+
+# -------------------------------------------------------------------- extension
+
+
+def _chains(seeds: list[Seed], max_gap: int) -> list[list[Seed]]:
+    """Split seeds into chains with gaps of at most ``max_gap`` units on both axes."""
+    done: list[list[Seed]] = []
+    stack = [seeds]
+    while stack:
+        group = stack.pop()
+        for axis in (0, 1):
+            parts = _split(group, axis, max_gap)
+            if len(parts) > 1:
+                stack.extend(parts)
+                break
+        else:
+            done.append(sorted(group))
+    return sorted(done)
+
+
+def _split(group: list[Seed], axis: int, max_gap: int) -> list[list[Seed]]:
+    ordered = sorted(group, key=lambda seed: (seed[axis], seed[1 - axis]))
+    parts = [[ordered[0]]]
+    for prev, seed in itertools.pairwise(ordered):
+        if seed[axis] - prev[axis] > max_gap + 1:
+            parts.append([seed])
+        else:
+            parts[-1].append(seed)
+    return parts
+
+
+def _bounds(chain: list[Seed]) -> tuple[tuple[int, int], tuple[int, int]]:
+    ts = [seed[0] for seed in chain]
+    ss = [seed[1] for seed in chain]
+    return (min(ts), max(ts)), (min(ss), max(ss))
+
+
+def _validated(
+    seeds: list[Seed], space: _Space, max_gap: int, min_cosine: float
+) -> list[list[Seed]]:
+    """Chains whose sides are similar as wholes, re-chaining others with smaller gaps."""
+    out: list[list[Seed]] = []
+    for chain in _chains(seeds, max_gap):
+        t_range, s_range = _bounds(chain)
+        if len(chain) == 1 or max_gap <= 0 or space.cosine(t_range, s_range) >= min_cosine:
+            out.append(chain)
+        else:
+            out.extend(_validated(chain, space, max_gap - 1, min_cosine))
+    return out
+
+
+def _summaries(
+    chains: list[list[Seed]], seeds: list[Seed], space: _Space, settings: AlignSettings
+) -> list[list[Seed]]:
+    """Re-chain with a wide source gap when the target reads like a summary."""
+    t_len = sum(_side_length(space.target, _bounds(c)[0]) for c in chains)
+    s_len = sum(_side_length(space.source, _bounds(c)[1]) for c in chains)
+    if s_len < 3 * t_len or settings.summary_max_gap <= settings.max_gap:
+        return chains
+    wide = _validated(seeds, space, settings.summary_max_gap, settings.min_passage_cosine)
+    return wide
+
+
+def _side_length(doc: Prepared, units: tuple[int, int]) -> int:
+    return doc.units[units[1]].end - doc.units[units[0]].start
+
+
+# -------------------------------------------------------------------- filtering
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    target: Span
+    source: Span
+    seeds: tuple[Seed, ...]
+    weight: float
+
+    @classmethod
+    def of(cls, chain: Sequence[Seed], space: _Space) -> _Candidate:
+        (t0, t1), (s0, s1) = _bounds(list(chain))
+        tu, su = space.target.units, space.source.units
+        weight = float(len({seed[0] for seed in chain}))
+        return cls(
+            Span(tu[t0].start, tu[t1].end), Span(su[s0].start, su[s1].end), tuple(chain), weight
+        )
+
+
+def _resolve_overlaps(candidates: list[_Candidate]) -> list[_Candidate]:
+    """Keep, among candidates overlapping in the target, the best supported."""
+    kept: list[_Candidate] = []
+    ranked = sorted(candidates, key=lambda c: (-c.weight, -len(c.target), c.target.start))
+    for cand in ranked:
+        if all(
+            cand.target.end <= k.target.start or k.target.end <= cand.target.start for k in kept
+        ):
+            kept.append(cand)
+    return kept
+
+
+def _split_paragraphs(cand: _Candidate, target: Prepared, space: _Space) -> list[_Candidate]:
+    """One candidate per target paragraph, each with the source units it matched."""
+    pieces = []
+    for para in target.paragraphs:
+        if para.end <= cand.target.start or cand.target.end <= para.start:
+            continue
+        inside = [
+            seed for seed in cand.seeds if para.start <= target.units[seed[0]].start < para.end
+        ]
+        if not inside:
+            continue
+        piece = _Candidate.of(inside, space)
+        t_span = Span(max(piece.target.start, para.start), min(piece.target.end, para.end))
+        pieces.append(_Candidate(t_span, piece.source, piece.seeds, piece.weight))
+    return pieces
+
+
+# ---------------------------------------------------------------------- scoring
+
+
+def similarity(a: str, b: str, *, settings: AlignSettings = _DEFAULT) -> float:
+    """0-100 similarity of two passages after normalisation (rapidfuzz Indel ratio).
+
+    Character by character up to ``max_compare_chars``; word by word beyond,
+    so the cost stays bounded whatever the passage length.
+    """
+    na, nb = normalize(a).text, normalize(b).text
+    if na == nb:
+        return 100.0
+    if max(len(na), len(nb)) <= settings.max_compare_chars:
+        return float(fuzz.ratio(na, nb))
+    return float(fuzz.ratio([t.norm for t in words(a)], [t.norm for t in words(b)]))
+
+
+def _passage(cand: _Candidate, target: str, source: str, settings: AlignSettings) -> Passage | None:
+    t_text = target[cand.target.start : cand.target.end]
+    s_text = source[cand.source.start : cand.source.end]
+    score = similarity(t_text, s_text, settings=settings)
+    kind = _kind(score, t_text, s_text, settings)
+    if min(len(cand.target), len(cand.source)) < settings.min_chars and not (
+        kind != "paraphrase" and len(words(t_text)) >= settings.min_words
+    ):
+        return None
+    return Passage(target=cand.target, source=cand.source, kind=kind, similarity=round(score, 1))
+
+
+def _kind(score: float, t_text: str, s_text: str, settings: AlignSettings) -> PassageKind:
+    if score >= 100.0:
+        return "verbatim"
+    if score >= settings.near_verbatim:
+        return "near-verbatim"
+    return "paraphrase"

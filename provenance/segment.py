@@ -1,0 +1,300 @@
+"""Main text -> paragraphs, sentences and words with character spans.
+
+Every span is half-open ``[start, end)`` into the original string.  There is one
+normaliser, :func:`normalize`, used for every comparison: it folds typographic
+quotes and dashes, collapses whitespace, lower-cases and writes dotted
+abbreviations without dots ("U.S." -> "us"), and it returns, for each character
+of its output, the offset of the original character it came from, so any span
+found in normalised text maps back exactly (:meth:`Normalized.original`).
+
+:func:`terms` reduces words to comparable stems (stop words dropped, light
+suffix stripping) for the sentence-level matching in ``align.py``.
+(Quotation spans live in ``quotes.py``.)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from provenance.models import Span
+
+_QUOTES = str.maketrans(
+    {
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2033": '"',
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u0060": "'",
+        "\u00b4": "'",
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2015": "-",
+        "\u2212": "-",
+        "\u00a0": " ",
+        "\u2009": " ",
+        "\u202f": " ",
+        "\u200b": " ",
+    }
+)
+_ABBREV = re.compile(r"\b(?:[A-Za-z]\.){2,}")
+_SPACE = re.compile(r"\s+")
+_WORD = re.compile(r"\w+(?:['\u2019]\w+)*")
+
+
+@dataclass(frozen=True, slots=True)
+class Normalized:
+    """A normalised string and, per character, the original offset it came from."""
+
+    text: str
+    offsets: tuple[int, ...]
+    #: length of the original text (where a span ending at ``len(text)`` maps)
+    length: int
+
+    def original(self, start: int, end: int) -> Span:
+        """Map the half-open span ``[start, end)`` of ``text`` to the original."""
+        if not 0 <= start <= end <= len(self.text):
+            raise ValueError(f"span [{start}, {end}) outside normalised text")
+        if start == end:
+            pos = self.offsets[start] if start < len(self.offsets) else self.length
+            return Span(pos, pos)
+        return Span(self.offsets[start], self.offsets[end - 1] + 1)
+
+
+def normalize(text: str) -> Normalized:
+    """Fold quotes, dashes, whitespace, case and dotted abbreviations.
+
+    >>> n = normalize("The U.S.  \u201cdeal\u201d")
+    >>> n.text
+    'the us "deal"'
+    >>> text = "The U.S.  \u201cdeal\u201d"
+    >>> span = n.original(7, 13)
+    >>> text[span.start:span.end]
+    '\u201cdeal\u201d'
+    """
+    folded = text.translate(_QUOTES)
+    chars: list[str] = []
+    offsets: list[int] = []
+    pos = 0
+    for match in _ABBREV.finditer(folded):
+        _fold_plain(folded, pos, match.start(), chars, offsets)
+        for i in range(match.start(), match.end()):
+            if folded[i] != ".":
+                chars.append(folded[i].lower())
+                offsets.append(i)
+        pos = match.end()
+    _fold_plain(folded, pos, len(folded), chars, offsets)
+    return Normalized("".join(chars), tuple(offsets), len(text))
+
+
+def _fold_plain(text: str, start: int, end: int, chars: list[str], offsets: list[int]) -> None:
+    """Append ``text[start:end]`` lower-cased with whitespace runs as one space."""
+    pos = start
+    for match in _SPACE.finditer(text, start, end):
+        _lower_into(text, pos, match.start(), chars, offsets)
+        if not chars or chars[-1] != " ":
+            chars.append(" ")
+            offsets.append(match.start())
+        pos = match.end()
+    _lower_into(text, pos, end, chars, offsets)
+
+
+def _lower_into(text: str, start: int, end: int, chars: list[str], offsets: list[int]) -> None:
+    piece = text[start:end]
+    lowered = piece.lower()
+    if len(lowered) == len(piece):
+        chars.extend(lowered)
+        offsets.extend(range(start, end))
+        return
+    for i, ch in enumerate(piece):  # rare: a character whose lower case is longer
+        low = ch.lower()
+        chars.extend(low)
+        offsets.extend([start + i] * len(low))
+
+
+# --------------------------------------------------------------------------- words
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A word: its normalised form and its span in the original text."""
+
+    norm: str
+    start: int
+    end: int
+
+
+def words(text: str) -> list[Token]:
+    """Word tokens (letters, digits, inner apostrophes) with original spans.
+
+    Dotted abbreviations are one token: "U.S." gives ``Token("us", ...)`` with
+    the span of "U.S" (the final dot is left to the sentence).
+    """
+    tokens: list[Token] = []
+    pos = 0
+    for match in _ABBREV.finditer(text):
+        tokens.extend(_plain_words(text, pos, match.start()))
+        start, end = match.start(), match.end() - 1
+        tokens.append(Token(text[start:end].replace(".", "").lower(), start, end))
+        pos = match.end()
+    tokens.extend(_plain_words(text, pos, len(text)))
+    return tokens
+
+
+def _plain_words(text: str, start: int, end: int) -> list[Token]:
+    return [
+        Token(m.group().replace("\u2019", "'").lower(), m.start(), m.end())
+        for m in _WORD.finditer(text, start, end)
+    ]
+
+
+# ----------------------------------------------------------------- paragraphs, sentences
+
+
+def paragraphs(text: str) -> list[Span]:
+    """Non-blank lines, stripped: one paragraph per line of scraped text."""
+    spans = []
+    for match in re.finditer(r"[^\n]+", text):
+        span = _strip(text, match.start(), match.end())
+        if span is not None:
+            spans.append(span)
+    return spans
+
+
+# a sentence ends at . ! ? (or an ellipsis), optional closing quotes/brackets, then
+# whitespace and something that can start a sentence
+_END = re.compile(
+    r"(?:[.!?]+|\u2026)[\"'\u201d\u2019\u00bb)\]]*(?=\s+[\"'\u201c\u2018\u00ab(\[]?[A-Z0-9])"
+)
+_NO_BREAK_WORDS = """
+mr mrs ms dr prof sr jr st mt gen col lt sgt capt gov sen rep rev hon pres inc ltd co corp
+vs etc no nos fig vol jan feb mar apr jun jul aug sep sept oct nov dec e.g i.e approx dept
+est
+"""
+_NO_BREAK = frozenset(_NO_BREAK_WORDS.split())
+
+
+def sentences(text: str) -> list[Span]:
+    """Sentence spans, stripped, never crossing a line break."""
+    spans: list[Span] = []
+    for para in paragraphs(text):
+        start = para.start
+        for match in _END.finditer(text, para.start, para.end):
+            if _is_abbreviation(text, start, match.start()):
+                continue
+            span = _strip(text, start, match.end())
+            if span is not None:
+                spans.append(span)
+            start = match.end()
+        span = _strip(text, start, para.end)
+        if span is not None:
+            spans.append(span)
+    return spans
+
+
+def _is_abbreviation(text: str, start: int, dot: int) -> bool:
+    """Whether the full stop at ``dot`` closes an abbreviation or an initial."""
+    if text[dot] != ".":
+        return False
+    word_start = dot
+    while word_start > start and (text[word_start - 1].isalpha() or text[word_start - 1] == "."):
+        word_start -= 1
+    word = text[word_start:dot].lower()
+    if not word:
+        return False
+    if len(word) == 1 and word.isalpha() and text[word_start].isupper():
+        return True  # an initial: "John F. Kennedy"
+    if "." in word:
+        return _ABBREV.fullmatch(text[word_start : dot + 1]) is not None and len(word) <= 4
+    return word in _NO_BREAK
+
+
+def _strip(text: str, start: int, end: int) -> Span | None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return Span(start, end) if start < end else None
+
+
+# ------------------------------------------------------------------------ terms
+
+_STOP_TEXT = """
+a about above after again against all also am an and any are as at be because been before
+being below between both but by can could did do does doing down during each few for from
+further had has have having he her here hers herself him himself his how i if in into is it
+its itself just may me might more most must my myself no nor not now of off on once only or
+other our ours ourselves out over own same shall she should so some such than that the their
+theirs them themselves then there these they this those through to too under until up upon
+us very was we were what when where which while who whom why will with would you your yours
+yourself yourselves s t d ll m re ve don doesn didn isn wasn weren won said says one
+"""
+STOP_WORDS = frozenset(_STOP_TEXT.split())
+
+_SUFFIXES = (
+    "ational",
+    "ization",
+    "fulness",
+    "iveness",
+    "ousness",
+    "ments",
+    "ement",
+    "ments",
+    "ingly",
+    "ation",
+    "ities",
+    "ness",
+    "ment",
+    "able",
+    "ible",
+    "ings",
+    "ally",
+    "ing",
+    "ies",
+    "ied",
+    "ity",
+    "ive",
+    "ous",
+    "ful",
+    "ers",
+    "est",
+    "ed",
+    "es",
+    "er",
+    "ly",
+    "al",
+    "s",
+    "e",
+    "y",
+)
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """A light, deterministic suffix stripper (enough to match inflections)."""
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)]
+            break
+    if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "aeiouls":
+        word = word[:-1]  # "stopp" -> "stop"
+    return word
+
+
+def terms(tokens: list[Token]) -> list[str]:
+    """Stems of the content words among ``tokens`` (stop words dropped)."""
+    return [stem(t.norm) for t in tokens if t.norm not in STOP_WORDS]
