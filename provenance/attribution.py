@@ -1,0 +1,498 @@
+"""Sources, their aliases, and the credits an article gives them.
+
+A :class:`SourceRegistry` knows each source by a canonical name and its aliases
+(TASS: the Cyrillic spelling, "ITAR-TASS", "Russian News Agency TASS"...).  Users add or amend
+sources in the ``[sources]`` table of the config file::
+
+    [sources.Meduza]
+    aliases = ["Медуза"]
+    designated = true
+
+:func:`find_credits` finds the credits in a text.  A mention of a source is a
+credit only next to a cue: "according to (Russian News Agency) TASS", "told
+TASS", "in comments to the state-run TASS news agency", "(TASS)", "TASS
+reported", "the Moscow Times reports", "which was carried by the Russian news
+agency TASS", "AFP and Reuters contributed reporting" (kind ``contributed``).
+"told the news agency" names no source: it resolves to the source mentioned
+last before it, else it is vague.  Credits to a class of outlets ("Russian state
+media", "local media", "a news agency") are ``vague`` with ``source=None``.
+
+:func:`credit_for` picks the credit that covers a passage, nearest first:
+the same sentence, the same paragraph, a credit whose sentence names the
+passage's speaker ("According to the Moscow Times, Kremlin spokesman Dmitry
+Peskov declined..." covers Peskov's quotations further on), then the article's
+credit lines (short lines such as "AFP and Reuters contributed reporting.").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Literal
+
+from provenance.errors import ConfigError
+from provenance.models import Span
+from provenance.quotes import find_quotations, name_key, names_in, speech_subjects
+from provenance.segment import paragraphs, sentences
+from provenance.settings import Settings
+
+CreditKind = Literal["explicit", "vague", "contributed"]
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A source known by ``name`` and any of its ``aliases``."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+    designated: bool = False  # a wire agency or outlet the audit watches for
+
+    def __post_init__(self) -> None:
+        if not self.name.strip():
+            raise ValueError("a source needs a non-empty name")
+
+
+@dataclass(frozen=True, slots=True)
+class Credit:
+    """A credit in a text: ``source`` is the canonical name, None when vague."""
+
+    span: Span
+    source: str | None
+    kind: CreditKind
+    text: str
+
+
+DEFAULT_SOURCES: tuple[Source, ...] = (
+    Source(
+        "TASS",
+        ("ТАСС", "ITAR-TASS", "ИТАР-ТАСС", "Russian News Agency TASS", "TASS news agency"),  # noqa: RUF001
+        designated=True,
+    ),
+    Source("The Moscow Times", ("Moscow Times",), designated=True),
+    Source("Reuters", ("Рейтер",)),
+    Source("AFP", ("Agence France-Presse", "Agence France Presse")),
+    Source("AP", ("Associated Press",)),
+    Source("Interfax", ("Интерфакс",)),
+    Source("RIA Novosti", ("RIA", "РИА Новости", "RIA-Novosti")),
+)
+
+
+class SourceRegistry:
+    """Sources by canonical name, and a matcher for their mentions in text."""
+
+    def __init__(self, sources: Iterable[Source]) -> None:
+        self._sources: dict[str, Source] = {}
+        self._by_alias: dict[str, str] = {}
+        for source in sources:
+            if source.name in self._sources:
+                raise ValueError(f"source {source.name!r} is listed twice; merge its aliases")
+            self._sources[source.name] = source
+            for alias in (source.name, *source.aliases):
+                self._by_alias.setdefault(_fold(alias), source.name)
+        if not self._sources:
+            raise ValueError("a SourceRegistry needs at least one source")
+        self._pattern = _alias_pattern(
+            alias for s in self._sources.values() for alias in (s.name, *s.aliases)
+        )
+
+    @classmethod
+    def default(cls) -> SourceRegistry:
+        return cls(DEFAULT_SOURCES)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> SourceRegistry:
+        """The default sources, amended and extended by ``settings.sources``."""
+        return cls(_merge(DEFAULT_SOURCES, settings.sources))
+
+    @property
+    def sources(self) -> tuple[Source, ...]:
+        return tuple(self._sources.values())
+
+    @property
+    def designated(self) -> tuple[str, ...]:
+        return tuple(s.name for s in self._sources.values() if s.designated)
+
+    def canonical(self, name: str) -> str | None:
+        """The canonical name for ``name`` (a name or an alias, any case), or None."""
+        return self._by_alias.get(_fold(name))
+
+    def mentions(self, text: str) -> list[tuple[Span, str]]:
+        """(span, canonical name) for each mention of a known source."""
+        found = []
+        for match in self._pattern.finditer(text):
+            name = self._by_alias.get(_fold(match.group()))
+            if name is not None:
+                found.append((Span(match.start(), match.end()), name))
+        return found
+
+
+def _fold(name: str) -> str:
+    return " ".join(name.replace("\u2011", "-").split()).casefold()
+
+
+def _alias_pattern(aliases: Iterable[str]) -> re.Pattern[str]:
+    """One regex for every alias; all-capital aliases (TASS, AP) match case-sensitively."""
+    parts = []
+    for alias in sorted(set(aliases), key=len, reverse=True):
+        body = r"[\s\u00a0]+".join(re.escape(w) for w in alias.split())
+        parts.append(body if alias.isupper() else f"(?i:{body})")
+    return re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w-])")
+
+
+def _merge(defaults: Sequence[Source], table: Mapping[str, Any]) -> list[Source]:
+    """Defaults plus the ``[sources]`` table: new sources, extra aliases, designation."""
+    merged = {s.name: s for s in defaults}
+    lookup = {_fold(a): s.name for s in defaults for a in (s.name, *s.aliases)}
+    for name, entry in table.items():
+        where = f"[sources.{name}]"
+        if not isinstance(entry, dict):
+            raise ConfigError(f"{where} must be a table", hint='e.g. aliases = ["..."]')
+        unknown = set(entry) - {"aliases", "designated"}
+        if unknown:
+            raise ConfigError(
+                f"unknown key {where} {sorted(unknown)[0]}", hint="known: aliases, designated"
+            )
+        aliases = entry.get("aliases", [])
+        if not isinstance(aliases, list) or not all(
+            isinstance(a, str) and a.strip() for a in aliases
+        ):
+            raise ConfigError(f"{where} aliases must be a list of non-empty strings")
+        designated = entry.get("designated")
+        if designated is not None and not isinstance(designated, bool):
+            raise ConfigError(f"{where} designated must be true or false")
+        canonical = lookup.get(_fold(name), name)
+        old = merged.get(canonical, Source(canonical))
+        extra = tuple(a for a in aliases if a not in old.aliases)
+        merged[canonical] = Source(
+            canonical,
+            old.aliases + extra,
+            old.designated if designated is None else designated,
+        )
+    return list(merged.values())
+
+
+# --------------------------------------------------------------------------- credits
+
+_DESCRIPTOR = (
+    r"(?:the|a|an|Russian|Russia['\u2019]s|state-run|state-owned|state-controlled|state|"
+    r"official|independent|news|agency|newspaper|wire|service|outlet|daily|media|"
+    r"government-run|government|Kremlin-controlled|pro-Kremlin|British|French|US|U\.S\.|"
+    r"American|Chinese|Ukrainian|international|private|online|business|Moscow-based|"
+    r"London-based|Paris-based|Amsterdam-based|Riga-based|exiled)"
+)
+_LEFT_NP = re.compile(rf"(?:(?i:{_DESCRIPTOR})\s+){{1,5}}$")
+_RIGHT_NP = re.compile(
+    r"(?:['\u2019]s)?(?:\s+(?i:news\s+agency|agency|newspaper|news\s+outlet|outlet|"
+    r"news\s+service|wire\s+service|daily|news\s+site|website|television|channel))?"
+)
+_CUE_BEFORE = re.compile(
+    r"\b(?i:according\s+to|told|telling|tells|tell|"
+    r"(?:in|during|at)\s+(?:an?\s+|the\s+|his\s+|her\s+)?(?:comments?|remarks?|statements?|"
+    r"interview|conversation|briefing)\s+(?:to|with|for|by)|"
+    r"(?:interview|comments?|remarks?|statement)\s+(?:to|with|given\s+to)|"
+    r"(?:speaking|spoke|talking|talked)\s+(?:to|with)|"
+    r"(?:as\s+)?(?:first\s+)?(?:reported|carried|published|cited|quoted|broadcast|released|"
+    r"confirmed|run|aired)\s+by|"
+    r"(?:report|reports|dispatch|article|story|interview)\s+(?:from|by|in|on)|"
+    r"citing|quoting|via|source:|sources:|courtesy\s+of|"
+    r"(?:additional\s+)?reporting\s+(?:by|from)|with\s+(?:additional\s+)?inputs?\s+from|"
+    r"with\s+(?:additional\s+)?(?:reporting|contributions?)\s+from|contributed\s+by|"
+    r"(?:wrote|said|says|writes)\s+(?:in|on|to)|"
+    r"по\s+данным|по\s+сообщению|со\s+ссылкой\s+на|сообщает|сообщил[аи]?|передает|передаёт|"  # noqa: RUF001
+    r"(?:рассказал|заявил|сказал)[аи]?)\s*$"
+)
+_CONTRIBUTED_BEFORE = re.compile(
+    r"(?i:(?:additional\s+)?reporting\s+(?:by|from)|with\s+(?:additional\s+)?inputs?\s+from|"
+    r"with\s+(?:additional\s+)?(?:reporting|contributions?)\s+from|contributed\s+by)\s*$"
+)
+_CUE_AFTER = re.compile(
+    r"(?:,\s+|\s+)(?:has\s+|had\s+|have\s+|also\s+|earlier\s+|first\s+|later\s+)?"
+    r"(?:reported|reports|reporting|report|said|says|wrote|writes|cited|cites|quoted|quotes|"
+    r"learned|learnt|understands|stated|announced|published|citing|quoting|noted|added|"
+    r"contributed|contributes|confirmed|broadcast|carried|informs|claimed|claims|"
+    r"сообщает|сообщил[аи]?|сообщило|передает|передаёт|пишет|уточняет)\b"
+)
+_REPORT_NOUN = re.compile(r"\s+(?:report|reporting|dispatch|interview|article)\b", re.IGNORECASE)
+_CONTRIBUTED_AFTER = re.compile(r"\s+(?:also\s+)?contribut", re.IGNORECASE)
+_JOIN = re.compile(r"^\s*(?:,|and|&|,\s*and)\s*(?:the\s+)?$", re.IGNORECASE)
+_ANAPHOR = re.compile(
+    r"\b(?i:the)\s+(?:(?:Russian|state|state-run|state-owned|official|same|news|wire)\s+)?"
+    r"(?i:news\s+agency|agency|outlet|newspaper|broadcaster|wire\s+service|publication|"
+    r"news\s+site|website|channel)\b"
+)
+_VAGUE = re.compile(
+    r"\b(?:(?i:the|a|an|some|several|other)\s+)?"
+    r"(?:(?:Russian|Russia['\u2019]s|Kremlin-controlled|pro-Kremlin|Kremlin-backed|"
+    r"(?i:state-run|state-owned|state-controlled|state-backed|government-run|official|local|"
+    r"foreign|western|international|independent|national|regional|major|leading|unnamed|"
+    r"opposition|ukrainian|chinese|american|british|us|domestic|state))\s+)*"
+    r"(?i:media(?:\s+outlets?|\s+reports?)?|news\s+agenc(?:y|ies)|news\s+outlets?|"
+    r"press\s+reports?|reports|television|tv|broadcasters?|newspapers?|tabloids?|"
+    r"outlets?|press)\b"
+)
+
+
+def find_credits(text: str, registry: SourceRegistry) -> list[Credit]:
+    """Every credit in ``text``, in text order."""
+    explicit = _explicit_credits(text, registry)
+    taken = [c.span for c in explicit]
+    mentions = registry.mentions(text)
+    others = [
+        c
+        for c in _anaphoric_credits(text, mentions) + _vague_credits(text)
+        if not any(_overlap(c.span, t) for t in taken)
+    ]
+    kept: list[Credit] = []
+    for credit in sorted(others, key=lambda c: (c.span.start, -c.span.end)):
+        if not any(_overlap(credit.span, k.span) for k in kept):
+            kept.append(credit)
+    return sorted(explicit + kept, key=lambda c: (c.span.start, c.span.end))
+
+
+def _overlap(a: Span, b: Span) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+def _noun_phrase(text: str, span: Span, floor: int) -> Span:
+    """The mention widened over descriptors: "the Russian news agency TASS", "TASS's"."""
+    left = _LEFT_NP.search(text, floor, span.start)
+    start = left.start() if left else span.start
+    right = _RIGHT_NP.match(text, span.end)
+    end = right.end() if right else span.end
+    return Span(start, end)
+
+
+def _explicit_credits(text: str, registry: SourceRegistry) -> list[Credit]:
+    credits: list[Credit] = []
+    for group in _groups(text, registry.mentions(text)):
+        floor = _line_start(text, group[0][0].start)
+        first = _noun_phrase(text, group[0][0], floor)
+        last = _noun_phrase(text, group[-1][0], floor)
+        before = _CUE_BEFORE.search(text, max(floor, first.start - 60), first.start)
+        after = _CUE_AFTER.match(text, last.end)
+        start, end = first.start, last.end
+        kind: CreditKind = "explicit"
+        if before is not None:
+            start = before.start()
+            noun = _REPORT_NOUN.match(text, end)  # "according to a Reuters report"
+            end = noun.end() if noun else end
+            if _CONTRIBUTED_BEFORE.search(text, max(floor, first.start - 60), first.start):
+                kind = "contributed"
+        elif after is not None:
+            end = after.end()
+            if _CONTRIBUTED_AFTER.match(text, last.end):
+                kind = "contributed"
+                end = _line_end(text, end)
+        elif _parenthesised(text, first, last):
+            start, end = start - 1, end + 1
+        elif _dash_credit(text, first, last):
+            pass
+        else:
+            continue
+        span = Span(start, end)
+        for _, name in group:
+            credits.append(Credit(span, name, kind, text[span.start : span.end].strip()))
+    return credits
+
+
+def _groups(text: str, mentions: list[tuple[Span, str]]) -> list[list[tuple[Span, str]]]:
+    """Mentions joined by "and" or commas ("AFP and Reuters") form one group."""
+    groups: list[list[tuple[Span, str]]] = []
+    for mention in mentions:
+        if groups and _JOIN.match(text[groups[-1][-1][0].end : mention[0].start]):
+            groups[-1].append(mention)
+        else:
+            groups.append([mention])
+    return groups
+
+
+def _line_start(text: str, pos: int) -> int:
+    return text.rfind("\n", 0, pos) + 1
+
+
+def _line_end(text: str, pos: int) -> int:
+    end = text.find("\n", pos)
+    end = len(text) if end < 0 else end
+    while end > pos and text[end - 1] in " .\t\r":
+        end -= 1
+    return end
+
+
+def _parenthesised(text: str, first: Span, last: Span) -> bool:
+    """A dateline credit: "MOSCOW, June 6 (TASS) -"."""
+    return text[first.start - 1 : first.start] == "(" and text[last.end : last.end + 1] == ")"
+
+
+def _dash_credit(text: str, first: Span, last: Span) -> bool:
+    """A credit line: "- TASS" at the end of a line, or "Source: TASS"."""
+    before = text[_line_start(text, first.start) : first.start]
+    after = text[last.end : _line_end(text, last.end) + 1].strip(" .")
+    return not after and bool(re.search(r"(?:^|\s)[-\u2013\u2014]\s*$", before))
+
+
+def _anaphoric_credits(text: str, mentions: Sequence[tuple[Span, str]]) -> list[Credit]:
+    """ "told the news agency": the source mentioned last before it, else vague."""
+    credits = []
+    for match in _ANAPHOR.finditer(text):
+        floor = _line_start(text, match.start())
+        before = _CUE_BEFORE.search(text, max(floor, match.start() - 60), match.start())
+        after = _CUE_AFTER.match(text, match.end())
+        if before is None and after is None:
+            continue
+        span = Span(
+            before.start() if before else match.start(), after.end() if after else match.end()
+        )
+        earlier = [name for m, name in mentions if m.end <= match.start()]
+        source = earlier[-1] if earlier else None
+        kind: CreditKind = "explicit" if source else "vague"
+        credits.append(Credit(span, source, kind, text[span.start : span.end]))
+    return credits
+
+
+def _vague_credits(text: str) -> list[Credit]:
+    """ "during an interview with Russian state media", "local media reported"."""
+    credits = []
+    for match in _VAGUE.finditer(text):
+        phrase = match.group()
+        if not re.search(r"(?i)media|agenc|press|reports|outlet|tv|television|broadcast", phrase):
+            continue
+        floor = _line_start(text, match.start())
+        before = _CUE_BEFORE.search(text, max(floor, match.start() - 60), match.start())
+        after = _CUE_AFTER.match(text, match.end())
+        if before is None and after is None and not _bare_report(phrase):
+            continue
+        start = before.start() if before else match.start()
+        end = after.end() if after else match.end()
+        credits.append(Credit(Span(start, end), None, "vague", text[start:end]))
+    return credits
+
+
+def _bare_report(phrase: str) -> bool:
+    """Phrases that credit by themselves: "media reports", "press reports"."""
+    return bool(re.search(r"(?i)\b(?:media|press)\s+reports?$", phrase))
+
+
+# --------------------------------------------------------------------------- coverage
+
+Level = Literal["sentence", "paragraph", "speaker", "credit-line"]
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """What credit_for needs about one text, computed once per (text, credits)."""
+
+    sentences: tuple[Span, ...]
+    paragraphs: tuple[Span, ...]
+    credit_people: tuple[frozenset[str], ...]  # per credit: keys of people it covers
+    quote_keys: tuple[tuple[Span, str], ...]  # (quotation span, speaker key)
+    said_keys: tuple[tuple[int, str], ...]  # (verb offset, speaker key)
+    credit_lines: tuple[bool, ...]  # per credit: is it an article credit line?
+
+
+@lru_cache(maxsize=64)
+def _layout(text: str, credits: tuple[Credit, ...]) -> _Layout:
+    sents = tuple(sentences(text))
+    paras = tuple(paragraphs(text))
+    quotes = find_quotations(text)
+    quote_keys = tuple((q.span, q.speaker_key) for q in quotes if q.depth == 0 and q.speaker_key)
+    said = tuple(speech_subjects(text))
+    people = []
+    lines = []
+    for credit in credits:
+        sent = _containing(sents, credit.span.start) or credit.span
+        quoted = [q.span for q in quotes if q.depth == 0]
+        keys = _subject_keys(text, sent, [credit.span, *quoted])
+        keys |= {k for s, k in quote_keys if _overlap(s, sent)}
+        keys |= {k for at, k in said if sent.start <= at < sent.end}
+        people.append(frozenset(keys))
+        para = _containing(paras, credit.span.start) or credit.span
+        words = len(text[para.start : para.end].split())
+        lines.append(credit.kind == "contributed" or words <= 12)
+    return _Layout(sents, paras, tuple(people), quote_keys, said, tuple(lines))
+
+
+def _containing(spans: Sequence[Span], pos: int) -> Span | None:
+    for span in spans:
+        if span.start <= pos < span.end:
+            return span
+    return None
+
+
+def _subject_keys(text: str, sent: Span, skip: Sequence[Span]) -> set[str]:
+    """Keys of the people a credit sentence is about: its first name run, widened over
+    a title ("Kremlin spokesman Dmitry Peskov" gives kremlin and peskov)."""
+    names = [
+        (Span(sent.start + s.start, sent.start + s.end), n)
+        for s, n in names_in(text[sent.start : sent.end])
+    ]
+    names = [(s, n) for s, n in names if not any(_overlap(s, k) for k in skip)]
+    keys: set[str] = set()
+    for i, (span, name) in enumerate(names):
+        if i > 0:
+            gap = text[names[i - 1][0].end : span.start]
+            if not re.fullmatch(r"\s+(?:[a-z][\w-]*\s+){1,2}", gap):
+                break
+        key = name_key(name)
+        if key:
+            keys.add(key)
+    return keys
+
+
+def credit_for(
+    text: str, span: Span, credits: Sequence[Credit], *, source_name: str | None = None
+) -> Credit | None:
+    """The credit covering ``span`` of ``text``, or None.
+
+    Nearest first: same sentence, same paragraph, a credit whose sentence names
+    the speaker of a quotation (or of a "X said") in the span, then the
+    article's credit lines.  With ``source_name``, the nearest credit naming
+    that source wins over nearer credits naming others.
+    """
+    ranked = ranked_credits(text, span, credits)
+    if source_name is not None:
+        for credit, _level in ranked:
+            if credit.source == source_name:
+                return credit
+    return ranked[0][0] if ranked else None
+
+
+def ranked_credits(text: str, span: Span, credits: Sequence[Credit]) -> list[tuple[Credit, Level]]:
+    """Every credit covering ``span`` with the level it covers it at, nearest first."""
+    if not credits:
+        return []
+    layout = _layout(text, tuple(credits))
+    ranked: list[tuple[Credit, Level]] = []
+    seen: set[int] = set()
+
+    def add(indices: Iterable[int], level: Level) -> None:
+        for i in sorted(indices, key=lambda i: _distance(credits[i].span, span)):
+            if i not in seen:
+                seen.add(i)
+                ranked.append((credits[i], level))
+
+    sents = [s for s in layout.sentences if _overlap(s, span)]
+    add((i for i, c in enumerate(credits) if any(_overlap(c.span, s) for s in sents)), "sentence")
+    paras = [p for p in layout.paragraphs if _overlap(p, span)]
+    add((i for i, c in enumerate(credits) if any(_overlap(c.span, p) for p in paras)), "paragraph")
+    keys = _speaker_keys(layout, span, sents)
+    linked = [i for i, people in enumerate(layout.credit_people) if people & keys]
+    before = [i for i in linked if credits[i].span.start < span.start]
+    add(before[-1:] or linked[:1], "speaker")
+    add((i for i, line in enumerate(layout.credit_lines) if line), "credit-line")
+    return ranked
+
+
+def _speaker_keys(layout: _Layout, span: Span, sents: Sequence[Span]) -> set[str]:
+    keys = {k for s, k in layout.quote_keys if _overlap(s, span)}
+    for at, key in layout.said_keys:
+        if any(s.start <= at < s.end for s in sents):
+            keys.add(key)
+    return keys
+
+
+def _distance(a: Span, b: Span) -> int:
+    if _overlap(a, b):
+        return 0
+    return b.start - a.end if a.end <= b.start else a.start - b.end

@@ -1,0 +1,394 @@
+"""Quotation spans in a text and the speaker of each quotation.
+
+Design note: the conventions put quotation spans in ``segment.py``.  That module
+is owned by another stage (sentences, words, the normaliser), so quotations live
+here, just below it in the data flow; this module uses ``segment`` for
+paragraphs and sentences and adds nothing to it.
+
+Quotation marks handled: straight double and single quotes, curly double and
+single quotes (U+201C/D, U+2018/9), guillemets (U+00AB/BB, either way round) and
+low-9 openers (U+201E, U+201A: German/Russian style, closed by U+201C or U+201D).
+Scraped text mixes them ("'DOGE checks\"", "U+2018 A huge mistake'"), so a double
+closing mark may close a single opener when no double quotation is open, and a
+straight ' closes a curly U+2018.  An apostrophe between letters (don't, Musk's,
+with either apostrophe) is never a quotation mark.
+Quotations nest (a single-quoted phrase inside a double quotation) and never cross a line break.
+
+A speaker is found in the sentence around the quotation ("...," Peskov told
+reporters; "...," said Dmitry Novikov; Novikov replied, "..."), else inherited
+from a quotation in the previous sentence of the same paragraph.  A speaker that
+is a pronoun or a description ("he", "the parliamentarian") is resolved to the
+most recent named speaker.  ``speaker_key`` (surname, case-folded) is what
+other stages compare.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from provenance.models import Span
+from provenance.segment import paragraphs, sentences
+
+# quotation-mark families: "double" marks and "single" marks
+_DOUBLE = frozenset('"\u201c\u201d\u201e\u201f\u00ab\u00bb')
+_SINGLE = frozenset("'\u2018\u2019\u201a\u201b\u2039\u203a")
+_MARKS = _DOUBLE | _SINGLE
+_OPEN_ONLY = frozenset("\u201e\u201a")  # low-9 marks never close
+_LOW_OPENERS = {"\u201e": '\u201c\u201d"', "\u201a": "\u2018\u2019'"}
+_BEFORE_OPEN = frozenset("([{\u2014\u2013-/:")  # a mark after these may open
+_AFTER_CLOSE = frozenset(".,;:!?)]}\u2014\u2013-/\u2026")  # a mark before these may close
+
+
+@dataclass(frozen=True, slots=True)
+class Quotation:
+    """One quotation: ``span`` includes the marks, ``inner`` is the quoted text."""
+
+    span: Span
+    inner: Span
+    depth: int  # 0 for a quotation not inside another
+    speaker: str | None = None  # as written: "Peskov", "the parliamentarian"
+    speaker_key: str | None = None  # resolved surname, case-folded: "peskov"
+
+
+@dataclass(frozen=True, slots=True)
+class _Mark:
+    pos: int
+    char: str
+    family: str  # "double" | "single"
+    can_open: bool
+    can_close: bool
+
+
+def _flanking(text: str, i: int) -> tuple[bool, bool]:
+    """(may open, may close) for the mark at ``i`` judged by its neighbours."""
+    prev = text[i - 1] if i > 0 else " "
+    nxt = text[i + 1] if i + 1 < len(text) else " "
+    can_open = not nxt.isspace() and (prev.isspace() or prev in _BEFORE_OPEN or prev in _MARKS)
+    can_close = not prev.isspace() and (nxt.isspace() or nxt in _AFTER_CLOSE or nxt in _MARKS)
+    return can_open, can_close
+
+
+def _marks(text: str, start: int, end: int) -> list[_Mark]:
+    found = []
+    for i in range(start, end):
+        ch = text[i]
+        if ch not in _MARKS:
+            continue
+        prev = text[i - 1] if i > 0 else " "
+        nxt = text[i + 1] if i + 1 < len(text) else " "
+        if ch in "'\u2019" and prev.isalnum() and nxt.isalpha():
+            continue  # apostrophe inside a word: don't, Musk\u2019s
+        can_open, can_close = _flanking(text, i)
+        if ch in _OPEN_ONLY:
+            can_open, can_close = not nxt.isspace(), False
+        elif ch == "\u00ab" and not can_open and not can_close:
+            can_open = True
+        elif ch == "\u00bb" and not can_open and not can_close:
+            can_close = True
+        if can_open or can_close:
+            family = "double" if ch in _DOUBLE else "single"
+            found.append(_Mark(i, ch, family, can_open, can_close))
+    return found
+
+
+def _closes(opener: _Mark, mark: _Mark) -> bool:
+    """Whether ``mark`` is a fitting close for ``opener`` (same family or low-9 pair)."""
+    if opener.char in _LOW_OPENERS:
+        return mark.char in _LOW_OPENERS[opener.char]
+    if opener.char == "\u00ab":
+        return mark.char in '\u00bb\u201d\u201c"'
+    if opener.char == "\u00bb":
+        return mark.char == "\u00ab"
+    return opener.family == mark.family and mark.char not in "\u00ab\u00bb"
+
+
+def _pair_line(text: str, start: int, end: int) -> list[tuple[int, int, int]]:
+    """(open position, close position, depth) of the quotations on one line."""
+    stack: list[_Mark] = []
+    pairs: list[tuple[int, int, int]] = []
+    for mark in _marks(text, start, end):
+        match = _matching_opener(stack, mark) if mark.can_close else None
+        if match is not None:
+            del stack[match + 1 :]
+            opener = stack.pop()
+            pairs.append((opener.pos, mark.pos, len(stack)))
+        elif mark.can_open:
+            stack.append(mark)
+    return pairs
+
+
+def _matching_opener(stack: list[_Mark], mark: _Mark) -> int | None:
+    """Index of the opener ``mark`` closes, or None when it opens or is an apostrophe."""
+    for i in range(len(stack) - 1, -1, -1):
+        if _closes(stack[i], mark):
+            if mark.can_open and i != len(stack) - 1 and mark.family == "single":
+                return None  # ambiguous ' inside a double quotation: leave it open
+            return i
+    # scraped text mixes styles: a double close may end a single open ('DOGE checks")
+    if mark.family == "double" and mark.char not in "\u00ab" and not mark.can_open:
+        singles = [i for i, m in enumerate(stack) if m.family == "single" and m.char != "\u201a"]
+        if singles and not any(m.family == "double" for m in stack):
+            return singles[0]
+    return None
+
+
+def quotation_spans(text: str) -> list[tuple[Span, int]]:
+    """Quotation spans (marks included) with their nesting depth, in text order."""
+    found: list[tuple[Span, int]] = []
+    for para in paragraphs(text):
+        for open_pos, close_pos, depth in _pair_line(text, para.start, para.end):
+            found.append((Span(open_pos, close_pos + 1), depth))
+    found.sort(key=lambda item: (item[0].start, -item[0].end))
+    return found
+
+
+# --------------------------------------------------------------------------- speakers
+
+
+def _set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+SPEECH_VERBS = _set(
+    """said says say told tells tell stated states state explained explains explain added
+    adds add noted notes note replied replies reply answered answers answer stressed stresses
+    stressing adding noting explaining saying stating replying answering wrote writes write
+    declared declares argued argues insisted insists warned warns claimed claims continued
+    continues recalled recalls emphasised emphasized emphasising emphasizing remarked
+    commented comments quipped admitted admits acknowledged announced announces urged
+    asserted asserts concluded observed pointed responded responds confirmed confirms
+    suggested suggests believes believed thinks tweeted posted joked jokes"""
+)
+_PRONOUNS = _set("he she they we i you it")
+_TITLES = _set("mr mrs ms dr prof sir mr. mrs. ms. dr. prof.")
+_NOT_NAMES = _set(
+    """the a an this that these those it he she they we i you his her their our its
+    however but and also meanwhile when while as in on at for after before since then
+    monday tuesday wednesday thursday friday saturday sunday january february march april
+    may june july august september october november december today yesterday"""
+)
+_WORD = r"[^\W\d_][\w'\u2019\-]*"
+_CAP = r"(?:[A-Z\u0400-\u042f][\w'\u2019\-]*\.?)"
+_NAME_RUN = re.compile(rf"{_CAP}(?:\s+(?:(?:de|van|von|der|al|bin|da|di|la|le)\s+)?{_CAP})*")
+_DESCRIPTION = re.compile(rf"^(?:the|this|that)\s+(?:{_WORD}\s+)?({_WORD})$", re.IGNORECASE)
+_WORD_RE = re.compile(_WORD)
+
+
+def name_key(name: str) -> str | None:
+    """The comparable key of a person's name: its last word, case-folded, no 's."""
+    words = [w for w in _WORD_RE.findall(name) if w.casefold() not in _TITLES]
+    if not words:
+        return None
+    last = re.sub(r"['\u2019]s?$", "", words[-1])
+    return unicodedata.normalize("NFKC", last).casefold() or None
+
+
+def names_in(text: str) -> list[tuple[Span, str]]:
+    """Capitalised name runs in ``text`` (possessives and common words dropped)."""
+    found = []
+    for match in _NAME_RUN.finditer(text):
+        run = match.group().rstrip(".")
+        words = run.split()
+        while words and words[0].casefold() in _NOT_NAMES:
+            words = words[1:]
+        if not words or re.search(r"['\u2019]s?$", words[-1]):
+            continue
+        if len(words) == 1 and words[0].casefold() in _NOT_NAMES | _TITLES:
+            continue
+        name = " ".join(words)
+        start = match.start() + run.index(words[0])
+        found.append((Span(start, start + len(name)), name))
+    return found
+
+
+def _subject_before(clause: str) -> str | None:
+    """The speaker named just before a speech verb: "Mr Novikov", "the lawmaker", "he"."""
+    clause = re.sub(r",\s+(?:[a-z][^,]*|[A-Z][^,]*\bof\b[^,]*),\s*$", " ", clause)  # apposition
+    clause = re.sub(_AUX, "", clause)
+    tail = clause.rstrip(" ,")
+    words = tail.split()
+    if words and words[-1].casefold() in _PRONOUNS:
+        return words[-1]
+    for size in (2, 3):
+        candidate = " ".join(words[-size:])
+        if len(words) >= size and _DESCRIPTION.match(candidate) and candidate[1:].islower():
+            return candidate
+    names = names_in(tail)
+    if names and names[-1][0].end >= len(tail) - 1:
+        return names[-1][1]
+    return None
+
+
+_AUX = re.compile(
+    r"(?:\s+(?:also|then|later|further|went on|again|has|had|have|to|would|will|did|does|"
+    r"once|earlier|previously|repeatedly|simply|only|just))+\s*$"
+)
+_VERB_RE = re.compile(r"\b(" + "|".join(sorted(SPEECH_VERBS, key=len, reverse=True)) + r")\b")
+
+
+def _speaker_after(trail: str) -> str | None:
+    """Speaker right after a quotation: '," Peskov said' / '," said Novikov' / '," he added'."""
+    trail = trail.lstrip(" ,.!?;:\u2014\u2013-")
+    words = trail.split()
+    if not words:
+        return None
+    if words[0].strip(",.").casefold() in SPEECH_VERBS:
+        rest = trail[len(words[0]) :].lstrip()
+        names = names_in(rest[:80])
+        if names and names[0][0].start <= 4:  # "said Dmitry Novikov", "said Mr Novikov"
+            return names[0][1]
+        after = rest.split()
+        return after[0] if after and after[0].casefold() in _PRONOUNS else None
+    verb = _VERB_RE.search(trail[:80])
+    if verb is None:
+        return None
+    prefix = trail[: verb.start()]
+    subject = _subject_before(prefix)
+    if subject is None or not prefix.lstrip().startswith(subject):
+        return None  # the verb belongs to some other clause
+    return subject
+
+
+def _speaker_before(lead: str) -> str | None:
+    """Speaker in the text leading into a quotation: 'Novikov replied, "...'."""
+    for verb in reversed(list(_VERB_RE.finditer(lead))):
+        subject = _subject_before(lead[: verb.start()])
+        if subject is None and lead[: verb.start()].rstrip().endswith(","):
+            names = names_in(lead[: verb.start()])  # "Peskov refused to comment, stressing,"
+            subject = names[-1][1] if names else None
+        if subject is not None:
+            return subject
+    return None
+
+
+def _is_reference(speaker: str) -> bool:
+    """A pronoun or a description that points back to an earlier named speaker."""
+    first = speaker.split()[0].casefold()
+    return first in _PRONOUNS or first in {"the", "this", "that"}
+
+
+def speech_subjects(text: str) -> list[tuple[int, str]]:
+    """(offset of the verb, speaker key) for each named subject of a speech verb.
+
+    "Davankov said the request..." gives ``(9, "davankov")``.  Pronouns and
+    descriptions are left out; they are what this list helps to resolve.
+    """
+    found = []
+    for sent in sentences(text):
+        clause_start = sent.start
+        for verb in _VERB_RE.finditer(text, sent.start, sent.end):
+            subject = _subject_before(text[clause_start : verb.start()])
+            if subject is not None and not _is_reference(subject):
+                key = name_key(subject)
+                if key is not None:
+                    found.append((verb.start(), key))
+    return found
+
+
+def _resolve(text: str, speaker: str, pos: int, named: Sequence[tuple[int, str]]) -> str | None:
+    """Key of the person a pronoun or description ("the lawmaker") refers to."""
+    words = speaker.split()
+    if len(words) > 1:  # "the lawmaker" -> nearest "lawmaker Dmitry Novikov" before pos
+        noun = re.escape(words[-1])
+        pattern = re.compile(rf"\b{noun}\s+({_NAME_RUN.pattern})", re.IGNORECASE)
+        last = None
+        for match in pattern.finditer(text, 0, pos):
+            if match.group(1)[:1].isupper():
+                last = match.group(1)
+        if last is not None:
+            return name_key(last)
+    earlier = [key for at, key in named if at < pos]
+    return earlier[-1] if earlier else None
+
+
+def find_quotations(text: str) -> list[Quotation]:
+    """All quotations in ``text`` with speakers, in text order (outer before inner)."""
+    spans = quotation_spans(text)
+    outer = [span for span, depth in spans if depth == 0]
+    sents = sentences(text)
+    named = list(speech_subjects(text))
+    result: list[Quotation] = []
+    prev: Quotation | None = None
+    for span, depth in spans:
+        speaker = key = None
+        if depth == 0:
+            lead_start = _sentence_start(sents, span.start)
+            trail_end = _sentence_end(sents, span.end - 1)
+            trail = _outside(text, span.end, trail_end, outer)
+            lead = _outside(text, lead_start, span.start, outer)
+            speaker = _speaker_after(trail) or _speaker_before(lead.rstrip(" :"))
+            if speaker is None and prev is not None and _adjacent(text, sents, prev, span):
+                speaker, key = prev.speaker, prev.speaker_key
+            elif speaker is not None and _is_reference(speaker):
+                key = _resolve(text, speaker, span.start, named)
+            elif speaker is not None:
+                key = name_key(speaker)
+                named.append((span.start, key or ""))
+                named.sort()
+        inner = Span(span.start + 1, span.end - 1)
+        quotation = Quotation(span, inner, depth, speaker, key)
+        result.append(quotation)
+        if depth == 0:
+            prev = quotation
+    return result
+
+
+def _outside(text: str, start: int, end: int, spans: Sequence[Span]) -> str:
+    """``text[start:end]`` with quoted stretches blanked (keeps offsets)."""
+    chars = list(text[start:end])
+    for span in spans:
+        for i in range(max(span.start, start), min(span.end, end)):
+            chars[i - start] = " "
+    return "".join(chars)
+
+
+def _sentence_start(sents: Sequence[Span], pos: int) -> int:
+    for sent in sents:
+        if sent.start <= pos < sent.end:
+            return sent.start
+    return pos
+
+
+def _sentence_end(sents: Sequence[Span], pos: int) -> int:
+    for sent in sents:
+        if sent.start <= pos < sent.end:
+            return sent.end
+    return pos + 1
+
+
+def _adjacent(text: str, sents: Sequence[Span], prev: Quotation, span: Span) -> bool:
+    """Whether ``span`` follows ``prev`` in the next sentence of the same paragraph."""
+    between = text[prev.span.end : span.start]
+    if "\n" in between or prev.speaker is None:
+        return False
+    starts = [s.start for s in sents if prev.span.end <= s.start <= span.start]
+    return len(starts) <= 1 and len(between) < 200
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def covered(span: Span, quotations: Sequence[Quotation]) -> int:
+    """How many characters of ``span`` lie inside a top-level quotation."""
+    total = 0
+    for q in quotations:
+        if q.depth == 0:
+            total += max(0, min(span.end, q.span.end) - max(span.start, q.span.start))
+    return total
+
+
+def quoted_share(span: Span, quotations: Sequence[Quotation]) -> float:
+    """Share (0-1) of ``span`` that lies inside top-level quotations."""
+    return covered(span, quotations) / len(span) if len(span) else 0.0
+
+
+def overlapping(span: Span, quotations: Sequence[Quotation]) -> list[Quotation]:
+    """Top-level quotations that overlap ``span``."""
+    return [q for q in quotations if q.depth == 0 and _overlap(q.span, span)]
+
+
+def _overlap(a: Span, b: Span) -> bool:
+    return a.start < b.end and b.start < a.end
