@@ -1,0 +1,193 @@
+"""L3S-GN1 rendered as scraped plain text: how well does ``clean_text`` keep the body?
+
+Each annotated page is rendered the way a scraper turns HTML into text (see
+``../shared/DATA.md``): script/style/head dropped, the tree walked in document
+order, a new line at every block-level element, and each line labelled with the
+``x-nc-selN`` label that carries most of its characters (unwrapped text is 0,
+not content).  The rendered text goes through ``clean_text``; we score
+character-weighted precision and recall of the full-text lines (label 2) kept,
+headline (1) and supplemental (3) lines being neutral.  A line counts as kept
+as often as it occurs in the output.  Precision and recall are averaged over
+pages (pages without full text are skipped) and F1 is taken of the averages.
+
+    python -m bench.l3s            # all pages, then the dev (even) and check (odd) halves
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import etree
+from lxml import html as lxml_html
+
+from provenance.extract.text import clean_text
+
+EVAL_DIR = Path(__file__).resolve().parents[1] / ".." / "shared" / "eval" / "l3s-gn1"
+
+BLOCK_TAGS = frozenset(
+    (
+        *("address", "article", "aside", "blockquote", "body", "br", "caption", "center", "dd"),
+        *("details", "dialog", "dir", "div", "dl", "dt", "fieldset", "figcaption", "figure"),
+        *("footer", "form", "frame", "frameset", "h1", "h2", "h3", "h4", "h5", "h6", "header"),
+        *("hr", "html", "iframe", "legend", "li", "main", "menu", "nav", "noframes", "ol"),
+        *("option", "p", "pre", "section", "select", "summary", "table", "tbody", "td"),
+        *("tfoot", "th", "thead", "title", "tr", "ul"),
+    )
+)
+SKIP_TAGS = frozenset(("script", "style", "head", "noscript", "template"))
+_LABEL_RE = re.compile(r"\bx-nc-sel(\d)\b")
+_WS_RE = re.compile(r"\s+")
+#: labels that neither help nor hurt: headline and supplemental (captions)
+NEUTRAL = frozenset((1, 3))
+BODY = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    text: str
+    label: int
+
+
+def _label_of(el: etree._Element, inherited: int) -> int:
+    match = _LABEL_RE.search(el.get("class") or "")
+    return int(match.group(1)) if match else inherited
+
+
+def render(markup: str | bytes) -> list[Line]:
+    """Render an annotated page as scraped text lines with their majority label."""
+    root = lxml_html.document_fromstring(markup)
+    lines: list[Line] = []
+    parts: list[tuple[str, int]] = []
+
+    def flush() -> None:
+        text = _WS_RE.sub(" ", "".join(t for t, _ in parts)).strip()
+        if text:
+            weight: Counter[int] = Counter()
+            for t, label in parts:
+                weight[label] += len(t.strip())
+            lines.append(Line(text, weight.most_common(1)[0][0]))
+        parts.clear()
+
+    def walk(el: etree._Element, label: int) -> None:
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if tag in SKIP_TAGS:
+            return
+        block = tag in BLOCK_TAGS
+        if block:
+            flush()
+        if tag:
+            label = _label_of(el, label)
+            if el.text:
+                parts.append((el.text, label))
+            for child in el:
+                walk(child, label)
+                if child.tail:
+                    parts.append((child.tail, label))
+        if block:
+            flush()
+
+    walk(root, 0)
+    flush()
+    return lines
+
+
+@dataclass(frozen=True, slots=True)
+class PageScore:
+    precision: float
+    recall: float
+
+
+def score_page(lines: Sequence[Line], output: str) -> PageScore | None:
+    """Char-weighted precision/recall of body lines kept; None when the page has no body."""
+    gold: dict[str, Counter[int]] = {}
+    for line in lines:
+        gold.setdefault(line.text, Counter())[line.label] += 1
+    total_body = sum(len(t) * c[BODY] for t, c in gold.items())
+    if total_body == 0:
+        return None
+    kept = Counter(s for s in (_WS_RE.sub(" ", x).strip() for x in output.split("\n")) if s)
+    tp = fp = 0
+    for text, count in kept.items():
+        labels = gold.get(text, Counter())
+        body = min(count, labels[BODY])
+        neutral = min(count - body, sum(labels[n] for n in NEUTRAL))
+        tp += body * len(text)
+        fp += (count - body - neutral) * len(text)
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    return PageScore(precision, tp / total_body)
+
+
+def _f1(p: float, r: float) -> float:
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def evaluate(pages: Iterable[Sequence[Line]], clean: Callable[[str], str]) -> dict[str, float]:
+    scores: list[PageScore] = []
+    for lines in pages:
+        score = score_page(lines, clean("\n".join(line.text for line in lines)))
+        if score is not None:
+            scores.append(score)
+    n = len(scores) or 1
+    p = sum(s.precision for s in scores) / n
+    r = sum(s.recall for s in scores) / n
+    return {"macro_f1": _f1(p, r), "precision": p, "recall": r, "pages": float(len(scores))}
+
+
+def load_pages(eval_dir: Path) -> list[tuple[str, list[Line]]]:
+    files = sorted((eval_dir / "annotated").glob("*.html.gz"))
+    return [(f.name.split(".")[0], render(gzip.decompress(f.read_bytes()))) for f in files]
+
+
+def _clean(text: str) -> str:
+    return clean_text(text).text
+
+
+def _speed(texts: Sequence[str]) -> float:
+    start = time.perf_counter()
+    for text in texts:
+        clean_text(text)
+    return len(texts) / max(time.perf_counter() - start, 1e-9)
+
+
+def run(eval_dir: Path = EVAL_DIR) -> dict[str, float]:
+    """Scores of ``clean_text`` (and of keeping everything) on all pages."""
+    pages = [lines for _, lines in load_pages(eval_dir)]
+    result = evaluate(pages, _clean)
+    baseline = evaluate(pages, lambda text: text)
+    result.update({f"keep_all_{k}": v for k, v in baseline.items() if k != "pages"})
+    result["docs_per_second"] = _speed(["\n".join(ln.text for ln in lines) for lines in pages])
+    return result
+
+
+def _line(name: str, scores: dict[str, float]) -> str:
+    return (
+        f"l3s-gn1 {name} macro_f1={scores['macro_f1']:.3f} precision={scores['precision']:.3f}"
+        f" recall={scores['recall']:.3f} pages={int(scores['pages'])}"
+    )
+
+
+def main() -> int:
+    eval_dir = EVAL_DIR.resolve()
+    if not (eval_dir / "annotated").is_dir():
+        print(f"l3s-gn1 skipped: data absent ({eval_dir})")
+        return 0
+    named = load_pages(eval_dir)
+    pages = [lines for _, lines in named]
+    print(_line("scraped-text", evaluate(pages, _clean)))
+    print(_line("scraped-text-dev", evaluate(pages[0::2], _clean)))
+    print(_line("scraped-text-check", evaluate(pages[1::2], _clean)))
+    print(_line("keep-everything", evaluate(pages, lambda text: text)))
+    texts = ["\n".join(line.text for line in lines) for lines in pages]
+    print(f"l3s-gn1 docs_per_second={_speed(texts):.0f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

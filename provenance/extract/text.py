@@ -1,0 +1,528 @@
+# ruff: noqa: RUF001, SIM905  (Cyrillic stop words and typographic quotes are intended)
+"""Boilerplate removal for plain text produced by other scrapers.
+
+Scraped text has lost its markup, so the cleaner works on lines (blocks) with
+shallow features, in the spirit of jusText and boilerpipe:
+
+1. *Furniture*: lines recognisable on their own (advertising markers, "Read
+   also|..." lines, share/comment widgets, subscription and donation appeals,
+   "21 minutes ago" timestamps, lines an outlet repeats on its pages).
+2. *Prose classes*: each block is ``good`` (long, dense in stop words: prose),
+   ``near`` (prose-like but shorter), ``short`` or ``bad``; short and near blocks
+   then take the class of their neighbours (jusText's context smoothing).
+3. *Main region*: the article is one dense run of prose.  Section markers such
+   as "Comments", "Related Articles", "A Message from X:" split the page; the
+   run of blocks with the highest prose mass (Kadane over signed block lengths)
+   is the body, and runs that follow an end-of-article marker are discounted,
+   so a long dump of related stories does not win over the article.
+4. *Repetition and metadata*: a block already kept is a duplicate; the
+   headline (repeated, or the headline-shaped line above the body) becomes
+   ``title`` and a byline becomes ``author``.
+
+``residual=True`` runs only step 1 and exact-duplicate removal: it is used on
+trafilatura's output, where position and density have already been judged.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from provenance.extract.templates import normalize_line
+from provenance.models import Extraction, Piece, Removed
+from provenance.settings import ExtractSettings
+
+__all__ = ["clean_text", "furniture_reason"]
+
+GOOD, NEAR, SHORT, BAD = "good", "near", "short", "bad"
+
+_EN_STOP = frozenset(
+    """a about above after again against ago all almost also although always am among an and
+    another any are around as at away back be became because become been before being below
+    between both but by can cannot could did do does doing done down during each either else
+    enough even ever every few for from further get gets got had has have having he her here
+    hers herself him himself his how however i if in into is it its itself just last least
+    less like made make many may me might more most much must my myself neither never no nor
+    not now of off often on once one only onto or other others our ours out over own per
+    perhaps put rather said same say says see seen shall she should since so some still such
+    take than that the their theirs them themselves then there these they this those though
+    through thus to told too took toward under until up upon us very was way we well were what
+    when where whether which while who whom whose why will with within without would yet you
+    your yours""".split()
+)
+_RU_STOP = frozenset(
+    """и в во не что он на я с со как а то все она так его но да ты к у же вы за бы по только
+    ее её мне было вот от меня еще ещё нет о об из ему теперь когда даже ну ли если уже или ни
+    быть был него до вас опять уж вам ведь там потом себя ничего ей может они тут где есть надо
+    ней для мы тебя их чем была сам чтоб без будто чего раз тоже себе под будет тогда кто этот
+    того потому этого какой совсем ним здесь этом один почти мой тем чтобы нее сейчас были куда
+    можно при два другой хоть после над больше тот через эти нас про всего них какая много три
+    эту свою этой перед более всегда между это также которые который которая которых которое
+    его её их заявил сообщил сказал года году""".split()
+)
+STOP_WORDS = _EN_STOP | _RU_STOP
+
+_LINE_RE = re.compile(r"[^\r\n]+")
+_WORD_RE = re.compile(r"\w+")
+_SENT_END_RE = re.compile(r"[.!?…:;][\"'”’»)\]]*$")
+_SENT_INNER_RE = re.compile(r"[.!?…][\"'”’»)\]]*\s+[\"'“‘«(]?[A-ZА-ЯЁ]")
+_I = re.IGNORECASE
+
+# Lines that are furniture on their own, whatever their position.  Each pattern
+# must match the whole (stripped) line; ``_PREFIX`` patterns match a line start.
+_FURNITURE: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "advertising",
+        re.compile(
+            r"(advertise?ments?|advertisment|adverts?|ads?|sponsored( content| links?| stories)?"
+            r"|paid (content|post|partner)|promoted( content| stories)?|ads by \w+"
+            r"|(story|article) continues (below|after advertisement)"
+            r"|continue reading (below|the main story)|skip (this )?ad(vert(isement)?)?)[.:]?",
+            _I,
+        ),
+    ),
+    (
+        "read-also",
+        re.compile(
+            r"(read|see|watch|listen)( also| more| next| the full story| more about this)?\s*"
+            r"([|:»>→-]|\.\.\.)?|also (read|see|watch)\s*:?|more on (this|that)( story)?:?"
+            r"|click here( to read more)?\.?",
+            _I,
+        ),
+    ),
+    (
+        "widget",
+        re.compile(
+            r"(share|share (this|on|via)( \w+)?|shares?|tweet|e-?mail|print|copy link|"
+            r"(\d+\s+)?comments?|no comments( yet)?\W*|view comments|show comments|"
+            r"(leave|post|add|write) a (comment|reply)|comment on this( story| article)?|"
+            r"hashtags|tags?|topics|filed under|follow us( on \w+)?|like us on facebook|"
+            r"(print|e-?mail|share|save) this( article| story| page)?|print version|"
+            r"text size|font size|a\s*a\s*a|back to top|top of page|bookmark|save|"
+            r"facebook|twitter|x|whatsapp|linkedin|reddit|pinterest|telegram|flipboard|"
+            r"sign in|log ?in|register|sign up|menu|search|home|subscribe|newsletter|"
+            r"try our ai features|listen to (this )?(article|story)|\d+ min(ute)?s? read|"
+            r"author-image|author image|avatar|image|photo|video|gallery|[|•·×✕x]+)[.:!]?",
+            _I,
+        ),
+    ),
+    (
+        "appeal",
+        re.compile(
+            r"(a message from .{1,60}:|dear (readers?|friends|subscribers?)[,:!]?|"
+            r"(please )?(support|donate to) (us|our (work|journalism)|independent journalism).*|"
+            r"not ready to (support|donate|subscribe)( today)?\??|remind me (later|next month)\.?|"
+            r"continue|close|maybe later\.?|no,? thanks\.?|"
+            r"thank you!? your reminder is set\.?|donate( now| today)?!?|"
+            r"(subscribe|sign up)( now| today)?( to (our|the) [\w ]{1,40})?[.!]?|"
+            r"become a (member|subscriber|supporter|patron)\.?|"
+            r"(get|enjoy) (unlimited|full|digital) access.*|already a (subscriber|member)\??)",
+            _I,
+        ),
+    ),
+    (
+        "related-articles",
+        re.compile(
+            r"(related|related (articles?|stories|news|content|posts|links|topics|coverage)|"
+            r"more (from|on|in) [\w .'-]{1,40}|more (stories|news|articles|headlines)|"
+            r"you (may|might) (also )?(like|be interested in|have missed)|"
+            r"recommended( for you| stories| articles)?|most (read|popular|viewed|shared|emailed)|"
+            r"trending( now| stories)?|top stories|latest (news|stories|headlines)|"
+            r"further reading|in (other|case you missed) news|editor'?s picks|"
+            r"don'?t miss|must read|what to read next|popular (now|stories))[.:]?",
+            _I,
+        ),
+    ),
+    (
+        "timestamp",
+        re.compile(
+            r"((updated|published|posted|last updated|modified)\s*:?\s*)?"
+            r"(\d{1,3}\s+(seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)"
+            r"\s+ago|just now|yesterday|today"
+            r"|\w{3,9},?\s+\d{1,2},?\s+\d{4}([, ]+(at\s+)?\d{1,2}[:.]\d{2}\s*([ap]\.?m\.?)?\s*\w*)?"
+            r"|\d{1,2}\s+\w{3,9},?\s+\d{4}([, ]+\d{1,2}[:.]\d{2}\s*\w*)?"
+            r"|\d{4}-\d{2}-\d{2}([ t]\d{2}:\d{2}(:\d{2})?)?|\d{1,2}[./]\d{1,2}[./]\d{2,4}"
+            r"|\d{1,2}[:.]\d{2}\s*([ap]\.?m\.?)?\s*(\w{2,4})?)",
+            _I,
+        ),
+    ),
+)
+_PREFIX: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "read-also",
+        re.compile(
+            r"(read (also|more|next)|also read|see also|related( story| article)?|"
+            r"more on this|recommended|must read|don'?t miss|watch|listen)\s*[|:»>→–—]",
+            _I,
+        ),
+    ),
+    ("appeal", re.compile(r"(a message from [^:]{1,60}:|dear readers,)", _I)),
+    ("widget", re.compile(r"(tags|tagged|topics|hashtags|filed under|share( this)? on)\s*:", _I)),
+    ("copyright", re.compile(r"(©|\(c\)|copyright\b|all rights reserved)", _I)),
+)
+#: reasons whose lines also split the page into regions (see ``_main_region``)
+_ENDS_ARTICLE = frozenset(("related-articles", "appeal"))
+_ENDS_ARTICLE_WIDGET = re.compile(
+    r"(\d+\s+)?comments?|no comments( yet)?\W*|hashtags|tags?:?|(leave|post|add) a (comment|reply)"
+    r"|view comments|show comments|comment on this( story| article)?|try our ai features",
+    _I,
+)
+_BYLINE_RE = re.compile(
+    r"(?i:by|from|written by|posted by|reported by|story by|words by|author:?|автор:?)\s+"
+    r"[A-ZА-ЯЁ][\w'’.-]*(\s+[\w'’.-]+){0,5}(\s*[,|/–—-]\s*.{0,60})?",
+)
+_BYLINE_PREFIX_RE = re.compile(
+    r"(by|from|written by|posted by|reported by|story by|words by|author:?|автор:?)\s+", _I
+)
+_NAME_RE = re.compile(r"[A-ZА-ЯЁ][\w'’.-]+(\s+[A-ZА-ЯЁ][\w'’.-]*){1,3}")
+_AUTHOR_MARK_RE = re.compile(r"(author-?image|author image|avatar|author)[.:]?", _I)
+_MAX_FURNITURE_CHARS = 160
+
+
+def furniture_reason(line: str) -> str | None:
+    """The reason a stripped line is furniture on its own, or None."""
+    if len(line) > _MAX_FURNITURE_CHARS:
+        return None
+    for reason, pattern in _FURNITURE:
+        if pattern.fullmatch(line):
+            return reason
+    for reason, pattern in _PREFIX:
+        if pattern.match(line):
+            return reason
+    return None
+
+
+@dataclass(slots=True)
+class _Block:
+    start: int
+    end: int
+    text: str
+    words: int = 0
+    stop: float = 0.0
+    caps: float = 0.0
+    sentences: int = 0
+    cls: str = BAD
+    reason: str | None = None
+
+
+def _blocks(text: str) -> list[_Block]:
+    blocks = []
+    for match in _LINE_RE.finditer(text):
+        raw = match.group()
+        stripped = raw.strip()
+        if stripped:
+            start = match.start() + (len(raw) - len(raw.lstrip()))
+            blocks.append(_Block(start, start + len(stripped), stripped))
+    return blocks
+
+
+def _measure(block: _Block) -> None:
+    words = _WORD_RE.findall(block.text)
+    block.words = len(words)
+    if words:
+        block.stop = sum(1 for w in words if w.lower() in STOP_WORDS) / len(words)
+        alpha = [w for w in words if w[0].isalpha()]
+        if alpha:
+            block.caps = sum(1 for w in alpha if w[0].isupper()) / len(alpha)
+    block.sentences = len(_SENT_INNER_RE.findall(block.text)) + bool(
+        _SENT_END_RE.search(block.text)
+    )
+
+
+# Logistic model of "this block is article text", fitted on shallow features of
+# the scraped-text rendering of half of L3S-GN1 (even-numbered pages, sorted by
+# id) and checked on the other half; see bench/l3s.py.  Features are on raw
+# scales: natural log of characters, stop-word share, share of capitalised
+# words, log(1 + sentences), ends like a sentence, digit share, log(1 + words),
+# mean word length / 10, contains "|".
+_PROSE_WEIGHTS = (0.733, 3.947, 0.139, -1.022, 2.912, 0.689, 0.966, -1.202, -4.839)
+_PROSE_BIAS = -8.553
+
+
+def _prose_probability(block: _Block) -> float:
+    text = block.text
+    length = len(text)
+    digits = sum(1 for c in text if c.isdigit()) / length
+    features = (
+        math.log(length),
+        block.stop,
+        block.caps,
+        math.log1p(block.sentences),
+        1.0 if _SENT_END_RE.search(text) else 0.0,
+        digits,
+        math.log1p(block.words),
+        length / max(block.words, 1) / 10,
+        1.0 if "|" in text else 0.0,
+    )
+    z = _PROSE_BIAS + sum(w * f for w, f in zip(_PROSE_WEIGHTS, features, strict=True))
+    return 1 / (1 + math.exp(-z))
+
+
+def _initial_class(block: _Block, s: ExtractSettings) -> str:
+    if block.reason is not None:
+        return BAD
+    if len(block.text) < s.text_length_low:
+        return SHORT
+    p = _prose_probability(block)
+    if p >= s.text_prose_good:
+        return GOOD
+    if p >= s.text_prose_near:
+        return NEAR
+    return BAD
+
+
+def _neighbour(classes: Sequence[str], i: int, step: int, ignore_near: bool) -> str:
+    skip = (SHORT, NEAR) if ignore_near else (SHORT,)
+    i += step
+    while 0 <= i < len(classes):
+        if classes[i] not in skip:
+            return classes[i]
+        i += step
+    return BAD
+
+
+def _smooth(classes: list[str]) -> list[str]:
+    """jusText's context-sensitive pass: short and near-good blocks follow their neighbours."""
+    out = list(classes)
+    for i, cls in enumerate(classes):
+        if cls != SHORT:
+            continue
+        prev, nxt = _neighbour(classes, i, -1, True), _neighbour(classes, i, 1, True)
+        if prev == nxt == GOOD:
+            out[i] = GOOD
+        elif prev == nxt == BAD:
+            out[i] = BAD
+        elif (prev == BAD and _neighbour(classes, i, -1, False) == NEAR) or (
+            nxt == BAD and _neighbour(classes, i, 1, False) == NEAR
+        ):
+            out[i] = GOOD
+        else:
+            out[i] = BAD
+    for i, cls in enumerate(classes):
+        if cls == NEAR:
+            prev, nxt = _neighbour(classes, i, -1, True), _neighbour(classes, i, 1, True)
+            out[i] = BAD if prev == nxt == BAD else GOOD
+    return out
+
+
+def _ends_article(block: _Block) -> bool:
+    return block.reason in _ENDS_ARTICLE or (
+        block.reason == "widget" and _ENDS_ARTICLE_WIDGET.fullmatch(block.text) is not None
+    )
+
+
+def _main_region(blocks: Sequence[_Block], classes: Sequence[str]) -> tuple[int, int]:
+    """Half-open index range of the densest run of prose.
+
+    Kadane's maximum-sum run over block weights (prose mass positive, the rest
+    negative), restarted at section markers; a run that follows an
+    end-of-article marker ("Comments", "Related Articles", an appeal) counts
+    for a third, because what follows such a marker is rarely the article.
+    """
+    best, best_range = 0.0, (0, 0)
+    run, run_start, discount = 0.0, 0, 1.0
+    for i, (block, cls) in enumerate(zip(blocks, classes, strict=True)):
+        if _ends_article(block):
+            run, run_start = 0.0, i + 1
+            if best > 0:
+                discount = 1 / 3
+            continue
+        weight = float(len(block.text)) if cls in (GOOD, NEAR) else -float(len(block.text))
+        if run + weight <= 0:
+            run, run_start = 0.0, i + 1
+            continue
+        run += weight
+        if run * discount > best:
+            best, best_range = run * discount, (run_start, i + 1)
+    return best_range
+
+
+def _headline_shaped(block: _Block) -> bool:
+    return (
+        15 <= len(block.text) <= 250
+        and block.words >= 3
+        and block.reason is None
+        and block.sentences <= 1
+        and not block.text.endswith((".", ",", ";"))
+        and not _BYLINE_RE.fullmatch(block.text)
+    )
+
+
+def _find_title(blocks: Sequence[_Block], first: int, counts: dict[str, int]) -> int | None:
+    """Index of the headline: a repeated headline-shaped line, else the nearest above the body."""
+    for i, block in enumerate(blocks[: first + 1]):
+        if counts[block.text] > 1 and _headline_shaped(block):
+            return i
+    for i in range(first - 1, max(first - 6, -1), -1):
+        if _headline_shaped(blocks[i]):
+            return i
+    return None
+
+
+def _find_author(blocks: Sequence[_Block], lo: int, hi: int, first: int) -> int | None:
+    """A byline in ``blocks[lo:hi]``: "By X", a name under an author marker, or a lone name."""
+    for i in range(lo, hi):
+        block = blocks[i]
+        if block.reason is not None or len(block.text) > 80:
+            continue
+        if _BYLINE_RE.fullmatch(block.text):
+            return i
+        if _NAME_RE.fullmatch(block.text) and (
+            (i > 0 and _AUTHOR_MARK_RE.fullmatch(blocks[i - 1].text)) or i == first - 1
+        ):
+            return i
+    return None
+
+
+def _byline_name(line: str) -> str:
+    match = _BYLINE_PREFIX_RE.match(line)
+    return line[match.end() :].strip() if match else line
+
+
+def _assemble(blocks: Sequence[_Block], keep: Sequence[bool], **meta: str | None) -> Extraction:
+    parts: list[str] = []
+    pieces: list[Piece] = []
+    removed: list[Removed] = []
+    offset = 0
+    for block, kept in zip(blocks, keep, strict=True):
+        if kept:
+            if parts:
+                offset += 2
+            pieces.append(Piece(offset, block.start, block.end - block.start))
+            parts.append(block.text)
+            offset += len(block.text)
+        else:
+            removed.append(
+                Removed(block.text, block.reason or "boilerplate", block.start, block.end)
+            )
+    return Extraction(text="\n\n".join(parts), removed=tuple(removed), pieces=tuple(pieces), **meta)
+
+
+def _unknown_language(blocks: Sequence[_Block]) -> bool:
+    """True when even the long blocks have almost no stop words of the lists we know."""
+    words = stop = 0.0
+    for block in blocks:
+        if len(block.text) >= 100:
+            words += block.words
+            stop += block.stop * block.words
+    return words >= 30 and stop / words < 0.08
+
+
+def _weak_reason(block: _Block) -> str:
+    if _FURNITURE[-1][1].fullmatch(block.text):
+        return "timestamp"
+    if len(block.text) < 70:
+        return "short-fragment"
+    return "far-from-prose"
+
+
+def _classify(blocks: list[_Block], settings: ExtractSettings) -> tuple[list[bool], int, int]:
+    """Which blocks are body text, and the main region ``[lo, hi)``."""
+    for block in blocks:
+        _measure(block)
+    if _unknown_language(blocks):
+        for block in blocks:  # language-neutral stand-in: sentences in lower case read as prose
+            block.stop = 0.4 if block.sentences and block.caps < 0.5 else 0.1
+    initial = [_initial_class(b, settings) for b in blocks]
+    classes = _smooth(initial)
+    lo, hi = _main_region(blocks, initial)
+    keep = [
+        lo <= i < hi and block.reason is None and (cls == GOOD or initial[i] in (GOOD, NEAR))
+        for i, (block, cls) in enumerate(zip(blocks, classes, strict=True))
+    ]
+    _adopt_sentences(blocks, keep)
+    return keep, lo, hi
+
+
+def _adopt_sentences(blocks: Sequence[_Block], keep: list[bool]) -> None:
+    """Keep a short, plain sentence next to body text ("AFP contributed reporting.")."""
+    adopted = []
+    for i, block in enumerate(blocks):
+        if (
+            not keep[i]
+            and block.reason is None
+            and block.words >= 4
+            and block.caps <= 0.5
+            and block.text.endswith((".", "!", "?", ".\u201d", '."'))
+            and ((i > 0 and keep[i - 1]) or (i + 1 < len(blocks) and keep[i + 1]))
+        ):
+            adopted.append(i)
+    for i in adopted:
+        keep[i] = True
+
+
+def _explain(blocks: Sequence[_Block], keep: Sequence[bool], lo: int, hi: int) -> None:
+    """Give every dropped block without a reason yet the reason it went."""
+    for i, block in enumerate(blocks):
+        if not keep[i] and block.reason is None:
+            block.reason = _weak_reason(block) if lo <= i < hi else "far-from-prose"
+
+
+def _drop_duplicates(blocks: Sequence[_Block], keep: list[bool], min_chars: int) -> None:
+    seen: set[str] = set()
+    for i, block in enumerate(blocks):
+        if keep[i] and len(block.text) >= min_chars:
+            if block.text in seen:
+                keep[i], block.reason = False, "duplicate"
+            seen.add(block.text)
+
+
+def _metadata(blocks: Sequence[_Block], keep: list[bool]) -> tuple[str | None, str | None]:
+    """Move the title and the byline out of the body; return them."""
+    first = next((i for i, kept in enumerate(keep) if kept), len(blocks))
+    counts: dict[str, int] = {}
+    for block in blocks:
+        counts[block.text] = counts.get(block.text, 0) + 1
+    title = author = None
+    t = _find_title(blocks, first, counts)
+    if t is not None:
+        title = blocks[t].text
+        for i, block in enumerate(blocks):
+            if block.text == title:
+                keep[i], block.reason = False, "title"
+    first_body = next((i for i, kept in enumerate(keep) if kept), len(blocks))
+    near_title = [
+        i
+        for i in range(first_body + 4)
+        if t is not None and i < len(blocks) and blocks[i].text == title
+    ]
+    lo = max(0, min([*near_title[:1], first_body]) - 4)
+    hi = min(len(blocks), max([*near_title[-1:], first_body]) + 1)
+    a = _find_author(blocks, lo, hi, first_body)
+    if a is not None:
+        author = _byline_name(blocks[a].text)
+        keep[a], blocks[a].reason = False, "byline"
+    return title, author
+
+
+def clean_text(
+    text: str,
+    *,
+    settings: ExtractSettings = ExtractSettings(),  # noqa: B008 - frozen, safe default
+    template_lines: frozenset[str] = frozenset(),
+    residual: bool = False,
+) -> Extraction:
+    """The main text of scraped plain ``text``, with what was removed and why.
+
+    ``template_lines`` are normalised lines (see ``templates.normalize_line``)
+    learnt as template for this outlet.  ``residual=True`` removes only
+    recognisable furniture and exact duplicate paragraphs (for trafilatura's
+    output); otherwise density, context and position decide as well, and the
+    title and byline go to metadata.
+    """
+    blocks = _blocks(text)
+    for block in blocks:
+        block.reason = furniture_reason(block.text)
+        if block.reason is None and template_lines and normalize_line(block.text) in template_lines:
+            block.reason = "template"
+    if residual:
+        keep = [block.reason is None for block in blocks]
+        _drop_duplicates(blocks, keep, 30)
+        return _assemble(blocks, keep)
+    keep, lo, hi = _classify(blocks, settings)
+    title, author = _metadata(blocks, keep)
+    _drop_duplicates(blocks, keep, 1)
+    _explain(blocks, keep, lo, hi)
+    return _assemble(blocks, keep, title=title, author=author)

@@ -1,0 +1,269 @@
+# ruff: noqa: RUF001  (Cyrillic test text is intended)
+"""Tests for provenance.extract.text: the scraped-text boilerplate remover."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from provenance.extract.templates import normalize_line
+from provenance.extract.text import clean_text, furniture_reason
+from provenance.models import Extraction
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = Path(__file__).resolve().parent / "data"
+CORPUS = ROOT / "corpus"
+EVAL_DIR = ROOT / ".." / "shared" / "eval" / "l3s-gn1"
+
+_CASES = json.loads((DATA / "text_cases.json").read_text(encoding="utf-8"))
+_SEEDS = json.loads((DATA / "seed_labels.json").read_text(encoding="utf-8"))
+
+
+def _fill(text: str) -> str:
+    for key, value in _CASES["paragraphs"].items():
+        text = text.replace("{" + key + "}", value)
+    return text
+
+
+def _blocks(extraction: Extraction) -> list[str]:
+    return extraction.text.split("\n\n") if extraction.text else []
+
+
+def _assert_pieces(source: str, out: Extraction) -> None:
+    assert len(out.pieces) == len(_blocks(out))
+    for piece in out.pieces:
+        got = out.text[piece.text_start : piece.text_start + piece.length]
+        assert got == source[piece.input_start : piece.input_start + piece.length]
+        assert got and got == got.strip()
+    for removed in out.removed:
+        assert source[removed.start : removed.end] == removed.text
+
+
+# --- pinned cases -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("case", _CASES["cases"], ids=[c["name"] for c in _CASES["cases"]])
+def test_case(case: dict[str, Any]) -> None:
+    source = _fill(case["text"])
+    out = clean_text(source, residual=case.get("residual", False))
+    blocks = _blocks(out)
+    for line in case["keep"]:
+        assert blocks.count(_fill(line)) == 1, f"kept {blocks.count(_fill(line))}x: {line[:60]}"
+    for line in case["drop"]:
+        assert _fill(line) not in blocks, f"not removed: {line[:60]}"
+    reasons = {r.text: r.reason for r in out.removed}
+    for line, reason in case.get("reason", {}).items():
+        assert reasons[line] == reason
+    if "title" in case:
+        assert out.title == case["title"]
+    if "author" in case:
+        assert out.author == case["author"]
+    _assert_pieces(source, out)
+
+
+@pytest.mark.parametrize("name", sorted(_SEEDS))
+def test_seed_article(name: str) -> None:
+    """Every furniture line of the seed corpus goes; every body paragraph stays exactly once."""
+    source = (CORPUS / name).read_text(encoding="utf-8")
+    out = clean_text(source)
+    blocks = _blocks(out)
+    labels: list[tuple[str, str]] = [(x[0], x[1]) for x in _SEEDS[name]]
+    assert len(labels) == sum(1 for line in source.splitlines() if line.strip())
+    for label, line in labels:
+        if label == "body":
+            assert blocks.count(line) == 1, line[:60]
+        else:
+            assert line not in blocks, line[:60]
+    titles = {line for label, line in labels if label == "title"}
+    authors = {line for label, line in labels if label == "author"}
+    assert out.title == (titles.pop() if titles else None)
+    assert out.author == (authors.pop() if authors else None)
+    assert len(blocks) == len({line for label, line in labels if label == "body"})
+    _assert_pieces(source, out)
+
+
+def test_seed_reasons_name_the_furniture() -> None:
+    out = clean_text((CORPUS / "002_ff3b1c2c26e4a046.txt").read_text(encoding="utf-8"))
+    reasons = [r.reason for r in out.removed]
+    assert reasons.count("advertising") == 6
+    assert reasons.count("read-also") == 2
+    assert reasons.count("duplicate") == 1
+    assert reasons.count("title") == 1
+
+
+# --- furniture recogniser -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("Advertisement", "advertising"),
+        ("ADVERTISEMENT", "advertising"),
+        ("Advertisment", "advertising"),
+        ("Sponsored content", "advertising"),
+        ("Read also| Something happened", "read-also"),
+        ("Also read:", "read-also"),
+        ("READ MORE", "read-also"),
+        ("Comments", "widget"),
+        ("No comments yet...", "widget"),
+        ("Share", "widget"),
+        ("Hashtags", "widget"),
+        ("Dear readers,", "appeal"),
+        ("Not ready to support today?", "appeal"),
+        ("Remind me later.", "appeal"),
+        ("A Message from The Moscow Times:", "appeal"),
+        ("Related Articles", "related-articles"),
+        ("You may also like", "related-articles"),
+        ("21 minutes ago", "timestamp"),
+        ("June 7, 2025", "timestamp"),
+        ("2008-01-16 10:31", "timestamp"),
+    ],
+)
+def test_furniture_reason(line: str, reason: str) -> None:
+    assert furniture_reason(line) == reason
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Share prices fell sharply on Monday after the announcement.",
+        "Comments made by the minister were later withdrawn.",
+        "Advertisements for the new product were banned in France.",
+        "Russia",
+        "Dmitry Peskov declined to comment.",
+    ],
+)
+def test_furniture_reason_leaves_prose(line: str) -> None:
+    assert furniture_reason(line) is None
+
+
+# --- properties and edge cases ------------------------------------------------------------
+
+_LINES = st.sampled_from(
+    [
+        *(_CASES["paragraphs"].values()),
+        "Advertisement",
+        "Comments",
+        "Home",
+        "Read also| A headline",
+        "  indented paragraph with trailing spaces   ",
+        "",
+        "\t",
+        "Привет, мир: это строка текста на русском языке, и она достаточно длинная.",
+    ]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_LINES, max_size=25), st.sampled_from(["\n", "\r\n", "\n\n"]), st.booleans())
+def test_pieces_map_back_exactly(lines: list[str], sep: str, residual: bool) -> None:
+    source = sep.join(lines)
+    out = clean_text(source, residual=residual)
+    _assert_pieces(source, out)
+    nonempty = [line.strip() for line in lines if line.strip()]
+    assert len(out.pieces) + len(out.removed) + (out.title is not None) * 0 <= len(nonempty)
+    # every non-empty input line is accounted for: kept or removed
+    assert len(out.pieces) + len(out.removed) == len(nonempty)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=400))
+def test_arbitrary_text_never_breaks(source: str) -> None:
+    for residual in (False, True):
+        _assert_pieces(source, clean_text(source, residual=residual))
+
+
+def test_empty_and_blank_input() -> None:
+    for source in ("", "   ", "\n\n\r\n\t"):
+        out = clean_text(source)
+        assert out.text == ""
+        assert out.pieces == ()
+        assert out.removed == ()
+        assert out.title is None
+
+
+def test_very_long_line_is_kept_and_fast() -> None:
+    paragraph = _CASES["paragraphs"]["P1"]
+    source = "Home\nNews\n" + " ".join([paragraph] * 3000) + "\nContact us"
+    start = time.perf_counter()
+    out = clean_text(source)
+    assert time.perf_counter() - start < 2.0
+    assert _blocks(out) == [" ".join([paragraph] * 3000)]
+
+
+RUSSIAN = (
+    "Главная\nНовости\nПолитика\n"
+    "Депутат Государственной думы заявил, что Россия могла бы предоставить политическое убежище"
+    " Илону Маску, если бы он об этом попросил, однако, по его словам, у предпринимателя совсем"
+    " другая игра.\n"
+    "В Кремле отказались комментировать это заявление, отметив, что речь идет о внутреннем деле"
+    " Соединенных Штатов, и Москва не намерена в него вмешиваться.\n"
+    "Ранее Россия уже предоставляла убежище бывшему сотруднику американских спецслужб Эдварду"
+    " Сноудену, который живет в Москве с 2013 года.\n"
+    "Реклама\nПоделиться\n"
+)
+
+
+def test_russian_text_is_not_wiped() -> None:
+    out = clean_text(RUSSIAN)
+    blocks = _blocks(out)
+    assert len(blocks) == 3
+    assert all(b.startswith(("Депутат", "В Кремле", "Ранее")) for b in blocks)
+
+
+def test_cp1251_decoded_text_is_not_wiped() -> None:
+    source = RUSSIAN.encode("cp1251").decode("cp1251")
+    assert len(_blocks(clean_text(source))) == 3
+
+
+def test_unknown_language_keeps_prose() -> None:
+    """A language without a stop-word list falls back to sentence shape."""
+    body = (
+        "Kerajaan negeri mengumumkan bahawa langkah kecemasan akan dilanjutkan sebulan lagi,"
+        " dengan alasan peningkatan kemasukan ke hospital. Sekolah akan kekal dibuka."
+    )
+    source = "\n".join(["Utama", "Berita", body, body.replace("Kerajaan", "Pegawai"), "Hubungi"])
+    blocks = _blocks(clean_text(source))
+    assert body in blocks
+    assert "Utama" not in blocks
+
+
+def test_template_lines_are_removed() -> None:
+    paragraphs = list(_CASES["paragraphs"].values())
+    source = "\n".join([*paragraphs, "Follow our channel for more updates every day"])
+    template = frozenset({normalize_line("Follow our channel for more updates every day")})
+    out = clean_text(source, template_lines=template, residual=True)
+    assert _blocks(out) == paragraphs
+    assert [r.reason for r in out.removed] == ["template"]
+
+
+def test_residual_mode_keeps_what_density_would_drop() -> None:
+    paragraphs = list(_CASES["paragraphs"].values())
+    source = "\n".join(["Short heading of a section", *paragraphs, "Photo: a caption"])
+    assert len(_blocks(clean_text(source, residual=True))) == 6
+    assert len(_blocks(clean_text(source))) < 6
+
+
+# --- benchmark floor ----------------------------------------------------------------------
+
+
+@pytest.mark.eval
+@pytest.mark.slow
+@pytest.mark.skipif(not (EVAL_DIR / "annotated").is_dir(), reason="../shared/eval absent")
+def test_l3s_floor() -> None:
+    spec = importlib.util.spec_from_file_location("bench_l3s", ROOT / "bench" / "l3s.py")
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = bench  # dataclasses look their module up
+    spec.loader.exec_module(bench)
+    scores = bench.run(EVAL_DIR)
+    assert scores["macro_f1"] >= 0.92
+    assert scores["macro_f1"] > scores["keep_all_macro_f1"] + 0.2

@@ -1,0 +1,89 @@
+"""Tests for provenance.extract.templates: lines an outlet repeats across its pages."""
+
+from __future__ import annotations
+
+import pytest
+
+from provenance.extract.templates import learn_templates, normalize_line
+from provenance.extract.text import clean_text
+from provenance.settings import ExtractSettings
+
+WIRE = (
+    "Russia could offer political asylum to tech billionaire Elon Musk following his public"
+    " fallout with U.S. President Donald Trump, a senior Russian lawmaker said Friday."
+)
+
+
+def _page(n: int, *extra: str) -> str:
+    body = (
+        f"Story number {n} says that the council met on day {n} and agreed on a new budget"
+        f" for the district, after a debate that lasted {n + 2} hours."
+    )
+    return "\n".join(["Home | News | Sport", f"Updated {n}:{n:02d} GMT", body, *extra])
+
+
+def test_normalize_line_folds_case_space_digits_and_edges() -> None:
+    assert normalize_line("  Updated: 12:31  GMT ") == "updated: 0:0 gmt"
+    assert normalize_line("FOLLOW US ON TELEGRAM!") == normalize_line("Follow us on Telegram")
+    assert normalize_line("» Read more —") == "read more"
+    assert normalize_line("") == ""
+
+
+def test_repeated_short_lines_are_template() -> None:
+    pages = [_page(n, "Follow us on Telegram") for n in range(1, 5)]
+    learnt = learn_templates({"Daily Example": pages})["Daily Example"]
+    assert normalize_line("Home | News | Sport") in learnt
+    assert normalize_line("Updated 3:03 GMT") in learnt  # digits folded
+    assert normalize_line("Follow us on Telegram") in learnt
+    assert not any("council met" in line for line in learnt)
+
+
+def test_shared_wire_paragraph_is_not_template() -> None:
+    """Two articles quoting the same wire paragraph is what the audit must find, not furniture."""
+    pages = [_page(n, WIRE) for n in range(1, 7)]
+    learnt = learn_templates({"Aggregator": pages})["Aggregator"]
+    assert normalize_line(WIRE) not in learnt
+    assert normalize_line("Home | News | Sport") in learnt
+
+
+def test_too_few_pages_learn_nothing() -> None:
+    pages = [_page(1), _page(2)]
+    assert learn_templates({"Small": pages}) == {"Small": frozenset()}
+
+
+def test_share_is_required() -> None:
+    settings = ExtractSettings(template_min_pages=3, template_min_share=0.5)
+    pages = [_page(n, "Weekly newsletter") if n < 4 else _page(n) for n in range(1, 11)]
+    learnt = learn_templates({"Outlet": pages}, settings=settings)["Outlet"]
+    assert normalize_line("Weekly newsletter") not in learnt  # 3 of 10 pages
+    assert normalize_line("Home | News | Sport") in learnt  # 10 of 10
+
+
+def test_a_line_counts_once_per_page() -> None:
+    pages = [_page(1, "Subscribe", "Subscribe", "Subscribe"), _page(2), _page(3)]
+    learnt = learn_templates({"Outlet": pages})["Outlet"]
+    assert normalize_line("Subscribe") not in learnt
+
+
+def test_outlets_are_learnt_separately() -> None:
+    a = [_page(n, "Alpha footer line") for n in range(4)]
+    b = [_page(n, "Beta footer line") for n in range(4)]
+    learnt = learn_templates({"A": a, "B": b})
+    assert normalize_line("Alpha footer line") in learnt["A"]
+    assert normalize_line("Alpha footer line") not in learnt["B"]
+
+
+def test_bad_settings_are_refused() -> None:
+    with pytest.raises(ValueError, match="template_min_pages"):
+        learn_templates({"A": ["x"]}, settings=ExtractSettings(template_min_pages=1))
+
+
+def test_learnt_lines_are_removed_by_clean_text() -> None:
+    pages = [_page(n, "Our journalism is free to read") for n in range(1, 5)]
+    learnt = learn_templates({"Outlet": pages})["Outlet"]
+    out = clean_text(_page(9, "Our journalism is free to read"), template_lines=learnt)
+    reasons = {r.text: r.reason for r in out.removed}
+    assert reasons["Our journalism is free to read"] == "template"
+    assert reasons["Home | News | Sport"] == "template"
+    assert reasons["Updated 9:09 GMT"] == "timestamp"  # its own furniture reason comes first
+    assert "council met on day 9" in out.text
