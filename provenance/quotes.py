@@ -206,6 +206,7 @@ def names_in(text: str) -> list[tuple[Span, str]]:
 
 def _subject_before(clause: str) -> str | None:
     """The speaker named just before a speech verb: "Mr Novikov", "the lawmaker", "he"."""
+    clause = re.sub(_AUX, "", clause)
     clause = re.sub(r",\s+(?:[a-z][^,]*|[A-Z][^,]*\bof\b[^,]*),\s*$", " ", clause)  # apposition
     clause = re.sub(_AUX, "", clause)
     tail = clause.rstrip(" ,")

@@ -1,0 +1,298 @@
+"""Aligned passages -> quote or prose, altered quotations, credited or not.
+
+:func:`classify` takes the passages ``align.py`` found between a target and a
+source text and fills the fields the aligner leaves alone:
+
+``quote``
+    The passage is a *shared quotation*, not copied prose: most of it lies
+    inside quotation marks in both texts.  A passage partly quoted is marked by
+    majority (over half of its characters quoted on each side) and not split;
+    the quoted share of the target side is kept in ``extra["quoted_share"]``.
+``altered_quote``
+    The passage overlaps a quotation on each side, both quotations have the same
+    speaker, and the wording differs materially: words replaced, added or
+    dropped inside the quotation, beyond case, punctuation, contractions and
+    dotted abbreviations.  Quoting only part of the source's quotation is an
+    excerpt, not an alteration.  Consecutive quotations of one speaker in one
+    paragraph are compared as one statement.  A same-speaker quotation pair that
+    no aligned passage covers, but whose content words agree
+    (``min_quote_overlap``), is added as a passage of its own with
+    ``extra["origin"] = "quotation"``: quotations reworded by a translator are
+    often too different for the prose aligner and are exactly what to report.
+``credited``, ``credit_text``, ``credited_source``
+    The credit that covers the target side (:func:`attribution.credit_for`).
+    ``credited`` is True for an explicit or "contributed" credit naming the
+    source (any named source when ``source_name`` is None).  A vague credit
+    ("Russian state media") fills ``credit_text`` but leaves ``credited``
+    False; ``extra["credit_kind"]`` says which it was.
+
+:func:`credited_material` finds what a text credits to sources whose own text
+is not at hand (TASS has no article in the corpus): the sentences and
+quotations a credit to such a source covers.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import re
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+
+from provenance.align import similarity
+from provenance.attribution import Credit, Level, SourceRegistry, find_credits, ranked_credits
+from provenance.models import Passage, PassageKind, Span
+from provenance.quotes import Quotation, find_quotations, quoted_share
+from provenance.segment import normalize, sentences, terms, words
+from provenance.settings import AlignSettings
+
+
+@dataclass(frozen=True)
+class ClassifySettings:
+    #: a passage is a quote when more than this share of it is quoted in both texts
+    quote_share: float = 0.5
+    #: two same-speaker quotations are one statement when the Dice coefficient of
+    #: their content-word stems, or of all their words, reaches this
+    min_quote_overlap: float = 0.4
+    #: a quotation is altered when at least this many words differ ...
+    altered_min_words: int = 2
+    #: ... or at least this share of its words
+    altered_min_share: float = 0.15
+
+
+_DEFAULT = ClassifySettings()
+_ALIGN = AlignSettings()
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """Consecutive quotations of one speaker in one paragraph."""
+
+    span: Span
+    speaker_key: str
+    text: str  # the quoted words, joined by spaces
+    parts: tuple[Span, ...]  # the quotations' spans
+
+
+def statements(text: str, quotations: Sequence[Quotation]) -> list[Statement]:
+    """Group top-level quotations with a known speaker into statements."""
+    groups: list[list[Quotation]] = []
+    for q in quotations:
+        if q.depth != 0 or q.speaker_key is None:
+            continue
+        last = groups[-1][-1] if groups else None
+        same = last is not None and last.speaker_key == q.speaker_key
+        if same and last is not None and "\n" not in text[last.span.end : q.span.start]:
+            groups[-1].append(q)
+        else:
+            groups.append([q])
+    return [
+        Statement(
+            Span(g[0].span.start, g[-1].span.end),
+            g[0].speaker_key or "",
+            " ".join(text[q.inner.start : q.inner.end] for q in g),
+            tuple(q.span for q in g),
+        )
+        for g in groups
+    ]
+
+
+# ------------------------------------------------------------------------- wording
+
+_CONTRACTIONS = (
+    (re.compile(r"\b(ca|wo|sha)n't\b"), r"\1n not"),
+    (re.compile(r"n't\b"), " not"),
+    (re.compile(r"'re\b"), " are"),
+    (re.compile(r"'m\b"), " am"),
+    (re.compile(r"'ll\b"), " will"),
+    (re.compile(r"'ve\b"), " have"),
+)
+
+
+def _wording(text: str) -> list[str]:
+    """Words of a quotation for comparison: normalised, contractions expanded."""
+    norm = normalize(text).text
+    for pattern, repl in _CONTRACTIONS:
+        norm = pattern.sub(repl, norm)
+    norm = norm.replace("won not", "will not").replace("can not", "cannot")
+    return re.findall(r"\w+", norm)
+
+
+def changed_words(target: str, source: str) -> tuple[int, int]:
+    """(words changed, words compared) between two quotations.
+
+    Words the target leaves out at either end of the source's quotation (or the
+    source at either end of the target's) are an excerpt and not counted.
+    """
+    a, b = _wording(target), _wording(source)
+    ops = difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes()
+    while ops and ops[0][0] in ("delete", "insert"):
+        ops = ops[1:]
+    while ops and ops[-1][0] in ("delete", "insert"):
+        ops = ops[:-1]
+    changed = sum(max(i2 - i1, j2 - j1) for tag, i1, i2, j1, j2 in ops if tag != "equal")
+    compared = sum(max(i2 - i1, j2 - j1) for _, i1, i2, j1, j2 in ops)
+    return changed, compared
+
+
+def is_altered(target: str, source: str, *, settings: ClassifySettings = _DEFAULT) -> bool:
+    """Whether two renderings of one quotation differ materially in wording."""
+    changed, compared = changed_words(target, source)
+    if compared == 0:
+        return False
+    return changed >= settings.altered_min_words or changed / compared >= settings.altered_min_share
+
+
+def overlap(a: str, b: str) -> float:
+    """Word overlap of two quotations: the larger of the Dice coefficients of their
+    content-word stems and of all their words (translations share the small words)."""
+    wa, wb = words(a), words(b)
+    return max(
+        _dice(set(terms(wa)), set(terms(wb))), _dice({t.norm for t in wa}, {t.norm for t in wb})
+    )
+
+
+def _dice(a: set[str], b: set[str]) -> float:
+    return 2 * len(a & b) / (len(a) + len(b)) if a and b else 0.0
+
+
+def matched_statements(
+    target: Sequence[Statement], source: Sequence[Statement], *, settings: ClassifySettings
+) -> list[tuple[Statement, Statement, float]]:
+    """Same-speaker statement pairs whose content words agree, best source per target."""
+    pairs = []
+    for t in target:
+        scored = [(overlap(t.text, s.text), s) for s in source if s.speaker_key == t.speaker_key]
+        scored = [(d, s) for d, s in scored if d >= settings.min_quote_overlap]
+        if scored:
+            dice, best = max(scored, key=lambda item: (item[0], -item[1].span.start))
+            pairs.append((t, best, dice))
+    return pairs
+
+
+# ------------------------------------------------------------------------ classify
+
+
+def classify(
+    target: str,
+    source: str,
+    passages: Sequence[Passage],
+    *,
+    registry: SourceRegistry,
+    source_name: str | None = None,
+    settings: ClassifySettings = _DEFAULT,
+) -> list[Passage]:
+    """``passages`` with quote, altered-quote and credit fields filled, in target order.
+
+    Same-speaker quotation pairs that no passage covers are added (see the
+    module docstring).  ``source_name`` is the canonical name of the source
+    text's outlet when known.
+    """
+    t_quotes, s_quotes = find_quotations(target), find_quotations(source)
+    pairs = matched_statements(
+        statements(target, t_quotes), statements(source, s_quotes), settings=settings
+    )
+    credits = find_credits(target, registry)
+    out = []
+    for p in [*passages, *_uncovered(target, source, pairs, passages)]:
+        t_share, s_share = quoted_share(p.target, t_quotes), quoted_share(p.source, s_quotes)
+        is_quote = min(t_share, s_share) > settings.quote_share
+        altered = any(
+            _overlap(t.span, p.target)
+            and _overlap(s.span, p.source)
+            and is_altered(t.text, s.text, settings=settings)
+            for t, s, _ in pairs
+        )
+        extra = {**p.extra, "quoted_share": f"{t_share:.2f}"}
+        p = dataclasses.replace(p, quote=is_quote, altered_quote=altered, extra=extra)
+        out.append(_credit(target, p, credits, source_name))
+    return sorted(out, key=lambda p: (p.target.start, p.source.start))
+
+
+def _uncovered(
+    target: str,
+    source: str,
+    pairs: Sequence[tuple[Statement, Statement, float]],
+    passages: Sequence[Passage],
+) -> list[Passage]:
+    """Passages for matched statements that no aligned passage covers."""
+    added = []
+    for t, s, dice in pairs:
+        if any(_overlap(t.span, p.target) and _overlap(s.span, p.source) for p in passages):
+            continue
+        score = round(similarity(t.text, s.text, settings=_ALIGN), 1)
+        kind: PassageKind = (
+            "verbatim"
+            if score >= 100
+            else ("near-verbatim" if score >= _ALIGN.near_verbatim else "paraphrase")
+        )
+        extra = {"origin": "quotation", "speaker": t.speaker_key, "overlap": f"{dice:.2f}"}
+        added.append(Passage(t.span, s.span, kind, score, extra=extra))
+    return added
+
+
+def _credit(text: str, p: Passage, credits: Sequence[Credit], source_name: str | None) -> Passage:
+    ranked = ranked_credits(text, p.target, credits)
+    if not ranked:
+        return p
+    credit, level = ranked[0]
+    if source_name is not None:
+        credit, level = next(((c, lv) for c, lv in ranked if c.source == source_name), ranked[0])
+    named = credit.kind != "vague" and credit.source is not None
+    credited = named and (source_name is None or credit.source == source_name)
+    extra = {**p.extra, "credit_kind": credit.kind, "credit_level": level}
+    return dataclasses.replace(
+        p,
+        credited=credited,
+        credit_text=credit.text,
+        credited_source=credit.source or "",
+        extra=extra,
+    )
+
+
+def _overlap(a: Span, b: Span) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+# ------------------------------------------------------------ credited, text absent
+
+
+@dataclass(frozen=True, slots=True)
+class CreditedSpan:
+    """A sentence or quotation a text credits to a source."""
+
+    span: Span
+    source: str
+    kind: str  # "sentence" | "quotation"
+    credit: Credit
+    level: Level
+
+
+_MATERIAL_LEVELS: frozenset[str] = frozenset({"sentence", "paragraph", "speaker"})
+
+
+def credited_material(
+    text: str, *, registry: SourceRegistry, sources: Collection[str] | None = None
+) -> list[CreditedSpan]:
+    """Sentences and quotations of ``text`` credited to one of ``sources``.
+
+    ``sources`` are canonical names whose own text is not in the corpus (default:
+    the registry's designated sources).  Only credits that are near the material
+    count (same sentence, same paragraph, or naming its speaker); a credit line
+    such as "AFP contributed reporting" marks no particular sentence.
+    """
+    wanted = set(registry.designated if sources is None else sources)
+    credits = [c for c in find_credits(text, registry) if c.source in wanted]
+    if not credits:
+        return []
+    found: list[CreditedSpan] = []
+    units = [(s, "sentence") for s in sentences(text)]
+    units += [(q.span, "quotation") for q in find_quotations(text) if q.depth == 0]
+    for span, kind in units:
+        ranked = [
+            (c, lv) for c, lv in ranked_credits(text, span, credits) if lv in _MATERIAL_LEVELS
+        ]
+        if ranked:
+            credit, level = ranked[0]
+            found.append(CreditedSpan(span, credit.source or "", kind, credit, level))
+    return sorted(found, key=lambda c: (c.span.start, c.span.end, c.kind))
