@@ -153,14 +153,14 @@ def _set(words: str) -> frozenset[str]:
 
 
 SPEECH_VERBS = _set(
-    """said says say told tells tell stated states state explained explains explain added
-    adds add noted notes note replied replies reply answered answers answer stressed stresses
-    stressing adding noting explaining saying stating replying answering wrote writes write
-    declared declares argued argues insisted insists warned warns claimed claims continued
-    continues recalled recalls emphasised emphasized emphasising emphasizing remarked
-    commented comments quipped admitted admits acknowledged announced announces urged
-    asserted asserts concluded observed pointed responded responds confirmed confirms
-    suggested suggests believes believed thinks tweeted posted joked jokes"""
+    """said says say told tells tell stated explained explains explain added adds add
+    noted replied replies answered stressed stresses stressing adding noting explaining
+    saying stating replying answering wrote writes write declared declares argued argues
+    insisted insists warned warns claimed continued continues recalled recalls emphasised
+    emphasized emphasising emphasizing remarked commented quipped admitted admits
+    acknowledged announced announces urged asserted asserts concluded observed pointed
+    responded responds confirmed confirms suggested suggests believes believed thinks
+    tweeted posted joked jokes spoke"""
 )
 _PRONOUNS = _set("he she they we i you it")
 _TITLES = _set("mr mrs ms dr prof sir mr. mrs. ms. dr. prof.")
@@ -225,7 +225,8 @@ def _subject_before(clause: str) -> str | None:
 
 _AUX = re.compile(
     r"(?:\s+(?:also|then|later|further|went on|again|has|had|have|to|would|will|did|does|"
-    r"once|earlier|previously|repeatedly|simply|only|just))+\s*$"
+    r"once|earlier|previously|repeatedly|simply|only|just|even|reportedly|publicly|already|"
+    r"now|openly|angrily|quickly|flatly|firmly|then))+\s*$"
 )
 _VERB_RE = re.compile(r"\b(" + "|".join(sorted(SPEECH_VERBS, key=len, reverse=True)) + r")\b")
 
@@ -278,14 +279,15 @@ def speech_subjects(text: str) -> list[tuple[int, str]]:
     descriptions are left out; they are what this list helps to resolve.
     """
     found = []
+    outer = [span for span, depth in quotation_spans(text) if depth == 0]
     for sent in sentences(text):
-        clause_start = sent.start
-        for verb in _VERB_RE.finditer(text, sent.start, sent.end):
-            subject = _subject_before(text[clause_start : verb.start()])
+        plain = _outside(text, sent.start, sent.end, outer)
+        for verb in _VERB_RE.finditer(plain):
+            subject = _subject_before(plain[: verb.start()])
             if subject is not None and not _is_reference(subject):
                 key = name_key(subject)
                 if key is not None:
-                    found.append((verb.start(), key))
+                    found.append((sent.start + verb.start(), key))
     return found
 
 
@@ -294,15 +296,17 @@ def _resolve(text: str, speaker: str, pos: int, named: Sequence[tuple[int, str]]
     words = speaker.split()
     if len(words) > 1:  # "the lawmaker" -> nearest "lawmaker Dmitry Novikov" before pos
         noun = re.escape(words[-1])
-        pattern = re.compile(rf"\b{noun}\s+({_NAME_RUN.pattern})", re.IGNORECASE)
+        pattern = re.compile(rf"\b(?i:{noun})\s+({_NAME_RUN.pattern})")
         last = None
         for match in pattern.finditer(text, 0, pos):
-            if match.group(1)[:1].isupper():
-                last = match.group(1)
+            last = match.group(1)
         if last is not None:
             return name_key(last)
     earlier = [key for at, key in named if at < pos]
-    return earlier[-1] if earlier else None
+    if earlier:
+        return earlier[-1]
+    people = [n for s, n in names_in(text[:pos]) if len(n.split()) >= 2]  # "Dmitry Novikov"
+    return name_key(people[-1]) if people else None
 
 
 def find_quotations(text: str) -> list[Quotation]:
