@@ -1,0 +1,229 @@
+"""attribution.py: the source registry, credit detection and which credit covers a span."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from provenance.attribution import (
+    Source,
+    SourceRegistry,
+    credit_for,
+    find_credits,
+    ranked_credits,
+)
+from provenance.errors import ConfigError
+from provenance.models import Span
+from provenance.settings import DEFAULTS
+
+REGISTRY = SourceRegistry.default()
+
+
+def seed(corpus_dir: Path, prefix: str) -> str:
+    (path,) = corpus_dir.glob(f"{prefix}_*.txt")
+    return path.read_text(encoding="utf-8")
+
+
+# ------------------------------------------------------------------------ registry
+
+
+@pytest.mark.parametrize(
+    ("alias", "name"),
+    [
+        ("TASS", "TASS"),
+        ("\u0422\u0410\u0421\u0421", "TASS"),
+        ("ITAR-TASS", "TASS"),
+        ("russian news agency tass", "TASS"),
+        ("Moscow Times", "The Moscow Times"),
+        ("Agence France-Presse", "AFP"),
+        ("Associated Press", "AP"),
+        ("RIA", "RIA Novosti"),
+        ("Interfax", "Interfax"),
+        ("Reuters", "Reuters"),
+        ("Meduza", None),
+    ],
+)
+def test_canonical_names(alias: str, name: str | None) -> None:
+    assert REGISTRY.canonical(alias) == name
+
+
+def test_designated_by_default() -> None:
+    assert set(REGISTRY.designated) == {"TASS", "The Moscow Times"}
+
+
+def test_all_capital_aliases_match_case_sensitively() -> None:
+    assert [n for _, n in REGISTRY.mentions("an AP photo, a tass lookalike")] == ["AP"]
+    assert [n for _, n in REGISTRY.mentions("the moscow times said")] == ["The Moscow Times"]
+
+
+def test_config_adds_and_amends_sources() -> None:
+    settings = DEFAULTS.replace(
+        sources={
+            "Meduza": {"aliases": ["\u041c\u0435\u0434\u0443\u0437\u0430"], "designated": True},
+            "TASS": {"aliases": ["TASS.ru"], "designated": False},
+        }
+    )
+    registry = SourceRegistry.from_settings(settings)
+    assert registry.canonical("\u041c\u0435\u0434\u0443\u0437\u0430") == "Meduza"
+    assert registry.canonical("tass.ru") == "TASS"
+    assert set(registry.designated) == {"Meduza", "The Moscow Times"}
+    credits = find_credits("He told Meduza on Friday.", registry)
+    assert [(c.source, c.kind) for c in credits] == [("Meduza", "explicit")]
+
+
+@pytest.mark.parametrize(
+    "table",
+    [
+        {"Meduza": "yes"},
+        {"Meduza": {"aliases": "Medusa"}},
+        {"Meduza": {"aliases": [""]}},
+        {"Meduza": {"designated": "yes"}},
+        {"Meduza": {"alias": ["Medusa"]}},
+    ],
+)
+def test_bad_source_tables_are_config_errors(table: dict[str, object]) -> None:
+    with pytest.raises(ConfigError, match=r"\[sources\.Meduza\]"):
+        SourceRegistry.from_settings(DEFAULTS.replace(sources=table))
+
+
+def test_registry_checks_its_arguments() -> None:
+    with pytest.raises(ValueError, match="at least one"):
+        SourceRegistry([])
+    with pytest.raises(ValueError, match="twice"):
+        SourceRegistry([Source("A"), Source("A")])
+
+
+# ------------------------------------------------------------------------- credits
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("It said so, according to Russian News Agency TASS.", ("TASS", "explicit")),
+        ("Peskov told TASS on Friday.", ("TASS", "explicit")),
+        ("MOSCOW, June 6 (TASS) - Russia said.", ("TASS", "explicit")),
+        ("TASS reported that the deal was done.", ("TASS", "explicit")),
+        ("he added, the Moscow Times reports.", ("The Moscow Times", "explicit")),
+        ("which was carried by the Russian news agency TASS.", ("TASS", "explicit")),
+        ("he said in comments to the state-run TASS news agency.", ("TASS", "explicit")),
+        ("according to a Reuters report.", ("Reuters", "explicit")),
+        ("Source: Interfax", ("Interfax", "explicit")),
+        ("With inputs from AP", ("AP", "contributed")),
+        ("during an interview with Russian state media.", (None, "vague")),
+        ("Local media reported a blast.", (None, "vague")),
+        ("according to media reports, he left.", (None, "vague")),
+        ("He told a news agency that he would stay.", (None, "vague")),
+    ],
+)
+def test_credit_cues(text: str, expected: tuple[str | None, str]) -> None:
+    credits = find_credits(text, REGISTRY)
+    assert [(c.source, c.kind) for c in credits] == [expected]
+    credit = credits[0]
+    assert text[credit.span.start : credit.span.end].strip() == credit.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Moscow Times has been designated an undesirable organization.",
+        "By supporting The Moscow Times, you defend journalism.",
+        "State media has long been criticised.",
+        "He watched TASS headlines on the news.",
+    ],
+)
+def test_mentions_without_a_cue_are_not_credits(text: str) -> None:
+    assert find_credits(text, REGISTRY) == []
+
+
+def test_contributed_credits_one_per_source() -> None:
+    credits = find_credits("AFP and Reuters contributed reporting.", REGISTRY)
+    assert [(c.source, c.kind) for c in credits] == [
+        ("AFP", "contributed"),
+        ("Reuters", "contributed"),
+    ]
+    assert credits[0].text == "AFP and Reuters contributed reporting"
+
+
+def test_the_news_agency_resolves_to_the_agency_named_before(corpus_dir: Path) -> None:
+    text = seed(corpus_dir, "000")
+    credits = find_credits(text, REGISTRY)
+    told = [c for c in credits if c.text == "told the news agency"]
+    assert [(c.source, c.kind) for c in told] == [("TASS", "explicit")]
+
+
+def test_seed_credits(corpus_dir: Path) -> None:
+    found = {
+        n: {(c.source, c.kind) for c in find_credits(seed(corpus_dir, n), REGISTRY)}
+        for n in ("000", "001", "002", "003", "004")
+    }
+    assert found["000"] == {("TASS", "explicit"), ("The Moscow Times", "explicit")}
+    assert found["001"] == {(None, "vague")}
+    assert found["002"] == {("TASS", "explicit"), ("The Moscow Times", "explicit")}
+    assert found["003"] == {
+        ("TASS", "explicit"),
+        ("AFP", "contributed"),
+        ("Reuters", "contributed"),
+    }
+    assert found["004"] == set()
+
+
+# ------------------------------------------------------------------------ coverage
+
+
+def span_of(text: str, needle: str) -> Span:
+    start = text.index(needle)
+    return Span(start, start + len(needle))
+
+
+def test_same_sentence_beats_same_paragraph() -> None:
+    text = (
+        "Reuters reported the talks first. The minister spoke, according to TASS.\n"
+        "Another paragraph."
+    )
+    credits = find_credits(text, REGISTRY)
+    credit = credit_for(text, span_of(text, "The minister spoke"), credits)
+    assert credit is not None and credit.source == "TASS"
+    ranked = ranked_credits(text, span_of(text, "The minister spoke"), credits)
+    assert [(c.source, level) for c, level in ranked] == [
+        ("TASS", "sentence"),
+        ("Reuters", "paragraph"),
+    ]
+
+
+def test_source_name_prefers_its_own_credit() -> None:
+    text = "Reuters reported the talks first. The minister spoke, according to TASS."
+    credits = find_credits(text, REGISTRY)
+    credit = credit_for(text, span_of(text, "The minister spoke"), credits, source_name="Reuters")
+    assert credit is not None and credit.source == "Reuters"
+
+
+def test_credit_lines_cover_the_whole_article() -> None:
+    text = "Prices rose on Monday.\nThe bank said more was coming.\nAFP contributed reporting."
+    credits = find_credits(text, REGISTRY)
+    ranked = ranked_credits(text, span_of(text, "Prices rose"), credits)
+    assert [(c.source, level) for c, level in ranked] == [("AFP", "credit-line")]
+
+
+def test_nothing_covers_an_uncredited_text() -> None:
+    assert credit_for("Plain text.", Span(0, 5), []) is None
+
+
+def test_speaker_link_carries_a_credit_to_later_quotations(corpus_dir: Path) -> None:
+    text = seed(corpus_dir, "000")
+    credits = find_credits(text, REGISTRY)
+    peskov = span_of(text, "\"We're confident the Us president")
+    credit = credit_for(text, peskov, credits)
+    assert credit is not None and credit.source == "The Moscow Times"
+    novikov = span_of(text, '"At this stage, the return of the Democratic team')
+    ranked = ranked_credits(text, novikov, credits)
+    assert ranked[0][0].source == "TASS"
+    assert ranked[0][1] == "speaker"
+
+
+def test_seed_novikov_material_is_credited_to_tass(corpus_dir: Path) -> None:
+    text = seed(corpus_dir, "002")
+    credits = find_credits(text, REGISTRY)
+    for needle in ('"I believe that Musk', '"At the moment, the Democrats'):
+        credit = credit_for(text, span_of(text, needle), credits)
+        assert credit is not None and credit.source == "TASS", needle
