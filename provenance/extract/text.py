@@ -163,10 +163,59 @@ _PREFIX: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("copyright", re.compile(r"(©|\(c\)|copyright\b|all rights reserved)", _I)),
 )
 #: reasons whose lines also split the page into regions (see ``_main_region``)
-_ENDS_ARTICLE = frozenset(("related-articles", "appeal"))
+_ENDS_ARTICLE = frozenset(("related-articles", "appeal", "comments"))
+# Furniture found *inside* a line, for lines up to the given length.
+_SEARCH: tuple[tuple[str, int, re.Pattern[str]], ...] = (
+    (
+        "legal",
+        250,
+        re.compile(
+            r"©|\(c\)\s*\d{4}|copyright\s+(\(c\)\s*)?\d{4}|all rights reserved"
+            r"|^(disclaimer|terms of (use|service)|terms (and|&) conditions"
+            r"|privacy (policy|notice))\b"
+            r"|\b(read|see|accept|agree to|review) our (terms|privacy|policy|policies)"
+            r"|may not be (published|reproduced|redistributed|rewritten|broadcast)"
+            r"|is a (registered )?trade ?mark of",
+            _I,
+        ),
+    ),
+    (
+        "appeal",
+        200,
+        re.compile(
+            r"\b(sign up|subscribe|register)\b.{0,40}\b(newsletters?|e-?mail alerts?|alerts)\b"
+            r"|\b(e-?mail|news|breaking news) alerts\b|\brss (feeds?|readers?)\b"
+            r"|upload (your )?(photos|pics|pictures|videos)|\bfree (trial|newsletter)\b",
+            _I,
+        ),
+    ),
+    (
+        "comments",
+        250,
+        re.compile(
+            r"\bcomments?\b.{0,80}\b(moderat\w*|guidelines|policy|limit\w*|words|registered"
+            r"|log ?in|sign ?in|approv\w*|offensive|abusive)\b"
+            r"|\b(moderat\w*|guidelines|log ?in|sign ?in|register)\b.{0,80}\bcomments?\b"
+            r"|\b(your|our) (thoughts|views|comments) on this\b",
+            _I,
+        ),
+    ),
+)
+#: a comment-section heading: "5 comments so far...", "Reader Comments (12)", "Have your say"
+_COMMENTS_HEADING_RE = re.compile(
+    r"\bcomments?\b|have your say|your (views|say)\b|join the (discussion|conversation|debate)"
+    r"|reader (reactions|responses)|talkback|discuss (this|the) (story|article|news)",
+    _I,
+)
+#: characters that are frequent in code and markup, rare in prose
+_CODE_CHARS = frozenset("{}=;<>[]\\|&$")
+#: what a run after an end-of-article marker counts for (a related-articles heading
+#: announces other stories outright; a comment or share widget less surely ends the text)
+RELD = 0.1
+_DISCOUNT = {"related-articles": 1 / 5, "appeal": 1 / 3, "comments": 1 / 3, "widget": 1 / 3}
 _ENDS_ARTICLE_WIDGET = re.compile(
     r"(\d+\s+)?comments?|no comments( yet)?\W*|hashtags|tags?:?|(leave|post|add) a (comment|reply)"
-    r"|view comments|show comments|comment on this( story| article)?|try our ai features",
+    r"|view comments|show comments|comment on this( story| article)?",
     _I,
 )
 _BYLINE_RE = re.compile(
@@ -183,13 +232,30 @@ _MAX_FURNITURE_CHARS = 160
 
 def furniture_reason(line: str) -> str | None:
     """The reason a stripped line is furniture on its own, or None."""
-    if len(line) > _MAX_FURNITURE_CHARS:
-        return None
+    length = len(line)
+    if length >= 20 and sum(1 for c in line if c in _CODE_CHARS) > 0.04 * length:
+        return "markup"
+    if length > _MAX_FURNITURE_CHARS:
+        return _search_reason(line, length)
     for reason, pattern in _FURNITURE:
         if pattern.fullmatch(line):
             return reason
     for reason, pattern in _PREFIX:
         if pattern.match(line):
+            return reason
+    return _search_reason(line, length)
+
+
+def _search_reason(line: str, length: int) -> str | None:
+    if (
+        length <= 60
+        and (not line.endswith(".") or line.endswith(".."))
+        and line.count(" ") < 6
+        and _COMMENTS_HEADING_RE.search(line)
+    ):
+        return "comments"
+    for reason, max_chars, pattern in _SEARCH:
+        if length <= max_chars and pattern.search(line):
             return reason
     return None
 
@@ -203,7 +269,7 @@ class _Block:
     stop: float = 0.0
     caps: float = 0.0
     sentences: int = 0
-    cls: str = BAD
+    prob: float = 0.0
     reason: str | None = None
 
 
@@ -265,12 +331,28 @@ def _initial_class(block: _Block, s: ExtractSettings) -> str:
         return BAD
     if len(block.text) < s.text_length_low:
         return SHORT
-    p = _prose_probability(block)
-    if p >= s.text_prose_good:
+    block.prob = _prose_probability(block)
+    if block.prob >= s.text_prose_good:
         return GOOD
-    if p >= s.text_prose_near:
+    if block.prob >= s.text_prose_near:
         return NEAR
     return BAD
+
+
+def _weight(block: _Block, cls: str, s: ExtractSettings) -> float:
+    """Signed prose mass of a block for the main-region search.
+
+    Furniture and short blocks weigh minus their length; longer blocks between
+    minus their length and minus half of it below ``text_prose_near``, and
+    between half and all of their length above it, by prose probability.
+    """
+    length = float(len(block.text))
+    if cls == SHORT or block.reason is not None:
+        return -length
+    c = s.text_prose_near
+    if block.prob >= c:
+        return length * (0.5 + 0.5 * (block.prob - c) / (1 - c))
+    return length * (-0.5 + 0.5 * (block.prob - c) / c)
 
 
 def _neighbour(classes: Sequence[str], i: int, step: int, ignore_near: bool) -> str:
@@ -313,13 +395,16 @@ def _ends_article(block: _Block) -> bool:
     )
 
 
-def _main_region(blocks: Sequence[_Block], classes: Sequence[str]) -> tuple[int, int]:
+def _main_region(
+    blocks: Sequence[_Block], classes: Sequence[str], settings: ExtractSettings
+) -> tuple[int, int]:
     """Half-open index range of the densest run of prose.
 
     Kadane's maximum-sum run over block weights (prose mass positive, the rest
     negative), restarted at section markers; a run that follows an
     end-of-article marker ("Comments", "Related Articles", an appeal) counts
-    for a third, because what follows such a marker is rarely the article.
+    for a third (a fifth after a related-articles heading), because what
+    follows such a marker is rarely the article.
     """
     best, best_range = 0.0, (0, 0)
     run, run_start, discount = 0.0, 0, 1.0
@@ -327,9 +412,9 @@ def _main_region(blocks: Sequence[_Block], classes: Sequence[str]) -> tuple[int,
         if _ends_article(block):
             run, run_start = 0.0, i + 1
             if best > 0:
-                discount = 1 / 3
+                discount = min(discount, _DISCOUNT.get(block.reason or "", 1 / 3))
             continue
-        weight = float(len(block.text)) if cls in (GOOD, NEAR) else -float(len(block.text))
+        weight = _weight(block, cls, settings)
         if run + weight <= 0:
             run, run_start = 0.0, i + 1
             continue
@@ -427,7 +512,7 @@ def _classify(blocks: list[_Block], settings: ExtractSettings) -> tuple[list[boo
             block.stop = 0.4 if block.sentences and block.caps < 0.5 else 0.1
     initial = [_initial_class(b, settings) for b in blocks]
     classes = _smooth(initial)
-    lo, hi = _main_region(blocks, initial)
+    lo, hi = _main_region(blocks, initial, settings)
     keep = [
         lo <= i < hi and block.reason is None and (cls == GOOD or initial[i] in (GOOD, NEAR))
         for i, (block, cls) in enumerate(zip(blocks, classes, strict=True))
