@@ -185,14 +185,16 @@ def classify(
     """``passages`` with quote, altered-quote and credit fields filled, in target order.
 
     Same-speaker quotation pairs that no passage covers are added (see the
-    module docstring).  ``source_name`` is the canonical name of the source
-    text's outlet when known.
+    module docstring).  ``source_name`` is the source text's outlet when known
+    (a name or alias the registry knows, or any outlet name).
     """
     t_quotes, s_quotes = find_quotations(target), find_quotations(source)
     pairs = matched_statements(
         statements(target, t_quotes), statements(source, s_quotes), settings=settings
     )
     credits = find_credits(target, registry)
+    if source_name is not None:
+        source_name = registry.canonical(source_name) or source_name
     out = []
     for p in [*passages, *_uncovered(target, source, pairs, passages)]:
         t_share, s_share = quoted_share(p.target, t_quotes), quoted_share(p.source, s_quotes)

@@ -1,0 +1,194 @@
+"""classify.py: quote vs prose, altered quotations, credits, credited-but-absent material."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from provenance.align import align_texts
+from provenance.attribution import SourceRegistry
+from provenance.classify import changed_words, classify, credited_material, is_altered
+from provenance.models import Passage, Span
+
+REGISTRY = SourceRegistry.default()
+
+
+def seed(corpus_dir: Path, prefix: str) -> str:
+    (path,) = corpus_dir.glob(f"{prefix}_*.txt")
+    return path.read_text(encoding="utf-8")
+
+
+def span_of(text: str, needle: str) -> Span:
+    start = text.index(needle)
+    return Span(start, start + len(needle))
+
+
+def covering(passages: list[Passage], span: Span) -> Passage:
+    """The passage whose target side covers most of ``span``."""
+
+    def inside(p: Passage) -> int:
+        return max(0, min(p.target.end, span.end) - max(p.target.start, span.start))
+
+    best = max(passages, key=inside)
+    assert inside(best) > len(span) // 2, f"no passage covers {span}: {passages}"
+    return best
+
+
+def classified(
+    corpus_dir: Path, target: str, source: str, name: str | None = None
+) -> tuple[str, list[Passage]]:
+    t, s = seed(corpus_dir, target), seed(corpus_dir, source)
+    return t, classify(t, s, align_texts(t, s), registry=REGISTRY, source_name=name)
+
+
+# ------------------------------------------------------------------------- wording
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "altered"),
+    [
+        ("we don't intend to interfere", "we do not intend to interfere", False),
+        ("the Us president will handle it", "the U.S. president will handle it", False),
+        ("This is a domestic issue.", "this is a domestic issue", False),
+        (
+            "a domestic issue of the United States",
+            "This is a domestic issue of the United States, and",
+            False,
+        ),
+        (
+            "This is an internal matter of the United States, and we do not plan to interfere",
+            "This is a domestic issue of the United States, and we don't intend to interfere",
+            True,
+        ),
+        ("an illegal alien", "an illegal immigrant", True),
+    ],
+)
+def test_is_altered(a: str, b: str, altered: bool) -> None:
+    assert is_altered(a, b) is altered
+
+
+def test_excerpts_are_not_counted_as_changes() -> None:
+    assert changed_words("he will handle it", "we are sure he will handle it on his own") == (0, 4)
+
+
+# ------------------------------------------------------------------ synthetic pairs
+
+TARGET = (
+    'Novikov said on Friday, "Russia could offer him asylum if he asked for it."\n'
+    "The weather in Moscow was fine and sunny all week long.\n"
+)
+SOURCE = (
+    '"Russia could offer him asylum if he asked for it," Novikov told TASS.\n'
+    "The weather in Moscow was fine and sunny all week long.\n"
+)
+
+
+def test_quote_versus_prose_by_majority() -> None:
+    quote = Passage(
+        span_of(TARGET, '"Russia could'), span_of(SOURCE, '"Russia could'), "verbatim", 100
+    )
+    prose = Passage(span_of(TARGET, "The weather"), span_of(SOURCE, "The weather"), "verbatim", 100)
+    out = classify(TARGET, SOURCE, [prose, quote], registry=REGISTRY)
+    assert [p.quote for p in out] == [True, False]  # sorted by target offset
+    assert out[0].extra["quoted_share"] == "1.00"
+    assert not out[0].altered_quote
+
+
+def test_quoted_in_one_text_only_is_prose() -> None:
+    target = "Russia could offer him asylum if he asked for it, officials believe.\n"
+    p = Passage(
+        Span(0, 48),
+        span_of(SOURCE, "Russia could offer him asylum if he asked for it"),
+        "verbatim",
+        100,
+    )
+    (out,) = classify(target, SOURCE, [p], registry=REGISTRY)
+    assert not out.quote
+
+
+def test_reworded_quotation_is_added_and_flagged() -> None:
+    target = 'Novikov said, "Russia might give him asylum if he requested it."\n'
+    out = classify(target, SOURCE, [], registry=REGISTRY)
+    assert len(out) == 1
+    (p,) = out
+    assert p.quote and p.altered_quote
+    assert p.extra["origin"] == "quotation" and p.extra["speaker"] == "novikov"
+
+
+def test_different_speakers_are_never_an_altered_quote() -> None:
+    target = 'Peskov said, "Russia might give him asylum if he requested it."\n'
+    assert classify(target, SOURCE, [], registry=REGISTRY) == []
+
+
+def test_vague_credit_is_not_credited() -> None:
+    target = "In an interview with Russian state media, Novikov spoke.\n" + TARGET
+    p = Passage(span_of(target, '"Russia could'), span_of(SOURCE, '"Russia could'), "verbatim", 100)
+    (out,) = classify(target, SOURCE, [p], registry=REGISTRY)
+    assert not out.credited
+    assert out.credit_text == "In an interview with Russian state media"
+    assert out.extra["credit_kind"] == "vague"
+
+
+# --------------------------------------------------------------------------- seeds
+
+
+def test_seed_000_vs_003_peskov_quote_and_snowden_prose(corpus_dir: Path) -> None:
+    text, passages = classified(corpus_dir, "000", "003", "The Moscow Times")
+    peskov = covering(passages, span_of(text, '"This is a domestic issue of the United States'))
+    assert peskov.quote and not peskov.altered_quote
+    assert peskov.credited and peskov.credited_source == "The Moscow Times"
+    assert peskov.credit_text == "According to the Moscow Times"
+    snowden = covering(passages, span_of(text, "Russia has previously granted asylum"))
+    assert not snowden.quote
+    assert snowden.kind == "verbatim"
+
+
+def test_seed_002_peskov_quote_altered(corpus_dir: Path) -> None:
+    for source in ("000", "003"):
+        text, passages = classified(corpus_dir, "002", source)
+        peskov = covering(passages, span_of(text, '"This is an internal matter'))
+        assert peskov.quote and peskov.altered_quote, source
+        assert peskov.credited_source == "The Moscow Times"
+
+
+def test_seed_identical_quotation_not_altered(corpus_dir: Path) -> None:
+    text, passages = classified(corpus_dir, "001", "000")
+    novikov = covering(passages, span_of(text, "\u201cI think that Musk has"))
+    assert not novikov.altered_quote
+    assert not novikov.credited and novikov.extra["credit_kind"] == "vague"
+    assert novikov.credit_text == "during an interview with Russian state media"
+
+
+def test_seed_novikov_credited_to_tass(corpus_dir: Path) -> None:
+    text, passages = classified(corpus_dir, "000", "002")
+    p = covering(passages, span_of(text, "Musk has a completely different game"))
+    assert p.credited and p.credited_source == "TASS"
+    text, passages = classified(corpus_dir, "002", "000")
+    p = covering(passages, span_of(text, "I believe that Musk has a completely different game"))
+    assert p.credited and p.credited_source == "TASS"
+
+
+def test_credited_source_must_match_the_source(corpus_dir: Path) -> None:
+    _, passages = classified(corpus_dir, "000", "003", "Moscow Times")  # alias works too
+    novikov = [p for p in passages if p.credited_source == "TASS"]
+    assert novikov and not any(p.credited for p in novikov)
+
+
+# ------------------------------------------------------------ credited, text absent
+
+
+def test_credited_material_of_absent_tass(corpus_dir: Path) -> None:
+    text = seed(corpus_dir, "000")
+    found = credited_material(text, registry=REGISTRY, sources=["TASS"])
+    quoted = [text[c.span.start : c.span.end] for c in found if c.kind == "quotation"]
+    assert any(q.startswith('"I think that Musk') for q in quoted)
+    assert any(q.startswith('"At this stage') for q in quoted)
+    assert not any("domestic issue" in q for q in quoted)  # credited to the Moscow Times
+    assert {c.source for c in found} == {"TASS"}
+
+
+def test_credited_material_defaults_to_designated_sources(corpus_dir: Path) -> None:
+    found = credited_material(seed(corpus_dir, "002"), registry=REGISTRY)
+    assert {c.source for c in found} == {"TASS", "The Moscow Times"}
+    assert credited_material("No credits here.", registry=REGISTRY) == []
