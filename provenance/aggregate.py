@@ -1,0 +1,269 @@
+"""Findings -> per-article and per-outlet tables (pandas lives here and in report.py).
+
+Every share is a share of the article's *main text* words (``\\w+`` tokens of the
+extracted text; page furniture counts nowhere).  A word is covered by a passage
+when its span overlaps the passage's span in the article.  For each article:
+
+- ``copied_share``: words covered by passages the article took from elsewhere
+  (an earlier article, a designated source, or credited upstream material whose
+  source text is not in the corpus).
+- ``quoted_share``: of those, words inside a quotation shared with the source
+  (repeating what someone said is not copying the source's prose).
+- ``credited_share``: copied words outside shared quotations whose passage names
+  its source (sentence, paragraph or the article's credit lines).
+- ``uncredited_share``: the remaining copied words.
+- ``original_share``: 1 - copied_share.
+
+So ``copied = quoted + credited + uncredited``, each word counted once (a word
+covered by several passages takes the first class in that order).  Verdicts use
+METER's labels: ``wholly`` derived when copied_share >= WHOLLY, ``partially``
+when >= PARTIALLY, else ``non-derived``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+#: METER-style verdict thresholds on copied_share (documented in the reports)
+WHOLLY = 0.75
+PARTIALLY = 0.15
+#: fixed float precision of every share written to a data file
+PRECISION = 4
+
+ARTICLE_COLUMNS = (
+    "article",  # path relative to the corpus root
+    "outlet",
+    "role",  # source / article
+    "title",
+    "published",
+    "words",  # words of main text
+    "original_share",
+    "copied_share",
+    "quoted_share",
+    "credited_share",
+    "uncredited_share",
+    "top_source",  # the source (outlet) most copied from, blank when none
+    "verdict",  # wholly / partially / non-derived
+    "status",  # ingestion/extraction status: ok, no-text, binary, empty, ...
+)
+
+PASSAGE_COLUMNS = (
+    "article",
+    "outlet",
+    "start",  # offsets into the article's main text (texts/<article id>.txt)
+    "end",
+    "text",
+    "source",  # outlet of the immediate source
+    "source_article",  # blank when the source text is not in the corpus
+    "source_start",
+    "source_end",
+    "source_text",
+    "origin",  # outlet where the passage first appeared (end of the chain)
+    "direction",  # earlier-date / designated-source / credited-upstream / order-unknown
+    "kind",  # verbatim / near-verbatim / paraphrase
+    "similarity",  # 0-100
+    "quote",  # true/false
+    "altered_quote",
+    "credited",
+    "credit_text",
+    "file_start",  # offsets into the decoded input file (plain-text inputs only)
+    "file_end",
+    "source_file_start",
+    "source_file_end",
+)
+
+OUTLET_COLUMNS = (
+    "outlet",
+    "articles",
+    "words",
+    "original_share",
+    "copied_share",
+    "credited_share",
+    "uncredited_share",
+)
+
+OUTLET_SOURCE_COLUMNS = ("outlet", "source", "words", "share", "credited_share")
+
+REMOVED_COLUMNS = ("article", "outlet", "reason", "text")
+
+
+@dataclass
+class AuditTables:
+    """Everything the report writers need; rows in a stable order."""
+
+    articles: pd.DataFrame
+    passages: pd.DataFrame
+    outlets: pd.DataFrame
+    outlet_sources: pd.DataFrame
+    removed: pd.DataFrame
+    #: article (relative path) -> main text, written to texts/<article id>.txt
+    texts: dict[str, str] = field(default_factory=dict)
+    #: article (relative path) -> article id used for texts/<id>.txt
+    ids: dict[str, str] = field(default_factory=dict)
+
+
+WORD_RE = re.compile(r"\w+")
+_CLASSES = ("quoted", "credited", "uncredited")
+
+
+def word_spans(text: str) -> list[tuple[int, int]]:
+    """Half-open spans of the ``\\w+`` words of ``text``."""
+    return [m.span() for m in WORD_RE.finditer(text)]
+
+
+def _covered(starts: list[int], ends: list[int], start: int, end: int) -> range:
+    """Indexes of the words that overlap ``[start, end)``."""
+    first = bisect.bisect_right(ends, start)
+    last = bisect.bisect_left(starts, end)
+    return range(first, max(first, last))
+
+
+def _passage_class(row: Mapping[str, Any]) -> str:
+    if row["quote"]:
+        return "quoted"
+    return "credited" if row["credited"] else "uncredited"
+
+
+def _rank(row: Mapping[str, Any]) -> tuple[int, float, int]:
+    """Which passage a doubly covered word belongs to: class first, then quality."""
+    similarity = row["similarity"]
+    quality = float(similarity) if similarity not in ("", None) else 0.0
+    return (_CLASSES.index(_passage_class(row)), -quality, int(row["start"]))
+
+
+def article_coverage(text: str, passages: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any] | None]:
+    """For each word of ``text``, the passage it is counted under (or None)."""
+    spans = word_spans(text)
+    starts = [s for s, _ in spans]
+    ends = [e for _, e in spans]
+    owner: list[Mapping[str, Any] | None] = [None] * len(spans)
+    for row in sorted(passages, key=_rank, reverse=True):  # best rank written last, wins
+        for i in _covered(starts, ends, int(row["start"]), int(row["end"])):
+            owner[i] = row
+    return owner
+
+
+def verdict(copied_share: float) -> str:
+    if copied_share >= WHOLLY:
+        return "wholly"
+    return "partially" if copied_share >= PARTIALLY else "non-derived"
+
+
+def _share(part: int, whole: int) -> float:
+    return round(part / whole, PRECISION) if whole else 0.0
+
+
+def _article_figures(
+    article: Mapping[str, Any], text: str, passages: Sequence[Mapping[str, Any]]
+) -> dict[str, Any]:
+    owner = article_coverage(text, passages)
+    words = len(owner)
+    counts = Counter(_passage_class(o) for o in owner if o is not None)
+    by_source = Counter(str(o["source"]) for o in owner if o is not None)
+    copied = sum(counts.values())
+    top = sorted(by_source.items(), key=lambda kv: (-kv[1], kv[0]))
+    return {
+        **{k: article.get(k) for k in ("article", "outlet", "role", "title", "published")},
+        "words": words,
+        "original_share": round(1 - _share(copied, words), PRECISION) if words else 0.0,
+        "copied_share": _share(copied, words),
+        "quoted_share": _share(counts["quoted"], words),
+        "credited_share": _share(counts["credited"], words),
+        "uncredited_share": _share(counts["uncredited"], words),
+        "top_source": top[0][0] if top else "",
+        "verdict": verdict(_share(copied, words)) if words else "",
+        "status": article.get("status", "ok"),
+    }
+
+
+def _outlet_tables(
+    articles: pd.DataFrame, owners: dict[str, list[Mapping[str, Any] | None]]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    outlet_rows = []
+    source_rows = []
+    for outlet, group in articles.groupby("outlet", sort=True):
+        owned = [o for a in group["article"] for o in owners.get(a, [])]
+        words = len(owned)
+        counts = Counter(_passage_class(o) for o in owned if o is not None)
+        copied = sum(counts.values())
+        outlet_rows.append(
+            {
+                "outlet": outlet,
+                "articles": len(group),
+                "words": words,
+                "original_share": round(1 - _share(copied, words), PRECISION) if words else 0.0,
+                "copied_share": _share(copied, words),
+                "credited_share": _share(counts["credited"], words),
+                "uncredited_share": _share(counts["uncredited"], words),
+            }
+        )
+        per_source: dict[str, Counter[str]] = {}
+        for o in owned:
+            if o is not None:
+                per_source.setdefault(str(o["source"]), Counter())[_passage_class(o)] += 1
+        for source in sorted(per_source):
+            c = per_source[source]
+            n = sum(c.values())
+            source_rows.append(
+                {
+                    "outlet": outlet,
+                    "source": source,
+                    "words": n,
+                    "share": _share(n, words),
+                    "credited_share": _share(c["credited"], words),
+                }
+            )
+    return (
+        pd.DataFrame(outlet_rows, columns=list(OUTLET_COLUMNS)),
+        pd.DataFrame(source_rows, columns=list(OUTLET_SOURCE_COLUMNS)),
+    )
+
+
+def build_tables(
+    articles: Sequence[Mapping[str, Any]],
+    passages: Sequence[Mapping[str, Any]],
+    removed: Sequence[Mapping[str, Any]],
+    texts: Mapping[str, str],
+    ids: Mapping[str, str],
+) -> AuditTables:
+    """Aggregate article and passage records into the report tables.
+
+    ``articles``: dicts with article, outlet, role, title, published, status.
+    ``passages``: dicts with PASSAGE_COLUMNS keys; only passages an article
+    *took* (not order-unknown ones) count in its shares.
+    """
+    counted: dict[str, list[Mapping[str, Any]]] = {}
+    for row in passages:
+        if row["direction"] != "order-unknown":
+            counted.setdefault(str(row["article"]), []).append(row)
+    figures = []
+    owners: dict[str, list[Mapping[str, Any] | None]] = {}
+    for art in articles:
+        name = str(art["article"])
+        text = texts.get(name, "")
+        owners[name] = article_coverage(text, counted.get(name, []))
+        figures.append(_article_figures(art, text, counted.get(name, [])))
+    article_df = pd.DataFrame(figures, columns=list(ARTICLE_COLUMNS))
+    article_df = article_df.sort_values(["article"], kind="stable").reset_index(drop=True)
+    outlets, outlet_sources = _outlet_tables(article_df, owners)
+    passage_df = pd.DataFrame(list(passages), columns=list(PASSAGE_COLUMNS))
+    passage_df = passage_df.sort_values(
+        ["article", "start", "end", "source", "source_article"], kind="stable"
+    ).reset_index(drop=True)
+    removed_df = pd.DataFrame(list(removed), columns=list(REMOVED_COLUMNS))
+    return AuditTables(
+        articles=article_df,
+        passages=passage_df,
+        outlets=outlets,
+        outlet_sources=outlet_sources,
+        removed=removed_df,
+        texts=dict(texts),
+        ids=dict(ids),
+    )

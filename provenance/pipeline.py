@@ -1,0 +1,359 @@
+"""Wire the stages: ingest -> extract -> index -> align -> classify -> aggregate.
+
+``audit(paths, ...)`` returns an :class:`AuditRun` with the report tables; it
+imports no click and prints nothing (progress goes to an optional callback).
+
+Direction.  A passage two articles share goes to the earlier one: a designated
+source before any other article, else the earlier publication date.  Same-day
+or unknown dates give ``order-unknown``: the passage is listed for both
+articles but counted in neither's shares - never a guess.
+
+Upstream inference.  Text that two or more outlets share, that no designated
+source's article in the corpus contains, and that an article credits to a
+designated source (TASS in the sample corpus) is attributed to that source as
+``credited-upstream``: source text not in corpus (designated sources' own
+articles are references, so their credits to each other are not counted).  A
+passage keeps its
+immediate source (``source``/``source_article``) and its ``origin``, the end
+of the chain of sources behind it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from provenance.aggregate import AuditTables, build_tables
+from provenance.align import align_prepared
+from provenance.attribution import SourceRegistry
+from provenance.classify import classify
+from provenance.extract import extract_all
+from provenance.index import CorpusIndex, prepare
+from provenance.ingest import iter_documents
+from provenance.models import Article, Document, Passage, Span
+from provenance.settings import DEFAULTS, Settings
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One usable article of the run."""
+
+    name: str  # path relative to the corpus root (the report's article key)
+    article: Article
+    outlet: str
+    designated: bool
+
+    @property
+    def text(self) -> str:
+        return self.article.text
+
+    @property
+    def published(self) -> str | None:
+        return self.article.document.published
+
+
+@dataclass
+class AuditRun:
+    tables: AuditTables
+    documents: list[Document] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[Document]:
+        return [d for d in self.documents if d.status != "ok"]
+
+
+# ----------------------------------------------------------------------- naming
+
+
+def article_name(doc: Document, roots: Sequence[Path]) -> str:
+    """The article's key: its path relative to the corpus folder it came from."""
+    if ":" in doc.path and not Path(doc.path).exists():  # a JSONL line "feed.jsonl:3"
+        return doc.id
+    path = Path(doc.path)
+    for root in roots:
+        try:
+            return path.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            continue
+    return path.name
+
+
+def outlet_label(doc: Document, name: str) -> str:
+    return doc.outlet or f"unknown ({name})"
+
+
+# -------------------------------------------------------------------- direction
+
+
+def _date(value: str | None) -> str | None:
+    """The ISO day of a publication date, or None when it is not one."""
+    if not value or len(value) < 10 or value[4] != "-" or value[7] != "-":
+        return None
+    day = value[:10]
+    return day if day.replace("-", "").isdigit() else None
+
+
+def direction(a: Entry, b: Entry) -> tuple[Entry, Entry, str] | None:
+    """``(earlier, later, reason)`` for two articles, or None when unknown."""
+    if a.designated != b.designated:
+        return (a, b, "designated-source") if a.designated else (b, a, "designated-source")
+    da, db = _date(a.published), _date(b.published)
+    if da and db and da != db:
+        return (a, b, "earlier-date") if da < db else (b, a, "earlier-date")
+    return None
+
+
+# ------------------------------------------------------------------------- rows
+
+
+def _offset(article: Article, pos: int, *, end: bool = False) -> int | str:
+    """Offset into the decoded input file for plain-text inputs, else blank."""
+    if article.document.kind != "text":
+        return ""
+    if end:
+        last = article.extraction.input_offset(max(pos - 1, 0))
+        return "" if last is None else last + 1
+    found = article.extraction.input_offset(pos)
+    return "" if found is None else found
+
+
+def passage_row(
+    target: Entry, source: Entry | None, p: Passage, *, how: str, source_name: str = ""
+) -> dict[str, Any]:
+    t, s = target.text, source.text if source else ""
+    src_article = source.article if source else None
+    return {
+        "article": target.name,
+        "outlet": target.outlet,
+        "start": p.target.start,
+        "end": p.target.end,
+        "text": t[p.target.start : p.target.end],
+        "source": source.outlet if source else source_name,
+        "source_article": source.name if source else "",
+        "source_start": p.source.start if source else "",
+        "source_end": p.source.end if source else "",
+        "source_text": s[p.source.start : p.source.end] if source else "",
+        "origin": source.outlet if source else source_name,
+        "direction": how,
+        "kind": p.kind if source else "",
+        "similarity": round(p.similarity, 1) if source else "",
+        "quote": p.quote,
+        "altered_quote": p.altered_quote,
+        "credited": p.credited,
+        "credit_text": p.credit_text,
+        "credited_source": p.credited_source,
+        "file_start": _offset(target.article, p.target.start),
+        "file_end": _offset(target.article, p.target.end, end=True),
+        "source_file_start": _offset(src_article, p.source.start) if src_article else "",
+        "source_file_end": _offset(src_article, p.source.end, end=True) if src_article else "",
+    }
+
+
+def _mirror(p: Passage) -> Passage:
+    return Passage(target=p.source, source=p.target, kind=p.kind, similarity=p.similarity)
+
+
+def _overlap(a: Span, b: Span) -> int:
+    return max(0, min(a.end, b.end) - max(a.start, b.start))
+
+
+# ------------------------------------------------------------------------ stages
+
+
+def _entries(
+    articles: Iterable[Article], roots: Sequence[Path], designated: set[str]
+) -> list[Entry]:
+    entries = []
+    for art in articles:
+        if art.status != "ok":
+            continue
+        name = article_name(art.document, roots)
+        outlet = outlet_label(art.document, name)
+        is_source = art.document.role == "source" or outlet.casefold() in designated
+        entries.append(Entry(name, art, outlet, is_source))
+    return sorted(entries, key=lambda e: e.name)
+
+
+class _Aligner:
+    """Aligns article pairs found through the index, each unordered pair once."""
+
+    def __init__(self, entries: list[Entry], registry: SourceRegistry, settings: Settings):
+        self.entries = {e.name: e for e in entries}
+        self.registry = registry
+        self.settings = settings
+        self.index = CorpusIndex(settings=settings.align)
+        for e in entries:
+            self.index.add(e.name, prepare(e.text, settings=settings.align))
+
+    def pairs(self) -> Iterable[tuple[Entry, Entry]]:
+        for name in sorted(self.entries):
+            doc = self.index.document(name)
+            for other, _shared in sorted(self.index.candidates(doc, exclude=name)):
+                if other > name:
+                    yield self.entries[name], self.entries[other]
+
+    def align(self, target: Entry, source: Entry) -> list[Passage]:
+        found = align_prepared(
+            self.index.document(target.name),
+            self.index.document(source.name),
+            settings=self.settings.align,
+        )
+        return self.classified(target, source, found)
+
+    def classified(self, target: Entry, source: Entry, found: list[Passage]) -> list[Passage]:
+        return classify(
+            target.text, source.text, found, registry=self.registry, source_name=source.outlet
+        )
+
+
+def _pair_rows(aligner: _Aligner, a: Entry, b: Entry) -> list[dict[str, Any]]:
+    order = direction(a, b)
+    if order is not None:
+        earlier, later, how = order
+        passages = aligner.align(later, earlier)
+        rows = [passage_row(later, earlier, p, how=how) for p in passages]
+        # the earlier side, classified from its own text: needed for upstream credits
+        back = aligner.classified(earlier, later, [_mirror(p) for p in passages])
+        rows += [passage_row(earlier, later, p, how="taken-by") for p in back]
+        return rows
+    passages = aligner.align(a, b)
+    back = aligner.classified(b, a, [_mirror(p) for p in passages])
+    return [passage_row(a, b, p, how="order-unknown") for p in passages] + [
+        passage_row(b, a, p, how="order-unknown") for p in back
+    ]
+
+
+def _upstream_rows(
+    rows: list[dict[str, Any]], aligner: _Aligner, designated: set[str]
+) -> list[dict[str, Any]]:
+    """Credited material shared between outlets whose source text is absent."""
+    from_sources: dict[str, list[Span]] = {}
+    for r in rows:
+        if aligner.entries[r["source_article"]].designated and r["direction"] != "taken-by":
+            from_sources.setdefault(r["article"], []).append(Span(r["start"], r["end"]))
+    upstream: dict[tuple[str, int, int], dict[str, Any]] = {}
+    for r in rows:
+        credited = r["credited_source"]
+        if not credited or credited.casefold() not in designated or r["direction"] == "earlier-date":
+            continue  # a later article's copy keeps its immediate source
+        if r["direction"] == "designated-source":
+            continue
+        span = Span(r["start"], r["end"])
+        if any(_overlap(span, s) > len(span) // 2 for s in from_sources.get(r["article"], [])):
+            continue  # the designated source's own article is in the corpus
+        entry = aligner.entries[r["article"]]
+        if entry.designated:
+            continue  # a designated source is the reference, not an outlet under audit
+        p = Passage(
+            target=span,
+            source=Span(0, 0),
+            kind="verbatim",
+            similarity=0.0,
+            quote=r["quote"],
+            altered_quote=False,
+            credited=True,
+            credit_text=r["credit_text"],
+        )
+        row = passage_row(entry, None, p, how="credited-upstream", source_name=credited)
+        upstream.setdefault((r["article"], span.start, span.end), row)
+    return list(upstream.values())
+
+
+def _origins(rows: list[dict[str, Any]]) -> None:
+    """Follow each passage's source back to where the material first appeared."""
+    by_article: dict[str, list[dict[str, Any]]] = {}
+    for r in rows:
+        if r["direction"] not in ("taken-by", "order-unknown"):
+            by_article.setdefault(r["article"], []).append(r)
+    for _ in range(8):  # chains longer than this are not plausible in news
+        changed = False
+        for r in rows:
+            if not r["source_article"] or r["direction"] in ("taken-by", "order-unknown"):
+                continue
+            span = Span(r["source_start"], r["source_end"])
+            for up in by_article.get(r["source_article"], []):
+                if _overlap(span, Span(up["start"], up["end"])) * 2 > len(span) and (
+                    r["origin"] != up["origin"]
+                ):
+                    r["origin"] = up["origin"]
+                    changed = True
+                    break
+        if not changed:
+            return
+
+
+def audit(
+    paths: Sequence[str],
+    *,
+    manifest: str | None = None,
+    settings: Settings = DEFAULTS,
+    sources: Sequence[str] = (),
+    progress: Progress | None = None,
+) -> AuditRun:
+    """Audit the articles under ``paths``; see the module docstring."""
+    registry = SourceRegistry.from_settings(settings)
+    designated = {s.casefold() for s in (*registry.designated, *sources)}
+    for name in sources:
+        canonical = registry.canonical(name)
+        if canonical:
+            designated.add(canonical.casefold())
+    roots = [Path(p) for p in paths if p != "-" and Path(p).is_dir()]
+    docs = list(iter_documents(paths, manifest=manifest, settings=settings))
+    articles = extract_all(docs, settings=settings)
+    entries = _entries(articles, roots, designated)
+    aligner = _Aligner(entries, registry, settings)
+    pairs = list(aligner.pairs())
+    rows: list[dict[str, Any]] = []
+    for done, (a, b) in enumerate(pairs, start=1):
+        rows.extend(_pair_rows(aligner, a, b))
+        if progress:
+            progress("align", done, len(pairs))
+    rows += _upstream_rows(rows, aligner, designated)
+    _origins(rows)
+    rows = [r for r in rows if r["direction"] != "taken-by"]
+    for r in rows:
+        r.pop("credited_source", None)
+    return AuditRun(tables=_tables(articles, roots, entries, rows), documents=docs)
+
+
+def _tables(
+    articles: list[Article], roots: Sequence[Path], entries: list[Entry], rows: list[dict[str, Any]]
+) -> AuditTables:
+    article_rows, removed = [], []
+    for art in articles:
+        name = article_name(art.document, roots)
+        outlet = outlet_label(art.document, name)
+        doc = art.document
+        article_rows.append(
+            {
+                "article": name,
+                "outlet": outlet,
+                "role": doc.role,
+                "title": doc.title or "",
+                "published": doc.published or "",
+                "status": art.status,
+            }
+        )
+        removed += [
+            {"article": name, "outlet": outlet, "reason": r.reason, "text": r.text}
+            for r in art.extraction.removed
+        ]
+    texts = {e.name: e.text for e in entries}
+    ids = {e.name: _text_id(e.name) for e in entries}
+    return build_tables(article_rows, rows, removed, texts, ids)
+
+
+def _text_id(name: str) -> str:
+    stem, _ext = os.path.splitext(name)
+    return stem
+
+
+__all__ = ["AuditRun", "audit", "direction"]

@@ -1,0 +1,98 @@
+"""aggregate: word coverage, share classes, verdicts and outlet tables."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from provenance.aggregate import (
+    ARTICLE_COLUMNS,
+    OUTLET_COLUMNS,
+    PARTIALLY,
+    WHOLLY,
+    article_coverage,
+    build_tables,
+    verdict,
+    word_spans,
+)
+
+TEXT = "one two three four five six seven eight nine ten"  # 10 words
+
+
+def row(article: str, start: int, end: int, **kw: Any) -> dict[str, Any]:
+    base = {
+        "article": article,
+        "outlet": kw.pop("outlet", "X"),
+        "start": start,
+        "end": end,
+        "source": "TASS",
+        "source_article": "",
+        "similarity": 90.0,
+        "quote": False,
+        "credited": False,
+        "direction": "designated-source",
+    }
+    base.update(kw)
+    return base
+
+
+def span_of(word_from: int, word_to: int) -> tuple[int, int]:
+    spans = word_spans(TEXT)
+    return spans[word_from][0], spans[word_to - 1][1]
+
+
+def test_word_coverage_takes_overlaps_once_with_class_priority() -> None:
+    a = row("a", *span_of(0, 4), credited=True)
+    b = row("a", *span_of(2, 6), quote=True)
+    owner = article_coverage(TEXT, [a, b])
+    assert [o is not None for o in owner] == [True] * 6 + [False] * 4
+    assert owner[0] is a and owner[2] is b and owner[5] is b  # quotation wins the overlap
+
+
+def test_partial_word_overlap_counts_the_word() -> None:
+    start, _ = span_of(3, 4)
+    owner = article_coverage(TEXT, [row("a", start + 1, start + 2)])
+    assert sum(o is not None for o in owner) == 1
+
+
+def test_shares_partition_copied_words() -> None:
+    articles = [{"article": "a", "outlet": "X", "role": "article", "title": "", "published": ""}]
+    passages = [
+        row("a", *span_of(0, 2), quote=True),
+        row("a", *span_of(2, 5), credited=True),
+        row("a", *span_of(5, 6)),
+        row("a", *span_of(6, 10), direction="order-unknown"),
+    ]
+    tables = build_tables(articles, passages, [], {"a": TEXT}, {"a": "a"})
+    (fig,) = tables.articles.to_dict("records")
+    assert list(tables.articles.columns) == list(ARTICLE_COLUMNS)
+    assert fig["words"] == 10
+    assert (fig["quoted_share"], fig["credited_share"], fig["uncredited_share"]) == (0.2, 0.3, 0.1)
+    assert fig["copied_share"] == pytest.approx(0.6)
+    assert fig["original_share"] == pytest.approx(0.4)
+    assert fig["verdict"] == "partially"
+    assert len(tables.passages) == 4  # order-unknown passages are listed, not counted
+
+
+def test_outlet_tables_weight_by_words() -> None:
+    articles = [
+        {"article": "a", "outlet": "X", "role": "article", "title": "", "published": ""},
+        {"article": "b", "outlet": "X", "role": "article", "title": "", "published": ""},
+    ]
+    passages = [row("a", 0, len(TEXT), credited=True)]
+    tables = build_tables(articles, passages, [], {"a": TEXT, "b": TEXT}, {})
+    (outlet,) = tables.outlets.to_dict("records")
+    assert list(tables.outlets.columns) == list(OUTLET_COLUMNS)
+    assert outlet["articles"] == 2 and outlet["words"] == 20
+    assert outlet["copied_share"] == 0.5 and outlet["credited_share"] == 0.5
+    (src,) = tables.outlet_sources.to_dict("records")
+    assert (src["source"], src["words"], src["share"]) == ("TASS", 10, 0.5)
+
+
+@pytest.mark.parametrize(
+    ("share", "label"),
+    [(WHOLLY, "wholly"), (WHOLLY - 0.01, "partially"), (PARTIALLY, "partially"), (0.0, "non-derived")],
+)
+def test_verdict_thresholds(share: float, label: str) -> None:
+    assert verdict(share) == label

@@ -1,0 +1,120 @@
+"""pipeline: direction, chains, upstream credits and the tables of a whole audit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from provenance.pipeline import audit
+
+WIRE = [
+    "The regional parliament approved a new water management law on Tuesday after months of debate.",
+    "Lawmakers said the reform would cut leakage in municipal pipelines by nearly a third within five years.",
+    "The bill allocates four billion roubles to replace ageing pumping stations in twelve districts.",
+    "Opposition deputies argued that the money should have gone to rural clinics instead.",
+    "The governor is expected to sign the document into law before the end of the month.",
+]
+OWN = [
+    "Residents of the northern suburbs have complained about brown tap water for several summers.",
+    "A local engineer told our correspondent that the stations were built in the nineteen sixties.",
+    "Shop owners near the river embankment hope the works will not close the main road again.",
+]
+OTHER = [
+    "The city football club signed a young goalkeeper from a second division team on Monday.",
+    "The coach praised his reflexes and said he would compete for a starting place this season.",
+    "Fans gathered outside the stadium to welcome the player before the first training session.",
+    "Tickets for the opening home match went on sale at the club shop and online this week.",
+]
+
+
+def write_corpus(root: Path) -> None:
+    root.mkdir()
+    (root / "wire.txt").write_text(" ".join(WIRE))
+    (root / "paper.txt").write_text(
+        OWN[0] + "\n\n" + " ".join(WIRE[:3]) + " (TASS)\n\n" + OWN[1]
+    )
+    (root / "blog.txt").write_text(" ".join(WIRE[:3]) + "\n\n" + OWN[2])
+    (root / "sport.txt").write_text(" ".join(OTHER))
+    (root / "manifest.csv").write_text(
+        "file,outlet,role,published\n"
+        "wire.txt,TASS,source,2025-06-01\n"
+        "paper.txt,Paper,article,2025-06-02\n"
+        "blog.txt,,article,2025-06-03\n"
+        "sport.txt,Sport Daily,article,2025-06-02\n"
+    )
+
+
+@pytest.fixture
+def run(tmp_path: Path):  # type: ignore[no-untyped-def]
+    write_corpus(tmp_path / "c")
+    return audit([str(tmp_path / "c")])
+
+
+def test_articles_and_outlets(run) -> None:  # type: ignore[no-untyped-def]
+    arts = run.tables.articles.set_index("article")
+    assert list(arts.index) == ["blog.txt", "paper.txt", "sport.txt", "wire.txt"]
+    assert arts.loc["blog.txt", "outlet"] == "unknown (blog.txt)"
+    assert arts.loc["sport.txt", "copied_share"] == 0.0
+    assert arts.loc["sport.txt", "verdict"] == "non-derived"
+    assert arts.loc["wire.txt", "copied_share"] == 0.0  # the source takes nothing
+    assert arts.loc["paper.txt", "top_source"] == "TASS"
+    assert arts.loc["paper.txt", "credited_share"] > 0.4
+    assert arts.loc["paper.txt", "uncredited_share"] == 0.0
+
+
+def test_direction_and_chain(run) -> None:  # type: ignore[no-untyped-def]
+    p = run.tables.passages
+    paper = p[(p.article == "paper.txt") & (p.source_article == "wire.txt")]
+    assert len(paper) >= 1 and set(paper.direction) == {"designated-source"}
+    blog = p[(p.article == "blog.txt") & (p.source_article == "paper.txt")]
+    assert set(blog.direction) == {"earlier-date"}
+    assert set(blog.origin) == {"TASS"}  # blog took it from Paper, which took it from TASS
+    assert not ((p.article == "wire.txt") & (p.direction != "order-unknown")).any()
+    assert not (p.article == "sport.txt").any()
+
+
+def test_spans_slice_the_main_text_and_file(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    texts = run.tables.texts
+    for r in run.tables.passages.to_dict("records"):
+        assert texts[r["article"]][r["start"] : r["end"]] == r["text"]
+        if r["source_article"]:
+            assert texts[r["source_article"]][r["source_start"] : r["source_end"]] == r["source_text"]
+        raw = (tmp_path / "c" / r["article"]).read_text()
+        assert raw[r["file_start"] : r["file_end"]] == r["text"]
+
+
+def test_same_day_is_order_unknown(tmp_path: Path) -> None:
+    root = tmp_path / "c"
+    write_corpus(root)
+    manifest = (root / "manifest.csv").read_text().replace("2025-06-03", "2025-06-02")
+    (root / "manifest.csv").write_text(manifest)
+    p = audit([str(root)]).tables.passages
+    pair = p[(p.article == "blog.txt") & (p.source_article == "paper.txt")]
+    assert len(pair) >= 1 and set(pair.direction) == {"order-unknown"}
+    arts = audit([str(root)]).tables.articles.set_index("article")
+    assert arts.loc["blog.txt", "top_source"] == "TASS"  # it still matches the wire itself
+
+
+def test_upstream_credit_when_source_text_is_absent(tmp_path: Path) -> None:
+    root = tmp_path / "c"
+    write_corpus(root)
+    (root / "wire.txt").unlink()
+    (root / "blog.txt").write_text(" ".join(WIRE[:3]) + ", TASS reported.\n\n" + OWN[2])
+    manifest = (root / "manifest.csv").read_text().replace("wire.txt,TASS,source,2025-06-01\n", "")
+    (root / "manifest.csv").write_text(manifest.replace("2025-06-03", "2025-06-02"))
+    p = audit([str(root)]).tables.passages
+    up = p[p.direction == "credited-upstream"]
+    assert set(up.article) == {"blog.txt", "paper.txt"}
+    assert set(up.source) == {"TASS"} and set(up.source_article) == {""}
+    assert up.credited.all()
+
+
+def test_failed_inputs_are_listed_not_dropped(tmp_path: Path) -> None:
+    root = tmp_path / "c"
+    write_corpus(root)
+    (root / "broken.txt").write_bytes(b"\x00\x01binary")
+    run = audit([str(root)])
+    arts = run.tables.articles.set_index("article")
+    assert arts.loc["broken.txt", "status"] == "binary"
+    assert [d.path for d in run.failed] == [str(root / "broken.txt")]
