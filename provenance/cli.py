@@ -144,5 +144,100 @@ def _article_record(article: Any) -> dict[str, Any]:
     }
 
 
+# --------------------------------------------------------------------------- align
+# (section owned by the align/classify work: provenance/pairs.py is its library)
+
+
+@cli.command()
+@click.argument("target", required=False)
+@click.argument("source", required=False)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "text"]),
+    default="text",
+    show_default=True,
+    help="text: passages side by side; json: a list of passage objects.",
+)
+@click.option("--extract", is_flag=True, help="Align the main text only (boilerplate removed).")
+@click.option("--source-name", metavar="NAME", help="The source's outlet, for credit checks.")
+@click.option("--pairs", "pairs_path", type=click.Path(dir_okay=False), help="PAN pairs file.")
+@click.option("--source-dir", type=click.Path(file_okay=False), help="With --pairs: sources.")
+@click.option("--target-dir", type=click.Path(file_okay=False), help="With --pairs: targets.")
+@click.option("--out-dir", type=click.Path(file_okay=False), help="With --pairs: XML output.")
+@config_option
+def align(
+    target: str | None,
+    source: str | None,
+    fmt: str,
+    extract: bool,
+    source_name: str | None,
+    pairs_path: str | None,
+    source_dir: str | None,
+    target_dir: str | None,
+    out_dir: str | None,
+    config_path: str | None,
+) -> None:
+    """Show the passages TARGET took from SOURCE, or align a PAN pairs list.
+
+    Offsets are character offsets into each file's decoded text.
+
+    Example: provenance align corpus/002_ff3b1c2c26e4a046.txt corpus/000_75248550d3bec6f4.txt
+
+    Example: provenance align --pairs pairs --source-dir src --target-dir susp --out-dir out
+    """
+    from provenance import pairs
+    from provenance.errors import InputError
+
+    batch = (pairs_path, source_dir, target_dir, out_dir)
+    if pairs_path is not None:
+        if None in batch or target or source:
+            raise click.UsageError("--pairs needs --source-dir, --target-dir and --out-dir")
+    elif not (target and source) or any(batch):
+        raise click.UsageError("give TARGET and SOURCE, or --pairs with its three folders")
+    try:
+        settings = load_settings(config_path)
+        if pairs_path is not None:
+            done = pairs.align_pan_pairs(
+                pairs_path, source_dir=source_dir or "", target_dir=target_dir or "",
+                out_dir=out_dir or "", settings=settings, extract=extract,
+                on_error=lambda msg: click.echo(f"provenance: {msg}", err=True),
+            )  # fmt: skip
+            click.echo(
+                f"provenance: aligned {done.written} of {done.pairs} pairs, "
+                f"{done.passages} passages, {len(done.failed)} failed -> {out_dir}",
+                err=True,
+            )
+            sys.exit(ExitCode.INPUT_FAILED if done.failed else ExitCode.OK)
+        result = pairs.align_pair(
+            target or "", source or "", settings=settings, extract=extract, source_name=source_name
+        )
+    except InputError as err:
+        click.echo(f"provenance: error: {err}", err=True)
+        sys.exit(ExitCode.INPUT_FAILED)
+    except ProvenanceError as err:
+        fail(err)
+    _print_passages(result, fmt)
+
+
+def _print_passages(result: Any, fmt: str) -> None:
+    from provenance.pairs import passage_record, side_by_side
+
+    t, s = result.target.decoded, result.source.decoded
+    if result.offsets == "extracted":
+        t, s = result.target.aligned, result.source.aligned
+        click.echo("provenance: offsets are into the extracted text", err=True)
+    if fmt == "json":
+        records = [passage_record(p, t, s) for p in result.passages]
+        click.echo(json.dumps(records, ensure_ascii=False, indent=2))
+        return
+    for i, p in enumerate(result.passages, 1):
+        click.echo(side_by_side(p, t, s, number=i) + "\n")
+    click.echo(f"provenance: {len(result.passages)} passages", err=True)
+
+
+# ----------------------------------------------------------------------- end of align
+
+
 def main() -> None:
     cli()
