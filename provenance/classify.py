@@ -5,9 +5,13 @@ source text and fills the fields the aligner leaves alone:
 
 ``quote``
     The passage is a *shared quotation*, not copied prose: most of it lies
-    inside quotation marks in both texts.  A passage partly quoted is marked by
-    majority (over half of its characters quoted on each side) and not split;
-    the quoted share of the target side is kept in ``extra["quoted_share"]``.
+    inside quotation marks in both texts.  A passage whose target side mixes
+    quoted and unquoted *sentences* is first cut into runs of each (every source
+    sentence follows the run it shares most content words with;
+    ``extra["split_from"]`` keeps the original target span).  What cannot be cut
+    so (a quotation and its attribution in one sentence) is marked by majority:
+    over half of its characters quoted on each side.  The quoted share of the
+    target side is kept in ``extra["quoted_share"]``.
 ``altered_quote``
     The passage overlaps a quotation on each side, both quotations have the same
     speaker, and the wording differs materially: words replaced, added or
@@ -196,7 +200,8 @@ def classify(
     if source_name is not None:
         source_name = registry.canonical(source_name) or source_name
     out = []
-    for p in [*passages, *_uncovered(target, source, pairs, passages)]:
+    split = [piece for p in passages for piece in _split_mixed(target, source, p, t_quotes)]
+    for p in [*split, *_uncovered(target, source, pairs, passages)]:
         t_share, s_share = quoted_share(p.target, t_quotes), quoted_share(p.source, s_quotes)
         is_quote = min(t_share, s_share) > settings.quote_share
         altered = any(
@@ -223,14 +228,74 @@ def _uncovered(
         if any(_overlap(t.span, p.target) and _overlap(s.span, p.source) for p in passages):
             continue
         score = round(similarity(t.text, s.text, settings=_ALIGN), 1)
-        kind: PassageKind = (
-            "verbatim"
-            if score >= 100
-            else ("near-verbatim" if score >= _ALIGN.near_verbatim else "paraphrase")
-        )
         extra = {"origin": "quotation", "speaker": t.speaker_key, "overlap": f"{dice:.2f}"}
-        added.append(Passage(t.span, s.span, kind, score, extra=extra))
+        added.append(Passage(t.span, s.span, _kind(score), score, extra=extra))
     return added
+
+
+def _kind(score: float) -> PassageKind:
+    if score >= 100:
+        return "verbatim"
+    return "near-verbatim" if score >= _ALIGN.near_verbatim else "paraphrase"
+
+
+def _split_mixed(
+    target: str, source: str, p: Passage, t_quotes: Sequence[Quotation]
+) -> list[Passage]:
+    """Cut a passage whose target side mixes quoted and unquoted sentences.
+
+    Target sentences are grouped into runs of quoted and unquoted ones; each
+    source sentence of the passage goes to the run it shares most content words
+    with.  A run that gets no source sentence stays with its neighbour, and a
+    passage that cannot be cut so is kept whole (and classified by majority).
+    """
+    t_sents = _clipped(target, p.target)
+    labels = [quoted_share(s, t_quotes) > 0.5 for s in t_sents]
+    if len(set(labels)) < 2:
+        return [p]
+    runs: list[list[Span]] = []
+    for i, sent in enumerate(t_sents):
+        if i and labels[i] == labels[i - 1]:
+            runs[-1].append(sent)
+        else:
+            runs.append([sent])
+    run_terms = [set(terms(words(" ".join(target[x.start : x.end] for x in run)))) for run in runs]
+    owned: list[list[Span]] = [[] for _ in runs]
+    for sent in _clipped(source, p.source):
+        st = set(terms(words(source[sent.start : sent.end])))
+        scores = [len(st & rt) / max(1, len(st)) for rt in run_terms]
+        best = max(range(len(runs)), key=lambda i: scores[i])
+        if scores[best] > 0 and scores.count(scores[best]) == 1:
+            owned[best].append(sent)
+    pieces: list[tuple[Span, list[Span]]] = []
+    for run, srcs in zip(runs, owned, strict=True):
+        t_span = Span(run[0].start, run[-1].end)
+        if srcs:
+            pieces.append((t_span, srcs))
+        elif pieces:
+            pieces[-1] = (Span(pieces[-1][0].start, t_span.end), pieces[-1][1])
+        else:
+            return [p]
+    if len(pieces) < 2:
+        return [p]
+    out = []
+    for t_span, srcs in pieces:
+        s_span = Span(min(x.start for x in srcs), max(x.end for x in srcs))
+        t_text, s_text = target[t_span.start : t_span.end], source[s_span.start : s_span.end]
+        score = round(similarity(t_text, s_text, settings=_ALIGN), 1)
+        extra = {**p.extra, "split_from": f"{p.target.start}-{p.target.end}"}
+        out.append(Passage(t_span, s_span, _kind(score), score, extra=extra))
+    return out
+
+
+def _clipped(text: str, span: Span) -> list[Span]:
+    """The sentences of ``text`` overlapping ``span``, cut to it."""
+    found = []
+    for sent in sentences(text):
+        start, end = max(sent.start, span.start), min(sent.end, span.end)
+        if start < end and text[start:end].strip():
+            found.append(Span(start, end))
+    return found
 
 
 def _credit(text: str, p: Passage, credits: Sequence[Credit], source_name: str | None) -> Passage:

@@ -192,3 +192,22 @@ def test_credited_material_defaults_to_designated_sources(corpus_dir: Path) -> N
     found = credited_material(seed(corpus_dir, "002"), registry=REGISTRY)
     assert {c.source for c in found} == {"TASS", "The Moscow Times"}
     assert credited_material("No credits here.", registry=REGISTRY) == []
+
+
+def test_mixed_passage_is_split_into_prose_and_quote() -> None:
+    target = (
+        "The lawmaker spoke to reporters in Moscow about the asylum offer on Friday. "
+        '"Russia could offer him asylum if he asked for it," Novikov said.\n'
+    )
+    source = (
+        "The lawmaker talked to reporters in Moscow about an asylum offer on Friday. "
+        '"Russia could offer him asylum if he asked for it," said Novikov.\n'
+    )
+    whole = Passage(Span(0, len(target) - 1), Span(0, len(source) - 1), "near-verbatim", 90)
+    out = classify(target, source, [whole], registry=REGISTRY)
+    assert [p.quote for p in out] == [False, True]
+    assert out[0].target == span_of(
+        target, "The lawmaker spoke to reporters in Moscow about the asylum offer on Friday."
+    )
+    assert source[out[1].source.start : out[1].source.end].startswith('"Russia could')
+    assert all(p.extra["split_from"] == f"0-{len(target) - 1}" for p in out)
