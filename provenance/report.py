@@ -1,0 +1,596 @@
+"""Report writers: CSV, JSONL, texts, Markdown and HTML; deterministic, atomic.
+
+``write_reports(tables, out_dir)`` writes, all UTF-8 with ``\\n`` line ends:
+
+- ``articles.csv``, ``passages.csv``, ``outlets.csv``, ``outlet_sources.csv``: the columns of
+  :mod:`provenance.aggregate` in that order; rows sorted by their key columns; booleans
+  ``true``/``false``; blank for None/NaN; integers without ``.0``; other floats with exactly
+  ``aggregate.PRECISION`` decimals.  A string cell starting with ``= + - @``, tab or CR gets a
+  leading ``'`` so spreadsheets never run it as a formula (``passages.jsonl`` has the raw text).
+- ``passages.jsonl``: one JSON object per passages.csv row, same keys and order; floats rounded
+  to ``PRECISION`` decimals; null for blank.
+- ``texts/<article id>.txt``: each main text exactly as given, so ``text[start:end]`` is the
+  passage.  The id (``tables.ids``, else the article path) maps to a path by splitting it on
+  ``/`` and ``\\``, dropping empty, ``.`` and ``..`` parts, replacing control characters and
+  ``<>:"|?*`` with ``_``, shortening parts over 120 characters (``~`` + hash) and adding
+  ``.txt``; an id that would clash with another's file or folder goes flat as
+  ``texts/<parts joined by _>~<hash>.txt``.  Every text is linked from report.md.
+- ``report.md`` and ``outlets/<slug>.md`` (one per outlet), ``report.html`` (self-contained).
+- ``.provenance-files``: the files this run wrote.  Files the previous run listed there and this
+  run did not write (an outlet gone, an article dropped) are deleted; nothing else ever is.
+
+Every file goes to a temporary file in its folder, is flushed and fsynced, then renamed over
+the old one (:func:`atomic_write`).  Nothing written depends on the clock or on ``out_dir``.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import logging
+import math
+import os
+import re
+import tempfile
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import quote as urlquote
+
+import pandas as pd
+
+from provenance import aggregate
+from provenance.aggregate import (
+    ARTICLE_COLUMNS,
+    OUTLET_COLUMNS,
+    OUTLET_SOURCE_COLUMNS,
+    PASSAGE_COLUMNS,
+    PRECISION,
+    REMOVED_COLUMNS,
+    AuditTables,
+)
+from provenance.report_html import pct, quote_label, render_html, similarity, source_colours
+
+log = logging.getLogger(__name__)
+
+Row = dict[str, Any]
+
+MANIFEST = ".provenance-files"
+#: columns whose floats are really integers (pandas turns int + NaN into float)
+INT_COLUMNS = frozenset(
+    {"articles", "words", "start", "end", "source_start", "source_end"}
+    | {"file_start", "file_end", "source_file_start", "source_file_end"}
+)
+#: sort keys per table; the remaining columns break ties so row order never matters
+KEYS: dict[str, tuple[str, ...]] = {
+    "articles": ("article",),
+    "passages": ("article", "start", "end", "source", "source_article", "source_start"),
+    "outlets": ("outlet",),
+    "outlet_sources": ("outlet", "source"),
+    "removed": ("article", "reason", "text"),
+}
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+# --- atomic files -----------------------------------------------------------------------------
+
+
+def atomic_write(path: Path, data: bytes | str) -> None:
+    """Write ``data`` (str as UTF-8) to ``path`` via a fsynced temporary file and a rename."""
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        mode = path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        mode = 0o644
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # pragma: no cover - e.g. Windows
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # pragma: no cover
+        pass
+    finally:
+        os.close(fd)
+
+
+# --- cell values ------------------------------------------------------------------------------
+
+
+def plain(value: Any) -> Any:
+    """A pandas/numpy cell as None, bool, int, float or str."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    if pd.api.types.is_scalar(value) and pd.isna(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat()
+    item = getattr(value, "item", None)  # numpy scalars
+    if callable(item):
+        value = item()
+    if isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+def _number(value: Any, column: str) -> Any:
+    """Integers as int, other floats rounded to PRECISION (no -0.0); NaN/inf as None."""
+    if isinstance(value, float) and not isinstance(value, bool):
+        if not math.isfinite(value):
+            return None
+        if column in INT_COLUMNS and value.is_integer():
+            return int(value)
+        return round(value, PRECISION) + 0.0
+    return value
+
+
+def csv_cell(value: Any, column: str) -> str:
+    value = _number(value, column)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return f"{value:.{PRECISION}f}"
+    if isinstance(value, int):
+        return str(value)
+    text = str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def _sort_key(value: Any) -> tuple[int, Any]:
+    if value is None:
+        return (0, 0)
+    if isinstance(value, bool | int | float):
+        return (1, float(value))
+    return (2, str(value))
+
+
+def table_rows(
+    frame: pd.DataFrame | None, columns: Sequence[str], keys: Sequence[str]
+) -> list[Row]:
+    """The frame's rows as plain dicts of exactly ``columns``, sorted by ``keys`` then the rest."""
+    if frame is None:
+        return []
+    missing = [c for c in columns if c not in frame.columns]
+    if missing and len(frame):
+        log.warning("report: columns missing from a table, written blank: %s", ", ".join(missing))
+    rows = [
+        {c: _number(plain(v), c) for c, v in zip(columns, values, strict=True)}
+        for values in frame.reindex(columns=list(columns)).itertuples(index=False, name=None)
+    ]
+    rest = [c for c in columns if c not in keys]
+    rows.sort(key=lambda r: [_sort_key(r[c]) for c in (*keys, *rest)])
+    return rows
+
+
+def csv_text(rows: Iterable[Row], columns: Sequence[str]) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows([csv_cell(row[c], c) for c in columns] for row in rows)
+    return buf.getvalue()
+
+
+def jsonl_text(rows: Iterable[Row], columns: Sequence[str]) -> str:
+    lines = (
+        json.dumps({c: row[c] for c in columns}, ensure_ascii=False, allow_nan=False) + "\n"
+        for row in rows
+    )
+    return "".join(lines)
+
+
+# --- names on disk ----------------------------------------------------------------------------
+
+_UNSAFE_CHARS = re.compile(r'[\x00-\x1f\x7f-\x9f<>:"|?*]')
+_LATIN = "a b v g d e e zh z i i k l m n o p r s t u f kh ts ch sh shch - y - e yu ya"
+_CYRILLIC = "абвгдеёжзийклмнопрстуфхцчшщъыьэюя"
+_TRANSLIT = {c: x.strip("-") for c, x in zip(_CYRILLIC, _LATIN.split(), strict=True)}
+_RESERVED = {"con", "prn", "aux", "nul"} | {f"{d}{i}" for d in ("com", "lpt") for i in range(10)}
+
+
+def _digest(text: str, n: int = 8) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:n]
+
+
+def _safe_part(part: str) -> str:
+    part = _UNSAFE_CHARS.sub("_", part)
+    if set(part) <= {"."}:
+        part = "_"
+    if len(part) > 120:
+        part = f"{part[:100]}~{_digest(part)}"
+    return part
+
+
+def text_paths(ids: Mapping[str, str]) -> dict[str, str]:
+    """Article -> ``texts/...`` path (POSIX, relative), safe and unique; see the module doc."""
+    files: set[str] = set()
+    folders: set[str] = set()
+    out: dict[str, str] = {}
+    for article in sorted(ids):
+        parts = [p for p in re.split(r"[/\\]", ids[article]) if p not in ("", ".", "..")]
+        parts = [_safe_part(p) for p in parts] or ["_"]
+        parts[-1] += ".txt"
+        path = PurePosixPath("texts", *parts)
+        parents = {str(p).casefold() for p in path.parents}
+        name = str(path).casefold()
+        if name in files or name in folders or parents & files:
+            flat = "_".join(parts)[:-4][:100]
+            path = PurePosixPath("texts", f"{flat}~{_digest(article)}.txt")
+            parents, name = {"texts"}, str(path).casefold()
+        files.add(name)
+        folders |= parents
+        out[article] = str(path)
+    return out
+
+
+def slugify(name: str) -> str:
+    """Lowercase ASCII slug: Cyrillic transliterated, other letters stripped of accents."""
+    text = "".join(_TRANSLIT.get(ch, ch) for ch in name.lower())
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:60].strip("-") or "outlet"
+    return f"{slug}-outlet" if slug in _RESERVED else slug
+
+
+def outlet_slugs(names: Iterable[str]) -> dict[str, str]:
+    """Outlet -> slug, unique (a clash gets a hash of the name, then a counter)."""
+    used: set[str] = set()
+    out: dict[str, str] = {}
+    for name in sorted(set(names)):
+        slug = slugify(name)
+        if slug in used:
+            slug = f"{slug}-{_digest(name, 6)}"
+        base, n = slug, 2
+        while slug in used:
+            slug, n = f"{base}-{n}", n + 1
+        used.add(slug)
+        out[name] = slug
+    return out
+
+
+# --- the view both documents render -----------------------------------------------------------
+
+
+@dataclass
+class ArticleView:
+    row: Row
+    text: str | None
+    text_path: str | None  # relative to out_dir, e.g. texts/tass/1.txt
+    passages: list[Row] = field(default_factory=list)
+    removed: list[tuple[str, int, str]] = field(default_factory=list)  # reason, blocks, excerpt
+
+
+@dataclass
+class OutletView:
+    name: str
+    slug: str
+    figures: Row | None
+    sources: list[Row]
+    articles: list[ArticleView]
+
+
+@dataclass
+class View:
+    title: str
+    sources: tuple[str, ...]
+    outlets: list[OutletView]
+    colours: dict[str, int]  # source -> palette index
+    definitions: list[str]  # Markdown-ish paragraphs and "- " list items
+    rows: dict[str, list[Row]]  # table name -> sorted plain rows
+    paths: dict[str, str]  # article -> texts/... path
+
+
+def excerpt(text: str, limit: int = 80) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+def _removed_summary(rows: list[Row]) -> list[tuple[str, int, str]]:
+    by_reason: dict[str, list[str]] = defaultdict(list)
+    for row in rows:
+        by_reason[str(row["reason"] or "")].append(str(row["text"] or ""))
+    return [
+        (r, len(t), excerpt(next((x for x in t if x.strip()), ""))) for r, t in by_reason.items()
+    ]
+
+
+def definitions() -> list[str]:
+    """aggregate.py's docstring (minus its summary line) plus the figures it leaves implicit."""
+    doc = (aggregate.__doc__ or "").replace("``", "`")
+    for name in ("WHOLLY", "PARTIALLY"):  # the thresholds' values, not their names
+        doc = re.sub(rf"\b{name}\b", f"{getattr(aggregate, name):g}", doc)
+    items: list[str] = []
+    for para in re.split(r"\n\s*\n", doc.strip())[1:]:
+        if para.lstrip().startswith("- "):
+            parts = re.split(r"^\s*- ", para, flags=re.MULTILINE)
+            items += ["- " + " ".join(x.split()) for x in parts if x.strip()]
+        else:
+            items.append(" ".join(para.split()))
+    return [
+        *items,
+        f"Verdict thresholds on copied_share: `wholly` >= {aggregate.WHOLLY:g}, `partially` "
+        f">= {aggregate.PARTIALLY:g}, else `non-derived`.",
+        "Outlet figures (outlets.csv) are the same shares over the words of all the outlet's "
+        "articles together; outlet_sources.csv splits an outlet's copied words by source "
+        "(`share` of the outlet's words, `credited_share` of those credited).",
+        "A passage's `kind`: `verbatim` (same words), `near-verbatim` (same sentence, small "
+        "edits), `paraphrase` (same content, reworded); `similarity` is 0-100. `source` is the "
+        "immediate source, `origin` the outlet where the passage first appeared, `direction` why "
+        "the copy is taken to go that way (earlier-date, designated-source, credited-upstream, "
+        "order-unknown).",
+        "`start`/`end` are half-open character offsets into the article's main text "
+        "(texts/<article id>.txt); `file_start`/`file_end` into the decoded input file.",
+        f"Shares in the CSV files have {PRECISION} decimals; reports show percentages.",
+    ]
+
+
+def _group(rows: Iterable[Row], column: str) -> dict[str, list[Row]]:
+    out: dict[str, list[Row]] = defaultdict(list)
+    for row in rows:
+        out[str(row[column] or "")].append(row)
+    return out
+
+
+def build_view(tables: AuditTables, title: str, sources: Sequence[str]) -> View:
+    """Sorted plain rows of every table, grouped per outlet and article."""
+    frames = {
+        "articles": (tables.articles, ARTICLE_COLUMNS),
+        "passages": (tables.passages, PASSAGE_COLUMNS),
+        "outlets": (tables.outlets, OUTLET_COLUMNS),
+        "outlet_sources": (tables.outlet_sources, OUTLET_SOURCE_COLUMNS),
+        "removed": (tables.removed, REMOVED_COLUMNS),
+    }
+    rows = {name: table_rows(frame, cols, KEYS[name]) for name, (frame, cols) in frames.items()}
+    paths = text_paths({a: tables.ids.get(a, a) for a in tables.texts})
+    passages, removed = _group(rows["passages"], "article"), _group(rows["removed"], "article")
+    articles: dict[str, list[ArticleView]] = defaultdict(list)
+    for a in rows["articles"]:
+        key = str(a["article"])
+        view = ArticleView(a, tables.texts.get(key), paths.get(key), passages[key])
+        view.removed = _removed_summary(removed[key])
+        articles[str(a["outlet"] or "")].append(view)
+    figures = {str(o["outlet"] or ""): o for o in rows["outlets"]}
+    names = [*figures, *sorted(set(articles) - set(figures))]
+    slugs, srcs = outlet_slugs(names), _group(rows["outlet_sources"], "outlet")
+    outlets = [OutletView(n, slugs[n], figures.get(n), srcs[n], articles[n]) for n in names]
+    seen = [str(p["source"]) for p in rows["passages"] if p["source"]]
+    colours = source_colours(tuple(sources), seen)
+    return View(title, tuple(sources), outlets, colours, definitions(), rows, paths)
+
+
+# --- Markdown ---------------------------------------------------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#]|&(?=#?\w+;))")
+_MD_NEWLINE = re.compile(r"\r\n|[\n\r\x0b\x0c\x85\u2028\u2029]")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+
+
+def md(text: Any, *, newline: str = "<br>") -> str:
+    """Text safe in a Markdown table cell or heading: specials backslash-escaped, no line ends."""
+    out = _MD_SPECIAL.sub(r"\\\1", _CONTROL.sub(" ", "" if text is None else str(text)))
+    return _MD_NEWLINE.sub(newline, out.replace("\t", " "))
+
+
+def md_table(head: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
+    lines = ["| " + " | ".join(head) + " |", "|" + "|".join(" --- " for _ in head) + "|"]
+    lines += ["| " + " | ".join(r) + " |" for r in rows]
+    return [*lines, ""]
+
+
+def _link(label: str, target: str) -> str:
+    return f"[{md(label)}]({urlquote(target, safe='/#')})"
+
+
+def _span(row: Row, prefix: str = "") -> str:
+    start, end = row[f"{prefix}start"], row[f"{prefix}end"]
+    return "" if start is None else f"chars {start}-{end}"
+
+
+def _num(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def md_summary(view: View, outlets_dir: str = "outlets/") -> list[str]:
+    head = ["outlet", "articles", "words", "original", "copied", "credited", "uncredited"]
+    rows = []
+    for o in view.outlets:
+        f = o.figures or {}
+        rows.append(
+            [_link(o.name or "(none)", f"{outlets_dir}{o.slug}.md")]
+            + [_num(f.get("articles")), _num(f.get("words"))]
+            + [pct(f.get(c)) for c in OUTLET_COLUMNS[3:]]
+        )
+    return md_table(head, rows)
+
+
+def md_article(a: ArticleView, level: int, up: str) -> list[str]:
+    r = a.row
+    title = f" — {md(r['title'], newline=' ')}" if r["title"] else ""
+    lines = [f"{'#' * level} {md(r['article'], newline=' ')}{title}", ""]
+    facts = [
+        f"role {md(r['role'])}",
+        f"published {md(r['published'])}" if r["published"] else "",
+        f"{_num(r['words'])} words",
+        f"status {md(r['status'])}",
+        f"verdict **{md(r['verdict'])}**" if r["verdict"] else "",
+        f"top source {md(r['top_source'])}" if r["top_source"] else "",
+        _link("main text", up + a.text_path) if a.text_path else "",
+    ]
+    lines += ["; ".join(f for f in facts if f) + ".", ""]
+    shares = ARTICLE_COLUMNS[6:11]
+    lines += md_table([c.removesuffix("_share") for c in shares], [[pct(r[c]) for c in shares]])
+    if a.passages:
+        head = ["#", "this article", "source", "source text", "kind", "similarity", "quote"]
+        lines += md_table(
+            [*head, "credit"], [_md_passage(i, p) for i, p in enumerate(a.passages, 1)]
+        )
+    else:
+        lines += ["No copied passages.", ""]
+    if a.removed:
+        total = sum(n for _, n, _ in a.removed)
+        lines += [f"Boilerplate removed: {total} block(s).", ""]
+        lines += md_table(
+            ["reason", "blocks", "first"], [[md(r), str(n), md(x)] for r, n, x in a.removed]
+        )
+    return lines
+
+
+def _md_passage(i: int, p: Row) -> list[str]:
+    where = [md(p["source"]) or "(unknown)"]
+    if p["source_article"]:
+        where.append(f"{md(p['source_article'])} {_span(p, 'source_')}")
+    if p["origin"] and p["origin"] != p["source"]:
+        where.append(f"origin {md(p['origin'])}")
+    if p["direction"]:
+        where.append(md(p["direction"]))
+    credit = f"credited: {md(p['credit_text'])}" if p["credited"] else "uncredited"
+    return [
+        str(i),
+        f"{md(p['text'])} ({_span(p)})",
+        "<br>".join(where),
+        md(p["source_text"]),
+        md(p["kind"]),
+        similarity(p),
+        quote_label(p),
+        credit,
+    ]
+
+
+def md_outlet(o: OutletView, level: int, up: str) -> list[str]:
+    h = "#" * level
+    lines = [f"{h} {md(o.name or '(none)', newline=' ')}", ""]
+    f = o.figures
+    if f:
+        lines += [
+            f"{_num(f['articles'])} article(s), {_num(f['words'])} words: original "
+            f"{pct(f['original_share'])}, copied {pct(f['copied_share'])} (credited "
+            f"{pct(f['credited_share'])}, uncredited {pct(f['uncredited_share'])}).",
+            "",
+        ]
+    if o.sources:
+        head = ["source", "words", "share", "credited"]
+        rows = [
+            [md(s["source"]), _num(s["words"]), pct(s["share"]), pct(s["credited_share"])]
+            for s in o.sources
+        ]
+        lines += ["Copied from:", "", *md_table(head, rows)]
+    for a in o.articles:
+        lines += md_article(a, level + 1, up)
+    return lines
+
+
+def md_definitions(view: View, level: int) -> list[str]:
+    lines = [f"{'#' * level} Definitions", ""]
+    for item in view.definitions:
+        lines += [item] if item.startswith("- ") else ["", item, ""]
+    return [*lines, ""]
+
+
+def render_md(view: View) -> str:
+    lines = [f"# {md(view.title, newline=' ')}", ""]
+    if view.sources:
+        lines += ["Designated sources: " + ", ".join(md(s) for s in view.sources) + ".", ""]
+    lines += ["## Outlets", "", *md_summary(view)]
+    for o in view.outlets:
+        lines += md_outlet(o, 2, "")
+    lines += md_definitions(view, 2)
+    return _tidy(lines)
+
+
+def render_outlet_md(view: View, o: OutletView) -> str:
+    lines = md_outlet(o, 1, "../")
+    lines += [f"Definitions of every figure: {_link('report.md', '../report.md#definitions')}.", ""]
+    return _tidy(lines)
+
+
+def _tidy(lines: list[str]) -> str:
+    text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
+    return text.strip("\n") + "\n"
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+
+def write_reports(
+    tables: AuditTables,
+    out_dir: Path,
+    *,
+    title: str = "provenance audit",
+    sources: Sequence[str] = (),
+) -> list[Path]:
+    """Write every report file into ``out_dir``; return the paths written, sorted."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    view = build_view(tables, title, sources)
+    rows = view.rows
+    files: dict[str, str] = {
+        "articles.csv": csv_text(rows["articles"], ARTICLE_COLUMNS),
+        "passages.csv": csv_text(rows["passages"], PASSAGE_COLUMNS),
+        "outlets.csv": csv_text(rows["outlets"], OUTLET_COLUMNS),
+        "outlet_sources.csv": csv_text(rows["outlet_sources"], OUTLET_SOURCE_COLUMNS),
+        "passages.jsonl": jsonl_text(rows["passages"], PASSAGE_COLUMNS),
+        "report.md": render_md(view),
+        "report.html": render_html(view),
+    }
+    for article, rel in view.paths.items():
+        files[rel] = tables.texts[article]
+    for o in view.outlets:
+        files[f"outlets/{o.slug}.md"] = render_outlet_md(view, o)
+    for rel in sorted(files):
+        atomic_write(out_dir / rel, files[rel])
+    _remove_stale(out_dir, set(files))
+    atomic_write(out_dir / MANIFEST, "".join(f"{rel}\n" for rel in sorted(files)))
+    return [out_dir / rel for rel in sorted(files)]
+
+
+def _remove_stale(out_dir: Path, written: set[str]) -> None:
+    """Delete files the previous run's manifest lists and this run did not write."""
+    try:
+        previous = (out_dir / MANIFEST).read_text(encoding="utf-8").splitlines()
+    except (FileNotFoundError, UnicodeDecodeError):
+        return
+    root = out_dir.resolve()
+    for rel in sorted(set(previous) - written):
+        parts = PurePosixPath(rel).parts
+        if (
+            not parts
+            or rel.startswith("/")
+            or ".." in parts
+            or parts[0] not in ("texts", "outlets")
+        ):
+            continue
+        path = out_dir.joinpath(*parts)
+        if path.is_symlink() or not path.is_file() or not path.resolve().is_relative_to(root):
+            continue
+        path.unlink()
+        log.info("report: removed stale %s", rel)
+        for parent in path.parents:
+            if parent == out_dir or parent.is_symlink():
+                break
+            try:
+                parent.rmdir()  # only when empty
+            except OSError:
+                break

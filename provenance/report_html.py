@@ -1,0 +1,342 @@
+"""report.html: one self-contained page (inline CSS, no script, nothing fetched).
+
+Every piece of text goes through :func:`html.escape`.  Each article's main text is shown with
+its copied spans as ``<mark>`` elements: the background colour is the source's (a fixed palette,
+designated sources first, other sources keyed on a hash of their name), the underline the kind
+(verbatim solid, near-verbatim dashed, paraphrase dotted).  A Content-Security-Policy forbids
+any fetch, so even a missed escape could not load anything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+from collections.abc import Iterable, Sequence
+from decimal import ROUND_HALF_UP, Decimal
+from html import escape
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from provenance.aggregate import PRECISION
+
+if TYPE_CHECKING:
+    from provenance.report import ArticleView, OutletView, View
+
+#: light backgrounds that keep black text readable and stay apart from each other
+PALETTE = (
+    "#ffd166",  # amber
+    "#9ad0f5",  # sky
+    "#f7a8b8",  # pink
+    "#b7e4a0",  # green
+    "#d4b8f0",  # lilac
+    "#ffb38a",  # orange
+    "#9fe3d8",  # teal
+    "#e6d690",  # olive
+    "#c7cdf5",  # periwinkle
+    "#f5c6e6",  # rose
+    "#cfe8a9",  # lime
+    "#e0c9a6",  # tan
+)
+KINDS = ("verbatim", "near-verbatim", "paraphrase")
+CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'"
+CSS = """
+body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",sans-serif;
+ max-width:1200px;margin:1.5em auto;padding:0 1em;color:#1d1d1d;background:#fff}
+h1{font-size:1.7em;margin:.2em 0}h2{margin-top:2em;border-bottom:2px solid #444}
+h3{margin-top:1.6em;border-bottom:1px solid #bbb;word-break:break-word}
+table{border-collapse:collapse;width:100%;margin:.4em 0 1em;font-size:.93em}
+th,td{border:1px solid #c8c8c8;padding:.3em .5em;vertical-align:top;text-align:left}
+th{background:#f0f0f0}td.n{text-align:right;white-space:nowrap}
+td.t{white-space:pre-wrap;word-break:break-word;width:32%}
+.facts{color:#444}.muted{color:#777}
+.text{white-space:pre-wrap;word-break:break-word;border:1px solid #ddd;padding:.7em;
+ background:#fcfcfc;line-height:1.7}
+mark{color:inherit;padding:1px 0;border-bottom:3px solid #333}
+mark.k-verbatim{border-bottom-style:solid}mark.k-near-verbatim{border-bottom-style:dashed}
+mark.k-paraphrase{border-bottom-style:dotted}mark.k-other{border-bottom-style:double}
+.sw{display:inline-block;width:1em;height:1em;vertical-align:-.15em;border:1px solid #888;
+ margin-right:.3em}
+.legend span{margin-right:1.2em;white-space:nowrap}details{margin:.5em 0}summary{cursor:pointer}
+""" + "".join(f".c{i}{{background:{c}}}" for i, c in enumerate(PALETTE))
+
+
+def pct(value: Any) -> str:
+    """A share as a percentage: the CSV figure exactly (PRECISION - 2 decimals); blank if None."""
+    if value is None:
+        return ""
+    percent = Decimal(repr(float(value))) * 100
+    return f"{percent.quantize(Decimal(1).scaleb(2 - PRECISION), ROUND_HALF_UP)}%"
+
+
+def quote_label(p: dict[str, Any]) -> str:
+    if p.get("altered_quote"):
+        return "altered quote"
+    return "quote" if p.get("quote") else "no"
+
+
+def source_colours(designated: Sequence[str], seen: Iterable[str]) -> dict[str, int]:
+    """Source -> palette index: designated sources in order, the rest by a hash of the name."""
+    out: dict[str, int] = {}
+    for name in dict.fromkeys(designated):
+        out[name] = len(out) % len(PALETTE)
+    first = min(len(out), len(PALETTE) - 1)
+    for name in sorted(set(seen) - set(out)):
+        h = int(hashlib.sha256(name.encode("utf-8")).hexdigest()[:8], 16)
+        out[name] = first + h % (len(PALETTE) - first)
+    return out
+
+
+def e(value: Any) -> str:
+    return escape("" if value is None else str(value), quote=True)
+
+
+def similarity(p: dict[str, Any]) -> str:
+    value = p["similarity"]
+    return "" if value is None else f"{round(float(value), 1):g}"
+
+
+def kind_class(kind: Any) -> str:
+    return f"k-{kind}" if kind in KINDS else "k-other"
+
+
+def code_spans(text: str) -> str:
+    """Escape ``text``, turning `backtick` spans into <code>."""
+    parts = text.split("`")
+    return "".join(f"<code>{e(p)}</code>" if i % 2 else e(p) for i, p in enumerate(parts))
+
+
+def _label(p: dict[str, Any]) -> str:
+    return f"{p['source'] or '(unknown)'}: {p['kind'] or ''} {similarity(p)}".strip()
+
+
+def highlight(
+    text: str, passages: Sequence[dict[str, Any]], colours: dict[str, int], aid: str
+) -> str:
+    """The escaped text with each copied span in a <mark>; overlaps take the closest kind."""
+    spans = []
+    for i, p in enumerate(passages, 1):
+        s, t = p["start"], p["end"]
+        if isinstance(s, int) and isinstance(t, int):
+            s, t = max(0, min(s, len(text))), max(0, min(t, len(text)))
+            if s < t:
+                spans.append((s, t, i, p))
+    cuts = sorted({0, len(text), *(s for s, *_ in spans), *(t for _, t, *_ in spans)})
+    rank = {k: n for n, k in enumerate(KINDS)}
+    out: list[str] = []
+    for a, b in itertools.pairwise(cuts):
+        out += [f'<a id="{aid}-m{i}"></a>' for s, _, i, _ in spans if s == a]
+        cover = [c for c in spans if c[0] <= a and b <= c[1]]
+        chunk = e(text[a:b])
+        if not cover:
+            out.append(chunk)
+            continue
+        _, _, i, p = min(cover, key=lambda c: (rank.get(c[3]["kind"], 9), c[2]))
+        title = "; ".join(_label(c[3]) for c in cover)
+        cls = f"c{colours.get(str(p['source']), 0)} {kind_class(p['kind'])}"
+        out.append(f'<mark class="{cls}" title="{e(title)}">{chunk}</mark>')
+    return "".join(out)
+
+
+def table(
+    head: Sequence[str],
+    rows: Iterable[Sequence[str]],
+    num: Sequence[int] = (),
+    wide: Sequence[int] = (),
+) -> str:
+    """A table from already-escaped cells; ``num`` columns right-aligned, ``wide`` ones text."""
+
+    def td(j: int, cell: str) -> str:
+        cls = ' class="n"' if j in num else ' class="t"' if j in wide else ""
+        return f"<td{cls}>{cell}</td>"
+
+    th = "".join(f"<th>{h}</th>" for h in head)
+    body = "".join("<tr>" + "".join(td(j, c) for j, c in enumerate(r)) + "</tr>" for r in rows)
+    return f"<table><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>\n"
+
+
+def _n(value: Any) -> str:
+    return "" if value is None else e(value)
+
+
+def swatch(view: View, source: Any) -> str:
+    return f'<span class="sw c{view.colours.get(str(source), 0)}"></span>{e(source or "(unknown)")}'
+
+
+def summary(view: View) -> str:
+    rows = []
+    for o in view.outlets:
+        f = o.figures or {}
+        link = f'<a href="#o-{o.slug}">{e(o.name or "(none)")}</a>'
+        shares = [
+            pct(f.get(c))
+            for c in ("original_share", "copied_share", "credited_share", "uncredited_share")
+        ]
+        rows.append([link, _n(f.get("articles")), _n(f.get("words")), *shares])
+    head = ["outlet", "articles", "words", "original", "copied", "credited", "uncredited"]
+    return table(head, rows, num=range(1, 7))
+
+
+def legend(view: View) -> str:
+    used = sorted(
+        {
+            str(p["source"])
+            for o in view.outlets
+            for a in o.articles
+            for p in a.passages
+            if p["source"]
+        }
+    )
+    names = [*(s for s in view.sources if s in used), *(s for s in used if s not in view.sources)]
+    srcs = (
+        "".join(f"<span>{swatch(view, s)}</span>" for s in names)
+        or '<span class="muted">no sources</span>'
+    )
+    kinds = "".join(f'<span><mark class="c0 k-{k}">{k}</mark></span>' for k in KINDS)
+    return (
+        f'<p class="legend"><b>Sources:</b> {srcs}</p>\n'
+        f'<p class="legend"><b>Kinds:</b> {kinds}</p>\n'
+    )
+
+
+def passage_row(view: View, aid: str, i: int, p: dict[str, Any]) -> list[str]:
+    where = [swatch(view, p["source"])]
+    if p["source_article"]:
+        where.append(f'{e(p["source_article"])} <span class="muted">{_span(p, "source_")}</span>')
+    if p["origin"] and p["origin"] != p["source"]:
+        where.append(f"origin {e(p['origin'])}")
+    if p["direction"]:
+        where.append(f'<span class="muted">{e(p["direction"])}</span>')
+    credit = f"credited: {e(p['credit_text'])}" if p["credited"] else "<b>uncredited</b>"
+    return [
+        f'<a href="#{aid}-m{i}">{i}</a>',
+        f'{e(p["text"])}<br><span class="muted">{_span(p, "")}</span>',
+        "<br>".join(where),
+        e(p["source_text"]),
+        f'<mark class="{_mark_class(view, p)}">{e(p["kind"])}</mark>',
+        similarity(p),
+        e(quote_label(p)),
+        credit,
+    ]
+
+
+def _mark_class(view: View, p: dict[str, Any]) -> str:
+    return f"c{view.colours.get(str(p['source']), 0)} {kind_class(p['kind'])}"
+
+
+def _span(p: dict[str, Any], prefix: str) -> str:
+    s, t = p[f"{prefix}start"], p[f"{prefix}end"]
+    return "" if s is None else f"chars {s}-{t}"
+
+
+def article(view: View, a: ArticleView, aid: str) -> str:
+    r = a.row
+    title = f" — {e(r['title'])}" if r["title"] else ""
+    facts = [
+        f"role {e(r['role'])}",
+        f"published {e(r['published'])}" if r["published"] else "",
+        f"{_n(r['words'])} words",
+        f"status {e(r['status'])}",
+        f"verdict <b>{e(r['verdict'])}</b>" if r["verdict"] else "",
+        f"top source {e(r['top_source'])}" if r["top_source"] else "",
+        f'<a href="{e(quote(a.text_path))}">main text file</a>' if a.text_path else "",
+    ]
+    parts = [
+        f'<h3 id="{aid}">{e(r["article"])}{title}</h3>',
+        f'<p class="facts">{"; ".join(f for f in facts if f)}.</p>',
+    ]
+    shares = (
+        "original_share",
+        "copied_share",
+        "quoted_share",
+        "credited_share",
+        "uncredited_share",
+    )
+    parts.append(
+        table(
+            [c.removesuffix("_share") for c in shares], [[pct(r[c]) for c in shares]], num=range(5)
+        )
+    )
+    if a.text is not None:
+        body = highlight(a.text, a.passages, view.colours, aid)
+        parts.append(
+            f'<details open><summary>Main text</summary><div class="text">{body}</div></details>'
+        )
+    if a.passages:
+        head = [
+            "#",
+            "this article",
+            "source",
+            "source text",
+            "kind",
+            "similarity",
+            "quote",
+            "credit",
+        ]
+        rows = [passage_row(view, aid, i, p) for i, p in enumerate(a.passages, 1)]
+        parts.append(table(head, rows, num=(0, 5), wide=(1, 3)))
+    else:
+        parts.append('<p class="muted">No copied passages.</p>')
+    if a.removed:
+        total = sum(n for _, n, _ in a.removed)
+        rows = [[e(reason), str(n), e(x)] for reason, n, x in a.removed]
+        parts.append(
+            f"<p>Boilerplate removed: {total} block(s).</p>"
+            + table(["reason", "blocks", "first"], rows, num=(1,))
+        )
+    return "\n".join(parts) + "\n"
+
+
+def outlet(view: View, o: OutletView, first: int) -> str:
+    parts = [f'<section id="o-{o.slug}"><h2>{e(o.name or "(none)")}</h2>']
+    f = o.figures
+    if f:
+        parts.append(
+            f"<p>{_n(f['articles'])} article(s), {_n(f['words'])} words: "
+            f"original {pct(f['original_share'])}, copied {pct(f['copied_share'])} "
+            f"(credited {pct(f['credited_share'])}, "
+            f"uncredited {pct(f['uncredited_share'])}).</p>"
+        )
+    if o.sources:
+        rows = [
+            [swatch(view, s["source"]), _n(s["words"]), pct(s["share"]), pct(s["credited_share"])]
+            for s in o.sources
+        ]
+        parts.append(
+            "<p>Copied from:</p>"
+            + table(["source", "words", "share", "credited"], rows, num=(1, 2, 3))
+        )
+    parts += [article(view, a, f"a{first + n}") for n, a in enumerate(o.articles)]
+    return "\n".join(parts) + "</section>\n"
+
+
+def definitions(view: View) -> str:
+    out, items = ['<section id="definitions"><h2>Definitions</h2>'], []
+    for d in [*view.definitions, ""]:
+        if d.startswith("- "):
+            items.append(f"<li>{code_spans(d[2:])}</li>")
+            continue
+        if items:
+            out.append("<ul>" + "".join(items) + "</ul>")
+            items = []
+        if d:
+            out.append(f"<p>{code_spans(d)}</p>")
+    return "\n".join(out) + "</section>\n"
+
+
+def render_html(view: View) -> str:
+    head = (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{e(view.title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
+    )
+    body = [f"<h1>{e(view.title)}</h1>"]
+    if view.sources:
+        body.append(f"<p>Designated sources: {', '.join(e(s) for s in view.sources)}.</p>")
+    body += [legend(view), "<h2>Outlets</h2>", summary(view)]
+    n = 1
+    for o in view.outlets:
+        body.append(outlet(view, o, n))
+        n += len(o.articles)
+    body.append(definitions(view))
+    return head + "\n".join(body) + "</body>\n</html>\n"

@@ -1,0 +1,736 @@
+# ruff: noqa: RUF001  (Cyrillic test text is intended)
+"""report.py: CSV/JSONL/texts/Markdown/HTML writers on synthetic AuditTables."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import os
+import random
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from provenance import report
+from provenance.aggregate import (
+    ARTICLE_COLUMNS,
+    OUTLET_COLUMNS,
+    OUTLET_SOURCE_COLUMNS,
+    PASSAGE_COLUMNS,
+    REMOVED_COLUMNS,
+    AuditTables,
+)
+from provenance.report_html import highlight
+
+EVIL = '=HYPERLINK("x")|evil'
+UNKNOWN = "unknown (foo.txt)"
+TASS_TEXT = (
+    "МОСКВА, 1 января. /ТАСС/. Президент заявил, что «переговоры продолжатся». Подробности позже."
+)
+MT_TEXT = "The Moscow Times reported that the ruble fell 5% on Monday & analysts <expected> more."
+FONTANKA_TEXT = (
+    "Как сообщает ТАСС, президент заявил, что «переговоры продолжатся». Это важно | очень.\n"
+    "Новая строка."
+)
+EVIL_TEXT = (
+    "=cmd|' /C calc'!A0 <script>alert('x')</script> The ruble fell 5% on Monday & analysts "
+    "<expected> more.\r\nSecond line | with pipe \\ and backslash."
+)
+UNKNOWN_TEXT = "-minus start. Paraphrased: the ruble dropped five percent on Monday."
+
+TEXTS = {
+    "tass/2024/01/01.txt": TASS_TEXT,
+    "mt/ruble.txt": MT_TEXT,
+    "fontanka/2024/01/01.txt": FONTANKA_TEXT,
+    "evil/1.txt": EVIL_TEXT,
+    "foo.txt": UNKNOWN_TEXT,
+    "ng/en.txt": "Novaya Gazeta in English.",
+    "ng/ru.txt": "Новая газета по-русски.",
+}
+IDS = {a: a.removesuffix(".txt") for a in TEXTS} | {"evil/1.txt": "../../etc/evil"}
+
+
+def _article(article: str, outlet: str, role: str = "article", **kw: Any) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "article": article,
+        "outlet": outlet,
+        "role": role,
+        "title": f"Title of {article}",
+        "published": "2024-01-01",
+        "words": len(re.findall(r"\w+", TEXTS.get(article, ""))),
+        "original_share": 1.0,
+        "copied_share": 0.0,
+        "quoted_share": 0.0,
+        "credited_share": 0.0,
+        "uncredited_share": 0.0,
+        "top_source": None,
+        "verdict": "non-derived",
+        "status": "ok",
+    }
+    return row | kw
+
+
+def _passage(article: str, outlet: str, piece: str, source_article: str | None, **kw: Any):
+    text = TEXTS[article]
+    start = text.index(piece)
+    row: dict[str, Any] = {c: None for c in PASSAGE_COLUMNS}
+    row |= {"article": article, "outlet": outlet, "start": start, "end": start + len(piece)}
+    row |= {"text": piece, "source_article": source_article, "quote": False}
+    row |= {"altered_quote": False, "credited": False, "credit_text": None}
+    if source_article is not None:
+        src = TEXTS[source_article]
+        found = src.find(kw.get("source_text", piece))
+        row |= {"source_start": found, "source_end": found + len(kw.get("source_text", piece))}
+        row |= {"source_text": kw.get("source_text", piece)}
+    return row | kw
+
+
+def make_tables() -> AuditTables:
+    tass, mt = "tass/2024/01/01.txt", "mt/ruble.txt"
+    articles = [
+        _article(tass, "TASS", role="source"),
+        _article(mt, "The Moscow Times", role="source"),
+        _article(
+            "fontanka/2024/01/01.txt",
+            "Фонтанка",
+            copied_share=0.123456789,
+            original_share=0.876543211,
+            quoted_share=0.123456789,
+            top_source="TASS",
+            title="@Фонтанка: переговоры",
+        ),
+        _article(
+            "evil/1.txt",
+            EVIL,
+            copied_share=0.5,
+            original_share=0.5,
+            uncredited_share=0.5,
+            verdict="partially",
+            top_source="The Moscow Times",
+            title="<b>bold</b> & -2+3",
+        ),
+        _article(
+            "foo.txt",
+            UNKNOWN,
+            copied_share=0.75,
+            original_share=0.25,
+            uncredited_share=0.75,
+            verdict="wholly",
+            top_source="The Moscow Times",
+        ),
+        _article(
+            "missing.html",
+            UNKNOWN,
+            words=0,
+            status="no-text",
+            original_share=None,
+            copied_share=None,
+            verdict=None,
+        ),
+        _article("ng/en.txt", "Novaya Gazeta"),
+        _article("ng/ru.txt", "Новая газета"),
+    ]
+    passages = [
+        _passage(
+            "fontanka/2024/01/01.txt",
+            "Фонтанка",
+            "заявил, что «переговоры продолжатся»",
+            tass,
+            source="TASS",
+            origin="TASS",
+            direction="designated-source",
+            kind="verbatim",
+            similarity=100.0,
+            quote=True,
+            credited=True,
+            credit_text="Как сообщает ТАСС",
+        ),
+        _passage(
+            "evil/1.txt",
+            EVIL,
+            "The ruble fell 5% on Monday & analysts <expected> more.",
+            mt,
+            source="The Moscow Times",
+            origin="The Moscow Times",
+            direction="earlier-date",
+            kind="near-verbatim",
+            similarity=96.123456789,
+            source_text="the ruble fell 5% on Monday & analysts <expected> more.",
+        ),
+        _passage(
+            "evil/1.txt",
+            EVIL,
+            "<script>alert('x')</script>",
+            None,
+            source="=SUM(A1)",
+            direction="credited-upstream",
+            kind="verbatim",
+            similarity=100.0,
+            credited=True,
+            credit_text="-via @wire\nsecond line | pipe",
+        ),
+        _passage(
+            "foo.txt",
+            UNKNOWN,
+            "the ruble dropped five percent on Monday",
+            mt,
+            source="The Moscow Times",
+            origin="The Moscow Times",
+            direction="earlier-date",
+            kind="paraphrase",
+            similarity=71.25,
+            source_text="the ruble fell 5% on Monday",
+        ),
+        _passage(
+            "foo.txt",
+            UNKNOWN,
+            "-minus start",
+            None,
+            source="The Moscow Times",
+            kind="verbatim",
+            similarity=88.0,
+            direction="order-unknown",
+        ),
+    ]
+    outlets = [
+        {
+            "outlet": o,
+            "articles": n,
+            "words": w,
+            "original_share": orig,
+            "copied_share": 1 - orig,
+            "credited_share": cr,
+            "uncredited_share": 1 - orig - cr,
+        }
+        for o, n, w, orig, cr in [
+            ("TASS", 1, 14, 1.0, 0.0),
+            ("The Moscow Times", 1, 15, 1.0, 0.0),
+            ("Фонтанка", 1, 13, 0.876543211, 0.0),
+            (EVIL, 1, 30, 0.5, 0.0),
+            (UNKNOWN, 2, 10, 0.25, 0.0),
+            ("Novaya Gazeta", 1, 4, 1.0, 0.0),
+            ("Новая газета", 1, 3, 1.0, 0.0),
+        ]
+    ]
+    outlet_sources = [
+        {
+            "outlet": "Фонтанка",
+            "source": "TASS",
+            "words": 5,
+            "share": 0.384615,
+            "credited_share": 1.0,
+        },
+        {
+            "outlet": EVIL,
+            "source": "The Moscow Times",
+            "words": 12,
+            "share": 0.4,
+            "credited_share": 0.0,
+        },
+        {
+            "outlet": UNKNOWN,
+            "source": "The Moscow Times",
+            "words": 9,
+            "share": 0.9,
+            "credited_share": 0.0,
+        },
+    ]
+    removed = [
+        {
+            "article": "fontanka/2024/01/01.txt",
+            "outlet": "Фонтанка",
+            "reason": "navigation",
+            "text": "Главная | Новости",
+        },
+        {
+            "article": "fontanka/2024/01/01.txt",
+            "outlet": "Фонтанка",
+            "reason": "navigation",
+            "text": "Подписаться",
+        },
+        {
+            "article": "fontanka/2024/01/01.txt",
+            "outlet": "Фонтанка",
+            "reason": "share",
+            "text": "Поделиться в Telegram",
+        },
+        {
+            "article": "evil/1.txt",
+            "outlet": EVIL,
+            "reason": "=cta",
+            "text": "<img src=http://x/y.png> Subscribe!",
+        },
+    ]
+    return AuditTables(
+        articles=pd.DataFrame(articles, columns=list(ARTICLE_COLUMNS)),
+        passages=pd.DataFrame(passages, columns=list(PASSAGE_COLUMNS)),
+        outlets=pd.DataFrame(outlets, columns=list(OUTLET_COLUMNS)),
+        outlet_sources=pd.DataFrame(outlet_sources, columns=list(OUTLET_SOURCE_COLUMNS)),
+        removed=pd.DataFrame(removed, columns=list(REMOVED_COLUMNS)),
+        texts=dict(TEXTS),
+        ids=dict(IDS),
+    )
+
+
+def shuffled(tables: AuditTables, seed: int) -> AuditTables:
+    rnd = random.Random(seed)
+
+    def shuffle(frame: pd.DataFrame) -> pd.DataFrame:
+        order = list(range(len(frame)))
+        rnd.shuffle(order)
+        return frame.iloc[order].reset_index(drop=True)
+
+    texts = list(tables.texts.items())
+    rnd.shuffle(texts)
+    return AuditTables(
+        articles=shuffle(tables.articles),
+        passages=shuffle(tables.passages),
+        outlets=shuffle(tables.outlets),
+        outlet_sources=shuffle(tables.outlet_sources),
+        removed=shuffle(tables.removed),
+        texts=dict(texts),
+        ids=dict(reversed(tables.ids.items())),
+    )
+
+
+def empty_tables() -> AuditTables:
+    def frame(cols: tuple[str, ...]) -> pd.DataFrame:
+        return pd.DataFrame(columns=list(cols))
+
+    return AuditTables(
+        frame(ARTICLE_COLUMNS),
+        frame(PASSAGE_COLUMNS),
+        frame(OUTLET_COLUMNS),
+        frame(OUTLET_SOURCE_COLUMNS),
+        frame(REMOVED_COLUMNS),
+    )
+
+
+def write(out: Path, tables: AuditTables | None = None) -> list[Path]:
+    return report.write_reports(
+        tables or make_tables(), out, title="Test | audit", sources=("TASS", "The Moscow Times")
+    )
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+def read_csv(path: Path) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+
+
+CSVS = {
+    "articles.csv": ARTICLE_COLUMNS,
+    "passages.csv": PASSAGE_COLUMNS,
+    "outlets.csv": OUTLET_COLUMNS,
+    "outlet_sources.csv": OUTLET_SOURCE_COLUMNS,
+}
+
+
+# --- data files -------------------------------------------------------------------------------
+
+
+def test_csv_columns_are_aggregates(tmp_path: Path) -> None:
+    write(tmp_path)
+    for name, columns in CSVS.items():
+        rows = read_csv(tmp_path / name)
+        assert rows[0] == list(columns), name
+        assert all(len(r) == len(columns) for r in rows), name
+    lines = (tmp_path / "passages.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [list(json.loads(line)) for line in lines] == [list(PASSAGE_COLUMNS)] * 5
+
+
+def test_output_is_byte_identical_twice_and_shuffled(tmp_path: Path) -> None:
+    write(tmp_path / "a")
+    first = snapshot(tmp_path / "a")
+    write(tmp_path / "a")
+    assert snapshot(tmp_path / "a") == first
+    for seed in range(3):
+        write(tmp_path / f"s{seed}", shuffled(make_tables(), seed))
+        assert snapshot(tmp_path / f"s{seed}") == first
+
+
+def test_no_machine_paths_or_times_in_data(tmp_path: Path) -> None:
+    out = tmp_path / "deep" / "out"
+    write(out)
+    for name, data in snapshot(out).items():
+        text = data.decode("utf-8")
+        assert str(tmp_path) not in text, name
+        assert not re.search(r"\b\d\d:\d\d:\d\d\b", text), name
+
+
+def test_csv_formula_cells_are_neutralised(tmp_path: Path) -> None:
+    write(tmp_path)
+    cells = [c for name in CSVS for row in read_csv(tmp_path / name)[1:] for c in row]
+    assert f"'{EVIL}" in cells
+    assert "'-minus start" in cells
+    assert "'=SUM(A1)" in cells
+    assert "'@Фонтанка: переговоры" in cells
+    assert "'-via @wire\nsecond line | pipe" in cells
+    bad = [c for c in cells if c[:1] in ("=", "+", "@", "\t", "\r") or c.startswith("-")]
+    assert all(re.fullmatch(r"-?\d+(\.\d+)?", c) for c in bad), bad
+
+
+def test_csv_values_format(tmp_path: Path) -> None:
+    write(tmp_path)
+    articles = {
+        r[0]: dict(zip(ARTICLE_COLUMNS, r, strict=True))
+        for r in read_csv(tmp_path / "articles.csv")[1:]
+    }
+    fontanka = articles["fontanka/2024/01/01.txt"]
+    assert fontanka["copied_share"] == "0.1235"
+    assert fontanka["original_share"] == "0.8765"
+    assert fontanka["words"].isdigit()
+    assert articles["missing.html"]["copied_share"] == ""
+    assert articles["missing.html"]["verdict"] == ""
+    assert articles["tass/2024/01/01.txt"]["top_source"] == ""
+    passages = [
+        dict(zip(PASSAGE_COLUMNS, r, strict=True)) for r in read_csv(tmp_path / "passages.csv")[1:]
+    ]
+    assert {p["quote"] for p in passages} == {"true", "false"}
+    assert {p["credited"] for p in passages} == {"true", "false"}
+    # source_start has blanks, so pandas holds it as float: still written as an integer
+    assert all(re.fullmatch(r"\d*", p["source_start"]) for p in passages)
+    assert any(p["source_start"] == "" for p in passages)
+    assert {p["similarity"] for p in passages} >= {"96.1235", "71.2500", "100.0000"}
+    outlets = read_csv(tmp_path / "outlets.csv")
+    evil = next(r for r in outlets if r[0] == f"'{EVIL}")
+    assert evil[1:4] == ["1", "30", "0.5000"]
+
+
+def test_jsonl_types(tmp_path: Path) -> None:
+    write(tmp_path)
+    rows = [
+        json.loads(line) for line in (tmp_path / "passages.jsonl").read_text("utf-8").splitlines()
+    ]
+    assert [(r["article"], r["start"]) for r in rows] == sorted(
+        (r["article"], r["start"]) for r in rows
+    )
+    evil = [r for r in rows if r["outlet"] == EVIL]
+    assert {r["source"] for r in evil} == {"=SUM(A1)", "The Moscow Times"}  # raw, not neutralised
+    near = next(r for r in evil if r["kind"] == "near-verbatim")
+    assert near["similarity"] == 96.1235 and isinstance(near["start"], int)
+    assert near["quote"] is False and near["credited"] is False
+    script = next(r for r in evil if r["kind"] == "verbatim")
+    assert script["source_article"] is None and script["source_start"] is None
+
+
+def test_texts_slice_to_passages(tmp_path: Path) -> None:
+    write(tmp_path)
+    paths = report.text_paths({a: IDS[a] for a in TEXTS})
+    assert paths["tass/2024/01/01.txt"] == "texts/tass/2024/01/01.txt"
+    assert paths["evil/1.txt"] == "texts/etc/evil.txt"  # ".." dropped, stays inside texts/
+    for article, rel in paths.items():
+        data = (tmp_path / rel).read_bytes().decode("utf-8")
+        assert data == TEXTS[article]
+    for line in (tmp_path / "passages.jsonl").read_text("utf-8").splitlines():
+        p = json.loads(line)
+        text = (tmp_path / paths[p["article"]]).read_bytes().decode("utf-8")
+        assert text[p["start"] : p["end"]] == p["text"]
+        if p["source_article"]:
+            src = (tmp_path / paths[p["source_article"]]).read_bytes().decode("utf-8")
+            assert src[p["source_start"] : p["source_end"]] == p["source_text"]
+
+
+@pytest.mark.parametrize(
+    ("ident", "expected"),
+    [
+        ("a/b", "texts/a/b.txt"),
+        ("/etc/passwd", "texts/etc/passwd.txt"),
+        ("../../x", "texts/x.txt"),
+        ("..", "texts/_.txt"),
+        ("a\\..\\b", "texts/a/b.txt"),
+        ("a\x00b\nc:d", "texts/a_b_c_d.txt"),
+        ("...", "texts/_.txt"),
+    ],
+)
+def test_text_path_is_safe(ident: str, expected: str) -> None:
+    assert report.text_paths({"k": ident}) == {"k": expected}
+
+
+def test_text_paths_never_clash() -> None:
+    ids = {"1": "a", "2": "a.txt/b", "3": "A", "4": "a/b", "5": "a/b"}
+    paths = report.text_paths(ids)
+    folded = [p.casefold() for p in paths.values()]
+    assert len(set(folded)) == len(folded)
+    files = set(folded)
+    assert not any(str(parent) in files for p in folded for parent in Path(p).parents)
+    assert all(p.startswith("texts/") and ".." not in p for p in paths.values())
+
+
+def test_empty_tables_still_write_headers(tmp_path: Path) -> None:
+    written = write(tmp_path, empty_tables())
+    for name, columns in CSVS.items():
+        assert (tmp_path / name).read_text("utf-8") == ",".join(columns) + "\n"
+    assert (tmp_path / "passages.jsonl").read_bytes() == b""
+    assert "# Test \\| audit" in (tmp_path / "report.md").read_text("utf-8")
+    assert "</html>" in (tmp_path / "report.html").read_text("utf-8")
+    assert {p.name for p in written} >= {"report.md", "report.html", *CSVS}
+
+
+def test_columns_missing_from_a_frame_are_blank(tmp_path: Path) -> None:
+    tables = make_tables()
+    tables.outlets = tables.outlets.drop(columns=["credited_share"])
+    write(tmp_path, tables)
+    rows = read_csv(tmp_path / "outlets.csv")
+    assert rows[0] == list(OUTLET_COLUMNS)
+    assert {r[OUTLET_COLUMNS.index("credited_share")] for r in rows[1:]} == {""}
+
+
+# --- atomic writes and stale files -------------------------------------------------------------
+
+
+def test_atomic_write_leaves_no_temp_files(tmp_path: Path) -> None:
+    write(tmp_path)
+    assert not [p for p in tmp_path.rglob("*") if p.name.endswith(".tmp")]
+    target = tmp_path / "x" / "file.txt"
+    report.atomic_write(target, "привет")
+    assert target.read_bytes() == "привет".encode()
+    report.atomic_write(target, b"\x00bytes")
+    assert target.read_bytes() == b"\x00bytes"
+    assert os.listdir(target.parent) == ["file.txt"]
+
+
+def test_atomic_write_failure_keeps_old_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "file.txt"
+    target.write_text("old", encoding="utf-8")
+
+    def boom(src: str, dst: str) -> None:
+        raise OSError("disk on fire")
+
+    monkeypatch.setattr(report.os, "replace", boom)
+    with pytest.raises(OSError, match="disk on fire"):
+        report.atomic_write(target, "new")
+    assert target.read_text(encoding="utf-8") == "old"
+    assert os.listdir(tmp_path) == ["file.txt"]
+
+
+def test_outlet_files_exist_and_slugs_are_unique(tmp_path: Path) -> None:
+    write(tmp_path)
+    names = sorted(p.name for p in (tmp_path / "outlets").iterdir())
+    assert len(names) == 7
+    assert "hyperlink-x-evil.md" in names
+    assert "unknown-foo-txt.md" in names
+    assert "fontanka.md" in names
+    assert "novaya-gazeta.md" in names
+    assert len([n for n in names if n.startswith("novaya-gazeta")]) == 2
+    assert all(re.fullmatch(r"[a-z0-9-]+\.md", n) for n in names)
+    evil = (tmp_path / "outlets" / "hyperlink-x-evil.md").read_text("utf-8")
+    assert evil.startswith('# =HYPERLINK("x")\\|evil\n')
+    assert "](../texts/etc/evil.txt)" in evil
+    assert "Фонтанка" not in evil
+
+
+def test_slugs() -> None:
+    assert report.slugify("Новая газета") == "novaya-gazeta"
+    assert report.slugify("") == "outlet"
+    assert report.slugify("CON") == "con-outlet"
+    slugs = report.outlet_slugs(["A b", "a-b", "a_b", "a-b-1"])
+    assert len(set(slugs.values())) == 4
+    assert slugs == report.outlet_slugs(["a-b-1", "a_b", "a-b", "A b"])
+
+
+def test_stale_report_files_are_removed_and_others_kept(tmp_path: Path) -> None:
+    write(tmp_path)
+    (tmp_path / "outlets" / "mine.md").write_text("user file", encoding="utf-8")
+    (tmp_path / "notes.txt").write_text("user file", encoding="utf-8")
+    outside = tmp_path.parent / f"{tmp_path.name}-outside.txt"
+    outside.write_text("keep", encoding="utf-8")
+    manifest = tmp_path / report.MANIFEST
+    manifest.write_text(
+        manifest.read_text("utf-8") + f"../{outside.name}\n/etc/hostname\nnotes.txt\n", "utf-8"
+    )
+    tables = make_tables()
+    gone = "Новая газета"
+    tables.articles = tables.articles[tables.articles.outlet != gone]
+    tables.outlets = tables.outlets[tables.outlets.outlet != gone]
+    del tables.texts["ng/ru.txt"]
+    write(tmp_path, tables)
+    names = {p.name for p in (tmp_path / "outlets").iterdir()}
+    assert "novaya-gazeta.md" in names and "mine.md" in names
+    assert len(names) == 7  # 6 outlets + the user's file
+    assert not (tmp_path / "texts" / "ng" / "ru.txt").exists()
+    assert (tmp_path / "texts" / "ng" / "en.txt").exists()
+    assert (tmp_path / "notes.txt").exists() and outside.exists()
+    outside.unlink()
+    listed = (tmp_path / report.MANIFEST).read_text("utf-8").splitlines()
+    assert listed == sorted(listed) and "notes.txt" not in listed
+    del tables.texts["ng/en.txt"]
+    write(tmp_path, tables)
+    assert not (tmp_path / "texts" / "ng").exists()  # emptied folders go too
+    assert (tmp_path / "texts" / "tass" / "2024" / "01" / "01.txt").exists()
+
+
+# --- Markdown ---------------------------------------------------------------------------------
+
+
+def _unescaped_pipes(line: str) -> int:
+    return len(re.findall(r"(?<!\\)(?:\\\\)*\|", line))
+
+
+def test_markdown_tables_escape_pipes_and_newlines(tmp_path: Path) -> None:
+    write(tmp_path)
+    md = (tmp_path / "report.md").read_text("utf-8")
+    assert md.startswith("# Test \\| audit\n")
+    assert '=HYPERLINK("x")\\|evil' in md
+    assert "Second line \\| with pipe \\\\ and backslash" not in md  # not a passage
+    assert "-via @wire<br>second line \\| pipe" in md
+    assert "\\<script\\>alert('x')\\</script\\>" in md
+    blocks = re.findall(r"(?:^\|.*\n)+", md, flags=re.MULTILINE)
+    assert len(blocks) > 10
+    for block in blocks:
+        counts = {_unescaped_pipes(line) for line in block.splitlines()}
+        assert len(counts) == 1, block
+
+
+def test_markdown_sections_and_definitions(tmp_path: Path) -> None:
+    write(tmp_path)
+    md = (tmp_path / "report.md").read_text("utf-8")
+    head = md.split("## Definitions")[0]
+    assert "Designated sources: TASS, The Moscow Times." in head
+    assert "| [Фонтанка](outlets/fontanka.md) | 1 | 13 | 87.65% | 12.35% | 0.00% | 12.35% |" in head
+    assert "## Фонтанка" in head and "### fontanka/2024/01/01.txt" in head
+    assert "Boilerplate removed: 3 block(s)." in head
+    assert "| navigation | 2 | Главная \\| Новости |" in head
+    defs = md.split("## Definitions")[1]
+    for word in (
+        "copied_share",
+        "quoted_share",
+        "credited_share",
+        "uncredited_share",
+        "0.75",
+        "0.15",
+    ):
+        assert word in defs
+
+
+@given(st.text())
+def test_md_cell_has_no_line_breaks_or_bare_pipes(text: str) -> None:
+    cell = report.md(text)
+    assert not re.search(r"[\n\r\x0b\x0c\x85\u2028\u2029]", cell)
+    assert _unescaped_pipes(cell) == 0
+    assert "<" not in cell.replace("<br>", "").replace("\\<", "")
+
+
+@given(st.text())
+def test_csv_cell_never_a_formula(text: str) -> None:
+    cell = report.csv_cell(text, "text")
+    assert not cell.startswith(("=", "+", "-", "@", "\t", "\r"))
+    assert cell in (text, "'" + text)
+
+
+# --- HTML -------------------------------------------------------------------------------------
+
+
+class Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.data: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data: str) -> None:
+        self.data.append(data)
+
+
+def test_html_escapes_everything(tmp_path: Path) -> None:
+    write(tmp_path)
+    page = (tmp_path / "report.html").read_text("utf-8")
+    assert "<script" not in page.lower() and "<img" not in page.lower()
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in page
+    assert "&lt;b&gt;bold&lt;/b&gt; &amp; -2+3" in page
+    parser = Tags()
+    parser.feed(page)
+    tags = {t for t, _ in parser.tags}
+    assert tags <= {
+        "html",
+        "head",
+        "meta",
+        "title",
+        "style",
+        "body",
+        "h1",
+        "h2",
+        "h3",
+        "p",
+        "b",
+        "span",
+        "a",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "section",
+        "details",
+        "summary",
+        "div",
+        "mark",
+        "br",
+        "ul",
+        "li",
+        "code",
+    }
+    for tag, attrs in parser.tags:
+        assert "src" not in attrs, tag
+        href = attrs.get("href") or ""
+        assert not re.match(r"^\s*([a-z][a-z0-9+.-]*:|//)", href, re.IGNORECASE), href
+    assert not re.search("https?://", page.replace("http://x/y.png", ""))
+
+
+def test_html_highlights_spans_by_source_and_kind(tmp_path: Path) -> None:
+    write(tmp_path)
+    page = (tmp_path / "report.html").read_text("utf-8")
+    marks = re.findall(r'<mark class="(c\d+) (k-[a-z-]+)"[^>]*>([^<]*)</mark>', page)
+    texts = {html.unescape(t) for _, _, t in marks}
+    assert "заявил, что «переговоры продолжатся»" in texts
+    assert "the ruble dropped five percent on Monday" in texts
+    by_kind = {k for _, k, _ in marks}
+    assert by_kind == {"k-verbatim", "k-near-verbatim", "k-paraphrase"}
+    colour = {html.unescape(t): c for c, _, t in marks}
+    assert colour["заявил, что «переговоры продолжатся»"] == "c0"  # TASS, first designated
+    assert colour["the ruble dropped five percent on Monday"] == "c1"  # The Moscow Times
+    assert "mark.k-near-verbatim{border-bottom-style:dashed}" in page
+    assert 'http-equiv="Content-Security-Policy"' in page
+
+
+@given(
+    st.text(max_size=60),
+    st.lists(
+        st.tuples(
+            st.integers(-5, 70),
+            st.integers(-5, 70),
+            st.sampled_from(["verbatim", "near-verbatim", "paraphrase", "<odd>"]),
+        ),
+        max_size=6,
+    ),
+)
+def test_highlight_keeps_the_text(text: str, spans: list[tuple[int, int, str]]) -> None:
+    passages = [
+        {"start": s, "end": e, "kind": k, "source": f"S{i}", "similarity": 90.0}
+        for i, (s, e, k) in enumerate(spans)
+    ]
+    out = highlight(text, passages, {}, "a1")
+    parser = Tags()
+    parser.feed(out)
+    parser.close()
+    assert "".join(parser.data) == text.replace("\r\n", "\n").replace("\r", "\n") or (
+        html.unescape(re.sub(r"<[^>]+>", "", out)) == text
+    )
+    assert html.unescape(re.sub(r"<[^>]+>", "", out)) == text
