@@ -241,7 +241,9 @@ def find_credits(text: str, registry: SourceRegistry) -> list[Credit]:
     mentions = registry.mentions(text)
     others = [
         c
-        for c in _anaphoric_credits(text, mentions) + _vague_credits(text)
+        for c in _anaphoric_credits(text, mentions)
+        + _unregistered_credits(text)
+        + _vague_credits(text)
         if not any(_overlap(c.span, t) for t in taken)
     ]
     kept: list[Credit] = []
@@ -348,6 +350,34 @@ def _anaphoric_credits(text: str, mentions: Sequence[tuple[Span, str]]) -> list[
         source = earlier[-1] if earlier else None
         kind: CreditKind = "explicit" if source else "vague"
         credits.append(Credit(span, source, kind, text[span.start : span.end]))
+    return credits
+
+
+_OUTLET_WORD = (
+    r"(?:Post|Times|News|Journal|Agency|Press|Telegraph|Guardian|Herald|Tribune|Gazette|"
+    r"Gazeta|Daily|Radio|TV|Television|Broadcasting|Network|Media|Wire|Today|Observer|"
+    r"Independent|Express|Mail|Mirror|Standard|Review|Magazine|Monitor|Insider|Politico|"
+    r"Bloomberg|Axios|CNN|BBC|NBC|CBS|ABC|Fox|Sky|Euronews|Newsweek|Kommersant|Vedomosti|"
+    r"Izvestia|Meduza|Novaya|RBC|Dozhd|Tribune|Chronicle|Inquirer|Economist|Verge)"
+)
+_UNREGISTERED = re.compile(
+    r"\b(?:(?:as\s+)?(?:first\s+)?(?:reported|carried|published)\s+by|according\s+to|"
+    r"told|in\s+(?:an\s+)?interview\s+with)\s+"
+    rf"((?:the\s+|The\s+)?(?:[A-Z][\w&'.-]*\s+){{0,4}}{_OUTLET_WORD}(?:\s+[A-Z][\w-]*)?)\b"
+)
+
+
+def _unregistered_credits(text: str) -> list[Credit]:
+    """ "as reported by The New York Post": a named outlet the registry does not know.
+
+    Only names ending in an outlet word count, so "according to Dmitry Peskov"
+    (a person) is never taken for a source.
+    """
+    credits = []
+    for match in _UNREGISTERED.finditer(text):
+        name = re.sub(r"^the\s+", "The ", match.group(1).strip())
+        span = Span(match.start(), match.end())
+        credits.append(Credit(span, name, "explicit", text[span.start : span.end]))
     return credits
 
 

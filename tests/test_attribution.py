@@ -114,6 +114,8 @@ def test_registry_checks_its_arguments() -> None:
         ("Local media reported a blast.", (None, "vague")),
         ("according to media reports, he left.", (None, "vague")),
         ("He told a news agency that he would stay.", (None, "vague")),
+        ("he said, as reported by The New York Post.", ("The New York Post", "explicit")),
+        ("He told the Financial Times on Monday.", ("The Financial Times", "explicit")),
     ],
 )
 def test_credit_cues(text: str, expected: tuple[str | None, str]) -> None:
@@ -130,6 +132,7 @@ def test_credit_cues(text: str, expected: tuple[str | None, str]) -> None:
         "By supporting The Moscow Times, you defend journalism.",
         "State media has long been criticised.",
         "He watched TASS headlines on the news.",
+        "It is so, according to Kremlin spokesman Dmitry Peskov.",
     ],
 )
 def test_mentions_without_a_cue_are_not_credits(text: str) -> None:
@@ -157,7 +160,13 @@ def test_seed_credits(corpus_dir: Path) -> None:
         n: {(c.source, c.kind) for c in find_credits(seed(corpus_dir, n), REGISTRY)}
         for n in ("000", "001", "002", "003", "004")
     }
-    assert found["000"] == {("TASS", "explicit"), ("The Moscow Times", "explicit")}
+    # 000 also carries "Related Articles" teasers: "as reported by The New York Post"
+    assert found["000"] == {
+        ("TASS", "explicit"),
+        ("The Moscow Times", "explicit"),
+        ("The New York Post", "explicit"),
+        ("Newsweek", "explicit"),
+    }
     assert found["001"] == {(None, "vague")}
     assert found["002"] == {("TASS", "explicit"), ("The Moscow Times", "explicit")}
     assert found["003"] == {
