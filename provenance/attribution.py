@@ -236,6 +236,11 @@ _VAGUE = re.compile(
 
 def find_credits(text: str, registry: SourceRegistry) -> list[Credit]:
     """Every credit in ``text``, in text order."""
+    return list(_find_credits(text, registry))
+
+
+@lru_cache(maxsize=128)
+def _find_credits(text: str, registry: SourceRegistry) -> tuple[Credit, ...]:
     explicit = _explicit_credits(text, registry)
     taken = [c.span for c in explicit]
     mentions = registry.mentions(text)
@@ -250,7 +255,7 @@ def find_credits(text: str, registry: SourceRegistry) -> list[Credit]:
     for credit in sorted(others, key=lambda c: (c.span.start, -c.span.end)):
         if not any(_overlap(credit.span, k.span) for k in kept):
             kept.append(credit)
-    return sorted(explicit + kept, key=lambda c: (c.span.start, c.span.end))
+    return tuple(sorted(explicit + kept, key=lambda c: (c.span.start, c.span.end)))
 
 
 def _overlap(a: Span, b: Span) -> bool:

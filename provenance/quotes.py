@@ -28,6 +28,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from provenance.models import Span
 from provenance.segment import paragraphs, sentences
@@ -311,6 +312,11 @@ def _resolve(text: str, speaker: str, pos: int, named: Sequence[tuple[int, str]]
 
 def find_quotations(text: str) -> list[Quotation]:
     """All quotations in ``text`` with speakers, in text order (outer before inner)."""
+    return list(_find_quotations(text))
+
+
+@lru_cache(maxsize=128)  # a corpus run classifies each article against several others
+def _find_quotations(text: str) -> tuple[Quotation, ...]:
     spans = quotation_spans(text)
     outer = [span for span, depth in spans if depth == 0]
     sents = sentences(text)
@@ -338,7 +344,7 @@ def find_quotations(text: str) -> list[Quotation]:
         result.append(quotation)
         if depth == 0:
             prev = quotation
-    return result
+    return tuple(result)
 
 
 def _outside(text: str, start: int, end: int, spans: Sequence[Span]) -> str:
