@@ -31,9 +31,11 @@ from typing import Any
 
 import pandas as pd
 
-#: METER-style verdict thresholds on copied_share (documented in the reports)
-WHOLLY = 0.75
-PARTIALLY = 0.15
+from provenance.settings import AuditSettings
+
+#: METER-style verdict thresholds on copied_share (defaults of [audit] wholly/partially)
+WHOLLY = AuditSettings().wholly
+PARTIALLY = AuditSettings().partially
 #: fixed float precision of every share written to a data file
 PRECISION = 4
 
@@ -150,10 +152,10 @@ def article_coverage(text: str, passages: Sequence[Mapping[str, Any]]) -> list[M
     return owner
 
 
-def verdict(copied_share: float) -> str:
-    if copied_share >= WHOLLY:
+def verdict(copied_share: float, *, settings: AuditSettings = AuditSettings()) -> str:
+    if copied_share >= settings.wholly:
         return "wholly"
-    return "partially" if copied_share >= PARTIALLY else "non-derived"
+    return "partially" if copied_share >= settings.partially else "non-derived"
 
 
 def _share(part: int, whole: int) -> float:
@@ -161,7 +163,10 @@ def _share(part: int, whole: int) -> float:
 
 
 def _article_figures(
-    article: Mapping[str, Any], text: str, passages: Sequence[Mapping[str, Any]]
+    article: Mapping[str, Any],
+    text: str,
+    passages: Sequence[Mapping[str, Any]],
+    settings: AuditSettings,
 ) -> dict[str, Any]:
     owner = article_coverage(text, passages)
     words = len(owner)
@@ -178,7 +183,7 @@ def _article_figures(
         "credited_share": _share(counts["credited"], words),
         "uncredited_share": _share(counts["uncredited"], words),
         "top_source": top[0][0] if top else "",
-        "verdict": verdict(_share(copied, words)) if words else "",
+        "verdict": verdict(_share(copied, words), settings=settings) if words else "",
         "status": article.get("status", "ok"),
     }
 
@@ -232,6 +237,8 @@ def build_tables(
     removed: Sequence[Mapping[str, Any]],
     texts: Mapping[str, str],
     ids: Mapping[str, str],
+    *,
+    settings: AuditSettings = AuditSettings(),
 ) -> AuditTables:
     """Aggregate article and passage records into the report tables.
 
@@ -249,7 +256,7 @@ def build_tables(
         name = str(art["article"])
         text = texts.get(name, "")
         owners[name] = article_coverage(text, counted.get(name, []))
-        figures.append(_article_figures(art, text, counted.get(name, [])))
+        figures.append(_article_figures(art, text, counted.get(name, []), settings))
     article_df = pd.DataFrame(figures, columns=list(ARTICLE_COLUMNS))
     article_df = article_df.sort_values(["article"], kind="stable").reset_index(drop=True)
     outlets, outlet_sources = _outlet_tables(article_df, owners)

@@ -8,6 +8,15 @@ source before any other article, else the earlier publication date.  Same-day
 or unknown dates give ``order-unknown``: the passage is listed for both
 articles but counted in neither's shares - never a guess.
 
+Evidence of order.  When dates cannot order two articles that share passages,
+the shared passages that one of them copies (near-verbatim or closer) from a
+designated source decide it when they can: the article that reproduces the
+source's text more faithfully (by
+``[audit] order_margin`` similarity points, word-weighted) is the earlier one,
+and the other's rows say ``closer-to-source``.  This is stemmatology's rule:
+a copy accumulates changes, so the text nearer the origin comes first.
+Without such evidence the order stays unknown.
+
 Upstream inference.  Text that two or more outlets share, that no designated
 source's article in the corpus contains, and that an article credits to a
 designated source (TASS in the sample corpus) is attributed to that source as
@@ -114,15 +123,14 @@ def direction(a: Entry, b: Entry) -> tuple[Entry, Entry, str] | None:
 # ------------------------------------------------------------------------- rows
 
 
-def _offset(article: Article, pos: int, *, end: bool = False) -> int | str:
-    """Offset into the decoded input file for plain-text inputs, else blank."""
+def _offset(article: Article, pos: int, *, end: bool = False) -> int | None:
+    """Offset into the decoded input file for plain-text inputs, else None."""
     if article.document.kind != "text":
-        return ""
+        return None
     if end:
         last = article.extraction.input_offset(max(pos - 1, 0))
-        return "" if last is None else last + 1
-    found = article.extraction.input_offset(pos)
-    return "" if found is None else found
+        return None if last is None else last + 1
+    return article.extraction.input_offset(pos)
 
 
 def passage_row(
@@ -138,13 +146,13 @@ def passage_row(
         "text": t[p.target.start : p.target.end],
         "source": source.outlet if source else source_name,
         "source_article": source.name if source else "",
-        "source_start": p.source.start if source else "",
-        "source_end": p.source.end if source else "",
+        "source_start": p.source.start if source else None,
+        "source_end": p.source.end if source else None,
         "source_text": s[p.source.start : p.source.end] if source else "",
         "origin": source.outlet if source else source_name,
         "direction": how,
         "kind": p.kind if source else "",
-        "similarity": round(p.similarity, 1) if source else "",
+        "similarity": round(p.similarity, 1) if source else None,
         "quote": p.quote,
         "altered_quote": p.altered_quote,
         "credited": p.credited,
@@ -152,8 +160,8 @@ def passage_row(
         "credited_source": p.credited_source,
         "file_start": _offset(target.article, p.target.start),
         "file_end": _offset(target.article, p.target.end, end=True),
-        "source_file_start": _offset(src_article, p.source.start) if src_article else "",
-        "source_file_end": _offset(src_article, p.source.end, end=True) if src_article else "",
+        "source_file_start": _offset(src_article, p.source.start) if src_article else None,
+        "source_file_end": _offset(src_article, p.source.end, end=True) if src_article else None,
     }
 
 
@@ -231,6 +239,51 @@ def _pair_rows(aligner: _Aligner, a: Entry, b: Entry) -> list[dict[str, Any]]:
     ]
 
 
+def _best_similarity(found: list[tuple[Span, float]] | None, span: Span) -> float | None:
+    """Similarity of the designated-source passage covering most of ``span``."""
+    best = None
+    for other, similarity in found or []:
+        if _overlap(span, other) * 2 >= min(len(span), len(other)):
+            best = similarity if best is None else max(best, similarity)
+    return best
+
+
+def _order_by_source(rows: list[dict[str, Any]], margin: float, copied_floor: float) -> None:
+    """Order unknown pairs by which article is nearer the designated sources' text.
+
+    Only passages that one of the two copies from the source (similarity at least
+    ``copied_floor``, the near-verbatim threshold) are evidence: a paraphrase-level
+    likeness says the wording is independent, not which copy is more faithful.
+    """
+    from_source: dict[str, list[tuple[Span, float]]] = {}
+    for r in rows:
+        if r["direction"] == "designated-source":
+            span = Span(r["start"], r["end"])
+            from_source.setdefault(r["article"], []).append((span, float(r["similarity"])))
+    evidence: dict[tuple[str, str], list[float]] = {}
+    for r in rows:
+        a, b = r["article"], r["source_article"]
+        if r["direction"] != "order-unknown" or a > b:
+            continue  # each shared passage once, from its first article's side
+        sa = _best_similarity(from_source.get(a), Span(r["start"], r["end"]))
+        sb = _best_similarity(from_source.get(b), Span(r["source_start"], r["source_end"]))
+        if sa is not None and sb is not None and max(sa, sb) >= copied_floor:
+            weight = r["end"] - r["start"]
+            total = evidence.setdefault((a, b), [0.0, 0.0])
+            total[0] += (sa - sb) * weight
+            total[1] += weight
+    later: dict[frozenset[str], str] = {}
+    for (a, b), (total, weight) in evidence.items():
+        mean = total / weight
+        if abs(mean) >= margin:
+            later[frozenset((a, b))] = b if mean > 0 else a
+    for r in rows:
+        if r["direction"] == "order-unknown":
+            taker = later.get(frozenset((r["article"], r["source_article"])))
+            if taker is not None:
+                r["direction"] = "closer-to-source" if r["article"] == taker else "taken-by"
+
+
 def _upstream_rows(
     rows: list[dict[str, Any]], aligner: _Aligner, designated: set[str]
 ) -> list[dict[str, Any]]:
@@ -242,7 +295,9 @@ def _upstream_rows(
     upstream: dict[tuple[str, int, int], dict[str, Any]] = {}
     for r in rows:
         credited = r["credited_source"]
-        if not credited or credited.casefold() not in designated or r["direction"] == "earlier-date":
+        if not credited or credited.casefold() not in designated:
+            continue
+        if r["direction"] in ("earlier-date", "closer-to-source"):
             continue  # a later article's copy keeps its immediate source
         if r["direction"] == "designated-source":
             continue
@@ -316,16 +371,22 @@ def audit(
         rows.extend(_pair_rows(aligner, a, b))
         if progress:
             progress("align", done, len(pairs))
+    _order_by_source(rows, settings.audit.order_margin, settings.align.near_verbatim)
     rows += _upstream_rows(rows, aligner, designated)
     _origins(rows)
     rows = [r for r in rows if r["direction"] != "taken-by"]
     for r in rows:
         r.pop("credited_source", None)
-    return AuditRun(tables=_tables(articles, roots, entries, rows), documents=docs)
+    tables = _tables(articles, roots, entries, rows, settings)
+    return AuditRun(tables=tables, documents=docs)
 
 
 def _tables(
-    articles: list[Article], roots: Sequence[Path], entries: list[Entry], rows: list[dict[str, Any]]
+    articles: list[Article],
+    roots: Sequence[Path],
+    entries: list[Entry],
+    rows: list[dict[str, Any]],
+    settings: Settings,
 ) -> AuditTables:
     article_rows, removed = [], []
     for art in articles:
@@ -348,7 +409,7 @@ def _tables(
         ]
     texts = {e.name: e.text for e in entries}
     ids = {e.name: _text_id(e.name) for e in entries}
-    return build_tables(article_rows, rows, removed, texts, ids)
+    return build_tables(article_rows, rows, removed, texts, ids, settings=settings.audit)
 
 
 def _text_id(name: str) -> str:

@@ -71,6 +71,8 @@ class AlignSettings:
     seed_cosine: float = 0.33
     #: ... and the Dice coefficient of its word sets exceeds this
     seed_dice: float = 0.33
+    #: ... and its cosine is at least this share of the best cosine of both its sentences
+    seed_relative: float = 0.5
     # -- extension: seeds chained into passages
     #: seeds further apart than this many sentences (either text) start a new passage
     max_gap: int = 4
@@ -78,6 +80,15 @@ class AlignSettings:
     min_passage_cosine: float = 0.34
     #: source gap allowed when the target side looks like a summary of the source
     summary_max_gap: int = 24
+    #: ... when its source side is at least this many times longer than its target side
+    summary_ratio: float = 3.0
+    # -- refinement of word-for-word passages
+    #: edges are refined word by word when at least this share of the words match
+    refine_min_share: float = 0.5
+    #: score of each edited word against +1 per matching word, when refining edges
+    refine_penalty: float = 1.0
+    #: windows longer than this many words (either text) are not refined
+    max_refine_tokens: int = 3000
     # -- filtering and reporting
     #: passages shorter than this many characters (either side) are dropped ...
     min_chars: int = 150
@@ -92,10 +103,27 @@ class AlignSettings:
 
 
 @dataclass(frozen=True)
+class AuditSettings:
+    #: copied_share at or above which an article is "wholly" derived (METER's label)
+    wholly: float = 0.75
+    #: copied_share at or above which an article is "partially" derived
+    partially: float = 0.15
+    #: with unknown publication order, an article whose shared passages reproduce a
+    #: designated source's text this many similarity points (0-100, word-weighted
+    #: mean) more faithfully than the other article's is taken as the earlier one
+    order_margin: float = 5.0
+
+    def __post_init__(self) -> None:
+        if not 0 < self.partially <= self.wholly <= 1:
+            raise ValueError("[audit] needs 0 < partially <= wholly <= 1")
+
+
+@dataclass(frozen=True)
 class Settings:
     ingest: IngestSettings = field(default_factory=IngestSettings)
     extract: ExtractSettings = field(default_factory=ExtractSettings)
     align: AlignSettings = field(default_factory=AlignSettings)
+    audit: AuditSettings = field(default_factory=AuditSettings)
     #: extra [sources] table from the config file, read by attribution.py
     sources: dict[str, Any] = field(default_factory=dict, compare=False)
 
@@ -138,6 +166,7 @@ def _section(name: str, table: Any, path: str) -> Any:
         "ingest": IngestSettings,
         "extract": ExtractSettings,
         "align": AlignSettings,
+        "audit": AuditSettings,
     }[name]
     if not isinstance(table, dict):
         raise ConfigError(f"[{name}] must be a table", path=path)
@@ -152,7 +181,10 @@ def _section(name: str, table: Any, path: str) -> Any:
                 hint=f"known: {', '.join(sorted(known))}",
             )
         values[key] = _coerce(name, key, value, getattr(base, key), path)
-    return dataclasses.replace(base, **values)
+    try:
+        return dataclasses.replace(base, **values)
+    except ValueError as exc:  # a section's own consistency check
+        raise ConfigError(str(exc), path=path) from None
 
 
 def load(path: str | Path | None = None, *, base: Settings = DEFAULTS) -> Settings:
