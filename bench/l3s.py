@@ -149,11 +149,15 @@ def _clean(text: str) -> str:
     return clean_text(text).text
 
 
-def _speed(texts: Sequence[str]) -> float:
-    start = time.perf_counter()
-    for text in texts:
-        clean_text(text)
-    return len(texts) / max(time.perf_counter() - start, 1e-9)
+def _speed(texts: Sequence[str], repeat: int = 3) -> float:
+    """Documents per second of CPU time: the best of ``repeat`` passes (others may share the CPU)."""
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.process_time()
+        for text in texts:
+            clean_text(text)
+        best = min(best, time.process_time() - start)
+    return len(texts) / max(best, 1e-9)
 
 
 def run(eval_dir: Path = EVAL_DIR) -> dict[str, float]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import sys
+import textwrap
 import time
 from pathlib import Path
 from typing import Any
@@ -267,3 +268,16 @@ def test_l3s_floor() -> None:
     scores = bench.run(EVAL_DIR)
     assert scores["macro_f1"] >= 0.92
     assert scores["macro_f1"] > scores["keep_all_macro_f1"] + 0.2
+
+
+def test_hard_wrapped_text_is_cleaned_by_paragraph() -> None:
+    """html2text/lynx output: lines cut at 78 columns, paragraphs separated by blank lines."""
+    paragraphs = list(_CASES["paragraphs"].values())
+    nav = ["* Home", "* News", "* Sport", "* Contact"]
+    wrapped = [textwrap.fill(p, 78) for p in paragraphs * 2]
+    source = "\n\n".join(["\n".join(nav), *wrapped, "Advertisement", "Privacy policy"])
+    out = clean_text(source)
+    blocks = _blocks(out)
+    assert blocks == [textwrap.fill(p, 78) for p in paragraphs]  # second copies are duplicates
+    assert all("\n" in block for block in blocks)  # inner line breaks kept as they were
+    _assert_pieces(source, out)

@@ -84,6 +84,6 @@ def test_learnt_lines_are_removed_by_clean_text() -> None:
     out = clean_text(_page(9, "Our journalism is free to read"), template_lines=learnt)
     reasons = {r.text: r.reason for r in out.removed}
     assert reasons["Our journalism is free to read"] == "template"
-    assert reasons["Home | News | Sport"] == "template"
+    assert reasons["Home | News | Sport"] == "link-list"  # its own reason comes first
     assert reasons["Updated 9:09 GMT"] == "timestamp"  # its own furniture reason comes first
     assert "council met on day 9" in out.text

@@ -68,6 +68,9 @@ _LINE_RE = re.compile(r"[^\r\n]+")
 _WORD_RE = re.compile(r"\w+")
 _SENT_END_RE = re.compile(r"[.!?…:;][\"'”’»)\]]*$")
 _SENT_INNER_RE = re.compile(r"[.!?…][\"'”’»)\]]*\s+[\"'“‘«(]?[A-ZА-ЯЁ]")
+_ALPHA_START_RE = re.compile(r"\b[^\W\d_]")
+_UPPER_START_RE = re.compile(r"\b[A-ZÀ-ÖØ-ÞА-ЯЁ]")
+_DIGIT_RE = re.compile(r"\d")
 _I = re.IGNORECASE
 
 # Lines that are furniture on their own, whatever their position.  Each pattern
@@ -160,15 +163,14 @@ _PREFIX: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     ("appeal", re.compile(r"(a message from [^:]{1,60}:|dear readers,)", _I)),
     ("widget", re.compile(r"(tags|tagged|topics|hashtags|filed under|share( this)? on)\s*:", _I)),
-    ("copyright", re.compile(r"(©|\(c\)|copyright\b|all rights reserved)", _I)),
+    ("legal", re.compile(r"(©|\(c\)|copyright\b|all rights reserved)", _I)),
 )
 #: reasons whose lines also split the page into regions (see ``_main_region``)
 _ENDS_ARTICLE = frozenset(("related-articles", "appeal", "comments"))
-# Furniture found *inside* a line, for lines up to the given length.
-_SEARCH: tuple[tuple[str, int, re.Pattern[str]], ...] = (
+# Furniture found *inside* a line, for lines up to ``_MAX_SEARCH_CHARS``.
+_SEARCH: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "legal",
-        250,
         re.compile(
             r"©|\(c\)\s*\d{4}|copyright\s+(\(c\)\s*)?\d{4}|all rights reserved"
             r"|^(disclaimer|terms of (use|service)|terms (and|&) conditions"
@@ -181,7 +183,6 @@ _SEARCH: tuple[tuple[str, int, re.Pattern[str]], ...] = (
     ),
     (
         "appeal",
-        200,
         re.compile(
             r"\b(sign up|subscribe|register)\b.{0,40}\b(newsletters?|e-?mail alerts?|alerts)\b"
             r"|\b(e-?mail|news|breaking news) alerts\b|\brss (feeds?|readers?)\b"
@@ -191,7 +192,6 @@ _SEARCH: tuple[tuple[str, int, re.Pattern[str]], ...] = (
     ),
     (
         "comments",
-        250,
         re.compile(
             r"\bcomments?\b.{0,80}\b(moderat\w*|guidelines|policy|limit\w*|words|registered"
             r"|log ?in|sign ?in|approv\w*|offensive|abusive)\b"
@@ -201,12 +201,20 @@ _SEARCH: tuple[tuple[str, int, re.Pattern[str]], ...] = (
         ),
     ),
 )
+#: every ``_SEARCH`` match contains one of these (a cheap filter before the regex)
+_SEARCH_KEYS = (
+    *("©", "(c)", "copyright", "rights reserved", "disclaimer", "terms", "privacy", "polic"),
+    *("may not be", "trade", "alert", "newsletter", "rss", "upload", "free", "comment"),
+    "on this",
+)
 #: a comment-section heading: "5 comments so far...", "Reader Comments (12)", "Have your say"
 _COMMENTS_HEADING_RE = re.compile(
     r"\bcomments?\b|have your say|your (views|say)\b|join the (discussion|conversation|debate)"
     r"|reader (reactions|responses)|talkback|discuss (this|the) (story|article|news)",
     _I,
 )
+#: a markdown link, or a bare address
+_LINK_RE = re.compile(r"!?\[[^\]\n]*\]\([^)\s]*\)|https?://\S+|www\.\S+")
 #: characters that are frequent in code and markup, rare in prose
 _CODE_CHARS = frozenset("{}=;<>[]\\|&$")
 #: what a run after an end-of-article marker counts for (a related-articles heading
@@ -228,35 +236,59 @@ _BYLINE_PREFIX_RE = re.compile(
 _NAME_RE = re.compile(r"[A-ZА-ЯЁ][\w'’.-]+(\s+[A-ZА-ЯЁ][\w'’.-]*){1,3}")
 _AUTHOR_MARK_RE = re.compile(r"(author-?image|author image|avatar|author)[.:]?", _I)
 _MAX_FURNITURE_CHARS = 160
+_MAX_SEARCH_CHARS = 250
+
+
+def _combine(
+    patterns: Sequence[tuple[str, re.Pattern[str]]],
+) -> tuple[re.Pattern[str], tuple[str, ...]]:
+    """One regex trying the patterns in order; group ``gN`` names the N-th reason."""
+    joined = "|".join(f"(?P<g{n}>{p.pattern})" for n, (_, p) in enumerate(patterns))
+    return re.compile(joined, _I), tuple(reason for reason, _ in patterns)
+
+
+_FURNITURE_RE, _FURNITURE_REASONS = _combine(_FURNITURE)
+_PREFIX_RE, _PREFIX_REASONS = _combine(_PREFIX)
+_SEARCH_RE, _SEARCH_REASONS = _combine(_SEARCH)
+_CODE_CHARS_STR = "".join(sorted(_CODE_CHARS))
+
+
+def _reason_of(match: re.Match[str] | None, reasons: tuple[str, ...]) -> str | None:
+    if match is None:
+        return None
+    for name, value in match.groupdict().items():
+        if value is not None:
+            return reasons[int(name[1:])]
+    return None  # pragma: no cover - one group always matched
 
 
 def furniture_reason(line: str) -> str | None:
     """The reason a stripped line is furniture on its own, or None."""
     length = len(line)
-    if length >= 20 and sum(1 for c in line if c in _CODE_CHARS) > 0.04 * length:
+    if ("](" in line or "://" in line or "www." in line) and sum(
+        len(m) for m in _LINK_RE.findall(line)
+    ) > 0.5 * length:
+        return "link-list"
+    if line.count(" | ") >= 2 and length < 40 * (line.count(" | ") + 1):
+        return "link-list"
+    if length >= 20 and sum(map(line.count, _CODE_CHARS_STR)) > 0.04 * length:
         return "markup"
-    if length > _MAX_FURNITURE_CHARS:
-        return _search_reason(line, length)
-    for reason, pattern in _FURNITURE:
-        if pattern.fullmatch(line):
+    if length <= _MAX_FURNITURE_CHARS:
+        reason = _reason_of(_FURNITURE_RE.fullmatch(line), _FURNITURE_REASONS)
+        reason = reason or _reason_of(_PREFIX_RE.match(line), _PREFIX_REASONS)
+        if reason:
             return reason
-    for reason, pattern in _PREFIX:
-        if pattern.match(line):
-            return reason
-    return _search_reason(line, length)
-
-
-def _search_reason(line: str, length: int) -> str | None:
-    if (
-        length <= 60
-        and (not line.endswith(".") or line.endswith(".."))
-        and line.count(" ") < 6
-        and _COMMENTS_HEADING_RE.search(line)
-    ):
-        return "comments"
-    for reason, max_chars, pattern in _SEARCH:
-        if length <= max_chars and pattern.search(line):
-            return reason
+        if (
+            length <= 60
+            and (not line.endswith(".") or line.endswith(".."))
+            and line.count(" ") < 6
+            and _COMMENTS_HEADING_RE.search(line)
+        ):
+            return "comments"
+    if length <= _MAX_SEARCH_CHARS:
+        lower = line.lower()
+        if any(key in lower for key in _SEARCH_KEYS):
+            return _reason_of(_SEARCH_RE.search(line), _SEARCH_REASONS)
     return None
 
 
@@ -274,6 +306,7 @@ class _Block:
 
 
 def _blocks(text: str) -> list[_Block]:
+    """Non-empty lines, stripped; paragraphs instead when the text is hard-wrapped."""
     blocks = []
     for match in _LINE_RE.finditer(text):
         raw = match.group()
@@ -281,20 +314,46 @@ def _blocks(text: str) -> list[_Block]:
         if stripped:
             start = match.start() + (len(raw) - len(raw.lstrip()))
             blocks.append(_Block(start, start + len(stripped), stripped))
+    if _hard_wrapped(text, blocks):
+        blocks = _paragraphs(text, blocks)
     return blocks
 
 
+def _hard_wrapped(text: str, lines: Sequence[_Block]) -> bool:
+    """True for html2text/lynx-style output: lines cut at a fixed width, blank lines between."""
+    long = [line for line in lines if len(line.text) >= 40]
+    if len(long) < 6 or "\n\n" not in text.replace("\r", ""):
+        return False
+    width = max(len(line.text) for line in lines)
+    if width > 100:
+        return False
+    cut = sum(1 for line in long if not _SENT_END_RE.search(line.text))
+    full = sum(1 for line in long if len(line.text) >= width - 20)
+    return 2 * cut >= len(long) and 3 * full >= len(long)
+
+
+def _paragraphs(text: str, lines: Sequence[_Block]) -> list[_Block]:
+    """Join consecutive lines (no blank line between) into one block each."""
+    out: list[_Block] = []
+    for line in lines:
+        if out and text.count("\n", out[-1].end, line.start) == 1:
+            last = out[-1]
+            out[-1] = _Block(last.start, line.end, text[last.start : line.end])
+        else:
+            out.append(line)
+    return out
+
+
 def _measure(block: _Block) -> None:
-    words = _WORD_RE.findall(block.text)
-    block.words = len(words)
+    text = block.text
+    words = len(_WORD_RE.findall(text))
+    block.words = words
     if words:
-        block.stop = sum(1 for w in words if w.lower() in STOP_WORDS) / len(words)
-        alpha = [w for w in words if w[0].isalpha()]
+        block.stop = sum(map(STOP_WORDS.__contains__, _WORD_RE.findall(text.lower()))) / words
+        alpha = len(_ALPHA_START_RE.findall(text))
         if alpha:
-            block.caps = sum(1 for w in alpha if w[0].isupper()) / len(alpha)
-    block.sentences = len(_SENT_INNER_RE.findall(block.text)) + bool(
-        _SENT_END_RE.search(block.text)
-    )
+            block.caps = len(_UPPER_START_RE.findall(text)) / alpha
+    block.sentences = len(_SENT_INNER_RE.findall(text)) + bool(_SENT_END_RE.search(text))
 
 
 # Logistic model of "this block is article text", fitted on shallow features of
@@ -310,7 +369,7 @@ _PROSE_BIAS = -8.553
 def _prose_probability(block: _Block) -> float:
     text = block.text
     length = len(text)
-    digits = sum(1 for c in text if c.isdigit()) / length
+    digits = len(_DIGIT_RE.findall(text)) / length
     features = (
         math.log(length),
         block.stop,
@@ -355,37 +414,35 @@ def _weight(block: _Block, cls: str, s: ExtractSettings) -> float:
     return length * (-0.5 + 0.5 * (block.prob - c) / c)
 
 
-def _neighbour(classes: Sequence[str], i: int, step: int, ignore_near: bool) -> str:
-    skip = (SHORT, NEAR) if ignore_near else (SHORT,)
-    i += step
-    while 0 <= i < len(classes):
+def _nearest(classes: Sequence[str], skip: tuple[str, ...], step: int) -> list[str]:
+    """For each block, the class of the nearest block in direction ``step`` not in ``skip``."""
+    out = [BAD] * len(classes)
+    order = range(len(classes)) if step < 0 else range(len(classes) - 1, -1, -1)
+    last = BAD
+    for i in order:
+        out[i] = last
         if classes[i] not in skip:
-            return classes[i]
-        i += step
-    return BAD
+            last = classes[i]
+    return out
 
 
 def _smooth(classes: list[str]) -> list[str]:
     """jusText's context-sensitive pass: short and near-good blocks follow their neighbours."""
+    prev, nxt = _nearest(classes, (SHORT, NEAR), -1), _nearest(classes, (SHORT, NEAR), 1)
+    prev_near, next_near = _nearest(classes, (SHORT,), -1), _nearest(classes, (SHORT,), 1)
     out = list(classes)
     for i, cls in enumerate(classes):
-        if cls != SHORT:
-            continue
-        prev, nxt = _neighbour(classes, i, -1, True), _neighbour(classes, i, 1, True)
-        if prev == nxt == GOOD:
-            out[i] = GOOD
-        elif prev == nxt == BAD:
-            out[i] = BAD
-        elif (prev == BAD and _neighbour(classes, i, -1, False) == NEAR) or (
-            nxt == BAD and _neighbour(classes, i, 1, False) == NEAR
-        ):
-            out[i] = GOOD
-        else:
-            out[i] = BAD
-    for i, cls in enumerate(classes):
-        if cls == NEAR:
-            prev, nxt = _neighbour(classes, i, -1, True), _neighbour(classes, i, 1, True)
-            out[i] = BAD if prev == nxt == BAD else GOOD
+        if cls == SHORT:
+            if prev[i] == nxt[i]:
+                out[i] = prev[i]
+            elif (prev[i] == BAD and prev_near[i] == NEAR) or (
+                nxt[i] == BAD and next_near[i] == NEAR
+            ):
+                out[i] = GOOD
+            else:
+                out[i] = BAD
+        elif cls == NEAR:
+            out[i] = BAD if prev[i] == nxt[i] == BAD else GOOD
     return out
 
 
@@ -506,7 +563,8 @@ def _weak_reason(block: _Block) -> str:
 def _classify(blocks: list[_Block], settings: ExtractSettings) -> tuple[list[bool], int, int]:
     """Which blocks are body text, and the main region ``[lo, hi)``."""
     for block in blocks:
-        _measure(block)
+        if block.reason is None:
+            _measure(block)
     if _unknown_language(blocks):
         for block in blocks:  # language-neutral stand-in: sentences in lower case read as prose
             block.stop = 0.4 if block.sentences and block.caps < 0.5 else 0.1
