@@ -150,7 +150,7 @@ def _clean(text: str) -> str:
 
 
 def _speed(texts: Sequence[str], repeat: int = 3) -> float:
-    """Documents per second of CPU time: the best of ``repeat`` passes (others may share the CPU)."""
+    """Documents per second of CPU time, best of ``repeat`` passes (others may share the CPU)."""
     best = float("inf")
     for _ in range(repeat):
         start = time.process_time()
