@@ -106,8 +106,9 @@ def _closes(opener: _Mark, mark: _Mark) -> bool:
     return opener.family == mark.family and mark.char not in "\u00ab\u00bb"
 
 
-def _pair_line(text: str, start: int, end: int) -> list[tuple[int, int, int]]:
-    """(open position, close position, depth) of the quotations on one line."""
+def _pair_line(text: str, start: int, end: int) -> tuple[list[tuple[int, int, int]], bool]:
+    """(open position, close position, depth) of the quotations on one line, and
+    whether the line opens with a quotation mark that no mark on the line closes."""
     stack: list[_Mark] = []
     pairs: list[tuple[int, int, int]] = []
     for mark in _marks(text, start, end):
@@ -118,7 +119,7 @@ def _pair_line(text: str, start: int, end: int) -> list[tuple[int, int, int]]:
             pairs.append((opener.pos, mark.pos, len(stack)))
         elif mark.can_open:
             stack.append(mark)
-    return pairs
+    return pairs, bool(stack) and stack[0].pos == start
 
 
 def _matching_opener(stack: list[_Mark], mark: _Mark) -> int | None:
@@ -137,11 +138,23 @@ def _matching_opener(stack: list[_Mark], mark: _Mark) -> int | None:
 
 
 def quotation_spans(text: str) -> list[tuple[Span, int]]:
-    """Quotation spans (marks included) with their nesting depth, in text order."""
+    """Quotation spans (marks included) with their nesting depth, in text order.
+
+    A quotation running over several paragraphs has, by convention, an opening
+    mark at the start of each paragraph and a closing mark only at the end of
+    the last: each paragraph opened so and followed by another that opens with
+    a quotation mark counts as quoted to its end.
+    """
     found: list[tuple[Span, int]] = []
-    for para in paragraphs(text):
-        for open_pos, close_pos, depth in _pair_line(text, para.start, para.end):
+    paras = paragraphs(text)
+    for i, para in enumerate(paras):
+        pairs, open_at_start = _pair_line(text, para.start, para.end)
+        for open_pos, close_pos, depth in pairs:
             found.append((Span(open_pos, close_pos + 1), depth))
+        following = paras[i + 1] if i + 1 < len(paras) else None
+        if open_at_start and following is not None and text[following.start] in _MARKS:
+            found = [(s, d + 1) if para.start <= s.start < para.end else (s, d) for s, d in found]
+            found.append((Span(para.start, para.end), 0))
     found.sort(key=lambda item: (item[0].start, -item[0].end))
     return found
 
@@ -339,7 +352,8 @@ def _find_quotations(text: str) -> tuple[Quotation, ...]:
                 key = name_key(speaker)
                 named.append((span.start, key or ""))
                 named.sort()
-        inner = Span(span.start + 1, span.end - 1)
+        closed = text[span.end - 1] in _MARKS and len(span) > 1
+        inner = Span(span.start + 1, span.end - 1 if closed else span.end)
         quotation = Quotation(span, inner, depth, speaker, key)
         result.append(quotation)
         if depth == 0:

@@ -67,6 +67,11 @@ def test_quotations_do_not_cross_lines() -> None:
     assert quoted('He said "one\nand two" ok') == []
 
 
+def test_quotation_over_several_paragraphs() -> None:
+    text = '"First paragraph of the statement.\n"Second and last," he said.\nAfter.'
+    assert quoted(text) == ['"First paragraph of the statement.', '"Second and last,"']
+
+
 def speakers(text: str) -> list[tuple[str, str | None, str | None]]:
     return [
         (text[q.inner.start : q.inner.end], q.speaker, q.speaker_key)
@@ -151,7 +156,8 @@ def test_spans_are_well_formed(text: str) -> None:
     """Every quotation starts and ends on a mark; quotations nest, never cross."""
     spans = quotation_spans(text)
     for span, depth in spans:
-        assert text[span.start] in MARKS and text[span.end - 1] in MARKS
+        assert text[span.start] in MARKS
+        assert text[span.end - 1] in MARKS or span.end == len(text) or text[span.end] == "\n"
         assert len(span) >= 2 and depth >= 0
         assert "\n" not in text[span.start : span.end]
     for a, _ in spans:
