@@ -40,9 +40,11 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
 from provenance.index import CorpusIndex, Prepared, prepare
 from provenance.models import Passage, PassageKind, Span
@@ -91,15 +93,19 @@ def align_prepared(
     if not target.units or not source.units:
         return []
     space = _Space(target, source)
-    seeds = space.seeds(settings.seed_cosine, settings.seed_dice)
+    seeds = space.seeds(settings.seed_cosine, settings.seed_dice, settings.seed_relative)
     if not seeds:
         return []
     chains = _validated(seeds, space, settings.max_gap, settings.min_passage_cosine)
     chains = _summaries(chains, seeds, space, settings)
-    candidates = [_Candidate.of(chain, space) for chain in chains]
+    candidates = [_refine(_Candidate.of(chain, space), space, settings) for chain in chains]
     kept = _resolve_overlaps(candidates)
     if settings.split_paragraphs:
-        kept = [piece for c in kept for piece in _split_paragraphs(c, target, space)]
+        kept = [
+            _refine(piece, space, settings, limit=para)
+            for c in kept
+            for piece, para in _split_paragraphs(c, target, space)
+        ]
     passages = [_passage(c, target.text, source.text, settings) for c in kept]
     found = [p for p in passages if p is not None]
     return sorted(found, key=lambda p: (p.target.start, p.source.start))
@@ -126,7 +132,9 @@ class _Space:
         isf = self.isf
         return {w: c * isf[w] for w, c in Counter(terms).items()}
 
-    def seeds(self, min_cosine: float, min_dice: float) -> list[Seed]:
+    def seeds(self, min_cosine: float, min_dice: float, relative: float = 0.0) -> list[Seed]:
+        """Sentence pairs over both thresholds (and within ``relative`` of the best
+        cosine of their row and column)."""
         shared = set(self.target.terms) & set(self.source.terms)
         if not shared:
             return []
@@ -136,7 +144,12 @@ class _Space:
         with np.errstate(divide="ignore", invalid="ignore"):
             cosine = (t_w @ s_w.T) / np.outer(t_norm, s_norm)
             dice = 2 * (t_b @ s_b.T) / np.add.outer(t_len, s_len)
-        hits = np.nonzero((cosine > min_cosine) & (dice > min_dice))
+        mask = (cosine > min_cosine) & (dice > min_dice)
+        if relative > 0 and mask.any():
+            masked = np.where(mask, cosine, 0.0)
+            mask &= masked >= relative * masked.max(axis=1, keepdims=True)
+            mask &= masked >= relative * masked.max(axis=0, keepdims=True)
+        hits = np.nonzero(mask)
         return sorted(zip(hits[0].tolist(), hits[1].tolist(), strict=True))
 
     def cosine(self, t_range: tuple[int, int], s_range: tuple[int, int]) -> float:
@@ -176,14 +189,14 @@ def _summed(vecs: Sequence[dict[str, float]]) -> dict[str, float]:
 # -------------------------------------------------------------------- extension
 
 
-def _chains(seeds: list[Seed], max_gap: int) -> list[list[Seed]]:
-    """Split seeds into chains with gaps of at most ``max_gap`` units on both axes."""
+def _chains(seeds: list[Seed], gaps: tuple[int, int]) -> list[list[Seed]]:
+    """Split seeds into chains with gaps of at most ``gaps`` units (target, source)."""
     done: list[list[Seed]] = []
     stack = [seeds]
     while stack:
         group = stack.pop()
         for axis in (0, 1):
-            parts = _split(group, axis, max_gap)
+            parts = _split(group, axis, gaps[axis])
             if len(parts) > 1:
                 stack.extend(parts)
                 break
@@ -214,7 +227,7 @@ def _validated(
 ) -> list[list[Seed]]:
     """Chains whose sides are similar as wholes, re-chaining others with smaller gaps."""
     out: list[list[Seed]] = []
-    for chain in _chains(seeds, max_gap):
+    for chain in _chains(seeds, (max_gap, max_gap)):
         t_range, s_range = _bounds(chain)
         if len(chain) == 1 or max_gap <= 0 or space.cosine(t_range, s_range) >= min_cosine:
             out.append(chain)
@@ -226,13 +239,38 @@ def _validated(
 def _summaries(
     chains: list[list[Seed]], seeds: list[Seed], space: _Space, settings: AlignSettings
 ) -> list[list[Seed]]:
-    """Re-chain with a wide source gap when the target reads like a summary."""
-    t_len = sum(_side_length(space.target, _bounds(c)[0]) for c in chains)
-    s_len = sum(_side_length(space.source, _bounds(c)[1]) for c in chains)
-    if s_len < 3 * t_len or settings.summary_max_gap <= settings.max_gap:
+    """Chains whose target side reads like a summary of a longer source stretch.
+
+    Seeds close in the target but up to ``summary_max_gap`` sentences apart in
+    the source form one passage when the source side is ``summary_ratio`` times
+    longer than the target side; ordinary chains inside it are replaced.
+    """
+    wide = []
+    for chain in _chains(seeds, (settings.max_gap, settings.summary_max_gap)):
+        t_range, s_range = _bounds(chain)
+        if len({seed[0] for seed in chain}) < 2:
+            continue
+        t_len = _side_length(space.target, t_range)
+        s_len = _side_length(space.source, s_range)
+        members = set(chain)
+        largest = max(len(members.intersection(c)) for c in chains)
+        if (
+            s_len >= settings.summary_ratio * t_len
+            and largest <= len(chain) / 2
+            and space.cosine(t_range, s_range) >= settings.min_passage_cosine
+        ):
+            wide.append(chain)
+    if not wide:
         return chains
-    wide = _validated(seeds, space, settings.summary_max_gap, settings.min_passage_cosine)
-    return wide
+    covered = {seed[0] for chain in wide for seed in chain}
+    spans = [_bounds(chain)[0] for chain in wide]
+    rest = [
+        c
+        for c in chains
+        if not any(lo <= seed[0] <= hi for seed in c for lo, hi in spans)
+        and not covered & {seed[0] for seed in c}
+    ]
+    return sorted(wide + rest)
 
 
 def _side_length(doc: Prepared, units: tuple[int, int]) -> int:
@@ -271,7 +309,9 @@ def _resolve_overlaps(candidates: list[_Candidate]) -> list[_Candidate]:
     return kept
 
 
-def _split_paragraphs(cand: _Candidate, target: Prepared, space: _Space) -> list[_Candidate]:
+def _split_paragraphs(
+    cand: _Candidate, target: Prepared, space: _Space
+) -> list[tuple[_Candidate, Span]]:
     """One candidate per target paragraph, each with the source units it matched."""
     pieces = []
     for para in target.paragraphs:
@@ -284,8 +324,104 @@ def _split_paragraphs(cand: _Candidate, target: Prepared, space: _Space) -> list
             continue
         piece = _Candidate.of(inside, space)
         t_span = Span(max(piece.target.start, para.start), min(piece.target.end, para.end))
-        pieces.append(_Candidate(t_span, piece.source, piece.seeds, piece.weight))
+        pieces.append((_Candidate(t_span, piece.source, piece.seeds, piece.weight), para))
     return pieces
+
+
+# ------------------------------------------------------------------- refinement
+
+_OPENING = frozenset("\"'\u201c\u2018\u201e\u00ab([")
+
+
+def _refine(
+    cand: _Candidate, space: _Space, settings: AlignSettings, *, limit: Span | None = None
+) -> _Candidate:
+    """Trim or extend the edges of a mostly word-for-word passage to the words copied.
+
+    The candidate, widened by one sentence on each side (within ``limit`` in the
+    target), is aligned word by word with rapidfuzz Levenshtein opcodes; the
+    best-scoring run of aligned blocks (+1 per matching word, ``-refine_penalty``
+    per edited word) gives the new edges.  Passages with fewer matching words
+    than ``refine_min_share``, and windows over ``max_refine_tokens``, are kept.
+    """
+    t, s = space.target, space.source
+    (t0, t1), (s0, s1) = _bounds(list(cand.seeds))
+    t_win = Span(t.units[max(t0 - 1, 0)].start, t.units[min(t1 + 1, len(t.units) - 1)].end)
+    s_win = Span(s.units[max(s0 - 1, 0)].start, s.units[min(s1 + 1, len(s.units) - 1)].end)
+    if limit is not None:
+        t_win = Span(max(t_win.start, limit.start), max(min(t_win.end, limit.end), limit.start))
+    ta, tb = t.token_range(t_win)
+    sa, sb = s.token_range(s_win)
+    if max(tb - ta, sb - sa) > settings.max_refine_tokens or ta == tb or sa == sb:
+        return cand
+    ops = Levenshtein.opcodes([k.norm for k in t.tokens[ta:tb]], [k.norm for k in s.tokens[sa:sb]])
+    ca, cb = t.token_range(cand.target)
+    inside = sum(
+        max(0, min(op.src_end, cb - ta) - max(op.src_start, ca - ta))
+        for op in ops
+        if op.tag == "equal"
+    )
+    if cb <= ca or inside < settings.refine_min_share * (cb - ca):
+        return cand
+    best = _best_run(ops, settings.refine_penalty)
+    if best is None:
+        return cand
+    first, last, matched = best
+    t_span = _edges(
+        t,
+        (t0, t1),
+        cand.target,
+        t.tokens[ta + first.src_start].start,
+        t.tokens[ta + last.src_end - 1].end,
+    )
+    s_span = _edges(
+        s,
+        (s0, s1),
+        cand.source,
+        s.tokens[sa + first.dest_start].start,
+        s.tokens[sa + last.dest_end - 1].end,
+    )
+    if limit is not None:
+        t_span = Span(max(t_span.start, limit.start), min(t_span.end, limit.end))
+    return _Candidate(t_span, s_span, cand.seeds, float(matched))
+
+
+def _best_run(ops: Sequence[Any], penalty: float) -> tuple[Any, Any, int] | None:
+    """The run of opcodes from one equal block to another with the highest score."""
+    best: tuple[Any, Any, int] | None = None
+    best_score = 0.0
+    score, start, matched = 0.0, None, 0
+    for op in ops:
+        n_src, n_dest = op.src_end - op.src_start, op.dest_end - op.dest_start
+        if op.tag == "equal":
+            if start is None or score <= 0:
+                score, start, matched = 0.0, op, 0
+            score += n_src
+            matched += n_src
+            if score > best_score:
+                best_score, best = score, (start, op, matched)
+        elif start is not None:
+            score -= penalty * max(n_src, n_dest)
+    return best
+
+
+def _edges(doc: Prepared, units: tuple[int, int], old: Span, start: int, end: int) -> Span:
+    """New edges where they fall in the first/last sentence or the one beyond, else old."""
+    span = _word_span(doc.text, start, end)
+    new_start = span.start if span.start < doc.units[units[0]].end else old.start
+    new_end = span.end if span.end > doc.units[units[1]].start else old.end
+    if new_end <= new_start:
+        return old
+    return Span(new_start, new_end)
+
+
+def _word_span(text: str, start: int, end: int) -> Span:
+    """Widen a span of words over adjoining punctuation and opening quotes."""
+    while start > 0 and text[start - 1] in _OPENING:
+        start -= 1
+    while end < len(text) and not text[end].isspace() and not text[end].isalnum():
+        end += 1
+    return Span(start, end)
 
 
 # ---------------------------------------------------------------------- scoring

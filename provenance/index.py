@@ -68,6 +68,15 @@ class Prepared:
     term_unit: tuple[int, ...]
     fingerprints: tuple[int, ...]
     tokens: tuple[Token, ...] = field(repr=False, default=())
+    #: ``tokens[i].start``, for finding the tokens of a span by bisection
+    token_starts: tuple[int, ...] = field(repr=False, default=())
+
+    def token_range(self, span: Span) -> tuple[int, int]:
+        """Indices ``[i, j)`` of the tokens starting inside ``span``."""
+        return (
+            bisect.bisect_left(self.token_starts, span.start),
+            bisect.bisect_left(self.token_starts, span.end),
+        )
 
     def positions(self) -> dict[int, list[int]]:
         """Fingerprint -> the term positions where it starts."""
@@ -104,6 +113,7 @@ def prepare(text: str, *, settings: AlignSettings = _DEFAULT) -> Prepared:
         term_unit=tuple(term_unit),
         fingerprints=tuple(ngram_hashes(terms, settings.ngram)),
         tokens=tuple(tokens),
+        token_starts=tuple(t.start for t in tokens),
     )
 
 
