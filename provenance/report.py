@@ -25,6 +25,7 @@ the old one (:func:`atomic_write`).  Nothing written depends on the clock or on 
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
@@ -44,7 +45,6 @@ from urllib.parse import quote as urlquote
 
 import pandas as pd
 
-from provenance import aggregate
 from provenance.aggregate import (
     ARTICLE_COLUMNS,
     OUTLET_COLUMNS,
@@ -54,7 +54,16 @@ from provenance.aggregate import (
     REMOVED_COLUMNS,
     AuditTables,
 )
-from provenance.report_html import pct, quote_label, render_html, similarity, source_colours
+from provenance.report_html import (
+    definitions,
+    direction,
+    pct,
+    quote_label,
+    render_html,
+    similarity,
+    source_colours,
+)
+from provenance.settings import AuditSettings
 
 log = logging.getLogger(__name__)
 
@@ -103,16 +112,12 @@ def atomic_write(path: Path, data: bytes | str) -> None:
 
 
 def _fsync_dir(folder: Path) -> None:
-    try:
+    with contextlib.suppress(OSError):  # not everywhere (Windows)
         fd = os.open(folder, os.O_RDONLY)
-    except OSError:  # pragma: no cover - e.g. Windows
-        return
-    try:
-        os.fsync(fd)
-    except OSError:  # pragma: no cover
-        pass
-    finally:
-        os.close(fd)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 # --- cell values ------------------------------------------------------------------------------
@@ -317,36 +322,6 @@ def _removed_summary(rows: list[Row]) -> list[tuple[str, int, str]]:
     ]
 
 
-def definitions() -> list[str]:
-    """aggregate.py's docstring (minus its summary line) plus the figures it leaves implicit."""
-    doc = (aggregate.__doc__ or "").replace("``", "`")
-    for name in ("WHOLLY", "PARTIALLY"):  # the thresholds' values, not their names
-        doc = re.sub(rf"\b{name}\b", f"{getattr(aggregate, name):g}", doc)
-    items: list[str] = []
-    for para in re.split(r"\n\s*\n", doc.strip())[1:]:
-        if para.lstrip().startswith("- "):
-            parts = re.split(r"^\s*- ", para, flags=re.MULTILINE)
-            items += ["- " + " ".join(x.split()) for x in parts if x.strip()]
-        else:
-            items.append(" ".join(para.split()))
-    return [
-        *items,
-        f"Verdict thresholds on copied_share: `wholly` >= {aggregate.WHOLLY:g}, `partially` "
-        f">= {aggregate.PARTIALLY:g}, else `non-derived`.",
-        "Outlet figures (outlets.csv) are the same shares over the words of all the outlet's "
-        "articles together; outlet_sources.csv splits an outlet's copied words by source "
-        "(`share` of the outlet's words, `credited_share` of those credited).",
-        "A passage's `kind`: `verbatim` (same words), `near-verbatim` (same sentence, small "
-        "edits), `paraphrase` (same content, reworded); `similarity` is 0-100. `source` is the "
-        "immediate source, `origin` the outlet where the passage first appeared, `direction` why "
-        "the copy is taken to go that way (earlier-date, designated-source, credited-upstream, "
-        "order-unknown).",
-        "`start`/`end` are half-open character offsets into the article's main text "
-        "(texts/<article id>.txt); `file_start`/`file_end` into the decoded input file.",
-        f"Shares in the CSV files have {PRECISION} decimals; reports show percentages.",
-    ]
-
-
 def _group(rows: Iterable[Row], column: str) -> dict[str, list[Row]]:
     out: dict[str, list[Row]] = defaultdict(list)
     for row in rows:
@@ -354,7 +329,9 @@ def _group(rows: Iterable[Row], column: str) -> dict[str, list[Row]]:
     return out
 
 
-def build_view(tables: AuditTables, title: str, sources: Sequence[str]) -> View:
+def build_view(
+    tables: AuditTables, title: str, sources: Sequence[str], settings: AuditSettings
+) -> View:
     """Sorted plain rows of every table, grouped per outlet and article."""
     frames = {
         "articles": (tables.articles, ARTICLE_COLUMNS),
@@ -378,7 +355,7 @@ def build_view(tables: AuditTables, title: str, sources: Sequence[str]) -> View:
     outlets = [OutletView(n, slugs[n], figures.get(n), srcs[n], articles[n]) for n in names]
     seen = [str(p["source"]) for p in rows["passages"] if p["source"]]
     colours = source_colours(tuple(sources), seen)
-    return View(title, tuple(sources), outlets, colours, definitions(), rows, paths)
+    return View(title, tuple(sources), outlets, colours, definitions(settings), rows, paths)
 
 
 # --- Markdown ---------------------------------------------------------------------------------
@@ -465,7 +442,7 @@ def _md_passage(i: int, p: Row) -> list[str]:
     if p["origin"] and p["origin"] != p["source"]:
         where.append(f"origin {md(p['origin'])}")
     if p["direction"]:
-        where.append(md(p["direction"]))
+        where.append(md(direction(p)))
     credit = f"credited: {md(p['credit_text'])}" if p["credited"] else "uncredited"
     return [
         str(i),
@@ -540,11 +517,16 @@ def write_reports(
     *,
     title: str = "provenance audit",
     sources: Sequence[str] = (),
+    settings: AuditSettings | None = None,
 ) -> list[Path]:
-    """Write every report file into ``out_dir``; return the paths written, sorted."""
+    """Write every report file into ``out_dir``; return the paths written, sorted.
+
+    ``sources``: the designated sources (named in the reports, first colours of the page);
+    ``settings``: the run's [audit] settings, for the verdict thresholds the reports quote.
+    """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    view = build_view(tables, title, sources)
+    view = build_view(tables, title, sources, settings or AuditSettings())
     rows = view.rows
     files: dict[str, str] = {
         "articles.csv": csv_text(rows["articles"], ARTICLE_COLUMNS),

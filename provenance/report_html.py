@@ -1,4 +1,5 @@
-"""report.html: one self-contained page (inline CSS, no script, nothing fetched).
+"""report.html: one self-contained page (inline CSS, no script, nothing fetched), and the
+wording both report.md and report.html share (figures, labels, definitions, colours).
 
 Every piece of text goes through :func:`html.escape`.  Each article's main text is shown with
 its copied spans as ``<mark>`` elements: the background colour is the source's (a fixed palette,
@@ -11,13 +12,16 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import re
 from collections.abc import Iterable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from html import escape
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from provenance import aggregate
 from provenance.aggregate import PRECISION
+from provenance.settings import AuditSettings
 
 if TYPE_CHECKING:
     from provenance.report import ArticleView, OutletView, View
@@ -25,17 +29,15 @@ if TYPE_CHECKING:
 #: light backgrounds that keep black text readable and stay apart from each other
 PALETTE = (
     "#ffd166",  # amber
-    "#9ad0f5",  # sky
-    "#f7a8b8",  # pink
-    "#b7e4a0",  # green
-    "#d4b8f0",  # lilac
-    "#ffb38a",  # orange
-    "#9fe3d8",  # teal
-    "#e6d690",  # olive
-    "#c7cdf5",  # periwinkle
-    "#f5c6e6",  # rose
-    "#cfe8a9",  # lime
-    "#e0c9a6",  # tan
+    "#8ecdf7",  # sky
+    "#f4a3b4",  # pink
+    "#a6dc8a",  # green
+    "#c9a8f2",  # lilac
+    "#ffa970",  # orange
+    "#7ad9cc",  # teal
+    "#b5bcff",  # periwinkle
+    "#dcef7a",  # lime
+    "#d6b99a",  # tan
 )
 KINDS = ("verbatim", "near-verbatim", "paraphrase")
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'"
@@ -54,6 +56,7 @@ td.t{white-space:pre-wrap;word-break:break-word;width:32%}
 mark{color:inherit;padding:1px 0;border-bottom:3px solid #333}
 mark.k-verbatim{border-bottom-style:solid}mark.k-near-verbatim{border-bottom-style:dashed}
 mark.k-paraphrase{border-bottom-style:dotted}mark.k-other{border-bottom-style:double}
+td mark{white-space:nowrap}.cx{background:#e4e4e4}
 .sw{display:inline-block;width:1em;height:1em;vertical-align:-.15em;border:1px solid #888;
  margin-right:.3em}
 .legend span{margin-right:1.2em;white-space:nowrap}details{margin:.5em 0}summary{cursor:pointer}
@@ -75,15 +78,65 @@ def quote_label(p: dict[str, Any]) -> str:
 
 
 def source_colours(designated: Sequence[str], seen: Iterable[str]) -> dict[str, int]:
-    """Source -> palette index: designated sources in order, the rest by a hash of the name."""
+    """Source -> palette index: designated sources in order, then each other source (sorted)
+    its slot by a hash of its name, or the next free one so a page never repeats a colour
+    while it has colours left."""
     out: dict[str, int] = {}
     for name in dict.fromkeys(designated):
         out[name] = len(out) % len(PALETTE)
-    first = min(len(out), len(PALETTE) - 1)
     for name in sorted(set(seen) - set(out)):
-        h = int(hashlib.sha256(name.encode("utf-8")).hexdigest()[:8], 16)
-        out[name] = first + h % (len(PALETTE) - first)
+        slot = int(hashlib.sha256(name.encode("utf-8")).hexdigest()[:8], 16) % len(PALETTE)
+        free = [(slot + k) % len(PALETTE) for k in range(len(PALETTE))]
+        taken = set(out.values())
+        out[name] = next((c for c in free if c not in taken), slot)
     return out
+
+
+def definitions(settings: AuditSettings) -> list[str]:
+    """aggregate.py's docstring (minus its summary line) plus the figures it leaves implicit."""
+    doc = (aggregate.__doc__ or "").replace("``", "`")
+    thresholds = {"WHOLLY": settings.wholly, "PARTIALLY": settings.partially}
+    named = all(re.search(rf"\b{name}\b", doc) for name in thresholds)
+    for name, value in thresholds.items():  # the run's values, not the constants' names
+        doc = re.sub(rf"\b{name}\b", f"{value:g}", doc)
+    items: list[str] = []
+    for para in re.split(r"\n\s*\n", doc.strip())[1:]:
+        if para.lstrip().startswith("- "):
+            parts = re.split(r"^\s*- ", para, flags=re.MULTILINE)
+            items += ["- " + " ".join(x.split()) for x in parts if x.strip()]
+        else:
+            items.append(" ".join(para.split()))
+    if not named:
+        items.append(
+            f"Verdicts on copied_share: `wholly` >= {settings.wholly:g}, `partially` "
+            f">= {settings.partially:g}, else `non-derived`."
+        )
+    return [*items, *_MORE_DEFINITIONS]
+
+
+_MORE_DEFINITIONS = (
+    "Outlet figures (outlets.csv) are the same shares pooled over the words of all the "
+    "outlet's articles. In outlet_sources.csv, `words` are the outlet's words copied from "
+    "that source, `share` their share of the outlet's words and `credited_share` the share "
+    "of the outlet's words copied from it with credit.",
+    "For each copied passage:",
+    "- `kind`: `verbatim` (the same words), `near-verbatim` (the same sentences with small "
+    "edits) or `paraphrase` (the same content reworded); blank when the source text is not "
+    "in the corpus. `similarity`: 0-100, how closely the passage matches the source text.",
+    "- `quote`: the passage is inside a quotation shared with the source; `altered quote`: "
+    "the quoted words differ from the source's. `credited`: the passage names its source "
+    "(`credit_text` is the credit found).",
+    "- `source`: the outlet it was taken from (`source_article` blank when that text is not "
+    "in the corpus); `origin`: the outlet where it first appeared.",
+    "- `direction`, why the copy is taken to go that way: `designated-source` (the source is "
+    "a designated source), `earlier-date` (published earlier), `closer-to-source` (same or "
+    "unknown date, but the other article reproduces a designated source's text more "
+    "faithfully), `credited-upstream` (credited to a source whose text is not in the corpus) "
+    "or `order-unknown` (listed for both articles, counted in neither's shares).",
+    "- `start`/`end`: half-open character offsets into the article's main text, written as "
+    "texts/<article id>.txt; `file_start`/`file_end`: offsets into the decoded input file.",
+    f"Shares in the CSV files have {PRECISION} decimals; the reports show them as percentages.",
+)
 
 
 def e(value: Any) -> str:
@@ -93,6 +146,12 @@ def e(value: Any) -> str:
 def similarity(p: dict[str, Any]) -> str:
     value = p["similarity"]
     return "" if value is None else f"{round(float(value), 1):g}"
+
+
+def direction(p: dict[str, Any]) -> str:
+    """The direction, saying when a passage does not count in the shares."""
+    value = str(p["direction"] or "")
+    return f"{value} (not counted)" if value == "order-unknown" else value
 
 
 def kind_class(kind: Any) -> str:
@@ -191,7 +250,8 @@ def legend(view: View) -> str:
         "".join(f"<span>{swatch(view, s)}</span>" for s in names)
         or '<span class="muted">no sources</span>'
     )
-    kinds = "".join(f'<span><mark class="c0 k-{k}">{k}</mark></span>' for k in KINDS)
+    kinds = "".join(f'<span><mark class="cx k-{k}">{k}</mark></span>' for k in KINDS)
+    kinds += '<span><mark class="cx k-other">other (source text not in corpus)</mark></span>'
     return (
         f'<p class="legend"><b>Sources:</b> {srcs}</p>\n'
         f'<p class="legend"><b>Kinds:</b> {kinds}</p>\n'
@@ -205,7 +265,7 @@ def passage_row(view: View, aid: str, i: int, p: dict[str, Any]) -> list[str]:
     if p["origin"] and p["origin"] != p["source"]:
         where.append(f"origin {e(p['origin'])}")
     if p["direction"]:
-        where.append(f'<span class="muted">{e(p["direction"])}</span>')
+        where.append(f'<span class="muted">{e(direction(p))}</span>')
     credit = f"credited: {e(p['credit_text'])}" if p["credited"] else "<b>uncredited</b>"
     return [
         f'<a href="#{aid}-m{i}">{i}</a>',
@@ -309,7 +369,7 @@ def outlet(view: View, o: OutletView, first: int) -> str:
     return "\n".join(parts) + "</section>\n"
 
 
-def definitions(view: View) -> str:
+def definitions_html(view: View) -> str:
     out, items = ['<section id="definitions"><h2>Definitions</h2>'], []
     for d in [*view.definitions, ""]:
         if d.startswith("- "):
@@ -338,5 +398,5 @@ def render_html(view: View) -> str:
     for o in view.outlets:
         body.append(outlet(view, o, n))
         n += len(o.articles)
-    body.append(definitions(view))
+    body.append(definitions_html(view))
     return head + "\n".join(body) + "</body>\n</html>\n"
