@@ -21,7 +21,8 @@ media", "local media", "a news agency") are ``vague`` with ``source=None``.
 the same sentence, the same paragraph, a credit whose sentence names the
 passage's speaker ("According to the Moscow Times, Kremlin spokesman Dmitry
 Peskov declined..." covers Peskov's quotations further on), then the article's
-credit lines (short lines such as "AFP and Reuters contributed reporting.").
+credit lines (short lines such as "AFP and Reuters contributed reporting.", and
+a dateline credit near the top: "MOSCOW, June 6 (TASS) -").
 """
 
 from __future__ import annotations
@@ -444,7 +445,8 @@ def _layout(text: str, credits: tuple[Credit, ...]) -> _Layout:
         people.append(frozenset(keys))
         para = _containing(paras, credit.span.start) or credit.span
         words = len(text[para.start : para.end].split())
-        lines.append(credit.kind == "contributed" or words <= 12)
+        dateline = credit.text.startswith("(") and credit.span.start < 300  # "MOSCOW (TASS) -"
+        lines.append(credit.kind == "contributed" or words <= 12 or dateline)
     return _Layout(sents, paras, tuple(people), quote_keys, said, tuple(lines))
 
 

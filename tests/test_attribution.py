@@ -214,6 +214,13 @@ def test_credit_lines_cover_the_whole_article() -> None:
     assert [(c.source, level) for c, level in ranked] == [("AFP", "credit-line")]
 
 
+def test_dateline_credits_the_whole_article() -> None:
+    text = "MOSCOW, June 6 (TASS) - The Duma met on Friday to debate.\nLater it voted for it."
+    credits = find_credits(text, REGISTRY)
+    ranked = ranked_credits(text, span_of(text, "Later it voted"), credits)
+    assert [(c.source, level) for c, level in ranked] == [("TASS", "credit-line")]
+
+
 def test_nothing_covers_an_uncredited_text() -> None:
     assert credit_for("Plain text.", Span(0, 5), []) is None
 
