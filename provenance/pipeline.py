@@ -86,10 +86,10 @@ def article_name(doc: Document, roots: Sequence[Path]) -> str:
     """The article's key: its path relative to the corpus folder it came from."""
     if ":" in doc.path and not Path(doc.path).exists():  # a JSONL line "feed.jsonl:3"
         return doc.id
-    path = Path(doc.path)
+    path = Path(os.path.abspath(doc.path))  # not resolve(): a symlink keeps its own name
     for root in roots:
         try:
-            return path.resolve().relative_to(root.resolve()).as_posix()
+            return path.relative_to(os.path.abspath(root)).as_posix()
         except ValueError:
             continue
     return path.name
