@@ -371,9 +371,18 @@ def md(text: Any, *, newline: str = "<br>") -> str:
     return _MD_NEWLINE.sub(newline, out.replace("\t", " "))
 
 
+_FIGURE = re.compile(r"-?\d+(\.\d+)?%?")
+
+
 def md_table(head: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
-    lines = ["| " + " | ".join(head) + " |", "|" + "|".join(" --- " for _ in head) + "|"]
-    lines += ["| " + " | ".join(r) + " |" for r in rows]
+    """A GFM table of already-escaped cells; columns of figures only are right-aligned."""
+    body = [list(r) for r in rows]
+    numeric = [
+        any(r[j] for r in body) and all(_FIGURE.fullmatch(r[j]) for r in body if r[j])
+        for j in range(len(head))
+    ]
+    rule = "|" + "|".join(" ---: " if n else " --- " for n in numeric) + "|"
+    lines = ["| " + " | ".join(head) + " |", rule, *("| " + " | ".join(r) + " |" for r in body)]
     return [*lines, ""]
 
 

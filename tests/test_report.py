@@ -28,7 +28,8 @@ from provenance.aggregate import (
     REMOVED_COLUMNS,
     AuditTables,
 )
-from provenance.report_html import highlight
+from provenance.report_html import highlight, source_colours
+from provenance.settings import AuditSettings
 
 EVIL = '=HYPERLINK("x")|evil'
 UNKNOWN = "unknown (foo.txt)"
@@ -734,3 +735,48 @@ def test_highlight_keeps_the_text(text: str, spans: list[tuple[int, int, str]]) 
         html.unescape(re.sub(r"<[^>]+>", "", out)) == text
     )
     assert html.unescape(re.sub(r"<[^>]+>", "", out)) == text
+
+
+# --- wording, colours, safety of the clean-up ------------------------------------------------
+
+
+def test_definitions_quote_the_runs_thresholds(tmp_path: Path) -> None:
+    report.write_reports(make_tables(), tmp_path, settings=AuditSettings(wholly=0.8, partially=0.2))
+    defs = (tmp_path / "report.md").read_text("utf-8").split("## Definitions")[1]
+    assert "copied_share >= 0.8" in defs and ">= 0.2" in defs
+    assert "WHOLLY" not in defs and "0.75" not in defs
+    page = (tmp_path / "report.html").read_text("utf-8")
+    assert "<code>wholly</code> derived when copied_share &gt;= 0.8" in page
+
+
+def test_order_unknown_passages_say_not_counted(tmp_path: Path) -> None:
+    write(tmp_path)
+    md = (tmp_path / "outlets" / "unknown-foo-txt.md").read_text("utf-8")
+    assert "order-unknown (not counted)" in md
+    assert "order-unknown (not counted)" in (tmp_path / "report.html").read_text("utf-8")
+
+
+def test_source_colours_are_distinct_and_stable() -> None:
+    names = [f"outlet {i}" for i in range(8)]
+    colours = source_colours(("TASS", "The Moscow Times"), names)
+    assert colours["TASS"] == 0 and colours["The Moscow Times"] == 1
+    assert len(set(colours.values())) == len(colours) == 10
+    assert colours == source_colours(("TASS", "The Moscow Times"), reversed(names))
+    many = source_colours((), [f"s{i}" for i in range(30)])
+    assert set(many.values()) == set(range(10))
+
+
+def test_clean_up_never_follows_symlinks(tmp_path: Path) -> None:
+    out, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    victim = elsewhere / "victim.txt"
+    victim.write_text("keep", encoding="utf-8")
+    write(out)
+    (out / "texts" / "link.txt").symlink_to(victim)
+    (out / "texts" / "linkdir").symlink_to(elsewhere, target_is_directory=True)
+    manifest = out / report.MANIFEST
+    extra = "texts/link.txt\ntexts/linkdir/victim.txt\noutlets/../../elsewhere/victim.txt\n"
+    manifest.write_text(manifest.read_text("utf-8") + extra, encoding="utf-8")
+    write(out)
+    assert victim.read_text(encoding="utf-8") == "keep"
+    assert (out / "texts" / "link.txt").is_symlink()
