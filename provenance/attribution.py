@@ -231,7 +231,7 @@ _VAGUE = re.compile(
     r"opposition|ukrainian|chinese|american|british|us|domestic|state))\s+)*"
     r"(?i:media(?:\s+outlets?|\s+reports?)?|news\s+agenc(?:y|ies)|news\s+outlets?|"
     r"press\s+reports?|reports|television|tv|broadcasters?|newspapers?|tabloids?|"
-    r"outlets?|press)\b"
+    r"outlets?)\b"
 )
 
 
@@ -369,7 +369,7 @@ _OUTLET_WORD = (
 _UNREGISTERED = re.compile(
     r"\b(?:(?:as\s+)?(?:first\s+)?(?:reported|carried|published)\s+by|according\s+to|"
     r"told|in\s+(?:an\s+)?interview\s+with)\s+"
-    rf"((?:the\s+|The\s+)?(?:[A-Z][\w&'.-]*\s+){{0,4}}{_OUTLET_WORD}(?:\s+[A-Z][\w-]*)?)\b"
+    rf"((?:the\s+|The\s+)?(?:[A-Z][\w&'.-]*\s+){{0,4}}{_OUTLET_WORD}(?:-[A-Z]\w*)?)\b"
 )
 
 

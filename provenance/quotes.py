@@ -221,7 +221,7 @@ def names_in(text: str) -> list[tuple[Span, str]]:
 def _subject_before(clause: str) -> str | None:
     """The speaker named just before a speech verb: "Mr Novikov", "the lawmaker", "he"."""
     clause = re.sub(_AUX, "", clause)
-    clause = re.sub(r",\s+(?:[a-z][^,]*|[A-Z][^,]*\bof\b[^,]*),\s*$", " ", clause)  # apposition
+    clause = re.sub(r",\s+(?:[a-z0-9][^,]*|[A-Z][^,]*\bof\b[^,]*),\s*$", " ", clause)  # apposition
     clause = re.sub(_AUX, "", clause)
     tail = clause.rstrip(" ,")
     words = tail.split()
@@ -385,12 +385,16 @@ def _sentence_end(sents: Sequence[Span], pos: int) -> int:
 
 
 def _adjacent(text: str, sents: Sequence[Span], prev: Quotation, span: Span) -> bool:
-    """Whether ``span`` follows ``prev`` in the next sentence of the same paragraph."""
+    """Whether ``span`` continues ``prev``'s speaker: the next sentence of the same
+    paragraph, or a paragraph that opens with it right after ``prev``'s paragraph
+    ("...," she said. / "And another thing...")."""
     between = text[prev.span.end : span.start]
-    if "\n" in between or prev.speaker is None:
+    if prev.speaker is None or len(between) >= 200:
         return False
+    if "\n" in between:  # one paragraph break (blank lines allowed), span opens its paragraph
+        return not between.partition("\n")[2].strip()
     starts = [s.start for s in sents if prev.span.end <= s.start <= span.start]
-    return len(starts) <= 1 and len(between) < 200
+    return len(starts) <= 1
 
 
 # --------------------------------------------------------------------------- helpers

@@ -91,6 +91,7 @@ def speakers(text: str) -> list[tuple[str, str | None, str | None]]:
         ),
         ('Novikov replied, "I believe that he has a game."', "Novikov", "novikov"),
         ('"Deport him now," Bannon stated.', "Bannon", "bannon"),
+        ('"It is worth a look," Gonzalez, 35, said.', "Gonzalez", "gonzalez"),
         ('"It is early," Mr Novikov told the news agency.', "Mr Novikov", "novikov"),
         ('Mr Bannon, one of his critics, said, "They should act."', "Mr Bannon", "bannon"),
         (
@@ -115,6 +116,11 @@ def test_speaker_of_the_adjacent_sentence_and_of_descriptions() -> None:
     assert [key for _, _, key in found] == ["novikov"] * 4
     assert found[0][1] == "the parliamentarian"
     assert found[1][1] == "the parliamentarian"  # inherited from the previous sentence
+
+
+def test_a_quotation_paragraph_continues_the_previous_speaker() -> None:
+    text = '"We are ready," Novikov said.\n\n"And we will wait."\n\nOthers disagreed.\n\n"No."'
+    assert [key for _, _, key in speakers(text)] == ["novikov", "novikov", None]
 
 
 def test_reporting_outlet_is_not_the_speaker() -> None:
