@@ -63,7 +63,7 @@ def load_text(path: str, *, settings: Settings = DEFAULTS, extract: bool = False
         raise InputError(doc.error or "cannot be read", status=doc.status)
     if doc.kind == "html" and not extract:
         raise InputError(
-            "is HTML", path=path, hint="add --extract to align its main text", status="binary"
+            "is HTML", path=path, hint="add --extract to align its main text", status="no-text"
         )
     if not extract:
         return PairText(doc, doc.content)
