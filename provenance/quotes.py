@@ -152,7 +152,8 @@ def quotation_spans(text: str) -> list[tuple[Span, int]]:
         for open_pos, close_pos, depth in pairs:
             found.append((Span(open_pos, close_pos + 1), depth))
         following = paras[i + 1] if i + 1 < len(paras) else None
-        if open_at_start and following is not None and text[following.start] in _MARKS:
+        continued = following is not None and text[following.start] in _MARKS
+        if open_at_start and continued and len(para) > 1:
             found = [(s, d + 1) if para.start <= s.start < para.end else (s, d) for s, d in found]
             found.append((Span(para.start, para.end), 0))
     found.sort(key=lambda item: (item[0].start, -item[0].end))

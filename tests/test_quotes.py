@@ -163,7 +163,8 @@ def test_spans_are_well_formed(text: str) -> None:
     spans = quotation_spans(text)
     for span, depth in spans:
         assert text[span.start] in MARKS
-        assert text[span.end - 1] in MARKS or span.end == len(text) or text[span.end] == "\n"
+        at_line_end = not text[span.end :].split("\n", 1)[0].strip()
+        assert text[span.end - 1] in MARKS or at_line_end
         assert len(span) >= 2 and depth >= 0
         assert "\n" not in text[span.start : span.end]
     for a, _ in spans:
