@@ -79,7 +79,9 @@ def _article(article: str, outlet: str, role: str = "article", **kw: Any) -> dic
     return row | kw
 
 
-def _passage(article: str, outlet: str, piece: str, source_article: str | None, **kw: Any):
+def _passage(
+    article: str, outlet: str, piece: str, source_article: str | None, **kw: Any
+) -> dict[str, Any]:
     text = TEXTS[article]
     start = text.index(piece)
     row: dict[str, Any] = {c: None for c in PASSAGE_COLUMNS}
@@ -512,7 +514,7 @@ def test_atomic_write_failure_keeps_old_file(
     def boom(src: str, dst: str) -> None:
         raise OSError("disk on fire")
 
-    monkeypatch.setattr(report.os, "replace", boom)
+    monkeypatch.setattr(os, "replace", boom)
     with pytest.raises(OSError, match="disk on fire"):
         report.atomic_write(target, "new")
     assert target.read_text(encoding="utf-8") == "old"
