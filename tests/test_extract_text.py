@@ -281,3 +281,29 @@ def test_hard_wrapped_text_is_cleaned_by_paragraph() -> None:
     assert blocks == [textwrap.fill(p, 78) for p in paragraphs]  # second copies are duplicates
     assert all("\n" in block for block in blocks)  # inner line breaks kept as they were
     _assert_pieces(source, out)
+
+
+def test_residual_mode_keeps_tables_code_and_dates() -> None:
+    """After trafilatura, only furniture recognisable on sight goes."""
+    lines = [
+        "Team | Played | Won | Lost",
+        "if (x > 0) { y = x; } else { y = -x; }",
+        "June 7, 2025",
+        "Privacy policy",
+        "Advertisement",
+    ]
+    out = clean_text("\n".join(lines), residual=True)
+    assert _blocks(out) == lines[:4]
+    assert [r.reason for r in out.removed] == ["advertising"]
+
+
+def test_repeated_question_far_apart_is_not_a_duplicate() -> None:
+    """The same interview question in each part of an article is body text, not a scrape echo."""
+    p1, p2, p3, p4 = _CASES["paragraphs"].values()
+    question = "What inspired you to start cooking?"
+    source = "\n".join([question, p1, p2, "Second guest", question, p3, p4])
+    out = clean_text(source, residual=True)
+    assert _blocks(out).count(question) == 2
+    assert "duplicate" not in {r.reason for r in out.removed}
+    echo = "\n".join([p1, p2, p1, p2, p3])  # a run of paragraphs scraped twice
+    assert _blocks(clean_text(echo, residual=True)) == [p1, p2, p3]

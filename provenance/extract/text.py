@@ -163,7 +163,20 @@ _PREFIX: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     ("appeal", re.compile(r"(a message from [^:]{1,60}:|dear readers,)", _I)),
     ("widget", re.compile(r"(tags|tagged|topics|hashtags|filed under|share( this)? on)\s*:", _I)),
-    ("legal", re.compile(r"(©|\(c\)|copyright\b|all rights reserved)", _I)),
+    (
+        "legal",
+        re.compile(
+            r"(©|\(c\)\s*\d{4}|copyright\s*(©|\(c\)|\d{4})|all rights reserved"
+            r"|(disclaimer|terms of use|terms and conditions|copyright notice|legal notice)\s*:)",
+            _I,
+        ),
+    ),
+)
+#: furniture that ``residual=True`` removes: recognisable on sight, never body text.  Not
+#: here: "link-list", "markup", "timestamp", "legal" (a table row, a code sample, a date
+#: or a sentence about privacy policies can be body text in trafilatura's output).
+RESIDUAL_REASONS = frozenset(
+    ("advertising", "read-also", "widget", "appeal", "related-articles", "comments")
 )
 #: reasons whose lines also split the page into regions (see ``_main_region``)
 _ENDS_ARTICLE = frozenset(("related-articles", "appeal", "comments"))
@@ -173,29 +186,27 @@ _SEARCH: tuple[tuple[str, re.Pattern[str]], ...] = (
         "legal",
         re.compile(
             r"©|\(c\)\s*\d{4}|copyright\s+(\(c\)\s*)?\d{4}|all rights reserved"
-            r"|^(disclaimer|terms of (use|service)|terms (and|&) conditions"
-            r"|privacy (policy|notice))\b"
+            r"|^(disclaimer|terms of (use|service)|terms (and|&) conditions|privacy policy)\s*(:|$)"
             r"|\b(read|see|accept|agree to|review) our (terms|privacy|policy|policies)"
-            r"|may not be (published|reproduced|redistributed|rewritten|broadcast)"
-            r"|is a (registered )?trade ?mark of",
+            r"|may not be (published|reproduced|redistributed|rewritten|broadcast)",
             _I,
         ),
     ),
     (
         "appeal",
         re.compile(
-            r"\b(sign up|subscribe|register)\b.{0,40}\b(newsletters?|e-?mail alerts?|alerts)\b"
-            r"|\b(e-?mail|news|breaking news) alerts\b|\brss (feeds?|readers?)\b"
-            r"|upload (your )?(photos|pics|pictures|videos)|\bfree (trial|newsletter)\b",
+            r"\b(sign up|subscribe|register)\b.{0,40}\b(our|free|daily|weekly)\b.{0,20}"
+            r"\b(newsletters?|e-?mail alerts?|alerts)\b|\b(e-?mail|news|text) alerts\b"
+            r"|\b(subscribe|add) to (our|the) rss\b|upload your (photos|pics|pictures|videos)",
             _I,
         ),
     ),
     (
         "comments",
         re.compile(
-            r"\bcomments?\b.{0,80}\b(moderat\w*|guidelines|policy|limit\w*|words|registered"
-            r"|log ?in|sign ?in|approv\w*|offensive|abusive)\b"
-            r"|\b(moderat\w*|guidelines|log ?in|sign ?in|register)\b.{0,80}\bcomments?\b"
+            r"\b(please|to (post|leave|add|submit|write)( a)?|before (posting|commenting))\b.{0,60}"
+            r"\bcomments?\b|\bcomments? (are|will be|may be) (moderated|reviewed|approved|checked)"
+            r"|\bcomment(ing)? (guidelines|policy|rules|terms)\b|limit your comments"
             r"|\b(your|our) (thoughts|views|comments) on this\b",
             _I,
         ),
@@ -204,8 +215,7 @@ _SEARCH: tuple[tuple[str, re.Pattern[str]], ...] = (
 #: every ``_SEARCH`` match contains one of these (a cheap filter before the regex)
 _SEARCH_KEYS = (
     *("©", "(c)", "copyright", "rights reserved", "disclaimer", "terms", "privacy", "polic"),
-    *("may not be", "trade", "alert", "newsletter", "rss", "upload", "free", "comment"),
-    "on this",
+    *("may not be", "alert", "newsletter", "rss", "upload", "comment"),
 )
 #: a comment-section heading: "5 comments so far...", "Reader Comments (12)", "Have your say"
 _COMMENTS_HEADING_RE = re.compile(
@@ -237,6 +247,8 @@ _NAME_RE = re.compile(r"[A-ZА-ЯЁ][\w'’.-]+(\s+[A-ZА-ЯЁ][\w'’.-]*){1,3}
 _AUTHOR_MARK_RE = re.compile(r"(author-?image|author image|avatar|author)[.:]?", _I)
 _MAX_FURNITURE_CHARS = 160
 _MAX_SEARCH_CHARS = 250
+#: a kept block this long is dropped when it repeats, wherever the copy is
+_LONG_DUPLICATE = 200
 
 
 def _combine(
@@ -271,11 +283,13 @@ def furniture_reason(line: str) -> str | None:
         return "link-list"
     if line.count(" | ") >= 2 and length < 40 * (line.count(" | ") + 1):
         return "link-list"
-    if length >= 20 and sum(map(line.count, _CODE_CHARS_STR)) > 0.04 * length:
+    reason = _reason_of(_PREFIX_RE.match(line), _PREFIX_REASONS)
+    if reason:
+        return reason
+    if length >= 20 and sum(map(line.count, _CODE_CHARS_STR)) > max(2, 0.04 * length):
         return "markup"
     if length <= _MAX_FURNITURE_CHARS:
         reason = _reason_of(_FURNITURE_RE.fullmatch(line), _FURNITURE_REASONS)
-        reason = reason or _reason_of(_PREFIX_RE.match(line), _PREFIX_REASONS)
         if reason:
             return reason
         if (
@@ -604,12 +618,31 @@ def _explain(blocks: Sequence[_Block], keep: Sequence[bool], lo: int, hi: int) -
 
 
 def _drop_duplicates(blocks: Sequence[_Block], keep: list[bool], min_chars: int) -> None:
-    seen: set[str] = set()
-    for i, block in enumerate(blocks):
-        if keep[i] and len(block.text) >= min_chars:
-            if block.text in seen:
-                keep[i], block.reason = False, "duplicate"
-            seen.add(block.text)
+    """Drop kept blocks that repeat an earlier kept block the way a scraper repeats.
+
+    A copy counts when it is long (a paragraph is never legitimately printed
+    twice), close to the first copy (scraped twice in a row), or part of a
+    repeated sequence (the next block repeats too).  A short line repeated far
+    apart, like the same question in each part of an interview, stays.
+    """
+    first: dict[str, int] = {}
+    kept = [i for i, k in enumerate(keep) if k]
+    for n, i in enumerate(kept):
+        text = blocks[i].text
+        if len(text) < min_chars:
+            continue
+        if text not in first:
+            first[text] = n
+            continue
+        m = first[text]
+        nxt = blocks[kept[n + 1]].text if n + 1 < len(kept) else None
+        if (
+            len(text) >= _LONG_DUPLICATE
+            or n - m <= 3
+            or (nxt is not None and m + 1 < len(kept) and blocks[kept[m + 1]].text == nxt)
+            or (n > 0 and m > 0 and blocks[kept[n - 1]].text == blocks[kept[m - 1]].text)
+        ):
+            keep[i], blocks[i].reason = False, "duplicate"
 
 
 def _metadata(blocks: Sequence[_Block], keep: list[bool]) -> tuple[str | None, str | None]:
@@ -658,6 +691,8 @@ def clean_text(
     blocks = _blocks(text)
     for block in blocks:
         block.reason = furniture_reason(block.text)
+        if residual and block.reason not in RESIDUAL_REASONS:
+            block.reason = None
         if block.reason is None and template_lines and normalize_line(block.text) in template_lines:
             block.reason = "template"
     if residual:
