@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001  (Cyrillic test text is intended)
 """Tests for provenance.extract.text: the scraped-text boilerplate remover."""
 
 from __future__ import annotations
