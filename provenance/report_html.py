@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import math
 import re
 from collections.abc import Iterable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
@@ -65,10 +66,22 @@ td mark{white-space:nowrap}.cx{background:#e4e4e4}
 
 def pct(value: Any) -> str:
     """A share as a percentage: the CSV figure exactly (PRECISION - 2 decimals); blank if None."""
-    if value is None:
-        return ""
-    percent = Decimal(repr(float(value))) * 100
+    number = _float(value)
+    if number is None:
+        return "" if value is None or isinstance(value, float) else str(value)
+    percent = Decimal(repr(round(number, PRECISION))) * 100
     return f"{percent.quantize(Decimal(1).scaleb(2 - PRECISION), ROUND_HALF_UP)}%"
+
+
+def _float(value: Any) -> float | None:
+    """A finite number, or None (blank, text, NaN)."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
 
 
 def quote_label(p: dict[str, Any]) -> str:
@@ -144,8 +157,8 @@ def e(value: Any) -> str:
 
 
 def similarity(p: dict[str, Any]) -> str:
-    value = p["similarity"]
-    return "" if value is None else f"{round(float(value), 1):g}"
+    value = _float(p["similarity"])
+    return "" if value is None else f"{round(value, 1):g}"
 
 
 def direction(p: dict[str, Any]) -> str:

@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001  (Cyrillic test text is intended)
 """report.py: CSV/JSONL/texts/Markdown/HTML writers on synthetic AuditTables."""
 
 from __future__ import annotations
@@ -28,7 +27,7 @@ from provenance.aggregate import (
     REMOVED_COLUMNS,
     AuditTables,
 )
-from provenance.report_html import highlight, source_colours
+from provenance.report_html import highlight, pct, similarity, source_colours
 from provenance.settings import AuditSettings
 
 EVIL = '=HYPERLINK("x")|evil'
@@ -782,3 +781,9 @@ def test_clean_up_never_follows_symlinks(tmp_path: Path) -> None:
     write(out)
     assert victim.read_text(encoding="utf-8") == "keep"
     assert (out / "texts" / "link.txt").is_symlink()
+
+
+def test_figures_tolerate_blank_and_text_values() -> None:
+    assert pct(None) == "" and pct("") == "" and pct("n/a") == "n/a"
+    assert pct(0.1235) == "12.35%" and pct(1) == "100.00%" and pct(float("nan")) == ""
+    assert similarity({"similarity": ""}) == "" and similarity({"similarity": 96.1235}) == "96.1"
