@@ -90,7 +90,9 @@ def score(pan: Path, found: dict[tuple[str, str], list[Annotation]]) -> dict[str
     all_cases: list[Annotation] = []
     all_dets: list[Annotation] = []
     for section in SECTIONS:
-        pairs = [ln.split() for ln in (pan / section / "pairs").read_text().splitlines() if ln.strip()]
+        pairs = [
+            ln.split() for ln in (pan / section / "pairs").read_text().splitlines() if ln.strip()
+        ]
         cases, dets, flagged = [], [], 0
         for susp, src in pairs:
             xml = pan / section / f"{Path(susp).stem}-{Path(src).stem}.xml"

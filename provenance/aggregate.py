@@ -33,9 +33,10 @@ import pandas as pd
 
 from provenance.settings import AuditSettings
 
+_AUDIT = AuditSettings()
 #: METER-style verdict thresholds on copied_share (defaults of [audit] wholly/partially)
-WHOLLY = AuditSettings().wholly
-PARTIALLY = AuditSettings().partially
+WHOLLY = _AUDIT.wholly
+PARTIALLY = _AUDIT.partially
 #: fixed float precision of every share written to a data file
 PRECISION = 4
 
@@ -140,7 +141,9 @@ def _rank(row: Mapping[str, Any]) -> tuple[int, float, int]:
     return (_CLASSES.index(_passage_class(row)), -quality, int(row["start"]))
 
 
-def article_coverage(text: str, passages: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any] | None]:
+def article_coverage(
+    text: str, passages: Sequence[Mapping[str, Any]]
+) -> list[Mapping[str, Any] | None]:
     """For each word of ``text``, the passage it is counted under (or None)."""
     spans = word_spans(text)
     starts = [s for s, _ in spans]
@@ -152,7 +155,7 @@ def article_coverage(text: str, passages: Sequence[Mapping[str, Any]]) -> list[M
     return owner
 
 
-def verdict(copied_share: float, *, settings: AuditSettings = AuditSettings()) -> str:
+def verdict(copied_share: float, *, settings: AuditSettings = _AUDIT) -> str:
     if copied_share >= settings.wholly:
         return "wholly"
     return "partially" if copied_share >= settings.partially else "non-derived"
@@ -238,7 +241,7 @@ def build_tables(
     texts: Mapping[str, str],
     ids: Mapping[str, str],
     *,
-    settings: AuditSettings = AuditSettings(),
+    settings: AuditSettings = _AUDIT,
 ) -> AuditTables:
     """Aggregate article and passage records into the report tables.
 

@@ -37,7 +37,9 @@ class ExitCode(enum.IntEnum):
 @click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr.")
 def cli(verbose: int, quiet: bool) -> None:
     """Audit news articles for text copied from wire agencies and other outlets."""
-    level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
+    level = (
+        logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
+    )
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
 
 
@@ -187,7 +189,9 @@ def audit(
 
     try:
         settings = load_settings(config_path)
-        run = run_audit(corpus or ("corpus",), manifest=manifest, settings=settings, sources=sources)
+        run = run_audit(
+            corpus or ("corpus",), manifest=manifest, settings=settings, sources=sources
+        )
         write_reports(run.tables, Path(out_dir), sources=sources)
     except ProvenanceError as err:
         fail(err)

@@ -294,9 +294,7 @@ def _from_bytes(
 _JSONL_FIELDS = ("outlet", "url", "published", "language", "title")
 
 
-def _jsonl_documents(
-    data: bytes, shown: str, stem: str, meta: ManifestRow
-) -> Iterator[Document]:
+def _jsonl_documents(data: bytes, shown: str, stem: str, meta: ManifestRow) -> Iterator[Document]:
     text, _ = decode(data, path=shown)
     for lineno, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
@@ -318,7 +316,9 @@ def _jsonl_documents(
         yield _jsonl_document(obj, where, f"{stem}:{lineno}", meta)
 
 
-def _jsonl_document(obj: dict[str, object], where: str, fallback_id: str, meta: ManifestRow) -> Document:
+def _jsonl_document(
+    obj: dict[str, object], where: str, fallback_id: str, meta: ManifestRow
+) -> Document:
     def field(name: str) -> str | None:
         value = obj.get(name)
         return str(value).strip() or None if value not in (None, "") else None
@@ -371,7 +371,9 @@ def _read_stdin(stream: BinaryIO, settings: IngestSettings) -> Iterator[Document
     data = stream.read(settings.max_bytes + 1)
     try:
         if len(data) > settings.max_bytes:
-            raise InputError("standard input is over the size cap", path="<stdin>", status="too-large")
+            raise InputError(
+                "standard input is over the size cap", path="<stdin>", status="too-large"
+            )
         text_head = data.lstrip()[:1]
         if text_head == b"{":
             yield from _jsonl_documents(data, "<stdin>", "stdin", ManifestRow())

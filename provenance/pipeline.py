@@ -273,8 +273,8 @@ def _order_by_source(rows: list[dict[str, Any]], margin: float, copied_floor: fl
             total[0] += (sa - sb) * weight
             total[1] += weight
     later: dict[frozenset[str], str] = {}
-    for (a, b), (total, weight) in evidence.items():
-        mean = total / weight
+    for (a, b), sums in evidence.items():
+        mean = sums[0] / sums[1]
         if abs(mean) >= margin:
             later[frozenset((a, b))] = b if mean > 0 else a
     for r in rows:

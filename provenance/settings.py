@@ -73,6 +73,8 @@ class AlignSettings:
     seed_dice: float = 0.33
     #: ... and its cosine is at least this share of the best cosine of both its sentences
     seed_relative: float = 0.5
+    #: sentence pairs sharing at least this many fingerprints are seeds too (0: off)
+    seed_ngrams: int = 2
     # -- extension: seeds chained into passages
     #: seeds further apart than this many sentences (either text) start a new passage
     max_gap: int = 4

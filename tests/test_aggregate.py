@@ -92,7 +92,12 @@ def test_outlet_tables_weight_by_words() -> None:
 
 @pytest.mark.parametrize(
     ("share", "label"),
-    [(WHOLLY, "wholly"), (WHOLLY - 0.01, "partially"), (PARTIALLY, "partially"), (0.0, "non-derived")],
+    [
+        (WHOLLY, "wholly"),
+        (WHOLLY - 0.01, "partially"),
+        (PARTIALLY, "partially"),
+        (0.0, "non-derived"),
+    ],
 )
 def test_verdict_thresholds(share: float, label: str) -> None:
     assert verdict(share) == label

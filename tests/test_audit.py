@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from conftest import CORPUS, invoke
 
 WORD = re.compile(r"\w+")
@@ -55,8 +54,10 @@ def recomputed(out: Path) -> dict[str, dict[str, int]]:
         cls: list[str | None] = [None] * len(spans)
         rows = passages[(passages.article == article) & (passages.direction != "order-unknown")]
         for r in rows.to_dict("records"):
-            kind = "quoted" if r["quote"] == "true" else (
-                "credited" if r["credited"] == "true" else "uncredited"
+            kind = (
+                "quoted"
+                if r["quote"] == "true"
+                else ("credited" if r["credited"] == "true" else "uncredited")
             )
             for i, (s, e) in enumerate(spans):
                 if s < int(r["end"]) and e > int(r["start"]):

@@ -39,7 +39,10 @@ def test_bad_inputs_are_named_and_the_rest_still_printed(tmp_path: Path) -> None
     missing = tmp_path / "missing.txt"
     result = invoke(["extract", str(tmp_path), str(missing)], code=1)
     records = {Path(r["path"]).name: r for r in map(json.loads, result.stdout.splitlines())}
-    assert records["cp1251.txt"]["status"] == "ok" and "Государственной" in records["cp1251.txt"]["text"]
+    assert (
+        records["cp1251.txt"]["status"] == "ok"
+        and "Государственной" in records["cp1251.txt"]["text"]
+    )
     assert records["binary.txt"]["status"] == "binary"
     assert records["empty.txt"]["status"] == "empty"
     assert records["missing.txt"]["status"] == "missing"

@@ -6,9 +6,9 @@ import pytest
 
 pytest.importorskip("trafilatura")
 
-from provenance.extract import extract_document  # noqa: E402
-from provenance.extract.html import extract_html  # noqa: E402
-from provenance.models import Document  # noqa: E402
+from provenance.extract import extract_document
+from provenance.extract.html import extract_html
+from provenance.models import Document
 
 BODY = [
     "Russia could offer political asylum to tech billionaire Elon Musk following his public "
@@ -57,7 +57,7 @@ def test_no_cross_document_deduplication() -> None:
 
 
 def test_residual_furniture_inside_article_is_removed_with_reason() -> None:
-    ex = extract_html(page(BODY[:2] + ["Advertisement"] + BODY[2:]))
+    ex = extract_html(page([*BODY[:2], "Advertisement", *BODY[2:]]))
     assert "Advertisement" not in ex.text
     assert BODY[2] in ex.text
     assert any(r.text == "Advertisement" for r in ex.removed)

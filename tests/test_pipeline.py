@@ -31,9 +31,7 @@ OTHER = [
 def write_corpus(root: Path) -> None:
     root.mkdir()
     (root / "wire.txt").write_text(" ".join(WIRE))
-    (root / "paper.txt").write_text(
-        OWN[0] + "\n\n" + " ".join(WIRE[:3]) + " (TASS)\n\n" + OWN[1]
-    )
+    (root / "paper.txt").write_text(OWN[0] + "\n\n" + " ".join(WIRE[:3]) + " (TASS)\n\n" + OWN[1])
     (root / "blog.txt").write_text(" ".join(WIRE[:3]) + "\n\n" + OWN[2])
     (root / "sport.txt").write_text(" ".join(OTHER))
     (root / "manifest.csv").write_text(
@@ -79,7 +77,9 @@ def test_spans_slice_the_main_text_and_file(run, tmp_path: Path) -> None:  # typ
     for r in run.tables.passages.to_dict("records"):
         assert texts[r["article"]][r["start"] : r["end"]] == r["text"]
         if r["source_article"]:
-            assert texts[r["source_article"]][r["source_start"] : r["source_end"]] == r["source_text"]
+            assert (
+                texts[r["source_article"]][r["source_start"] : r["source_end"]] == r["source_text"]
+            )
         raw = (tmp_path / "c" / r["article"]).read_text()
         assert raw[r["file_start"] : r["file_end"]] == r["text"]
 

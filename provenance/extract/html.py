@@ -117,7 +117,15 @@ def extract_html(
         log.warning("trafilatura failed on a page (%s); treating it as empty", exc)
         result = None
     if result is None:
-        return Extraction(text="", **_meta_fields(meta))
+        return Extraction(
+            text="",
+            title=meta["title"],
+            author=meta["author"],
+            published=meta["published"],
+            url=meta["url"] or url,
+            sitename=meta["sitename"],
+            language=meta["language"],
+        )
     doc = result if isinstance(result, dict) else result.as_dict()
     body = _paragraphs(doc.get("text") or "")
     cleaned = clean_text(body, settings=settings, template_lines=template_lines, residual=True)
@@ -132,7 +140,3 @@ def extract_html(
         removed=cleaned.removed,
         pieces=tuple(Piece(p.text_start, p.input_start, p.length) for p in cleaned.pieces),
     )
-
-
-def _meta_fields(meta: dict[str, str | None]) -> dict[str, str | None]:
-    return {k: meta[k] for k in ("title", "author", "url", "sitename", "language", "published")}
