@@ -107,7 +107,11 @@ _FURNITURE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"facebook|twitter|x|whatsapp|linkedin|reddit|pinterest|telegram|flipboard|"
             r"sign in|log ?in|register|sign up|menu|search|home|subscribe|newsletter|"
             r"try our ai features|listen to (this )?(article|story)|\d+ min(ute)?s? read|"
-            r"author-image|author image|avatar|image|photo|video|gallery|[|•·×✕x]+)[.:!]?",
+            r"author-image|author image|avatar|image|photo|video|gallery|[|•·×✕x]+|"
+            r"((e-?mail|send|refer|recommend|forward)( this)?( article| story| page)? to a friend)|"
+            r"printer[- ]friendly( version| format| page)?|create your own rss|"
+            r"back to (headlines|top|news|home|the top)|write to (the )?editor|"
+            r"(get|subscribe to) [\w &]{1,40} feeds?|more (photos|videos|pictures))[.:!]?",
             _I,
         ),
     ),
@@ -243,7 +247,20 @@ _BYLINE_RE = re.compile(
 _BYLINE_PREFIX_RE = re.compile(
     r"(by|from|written by|posted by|reported by|story by|words by|author:?|автор:?)\s+", _I
 )
-_NAME_RE = re.compile(r"[A-ZА-ЯЁ][\w'’.-]+(\s+[A-ZА-ЯЁ][\w'’.-]*){1,3}")
+_NAME_RE = re.compile(r"[A-ZА-ЯЁ][\w'’.-]+(\s+[A-ZА-ЯЁ][\w'’.-]*){1,3}(\s*[,|–—]\s*.{2,40})?")
+#: where a byline's name ends: "Jane Doe, Reuters", "Jane Doe | June 7", "AFP on Friday"
+_BYLINE_END_RE = re.compile(r"\s*[,|•·–—(]\s*|\s+-\s+|\s+(?i:on|at|in|updated|published|posted)\s+")
+#: a date or a clock time somewhere in a line
+_DATE_RE = re.compile(
+    r"\b\d{1,2}:\d{2}\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b"
+    r"|\b(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(st|nd|rd|th)?,?\s+\d{4}"
+    r"|\b\d{1,2}(st|nd|rd|th)?\s+(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s+\d{4}"
+)
+#: words that make a two-word capitalised line something other than a person's name
+_NOT_NAMES = frozenset(
+    "view gallery photo photos video videos more news home share read print email comments "
+    "related latest top sign log subscribe follow advertisement sponsored".split()
+)
 _AUTHOR_MARK_RE = re.compile(r"(author-?image|author image|avatar|author)[.:]?", _I)
 _MAX_FURNITURE_CHARS = 160
 _MAX_SEARCH_CHARS = 250
@@ -496,37 +513,49 @@ def _main_region(
 
 
 def _headline_shaped(block: _Block) -> bool:
+    text = block.text
     return (
-        15 <= len(block.text) <= 250
-        and block.words >= 3
+        15 <= len(text) <= 200
+        and 3 <= block.words <= 30
         and block.reason is None
         and block.sentences <= 1
-        and not block.text.endswith((".", ",", ";"))
-        and not _BYLINE_RE.fullmatch(block.text)
+        and not text.endswith((".", ",", ";", ":"))
+        and (text[0].isupper() or text[0].isdigit() or text[0] in "\"'‘“«")
+        and " | " not in text
+        and _DATE_RE.search(text) is None
+        and not _BYLINE_RE.fullmatch(text)
     )
 
 
 def _find_title(blocks: Sequence[_Block], first: int, counts: dict[str, int]) -> int | None:
     """Index of the headline: a repeated headline-shaped line, else the nearest above the body."""
-    for i, block in enumerate(blocks[: first + 1]):
-        if counts[block.text] > 1 and _headline_shaped(block):
+    for i in range(max(first - 8, 0), min(first + 1, len(blocks))):
+        if counts[blocks[i].text] > 1 and _headline_shaped(blocks[i]):
             return i
-    for i in range(first - 1, max(first - 6, -1), -1):
-        if _headline_shaped(blocks[i]):
-            return i
-    return None
+    window = [i for i in range(first - 1, max(first - 6, -1), -1) if _headline_shaped(blocks[i])]
+    # the nearest line of four words or more: "Staff and agencies" is a credit, not a title
+    return next((i for i in window if blocks[i].words >= 4), window[0] if window else None)
 
 
-def _find_author(blocks: Sequence[_Block], lo: int, hi: int, first: int) -> int | None:
-    """A byline in ``blocks[lo:hi]``: "By X", a name under an author marker, or a lone name."""
+def _find_author(
+    blocks: Sequence[_Block], lo: int, hi: int, title: int | None, body: int
+) -> int | None:
+    """A byline in ``blocks[lo:hi]``: "By X", or a lone name under an author marker or the
+    title, or right above the body."""
     for i in range(lo, hi):
         block = blocks[i]
         if block.reason is not None or len(block.text) > 80:
             continue
         if _BYLINE_RE.fullmatch(block.text):
             return i
-        if _NAME_RE.fullmatch(block.text) and (
-            (i > 0 and _AUTHOR_MARK_RE.fullmatch(blocks[i - 1].text)) or i == first - 1
+        if (
+            _NAME_RE.fullmatch(block.text)
+            and (
+                (i > 0 and _AUTHOR_MARK_RE.fullmatch(blocks[i - 1].text))
+                or i - 1 == title
+                or i == body - 1
+            )
+            and not any(w.lower() in _NOT_NAMES for w in block.text.split())
         ):
             return i
     return None
@@ -534,7 +563,8 @@ def _find_author(blocks: Sequence[_Block], lo: int, hi: int, first: int) -> int 
 
 def _byline_name(line: str) -> str:
     match = _BYLINE_PREFIX_RE.match(line)
-    return line[match.end() :].strip() if match else line
+    name = line[match.end() :].strip() if match else line
+    return _BYLINE_END_RE.split(name, maxsplit=1)[0].strip() or name
 
 
 def _assemble(blocks: Sequence[_Block], keep: Sequence[bool], **meta: str | None) -> Extraction:
@@ -666,7 +696,7 @@ def _metadata(blocks: Sequence[_Block], keep: list[bool]) -> tuple[str | None, s
     ]
     lo = max(0, min([*near_title[:1], first_body]) - 4)
     hi = min(len(blocks), max([*near_title[-1:], first_body]) + 1)
-    a = _find_author(blocks, lo, hi, first_body)
+    a = _find_author(blocks, lo, hi, t, first_body)
     if a is not None:
         author = _byline_name(blocks[a].text)
         keep[a], blocks[a].reason = False, "byline"
