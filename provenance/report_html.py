@@ -172,9 +172,12 @@ def kind_class(kind: Any) -> str:
 
 
 def code_spans(text: str) -> str:
-    """Escape ``text``, turning `backtick` spans into <code>."""
+    """Escape our own Markdown-ish ``text``: `backtick` spans to <code>, *stars* to <em>."""
     parts = text.split("`")
-    return "".join(f"<code>{e(p)}</code>" if i % 2 else e(p) for i, p in enumerate(parts))
+    return "".join(
+        f"<code>{e(p)}</code>" if i % 2 else re.sub(r"\*([^*]+)\*", r"<em>\1</em>", e(p))
+        for i, p in enumerate(parts)
+    )
 
 
 def _label(p: dict[str, Any]) -> str:

@@ -680,6 +680,7 @@ def test_html_escapes_everything(tmp_path: Path) -> None:
         "th",
         "td",
         "section",
+        "em",
         "details",
         "summary",
         "div",
