@@ -306,3 +306,19 @@ def test_repeated_question_far_apart_is_not_a_duplicate() -> None:
     assert "duplicate" not in {r.reason for r in out.removed}
     echo = "\n".join([p1, p2, p1, p2, p3])  # a run of paragraphs scraped twice
     assert _blocks(clean_text(echo, residual=True)) == [p1, p2, p3]
+
+
+def test_russian_page_furniture_and_body() -> None:
+    """A Russian outlet's page: Russian furniture goes, the four body paragraphs stay."""
+    raw = (DATA / "text_ru_page.txt").read_bytes()
+    for source in (raw.decode("utf-8"), raw.decode("utf-8").encode("cp1251").decode("cp1251")):
+        out = clean_text(source)
+        blocks = _blocks(out)
+        assert [b.split()[0] for b in blocks] == ["Первый", "«Я", "По", "В"]
+        assert out.title == "В Госдуме допустили предоставление убежища Илону Маску"
+        reasons = {r.text.split()[0]: r.reason for r in out.removed}
+        assert reasons["Реклама"] == "advertising"
+        assert reasons["Читайте"] == "read-also"
+        assert reasons["Комментарии"] == "comments"
+        assert reasons["Трамп"] == "far-from-prose"  # related headline after "Новости по теме"
+        _assert_pieces(source, out)

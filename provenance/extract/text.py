@@ -155,6 +155,40 @@ _FURNITURE: tuple[tuple[str, re.Pattern[str]], ...] = (
             _I,
         ),
     ),
+    # Russian outlets' furniture (the audit's wire sources include TASS and Interfax)
+    (
+        "advertising",
+        re.compile(
+            r"(реклама|на правах рекламы|(спонсорский|партн[её]рский) (материал|проект))\.?", _I
+        ),
+    ),
+    (
+        "read-also",
+        re.compile(
+            r"(читайте( также)?|читать (также|далее)|смотрите также|подробнее)\s*([:|»>-].{0,150})?",
+            _I,
+        ),
+    ),
+    (
+        "widget",
+        re.compile(
+            r"(поделиться|теги|метки|распечатать|версия для печати|подписывайтесь на нас.{0,40}"
+            r"|мы в (telegram|телеграм|вконтакте|дзен|max).{0,30})[.:!]?",
+            _I,
+        ),
+    ),
+    (
+        "related-articles",
+        re.compile(
+            r"(похожие (новости|материалы|статьи)|другие новости|(новости|материалы|ещ[её]) по теме"
+            r"|по теме|самое (читаемое|популярное)|популярное|лента новостей|главное за день)[.:]?",
+            _I,
+        ),
+    ),
+    (
+        "appeal",
+        re.compile(r"(подпис(ывайтесь|аться) на .{1,60}|поддержите (нас|редакцию)[.!]?)", _I),
+    ),
 )
 _PREFIX: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
@@ -224,7 +258,8 @@ _SEARCH_KEYS = (
 #: a comment-section heading: "5 comments so far...", "Reader Comments (12)", "Have your say"
 _COMMENTS_HEADING_RE = re.compile(
     r"\bcomments?\b|have your say|your (views|say)\b|join the (discussion|conversation|debate)"
-    r"|reader (reactions|responses)|talkback|discuss (this|the) (story|article|news)",
+    r"|reader (reactions|responses)|talkback|discuss (this|the) (story|article|news)"
+    r"|комментари\w*|обсуждение",
     _I,
 )
 #: a markdown link, or a bare address
