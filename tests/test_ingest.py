@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from provenance.errors import ManifestError
+from provenance.errors import InputError, ManifestError
 from provenance.ingest import decode, iter_documents, load_manifest, read_document
 from provenance.settings import IngestSettings, Settings
 
@@ -23,6 +23,13 @@ FRENCH = "Le député a déclaré à l'agence que la Russie était prête à acc
 def test_decode_detects_legacy_encodings(text: str, encoding: str) -> None:
     decoded, _ = decode(text.encode(encoding))
     assert decoded == text
+
+
+def test_a_stray_nul_is_text_but_many_are_binary() -> None:
+    text, _ = decode(("word " * 100 + "\x00" + "more " * 100).encode())
+    assert "\x00" in text  # kept: offsets into the file must not move
+    with pytest.raises(InputError, match="binary"):
+        decode(b"\x00\x01" * 100 + b"text")
 
 
 def test_decode_utf16_with_bom() -> None:
