@@ -66,7 +66,7 @@ STOP_WORDS = _EN_STOP | _RU_STOP
 
 _LINE_RE = re.compile(r"[^\r\n]+")
 _WORD_RE = re.compile(r"\w+")
-_SENT_END_RE = re.compile(r"[.!?…:;][\"'”’»)\]]*$")
+_SENT_END_RE = re.compile(r"[.!?…:;][\"'”’»)\]]*(\s*\([^()]{1,200}\))?$")
 _SENT_INNER_RE = re.compile(r"[.!?…][\"'”’»)\]]*\s+[\"'“‘«(]?[A-ZА-ЯЁ]")
 _ALPHA_START_RE = re.compile(r"\b[^\W\d_]")
 _UPPER_START_RE = re.compile(r"\b[A-ZÀ-ÖØ-ÞА-ЯЁ]")
