@@ -422,30 +422,49 @@ def _measure(block: _Block) -> None:
     block.sentences = len(_SENT_INNER_RE.findall(text)) + bool(_SENT_END_RE.search(text))
 
 
-# Logistic model of "this block is article text", fitted on shallow features of
-# the scraped-text rendering of half of L3S-GN1 (even-numbered pages, sorted by
-# id) and checked on the other half; see bench/l3s.py.  Features are on raw
-# scales: natural log of characters, stop-word share, share of capitalised
-# words, log(1 + sentences), ends like a sentence, digit share, log(1 + words),
-# mean word length / 10, contains "|".
-_PROSE_WEIGHTS = (0.733, 3.947, 0.139, -1.022, 2.912, 0.689, 0.966, -1.202, -4.839)
-_PROSE_BIAS = -8.553
+# Logistic model of "this block is article text" for blocks of at least
+# ``text_length_low`` characters that no furniture rule caught.  Fitted (character-
+# weighted, L2) on the scraped-text rendering of half of L3S-GN1 (even-numbered
+# pages, sorted by id) and checked on the other half; see bench/l3s.py.
+# Features, on raw scales: natural log of characters, stop-word share, share of
+# capitalised words, log(1 + sentences), ends like a sentence, digit share (capped
+# at 0.25), log(1 + words), mean word length / 10, contains "|", ends with an
+# ellipsis (a teaser), contains quotation marks, commas and semicolons per word.
+_PROSE_WEIGHTS = (
+    0.93,
+    2.487,
+    -0.787,
+    -1.134,
+    3.25,
+    9.637,
+    0.63,
+    -1.169,
+    -8.068,
+    -2.324,
+    0.651,
+    1.691,
+)
+_PROSE_BIAS = -7.826
+_QUOTES = '"“”«»'
 
 
 def _prose_probability(block: _Block) -> float:
     text = block.text
     length = len(text)
-    digits = len(_DIGIT_RE.findall(text)) / length
+    words = max(block.words, 1)
     features = (
         math.log(length),
         block.stop,
         block.caps,
         math.log1p(block.sentences),
         1.0 if _SENT_END_RE.search(text) else 0.0,
-        digits,
+        min(len(_DIGIT_RE.findall(text)) / length, 0.25),
         math.log1p(block.words),
-        length / max(block.words, 1) / 10,
+        length / words / 10,
         1.0 if "|" in text else 0.0,
+        1.0 if text.endswith(("...", "…")) else 0.0,
+        1.0 if any(q in text for q in _QUOTES) else 0.0,
+        (text.count(",") + text.count(";")) / words,
     )
     z = _PROSE_BIAS + sum(w * f for w, f in zip(_PROSE_WEIGHTS, features, strict=True))
     return 1 / (1 + math.exp(-z))
