@@ -412,7 +412,7 @@ def _bare_report(phrase: str) -> bool:
 
 # --------------------------------------------------------------------------- coverage
 
-Level = Literal["sentence", "paragraph", "speaker", "credit-line"]
+Level = Literal["sentence", "paragraph", "speaker", "scope", "credit-line"]
 
 
 @dataclass(frozen=True)
@@ -517,8 +517,28 @@ def ranked_credits(text: str, span: Span, credits: Sequence[Credit]) -> list[tup
     linked = [i for i, people in enumerate(layout.credit_people) if people & keys]
     before = [i for i in linked if credits[i].span.start < span.start]
     add(before[-1:] or linked[:1], "speaker")
+    add(_in_scope(span, credits, layout.credit_lines), "scope")
     add((i for i, line in enumerate(layout.credit_lines) if line), "credit-line")
     return ranked
+
+
+def _in_scope(span: Span, credits: Sequence[Credit], lines: Sequence[bool]) -> list[int]:
+    """The credit whose scope covers ``span``: the last one before it, if it names a source.
+
+    News copy credits its source once and goes on reporting it ("..., according to
+    TASS." then paragraphs of the same story) until it credits someone else; a
+    vague credit in between ends the scope too.  Credit lines ("AFP contributed
+    reporting", a "(TASS)" dateline) cover the whole article at their own level.
+    """
+    prior = [
+        i for i, c in enumerate(credits) if c.span.end <= span.start and c.kind != "contributed"
+    ]
+    if not prior:
+        return []
+    last = max(prior, key=lambda i: (credits[i].span.start, i))
+    if credits[last].source is None or lines[last]:
+        return []  # vague, or a credit line, which covers the whole article anyway
+    return [last]
 
 
 def _speaker_keys(layout: _Layout, span: Span, sents: Sequence[Span]) -> set[str]:

@@ -221,6 +221,35 @@ def test_dateline_credits_the_whole_article() -> None:
     assert [(c.source, level) for c, level in ranked] == [("TASS", "credit-line")]
 
 
+def test_a_credit_covers_the_story_that_follows_until_another_source() -> None:
+    text = (
+        "The minister resigned on Friday after a stormy session of parliament in the capital, "
+        "according to TASS.\n"
+        "He had been under pressure from the opposition for weeks over the failed budget and "
+        "the delayed pension reform.\n"
+        "Reuters reported that the cabinet met late into the night to discuss a successor "
+        "and the timing of an early election.\n"
+        "Ministers left the building without speaking to the journalists waiting outside."
+    )
+    credits = find_credits(text, REGISTRY)
+    pressure = ranked_credits(text, span_of(text, "He had been under pressure"), credits)
+    assert [(c.source, level) for c, level in pressure] == [("TASS", "scope")]
+    left = ranked_credits(text, span_of(text, "Ministers left"), credits)
+    assert [(c.source, level) for c, level in left] == [("Reuters", "scope")]
+
+
+def test_a_vague_credit_ends_the_scope() -> None:
+    text = (
+        "The minister resigned on Friday after a stormy session of parliament in the capital, "
+        "according to TASS.\n"
+        "Local media said the cabinet met late into the night to discuss a successor and "
+        "the timing of an early election.\n"
+        "Ministers left the building without speaking to the journalists waiting outside."
+    )
+    credits = find_credits(text, REGISTRY)
+    assert credit_for(text, span_of(text, "Ministers left"), credits) is None
+
+
 def test_nothing_covers_an_uncredited_text() -> None:
     assert credit_for("Plain text.", Span(0, 5), []) is None
 

@@ -124,6 +124,7 @@ def test_novikov_material_of_000_credited_to_tass_upstream(out: Path) -> None:
     tass = p[(p.article == A000) & (p.source == "TASS")]
     assert (tass.direction == "credited-upstream").all() and (tass.source_article == "").all()
     assert tass.text.str.contains("Novikov|Musk has a completely different game").any()
+    assert tass.text.str.contains("Bannon").any()
     assert (tass.credited == "true").all()
 
 
