@@ -48,20 +48,7 @@ from provenance.attribution import Credit, Level, SourceRegistry, find_credits, 
 from provenance.models import Passage, PassageKind, Span
 from provenance.quotes import Quotation, find_quotations, quoted_share
 from provenance.segment import normalize, sentences, terms, words
-from provenance.settings import AlignSettings
-
-
-@dataclass(frozen=True)
-class ClassifySettings:
-    #: a passage is a quote when more than this share of it is quoted in both texts
-    quote_share: float = 0.5
-    #: two same-speaker quotations are one statement when the Dice coefficient of
-    #: their content-word stems, or of all their words, reaches this
-    min_quote_overlap: float = 0.4
-    #: a quotation is altered when at least this many words differ ...
-    altered_min_words: int = 2
-    #: ... or at least this share of its words
-    altered_min_share: float = 0.15
+from provenance.settings import AlignSettings, ClassifySettings
 
 
 _DEFAULT = ClassifySettings()

@@ -96,6 +96,7 @@ def align_pair(
         found,
         registry=registry,
         source_name=source_name or source.document.outlet,
+        settings=settings.classify,
     )
     if not extract:
         return PairResult(target, source, passages)

@@ -218,7 +218,12 @@ class _Aligner:
 
     def classified(self, target: Entry, source: Entry, found: list[Passage]) -> list[Passage]:
         return classify(
-            target.text, source.text, found, registry=self.registry, source_name=source.outlet
+            target.text,
+            source.text,
+            found,
+            registry=self.registry,
+            source_name=source.outlet,
+            settings=self.settings.classify,
         )
 
 

@@ -75,6 +75,8 @@ class AlignSettings:
     seed_relative: float = 0.5
     #: sentence pairs sharing at least this many fingerprints are seeds too (0: off)
     seed_ngrams: int = 2
+    #: ... and at least this share of the n-grams of the shorter sentence
+    seed_ngram_share: float = 0.7
     # -- extension: seeds chained into passages
     #: seeds further apart than this many sentences (either text) start a new passage
     max_gap: int = 4
@@ -89,6 +91,9 @@ class AlignSettings:
     refine_min_share: float = 0.5
     #: score of each edited word against +1 per matching word, when refining edges
     refine_penalty: float = 1.0
+    #: the best run replaces both edges when it holds this share of all matching words;
+    #: otherwise edges move only within the first and last sentences
+    refine_keep: float = 0.9
     #: windows longer than this many words (either text) are not refined
     max_refine_tokens: int = 3000
     # -- filtering and reporting
@@ -102,6 +107,19 @@ class AlignSettings:
     max_compare_chars: int = 4000
     #: split passages at paragraph (line) boundaries of the target, one per paragraph
     split_paragraphs: bool = True
+
+
+@dataclass(frozen=True)
+class ClassifySettings:
+    #: a passage is a quote when more than this share of it is quoted in both texts
+    quote_share: float = 0.5
+    #: two same-speaker quotations are one statement when the Dice coefficient of
+    #: their content-word stems, or of all their words, reaches this
+    min_quote_overlap: float = 0.4
+    #: a quotation is altered when at least this many words differ ...
+    altered_min_words: int = 2
+    #: ... or at least this share of its words
+    altered_min_share: float = 0.15
 
 
 @dataclass(frozen=True)
@@ -125,6 +143,7 @@ class Settings:
     ingest: IngestSettings = field(default_factory=IngestSettings)
     extract: ExtractSettings = field(default_factory=ExtractSettings)
     align: AlignSettings = field(default_factory=AlignSettings)
+    classify: ClassifySettings = field(default_factory=ClassifySettings)
     audit: AuditSettings = field(default_factory=AuditSettings)
     #: extra [sources] table from the config file, read by attribution.py
     sources: dict[str, Any] = field(default_factory=dict, compare=False)
@@ -168,6 +187,7 @@ def _section(name: str, table: Any, path: str) -> Any:
         "ingest": IngestSettings,
         "extract": ExtractSettings,
         "align": AlignSettings,
+        "classify": ClassifySettings,
         "audit": AuditSettings,
     }[name]
     if not isinstance(table, dict):
