@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from provenance.extract.templates import normalize_line
-from provenance.extract.text import clean_text, furniture_reason
+from provenance.extract.text import clean_text
 from provenance.models import Extraction
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -97,52 +97,6 @@ def test_seed_reasons_name_the_furniture() -> None:
     assert reasons.count("read-also") == 2
     assert reasons.count("duplicate") == 1
     assert reasons.count("title") == 1
-
-
-# --- furniture recogniser -----------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("line", "reason"),
-    [
-        ("Advertisement", "advertising"),
-        ("ADVERTISEMENT", "advertising"),
-        ("Advertisment", "advertising"),
-        ("Sponsored content", "advertising"),
-        ("Read also| Something happened", "read-also"),
-        ("Also read:", "read-also"),
-        ("READ MORE", "read-also"),
-        ("Comments", "widget"),
-        ("No comments yet...", "widget"),
-        ("Share", "widget"),
-        ("Hashtags", "widget"),
-        ("Dear readers,", "appeal"),
-        ("Not ready to support today?", "appeal"),
-        ("Remind me later.", "appeal"),
-        ("A Message from The Moscow Times:", "appeal"),
-        ("Related Articles", "related-articles"),
-        ("You may also like", "related-articles"),
-        ("21 minutes ago", "timestamp"),
-        ("June 7, 2025", "timestamp"),
-        ("2008-01-16 10:31", "timestamp"),
-    ],
-)
-def test_furniture_reason(line: str, reason: str) -> None:
-    assert furniture_reason(line) == reason
-
-
-@pytest.mark.parametrize(
-    "line",
-    [
-        "Share prices fell sharply on Monday after the announcement.",
-        "Comments made by the minister were later withdrawn.",
-        "Advertisements for the new product were banned in France.",
-        "Russia",
-        "Dmitry Peskov declined to comment.",
-    ],
-)
-def test_furniture_reason_leaves_prose(line: str) -> None:
-    assert furniture_reason(line) is None
 
 
 # --- properties and edge cases ------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from provenance.extract.templates import learn_templates, normalize_line
+from provenance.extract.templates import furniture_reason, learn_templates, normalize_line
 from provenance.extract.text import clean_text
 from provenance.settings import ExtractSettings
 
@@ -87,3 +87,61 @@ def test_learnt_lines_are_removed_by_clean_text() -> None:
     assert reasons["Home | News | Sport"] == "link-list"  # its own reason comes first
     assert reasons["Updated 9:09 GMT"] == "timestamp"  # its own furniture reason comes first
     assert "council met on day 9" in out.text
+
+
+# --- furniture recogniser -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("Advertisement", "advertising"),
+        ("ADVERTISEMENT", "advertising"),
+        ("Advertisment", "advertising"),
+        ("Sponsored content", "advertising"),
+        ("Read also| Something happened", "read-also"),
+        ("Also read:", "read-also"),
+        ("READ MORE", "read-also"),
+        ("Comments", "widget"),
+        ("No comments yet...", "widget"),
+        ("Share", "widget"),
+        ("Hashtags", "widget"),
+        ("Dear readers,", "appeal"),
+        ("Not ready to support today?", "appeal"),
+        ("Remind me later.", "appeal"),
+        ("A Message from The Moscow Times:", "appeal"),
+        ("Related Articles", "related-articles"),
+        ("You may also like", "related-articles"),
+        ("21 minutes ago", "timestamp"),
+        ("June 7, 2025", "timestamp"),
+        ("2008-01-16 10:31", "timestamp"),
+        ("© 2025 Example Media Ltd. All rights reserved.", "legal"),
+        ("* [Home](https://example.com/) [World](https://example.com/world)", "link-list"),
+        ("News | Sport | Business | Culture", "link-list"),
+        ("var x = {a: 1}; if (x) { y = 2; }", "markup"),
+        ("5 comments so far...", "comments"),
+        ("Реклама", "advertising"),
+        ("Читайте также: Песков отказался комментировать", "read-also"),
+        ("Новости по теме", "related-articles"),
+    ],
+)
+def test_furniture_reason(line: str, reason: str) -> None:
+    assert furniture_reason(line) == reason
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Share prices fell sharply on Monday after the announcement.",
+        "Comments made by the minister were later withdrawn.",
+        "Advertisements for the new product were banned in France.",
+        "Russia",
+        "Dmitry Peskov declined to comment.",
+        "Copyright lawsuits against AI companies multiplied last year.",
+        "The minister's comments were condemned as offensive by the opposition.",
+        "Users can upload photos and videos to the new service, the company said.",
+        "Реклама на телевидении подорожала на 20% за год, сообщили в ассоциации.",
+    ],
+)
+def test_furniture_reason_leaves_prose(line: str) -> None:
+    assert furniture_reason(line) is None

@@ -30,7 +30,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from provenance.extract.templates import normalize_line
+from provenance.extract.templates import TIMESTAMP_RE, furniture_reason, normalize_line
 from provenance.models import Extraction, Piece, Removed
 from provenance.settings import ExtractSettings
 
@@ -73,143 +73,6 @@ _UPPER_START_RE = re.compile(r"\b[A-ZÀ-ÖØ-ÞА-ЯЁ]")
 _DIGIT_RE = re.compile(r"\d")
 _I = re.IGNORECASE
 
-# Lines that are furniture on their own, whatever their position.  Each pattern
-# must match the whole (stripped) line; ``_PREFIX`` patterns match a line start.
-_FURNITURE: tuple[tuple[str, re.Pattern[str]], ...] = (
-    (
-        "advertising",
-        re.compile(
-            r"(advertise?ments?|advertisment|adverts?|ads?|sponsored( content| links?| stories)?"
-            r"|paid (content|post|partner)|promoted( content| stories)?|ads by \w+"
-            r"|(story|article) continues (below|after advertisement)"
-            r"|continue reading (below|the main story)|skip (this )?ad(vert(isement)?)?)[.:]?",
-            _I,
-        ),
-    ),
-    (
-        "read-also",
-        re.compile(
-            r"(read|see|watch|listen)( also| more| next| the full story| more about this)?\s*"
-            r"([|:»>→-]|\.\.\.)?|also (read|see|watch)\s*:?|more on (this|that)( story)?:?"
-            r"|click here( to read more)?\.?",
-            _I,
-        ),
-    ),
-    (
-        "widget",
-        re.compile(
-            r"(share|share (this|on|via)( \w+)?|shares?|tweet|e-?mail|print|copy link|"
-            r"(\d+\s+)?comments?|no comments( yet)?\W*|view comments|show comments|"
-            r"(leave|post|add|write) a (comment|reply)|comment on this( story| article)?|"
-            r"hashtags|tags?|topics|filed under|follow us( on \w+)?|like us on facebook|"
-            r"(print|e-?mail|share|save) this( article| story| page)?|print version|"
-            r"text size|font size|a\s*a\s*a|back to top|top of page|bookmark|save|"
-            r"facebook|twitter|x|whatsapp|linkedin|reddit|pinterest|telegram|flipboard|"
-            r"sign in|log ?in|register|sign up|menu|search|home|subscribe|newsletter|"
-            r"try our ai features|listen to (this )?(article|story)|\d+ min(ute)?s? read|"
-            r"author-image|author image|avatar|image|photo|video|gallery|[|•·×✕x]+|"
-            r"((e-?mail|send|refer|recommend|forward)( this)?( article| story| page)? to a friend)|"
-            r"printer[- ]friendly( version| format| page)?|create your own rss|"
-            r"back to (headlines|top|news|home|the top)|write to (the )?editor|"
-            r"(get|subscribe to) [\w &]{1,40} feeds?|more (photos|videos|pictures))[.:!]?",
-            _I,
-        ),
-    ),
-    (
-        "appeal",
-        re.compile(
-            r"(a message from .{1,60}:|dear (readers?|friends|subscribers?)[,:!]?|"
-            r"(please )?(support|donate to) (us|our (work|journalism)|independent journalism).*|"
-            r"not ready to (support|donate|subscribe)( today)?\??|remind me (later|next month)\.?|"
-            r"continue|close|maybe later\.?|no,? thanks\.?|"
-            r"thank you!? your reminder is set\.?|donate( now| today)?!?|"
-            r"(subscribe|sign up)( now| today)?( to (our|the) [\w ]{1,40})?[.!]?|"
-            r"become a (member|subscriber|supporter|patron)\.?|"
-            r"(get|enjoy) (unlimited|full|digital) access.*|already a (subscriber|member)\??)",
-            _I,
-        ),
-    ),
-    (
-        "related-articles",
-        re.compile(
-            r"(related|related (articles?|stories|news|content|posts|links|topics|coverage)|"
-            r"more (from|on|in) [\w .'-]{1,40}|more (stories|news|articles|headlines)|"
-            r"you (may|might) (also )?(like|be interested in|have missed)|"
-            r"recommended( for you| stories| articles)?|most (read|popular|viewed|shared|emailed)|"
-            r"trending( now| stories)?|top stories|latest (news|stories|headlines)|"
-            r"further reading|in (other|case you missed) news|editor'?s picks|"
-            r"don'?t miss|must read|what to read next|popular (now|stories))[.:]?",
-            _I,
-        ),
-    ),
-    (
-        "timestamp",
-        re.compile(
-            r"((updated|published|posted|last updated|modified)\s*:?\s*)?"
-            r"(\d{1,3}\s+(seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)"
-            r"\s+ago|just now|yesterday|today"
-            r"|\w{3,9},?\s+\d{1,2},?\s+\d{4}([, ]+(at\s+)?\d{1,2}[:.]\d{2}\s*([ap]\.?m\.?)?\s*\w*)?"
-            r"|\d{1,2}\s+\w{3,9},?\s+\d{4}([, ]+\d{1,2}[:.]\d{2}\s*\w*)?"
-            r"|\d{4}-\d{2}-\d{2}([ t]\d{2}:\d{2}(:\d{2})?)?|\d{1,2}[./]\d{1,2}[./]\d{2,4}"
-            r"|\d{1,2}[:.]\d{2}\s*([ap]\.?m\.?)?\s*(\w{2,4})?)",
-            _I,
-        ),
-    ),
-    # Russian outlets' furniture (the audit's wire sources include TASS and Interfax)
-    (
-        "advertising",
-        re.compile(
-            r"(реклама|на правах рекламы|(спонсорский|партн[её]рский) (материал|проект))\.?", _I
-        ),
-    ),
-    (
-        "read-also",
-        re.compile(
-            r"(читайте( также)?|читать (также|далее)|смотрите также|подробнее)\s*([:|»>-].{0,150})?",
-            _I,
-        ),
-    ),
-    (
-        "widget",
-        re.compile(
-            r"(поделиться|теги|метки|распечатать|версия для печати|подписывайтесь на нас.{0,40}"
-            r"|мы в (telegram|телеграм|вконтакте|дзен|max).{0,30})[.:!]?",
-            _I,
-        ),
-    ),
-    (
-        "related-articles",
-        re.compile(
-            r"(похожие (новости|материалы|статьи)|другие новости|(новости|материалы|ещ[её]) по теме"
-            r"|по теме|самое (читаемое|популярное)|популярное|лента новостей|главное за день)[.:]?",
-            _I,
-        ),
-    ),
-    (
-        "appeal",
-        re.compile(r"(подпис(ывайтесь|аться) на .{1,60}|поддержите (нас|редакцию)[.!]?)", _I),
-    ),
-)
-_PREFIX: tuple[tuple[str, re.Pattern[str]], ...] = (
-    (
-        "read-also",
-        re.compile(
-            r"(read (also|more|next)|also read|see also|related( story| article)?|"
-            r"more on this|recommended|must read|don'?t miss|watch|listen)\s*[|:»>→–—]",
-            _I,
-        ),
-    ),
-    ("appeal", re.compile(r"(a message from [^:]{1,60}:|dear readers,)", _I)),
-    ("widget", re.compile(r"(tags|tagged|topics|hashtags|filed under|share( this)? on)\s*:", _I)),
-    (
-        "legal",
-        re.compile(
-            r"(©|\(c\)\s*\d{4}|copyright\s*(©|\(c\)|\d{4})|all rights reserved"
-            r"|(disclaimer|terms of use|terms and conditions|copyright notice|legal notice)\s*:)",
-            _I,
-        ),
-    ),
-)
 #: furniture that ``residual=True`` removes: recognisable on sight, never body text.  Not
 #: here: "link-list", "markup", "timestamp", "legal" (a table row, a code sample, a date
 #: or a sentence about privacy policies can be body text in trafilatura's output).
@@ -218,57 +81,8 @@ RESIDUAL_REASONS = frozenset(
 )
 #: reasons whose lines also split the page into regions (see ``_main_region``)
 _ENDS_ARTICLE = frozenset(("related-articles", "appeal", "comments"))
-# Furniture found *inside* a line, for lines up to ``_MAX_SEARCH_CHARS``.
-_SEARCH: tuple[tuple[str, re.Pattern[str]], ...] = (
-    (
-        "legal",
-        re.compile(
-            r"©|\(c\)\s*\d{4}|copyright\s+(\(c\)\s*)?\d{4}|all rights reserved"
-            r"|^(disclaimer|terms of (use|service)|terms (and|&) conditions|privacy policy)\s*(:|$)"
-            r"|\b(read|see|accept|agree to|review) our (terms|privacy|policy|policies)"
-            r"|may not be (published|reproduced|redistributed|rewritten|broadcast)",
-            _I,
-        ),
-    ),
-    (
-        "appeal",
-        re.compile(
-            r"\b(sign up|subscribe|register)\b.{0,40}\b(our|free|daily|weekly)\b.{0,20}"
-            r"\b(newsletters?|e-?mail alerts?|alerts)\b|\b(e-?mail|news|text) alerts\b"
-            r"|\b(subscribe|add) to (our|the) rss\b|upload your (photos|pics|pictures|videos)",
-            _I,
-        ),
-    ),
-    (
-        "comments",
-        re.compile(
-            r"\b(please|to (post|leave|add|submit|write)( a)?|before (posting|commenting))\b.{0,60}"
-            r"\bcomments?\b|\bcomments? (are|will be|may be) (moderated|reviewed|approved|checked)"
-            r"|\bcomment(ing)? (guidelines|policy|rules|terms)\b|limit your comments"
-            r"|\b(your|our) (thoughts|views|comments) on this\b",
-            _I,
-        ),
-    ),
-)
-#: every ``_SEARCH`` match contains one of these (a cheap filter before the regex)
-_SEARCH_KEYS = (
-    *("©", "(c)", "copyright", "rights reserved", "disclaimer", "terms", "privacy", "polic"),
-    *("may not be", "alert", "newsletter", "rss", "upload", "comment"),
-)
-#: a comment-section heading: "5 comments so far...", "Reader Comments (12)", "Have your say"
-_COMMENTS_HEADING_RE = re.compile(
-    r"\bcomments?\b|have your say|your (views|say)\b|join the (discussion|conversation|debate)"
-    r"|reader (reactions|responses)|talkback|discuss (this|the) (story|article|news)"
-    r"|комментари\w*|обсуждение",
-    _I,
-)
-#: a markdown link, or a bare address
-_LINK_RE = re.compile(r"!?\[[^\]\n]*\]\([^)\s]*\)|https?://\S+|www\.\S+")
-#: characters that are frequent in code and markup, rare in prose
-_CODE_CHARS = frozenset("{}=;<>[]\\|&$")
 #: what a run after an end-of-article marker counts for (a related-articles heading
 #: announces other stories outright; a comment or share widget less surely ends the text)
-RELD = 0.1
 _DISCOUNT = {"related-articles": 1 / 5, "appeal": 1 / 3, "comments": 1 / 3, "widget": 1 / 3}
 _ENDS_ARTICLE_WIDGET = re.compile(
     r"(\d+\s+)?comments?|no comments( yet)?\W*|hashtags|tags?:?|(leave|post|add) a (comment|reply)"
@@ -297,65 +111,8 @@ _NOT_NAMES = frozenset(
     "related latest top sign log subscribe follow advertisement sponsored".split()
 )
 _AUTHOR_MARK_RE = re.compile(r"(author-?image|author image|avatar|author)[.:]?", _I)
-_MAX_FURNITURE_CHARS = 160
-_MAX_SEARCH_CHARS = 250
 #: a kept block this long is dropped when it repeats, wherever the copy is
 _LONG_DUPLICATE = 200
-
-
-def _combine(
-    patterns: Sequence[tuple[str, re.Pattern[str]]],
-) -> tuple[re.Pattern[str], tuple[str, ...]]:
-    """One regex trying the patterns in order; group ``gN`` names the N-th reason."""
-    joined = "|".join(f"(?P<g{n}>{p.pattern})" for n, (_, p) in enumerate(patterns))
-    return re.compile(joined, _I), tuple(reason for reason, _ in patterns)
-
-
-_FURNITURE_RE, _FURNITURE_REASONS = _combine(_FURNITURE)
-_PREFIX_RE, _PREFIX_REASONS = _combine(_PREFIX)
-_SEARCH_RE, _SEARCH_REASONS = _combine(_SEARCH)
-_CODE_CHARS_STR = "".join(sorted(_CODE_CHARS))
-
-
-def _reason_of(match: re.Match[str] | None, reasons: tuple[str, ...]) -> str | None:
-    if match is None:
-        return None
-    for name, value in match.groupdict().items():
-        if value is not None:
-            return reasons[int(name[1:])]
-    return None  # pragma: no cover - one group always matched
-
-
-def furniture_reason(line: str) -> str | None:
-    """The reason a stripped line is furniture on its own, or None."""
-    length = len(line)
-    if ("](" in line or "://" in line or "www." in line) and sum(
-        len(m) for m in _LINK_RE.findall(line)
-    ) > 0.5 * length:
-        return "link-list"
-    if line.count(" | ") >= 2 and length < 40 * (line.count(" | ") + 1):
-        return "link-list"
-    reason = _reason_of(_PREFIX_RE.match(line), _PREFIX_REASONS)
-    if reason:
-        return reason
-    if length >= 20 and sum(map(line.count, _CODE_CHARS_STR)) > max(2, 0.04 * length):
-        return "markup"
-    if length <= _MAX_FURNITURE_CHARS:
-        reason = _reason_of(_FURNITURE_RE.fullmatch(line), _FURNITURE_REASONS)
-        if reason:
-            return reason
-        if (
-            length <= 60
-            and (not line.endswith(".") or line.endswith(".."))
-            and line.count(" ") < 6
-            and _COMMENTS_HEADING_RE.search(line)
-        ):
-            return "comments"
-    if length <= _MAX_SEARCH_CHARS:
-        lower = line.lower()
-        if any(key in lower for key in _SEARCH_KEYS):
-            return _reason_of(_SEARCH_RE.search(line), _SEARCH_REASONS)
-    return None
 
 
 @dataclass(slots=True)
@@ -651,7 +408,7 @@ def _unknown_language(blocks: Sequence[_Block]) -> bool:
 
 
 def _weak_reason(block: _Block) -> str:
-    if _FURNITURE[-1][1].fullmatch(block.text):
+    if TIMESTAMP_RE.fullmatch(block.text):
         return "timestamp"
     if len(block.text) < 70:
         return "short-fragment"
