@@ -20,7 +20,8 @@
   run did not write (an outlet gone, an article dropped) are deleted; nothing else ever is.
 
 Every file goes to a temporary file in its folder, is flushed and fsynced, then renamed over
-the old one (:func:`atomic_write`).  Nothing written depends on the clock or on ``out_dir``.
+the old one (:func:`atomic_write`); a file that already holds the same bytes is left alone.
+Nothing written depends on the clock or on ``out_dir``.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ import logging
 import math
 import os
 import re
+import stat
 import tempfile
 import unicodedata
 from collections import defaultdict
@@ -89,9 +91,13 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # --- atomic files -----------------------------------------------------------------------------
 
 
-def atomic_write(path: Path, data: bytes | str) -> None:
-    """Write ``data`` (str as UTF-8) to ``path`` via a fsynced temporary file and a rename."""
-    payload = data.encode("utf-8") if isinstance(data, str) else data
+def atomic_write(path: Path, data: bytes | str, *, sync_dir: bool = True) -> None:
+    """Write ``data`` to ``path`` via a fsynced temporary file in its folder and a rename.
+
+    A str is written as UTF-8 (a lone surrogate becomes ``?``, so character offsets hold).
+    ``sync_dir=False`` leaves fsyncing the folder to the caller (one fsync for many files).
+    """
+    payload = _encode(data)
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         mode = path.stat().st_mode & 0o777
@@ -108,7 +114,23 @@ def atomic_write(path: Path, data: bytes | str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    _fsync_dir(path.parent)
+    if sync_dir:
+        _fsync_dir(path.parent)
+
+
+def _encode(data: bytes | str) -> bytes:
+    return data.encode("utf-8", errors="replace") if isinstance(data, str) else data
+
+
+def _unchanged(path: Path, payload: bytes) -> bool:
+    """True when ``path`` is already a regular file holding exactly ``payload``."""
+    try:
+        info = path.lstat()
+    except OSError:
+        return False
+    return (
+        stat.S_ISREG(info.st_mode) and info.st_size == len(payload) and path.read_bytes() == payload
+    )
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -550,8 +572,14 @@ def write_reports(
         files[rel] = tables.texts[article]
     for o in view.outlets:
         files[f"outlets/{o.slug}.md"] = render_outlet_md(view, o)
-    for rel in sorted(files):
-        atomic_write(out_dir / rel, files[rel])
+    folders = set()
+    for rel in sorted(files):  # files already up to date are left alone (and their mtimes)
+        path, payload = out_dir / rel, _encode(files[rel])
+        if not _unchanged(path, payload):
+            atomic_write(path, payload, sync_dir=False)
+            folders.add(path.parent)
+    for folder in sorted(folders):
+        _fsync_dir(folder)
     _remove_stale(out_dir, set(files))
     atomic_write(out_dir / MANIFEST, "".join(f"{rel}\n" for rel in sorted(files)))
     return [out_dir / rel for rel in sorted(files)]

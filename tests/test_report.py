@@ -786,3 +786,28 @@ def test_figures_tolerate_blank_and_text_values() -> None:
     assert pct(None) == "" and pct("") == "" and pct("n/a") == "n/a"
     assert pct(0.1235) == "12.35%" and pct(1) == "100.00%" and pct(float("nan")) == ""
     assert similarity({"similarity": ""}) == "" and similarity({"similarity": 96.1235}) == "96.1"
+
+
+def test_unchanged_files_are_left_alone_and_symlinks_replaced(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write(out)
+    before = (out / "report.md").stat().st_mtime_ns
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep", encoding="utf-8")
+    (out / "outlets.csv").unlink()
+    (out / "outlets.csv").symlink_to(victim)
+    os.utime(out / "report.md", ns=(before - 10**9, before - 10**9))
+    write(out)
+    assert (out / "report.md").stat().st_mtime_ns == before - 10**9  # same bytes: not rewritten
+    assert not (out / "outlets.csv").is_symlink()
+    assert (out / "outlets.csv").read_text("utf-8").startswith("outlet,articles,")
+    assert victim.read_text(encoding="utf-8") == "keep"
+
+
+def test_lone_surrogates_keep_offsets(tmp_path: Path) -> None:
+    tables = make_tables()
+    tables.texts["foo.txt"] = "\udcff" + UNKNOWN_TEXT[1:]
+    write(tmp_path, tables)
+    text = (tmp_path / "texts" / "foo.txt").read_text("utf-8")
+    assert text == "?" + UNKNOWN_TEXT[1:]
+    assert len(text) == len(UNKNOWN_TEXT)
