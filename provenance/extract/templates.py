@@ -243,9 +243,13 @@ _MAX_SEARCH_CHARS = 250
 def _combine(
     patterns: Sequence[tuple[str, re.Pattern[str]]],
 ) -> tuple[re.Pattern[str], tuple[str, ...]]:
-    """One regex trying the patterns in order; group ``gN`` names the N-th reason."""
+    """One regex trying the patterns in order; group ``gN`` names the N-th reason.
+
+    The combined regex is case-sensitive and meant for the lower-cased line:
+    twice as fast as matching case-insensitively.
+    """
     joined = "|".join(f"(?P<g{n}>{p.pattern})" for n, (_, p) in enumerate(patterns))
-    return re.compile(joined, _I), tuple(reason for reason, _ in patterns)
+    return re.compile(joined), tuple(reason for reason, _ in patterns)
 
 
 _FURNITURE_RE, _FURNITURE_REASONS = _combine(_FURNITURE)
@@ -266,19 +270,20 @@ def _reason_of(match: re.Match[str] | None, reasons: tuple[str, ...]) -> str | N
 def furniture_reason(line: str) -> str | None:
     """The reason a stripped line is furniture on its own, or None."""
     length = len(line)
+    lower = line.lower()
     if ("](" in line or "://" in line or "www." in line) and sum(
         len(m) for m in _LINK_RE.findall(line)
     ) > 0.5 * length:
         return "link-list"
     if line.count(" | ") >= 2 and length < 40 * (line.count(" | ") + 1):
         return "link-list"
-    reason = _reason_of(_PREFIX_RE.match(line), _PREFIX_REASONS)
+    reason = _reason_of(_PREFIX_RE.match(lower), _PREFIX_REASONS)
     if reason:
         return reason
     if length >= 20 and sum(map(line.count, _CODE_CHARS_STR)) > max(2, 0.04 * length):
         return "markup"
     if length <= _MAX_FURNITURE_CHARS:
-        reason = _reason_of(_FURNITURE_RE.fullmatch(line), _FURNITURE_REASONS)
+        reason = _reason_of(_FURNITURE_RE.fullmatch(lower), _FURNITURE_REASONS)
         if reason:
             return reason
         if (
@@ -288,10 +293,8 @@ def furniture_reason(line: str) -> str | None:
             and _COMMENTS_HEADING_RE.search(line)
         ):
             return "comments"
-    if length <= _MAX_SEARCH_CHARS:
-        lower = line.lower()
-        if any(key in lower for key in _SEARCH_KEYS):
-            return _reason_of(_SEARCH_RE.search(line), _SEARCH_REASONS)
+    if length <= _MAX_SEARCH_CHARS and any(key in lower for key in _SEARCH_KEYS):
+        return _reason_of(_SEARCH_RE.search(lower), _SEARCH_REASONS)
     return None
 
 
