@@ -59,11 +59,15 @@ from provenance.aggregate import (
 from provenance.report_html import (
     definitions,
     direction,
+    num,
+    outlet_line,
     pct,
     quote_label,
+    removed_summary,
     render_html,
     similarity,
     source_colours,
+    span_label,
 )
 from provenance.settings import AuditSettings
 
@@ -330,20 +334,6 @@ class View:
     paths: dict[str, str]  # article -> texts/... path
 
 
-def excerpt(text: str, limit: int = 80) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
-
-
-def _removed_summary(rows: list[Row]) -> list[tuple[str, int, str]]:
-    by_reason: dict[str, list[str]] = defaultdict(list)
-    for row in rows:
-        by_reason[str(row["reason"] or "")].append(str(row["text"] or ""))
-    return [
-        (r, len(t), excerpt(next((x for x in t if x.strip()), ""))) for r, t in by_reason.items()
-    ]
-
-
 def _group(rows: Iterable[Row], column: str) -> dict[str, list[Row]]:
     out: dict[str, list[Row]] = defaultdict(list)
     for row in rows:
@@ -369,7 +359,7 @@ def build_view(
     for a in rows["articles"]:
         key = str(a["article"])
         view = ArticleView(a, tables.texts.get(key), paths.get(key), passages[key])
-        view.removed = _removed_summary(removed[key])
+        view.removed = removed_summary(removed[key])
         articles[str(a["outlet"] or "")].append(view)
     figures = {str(o["outlet"] or ""): o for o in rows["outlets"]}
     names = [*figures, *sorted(set(articles) - set(figures))]
@@ -412,13 +402,8 @@ def _link(label: str, target: str) -> str:
     return f"[{md(label)}]({urlquote(target, safe='/#')})"
 
 
-def _span(row: Row, prefix: str = "") -> str:
-    start, end = row[f"{prefix}start"], row[f"{prefix}end"]
-    return "" if start is None else f"chars {start}-{end}"
-
-
 def _num(value: Any) -> str:
-    return "" if value is None else str(value)
+    return md(num(value))
 
 
 def md_summary(view: View, outlets_dir: str = "outlets/") -> list[str]:
@@ -469,7 +454,7 @@ def md_article(a: ArticleView, level: int, up: str) -> list[str]:
 def _md_passage(i: int, p: Row) -> list[str]:
     where = [md(p["source"]) or "(unknown)"]
     if p["source_article"]:
-        where.append(f"{md(p['source_article'])} {_span(p, 'source_')}")
+        where.append(f"{md(p['source_article'])} {span_label(p, 'source_')}")
     if p["origin"] and p["origin"] != p["source"]:
         where.append(f"origin {md(p['origin'])}")
     if p["direction"]:
@@ -477,7 +462,7 @@ def _md_passage(i: int, p: Row) -> list[str]:
     credit = f"credited: {md(p['credit_text'])}" if p["credited"] else "uncredited"
     return [
         str(i),
-        f"{md(p['text'])} ({_span(p)})",
+        f"{md(p['text'])} ({span_label(p)})",
         "<br>".join(where),
         md(p["source_text"]),
         md(p["kind"]),
@@ -492,12 +477,7 @@ def md_outlet(o: OutletView, level: int, up: str) -> list[str]:
     lines = [f"{h} {md(o.name or '(none)', newline=' ')}", ""]
     f = o.figures
     if f:
-        lines += [
-            f"{_num(f['articles'])} article(s), {_num(f['words'])} words: original "
-            f"{pct(f['original_share'])}, copied {pct(f['copied_share'])} (credited "
-            f"{pct(f['credited_share'])}, uncredited {pct(f['uncredited_share'])}).",
-            "",
-        ]
+        lines += [md(outlet_line(f)), ""]
     if o.sources:
         head = ["source", "words", "share", "credited"]
         rows = [

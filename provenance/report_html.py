@@ -14,6 +14,7 @@ import hashlib
 import itertools
 import math
 import re
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from html import escape
@@ -152,6 +153,21 @@ _MORE_DEFINITIONS = (
 )
 
 
+def excerpt(text: str, limit: int = 80) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+def removed_summary(rows: list[dict[str, Any]]) -> list[tuple[str, int, str]]:
+    """(reason, blocks, excerpt of the first non-blank block) per reason, in row order."""
+    by_reason: dict[str, list[str]] = defaultdict(list)
+    for row in rows:
+        by_reason[str(row["reason"] or "")].append(str(row["text"] or ""))
+    return [
+        (r, len(t), excerpt(next((x for x in t if x.strip()), ""))) for r, t in by_reason.items()
+    ]
+
+
 def e(value: Any) -> str:
     return escape("" if value is None else str(value), quote=True)
 
@@ -230,7 +246,25 @@ def table(
 
 
 def _n(value: Any) -> str:
-    return "" if value is None else e(value)
+    return e(num(value))
+
+
+def num(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def span_label(p: dict[str, Any], prefix: str = "") -> str:
+    s, t = p[f"{prefix}start"], p[f"{prefix}end"]
+    return "" if s is None else f"chars {s}-{t}"
+
+
+def outlet_line(f: dict[str, Any]) -> str:
+    """One sentence with an outlet's figures (outlets.csv)."""
+    return (
+        f"{num(f['articles'])} article(s), {num(f['words'])} words: original "
+        f"{pct(f['original_share'])}, copied {pct(f['copied_share'])} (credited "
+        f"{pct(f['credited_share'])}, uncredited {pct(f['uncredited_share'])})."
+    )
 
 
 def swatch(view: View, source: Any) -> str:
@@ -277,7 +311,9 @@ def legend(view: View) -> str:
 def passage_row(view: View, aid: str, i: int, p: dict[str, Any]) -> list[str]:
     where = [swatch(view, p["source"])]
     if p["source_article"]:
-        where.append(f'{e(p["source_article"])} <span class="muted">{_span(p, "source_")}</span>')
+        where.append(
+            f'{e(p["source_article"])} <span class="muted">{span_label(p, "source_")}</span>'
+        )
     if p["origin"] and p["origin"] != p["source"]:
         where.append(f"origin {e(p['origin'])}")
     if p["direction"]:
@@ -285,7 +321,7 @@ def passage_row(view: View, aid: str, i: int, p: dict[str, Any]) -> list[str]:
     credit = f"credited: {e(p['credit_text'])}" if p["credited"] else "<b>uncredited</b>"
     return [
         f'<a href="#{aid}-m{i}">{i}</a>',
-        f'{e(p["text"])}<br><span class="muted">{_span(p, "")}</span>',
+        f'{e(p["text"])}<br><span class="muted">{span_label(p)}</span>',
         "<br>".join(where),
         e(p["source_text"]),
         f'<mark class="{_mark_class(view, p)}">{e(p["kind"])}</mark>',
@@ -297,11 +333,6 @@ def passage_row(view: View, aid: str, i: int, p: dict[str, Any]) -> list[str]:
 
 def _mark_class(view: View, p: dict[str, Any]) -> str:
     return f"c{view.colours.get(str(p['source']), 0)} {kind_class(p['kind'])}"
-
-
-def _span(p: dict[str, Any], prefix: str) -> str:
-    s, t = p[f"{prefix}start"], p[f"{prefix}end"]
-    return "" if s is None else f"chars {s}-{t}"
 
 
 def article(view: View, a: ArticleView, aid: str) -> str:
@@ -366,12 +397,7 @@ def outlet(view: View, o: OutletView, first: int) -> str:
     parts = [f'<section id="o-{o.slug}"><h2>{e(o.name or "(none)")}</h2>']
     f = o.figures
     if f:
-        parts.append(
-            f"<p>{_n(f['articles'])} article(s), {_n(f['words'])} words: "
-            f"original {pct(f['original_share'])}, copied {pct(f['copied_share'])} "
-            f"(credited {pct(f['credited_share'])}, "
-            f"uncredited {pct(f['uncredited_share'])}).</p>"
-        )
+        parts.append(f"<p>{e(outlet_line(f))}</p>")
     if o.sources:
         rows = [
             [swatch(view, s["source"]), _n(s["words"]), pct(s["share"]), pct(s["credited_share"])]
