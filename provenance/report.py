@@ -530,7 +530,7 @@ def write_reports(
     sources: Sequence[str] = (),
     settings: AuditSettings | None = None,
 ) -> list[Path]:
-    """Write every report file into ``out_dir``; return the paths written, sorted.
+    """Write every report file into ``out_dir``; return their paths, sorted.
 
     ``sources``: the designated sources (named in the reports, first colours of the page);
     ``settings``: the run's [audit] settings, for the verdict thresholds the reports quote.
@@ -552,6 +552,7 @@ def write_reports(
         files[rel] = tables.texts[article]
     for o in view.outlets:
         files[f"outlets/{o.slug}.md"] = render_outlet_md(view, o)
+    _remove_stale(out_dir, set(files))  # first: a stale file may stand where a folder goes
     folders = set()
     for rel in sorted(files):  # files already up to date are left alone (and their mtimes)
         path, payload = out_dir / rel, _encode(files[rel])
@@ -560,7 +561,6 @@ def write_reports(
             folders.add(path.parent)
     for folder in sorted(folders):
         _fsync_dir(folder)
-    _remove_stale(out_dir, set(files))
     atomic_write(out_dir / MANIFEST, "".join(f"{rel}\n" for rel in sorted(files)))
     return [out_dir / rel for rel in sorted(files)]
 

@@ -811,3 +811,13 @@ def test_lone_surrogates_keep_offsets(tmp_path: Path) -> None:
     text = (tmp_path / "texts" / "foo.txt").read_text("utf-8")
     assert text == "?" + UNKNOWN_TEXT[1:]
     assert len(text) == len(UNKNOWN_TEXT)
+
+
+def test_a_stale_text_file_may_become_a_folder(tmp_path: Path) -> None:
+    tables = make_tables()
+    tables.ids["ng/en.txt"] = "ng/en"
+    write(tmp_path, tables)
+    assert (tmp_path / "texts" / "ng" / "en.txt").is_file()
+    tables.ids["ng/en.txt"], tables.ids["ng/ru.txt"] = "ng/en.txt/inner", "ng/other"
+    write(tmp_path, tables)
+    assert (tmp_path / "texts" / "ng" / "en.txt" / "inner.txt").is_file()
