@@ -169,12 +169,21 @@ def _article_record(article: Any) -> dict[str, Any]:
     show_default=True,
     help="Folder for the reports.",
 )
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Worker processes for aligning article pairs.",
+)
 def audit(
     corpus: Sequence[str],
     manifest: str | None,
     sources: Sequence[str],
     config_path: str | None,
     out_dir: str,
+    jobs: int,
 ) -> None:
     """Write per-outlet originality reports for a corpus of articles.
 
@@ -190,9 +199,13 @@ def audit(
     try:
         settings = load_settings(config_path)
         run = run_audit(
-            corpus or ("corpus",), manifest=manifest, settings=settings, sources=sources
+            corpus or ("corpus",),
+            manifest=manifest,
+            settings=settings,
+            sources=sources,
+            jobs=jobs,
         )
-        write_reports(run.tables, Path(out_dir), sources=sources)
+        write_reports(run.tables, Path(out_dir), sources=run.designated, settings=settings.audit)
     except ProvenanceError as err:
         fail(err)
     for doc in run.failed:

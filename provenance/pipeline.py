@@ -30,8 +30,9 @@ of the chain of sources behind it.
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -73,6 +74,8 @@ class Entry:
 class AuditRun:
     tables: AuditTables
     documents: list[Document] = field(default_factory=list)
+    #: designated sources of the run: the registry's, --source names, manifest sources
+    designated: list[str] = field(default_factory=list)
 
     @property
     def failed(self) -> list[Document]:
@@ -350,6 +353,34 @@ def _origins(rows: list[dict[str, Any]]) -> None:
             return
 
 
+_WORKER: list[_Aligner] = []  # the aligner a forked worker inherits
+
+
+def _pair_job(pair: tuple[str, str]) -> list[dict[str, Any]]:
+    aligner = _WORKER[0]
+    return _pair_rows(aligner, aligner.entries[pair[0]], aligner.entries[pair[1]])
+
+
+def _align_all(
+    aligner: _Aligner, pairs: list[tuple[str, str]], jobs: int
+) -> Iterator[list[dict[str, Any]]]:
+    """Rows of each pair, in pair order, aligned here or in ``jobs`` forked workers.
+
+    Workers are forked so they share the prepared corpus without copying it;
+    where fork is not available the pairs are aligned in this process.
+    """
+    if jobs <= 1 or len(pairs) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        for a, b in pairs:
+            yield _pair_rows(aligner, aligner.entries[a], aligner.entries[b])
+        return
+    _WORKER[:] = [aligner]
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            yield from pool.imap(_pair_job, pairs, chunksize=8)
+    finally:
+        _WORKER.clear()
+
+
 def audit(
     paths: Sequence[str],
     *,
@@ -357,8 +388,13 @@ def audit(
     settings: Settings = DEFAULTS,
     sources: Sequence[str] = (),
     progress: Progress | None = None,
+    jobs: int = 1,
 ) -> AuditRun:
-    """Audit the articles under ``paths``; see the module docstring."""
+    """Audit the articles under ``paths``; see the module docstring.
+
+    ``jobs`` > 1 aligns article pairs in that many worker processes; the
+    result is the same as with one.
+    """
     registry = SourceRegistry.from_settings(settings)
     designated = {s.casefold() for s in (*registry.designated, *sources)}
     for name in sources:
@@ -370,10 +406,10 @@ def audit(
     articles = extract_all(docs, settings=settings)
     entries = _entries(articles, roots, designated)
     aligner = _Aligner(entries, registry, settings)
-    pairs = list(aligner.pairs())
+    pairs = [(a.name, b.name) for a, b in aligner.pairs()]
     rows: list[dict[str, Any]] = []
-    for done, (a, b) in enumerate(pairs, start=1):
-        rows.extend(_pair_rows(aligner, a, b))
+    for done, found in enumerate(_align_all(aligner, pairs, jobs), start=1):
+        rows.extend(found)
         if progress:
             progress("align", done, len(pairs))
     _order_by_source(rows, settings.audit.order_margin, settings.align.near_verbatim)
@@ -383,7 +419,9 @@ def audit(
     for r in rows:
         r.pop("credited_source", None)
     tables = _tables(articles, roots, entries, rows, settings)
-    return AuditRun(tables=tables, documents=docs)
+    names = {registry.canonical(s) or s for s in (*registry.designated, *sources)}
+    names |= {e.outlet for e in entries if e.designated}
+    return AuditRun(tables=tables, documents=docs, designated=sorted(names))
 
 
 def _tables(

@@ -118,3 +118,12 @@ def test_failed_inputs_are_listed_not_dropped(tmp_path: Path) -> None:
     arts = run.tables.articles.set_index("article")
     assert arts.loc["broken.txt", "status"] == "binary"
     assert [d.path for d in run.failed] == [str(root / "broken.txt")]
+
+
+def test_worker_processes_give_the_same_tables(tmp_path: Path) -> None:
+    root = tmp_path / "c"
+    write_corpus(root)
+    one, two = audit([str(root)]), audit([str(root)], jobs=2)
+    assert one.tables.passages.equals(two.tables.passages)
+    assert one.tables.articles.equals(two.tables.articles)
+    assert "TASS" in one.designated
