@@ -99,6 +99,14 @@ _BYLINE_PREFIX_RE = re.compile(
 _NAME_RE = re.compile(r"[A-ZА-ЯЁ][\w'’.-]+(\s+[A-ZА-ЯЁ][\w'’.-]*){1,3}(\s*[,|–—]\s*.{2,40})?")
 #: where a byline's name ends: "Jane Doe, Reuters", "Jane Doe | June 7", "AFP on Friday"
 _BYLINE_END_RE = re.compile(r"\s*[,|•·–—(]\s*|\s+-\s+|\s+(?i:on|at|in|updated|published|posted)\s+")
+#: a reader comment's signature: "Posted by: Sean | Jan 10, 2008", "Tom wrote:", "Reply"
+_SIGNATURE_RE = re.compile(
+    r"(?i:(posted|written|submitted|added|left|comment(ed)?)( by)?:?)\s+.{1,60}?"
+    r"(\d{1,2}:\d{2}|\b\d{4}\b|\bago\b).{0,30}"
+    r"|[\w .'’-]{1,40}\s(?i:said|wrote)(\s+(on|at)\s+.{1,40})?\s*(\.\.\.|…)"
+    r"|[\w .'’-]{1,40}\s(?i:wrote):"
+    r"|(?i:reply|report( abuse| this comment)?|flag( as inappropriate)?|permalink)",
+)
 #: a date or a clock time somewhere in a line
 _DATE_RE = re.compile(
     r"\b\d{1,2}:\d{2}\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b"
@@ -417,6 +425,7 @@ def _weak_reason(block: _Block) -> str:
 
 def _classify(blocks: list[_Block], settings: ExtractSettings) -> tuple[list[bool], int, int]:
     """Which blocks are body text, and the main region ``[lo, hi)``."""
+    _mark_comment_signatures(blocks)
     for block in blocks:
         if block.reason is None:
             _measure(block)
@@ -432,6 +441,15 @@ def _classify(blocks: list[_Block], settings: ExtractSettings) -> tuple[list[boo
     ]
     _adopt_sentences(blocks, keep)
     return keep, lo, hi
+
+
+def _mark_comment_signatures(blocks: Sequence[_Block]) -> None:
+    """Lines like "Posted by: Sean | Jan 10, 2008 4:49 PM", when a page has several, sign
+    reader comments: they open the comment section (reason "comments")."""
+    signed = [b for b in blocks if b.reason is None and _SIGNATURE_RE.fullmatch(b.text)]
+    if len(signed) >= 2:
+        for block in signed:
+            block.reason = "comments"
 
 
 def _adopt_sentences(blocks: Sequence[_Block], keep: list[bool]) -> None:
