@@ -2,25 +2,32 @@
 """Boilerplate removal for plain text produced by other scrapers.
 
 Scraped text has lost its markup, so the cleaner works on lines (blocks) with
-shallow features, in the spirit of jusText and boilerpipe:
+shallow features, in the spirit of jusText and boilerpipe.  A block is a
+non-empty line, or a paragraph when the text is hard-wrapped (html2text, lynx).
 
-1. *Furniture*: lines recognisable on their own (advertising markers, "Read
-   also|..." lines, share/comment widgets, subscription and donation appeals,
-   "21 minutes ago" timestamps, lines an outlet repeats on its pages).
-2. *Prose classes*: each block is ``good`` (long, dense in stop words: prose),
-   ``near`` (prose-like but shorter), ``short`` or ``bad``; short and near blocks
-   then take the class of their neighbours (jusText's context smoothing).
+1. *Furniture* (``templates.furniture_reason``): lines recognisable on their own:
+   advertising markers, "Read also|..." lines, share/comment widgets,
+   subscription and donation appeals, "21 minutes ago" timestamps, link lists,
+   copyright lines, and lines the outlet repeats on its pages (``template_lines``).
+   Several "Posted by: X | date" lines sign reader comments.
+2. *Prose classes*: a logistic model over length, stop-word share (English and
+   Russian lists), capitalisation, sentence punctuation, digits, quotes and
+   commas gives each longer block a prose probability: ``good``, ``near``
+   (prose-like) or ``bad``; blocks under ``text_length_low`` are ``short``.
+   Short blocks then take the class of their neighbours (jusText's smoothing).
 3. *Main region*: the article is one dense run of prose.  Section markers such
    as "Comments", "Related Articles", "A Message from X:" split the page; the
-   run of blocks with the highest prose mass (Kadane over signed block lengths)
-   is the body, and runs that follow an end-of-article marker are discounted,
-   so a long dump of related stories does not win over the article.
-4. *Repetition and metadata*: a block already kept is a duplicate; the
+   run with the highest prose mass (Kadane over signed block lengths) is the
+   body, and runs that follow an end-of-article marker are discounted, so a long
+   dump of related stories or comments does not win over the article.
+4. *Repetition and metadata*: a paragraph scraped twice is kept once; the
    headline (repeated, or the headline-shaped line above the body) becomes
    ``title`` and a byline becomes ``author``.
 
-``residual=True`` runs only step 1 and exact-duplicate removal: it is used on
-trafilatura's output, where position and density have already been judged.
+``residual=True`` removes only furniture recognisable on sight (the reasons in
+``RESIDUAL_REASONS``) and paragraphs scraped twice: it runs on trafilatura's
+output, where position and density have already been judged, and must not
+cost recall there.
 """
 
 from __future__ import annotations
