@@ -6,6 +6,7 @@ The only module that imports click or prints.  Exit codes (one place, ``ExitCode
 1  some inputs failed (each named on stderr); the rest were processed and printed
 2  usage error (bad option, missing argument) - click's own code
 3  configuration error (bad --config or --manifest file)
+4  the reports cannot be written (--out is not a writable folder)
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ class ExitCode(enum.IntEnum):
     INPUT_FAILED = 1
     USAGE = 2
     CONFIG = 3
+    OUTPUT = 4
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -208,6 +210,13 @@ def audit(
         write_reports(run.tables, Path(out_dir), sources=run.designated, settings=settings.audit)
     except ProvenanceError as err:
         fail(err)
+    except OSError as exc:
+        click.echo(
+            f"provenance: error: {out_dir}: cannot write the reports ({exc.strerror or exc})"
+            " - choose a writable --out folder",
+            err=True,
+        )
+        sys.exit(ExitCode.OUTPUT)
     for doc in run.failed:
         warn_input(doc.path, doc.error)
     t = run.tables

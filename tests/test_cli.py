@@ -76,3 +76,12 @@ def test_bad_config_exits_3(tmp_path: Path) -> None:
 def test_usage_error_exits_2() -> None:
     invoke(["extract"], code=2)
     invoke(["extract", "--format", "xml", "x"], code=2)
+
+
+def test_unwritable_out_folder_exits_4(tmp_path: Path, corpus_dir: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    one = str(corpus_dir / "004_7883a29d71220dc2.txt")
+    result = invoke(["audit", one, "--out", str(blocker / "sub")], code=4)
+    assert "--out" in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
