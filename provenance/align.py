@@ -46,7 +46,7 @@ import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from provenance.index import CorpusIndex, Prepared, prepare
+from provenance.index import CorpusIndex, Prepared, prepare, shared_seeds
 from provenance.models import Passage, PassageKind, Span
 from provenance.segment import normalize, words
 from provenance.settings import AlignSettings
@@ -94,6 +94,14 @@ def align_prepared(
         return []
     space = _Space(target, source)
     seeds = space.seeds(settings.seed_cosine, settings.seed_dice, settings.seed_relative)
+    seeds = sorted(
+        set(seeds)
+        | set(
+            _ngram_seeds(
+                target, source, settings.seed_ngrams, settings.seed_ngram_share, settings.ngram
+            )
+        )
+    )
     if not seeds:
         return []
     chains = _validated(seeds, space, settings.max_gap, settings.min_passage_cosine)
@@ -160,6 +168,29 @@ class _Space:
         na = math.sqrt(sum(v * v for v in a.values()))
         nb = math.sqrt(sum(v * v for v in b.values()))
         return dot / (na * nb) if na and nb else 0.0
+
+
+def _ngram_seeds(
+    target: Prepared, source: Prepared, min_shared: int, share: float, n: int
+) -> list[Seed]:
+    """Sentence pairs sharing ``min_shared`` distinct hashed n-grams of stems, and
+    at least ``share`` of the n-grams of the shorter sentence.
+
+    These catch copies whose sentences were cut differently in the two texts
+    (line-wrapped lists, long run-on sentences) where sentence measures fail.
+    """
+    if min_shared <= 0:
+        return []
+    shared: dict[Seed, set[int]] = {}
+    for t_pos, s_pos in shared_seeds(target, source):
+        pair = (target.term_unit[t_pos], source.term_unit[s_pos])
+        shared.setdefault(pair, set()).add(target.fingerprints[t_pos])
+    out = []
+    for (i, j), grams in shared.items():
+        shorter = min(len(target.unit_terms[i]), len(source.unit_terms[j])) - n + 1
+        if len(grams) >= max(min_shared, share * shorter):
+            out.append((i, j))
+    return out
 
 
 def _matrices(
@@ -367,20 +398,18 @@ def _refine(
     if best is None:
         return cand
     first, last, matched = best
-    t_span = _edges(
-        t,
-        (t0, t1),
-        cand.target,
-        t.tokens[ta + first.src_start].start,
-        t.tokens[ta + last.src_end - 1].end,
+    t_new = _word_span(
+        t.text, t.tokens[ta + first.src_start].start, t.tokens[ta + last.src_end - 1].end
     )
-    s_span = _edges(
-        s,
-        (s0, s1),
-        cand.source,
-        s.tokens[sa + first.dest_start].start,
-        s.tokens[sa + last.dest_end - 1].end,
+    s_new = _word_span(
+        s.text, s.tokens[sa + first.dest_start].start, s.tokens[sa + last.dest_end - 1].end
     )
+    total = sum(op.src_end - op.src_start for op in ops if op.tag == "equal")
+    if matched >= settings.refine_keep * total:
+        t_span, s_span = t_new, s_new  # the run holds nearly every matching word
+    else:
+        t_span = _edges(t, (t0, t1), cand.target, t_new)
+        s_span = _edges(s, (s0, s1), cand.source, s_new)
     if limit is not None:
         t_span = Span(max(t_span.start, limit.start), min(t_span.end, limit.end))
     return _Candidate(t_span, s_span, cand.seeds, float(matched))
@@ -405,14 +434,11 @@ def _best_run(ops: Sequence[Any], penalty: float) -> tuple[Any, Any, int] | None
     return best
 
 
-def _edges(doc: Prepared, units: tuple[int, int], old: Span, start: int, end: int) -> Span:
+def _edges(doc: Prepared, units: tuple[int, int], old: Span, new: Span) -> Span:
     """New edges where they fall in the first/last sentence or the one beyond, else old."""
-    span = _word_span(doc.text, start, end)
-    new_start = span.start if span.start < doc.units[units[0]].end else old.start
-    new_end = span.end if span.end > doc.units[units[1]].start else old.end
-    if new_end <= new_start:
-        return old
-    return Span(new_start, new_end)
+    start = new.start if new.start < doc.units[units[0]].end else old.start
+    end = new.end if new.end > doc.units[units[1]].start else old.end
+    return Span(start, end) if start < end else old
 
 
 def _word_span(text: str, start: int, end: int) -> Span:
