@@ -115,7 +115,9 @@ _FURNITURE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"thank you!? your reminder is set\.?|donate( now| today)?!?|"
             r"(subscribe|sign up)( now| today)?( to (our|the) [\w ]{1,40})?[.!]?|"
             r"become a (member|subscriber|supporter|patron)\.?|"
-            r"(get|enjoy) (unlimited|full|digital) access.*|already a (subscriber|member)\??)",
+            r"(get|enjoy) (unlimited|full|digital) access.*|already a (subscriber|member)\??|"
+            r"sign up here\.?|e-?mail( address)?\s*\*?|(your )?e-?mail address|"
+            r"follow us on google news|get the (latest|best|top) .{1,60}\b(in|to) your inbox.*)",
             _I,
         ),
     ),
@@ -205,7 +207,8 @@ _SEARCH: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"\b(sign up|subscribe|register)\b.{0,40}\b(our|free|daily|weekly)\b.{0,20}"
             r"\b(newsletters?|e-?mail alerts?|alerts)\b|\b(e-?mail|news|text) alerts\b"
-            r"|\b(subscribe|add) to (our|the) rss\b|upload your (photos|pics|pictures|videos)",
+            r"|\b(subscribe|add) to (our|the) rss\b|upload your (photos|pics|pictures|videos)"
+            r"|\b(delivered|straight|directly|sent) to your inbox\b",
             _I,
         ),
     ),
@@ -223,7 +226,7 @@ _SEARCH: tuple[tuple[str, re.Pattern[str]], ...] = (
 #: every ``_SEARCH`` match contains one of these (a cheap filter before the regex)
 _SEARCH_KEYS = (
     *("©", "(c)", "copyright", "rights reserved", "disclaimer", "terms", "privacy", "polic"),
-    *("may not be", "alert", "newsletter", "rss", "upload", "comment"),
+    *("may not be", "alert", "newsletter", "rss", "upload", "comment", "inbox"),
 )
 #: a comment-section heading: "5 comments so far...", "Reader Comments (12)", "Have your say"
 _COMMENTS_HEADING_RE = re.compile(

@@ -96,9 +96,23 @@ _ENDS_ARTICLE_WIDGET = re.compile(
     r"|view comments|show comments|comment on this( story| article)?",
     _I,
 )
+_ENDS_ARTICLE_APPEAL = re.compile(
+    r"a message from|dear (readers|friends|subscribers)|(please )?(support|donate)", _I
+)
+#: a credit line that belongs to the article: "(Reporting by X; Editing by Y)"
+_CREDIT_RE = re.compile(
+    r"\(?(additional |further )?(reporting|writing|editing|compiled|translated|research)"
+    r"( and \w+)? by\b.{1,200}",
+    _I,
+)
 _BYLINE_RE = re.compile(
     r"(?i:by|from|written by|posted by|reported by|story by|words by|author:?|автор:?)\s+"
     r"[A-ZА-ЯЁ][\w'’.-]*(\s+[\w'’.-]+){0,5}(\s*[,|/–—-]\s*.{0,60})?",
+)
+#: "Posted on June 7, 2025 by Anna Writer"
+_DATED_BYLINE_RE = re.compile(
+    r"(?i:posted|published|updated|written)(?i: on)?\s+.{4,40}?\s(?i:by)\s+"
+    r"(?P<name>[A-ZА-ЯЁ][\w'’.-]+(\s+[A-ZА-ЯЁ][\w'’.-]+){0,3})"
 )
 _BYLINE_PREFIX_RE = re.compile(
     r"(by|from|written by|posted by|reported by|story by|words by|author:?|автор:?)\s+", _I
@@ -304,6 +318,8 @@ def _smooth(classes: list[str]) -> list[str]:
 
 
 def _ends_article(block: _Block) -> bool:
+    if block.reason == "appeal":  # a donation appeal ends the text, a newsletter box does not
+        return _ENDS_ARTICLE_APPEAL.match(block.text) is not None
     return block.reason in _ENDS_ARTICLE or (
         block.reason == "widget" and _ENDS_ARTICLE_WIDGET.fullmatch(block.text) is not None
     )
@@ -358,7 +374,9 @@ def _find_title(blocks: Sequence[_Block], first: int, counts: dict[str, int]) ->
     for i in range(max(first - 8, 0), min(first + 1, len(blocks))):
         if counts[blocks[i].text] > 1 and _headline_shaped(blocks[i]):
             return i
-    window = [i for i in range(first - 1, max(first - 6, -1), -1) if _headline_shaped(blocks[i])]
+    # up to five lines above the body, not counting furniture (share buttons, dates)
+    above = [i for i in range(first - 1, max(first - 12, -1), -1) if blocks[i].reason is None]
+    window = [i for i in above[:5] if _headline_shaped(blocks[i])]
     # the nearest line of four words or more: "Staff and agencies" is a credit, not a title
     return next((i for i in window if blocks[i].words >= 4), window[0] if window else None)
 
@@ -372,7 +390,7 @@ def _find_author(
         block = blocks[i]
         if block.reason is not None or len(block.text) > 80:
             continue
-        if _BYLINE_RE.fullmatch(block.text):
+        if _BYLINE_RE.fullmatch(block.text) or _DATED_BYLINE_RE.fullmatch(block.text):
             return i
         if (
             _NAME_RE.fullmatch(block.text)
@@ -388,6 +406,9 @@ def _find_author(
 
 
 def _byline_name(line: str) -> str:
+    dated = _DATED_BYLINE_RE.fullmatch(line)
+    if dated:
+        return dated.group("name")
     match = _BYLINE_PREFIX_RE.match(line)
     name = line[match.end() :].strip() if match else line
     return _BYLINE_END_RE.split(name, maxsplit=1)[0].strip() or name
@@ -460,15 +481,21 @@ def _mark_comment_signatures(blocks: Sequence[_Block]) -> None:
 
 
 def _adopt_sentences(blocks: Sequence[_Block], keep: list[bool]) -> None:
-    """Keep a short, plain sentence next to body text ("AFP contributed reporting.")."""
+    """Keep a short, plain sentence or a credit line next to body text
+    ("AFP contributed reporting.", "Reporting by X; Editing by Y")."""
     adopted = []
     for i, block in enumerate(blocks):
         if (
             not keep[i]
             and block.reason is None
-            and block.words >= 4
-            and block.caps <= 0.5
-            and block.text.endswith((".", "!", "?", ".\u201d", '."'))
+            and (
+                (
+                    block.words >= 4
+                    and block.caps <= 0.5
+                    and block.text.endswith((".", "!", "?", ".\u201d", '."'))
+                )
+                or _CREDIT_RE.fullmatch(block.text) is not None
+            )
             and ((i > 0 and keep[i - 1]) or (i + 1 < len(blocks) and keep[i + 1]))
         ):
             adopted.append(i)
