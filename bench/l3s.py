@@ -10,7 +10,7 @@ headline (1) and supplemental (3) lines being neutral.  A line counts as kept
 as often as it occurs in the output.  Precision and recall are averaged over
 pages (pages without full text are skipped) and F1 is taken of the averages.
 
-    python -m bench.l3s            # all pages, then the dev (even) and check (odd) halves
+    python -m bench.l3s   # all pages, the dev (even) and check (odd) halves, hard-wrapped text
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from __future__ import annotations
 import gzip
 import re
 import sys
+import textwrap
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -128,16 +129,33 @@ def _f1(p: float, r: float) -> float:
     return 2 * p * r / (p + r) if p + r else 0.0
 
 
-def evaluate(pages: Iterable[Sequence[Line]], clean: Callable[[str], str]) -> dict[str, float]:
+def evaluate(
+    pages: Iterable[Sequence[Line]], clean: Callable[[str], str], *, width: int | None = None
+) -> dict[str, float]:
+    """Macro precision/recall/F1 of ``clean`` over ``pages``.
+
+    With ``width``, each line is hard-wrapped at that many columns and lines are
+    separated by blank lines (html2text/lynx style); output paragraphs are
+    unwrapped again before scoring.
+    """
     scores: list[PageScore] = []
     for lines in pages:
-        score = score_page(lines, clean("\n".join(line.text for line in lines)))
+        if width is None:
+            output = clean("\n".join(line.text for line in lines))
+        else:
+            source = "\n\n".join(_wrap(line.text, width) for line in lines)
+            output = "\n".join(p.replace("\n", " ") for p in clean(source).split("\n\n"))
+        score = score_page(lines, output)
         if score is not None:
             scores.append(score)
     n = len(scores) or 1
     p = sum(s.precision for s in scores) / n
     r = sum(s.recall for s in scores) / n
     return {"macro_f1": _f1(p, r), "precision": p, "recall": r, "pages": float(len(scores))}
+
+
+def _wrap(text: str, width: int) -> str:
+    return textwrap.fill(text, width, break_long_words=False, break_on_hyphens=False)
 
 
 def load_pages(eval_dir: Path) -> list[tuple[str, list[Line]]]:
@@ -187,6 +205,7 @@ def main() -> int:
     print(_line("scraped-text", evaluate(pages, _clean)))
     print(_line("scraped-text-dev", evaluate(pages[0::2], _clean)))
     print(_line("scraped-text-check", evaluate(pages[1::2], _clean)))
+    print(_line("scraped-text-wrapped78", evaluate(pages, _clean, width=78)))
     print(_line("keep-everything", evaluate(pages, lambda text: text)))
     texts = ["\n".join(line.text for line in lines) for lines in pages]
     print(f"l3s-gn1 docs_per_second={_speed(texts):.0f}")
