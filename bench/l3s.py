@@ -30,7 +30,7 @@ from lxml import html as lxml_html
 
 from provenance.extract.text import clean_text
 
-EVAL_DIR = Path(__file__).resolve().parents[1] / ".." / "shared" / "eval" / "l3s-gn1"
+EVAL_DIR = Path(__file__).resolve().parents[1] / ".." / "shared" / "eval"
 
 BLOCK_TAGS = frozenset(
     (
@@ -178,13 +178,46 @@ def _speed(texts: Sequence[str], repeat: int = 3) -> float:
     return len(texts) / max(best, 1e-9)
 
 
+def _resolve(eval_dir: Path) -> Path:
+    """Accept the eval root (``../shared/eval``) or the ``l3s-gn1`` folder itself."""
+    return eval_dir if (eval_dir / "annotated").is_dir() else eval_dir / "l3s-gn1"
+
+
 def run(eval_dir: Path = EVAL_DIR) -> dict[str, float]:
-    """Scores of ``clean_text`` (and of keeping everything) on all pages."""
-    pages = [lines for _, lines in load_pages(eval_dir)]
+    """Score ``clean_text`` on all pages, print the summary lines and return the scores.
+
+    Keys: ``macro_f1``, ``precision``, ``recall``, ``pages`` (all pages), ``dev_macro_f1``
+    and ``check_macro_f1`` (even and odd pages by sorted id), ``wrapped_macro_f1``
+    (hard-wrapped rendering), ``keep_all_macro_f1`` (baseline) and ``docs_per_second``.
+    Empty when the data is absent.
+    """
+    root = _resolve(eval_dir).resolve()
+    if not (root / "annotated").is_dir():
+        print(f"l3s-gn1 skipped: data absent ({root})")
+        return {}
+    pages = [lines for _, lines in load_pages(root)]
     result = evaluate(pages, _clean)
+    dev = evaluate(pages[0::2], _clean)
+    check = evaluate(pages[1::2], _clean)
+    wrapped = evaluate(pages, _clean, width=78)
     baseline = evaluate(pages, lambda text: text)
+    speed = _speed(["\n".join(line.text for line in lines) for lines in pages])
+    for name, scores in (
+        ("scraped-text", result),
+        ("scraped-text-dev", dev),
+        ("scraped-text-check", check),
+        ("scraped-text-wrapped78", wrapped),
+        ("keep-everything", baseline),
+    ):
+        print(_line(name, scores))
+    print(f"l3s-gn1 docs_per_second={speed:.0f}")
     result.update({f"keep_all_{k}": v for k, v in baseline.items() if k != "pages"})
-    result["docs_per_second"] = _speed(["\n".join(ln.text for ln in lines) for lines in pages])
+    result.update(
+        dev_macro_f1=dev["macro_f1"],
+        check_macro_f1=check["macro_f1"],
+        wrapped_macro_f1=wrapped["macro_f1"],
+        docs_per_second=speed,
+    )
     return result
 
 
@@ -196,19 +229,7 @@ def _line(name: str, scores: dict[str, float]) -> str:
 
 
 def main() -> int:
-    eval_dir = EVAL_DIR.resolve()
-    if not (eval_dir / "annotated").is_dir():
-        print(f"l3s-gn1 skipped: data absent ({eval_dir})")
-        return 0
-    named = load_pages(eval_dir)
-    pages = [lines for _, lines in named]
-    print(_line("scraped-text", evaluate(pages, _clean)))
-    print(_line("scraped-text-dev", evaluate(pages[0::2], _clean)))
-    print(_line("scraped-text-check", evaluate(pages[1::2], _clean)))
-    print(_line("scraped-text-wrapped78", evaluate(pages, _clean, width=78)))
-    print(_line("keep-everything", evaluate(pages, lambda text: text)))
-    texts = ["\n".join(line.text for line in lines) for lines in pages]
-    print(f"l3s-gn1 docs_per_second={_speed(texts):.0f}")
+    run(EVAL_DIR)
     return 0
 
 
