@@ -106,7 +106,7 @@ _CREDIT_RE = re.compile(
     _I,
 )
 _BYLINE_RE = re.compile(
-    r"(?i:by|from|written by|posted by|reported by|story by|words by|author:?|автор:?)\s+"
+    r"(?i:by|written by|posted by|reported by|story by|words by|author:?|автор:?)\s+"
     r"[A-ZА-ЯЁ][\w'’.-]*(\s+[\w'’.-]+){0,5}(\s*[,|/–—-]\s*.{0,60})?",
 )
 #: "Posted on June 7, 2025 by Anna Writer"
@@ -115,7 +115,7 @@ _DATED_BYLINE_RE = re.compile(
     r"(?P<name>[A-ZА-ЯЁ][\w'’.-]+(\s+[A-ZА-ЯЁ][\w'’.-]+){0,3})"
 )
 _BYLINE_PREFIX_RE = re.compile(
-    r"(by|from|written by|posted by|reported by|story by|words by|author:?|автор:?)\s+", _I
+    r"(by|written by|posted by|reported by|story by|words by|author:?|автор:?)\s+", _I
 )
 _NAME_RE = re.compile(r"[A-ZА-ЯЁ][\w'’.-]+(\s+[A-ZА-ЯЁ][\w'’.-]*){1,3}(\s*[,|–—]\s*.{2,40})?")
 #: where a byline's name ends: "Jane Doe, Reuters", "Jane Doe | June 7", "AFP on Friday"
@@ -216,20 +216,11 @@ def _measure(block: _Block) -> None:
 # capitalised words, log(1 + sentences), ends like a sentence, digit share (capped
 # at 0.25), log(1 + words), mean word length / 10, contains "|", ends with an
 # ellipsis (a teaser), contains quotation marks, commas and semicolons per word.
+# fmt: off
 _PROSE_WEIGHTS = (
-    0.93,
-    2.487,
-    -0.787,
-    -1.134,
-    3.25,
-    9.637,
-    0.63,
-    -1.169,
-    -8.068,
-    -2.324,
-    0.651,
-    1.691,
+    0.93, 2.487, -0.787, -1.134, 3.25, 9.637, 0.63, -1.169, -8.068, -2.324, 0.651, 1.691,
 )
+# fmt: on
 _PROSE_BIAS = -7.826
 _QUOTES = '"“”«»'
 
