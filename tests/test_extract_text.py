@@ -279,3 +279,9 @@ def test_russian_page_furniture_and_body() -> None:
         assert reasons["Комментарии"] == "comments"
         assert reasons["Трамп"] == "far-from-prose"  # related headline after "Новости по теме"
         _assert_pieces(source, out)
+
+
+def test_short_note_without_prose_region_keeps_its_sentences() -> None:
+    out = clean_text("Home\nNews\nRussia may offer Musk asylum, a lawmaker said.\nShare")
+    assert _blocks(out) == ["Russia may offer Musk asylum, a lawmaker said."]
+    assert clean_text("Home\nNews\nShare").text == ""

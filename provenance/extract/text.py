@@ -459,6 +459,8 @@ def _classify(blocks: list[_Block], settings: ExtractSettings) -> tuple[list[boo
         for i, (block, cls) in enumerate(zip(blocks, classes, strict=True))
     ]
     _adopt_sentences(blocks, keep)
+    if not any(keep):  # no prose region (a one-line flash, a short note): keep its sentences
+        keep = [b.reason is None and _sentence_like(b) for b in blocks]
     return keep, lo, hi
 
 
@@ -471,6 +473,14 @@ def _mark_comment_signatures(blocks: Sequence[_Block]) -> None:
             block.reason = "comments"
 
 
+def _sentence_like(block: _Block) -> bool:
+    return (
+        block.words >= 4
+        and block.caps <= 0.5
+        and block.text.endswith((".", "!", "?", ".\u201d", '."', ".»"))
+    )
+
+
 def _adopt_sentences(blocks: Sequence[_Block], keep: list[bool]) -> None:
     """Keep a short, plain sentence or a credit line next to body text
     ("AFP contributed reporting.", "Reporting by X; Editing by Y")."""
@@ -479,14 +489,7 @@ def _adopt_sentences(blocks: Sequence[_Block], keep: list[bool]) -> None:
         if (
             not keep[i]
             and block.reason is None
-            and (
-                (
-                    block.words >= 4
-                    and block.caps <= 0.5
-                    and block.text.endswith((".", "!", "?", ".\u201d", '."'))
-                )
-                or _CREDIT_RE.fullmatch(block.text) is not None
-            )
+            and (_sentence_like(block) or _CREDIT_RE.fullmatch(block.text) is not None)
             and ((i > 0 and keep[i - 1]) or (i + 1 < len(blocks) and keep[i + 1]))
         ):
             adopted.append(i)
