@@ -349,7 +349,9 @@ def _split_paragraphs(
         if para.end <= cand.target.start or cand.target.end <= para.start:
             continue
         inside = [
-            seed for seed in cand.seeds if para.start <= target.units[seed[0]].start < para.end
+            seed
+            for seed in cand.seeds
+            if target.units[seed[0]].start < para.end and para.start < target.units[seed[0]].end
         ]
         if not inside:
             continue
@@ -412,6 +414,8 @@ def _refine(
         s_span = _edges(s, (s0, s1), cand.source, s_new)
     if limit is not None:
         t_span = Span(max(t_span.start, limit.start), min(t_span.end, limit.end))
+    if len(t_span) < settings.refine_min_cover * len(cand.target):
+        return cand  # a copied core inside a rewritten passage: keep the passage
     return _Candidate(t_span, s_span, cand.seeds, float(matched))
 
 

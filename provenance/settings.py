@@ -88,12 +88,14 @@ class AlignSettings:
     summary_ratio: float = 3.0
     # -- refinement of word-for-word passages
     #: edges are refined word by word when at least this share of the words match
-    refine_min_share: float = 0.5
+    refine_min_share: float = 0.65
     #: score of each edited word against +1 per matching word, when refining edges
     refine_penalty: float = 1.0
     #: the best run replaces both edges when it holds this share of all matching words;
     #: otherwise edges move only within the first and last sentences
     refine_keep: float = 0.9
+    #: a refinement that keeps less than this share of the target side is not applied
+    refine_min_cover: float = 0.5
     #: windows longer than this many words (either text) are not refined
     max_refine_tokens: int = 3000
     # -- filtering and reporting
