@@ -142,6 +142,8 @@ _NOT_NAMES = frozenset(
 _AUTHOR_MARK_RE = re.compile(r"(author-?image|author image|avatar|author)[.:]?", _I)
 #: a kept block this long is dropped when it repeats, wherever the copy is
 _LONG_DUPLICATE = 200
+#: at most this many lines in an inline related-articles box (see ``_bridge``)
+_BOX_LINES = 6
 
 
 @dataclass(slots=True)
@@ -345,6 +347,38 @@ def _main_region(
     return best_range
 
 
+def _bridge(
+    blocks: Sequence[_Block], classes: Sequence[str], hi: int, settings: ExtractSettings
+) -> int:
+    """Extend the region over an inline related-articles box the article resumes after.
+
+    The box is a related-articles heading right after the region, then at most
+    ``_BOX_LINES`` short lines; the article resumes when two good blocks follow
+    in a row.  (A dump of related stories after the article alternates short
+    lines with single paragraphs, so it is not bridged.)
+    """
+    n = len(blocks)
+    if hi >= n or blocks[hi].reason != "related-articles":
+        return hi
+    i = hi + 1
+    while i < n and i - hi <= _BOX_LINES and classes[i] != GOOD:
+        if len(blocks[i].text) > 100 or _ends_article(blocks[i]):
+            return hi
+        i += 1
+    if i + 1 >= n or classes[i] != GOOD or classes[i + 1] != GOOD:
+        return hi
+    run, end, best = 0.0, i, 0.0
+    for j in range(i, n):
+        if _ends_article(blocks[j]):
+            break
+        run += _weight(blocks[j], classes[j], settings)
+        if run <= 0:
+            break
+        if run > best:
+            best, end = run, j + 1
+    return end
+
+
 def _headline_shaped(block: _Block) -> bool:
     text = block.text
     return (
@@ -454,6 +488,7 @@ def _classify(blocks: list[_Block], settings: ExtractSettings) -> tuple[list[boo
     initial = [_initial_class(b, settings) for b in blocks]
     classes = _smooth(initial)
     lo, hi = _main_region(blocks, initial, settings)
+    hi = _bridge(blocks, initial, hi, settings)
     keep = [
         lo <= i < hi and block.reason is None and (cls == GOOD or initial[i] in (GOOD, NEAR))
         for i, (block, cls) in enumerate(zip(blocks, classes, strict=True))
