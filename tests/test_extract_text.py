@@ -87,6 +87,7 @@ def test_seed_article(name: str) -> None:
     assert out.title == (titles.pop() if titles else None)
     assert out.author == (authors.pop() if authors else None)
     assert len(blocks) == len({line for label, line in labels if label == "body"})
+    assert out.language == "en"
     _assert_pieces(source, out)
 
 
@@ -273,6 +274,7 @@ def test_russian_page_furniture_and_body() -> None:
         blocks = _blocks(out)
         assert [b.split()[0] for b in blocks] == ["Первый", "«Я", "По", "В"]
         assert out.title == "В Госдуме допустили предоставление убежища Илону Маску"
+        assert out.language == "ru"
         reasons = {r.text.split()[0]: r.reason for r in out.removed}
         assert reasons["Реклама"] == "advertising"
         assert reasons["Читайте"] == "read-also"

@@ -35,7 +35,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from provenance.extract.templates import TIMESTAMP_RE, furniture_reason, normalize_line
 from provenance.models import Extraction, Piece, Removed
@@ -595,6 +595,17 @@ def _metadata(blocks: Sequence[_Block], keep: list[bool]) -> tuple[str | None, s
     return title, author
 
 
+def _guess_language(text: str) -> str | None:
+    """ "en" or "ru" when the stop words of that language make up a fair share of the words."""
+    words = _WORD_RE.findall(text[:20_000].lower())
+    if len(words) < 20:
+        return None
+    for code, stop in (("en", _EN_STOP), ("ru", _RU_STOP)):
+        if sum(map(stop.__contains__, words)) >= 0.2 * len(words):
+            return code
+    return None
+
+
 def clean_text(
     text: str,
     *,
@@ -625,4 +636,5 @@ def clean_text(
     title, author = _metadata(blocks, keep)
     _drop_duplicates(blocks, keep, 1)
     _explain(blocks, keep, lo, hi)
-    return _assemble(blocks, keep, title=title, author=author)
+    out = _assemble(blocks, keep, title=title, author=author)
+    return replace(out, language=_guess_language(out.text)) if out.text else out
