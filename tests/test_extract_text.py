@@ -123,10 +123,10 @@ def test_pieces_map_back_exactly(lines: list[str], sep: str, residual: bool) -> 
     source = sep.join(lines)
     out = clean_text(source, residual=residual)
     _assert_pieces(source, out)
+    # every non-empty input line is accounted for, once: kept or removed with a reason
     nonempty = [line.strip() for line in lines if line.strip()]
-    assert len(out.pieces) + len(out.removed) + (out.title is not None) * 0 <= len(nonempty)
-    # every non-empty input line is accounted for: kept or removed
     assert len(out.pieces) + len(out.removed) == len(nonempty)
+    assert all(r.reason for r in out.removed)
 
 
 @settings(max_examples=100, deadline=None)
