@@ -145,3 +145,22 @@ def test_furniture_reason(line: str, reason: str) -> None:
 )
 def test_furniture_reason_leaves_prose(line: str) -> None:
     assert furniture_reason(line) is None
+
+
+def test_identical_pages_count_once() -> None:
+    """The same article scraped three times is one page, not a template source."""
+    page = _page(1, "Kremlin spokesman declined to comment")
+    learnt = learn_templates({"Outlet": [page, page, page, _page(2)]})["Outlet"]
+    assert learnt == frozenset()
+
+
+def test_quoted_and_sentence_lines_need_more_than_repetition() -> None:
+    quote = '"This is a domestic issue," Peskov said.'
+    sentence = "The Kremlin has declined to comment on the dispute so far."
+    pages = [_page(n, quote, sentence) for n in range(1, 7)] + [_page(n) for n in range(7, 11)]
+    learnt = learn_templates({"Outlet": pages})["Outlet"]  # both on 6 of 10 pages
+    assert normalize_line(quote) not in learnt  # a quote is content
+    assert normalize_line(sentence) not in learnt  # a sentence needs 80% of pages
+    assert normalize_line("Home | News | Sport") in learnt
+    everywhere = [_page(n, sentence) for n in range(1, 11)]
+    assert normalize_line(sentence) in learn_templates({"Outlet": everywhere})["Outlet"]

@@ -48,6 +48,10 @@ _I = re.IGNORECASE
 
 _DIGITS_RE = re.compile(r"\d+")
 _WS_RE = re.compile(r"\s+")
+#: quotation marks: a line quoting someone is content, never template
+_QUOTE_RE = re.compile("[\"“”«»„]|(^|\\s)['‘’]|['‘’](\\s|$)")
+#: a sentence-length line is template only on at least this share of an outlet's pages
+_PROSE_SHARE = 0.8
 _EDGE_PUNCT = " \t\r\n.,;:!?|-–—•·*#>«»\"'()[]"
 
 
@@ -318,9 +322,14 @@ def _page_lines(page: str, max_chars: int) -> set[str]:
     lines = set()
     for raw in page.splitlines():
         norm = normalize_line(raw)
-        if norm and len(norm) <= max_chars:
+        if norm and len(norm) <= max_chars and not _QUOTE_RE.search(raw):
             lines.add(norm)
     return lines
+
+
+def _prose_shaped(line: str) -> bool:
+    """Sentence-length rather than label-length: eight words or more (normalised line)."""
+    return line.count(" ") >= 7
 
 
 def learn_templates(
@@ -331,19 +340,25 @@ def learn_templates(
     """Normalised template lines per outlet, to pass to ``clean_text(template_lines=...)``.
 
     ``pages_by_outlet`` maps an outlet name to the scraped texts of its pages.
-    An outlet with fewer than ``settings.template_min_pages`` pages learns
-    nothing.
+    Identical pages count once.  An outlet with fewer than
+    ``settings.template_min_pages`` distinct pages learns nothing.  Lines with
+    quotation marks are never learnt (a quote is content), and a sentence-shaped
+    line (eight words or more) must be on ``_PROSE_SHARE`` of the pages, not just ``template_min_share``.
     """
     if settings.template_min_pages < 2:
         raise ValueError("template_min_pages must be at least 2: one page cannot show a template")
     result: dict[str, frozenset[str]] = {}
     for outlet, pages in pages_by_outlet.items():
-        if len(pages) < settings.template_min_pages:
+        distinct = list(dict.fromkeys(pages))
+        if len(distinct) < settings.template_min_pages:
             result[outlet] = frozenset()
             continue
         counts: Counter[str] = Counter()
-        for page in pages:
+        for page in distinct:
             counts.update(_page_lines(page, settings.template_max_chars))
-        need = max(settings.template_min_pages, settings.template_min_share * len(pages))
-        result[outlet] = frozenset(line for line, n in counts.items() if n >= need)
+        need = max(settings.template_min_pages, settings.template_min_share * len(distinct))
+        need_prose = max(need, _PROSE_SHARE * len(distinct))
+        result[outlet] = frozenset(
+            line for line, n in counts.items() if n >= (need_prose if _prose_shaped(line) else need)
+        )
     return result
