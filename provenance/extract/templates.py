@@ -21,12 +21,15 @@ one outlet that reproduce the same wire paragraph share a long line of prose,
 and that line is exactly what the audit must find.  So a line is template only
 
 * when it occurs on at least ``template_min_pages`` distinct pages of the outlet
-  and on at least ``template_min_share`` of them, and
+  (identical pages, the same article scraped twice, count once) and on at least
+  ``template_min_share`` of them,
 * when it is furniture-shaped: at most ``template_max_chars`` characters
-  (normalised).  Longer lines are prose, and prose is never learnt as
-  template, however often it repeats.  The length cap is the safeguard;
-  the share requirement keeps a popular quote that an outlet repeats on a few
-  of its many pages from being learnt.
+  (normalised).  Longer lines are prose, and prose is never learnt as template,
+  however often it repeats: this length cap is the main safeguard,
+* when it quotes nobody: a line with quotation marks is content, and
+* when, if it is sentence-length (eight words or more), it is on at least 80%
+  of the outlet's pages: a short wire sentence that several articles of a story
+  repeat is on some of the pages, a newsletter prompt is on all of them.
 
 Lines are compared after :func:`normalize_line` (case, whitespace, digits and
 edge punctuation folded), so "Updated 12:31" and "Updated 09:02" count as one
