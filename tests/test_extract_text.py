@@ -202,7 +202,7 @@ def test_template_lines_are_removed() -> None:
 
 def test_residual_mode_keeps_what_density_would_drop() -> None:
     paragraphs = list(_CASES["paragraphs"].values())
-    source = "\n".join(["Short heading of a section", *paragraphs, "Photo: a caption"])
+    source = "\n".join(["Short heading of a section", *paragraphs, "A caption under the picture"])
     assert len(_blocks(clean_text(source, residual=True))) == 6
     assert len(_blocks(clean_text(source))) < 6
 

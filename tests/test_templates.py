@@ -123,6 +123,10 @@ def test_learnt_lines_are_removed_by_clean_text() -> None:
         ("Реклама", "advertising"),
         ("Читайте также: Песков отказался комментировать", "read-also"),
         ("Новости по теме", "related-articles"),
+        ("Advertisement - Scroll to continue", "advertising"),
+        ("Photo by John Smith/Getty Images", "photo-credit"),
+        ("Фото: ТАСС", "photo-credit"),
+        ("00:00 / 03:12", "widget"),
     ],
 )
 def test_furniture_reason(line: str, reason: str) -> None:
@@ -138,6 +142,8 @@ def test_furniture_reason(line: str, reason: str) -> None:
         "Russia",
         "Dmitry Peskov declined to comment.",
         "Copyright lawsuits against AI companies multiplied last year.",
+        "Photographs of the scene showed heavy damage.",
+        "Video shows the moment the drone hit the building.",
         "The minister's comments were condemned as offensive by the opposition.",
         "Users can upload photos and videos to the new service, the company said.",
         "Реклама на телевидении подорожала на 20% за год, сообщили в ассоциации.",

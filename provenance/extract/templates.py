@@ -79,7 +79,9 @@ _FURNITURE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(advertise?ments?|advertisment|adverts?|ads?|sponsored( content| links?| stories)?"
             r"|paid (content|post|partner)|promoted( content| stories)?|ads by \w+"
             r"|(story|article) continues (below|after advertisement)"
-            r"|continue reading (below|the main story)|skip (this )?ad(vert(isement)?)?)[.:]?",
+            r"|continue reading (below|the main story)|skip (this )?ad(vert(isement)?)?"
+            r"|(advertise?ment|advertisment|ad)\s*[-–—:|]\s*(scroll|continue|story continues)[\w ]{0,40}"
+            r"|sponsored by .{1,60})[.:]?",
             _I,
         ),
     ),
@@ -108,7 +110,8 @@ _FURNITURE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"((e-?mail|send|refer|recommend|forward)( this)?( article| story| page)? to a friend)|"
             r"printer[- ]friendly( version| format| page)?|create your own rss|"
             r"back to (headlines|top|news|home|the top)|write to (the )?editor|"
-            r"(get|subscribe to) [\w &]{1,40} feeds?|more (photos|videos|pictures))[.:!]?",
+            r"(get|subscribe to) [\w &]{1,40} feeds?|more (photos|videos|pictures)|"
+            r"\d{1,2}:\d{2}\s*/\s*\d{1,2}:\d{2}|listen( now)?|play|pause)[.:!]?",
             _I,
         ),
     ),
@@ -187,6 +190,14 @@ _PREFIX: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     ("appeal", re.compile(r"(a message from [^:]{1,60}:|dear readers,)", _I)),
+    (
+        "photo-credit",
+        re.compile(
+            r"(photo|image|picture|illustration|video|credit|фото|видео)s?"
+            r"(\s+by|\s*:|\s*/|\s*©)\s*[^.!?]{1,80}$",
+            _I,
+        ),
+    ),
     ("widget", re.compile(r"(tags|tagged|topics|hashtags|filed under|share( this)? on)\s*:", _I)),
     (
         "legal",

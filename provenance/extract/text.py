@@ -84,7 +84,7 @@ _I = re.IGNORECASE
 #: here: "link-list", "markup", "timestamp", "legal" (a table row, a code sample, a date
 #: or a sentence about privacy policies can be body text in trafilatura's output).
 RESIDUAL_REASONS = frozenset(
-    ("advertising", "read-also", "widget", "appeal", "related-articles", "comments")
+    ("advertising", "read-also", "widget", "appeal", "related-articles", "comments", "photo-credit")
 )
 #: reasons whose lines also split the page into regions (see ``_main_region``)
 _ENDS_ARTICLE = frozenset(("related-articles", "appeal", "comments"))
