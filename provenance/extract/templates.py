@@ -49,6 +49,7 @@ __all__ = ["TIMESTAMP_RE", "furniture_reason", "learn_templates", "normalize_lin
 _I = re.IGNORECASE
 
 
+_LINE_RE = re.compile(r"[^\r\n]+")
 _DIGITS_RE = re.compile(r"\d+")
 _WS_RE = re.compile(r"\s+")
 #: quotation marks: a line quoting someone is content, never template
@@ -334,7 +335,7 @@ def normalize_line(line: str) -> str:
 
 def _page_lines(page: str, max_chars: int) -> set[str]:
     lines = set()
-    for raw in page.splitlines():
+    for raw in _LINE_RE.findall(page):  # the lines clean_text sees
         norm = normalize_line(raw)
         if norm and len(norm) <= max_chars and not _QUOTE_RE.search(raw):
             lines.add(norm)
