@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from provenance.extract.templates import normalize_line
 from provenance.extract.text import clean_text
 from provenance.models import Extraction
+from provenance.settings import ExtractSettings
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"
@@ -287,3 +288,10 @@ def test_short_note_without_prose_region_keeps_its_sentences() -> None:
     out = clean_text("Home\nNews\nRussia may offer Musk asylum, a lawmaker said.\nShare")
     assert _blocks(out) == ["Russia may offer Musk asylum, a lawmaker said."]
     assert clean_text("Home\nNews\nShare").text == ""
+
+
+def test_bad_settings_are_refused() -> None:
+    with pytest.raises(ValueError, match="text_prose_near"):
+        clean_text("x", settings=ExtractSettings(text_prose_near=0.0))
+    with pytest.raises(ValueError, match="text_length_low"):
+        clean_text("x", settings=ExtractSettings(text_length_low=0))

@@ -595,6 +595,16 @@ def _metadata(blocks: Sequence[_Block], keep: list[bool]) -> tuple[str | None, s
     return title, author
 
 
+def _check(settings: ExtractSettings) -> None:
+    if not 0 < settings.text_prose_near <= settings.text_prose_good < 1:
+        raise ValueError(
+            "need 0 < text_prose_near <= text_prose_good < 1, got "
+            f"{settings.text_prose_near} and {settings.text_prose_good}"
+        )
+    if settings.text_length_low < 1:
+        raise ValueError(f"text_length_low must be at least 1, got {settings.text_length_low}")
+
+
 def _guess_language(text: str) -> str | None:
     """ "en" or "ru" when the stop words of that language make up a fair share of the words."""
     words = _WORD_RE.findall(text[:20_000].lower())
@@ -621,6 +631,7 @@ def clean_text(
     output); otherwise density, context and position decide as well, and the
     title and byline go to metadata.
     """
+    _check(settings)
     blocks = _blocks(text)
     for block in blocks:
         block.reason = furniture_reason(block.text)
