@@ -1,8 +1,11 @@
-# ruff: noqa: RUF001  (typographic dashes and Cyrillic patterns are intended)
+# ruff: noqa: RUF001, SIM905  (Cyrillic words and patterns, typographic dashes are intended)
 """Template lines: furniture known on sight, and lines an outlet repeats across its pages.
 
-Two kinds of knowledge about boilerplate lines live here, both independent of
-where a line sits on its page (position and density are ``text.py``'s business):
+What can be said of a single line, independently of where it sits on its page,
+lives here; position, density and context are ``text.py``'s business.  Besides the
+two kinds of template knowledge below, that is the stop-word lists and the shapes
+of the lines around an article body (bylines, dates, credit lines, the signatures
+under reader comments) that ``text.py`` looks for near the body.
 
 *Known on sight* (:func:`furniture_reason`): lines any outlet prints around its
 articles, recognised by their wording: "Advertisement", "Read also| ...",
@@ -44,7 +47,13 @@ from collections.abc import Mapping, Sequence
 
 from provenance.settings import ExtractSettings
 
-__all__ = ["TIMESTAMP_RE", "furniture_reason", "learn_templates", "normalize_line"]
+__all__ = [
+    "STOP_WORDS",
+    "TIMESTAMP_RE",
+    "furniture_reason",
+    "learn_templates",
+    "normalize_line",
+]
 
 _I = re.IGNORECASE
 
@@ -70,6 +79,101 @@ TIMESTAMP_RE = re.compile(
     r"|\d{1,2}[:.]\d{2}\s*([ap]\.?m\.?)?\s*(\w{2,4})?)",
     _I,
 )
+
+# --- Stop words: their share tells prose from labels (English, and Russian for TASS & co.) ---
+
+EN_STOP = frozenset(
+    """a about above after again against ago all almost also although always am among an and
+    another any are around as at away back be became because become been before being below
+    between both but by can cannot could did do does doing done down during each either else
+    enough even ever every few for from further get gets got had has have having he her here
+    hers herself him himself his how however i if in into is it its itself just last least
+    less like made make many may me might more most much must my myself neither never no nor
+    not now of off often on once one only onto or other others our ours out over own per
+    perhaps put rather said same say says see seen shall she should since so some still such
+    take than that the their theirs them themselves then there these they this those though
+    through thus to told too took toward under until up upon us very was way we well were what
+    when where whether which while who whom whose why will with within without would yet you
+    your yours""".split()
+)
+RU_STOP = frozenset(
+    """и в во не что он на я с со как а то все она так его но да ты к у же вы за бы по только
+    ее её мне было вот от меня еще ещё нет о об из ему теперь когда даже ну ли если уже или ни
+    быть был него до вас опять уж вам ведь там потом себя ничего ей может они тут где есть надо
+    ней для мы тебя их чем была сам чтоб без будто чего раз тоже себе под будет тогда кто этот
+    того потому этого какой совсем ним здесь этом один почти мой тем чтобы нее сейчас были куда
+    можно при два другой хоть после над больше тот через эти нас про всего них какая много три
+    эту свою этой перед более всегда между это также которые который которая которых которое
+    его её их заявил сообщил сказал года году""".split()
+)
+STOP_WORDS = EN_STOP | RU_STOP
+
+# --- Shapes of the lines around an article body: bylines, dates, credits, signatures ---
+
+#: a credit line that belongs to the article: "(Reporting by X; Editing by Y)"
+CREDIT_RE = re.compile(
+    r"\(?(additional |further )?(reporting|writing|editing|compiled|translated|research)"
+    r"( and \w+)? by\b.{1,200}",
+    _I,
+)
+BYLINE_RE = re.compile(
+    r"(?i:by|written by|posted by|reported by|story by|words by|author:?|автор:?)\s+"
+    r"[A-ZА-ЯЁ][\w'’.-]*(\s+[\w'’.-]+){0,5}(\s*[,|/–—-]\s*.{0,60})?",
+)
+#: "Posted on June 7, 2025 by Anna Writer"
+DATED_BYLINE_RE = re.compile(
+    r"(?i:posted|published|updated|written)(?i: on)?\s+.{4,40}?\s(?i:by)\s+"
+    r"(?P<name>[A-ZА-ЯЁ][\w'’.-]+(\s+[A-ZА-ЯЁ][\w'’.-]+){0,3})"
+)
+BYLINE_PREFIX_RE = re.compile(
+    r"(by|written by|posted by|reported by|story by|words by|author:?|автор:?)\s+", _I
+)
+NAME_RE = re.compile(r"[A-ZА-ЯЁ][\w'’.-]+(\s+[A-ZА-ЯЁ][\w'’.-]*){1,3}(\s*[,|–—]\s*.{2,40})?")
+#: where a byline's name ends: "Jane Doe, Reuters", "Jane Doe | June 7", "AFP on Friday"
+BYLINE_END_RE = re.compile(r"\s*[,|•·–—(]\s*|\s+-\s+|\s+(?i:on|at|in|updated|published|posted)\s+")
+#: a reader comment's signature: "Posted by: Sean | Jan 10, 2008", "Tom wrote:", "Reply"
+COMMENT_SIGNATURE_RE = re.compile(
+    r"(?i:(posted|written|submitted|added|left|comment(ed)?)( by)?:?)\s+.{1,60}?"
+    r"(\d{1,2}:\d{2}|\b\d{4}\b|\bago\b).{0,30}"
+    r"|[\w .'’-]{1,40}\s(?i:said|wrote)(\s+(on|at)\s+.{1,40})?\s*(\.\.\.|…)"
+    r"|[\w .'’-]{1,40}\s(?i:wrote):"
+    r"|(?i:reply|report( abuse| this comment)?|flag( as inappropriate)?|permalink)",
+)
+#: a date or a clock time somewhere in a line
+DATE_RE = re.compile(
+    r"\b\d{1,2}:\d{2}\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b"
+    r"|\b(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(st|nd|rd|th)?,?\s+\d{4}"
+    r"|\b\d{1,2}(st|nd|rd|th)?\s+(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s+\d{4}"
+)
+#: words that make a two-word capitalised line something other than a person's name
+NOT_NAMES = frozenset(
+    [
+        "view",
+        "gallery",
+        "photo",
+        "photos",
+        "video",
+        "videos",
+        "more",
+        "news",
+        "home",
+        "share",
+        "read",
+        "print",
+        "email",
+        "comments",
+        "related",
+        "latest",
+        "top",
+        "sign",
+        "log",
+        "subscribe",
+        "follow",
+        "advertisement",
+        "sponsored",
+    ]
+)
+AUTHOR_MARK_RE = re.compile(r"(author-?image|author image|avatar|author)[.:]?", _I)
 
 # Lines that are furniture on their own, whatever their position.  Each pattern
 # must match the whole (stripped) line; ``_PREFIX`` patterns match a line start.

@@ -1,4 +1,4 @@
-# ruff: noqa: RUF001, SIM905  (Cyrillic stop words and typographic quotes are intended)
+# ruff: noqa: RUF001  (Cyrillic stop words and typographic quotes are intended)
 """Boilerplate removal for plain text produced by other scrapers.
 
 Scraped text has lost its markup, so the cleaner works on lines (blocks) with
@@ -37,7 +37,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from provenance.extract.templates import TIMESTAMP_RE, furniture_reason, normalize_line
+from provenance.extract import templates as shapes
+from provenance.extract.templates import STOP_WORDS, TIMESTAMP_RE, furniture_reason, normalize_line
 from provenance.models import Extraction, Piece, Removed
 from provenance.settings import ExtractSettings
 
@@ -45,31 +46,6 @@ __all__ = ["clean_text", "furniture_reason"]
 
 GOOD, NEAR, SHORT, BAD = "good", "near", "short", "bad"
 
-_EN_STOP = frozenset(
-    """a about above after again against ago all almost also although always am among an and
-    another any are around as at away back be became because become been before being below
-    between both but by can cannot could did do does doing done down during each either else
-    enough even ever every few for from further get gets got had has have having he her here
-    hers herself him himself his how however i if in into is it its itself just last least
-    less like made make many may me might more most much must my myself neither never no nor
-    not now of off often on once one only onto or other others our ours out over own per
-    perhaps put rather said same say says see seen shall she should since so some still such
-    take than that the their theirs them themselves then there these they this those though
-    through thus to told too took toward under until up upon us very was way we well were what
-    when where whether which while who whom whose why will with within without would yet you
-    your yours""".split()
-)
-_RU_STOP = frozenset(
-    """и в во не что он на я с со как а то все она так его но да ты к у же вы за бы по только
-    ее её мне было вот от меня еще ещё нет о об из ему теперь когда даже ну ли если уже или ни
-    быть был него до вас опять уж вам ведь там потом себя ничего ей может они тут где есть надо
-    ней для мы тебя их чем была сам чтоб без будто чего раз тоже себе под будет тогда кто этот
-    того потому этого какой совсем ним здесь этом один почти мой тем чтобы нее сейчас были куда
-    можно при два другой хоть после над больше тот через эти нас про всего них какая много три
-    эту свою этой перед более всегда между это также которые который которая которых которое
-    его её их заявил сообщил сказал года году""".split()
-)
-STOP_WORDS = _EN_STOP | _RU_STOP
 
 _LINE_RE = re.compile(r"[^\r\n]+")
 _WORD_RE = re.compile(r"\w+")
@@ -99,47 +75,6 @@ _ENDS_ARTICLE_WIDGET = re.compile(
 _ENDS_ARTICLE_APPEAL = re.compile(
     r"a message from|dear (readers|friends|subscribers)|(please )?(support|donate)", _I
 )
-#: a credit line that belongs to the article: "(Reporting by X; Editing by Y)"
-_CREDIT_RE = re.compile(
-    r"\(?(additional |further )?(reporting|writing|editing|compiled|translated|research)"
-    r"( and \w+)? by\b.{1,200}",
-    _I,
-)
-_BYLINE_RE = re.compile(
-    r"(?i:by|written by|posted by|reported by|story by|words by|author:?|автор:?)\s+"
-    r"[A-ZА-ЯЁ][\w'’.-]*(\s+[\w'’.-]+){0,5}(\s*[,|/–—-]\s*.{0,60})?",
-)
-#: "Posted on June 7, 2025 by Anna Writer"
-_DATED_BYLINE_RE = re.compile(
-    r"(?i:posted|published|updated|written)(?i: on)?\s+.{4,40}?\s(?i:by)\s+"
-    r"(?P<name>[A-ZА-ЯЁ][\w'’.-]+(\s+[A-ZА-ЯЁ][\w'’.-]+){0,3})"
-)
-_BYLINE_PREFIX_RE = re.compile(
-    r"(by|written by|posted by|reported by|story by|words by|author:?|автор:?)\s+", _I
-)
-_NAME_RE = re.compile(r"[A-ZА-ЯЁ][\w'’.-]+(\s+[A-ZА-ЯЁ][\w'’.-]*){1,3}(\s*[,|–—]\s*.{2,40})?")
-#: where a byline's name ends: "Jane Doe, Reuters", "Jane Doe | June 7", "AFP on Friday"
-_BYLINE_END_RE = re.compile(r"\s*[,|•·–—(]\s*|\s+-\s+|\s+(?i:on|at|in|updated|published|posted)\s+")
-#: a reader comment's signature: "Posted by: Sean | Jan 10, 2008", "Tom wrote:", "Reply"
-_SIGNATURE_RE = re.compile(
-    r"(?i:(posted|written|submitted|added|left|comment(ed)?)( by)?:?)\s+.{1,60}?"
-    r"(\d{1,2}:\d{2}|\b\d{4}\b|\bago\b).{0,30}"
-    r"|[\w .'’-]{1,40}\s(?i:said|wrote)(\s+(on|at)\s+.{1,40})?\s*(\.\.\.|…)"
-    r"|[\w .'’-]{1,40}\s(?i:wrote):"
-    r"|(?i:reply|report( abuse| this comment)?|flag( as inappropriate)?|permalink)",
-)
-#: a date or a clock time somewhere in a line
-_DATE_RE = re.compile(
-    r"\b\d{1,2}:\d{2}\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b"
-    r"|\b(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(st|nd|rd|th)?,?\s+\d{4}"
-    r"|\b\d{1,2}(st|nd|rd|th)?\s+(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s+\d{4}"
-)
-#: words that make a two-word capitalised line something other than a person's name
-_NOT_NAMES = frozenset(
-    "view gallery photo photos video videos more news home share read print email comments "
-    "related latest top sign log subscribe follow advertisement sponsored".split()
-)
-_AUTHOR_MARK_RE = re.compile(r"(author-?image|author image|avatar|author)[.:]?", _I)
 #: a kept block this long is dropped when it repeats, wherever the copy is
 _LONG_DUPLICATE = 200
 #: at most this many lines in an inline related-articles box (see ``_bridge``)
@@ -389,8 +324,8 @@ def _headline_shaped(block: _Block) -> bool:
         and not text.endswith((".", ",", ";", ":"))
         and (text[0].isupper() or text[0].isdigit() or text[0] in "\"'‘“«")
         and " | " not in text
-        and _DATE_RE.search(text) is None
-        and not _BYLINE_RE.fullmatch(text)
+        and shapes.DATE_RE.search(text) is None
+        and not shapes.BYLINE_RE.fullmatch(text)
     )
 
 
@@ -415,28 +350,28 @@ def _find_author(
         block = blocks[i]
         if block.reason is not None or len(block.text) > 80:
             continue
-        if _BYLINE_RE.fullmatch(block.text) or _DATED_BYLINE_RE.fullmatch(block.text):
+        if shapes.BYLINE_RE.fullmatch(block.text) or shapes.DATED_BYLINE_RE.fullmatch(block.text):
             return i
         if (
-            _NAME_RE.fullmatch(block.text)
+            shapes.NAME_RE.fullmatch(block.text)
             and (
-                (i > 0 and _AUTHOR_MARK_RE.fullmatch(blocks[i - 1].text))
+                (i > 0 and shapes.AUTHOR_MARK_RE.fullmatch(blocks[i - 1].text))
                 or i - 1 == title
                 or i == body - 1
             )
-            and not any(w.lower() in _NOT_NAMES for w in block.text.split())
+            and not any(w.lower() in shapes.NOT_NAMES for w in block.text.split())
         ):
             return i
     return None
 
 
 def _byline_name(line: str) -> str:
-    dated = _DATED_BYLINE_RE.fullmatch(line)
+    dated = shapes.DATED_BYLINE_RE.fullmatch(line)
     if dated:
         return dated.group("name")
-    match = _BYLINE_PREFIX_RE.match(line)
+    match = shapes.BYLINE_PREFIX_RE.match(line)
     name = line[match.end() :].strip() if match else line
-    return _BYLINE_END_RE.split(name, maxsplit=1)[0].strip() or name
+    return shapes.BYLINE_END_RE.split(name, maxsplit=1)[0].strip() or name
 
 
 def _assemble(blocks: Sequence[_Block], keep: Sequence[bool], **meta: str | None) -> Extraction:
@@ -502,7 +437,9 @@ def _classify(blocks: list[_Block], settings: ExtractSettings) -> tuple[list[boo
 def _mark_comment_signatures(blocks: Sequence[_Block]) -> None:
     """Lines like "Posted by: Sean | Jan 10, 2008 4:49 PM", when a page has several, sign
     reader comments: they open the comment section (reason "comments")."""
-    signed = [b for b in blocks if b.reason is None and _SIGNATURE_RE.fullmatch(b.text)]
+    signed = [
+        b for b in blocks if b.reason is None and shapes.COMMENT_SIGNATURE_RE.fullmatch(b.text)
+    ]
     if len(signed) >= 2:
         for block in signed:
             block.reason = "comments"
@@ -524,7 +461,7 @@ def _adopt_sentences(blocks: Sequence[_Block], keep: list[bool]) -> None:
         if (
             not keep[i]
             and block.reason is None
-            and (_sentence_like(block) or _CREDIT_RE.fullmatch(block.text) is not None)
+            and (_sentence_like(block) or shapes.CREDIT_RE.fullmatch(block.text) is not None)
             and ((i > 0 and keep[i - 1]) or (i + 1 < len(blocks) and keep[i + 1]))
         ):
             adopted.append(i)
@@ -610,7 +547,7 @@ def _guess_language(text: str) -> str | None:
     words = _WORD_RE.findall(text[:20_000].lower())
     if len(words) < 20:
         return None
-    for code, stop in (("en", _EN_STOP), ("ru", _RU_STOP)):
+    for code, stop in (("en", shapes.EN_STOP), ("ru", shapes.RU_STOP)):
         if sum(map(stop.__contains__, words)) >= 0.2 * len(words):
             return code
     return None
