@@ -1,10 +1,11 @@
-"""Tests for provenance.extract.templates: lines an outlet repeats across its pages."""
+"""Tests for provenance.extract.templates (lines an outlet repeats) and furniture (known on sight)."""
 
 from __future__ import annotations
 
 import pytest
 
-from provenance.extract.templates import furniture_reason, learn_templates, normalize_line
+from provenance.extract.furniture import furniture_reason
+from provenance.extract.templates import learn_templates, normalize_line
 from provenance.extract.text import clean_text
 from provenance.settings import ExtractSettings
 

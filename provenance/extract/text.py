@@ -5,7 +5,7 @@ Scraped text has lost its markup, so the cleaner works on lines (blocks) with
 shallow features, in the spirit of jusText and boilerpipe.  A block is a
 non-empty line, or a paragraph when the text is hard-wrapped (html2text, lynx).
 
-1. *Furniture* (``templates.furniture_reason``): lines recognisable on their own:
+1. *Furniture* (``furniture.furniture_reason``): lines recognisable on their own:
    advertising markers, "Read also|..." lines, share/comment widgets,
    subscription and donation appeals, "21 minutes ago" timestamps, link lists,
    copyright lines, and lines the outlet repeats on its pages (``template_lines``).
@@ -37,8 +37,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from provenance.extract import templates as shapes
-from provenance.extract.templates import STOP_WORDS, TIMESTAMP_RE, furniture_reason, normalize_line
+from provenance.extract import furniture as shapes
+from provenance.extract.furniture import STOP_WORDS, TIMESTAMP_RE, furniture_reason
+from provenance.extract.templates import normalize_line
 from provenance.models import Extraction, Piece, Removed
 from provenance.settings import ExtractSettings
 

@@ -1,0 +1,401 @@
+# ruff: noqa: RUF001, SIM905  (Cyrillic words and patterns, typographic dashes are intended)
+"""Furniture known on sight, stop words, and the shapes of the lines around an article body.
+
+What can be said of a single line, independently of where it sits on its page and
+of the outlet that printed it, lives here; position, density and context are
+``text.py``'s business, lines an outlet repeats across its pages ``templates.py``'s.
+
+*Furniture* (:func:`furniture_reason`): lines any outlet prints around its
+articles, recognised by their wording: "Advertisement", "Read also| ...",
+"Comments", "Share", "A Message from X:", "Not ready to support today?",
+"21 minutes ago", "© 2025 ...", "Реклама", "Читайте также: ...".  Each match
+names its reason ("advertising", "read-also", "widget", "appeal",
+"related-articles", "comments", "timestamp", "legal", "link-list", "markup",
+"photo-credit").
+
+*Stop words* (English, and Russian for TASS & co.): their share tells prose
+from labels.
+
+*Shapes* of the lines ``text.py`` looks for near the body: bylines, dates,
+credit lines and the signatures under reader comments.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+__all__ = [
+    "AUTHOR_MARK_RE",
+    "BYLINE_END_RE",
+    "BYLINE_PREFIX_RE",
+    "BYLINE_RE",
+    "COMMENT_SIGNATURE_RE",
+    "CREDIT_RE",
+    "DATED_BYLINE_RE",
+    "DATE_RE",
+    "EN_STOP",
+    "NAME_RE",
+    "NOT_NAMES",
+    "RU_STOP",
+    "STOP_WORDS",
+    "TIMESTAMP_RE",
+    "furniture_reason",
+]
+
+_I = re.IGNORECASE
+
+#: a line that is only a date, a time or an age: "21 minutes ago", "June 7, 2025 10:31"
+TIMESTAMP_RE = re.compile(
+    r"((updated|published|posted|last updated|modified)\s*:?\s*)?"
+    r"(\d{1,3}\s+(seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)"
+    r"\s+ago|just now|yesterday|today"
+    r"|\w{3,9},?\s+\d{1,2},?\s+\d{4}([, ]+(at\s+)?\d{1,2}[:.]\d{2}\s*([ap]\.?m\.?)?\s*\w*)?"
+    r"|\d{1,2}\s+\w{3,9},?\s+\d{4}([, ]+\d{1,2}[:.]\d{2}\s*\w*)?"
+    r"|\d{4}-\d{2}-\d{2}([ t]\d{2}:\d{2}(:\d{2})?)?|\d{1,2}[./]\d{1,2}[./]\d{2,4}"
+    r"|\d{1,2}[:.]\d{2}\s*([ap]\.?m\.?)?\s*(\w{2,4})?)",
+    _I,
+)
+
+# --- Stop words: their share tells prose from labels (English, and Russian for TASS & co.) ---
+
+EN_STOP = frozenset(
+    """a about above after again against ago all almost also although always am among an and
+    another any are around as at away back be became because become been before being below
+    between both but by can cannot could did do does doing done down during each either else
+    enough even ever every few for from further get gets got had has have having he her here
+    hers herself him himself his how however i if in into is it its itself just last least
+    less like made make many may me might more most much must my myself neither never no nor
+    not now of off often on once one only onto or other others our ours out over own per
+    perhaps put rather said same say says see seen shall she should since so some still such
+    take than that the their theirs them themselves then there these they this those though
+    through thus to told too took toward under until up upon us very was way we well were what
+    when where whether which while who whom whose why will with within without would yet you
+    your yours""".split()
+)
+RU_STOP = frozenset(
+    """и в во не что он на я с со как а то все она так его но да ты к у же вы за бы по только
+    ее её мне было вот от меня еще ещё нет о об из ему теперь когда даже ну ли если уже или ни
+    быть был него до вас опять уж вам ведь там потом себя ничего ей может они тут где есть надо
+    ней для мы тебя их чем была сам чтоб без будто чего раз тоже себе под будет тогда кто этот
+    того потому этого какой совсем ним здесь этом один почти мой тем чтобы нее сейчас были куда
+    можно при два другой хоть после над больше тот через эти нас про всего них какая много три
+    эту свою этой перед более всегда между это также которые который которая которых которое
+    его её их заявил сообщил сказал года году""".split()
+)
+STOP_WORDS = EN_STOP | RU_STOP
+
+# --- Shapes of the lines around an article body: bylines, dates, credits, signatures ---
+
+#: a credit line that belongs to the article: "(Reporting by X; Editing by Y)"
+CREDIT_RE = re.compile(
+    r"\(?(additional |further )?(reporting|writing|editing|compiled|translated|research)"
+    r"( and \w+)? by\b.{1,200}",
+    _I,
+)
+BYLINE_RE = re.compile(
+    r"(?i:by|written by|posted by|reported by|story by|words by|author:?|автор:?)\s+"
+    r"[A-ZА-ЯЁ][\w'’.-]*(\s+[\w'’.-]+){0,5}(\s*[,|/–—-]\s*.{0,60})?",
+)
+#: "Posted on June 7, 2025 by Anna Writer"
+DATED_BYLINE_RE = re.compile(
+    r"(?i:posted|published|updated|written)(?i: on)?\s+.{4,40}?\s(?i:by)\s+"
+    r"(?P<name>[A-ZА-ЯЁ][\w'’.-]+(\s+[A-ZА-ЯЁ][\w'’.-]+){0,3})"
+)
+BYLINE_PREFIX_RE = re.compile(
+    r"(by|written by|posted by|reported by|story by|words by|author:?|автор:?)\s+", _I
+)
+NAME_RE = re.compile(r"[A-ZА-ЯЁ][\w'’.-]+(\s+[A-ZА-ЯЁ][\w'’.-]*){1,3}(\s*[,|–—]\s*.{2,40})?")
+#: where a byline's name ends: "Jane Doe, Reuters", "Jane Doe | June 7", "AFP on Friday"
+BYLINE_END_RE = re.compile(r"\s*[,|•·–—(]\s*|\s+-\s+|\s+(?i:on|at|in|updated|published|posted)\s+")
+#: a reader comment's signature: "Posted by: Sean | Jan 10, 2008", "Tom wrote:", "Reply"
+COMMENT_SIGNATURE_RE = re.compile(
+    r"(?i:(posted|written|submitted|added|left|comment(ed)?)( by)?:?)\s+.{1,60}?"
+    r"(\d{1,2}:\d{2}|\b\d{4}\b|\bago\b).{0,30}"
+    r"|[\w .'’-]{1,40}\s(?i:said|wrote)(\s+(on|at)\s+.{1,40})?\s*(\.\.\.|…)"
+    r"|[\w .'’-]{1,40}\s(?i:wrote):"
+    r"|(?i:reply|report( abuse| this comment)?|flag( as inappropriate)?|permalink)",
+)
+#: a date or a clock time somewhere in a line
+DATE_RE = re.compile(
+    r"\b\d{1,2}:\d{2}\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b"
+    r"|\b(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(st|nd|rd|th)?,?\s+\d{4}"
+    r"|\b\d{1,2}(st|nd|rd|th)?\s+(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s+\d{4}"
+)
+#: words that make a two-word capitalised line something other than a person's name
+NOT_NAMES = frozenset(
+    [
+        "view",
+        "gallery",
+        "photo",
+        "photos",
+        "video",
+        "videos",
+        "more",
+        "news",
+        "home",
+        "share",
+        "read",
+        "print",
+        "email",
+        "comments",
+        "related",
+        "latest",
+        "top",
+        "sign",
+        "log",
+        "subscribe",
+        "follow",
+        "advertisement",
+        "sponsored",
+    ]
+)
+AUTHOR_MARK_RE = re.compile(r"(author-?image|author image|avatar|author)[.:]?", _I)
+
+# Lines that are furniture on their own, whatever their position.  Each pattern
+# must match the whole (stripped) line; ``_PREFIX`` patterns match a line start.
+_FURNITURE: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "advertising",
+        re.compile(
+            r"(advertise?ments?|advertisment|adverts?|ads?|sponsored( content| links?| stories)?"
+            r"|paid (content|post|partner)|promoted( content| stories)?|ads by \w+"
+            r"|(story|article) continues (below|after advertisement)"
+            r"|continue reading (below|the main story)|skip (this )?ad(vert(isement)?)?"
+            r"|(advertise?ment|advertisment|ad)\s*[-–—:|]\s*(scroll|continue|story continues)[\w ]{0,40}"
+            r"|sponsored by .{1,60})[.:]?",
+            _I,
+        ),
+    ),
+    (
+        "read-also",
+        re.compile(
+            r"(read|see|watch|listen)( also| more| next| the full story| more about this)?\s*"
+            r"([|:»>→-]|\.\.\.)?|also (read|see|watch)\s*:?|more on (this|that)( story)?:?"
+            r"|click here( to read more)?\.?",
+            _I,
+        ),
+    ),
+    (
+        "widget",
+        re.compile(
+            r"(share|share (this|on|via)( \w+)?|shares?|tweet|e-?mail|print|copy link|"
+            r"(\d+\s+)?comments?|no comments( yet)?\W*|view comments|show comments|"
+            r"(leave|post|add|write) a (comment|reply)|comment on this( story| article)?|"
+            r"hashtags|tags?|topics|filed under|follow us( on \w+)?|like us on facebook|"
+            r"(print|e-?mail|share|save) this( article| story| page)?|print version|"
+            r"text size|font size|a\s*a\s*a|back to top|top of page|bookmark|save|"
+            r"facebook|twitter|x|whatsapp|linkedin|reddit|pinterest|telegram|flipboard|"
+            r"sign in|log ?in|register|sign up|menu|search|home|subscribe|newsletter|"
+            r"try our ai features|listen to (this )?(article|story)|\d+ min(ute)?s? read|"
+            r"author-image|author image|avatar|image|photo|video|gallery|[|•·×✕x]+|"
+            r"((e-?mail|send|refer|recommend|forward)( this)?( article| story| page)? to a friend)|"
+            r"printer[- ]friendly( version| format| page)?|create your own rss|"
+            r"back to (headlines|top|news|home|the top)|write to (the )?editor|"
+            r"(get|subscribe to) [\w &]{1,40} feeds?|more (photos|videos|pictures)|"
+            r"\d{1,2}:\d{2}\s*/\s*\d{1,2}:\d{2}|listen( now)?|play|pause)[.:!]?",
+            _I,
+        ),
+    ),
+    (
+        "appeal",
+        re.compile(
+            r"(a message from .{1,60}:|dear (readers?|friends|subscribers?)[,:!]?|"
+            r"(please )?(support|donate to) (us|our (work|journalism)|independent journalism).*|"
+            r"not ready to (support|donate|subscribe)( today)?\??|remind me (later|next month)\.?|"
+            r"continue|close|maybe later\.?|no,? thanks\.?|"
+            r"thank you!? your reminder is set\.?|donate( now| today)?!?|"
+            r"(subscribe|sign up)( now| today)?( to (our|the) [\w ]{1,40})?[.!]?|"
+            r"become a (member|subscriber|supporter|patron)\.?|"
+            r"(get|enjoy) (unlimited|full|digital) access.*|already a (subscriber|member)\??|"
+            r"sign up here\.?|e-?mail( address)?\s*\*?|(your )?e-?mail address|"
+            r"follow us on google news|get the (latest|best|top) .{1,60}\b(in|to) your inbox.*)",
+            _I,
+        ),
+    ),
+    (
+        "related-articles",
+        re.compile(
+            r"(related|related (articles?|stories|news|content|posts|links|topics|coverage)|"
+            r"more (from|on|in) [\w .'-]{1,40}|more (stories|news|articles|headlines)|"
+            r"you (may|might) (also )?(like|be interested in|have missed)|"
+            r"recommended( for you| stories| articles)?|most (read|popular|viewed|shared|emailed)|"
+            r"trending( now| stories)?|top stories|latest (news|stories|headlines)|"
+            r"further reading|in (other|case you missed) news|editor'?s picks|"
+            r"don'?t miss|must read|what to read next|popular (now|stories))[.:]?",
+            _I,
+        ),
+    ),
+    ("timestamp", TIMESTAMP_RE),
+    # Russian outlets' furniture (the audit's wire sources include TASS and Interfax)
+    (
+        "advertising",
+        re.compile(
+            r"(реклама|на правах рекламы|(спонсорский|партн[её]рский) (материал|проект))\.?", _I
+        ),
+    ),
+    (
+        "read-also",
+        re.compile(
+            r"(читайте( также)?|читать (также|далее)|смотрите также|подробнее)\s*([:|»>-].{0,150})?",
+            _I,
+        ),
+    ),
+    (
+        "widget",
+        re.compile(
+            r"(поделиться|теги|метки|распечатать|версия для печати|подписывайтесь на нас.{0,40}"
+            r"|мы в (telegram|телеграм|вконтакте|дзен|max).{0,30})[.:!]?",
+            _I,
+        ),
+    ),
+    (
+        "related-articles",
+        re.compile(
+            r"(похожие (новости|материалы|статьи)|другие новости|(новости|материалы|ещ[её]) по теме"
+            r"|по теме|самое (читаемое|популярное)|популярное|лента новостей|главное за день)[.:]?",
+            _I,
+        ),
+    ),
+    (
+        "appeal",
+        re.compile(r"(подпис(ывайтесь|аться) на .{1,60}|поддержите (нас|редакцию)[.!]?)", _I),
+    ),
+)
+_PREFIX: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "read-also",
+        re.compile(
+            r"(read (also|more|next)|also read|see also|related( story| article)?|"
+            r"more on this|recommended|must read|don'?t miss|watch|listen)\s*[|:»>→–—]",
+            _I,
+        ),
+    ),
+    ("appeal", re.compile(r"(a message from [^:]{1,60}:|dear readers,)", _I)),
+    (
+        "photo-credit",
+        re.compile(
+            r"(photo|image|picture|illustration|video|credit|фото|видео)s?"
+            r"(\s+by|\s*:|\s*/|\s*©)\s*[^.!?]{1,80}$",
+            _I,
+        ),
+    ),
+    ("widget", re.compile(r"(tags|tagged|topics|hashtags|filed under|share( this)? on)\s*:", _I)),
+    (
+        "legal",
+        re.compile(
+            r"(©|\(c\)\s*\d{4}|copyright\s*(©|\(c\)|\d{4})|all rights reserved"
+            r"|(disclaimer|terms of use|terms and conditions|copyright notice|legal notice)\s*:)",
+            _I,
+        ),
+    ),
+)
+# Furniture found *inside* a line, for lines up to ``_MAX_SEARCH_CHARS``.
+_SEARCH: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "legal",
+        re.compile(
+            r"©|\(c\)\s*\d{4}|copyright\s+(\(c\)\s*)?\d{4}|all rights reserved"
+            r"|^(disclaimer|terms of (use|service)|terms (and|&) conditions|privacy policy)\s*(:|$)"
+            r"|\b(read|see|accept|agree to|review) our (terms|privacy|policy|policies)"
+            r"|may not be (published|reproduced|redistributed|rewritten|broadcast)",
+            _I,
+        ),
+    ),
+    (
+        "appeal",
+        re.compile(
+            r"\b(sign up|subscribe|register)\b.{0,40}\b(our|free|daily|weekly)\b.{0,20}"
+            r"\b(newsletters?|e-?mail alerts?|alerts)\b|\b(e-?mail|news|text) alerts\b"
+            r"|\b(subscribe|add) to (our|the) rss\b|upload your (photos|pics|pictures|videos)"
+            r"|\b(delivered|straight|directly|sent) to your inbox\b",
+            _I,
+        ),
+    ),
+    (
+        "comments",
+        re.compile(
+            r"\b(please|to (post|leave|add|submit|write)( a)?|before (posting|commenting))\b.{0,60}"
+            r"\bcomments?\b|\bcomments? (are|will be|may be) (moderated|reviewed|approved|checked)"
+            r"|\bcomment(ing)? (guidelines|policy|rules|terms)\b|limit your comments"
+            r"|\b(your|our) (thoughts|views|comments) on this\b",
+            _I,
+        ),
+    ),
+)
+#: every ``_SEARCH`` match contains one of these (a cheap filter before the regex)
+_SEARCH_KEYS = (
+    *("©", "(c)", "copyright", "rights reserved", "disclaimer", "terms", "privacy", "polic"),
+    *("may not be", "alert", "newsletter", "rss", "upload", "comment", "inbox"),
+)
+#: a comment-section heading: "5 comments so far...", "Reader Comments (12)", "Have your say"
+_COMMENTS_HEADING_RE = re.compile(
+    r"\bcomments?\b|have your say|your (views|say)\b|join the (discussion|conversation|debate)"
+    r"|reader (reactions|responses)|talkback|discuss (this|the) (story|article|news)"
+    r"|комментари\w*|обсуждение",
+    _I,
+)
+#: a markdown link, or a bare address
+_LINK_RE = re.compile(r"!?\[[^\]\n]*\]\([^)\s]*\)|https?://\S+|www\.\S+")
+#: characters that are frequent in code and markup, rare in prose
+_CODE_CHARS = frozenset("{}=;<>[]\\|&$")
+_MAX_FURNITURE_CHARS = 160
+_MAX_SEARCH_CHARS = 250
+
+
+def _combine(
+    patterns: Sequence[tuple[str, re.Pattern[str]]],
+) -> tuple[re.Pattern[str], tuple[str, ...]]:
+    """One regex trying the patterns in order; group ``gN`` names the N-th reason.
+
+    The combined regex is case-sensitive and meant for the lower-cased line:
+    twice as fast as matching case-insensitively.
+    """
+    joined = "|".join(f"(?P<g{n}>{p.pattern})" for n, (_, p) in enumerate(patterns))
+    return re.compile(joined), tuple(reason for reason, _ in patterns)
+
+
+_FURNITURE_RE, _FURNITURE_REASONS = _combine(_FURNITURE)
+_PREFIX_RE, _PREFIX_REASONS = _combine(_PREFIX)
+_SEARCH_RE, _SEARCH_REASONS = _combine(_SEARCH)
+_CODE_CHARS_STR = "".join(sorted(_CODE_CHARS))
+
+
+def _reason_of(match: re.Match[str] | None, reasons: tuple[str, ...]) -> str | None:
+    if match is None:
+        return None
+    for name, value in match.groupdict().items():
+        if value is not None:
+            return reasons[int(name[1:])]
+    return None  # pragma: no cover - one group always matched
+
+
+def furniture_reason(line: str) -> str | None:
+    """The reason a stripped line is furniture on its own, or None."""
+    length = len(line)
+    lower = line.lower()
+    if ("](" in line or "://" in line or "www." in line) and sum(
+        len(m) for m in _LINK_RE.findall(line)
+    ) > 0.5 * length:
+        return "link-list"
+    if line.count(" | ") >= 2 and length < 40 * (line.count(" | ") + 1):
+        return "link-list"
+    reason = _reason_of(_PREFIX_RE.match(lower), _PREFIX_REASONS)
+    if reason:
+        return reason
+    if length >= 20 and sum(map(line.count, _CODE_CHARS_STR)) > max(2, 0.04 * length):
+        return "markup"
+    if length <= _MAX_FURNITURE_CHARS:
+        reason = _reason_of(_FURNITURE_RE.fullmatch(lower), _FURNITURE_REASONS)
+        if reason:
+            return reason
+        if (
+            length <= 60
+            and (not line.endswith(".") or line.endswith(".."))
+            and line.count(" ") < 6
+            and _COMMENTS_HEADING_RE.search(line)
+        ):
+            return "comments"
+    if length <= _MAX_SEARCH_CHARS and any(key in lower for key in _SEARCH_KEYS):
+        return _reason_of(_SEARCH_RE.search(lower), _SEARCH_REASONS)
+    return None
