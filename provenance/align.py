@@ -132,7 +132,7 @@ class _Space:
         for ts in units:
             df.update(set(ts))
         n = len(units)
-        self.isf = {w: math.log(n / c) for w, c in df.items()}
+        self.isf = {w: math.log((n + 1) / c) for w, c in df.items()}
         self.t_vecs = [self._vector(ts) for ts in target.unit_terms]
         self.s_vecs = [self._vector(ts) for ts in source.unit_terms]
 
@@ -416,6 +416,8 @@ def _refine(
         t_span = Span(max(t_span.start, limit.start), min(t_span.end, limit.end))
     if len(t_span) < settings.refine_min_cover * len(cand.target):
         return cand  # a copied core inside a rewritten passage: keep the passage
+    if any(t.units[i].end <= t_span.start or t_span.end <= t.units[i].start for i, _ in cand.seeds):
+        return cand  # seeded sentences would be lost (passages copied out of order)
     return _Candidate(t_span, s_span, cand.seeds, float(matched))
 
 

@@ -1,0 +1,197 @@
+"""Tests for provenance.align: passages between two texts, and against an index."""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from provenance.align import align_against_index, align_prepared, align_texts, similarity
+from provenance.index import CorpusIndex, prepare
+from provenance.models import Passage, Span
+from provenance.segment import normalize
+from provenance.settings import AlignSettings
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "corpus"
+EVAL = ROOT.parent / "shared" / "eval"
+
+
+def _corpus(prefix: str) -> str:
+    (path,) = CORPUS.glob(f"{prefix}_*.txt")
+    return path.read_text(encoding="utf-8")
+
+
+def _span(text: str, first: str, last: str) -> Span:
+    start = text.index(first)
+    return Span(start, text.index(last, start) + len(last))
+
+
+# --------------------------------------------------------------- the seed corpus
+
+
+def test_copied_quotation_and_sentence_have_exact_spans() -> None:
+    target, source = _corpus("000"), _corpus("003")
+    passages = align_texts(target, source)
+    pairs = {(p.target, p.source): p for p in passages}
+    quote = (
+        _span(target, '"This is a domestic', 'on his own."'),
+        _span(source, "\u201cThis is a domestic", "on his own.\u201d"),
+    )
+    snowden = (
+        _span(target, "Russia has previously", "Graham Phillips."),
+        _span(source, "Russia has previously", "Graham Phillips."),
+    )
+    assert quote in pairs and snowden in pairs
+    assert pairs[quote].kind == pairs[snowden].kind == "verbatim"
+    assert pairs[quote].similarity == 100.0
+
+
+def test_synonym_spun_sentences_align_as_paraphrase() -> None:
+    target, source = _corpus("002"), _corpus("000")
+    passages = align_texts(target, source)
+    spun = [p for p in passages if p.kind == "paraphrase"]
+    assert len(spun) >= 4
+    opening = _span(target, "As tensions between Elon Musk", "political asylum in Russia.")
+    found = [p for p in spun if p.target == opening]
+    assert found
+    assert source[found[0].source.start : found[0].source.end].startswith("Amid escalating")
+
+
+def test_unrelated_texts_give_nothing() -> None:
+    assert align_texts(_corpus("003"), _corpus("004")[:0] + "Weather today: sunny.") == []
+    assert align_texts("", _corpus("003")) == []
+
+
+# ------------------------------------------------------------------- generated
+
+
+SYLLABLES = ["ka", "lo", "mi", "nu", "re", "ta", "vo", "zi", "po", "gu"]
+WORDS = ["".join(p) for p in itertools.product(SYLLABLES, repeat=3)]
+OTHER_WORDS = ["".join(p) for p in itertools.product(["bax", "dov", "fyr", "hij"], repeat=4)]
+
+
+def _sentence(words: list[str]) -> str:
+    return " ".join([words[0].capitalize(), *words[1:]]) + "."
+
+
+@st.composite
+def texts_of(draw: st.DrawFn, vocab: list[str], low: int = 2, high: int = 5) -> str:
+    """Sentences of 8-14 words, no word used twice (so every copy is unambiguous)."""
+    sizes = draw(st.lists(st.integers(8, 14), min_size=low, max_size=high))
+    words = draw(st.randoms(use_true_random=False)).sample(vocab, sum(sizes))
+    out, pos = [], 0
+    for size in sizes:
+        out.append(_sentence(words[pos : pos + size]))
+        pos += size
+    return " ".join(out)
+
+
+@settings(max_examples=40, deadline=None)
+@given(texts_of(WORDS))
+def test_a_text_aligned_with_itself_is_one_verbatim_passage(text: str) -> None:
+    (passage,) = align_texts(text, text)
+    assert passage.kind == "verbatim"
+    assert passage.similarity == 100.0
+    assert passage.target == passage.source == Span(0, len(text))
+
+
+def _check_spans(passages: list[Passage], target: str, source: str) -> None:
+    for p in passages:
+        assert 0 <= p.target.start < p.target.end <= len(target)
+        assert 0 <= p.source.start < p.source.end <= len(source)
+        t_text = target[p.target.start : p.target.end]
+        s_text = source[p.source.start : p.source.end]
+        assert t_text == t_text.strip() and s_text == s_text.strip()
+        assert p.similarity == round(similarity(t_text, s_text), 1)
+        if p.kind == "verbatim":
+            assert normalize(t_text).text == normalize(s_text).text
+
+
+@settings(max_examples=40, deadline=None)
+@given(texts_of(WORDS, 3, 6), texts_of(OTHER_WORDS, 1, 3), st.data())
+def test_inserting_unrelated_text_shifts_offsets_exactly(
+    source: str, unrelated: str, data: st.DataObject
+) -> None:
+    sents = source.split(". ")
+    k = data.draw(st.integers(1, len(sents) - 1))
+    copied = ". ".join(sents[k:])
+    before = align_texts(copied, source)
+    after = align_texts(unrelated + " " + copied, source)
+    shift = len(unrelated) + 1
+    assert before, "a copied run of sentences is found"
+    assert [
+        dataclasses.replace(p, target=Span(p.target.start + shift, p.target.end + shift))
+        for p in before
+    ] == after
+    _check_spans(after, unrelated + " " + copied, source)
+
+
+@settings(max_examples=30, deadline=None)
+@given(texts_of(WORDS, 4, 7), texts_of(OTHER_WORDS, 1, 2), texts_of(OTHER_WORDS, 6, 8))
+def test_reordered_paragraphs_are_separate_passages(text: str, short: str, long: str) -> None:
+    sents = text.split(". ")
+    a, b = ". ".join(sents[:2]) + ".", ". ".join(sents[2:])
+    target = f"{b}\n{a}"
+    # news use: one passage per target paragraph, whatever lies between in the source
+    source = f"{a}\n{short}\n{b}"
+    passages = align_texts(target, source)
+    assert _pairs(passages, target, source) == {(a, a), (b, b)}
+    _check_spans(passages, target, source)
+    # maximal passages: split when the source jump exceeds the gap allowed (summary
+    # chaining, which would take the short target for a summary of the source, off)
+    source = f"{a}\n{long}\n{b}"
+    maximal = AlignSettings(split_paragraphs=False, summary_max_gap=AlignSettings().max_gap)
+    passages = align_texts(target, source, settings=maximal)
+    assert _pairs(passages, target, source) == {(a, a), (b, b)}
+
+
+def _pairs(passages: list[Passage], target: str, source: str) -> set[tuple[str, str]]:
+    return {
+        (target[p.target.start : p.target.end], source[p.source.start : p.source.end])
+        for p in passages
+    }
+
+
+# ----------------------------------------------------------------- corpus use
+
+
+def test_align_against_index_matches_pairwise_alignment() -> None:
+    index = CorpusIndex()
+    for prefix in ("001", "003", "004"):
+        index.add(prefix, _corpus(prefix))
+    target = _corpus("000")
+    found = align_against_index(target, index)
+    from_003 = [p for doc, p in found if doc == "003"]
+    assert from_003 == align_texts(target, _corpus("003"))
+    assert from_003 == align_prepared(prepare(target), index.document("003"))
+
+
+def test_long_texts_stay_bounded() -> None:
+    block = " ".join(
+        _sentence([WORDS[(i * 7 + j) % len(WORDS)] for j in range(12)]) for i in range(400)
+    )
+    passages = align_texts(block, block, settings=AlignSettings(split_paragraphs=False))
+    assert len(passages) == 1 and passages[0].target == Span(0, len(block))
+
+
+# ---------------------------------------------------------------------- eval
+
+
+@pytest.mark.eval
+def test_pan13_verbatim_floor(monkeypatch: pytest.MonkeyPatch) -> None:
+    if not (EVAL / "pan13-text-alignment").is_dir():
+        pytest.skip("../shared/eval is absent")
+    monkeypatch.syspath_prepend(str(ROOT))
+    from bench.alignment import run_pan, score_pan
+
+    results = [
+        r for r in run_pan(EVAL / "pan13-text-alignment", limit=40) if r.section[:2] in ("01", "02")
+    ]
+    figures = score_pan(results)
+    assert figures["02.plagdet"] >= 0.90
+    assert figures["01.detected_share"] <= 0.05

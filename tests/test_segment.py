@@ -1,0 +1,79 @@
+"""Tests for provenance.segment: the normaliser, words, sentences, paragraphs."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from provenance.segment import normalize, paragraphs, sentences, stem, terms, words
+
+
+def test_normalize_folds_quotes_dashes_space_case_and_abbreviations() -> None:
+    text = "The  U.S.\u00a0said \u201cno\u201d \u2014 it\u2019s\nover"
+    assert normalize(text).text == 'the us said "no" - it\'s over'
+
+
+def test_normalize_maps_spans_back_to_the_original() -> None:
+    text = "Peskov: \u201cWe\u2019re confident the U.S. president will\n handle it.\u201d"
+    n = normalize(text)
+    start = n.text.index('"we')
+    end = n.text.index('it."') + 4
+    span = n.original(start, end)
+    assert text[span.start : span.end] == (
+        "\u201cWe\u2019re confident the U.S. president will\n handle it.\u201d"
+    )
+
+
+def test_us_and_u_s_normalise_alike() -> None:
+    assert normalize("the US president").text == normalize("the U.S. president").text
+
+
+@given(
+    st.text(
+        alphabet=st.sampled_from(list("aB .,\n\t\u201c\u201d\u2014U.S\u0130\u00df")), max_size=60
+    )
+)
+def test_normalised_offsets_are_ordered_and_in_range(text: str) -> None:
+    n = normalize(text)
+    assert len(n.offsets) == len(n.text)
+    assert list(n.offsets) == sorted(n.offsets)
+    assert all(0 <= o < len(text) for o in n.offsets)
+    if n.text:
+        span = n.original(0, len(n.text))
+        assert 0 <= span.start <= span.end <= len(text)
+
+
+def test_words_carry_spans_into_the_original() -> None:
+    text = "The U.S. envoy \u2014 Mr. Witkoff \u2014 didn\u2019t reply."
+    toks = words(text)
+    assert [t.norm for t in toks] == ["the", "us", "envoy", "mr", "witkoff", "didn't", "reply"]
+    for t in toks:
+        assert normalize(text[t.start : t.end]).text.replace(".", "") == t.norm
+
+
+def test_sentences_skip_abbreviations_and_initials_and_break_at_lines() -> None:
+    text = (
+        "Mr. Smith met U.S. President Donald J. Trump on Friday. He left.\n"
+        '"It was fine," he said. Then he went home'
+    )
+    got = [text[s.start : s.end] for s in sentences(text)]
+    assert got == [
+        "Mr. Smith met U.S. President Donald J. Trump on Friday.",
+        "He left.",
+        '"It was fine," he said.',
+        "Then he went home",
+    ]
+
+
+def test_paragraphs_are_stripped_non_blank_lines() -> None:
+    text = "  One.\n\n Two two. \nThree"
+    assert [text[p.start : p.end] for p in paragraphs(text)] == ["One.", "Two two.", "Three"]
+
+
+def test_terms_drop_stop_words_and_stem() -> None:
+    assert terms(words("The lawmakers were offering asylum")) == [
+        stem("lawmakers"),
+        stem("offering"),
+        "asylum",
+    ]
+    assert stem("offering") == stem("offered") == stem("offers")
