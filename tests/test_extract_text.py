@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 import sys
 import textwrap
 import time
@@ -125,8 +126,13 @@ def test_pieces_map_back_exactly(lines: list[str], sep: str, residual: bool) -> 
     out = clean_text(source, residual=residual)
     _assert_pieces(source, out)
     # every non-empty input line is accounted for, once: kept or removed with a reason
-    nonempty = [line.strip() for line in lines if line.strip()]
-    assert len(out.pieces) + len(out.removed) == len(nonempty)
+    # (a block may be several lines: a paragraph wrapped over lines is judged whole)
+    spans = [(p.input_start, p.input_start + p.length) for p in out.pieces]
+    spans += [(r.start, r.end) for r in out.removed]
+    for match in re.finditer(r"[^\r\n]+", source):
+        if match.group().strip():
+            inside = [s for s in spans if s[0] < match.end() and match.start() < s[1]]
+            assert len(inside) == 1, match.group()
     assert all(r.reason for r in out.removed)
 
 

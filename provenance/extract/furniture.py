@@ -187,6 +187,7 @@ _FURNITURE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"text size|font size|a\s*a\s*a|back to top|top of page|bookmark|save|"
             r"facebook|twitter|x|whatsapp|linkedin|reddit|pinterest|telegram|flipboard|"
             r"sign in|log ?in|register|sign up|menu|search|home|subscribe|newsletter|"
+            r"contact us|about us|site ?map|impressum|"
             r"try our ai features|listen to (this )?(article|story)|\d+ min(ute)?s? read|"
             r"author-image|author image|avatar|image|photo|video|gallery|[|•·×✕x]+|"
             r"((e-?mail|send|refer|recommend|forward)( this)?( article| story| page)? to a friend)|"
@@ -378,7 +379,8 @@ def furniture_reason(line: str) -> str | None:
         len(m) for m in _LINK_RE.findall(line)
     ) > 0.5 * length:
         return "link-list"
-    if line.count(" | ") >= 2 and length < 40 * (line.count(" | ") + 1):
+    bars = line.count(" | ") + line.count("·") + line.count(" • ")
+    if bars >= 2 and length < 40 * (bars + 1):
         return "link-list"
     reason = _reason_of(_PREFIX_RE.match(lower), _PREFIX_REASONS)
     if reason:

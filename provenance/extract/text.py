@@ -80,6 +80,15 @@ _ENDS_ARTICLE_APPEAL = re.compile(
 _LONG_DUPLICATE = 200
 #: at most this many lines in an inline related-articles box (see ``_bridge``)
 _BOX_LINES = 6
+#: a line this long that breaks off mid-sentence, followed by one in lower case, was wrapped
+_WRAPPED_MIN = 40
+#: ... and a text is wrapped throughout when such lines carry this share of its characters
+_WRAPPED_SHARE = 0.3
+#: a text is clean when it has at most one sign of page furniture, or one per this many blocks
+_CLEAN_BLOCKS_PER_SIGN = 50
+#: ... where a navigation run, one sign, is this many lines in a row under this many characters
+_NAV_RUN, _NAV_CHARS = 3, 40
+_FULL_STOPS = (".", "!", "?", "…", '."', ".”", "?”", "!”")
 
 
 @dataclass(slots=True)
@@ -105,8 +114,50 @@ def _blocks(text: str) -> list[_Block]:
             start = match.start() + (len(raw) - len(raw.lstrip()))
             blocks.append(_Block(start, start + len(stripped), stripped))
     if _hard_wrapped(text, blocks):
-        blocks = _paragraphs(text, blocks)
-    return blocks
+        return _paragraphs(text, blocks)
+    return _join_wrapped(text, blocks)
+
+
+def _breaks_off(a: str, b: str) -> bool:
+    """True when line ``a`` stops mid-sentence and line ``b`` goes on in lower case."""
+    return b[:1].islower() and _SENT_END_RE.search(a) is None
+
+
+def _join_wrapped(text: str, lines: Sequence[_Block]) -> list[_Block]:
+    """Join the lines of a paragraph hard-wrapped without blank lines between paragraphs.
+
+    A line of ``_WRAPPED_MIN`` characters or more that breaks off mid-sentence
+    goes on in the next line when that starts in lower case.  When such lines
+    carry ``_WRAPPED_SHARE`` of the text, the text is wrapped throughout (often
+    at uneven widths) and any line that breaks off mid-sentence, after a
+    lower-case word or a comma, goes on in the next line too.
+    """
+    adjacent = [
+        n > 0 and text.count("\n", lines[n - 1].end, lines[n].start) == 1 for n in range(len(lines))
+    ]
+    broken = [
+        n
+        for n in range(1, len(lines))
+        if adjacent[n] and _breaks_off(lines[n - 1].text, lines[n].text)
+    ]
+    total = sum(len(line.text) for line in lines)
+    wrapped = sum(len(lines[n - 1].text) for n in broken) >= _WRAPPED_SHARE * total
+    out: list[_Block] = []
+    for n, line in enumerate(lines):
+        if adjacent[n] and _goes_on(lines[n - 1].text, line.text, wrapped=wrapped):
+            last = out[-1]
+            out[-1] = _Block(last.start, line.end, text[last.start : line.end])
+        else:
+            out.append(line)
+    return out
+
+
+def _goes_on(a: str, b: str, *, wrapped: bool) -> bool:
+    if _breaks_off(a, b):
+        joins = wrapped or len(a) >= _WRAPPED_MIN
+    else:
+        joins = wrapped and (a[-1].islower() or a[-1] in ",-–") and not _SENT_END_RE.search(a)
+    return joins and furniture_reason(a) is None and furniture_reason(b) is None
 
 
 def _hard_wrapped(text: str, lines: Sequence[_Block]) -> bool:
@@ -413,7 +464,7 @@ def _weak_reason(block: _Block) -> str:
 
 
 def _classify(blocks: list[_Block], settings: ExtractSettings) -> tuple[list[bool], int, int]:
-    """Which blocks are body text, and the main region ``[lo, hi)``."""
+    """Which blocks are body text, and the region ``[lo, hi)`` where the body starts at ``lo``."""
     _mark_comment_signatures(blocks)
     for block in blocks:
         if block.reason is None:
@@ -422,6 +473,9 @@ def _classify(blocks: list[_Block], settings: ExtractSettings) -> tuple[list[boo
         for block in blocks:  # language-neutral stand-in: sentences in lower case read as prose
             block.stop = 0.4 if block.sentences and block.caps < 0.5 else 0.1
     initial = [_initial_class(b, settings) for b in blocks]
+    if _clean_document(blocks):  # all but furniture; the body starts at the first prose
+        first = next((i for i, cls in enumerate(initial) if cls in (GOOD, NEAR)), 0)
+        return _all_but_furniture(blocks), first, len(blocks)
     classes = _smooth(initial)
     lo, hi = _main_region(blocks, initial, settings)
     hi = _bridge(blocks, initial, hi, settings)
@@ -433,6 +487,43 @@ def _classify(blocks: list[_Block], settings: ExtractSettings) -> tuple[list[boo
     if not any(keep):  # no prose region (a one-line flash, a short note): keep its sentences
         keep = [b.reason is None and _sentence_like(b) for b in blocks]
     return keep, lo, hi
+
+
+def _clean_document(blocks: Sequence[_Block]) -> bool:
+    """True for a text that shows no sign of a web page around it: a transcript, a report,
+    an essay, a page some other tool has already cleaned.
+
+    The signs are furniture lines (end-of-article markers count twice) and
+    navigation runs: ``_NAV_RUN`` or more consecutive lines under ``_NAV_CHARS``
+    characters, none ending with a full stop.  A text with at most one sign, or
+    one per ``_CLEAN_BLOCKS_PER_SIGN`` blocks, has nothing to remove but that furniture.
+    """
+    signs = run = 0
+    for block in blocks:
+        if block.reason is not None:
+            signs += 1 + _ends_article(block)
+        if _nav_label(block):
+            run += 1
+            signs += run == _NAV_RUN
+        else:
+            run = 0
+    return signs <= max(1, len(blocks) // _CLEAN_BLOCKS_PER_SIGN)
+
+
+def _all_but_furniture(blocks: Sequence[_Block]) -> list[bool]:
+    """Every block but furniture and the short labels that reach it or the edge of the
+    text through other labels ("News" beside "Home", "Contact" at the end)."""
+    n = len(blocks)
+    keep = [block.reason is None for block in blocks]
+    for order, step in ((range(n), -1), (range(n - 1, -1, -1), 1)):
+        for i in order:
+            if keep[i] and _nav_label(blocks[i]) and not (0 <= i + step < n and keep[i + step]):
+                keep[i] = False
+    return keep
+
+
+def _nav_label(block: _Block) -> bool:
+    return len(block.text) < _NAV_CHARS and not block.text.endswith(_FULL_STOPS)
 
 
 def _mark_comment_signatures(blocks: Sequence[_Block]) -> None:
@@ -505,9 +596,11 @@ def _drop_duplicates(blocks: Sequence[_Block], keep: list[bool], min_chars: int)
             keep[i], blocks[i].reason = False, "duplicate"
 
 
-def _metadata(blocks: Sequence[_Block], keep: list[bool]) -> tuple[str | None, str | None]:
-    """Move the title and the byline out of the body; return them."""
-    first = next((i for i, kept in enumerate(keep) if kept), len(blocks))
+def _metadata(
+    blocks: Sequence[_Block], keep: list[bool], start: int
+) -> tuple[str | None, str | None]:
+    """Move the title and the byline out of the body (from ``start`` on); return them."""
+    first = next((i for i, kept in enumerate(keep) if kept and i >= start), len(blocks))
     counts: dict[str, int] = {}
     for block in blocks:
         counts[block.text] = counts.get(block.text, 0) + 1
@@ -582,7 +675,7 @@ def clean_text(
         _drop_duplicates(blocks, keep, 30)
         return _assemble(blocks, keep)
     keep, lo, hi = _classify(blocks, settings)
-    title, author = _metadata(blocks, keep)
+    title, author = _metadata(blocks, keep, lo)
     _drop_duplicates(blocks, keep, 1)
     _explain(blocks, keep, lo, hi)
     out = _assemble(blocks, keep, title=title, author=author)
