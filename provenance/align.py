@@ -38,7 +38,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,7 +48,7 @@ from rapidfuzz.distance import Levenshtein
 
 from provenance.index import CorpusIndex, Prepared, prepare, shared_seeds
 from provenance.models import Passage, PassageKind, Span
-from provenance.segment import normalize, words
+from provenance.segment import STOP_WORDS, normalize, stem, words
 from provenance.settings import AlignSettings
 
 _DEFAULT = AlignSettings()
@@ -133,6 +133,8 @@ class _Space:
             df.update(set(ts))
         n = len(units)
         self.isf = {w: math.log((n + 1) / c) for w, c in df.items()}
+        #: tf-isf cosine of each seed found by :meth:`seeds`
+        self.seed_cosine: dict[Seed, float] = {}
         self.t_vecs = [self._vector(ts) for ts in target.unit_terms]
         self.s_vecs = [self._vector(ts) for ts in source.unit_terms]
 
@@ -158,7 +160,9 @@ class _Space:
             mask &= masked >= relative * masked.max(axis=1, keepdims=True)
             mask &= masked >= relative * masked.max(axis=0, keepdims=True)
         hits = np.nonzero(mask)
-        return sorted(zip(hits[0].tolist(), hits[1].tolist(), strict=True))
+        found = list(zip(hits[0].tolist(), hits[1].tolist(), strict=True))
+        self.seed_cosine.update(zip(found, cosine[hits].tolist(), strict=True))
+        return sorted(found)
 
     def cosine(self, t_range: tuple[int, int], s_range: tuple[int, int]) -> float:
         """tf-isf cosine of target units ``t_range`` and source units ``s_range`` (inclusive)."""
@@ -395,7 +399,7 @@ def _refine(
         if op.tag == "equal"
     )
     if cb <= ca or inside < settings.refine_min_share * (cb - ca):
-        return cand
+        return cand  # not word for word
     best = _best_run(ops, settings.refine_penalty)
     if best is None:
         return cand
@@ -414,14 +418,35 @@ def _refine(
         s_span = _edges(s, (s0, s1), cand.source, s_new)
     if limit is not None:
         t_span = Span(max(t_span.start, limit.start), min(t_span.end, limit.end))
-    if len(t_span) < settings.refine_min_cover * len(cand.target):
-        return cand  # a copied core inside a rewritten passage: keep the passage
-    if any(t.units[i].end <= t_span.start or t_span.end <= t.units[i].start for i, _ in cand.seeds):
-        return cand  # seeded sentences would be lost (passages copied out of order)
+    if _cut_share(t, cand.target, t_span, s, cand.source) >= settings.refine_max_cut_share:
+        return cand  # the edges cut off are rewritten, not foreign: keep the passage
+    lost = [
+        seed
+        for seed in cand.seeds
+        if t.units[seed[0]].end <= t_span.start or t_span.end <= t.units[seed[0]].start
+    ]
+    if any(space.seed_cosine.get(seed, 0.0) >= settings.refine_keep_cosine for seed in lost):
+        return cand  # closely matching sentences would be lost (copied out of order)
     return _Candidate(t_span, s_span, cand.seeds, float(matched))
 
 
-def _best_run(ops: Sequence[Any], penalty: float) -> tuple[Any, Any, int] | None:
+def _cut_share(t: Prepared, old: Span, new: Span, s: Prepared, source: Span) -> float:
+    """Share of the content words cut off the target that occur in the source passage."""
+    words_of = _content_stems
+    cut = words_of(t, Span(old.start, max(old.start, min(new.start, old.end))))
+    cut += words_of(t, Span(min(old.end, max(new.end, old.start)), old.end))
+    if not cut:
+        return 0.0
+    known = set(words_of(s, source))
+    return sum(w in known for w in cut) / len(cut)
+
+
+def _content_stems(doc: Prepared, span: Span) -> list[str]:
+    i, j = doc.token_range(span)
+    return [stem(k.norm) for k in doc.tokens[i:j] if k.norm not in STOP_WORDS]
+
+
+def _best_run(ops: Iterable[Any], penalty: float) -> tuple[Any, Any, int] | None:
     """The run of opcodes from one equal block to another with the highest score."""
     best: tuple[Any, Any, int] | None = None
     best_score = 0.0

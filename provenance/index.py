@@ -89,7 +89,7 @@ class Prepared:
 def prepare(text: str, *, settings: AlignSettings = _DEFAULT) -> Prepared:
     """Sentences, stems and fingerprints of ``text``."""
     tokens = words(text)
-    spans = sentences(text)
+    spans = _cut_long(sentences(text), tokens, settings.max_unit_words)
     starts = [s.start for s in spans]
     per_sentence: list[list[str]] = [[] for _ in spans]
     for tok in tokens:
@@ -115,6 +115,33 @@ def prepare(text: str, *, settings: AlignSettings = _DEFAULT) -> Prepared:
         tokens=tuple(tokens),
         token_starts=tuple(t.start for t in tokens),
     )
+
+
+def _cut_long(spans: list[Span], tokens: list[Token], most: int) -> list[Span]:
+    """Cut sentences of more than ``most`` words into near-equal runs of words.
+
+    Run-on sentences (lists, unpunctuated or line-wrapped text) would otherwise
+    be matched as one huge unit against ordinary sentences.
+    """
+    if most <= 0:
+        return spans
+    starts = [t.start for t in tokens]
+    out: list[Span] = []
+    for span in spans:
+        i = bisect.bisect_left(starts, span.start)
+        j = bisect.bisect_left(starts, span.end)
+        n = j - i
+        if n <= most:
+            out.append(span)
+            continue
+        pieces = -(-n // most)
+        size = -(-n // pieces)
+        begin = span.start
+        for k in range(i + size, j, size):
+            out.append(Span(begin, tokens[k - 1].end))
+            begin = tokens[k].start
+        out.append(Span(begin, span.end))
+    return out
 
 
 def _join_short(

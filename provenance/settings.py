@@ -65,6 +65,8 @@ class AlignSettings:
     #: a corpus document is a candidate when it shares at least this many n-grams
     min_shared: int = 2
     # -- sentence seeds (align.py): tf-isf cosine and Dice of content-word stems
+    #: a sentence of more words than this is cut into shorter matching units
+    max_unit_words: int = 35
     #: a sentence with fewer content words than this is joined to the next one
     min_sentence_terms: int = 3
     #: a sentence pair is a seed when its tf-isf cosine exceeds this ...
@@ -94,8 +96,11 @@ class AlignSettings:
     #: the best run replaces both edges when it holds this share of all matching words;
     #: otherwise edges move only within the first and last sentences
     refine_keep: float = 0.9
-    #: a refinement that keeps less than this share of the target side is not applied
-    refine_min_cover: float = 0.5
+    #: a refinement is not applied when this share of the content words it would cut
+    #: off the target occurs in the source passage (rewritten, not foreign, text)
+    refine_max_cut_share: float = 0.5
+    #: ... nor one that would drop a seeded sentence pair with at least this cosine
+    refine_keep_cosine: float = 0.8
     #: windows longer than this many words (either text) are not refined
     max_refine_tokens: int = 3000
     # -- filtering and reporting
