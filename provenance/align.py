@@ -114,7 +114,7 @@ def align_prepared(
             for c in kept
             for piece, para in _split_paragraphs(c, target, space)
         ]
-    passages = [_passage(c, target.text, source.text, settings) for c in kept]
+    passages = [_passage(c, target, source.text, settings) for c in kept]
     found = [p for p in passages if p is not None]
     return sorted(found, key=lambda p: (p.target.start, p.source.start))
 
@@ -498,16 +498,26 @@ def similarity(a: str, b: str, *, settings: AlignSettings = _DEFAULT) -> float:
     return float(fuzz.ratio([t.norm for t in words(a)], [t.norm for t in words(b)]))
 
 
-def _passage(cand: _Candidate, target: str, source: str, settings: AlignSettings) -> Passage | None:
-    t_text = target[cand.target.start : cand.target.end]
+def _passage(
+    cand: _Candidate, target: Prepared, source: str, settings: AlignSettings
+) -> Passage | None:
+    t_text = target.text[cand.target.start : cand.target.end]
     s_text = source[cand.source.start : cand.source.end]
     score = similarity(t_text, s_text, settings=settings)
     kind = _kind(score, t_text, s_text, settings)
-    if min(len(cand.target), len(cand.source)) < settings.min_chars and not (
-        kind != "paraphrase" and len(words(t_text)) >= settings.min_words
+    short = min(len(cand.target), len(cand.source)) < settings.min_chars
+    if short and not (
+        kind != "paraphrase"
+        and len(words(t_text)) >= settings.min_words
+        and _whole_sentence(target, cand.target)
     ):
         return None
     return Passage(target=cand.target, source=cand.source, kind=kind, similarity=round(score, 1))
+
+
+def _whole_sentence(doc: Prepared, span: Span) -> bool:
+    """Whether ``span`` covers at least one whole sentence (unit) of ``doc``."""
+    return any(span.start <= u.start and u.end <= span.end for u in doc.units)
 
 
 def _kind(score: float, t_text: str, s_text: str, settings: AlignSettings) -> PassageKind:
