@@ -391,7 +391,7 @@ def _refine(
     sa, sb = s.token_range(s_win)
     if max(tb - ta, sb - sa) > settings.max_refine_tokens or ta == tb or sa == sb:
         return cand
-    ops = Levenshtein.opcodes([k.norm for k in t.tokens[ta:tb]], [k.norm for k in s.tokens[sa:sb]])
+    ops = Levenshtein.opcodes(t.token_norms[ta:tb], s.token_norms[sa:sb])
     ca, cb = t.token_range(cand.target)
     inside = sum(
         max(0, min(op.src_end, cb - ta) - max(op.src_start, ca - ta))
@@ -405,10 +405,10 @@ def _refine(
         return cand
     first, last, matched = best
     t_new = _word_span(
-        t.text, t.tokens[ta + first.src_start].start, t.tokens[ta + last.src_end - 1].end
+        t.text, t.token_starts[ta + first.src_start], t.token_ends[ta + last.src_end - 1]
     )
     s_new = _word_span(
-        s.text, s.tokens[sa + first.dest_start].start, s.tokens[sa + last.dest_end - 1].end
+        s.text, s.token_starts[sa + first.dest_start], s.token_ends[sa + last.dest_end - 1]
     )
     total = sum(op.src_end - op.src_start for op in ops if op.tag == "equal")
     if matched >= settings.refine_keep * total:
@@ -443,7 +443,7 @@ def _cut_share(t: Prepared, old: Span, new: Span, s: Prepared, source: Span) -> 
 
 def _content_stems(doc: Prepared, span: Span) -> list[str]:
     i, j = doc.token_range(span)
-    return [stem(k.norm) for k in doc.tokens[i:j] if k.norm not in STOP_WORDS]
+    return [stem(n) for n in doc.token_norms[i:j] if n not in STOP_WORDS]
 
 
 def _best_run(ops: Iterable[Any], penalty: float) -> tuple[Any, Any, int] | None:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from provenance.models import Span
-from provenance.segment import STOP_WORDS, Token, paragraphs, sentences, stem, words
+from provenance.segment import STOP_WORDS, paragraphs, sentences, stem, word_table
 from provenance.settings import AlignSettings
 
 _DEFAULT = AlignSettings()
@@ -67,9 +67,10 @@ class Prepared:
     terms: tuple[str, ...]
     term_unit: tuple[int, ...]
     fingerprints: tuple[int, ...]
-    tokens: tuple[Token, ...] = field(repr=False, default=())
-    #: ``tokens[i].start``, for finding the tokens of a span by bisection
+    #: every word (stop words too): normalised form, start and end offsets
+    token_norms: tuple[str, ...] = field(repr=False, default=())
     token_starts: tuple[int, ...] = field(repr=False, default=())
+    token_ends: tuple[int, ...] = field(repr=False, default=())
 
     def token_range(self, span: Span) -> tuple[int, int]:
         """Indices ``[i, j)`` of the tokens starting inside ``span``."""
@@ -88,16 +89,18 @@ class Prepared:
 
 def prepare(text: str, *, settings: AlignSettings = _DEFAULT) -> Prepared:
     """Sentences, stems and fingerprints of ``text``."""
-    tokens = words(text)
-    spans = _cut_long(sentences(text), tokens, settings.max_unit_words)
+    norms, tok_starts, tok_ends = word_table(text)
+    spans = _cut_long(sentences(text), tok_starts, tok_ends, settings.max_unit_words)
     starts = [s.start for s in spans]
     per_sentence: list[list[str]] = [[] for _ in spans]
-    for tok in tokens:
-        if tok.norm in STOP_WORDS:
+    i = 0
+    for norm, tok_start in zip(norms, tok_starts, strict=True):
+        if norm in STOP_WORDS:
             continue
-        i = bisect.bisect_right(starts, tok.start) - 1
-        if i >= 0 and tok.start < spans[i].end:
-            per_sentence[i].append(stem(tok.norm))
+        while i + 1 < len(starts) and starts[i + 1] <= tok_start:
+            i += 1
+        if spans and starts[i] <= tok_start < spans[i].end:
+            per_sentence[i].append(stem(norm))
     units, unit_terms = _join_short(spans, per_sentence, settings.min_sentence_terms)
     terms: list[str] = []
     term_unit: list[int] = []
@@ -112,12 +115,13 @@ def prepare(text: str, *, settings: AlignSettings = _DEFAULT) -> Prepared:
         terms=tuple(terms),
         term_unit=tuple(term_unit),
         fingerprints=tuple(ngram_hashes(terms, settings.ngram)),
-        tokens=tuple(tokens),
-        token_starts=tuple(t.start for t in tokens),
+        token_norms=tuple(norms),
+        token_starts=tuple(tok_starts),
+        token_ends=tuple(tok_ends),
     )
 
 
-def _cut_long(spans: list[Span], tokens: list[Token], most: int) -> list[Span]:
+def _cut_long(spans: list[Span], starts: list[int], ends: list[int], most: int) -> list[Span]:
     """Cut sentences of more than ``most`` words into near-equal runs of words.
 
     Run-on sentences (lists, unpunctuated or line-wrapped text) would otherwise
@@ -125,7 +129,6 @@ def _cut_long(spans: list[Span], tokens: list[Token], most: int) -> list[Span]:
     """
     if most <= 0:
         return spans
-    starts = [t.start for t in tokens]
     out: list[Span] = []
     for span in spans:
         i = bisect.bisect_left(starts, span.start)
@@ -138,8 +141,8 @@ def _cut_long(spans: list[Span], tokens: list[Token], most: int) -> list[Span]:
         size = -(-n // pieces)
         begin = span.start
         for k in range(i + size, j, size):
-            out.append(Span(begin, tokens[k - 1].end))
-            begin = tokens[k].start
+            out.append(Span(begin, ends[k - 1]))
+            begin = starts[k]
         out.append(Span(begin, span.end))
     return out
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from provenance.models import Span
 
@@ -127,9 +128,11 @@ def _lower_into(text: str, start: int, end: int, chars: list[str], offsets: list
 # --------------------------------------------------------------------------- words
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
-    """A word: its normalised form and its span in the original text."""
+class Token(NamedTuple):
+    """A word: its normalised form and its span in the original text.
+
+    (A named tuple rather than a dataclass: texts have thousands of words.)
+    """
 
     norm: str
     start: int
@@ -142,22 +145,48 @@ def words(text: str) -> list[Token]:
     Dotted abbreviations are one token: "U.S." gives ``Token("us", ...)`` with
     the span of "U.S" (the final dot is left to the sentence).
     """
-    tokens: list[Token] = []
+    norms, starts, ends = word_table(text)
+    return [Token(n, s, e) for n, s, e in zip(norms, starts, ends, strict=True)]
+
+
+def word_table(text: str) -> tuple[list[str], list[int], list[int]]:
+    """:func:`words` as three parallel lists (norms, starts, ends): faster for whole texts."""
+    norms: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
     pos = 0
     for match in _ABBREV.finditer(text):
-        tokens.extend(_plain_words(text, pos, match.start()))
+        _plain_words(text, pos, match.start(), norms, starts, ends)
         start, end = match.start(), match.end() - 1
-        tokens.append(Token(text[start:end].replace(".", "").lower(), start, end))
+        norms.append(text[start:end].replace(".", "").lower())
+        starts.append(start)
+        ends.append(end)
         pos = match.end()
-    tokens.extend(_plain_words(text, pos, len(text)))
-    return tokens
+    _plain_words(text, pos, len(text), norms, starts, ends)
+    return norms, starts, ends
 
 
-def _plain_words(text: str, start: int, end: int) -> list[Token]:
-    return [
-        Token(m.group().replace("\u2019", "'").lower(), m.start(), m.end())
-        for m in _WORD.finditer(text, start, end)
-    ]
+_GAP_WORD = re.compile(r"(\W*)(\w+(?:['\u2019]\w+)*)")
+
+
+def _plain_words(
+    text: str, start: int, end: int, norms: list[str], starts: list[int], ends: list[int]
+) -> None:
+    piece = text[start:end]
+    lowered = piece.replace("\u2019", "'").lower()
+    if len(lowered) != len(piece):  # a character whose lower case is longer
+        for m in _WORD.finditer(text, start, end):
+            norms.append(m.group().replace("\u2019", "'").lower())
+            starts.append(m.start())
+            ends.append(m.end())
+        return
+    pos = start
+    for gap, word in _GAP_WORD.findall(lowered):
+        pos += len(gap)
+        norms.append(word)
+        starts.append(pos)
+        pos += len(word)
+        ends.append(pos)
 
 
 # ----------------------------------------------------------------- paragraphs, sentences
