@@ -192,10 +192,13 @@ def test_unknown_language_keeps_prose() -> None:
         "Kerajaan negeri mengumumkan bahawa langkah kecemasan akan dilanjutkan sebulan lagi,"
         " dengan alasan peningkatan kemasukan ke hospital. Sekolah akan kekal dibuka."
     )
-    source = "\n".join(["Utama", "Berita", body, body.replace("Kerajaan", "Pegawai"), "Hubungi"])
+    menu = ["Utama", "Berita", "Sukan", "Hiburan", "Dunia", "Bisnes"]
+    footer = ["Hubungi kami", "Hak cipta © 2025 Berita Harian"]
+    source = "\n".join([*menu, body, body.replace("Kerajaan", "Pegawai"), *footer])
     blocks = _blocks(clean_text(source))
     assert body in blocks
     assert "Utama" not in blocks
+    assert "Hubungi kami" not in blocks
 
 
 def test_template_lines_are_removed() -> None:
@@ -209,7 +212,8 @@ def test_template_lines_are_removed() -> None:
 
 def test_residual_mode_keeps_what_density_would_drop() -> None:
     paragraphs = list(_CASES["paragraphs"].values())
-    source = "\n".join(["Short heading of a section", *paragraphs, "A caption under the picture"])
+    lines = ["Short heading of a section", *paragraphs, "A caption under the picture"]
+    source = "\n".join([*lines, "Comments", "Share"])
     assert len(_blocks(clean_text(source, residual=True))) == 6
     assert len(_blocks(clean_text(source))) < 6
 

@@ -285,7 +285,7 @@ _PREFIX: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "legal",
         re.compile(
-            r"(©|\(c\)\s*\d{4}|copyright\s*(©|\(c\)|\d{4})|all rights reserved"
+            r"(©|\(c\)\s*(\d{4}|copyright)|copyright\s*(©|\(c\)|\d{4})|all rights reserved"
             r"|(disclaimer|terms of use|terms and conditions|copyright notice|legal notice)\s*:)",
             _I,
         ),
@@ -296,7 +296,7 @@ _SEARCH: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "legal",
         re.compile(
-            r"©|\(c\)\s*\d{4}|copyright\s+(\(c\)\s*)?\d{4}|all rights reserved"
+            r"©|\(c\)\s*(\d{4}|copyright)|copyright\s+(\(c\)\s*)?\d{4}|all rights reserved"
             r"|^(disclaimer|terms of (use|service)|terms (and|&) conditions|privacy policy)\s*(:|$)"
             r"|\b(read|see|accept|agree to|review) our (terms|privacy|policy|policies)"
             r"|may not be (published|reproduced|redistributed|rewritten|broadcast)",

@@ -174,10 +174,15 @@ def _hard_wrapped(text: str, lines: Sequence[_Block]) -> bool:
 
 
 def _paragraphs(text: str, lines: Sequence[_Block]) -> list[_Block]:
-    """Join consecutive lines (no blank line between) into one block each."""
+    """Join consecutive lines (no blank line between) into one block each, unless the
+    first is too short to have been wrapped (a menu or a list keeps a block per item)."""
     out: list[_Block] = []
-    for line in lines:
-        if out and text.count("\n", out[-1].end, line.start) == 1:
+    for n, line in enumerate(lines):
+        if (
+            out
+            and text.count("\n", out[-1].end, line.start) == 1
+            and len(lines[n - 1].text) >= _WRAPPED_MIN
+        ):
             last = out[-1]
             out[-1] = _Block(last.start, line.end, text[last.start : line.end])
         else:
@@ -366,6 +371,39 @@ def _bridge(
     return end
 
 
+GAMMA = 1.0
+
+
+def _extend(
+    blocks: Sequence[_Block], classes: Sequence[str], lo: int, hi: int, settings: ExtractSettings
+) -> tuple[int, int]:
+    """Grow the region over more prose when only headings and plain lines lie between."""
+    for step in (1, -1):
+        i = hi if step > 0 else lo - 1
+        run, best = 0.0, 0.0
+        while 0 <= i < len(blocks):
+            block = blocks[i]
+            if _ends_article(block):
+                break
+            weight = _weight(block, classes[i], settings)
+            if weight < 0 and block.reason is None:
+                weight *= GAMMA
+            run += weight
+            if run <= -_GAP_MAX:
+                break
+            if run > best:
+                best = run
+                if step > 0:
+                    hi = i + 1
+                else:
+                    lo = i
+            i += step
+    return lo, hi
+
+
+_GAP_MAX = 1e9
+
+
 def _headline_shaped(block: _Block) -> bool:
     text = block.text
     return (
@@ -394,10 +432,10 @@ def _find_title(blocks: Sequence[_Block], first: int, counts: dict[str, int]) ->
 
 
 def _find_author(
-    blocks: Sequence[_Block], lo: int, hi: int, title: int | None, body: int
+    blocks: Sequence[_Block], lo: int, hi: int, title: int | None, body: int | None
 ) -> int | None:
     """A byline in ``blocks[lo:hi]``: "By X", or a lone name under an author marker or the
-    title, or right above the body."""
+    title, or right above the ``body`` (when given)."""
     for i in range(lo, hi):
         block = blocks[i]
         if block.reason is not None or len(block.text) > 80:
@@ -409,7 +447,7 @@ def _find_author(
             and (
                 (i > 0 and shapes.AUTHOR_MARK_RE.fullmatch(blocks[i - 1].text))
                 or i - 1 == title
-                or i == body - 1
+                or (body is not None and i == body - 1)
             )
             and not any(w.lower() in shapes.NOT_NAMES for w in block.text.split())
         ):
@@ -463,8 +501,9 @@ def _weak_reason(block: _Block) -> str:
     return "far-from-prose"
 
 
-def _classify(blocks: list[_Block], settings: ExtractSettings) -> tuple[list[bool], int, int]:
-    """Which blocks are body text, and the region ``[lo, hi)`` where the body starts at ``lo``."""
+def _classify(blocks: list[_Block], settings: ExtractSettings) -> tuple[list[bool], int, int, bool]:
+    """Which blocks are body text, the region ``[lo, hi)`` where the body starts at ``lo``,
+    and whether the text is clean (see ``_clean_document``)."""
     _mark_comment_signatures(blocks)
     for block in blocks:
         if block.reason is None:
@@ -475,10 +514,11 @@ def _classify(blocks: list[_Block], settings: ExtractSettings) -> tuple[list[boo
     initial = [_initial_class(b, settings) for b in blocks]
     if _clean_document(blocks):  # all but furniture; the body starts at the first prose
         first = next((i for i, cls in enumerate(initial) if cls in (GOOD, NEAR)), 0)
-        return _all_but_furniture(blocks), first, len(blocks)
+        return _all_but_furniture(blocks), first, len(blocks), True
     classes = _smooth(initial)
     lo, hi = _main_region(blocks, initial, settings)
     hi = _bridge(blocks, initial, hi, settings)
+    lo, hi = _extend(blocks, initial, lo, hi, settings)
     keep = [
         lo <= i < hi and block.reason is None and (cls == GOOD or initial[i] in (GOOD, NEAR))
         for i, (block, cls) in enumerate(zip(blocks, classes, strict=True))
@@ -486,7 +526,7 @@ def _classify(blocks: list[_Block], settings: ExtractSettings) -> tuple[list[boo
     _adopt_sentences(blocks, keep)
     if not any(keep):  # no prose region (a one-line flash, a short note): keep its sentences
         keep = [b.reason is None and _sentence_like(b) for b in blocks]
-    return keep, lo, hi
+    return keep, lo, hi, False
 
 
 def _clean_document(blocks: Sequence[_Block]) -> bool:
@@ -502,28 +542,28 @@ def _clean_document(blocks: Sequence[_Block]) -> bool:
     for block in blocks:
         if block.reason is not None:
             signs += 1 + _ends_article(block)
-        if _nav_label(block):
+        if _nav_label(block.text):
             run += 1
-            signs += run == _NAV_RUN
+            signs += run % _NAV_RUN == 0
         else:
             run = 0
-    return signs <= max(1, len(blocks) // _CLEAN_BLOCKS_PER_SIGN)
+    return signs <= max(2, len(blocks) // _CLEAN_BLOCKS_PER_SIGN)
 
 
 def _all_but_furniture(blocks: Sequence[_Block]) -> list[bool]:
-    """Every block but furniture and the short labels that reach it or the edge of the
-    text through other labels ("News" beside "Home", "Contact" at the end)."""
+    """Every block but furniture and the short labels that reach it through other labels
+    ("News" under "Home")."""
     n = len(blocks)
     keep = [block.reason is None for block in blocks]
-    for order, step in ((range(n), -1), (range(n - 1, -1, -1), 1)):
+    for order, step in ((range(1, n), -1), (range(n - 2, -1, -1), 1)):
         for i in order:
-            if keep[i] and _nav_label(blocks[i]) and not (0 <= i + step < n and keep[i + step]):
+            if keep[i] and not keep[i + step] and _nav_label(blocks[i].text):
                 keep[i] = False
     return keep
 
 
-def _nav_label(block: _Block) -> bool:
-    return len(block.text) < _NAV_CHARS and not block.text.endswith(_FULL_STOPS)
+def _nav_label(line: str) -> bool:
+    return len(line) < _NAV_CHARS and not line.endswith(_FULL_STOPS)
 
 
 def _mark_comment_signatures(blocks: Sequence[_Block]) -> None:
@@ -597,15 +637,21 @@ def _drop_duplicates(blocks: Sequence[_Block], keep: list[bool], min_chars: int)
 
 
 def _metadata(
-    blocks: Sequence[_Block], keep: list[bool], start: int
+    blocks: Sequence[_Block], keep: list[bool], start: int, *, clean: bool
 ) -> tuple[str | None, str | None]:
-    """Move the title and the byline out of the body (from ``start`` on); return them."""
+    """Move the title and the byline out of the body (from ``start`` on); return them.
+
+    In a ``clean`` text a heading is the text's own unless it is marked as an
+    article's headline: repeated, or with a byline or a date next to it.
+    """
     first = next((i for i, kept in enumerate(keep) if kept and i >= start), len(blocks))
     counts: dict[str, int] = {}
     for block in blocks:
         counts[block.text] = counts.get(block.text, 0) + 1
     title = author = None
     t = _find_title(blocks, first, counts)
+    if t is not None and clean and counts[blocks[t].text] == 1 and not _signed(blocks, t):
+        t = None
     if t is not None:
         title = blocks[t].text
         for i, block in enumerate(blocks):
@@ -619,11 +665,21 @@ def _metadata(
     ]
     lo = max(0, min([*near_title[:1], first_body]) - 4)
     hi = min(len(blocks), max([*near_title[-1:], first_body]) + 1)
-    a = _find_author(blocks, lo, hi, t, first_body)
+    a = _find_author(blocks, lo, hi, t, None if clean else first_body)
     if a is not None:
         author = _byline_name(blocks[a].text)
         keep[a], blocks[a].reason = False, "byline"
     return title, author
+
+
+def _signed(blocks: Sequence[_Block], t: int) -> bool:
+    """True when a byline or a date stands within two lines of ``blocks[t]``."""
+    return any(
+        block.reason == "timestamp"
+        or shapes.BYLINE_RE.fullmatch(block.text)
+        or shapes.DATED_BYLINE_RE.fullmatch(block.text)
+        for block in blocks[max(t - 2, 0) : t + 3]
+    )
 
 
 def _check(settings: ExtractSettings) -> None:
@@ -674,8 +730,8 @@ def clean_text(
         keep = [block.reason is None for block in blocks]
         _drop_duplicates(blocks, keep, 30)
         return _assemble(blocks, keep)
-    keep, lo, hi = _classify(blocks, settings)
-    title, author = _metadata(blocks, keep, lo)
+    keep, lo, hi, clean = _classify(blocks, settings)
+    title, author = _metadata(blocks, keep, lo, clean=clean)
     _drop_duplicates(blocks, keep, 1)
     _explain(blocks, keep, lo, hi)
     out = _assemble(blocks, keep, title=title, author=author)
