@@ -1,0 +1,90 @@
+"""workers: per-item wall-clock limits, killed and replaced workers, input order kept."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from provenance.workers import Outcome, one_line, run_limited
+
+STATE: list[str] = []  # module state a forked worker inherits
+
+
+def job(x: int) -> int:
+    """Sleeps forever on 13, dies on 7, raises on 5, else squares (slower for small x)."""
+    if x == 13:
+        time.sleep(3600)
+    if x == 7:
+        os._exit(3)
+    if x == 5:
+        raise ValueError("five\nis bad")
+    time.sleep(0.002 * (10 - x % 10))
+    return x * x
+
+
+def kinds(outcomes: list[Outcome[int]]) -> list[str]:
+    return [o.kind for o in outcomes]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_hang_is_killed_within_the_limit(jobs: int) -> None:
+    start = time.monotonic()
+    out = list(run_limited(job, [1, 13, 2], jobs=jobs, seconds=0.5))
+    assert time.monotonic() - start < 3
+    assert kinds(out) == ["ok", "timeout", "ok"]
+    assert [o.value for o in out] == [1, None, 4]
+    assert "0.5 s" in out[1].message
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_crash_error_and_order(jobs: int) -> None:
+    items = [1, 7, 5, 2, 3, 4, 7, 8, 9, 10, 11]
+    out = list(run_limited(job, items, jobs=jobs, seconds=10))
+    assert kinds(out) == ["ok", "crashed", "error", *["ok"] * 3, "crashed", *["ok"] * 4]
+    assert "exit code 3" in out[1].message
+    assert out[2].message == "ValueError: five is bad"
+    assert [o.value for o in out if o.ok] == [x * x for x in items if x not in (5, 7)]
+
+
+def test_no_limit_runs_in_process() -> None:
+    out = list(run_limited(lambda x: (os.getpid(), x), range(3), jobs=1, seconds=None))
+    assert [o.value for o in out] == [(os.getpid(), i) for i in range(3)]
+    out = list(run_limited(job, [5, 2], jobs=1, seconds=None))
+    assert kinds(out) == ["error", "ok"]
+
+
+def test_workers_inherit_state_and_are_reused() -> None:
+    STATE[:] = ["inherited"]
+    try:
+        out = list(run_limited(lambda _: (STATE[0], os.getpid()), range(20), jobs=2, seconds=5))
+    finally:
+        STATE.clear()
+    assert {o.value[0] for o in out if o.value} == {"inherited"}
+    pids = {o.value[1] for o in out if o.value}
+    assert os.getpid() not in pids and len(pids) <= 2
+
+
+def test_no_limit_with_jobs_uses_workers_in_order() -> None:
+    items = [x for x in range(40) if x != 13]
+    out = list(run_limited(job, items, jobs=2, seconds=None))
+    assert kinds(out)[5] == "error" and kinds(out)[7] == "crashed"
+    assert [o.value for o in out if o.ok] == [x * x for x in items if x not in (5, 7)]
+
+
+def test_unpicklable_result_is_an_error() -> None:
+    out = list(run_limited(lambda _: lambda: None, [1], jobs=1, seconds=5))
+    assert out[0].kind == "error" and "cannot send" in out[0].message
+
+
+def test_arguments_checked() -> None:
+    with pytest.raises(ValueError, match="jobs"):
+        list(run_limited(job, [1], jobs=0))
+    with pytest.raises(ValueError, match="seconds"):
+        list(run_limited(job, [1], jobs=1, seconds=0))
+
+
+def test_one_line() -> None:
+    assert one_line("a\n b\tc") == "a b c"
+    assert len(one_line("x" * 1000)) == 300
