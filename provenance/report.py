@@ -16,12 +16,11 @@
   ``.txt``; an id that would clash with another's file or folder goes flat as
   ``texts/<parts joined by _>~<hash>.txt``.  Every text is linked from report.md.
 - ``report.md`` and ``outlets/<slug>.md`` (one per outlet), ``report.html`` (self-contained).
-- ``.provenance-files``: the files this run wrote.  Files the previous run listed there and this
-  run did not write (an outlet gone, an article dropped) are deleted; nothing else ever is.
 
-Every file goes to a temporary file in its folder, is flushed and fsynced, then renamed over
-the old one (:func:`atomic_write`); a file that already holds the same bytes is left alone.
-Nothing written depends on the clock or on ``out_dir``.
+:func:`render_reports` renders them; :func:`write_reports` publishes them with
+:func:`provenance.publish.publish`, which makes a run's files current all at once (and adds
+``manifest.json``).  :func:`atomic_write` writes a single file safely (temporary file, fsync,
+rename).  Nothing written depends on the clock or on the output folder.
 """
 
 from __future__ import annotations
@@ -35,7 +34,6 @@ import logging
 import math
 import os
 import re
-import stat
 import tempfile
 import unicodedata
 from collections import defaultdict
@@ -56,6 +54,7 @@ from provenance.aggregate import (
     REMOVED_COLUMNS,
     AuditTables,
 )
+from provenance.publish import publish
 from provenance.report_html import (
     definitions,
     direction,
@@ -75,7 +74,6 @@ log = logging.getLogger(__name__)
 
 Row = dict[str, Any]
 
-MANIFEST = ".provenance-files"
 #: columns whose floats are really integers (pandas turns int + NaN into float)
 INT_COLUMNS = frozenset(
     {"articles", "words", "start", "end", "source_start", "source_end"}
@@ -124,17 +122,6 @@ def atomic_write(path: Path, data: bytes | str, *, sync_dir: bool = True) -> Non
 
 def _encode(data: bytes | str) -> bytes:
     return data.encode("utf-8", errors="replace") if isinstance(data, str) else data
-
-
-def _unchanged(path: Path, payload: bytes) -> bool:
-    """True when ``path`` is already a regular file holding exactly ``payload``."""
-    try:
-        info = path.lstat()
-    except OSError:
-        return False
-    return (
-        stat.S_ISREG(info.st_mode) and info.st_size == len(payload) and path.read_bytes() == payload
-    )
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -522,21 +509,20 @@ def _tidy(lines: list[str]) -> str:
 # --- writing ----------------------------------------------------------------------------------
 
 
-def write_reports(
+def render_reports(
     tables: AuditTables,
-    out_dir: Path,
     *,
     title: str = "provenance audit",
     sources: Sequence[str] = (),
     settings: AuditSettings | None = None,
-) -> list[Path]:
-    """Write every report file into ``out_dir``; return their paths, sorted.
+    extra: Mapping[str, str] | None = None,
+) -> dict[str, bytes]:
+    """Every report file as ``{relative name: bytes}``; nothing is written.
 
     ``sources``: the designated sources (named in the reports, first colours of the page);
-    ``settings``: the run's [audit] settings, for the verdict thresholds the reports quote.
+    ``settings``: the run's [audit] settings, for the verdict thresholds the reports quote;
+    ``extra``: further files of the run (changes.csv, changes.md).
     """
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
     view = build_view(tables, title, sources, settings or AuditSettings())
     rows = view.rows
     files: dict[str, str] = {
@@ -547,49 +533,27 @@ def write_reports(
         "passages.jsonl": jsonl_text(rows["passages"], PASSAGE_COLUMNS),
         "report.md": render_md(view),
         "report.html": render_html(view),
+        **(extra or {}),
     }
     for article, rel in view.paths.items():
         files[rel] = tables.texts[article]
     for o in view.outlets:
         files[f"outlets/{o.slug}.md"] = render_outlet_md(view, o)
-    _remove_stale(out_dir, set(files))  # first: a stale file may stand where a folder goes
-    folders = set()
-    for rel in sorted(files):  # files already up to date are left alone (and their mtimes)
-        path, payload = out_dir / rel, _encode(files[rel])
-        if not _unchanged(path, payload):
-            atomic_write(path, payload, sync_dir=False)
-            folders.add(path.parent)
-    for folder in sorted(folders):
-        _fsync_dir(folder)
-    atomic_write(out_dir / MANIFEST, "".join(f"{rel}\n" for rel in sorted(files)))
-    return [out_dir / rel for rel in sorted(files)]
+    return {rel: _encode(files[rel]) for rel in sorted(files)}
 
 
-def _remove_stale(out_dir: Path, written: set[str]) -> None:
-    """Delete files the previous run's manifest lists and this run did not write."""
-    try:
-        previous = (out_dir / MANIFEST).read_text(encoding="utf-8").splitlines()
-    except (FileNotFoundError, UnicodeDecodeError):
-        return
-    root = out_dir.resolve()
-    for rel in sorted(set(previous) - written):
-        parts = PurePosixPath(rel).parts
-        if (
-            not parts
-            or rel.startswith("/")
-            or ".." in parts
-            or parts[0] not in ("texts", "outlets")
-        ):
-            continue
-        path = out_dir.joinpath(*parts)
-        if path.is_symlink() or not path.is_file() or not path.resolve().is_relative_to(root):
-            continue
-        path.unlink()
-        log.info("report: removed stale %s", rel)
-        for parent in path.parents:
-            if parent == out_dir or parent.is_symlink():
-                break
-            try:
-                parent.rmdir()  # only when empty
-            except OSError:
-                break
+def write_reports(
+    tables: AuditTables,
+    out_dir: Path,
+    *,
+    title: str = "provenance audit",
+    sources: Sequence[str] = (),
+    settings: AuditSettings | None = None,
+) -> list[Path]:
+    """Render the reports and publish them atomically in ``out_dir``; return their paths.
+
+    See :mod:`provenance.publish`: the files of one run appear together or not at all.
+    """
+    files = render_reports(tables, title=title, sources=sources, settings=settings)
+    publish(files, Path(out_dir))
+    return [Path(out_dir) / rel for rel in sorted(files)]

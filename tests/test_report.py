@@ -27,6 +27,7 @@ from provenance.aggregate import (
     REMOVED_COLUMNS,
     AuditTables,
 )
+from provenance.publish import verify
 from provenance.report_html import highlight, pct, similarity, source_colours
 from provenance.settings import AuditSettings
 
@@ -490,12 +491,71 @@ def test_columns_missing_from_a_frame_are_blank(tmp_path: Path) -> None:
     assert {r[OUTLET_COLUMNS.index("credited_share")] for r in rows[1:]} == {""}
 
 
-# --- atomic writes and stale files -------------------------------------------------------------
+# --- atomic writes and publishing --------------------------------------------------------------
+
+
+def test_a_second_run_replaces_the_whole_set_and_keeps_user_files(tmp_path: Path) -> None:
+    write(tmp_path)
+    (tmp_path / "notes.txt").write_text("user file", encoding="utf-8")
+    tables = make_tables()
+    gone = "Новая газета"
+    tables.articles = tables.articles[tables.articles.outlet != gone]
+    tables.outlets = tables.outlets[tables.outlets.outlet != gone]
+    del tables.texts["ng/ru.txt"]
+    write(tmp_path, tables)
+    assert len(list((tmp_path / "outlets").iterdir())) == 6
+    assert not (tmp_path / "texts" / "ng" / "ru.txt").exists()
+    assert (tmp_path / "texts" / "ng" / "en.txt").exists()
+    assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "user file"
+    assert verify(tmp_path) == []
+    gens = [p.name for p in tmp_path.iterdir() if p.name.startswith(".gen-")]
+    assert len(gens) == 1  # the previous generation is gone
+
+
+def test_identical_output_is_not_rewritten_and_foreign_links_replaced(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write(out)
+    before = (out / "report.md").stat().st_mtime_ns
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep", encoding="utf-8")
+    (out / "outlets.csv").unlink()
+    (out / "outlets.csv").symlink_to(victim)
+    write(out)
+    assert (out / "report.md").stat().st_mtime_ns == before  # same generation, untouched
+    assert (out / "outlets.csv").read_text("utf-8").startswith("outlet,articles,")
+    assert victim.read_text(encoding="utf-8") == "keep"
+
+
+def test_removing_old_generations_never_follows_symlinks(tmp_path: Path) -> None:
+    out, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    victim = elsewhere / "victim.txt"
+    victim.write_text("keep", encoding="utf-8")
+    write(out)
+    (out / "texts" / "link.txt").symlink_to(victim)
+    (out / "texts" / "linkdir").symlink_to(elsewhere, target_is_directory=True)
+    tables = make_tables()
+    del tables.texts["ng/ru.txt"]
+    tables.articles = tables.articles[tables.articles.article != "ng/ru.txt"]
+    write(out, tables)
+    assert victim.read_text(encoding="utf-8") == "keep"
+
+
+def test_manifest_counts_rows_and_verify_finds_tampering(tmp_path: Path) -> None:
+    write(tmp_path)
+    doc = json.loads((tmp_path / "manifest.json").read_text("utf-8"))
+    articles = doc["files"]["articles.csv"]
+    assert articles["rows"] == len(make_tables().articles)
+    assert len(articles["sha256"]) == 64
+    assert verify(tmp_path) == []
+    target = (tmp_path / "report.md").resolve()
+    target.write_text("tampered", encoding="utf-8")
+    assert verify(tmp_path) == ["report.md: sha256 differs from the manifest"]
 
 
 def test_atomic_write_leaves_no_temp_files(tmp_path: Path) -> None:
     write(tmp_path)
-    assert not [p for p in tmp_path.rglob("*") if p.name.endswith(".tmp")]
+    assert not [p for p in tmp_path.rglob("*") if p.name.endswith(".tmp") or "-tmp-" in p.name]
     target = tmp_path / "x" / "file.txt"
     report.atomic_write(target, "привет")
     assert target.read_bytes() == "привет".encode()
@@ -543,40 +603,6 @@ def test_slugs() -> None:
     slugs = report.outlet_slugs(["A b", "a-b", "a_b", "a-b-1"])
     assert len(set(slugs.values())) == 4
     assert slugs == report.outlet_slugs(["a-b-1", "a_b", "a-b", "A b"])
-
-
-def test_stale_report_files_are_removed_and_others_kept(tmp_path: Path) -> None:
-    write(tmp_path)
-    (tmp_path / "outlets" / "mine.md").write_text("user file", encoding="utf-8")
-    (tmp_path / "notes.txt").write_text("user file", encoding="utf-8")
-    outside = tmp_path.parent / f"{tmp_path.name}-outside.txt"
-    outside.write_text("keep", encoding="utf-8")
-    manifest = tmp_path / report.MANIFEST
-    manifest.write_text(
-        manifest.read_text("utf-8") + f"../{outside.name}\n/etc/hostname\nnotes.txt\n", "utf-8"
-    )
-    tables = make_tables()
-    gone = "Новая газета"
-    tables.articles = tables.articles[tables.articles.outlet != gone]
-    tables.outlets = tables.outlets[tables.outlets.outlet != gone]
-    del tables.texts["ng/ru.txt"]
-    write(tmp_path, tables)
-    names = {p.name for p in (tmp_path / "outlets").iterdir()}
-    assert "novaya-gazeta.md" in names and "mine.md" in names
-    assert len(names) == 7  # 6 outlets + the user's file
-    assert not (tmp_path / "texts" / "ng" / "ru.txt").exists()
-    assert (tmp_path / "texts" / "ng" / "en.txt").exists()
-    assert (tmp_path / "notes.txt").exists() and outside.exists()
-    outside.unlink()
-    listed = (tmp_path / report.MANIFEST).read_text("utf-8").splitlines()
-    assert listed == sorted(listed) and "notes.txt" not in listed
-    del tables.texts["ng/en.txt"]
-    write(tmp_path, tables)
-    assert not (tmp_path / "texts" / "ng").exists()  # emptied folders go too
-    assert (tmp_path / "texts" / "tass" / "2024" / "01" / "01.txt").exists()
-
-
-# --- Markdown ---------------------------------------------------------------------------------
 
 
 def _unescaped_pipes(line: str) -> int:
@@ -766,42 +792,10 @@ def test_source_colours_are_distinct_and_stable() -> None:
     assert set(many.values()) == set(range(10))
 
 
-def test_clean_up_never_follows_symlinks(tmp_path: Path) -> None:
-    out, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
-    elsewhere.mkdir()
-    victim = elsewhere / "victim.txt"
-    victim.write_text("keep", encoding="utf-8")
-    write(out)
-    (out / "texts" / "link.txt").symlink_to(victim)
-    (out / "texts" / "linkdir").symlink_to(elsewhere, target_is_directory=True)
-    manifest = out / report.MANIFEST
-    extra = "texts/link.txt\ntexts/linkdir/victim.txt\noutlets/../../elsewhere/victim.txt\n"
-    manifest.write_text(manifest.read_text("utf-8") + extra, encoding="utf-8")
-    write(out)
-    assert victim.read_text(encoding="utf-8") == "keep"
-    assert (out / "texts" / "link.txt").is_symlink()
-
-
 def test_figures_tolerate_blank_and_text_values() -> None:
     assert pct(None) == "" and pct("") == "" and pct("n/a") == "n/a"
     assert pct(0.1235) == "12.35%" and pct(1) == "100.00%" and pct(float("nan")) == ""
     assert similarity({"similarity": ""}) == "" and similarity({"similarity": 96.1235}) == "96.1"
-
-
-def test_unchanged_files_are_left_alone_and_symlinks_replaced(tmp_path: Path) -> None:
-    out = tmp_path / "out"
-    write(out)
-    before = (out / "report.md").stat().st_mtime_ns
-    victim = tmp_path / "victim.txt"
-    victim.write_text("keep", encoding="utf-8")
-    (out / "outlets.csv").unlink()
-    (out / "outlets.csv").symlink_to(victim)
-    os.utime(out / "report.md", ns=(before - 10**9, before - 10**9))
-    write(out)
-    assert (out / "report.md").stat().st_mtime_ns == before - 10**9  # same bytes: not rewritten
-    assert not (out / "outlets.csv").is_symlink()
-    assert (out / "outlets.csv").read_text("utf-8").startswith("outlet,articles,")
-    assert victim.read_text(encoding="utf-8") == "keep"
 
 
 def test_lone_surrogates_keep_offsets(tmp_path: Path) -> None:
