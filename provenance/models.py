@@ -19,6 +19,8 @@ Status = Literal[
     "unreadable",  # I/O error, permission, bad gzip, bad JSON line
     "missing",  # path does not exist
     "too-large",  # over the size cap
+    "timeout",  # extraction ran over [ingest] doc_seconds and was stopped
+    "failed",  # extraction crashed or raised (a bug or a page no parser survives)
 ]
 STATUSES: tuple[str, ...] = Status.__args__  # type: ignore[attr-defined]
 

@@ -30,7 +30,6 @@ of the chain of sources behind it.
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -46,6 +45,7 @@ from provenance.index import CorpusIndex, prepare
 from provenance.ingest import iter_documents
 from provenance.models import Article, Document, Passage, Span
 from provenance.settings import DEFAULTS, Settings
+from provenance.workers import Outcome, run_limited
 
 log = logging.getLogger(__name__)
 
@@ -361,22 +361,46 @@ def _pair_job(pair: tuple[str, str]) -> list[dict[str, Any]]:
     return _pair_rows(aligner, aligner.entries[pair[0]], aligner.entries[pair[1]])
 
 
+def _skipped(pair: tuple[str, str], outcome: Outcome[list[dict[str, Any]]], limit: float) -> None:
+    """Log a pair whose alignment timed out or failed; the run goes on without it."""
+    a, b = pair
+    if outcome.kind == "timeout":
+        log.warning(
+            "aligning %s with %s took more than %g s; pair skipped (raise [ingest] pair_seconds)",
+            a,
+            b,
+            limit,
+        )
+    else:
+        log.warning("aligning %s with %s failed (%s); pair skipped", a, b, outcome.message)
+
+
 def _align_all(
     aligner: _Aligner, pairs: list[tuple[str, str]], jobs: int
 ) -> Iterator[list[dict[str, Any]]]:
-    """Rows of each pair, in pair order, aligned here or in ``jobs`` forked workers.
+    """Rows of each pair, in pair order, aligned in forked workers (or here).
 
-    Workers are forked so they share the prepared corpus without copying it;
-    where fork is not available the pairs are aligned in this process.
+    Workers are forked so they share the prepared corpus without copying it.
+    Each pair runs under ``[ingest] pair_seconds``: a worker over it is killed
+    and the pair is logged and skipped (no rows), as is a pair whose alignment
+    raises or kills its worker.  With the limit off (0) and ``jobs`` 1, or where
+    fork is not available, pairs are aligned in this process.
     """
-    if jobs <= 1 or len(pairs) < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        for a, b in pairs:
-            yield _pair_rows(aligner, aligner.entries[a], aligner.entries[b])
-        return
+    limit = aligner.settings.ingest.pair_seconds
     _WORKER[:] = [aligner]
     try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            yield from pool.imap(_pair_job, pairs, chunksize=8)
+        outcomes = run_limited(
+            _pair_job,
+            pairs,
+            jobs=max(1, min(jobs, len(pairs))),
+            seconds=limit if limit > 0 else None,
+        )
+        for pair, outcome in zip(pairs, outcomes, strict=True):
+            if outcome.ok and outcome.value is not None:
+                yield outcome.value
+            else:
+                _skipped(pair, outcome, limit)
+                yield []
     finally:
         _WORKER.clear()
 

@@ -31,6 +31,12 @@ class IngestSettings:
     html_suffixes: tuple[str, ...] = (".html", ".htm", ".xhtml")
     #: file suffixes read as scraped plain text
     text_suffixes: tuple[str, ...] = (".txt", ".md", ".text")
+    #: wall-clock seconds one document's extraction may take (in a worker process that is
+    #: killed when over it; the document gets status "timeout"); 0 turns the limit off
+    doc_seconds: float = 30.0
+    #: wall-clock seconds aligning one pair of articles may take (in a worker process that
+    #: is killed when over it; the pair is logged and skipped); 0 turns the limit off
+    pair_seconds: float = 60.0
 
 
 @dataclass(frozen=True)
@@ -88,6 +94,9 @@ class AlignSettings:
     summary_max_gap: int = 24
     #: ... when its source side is at least this many times longer than its target side
     summary_ratio: float = 3.0
+    #: seed thresholds (cosine, Dice) used when looking for summaries
+    summary_seed_cosine: float = 0.33
+    summary_seed_dice: float = 0.33
     # -- refinement of word-for-word passages
     #: edges are refined word by word when at least this share of the words match
     refine_min_share: float = 0.65

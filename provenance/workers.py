@@ -186,13 +186,13 @@ class _Pool(Generic[T, R]):
         """Give each idle worker an item (starting workers up to ``jobs``); True when none left."""
         while True:
             idle = next((w for w in self.workers if w.index < 0), None)
-            if idle is None and len(self.workers) < self.jobs:
-                idle = self._start()
-            if idle is None:
+            if idle is None and len(self.workers) >= self.jobs:
                 return False
             job = next(todo, None)
             if job is None:
                 return True
+            if idle is None:
+                idle = self._start()
             idle.conn.send(job)
             idle.index = job[0]
             idle.deadline = time.monotonic() + (self.seconds or 0.0)

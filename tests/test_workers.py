@@ -88,3 +88,7 @@ def test_arguments_checked() -> None:
 def test_one_line() -> None:
     assert one_line("a\n b\tc") == "a b c"
     assert len(one_line("x" * 1000)) == 300
+
+
+def test_no_items_starts_no_worker() -> None:
+    assert list(run_limited(job, [], jobs=2, seconds=1)) == []

@@ -7,12 +7,17 @@ manifest left blank.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
+from functools import partial
 
-from provenance.models import Article, Document, Extraction
+from provenance.models import Article, Document, Extraction, Status
 from provenance.settings import DEFAULTS, Settings
+from provenance.workers import Outcome, run_limited
 
-__all__ = ["extract_document"]
+log = logging.getLogger(__name__)
+
+__all__ = ["extract_all", "extract_document"]
 
 
 def extract_document(
@@ -49,11 +54,17 @@ def extract_document(
     return Article(document=doc, extraction=extraction)
 
 
-def extract_all(docs: list[Document], *, settings: Settings = DEFAULTS) -> list[Article]:
+def extract_all(
+    docs: list[Document], *, settings: Settings = DEFAULTS, jobs: int = 1
+) -> list[Article]:
     """Extract a corpus: learn each outlet's template lines first, then extract.
 
     Template learning needs several pages of one outlet; pages with no known
-    outlet are extracted on their own.
+    outlet are extracted on their own.  With ``[ingest] doc_seconds`` set, each
+    page is extracted in a worker process (``jobs`` of them) that is killed when
+    the page takes longer: the page gets status ``timeout``; a worker that dies
+    or an exception gives ``failed``.  Either way the rest go on, and the
+    articles come back in the order of ``docs``.
     """
     from provenance.extract.templates import learn_templates
 
@@ -62,11 +73,50 @@ def extract_all(docs: list[Document], *, settings: Settings = DEFAULTS) -> list[
         if doc.status == "ok" and doc.kind == "text" and doc.outlet:
             pages.setdefault(doc.outlet, []).append(doc.content)
     templates = learn_templates(pages, settings=settings.extract) if pages else {}
+    todo = [
+        (doc, templates.get(doc.outlet or "", frozenset())) for doc in docs if doc.status == "ok"
+    ]
+    _import_extractors(todo)
+    seconds = settings.ingest.doc_seconds if settings.ingest.doc_seconds > 0 else None
+    outcomes = run_limited(
+        partial(_extract_job, settings=settings), todo, jobs=jobs, seconds=seconds
+    )
     return [
-        extract_document(
-            doc,
-            settings=settings,
-            template_lines=templates.get(doc.outlet or "", frozenset()),
-        )
+        _settled(doc, next(outcomes), seconds) if doc.status == "ok" else _unread(doc)
         for doc in docs
     ]
+
+
+def _extract_job(job: tuple[Document, frozenset[str]], *, settings: Settings) -> Article:
+    doc, template_lines = job
+    return extract_document(doc, settings=settings, template_lines=template_lines)
+
+
+def _import_extractors(todo: list[tuple[Document, frozenset[str]]]) -> None:
+    """Import the extractors here, once, so forked workers do not each import them."""
+    if any(doc.kind == "html" for doc, _ in todo):
+        import provenance.extract.html
+    if todo:
+        import provenance.extract.text  # noqa: F401
+
+
+def _unread(doc: Document) -> Article:
+    return Article(document=doc, extraction=Extraction(text=""), status=doc.status)
+
+
+def _settled(doc: Document, outcome: Outcome[Article], seconds: float | None) -> Article:
+    """The article of a worker's outcome; a timeout or a failure becomes the document's status."""
+    if outcome.ok and outcome.value is not None:
+        return outcome.value
+    if outcome.kind == "timeout":
+        status: Status = "timeout"
+        error = (
+            f"{doc.path}: extraction took more than {seconds:g} s and was stopped"
+            " - raise [ingest] doc_seconds or remove the page"
+        )
+    else:
+        status = "failed"
+        error = f"{doc.path}: extraction failed ({outcome.message})"
+    log.warning("%s", error)
+    failed = replace(doc, status=status, error=error)
+    return Article(document=failed, extraction=Extraction(text=""), status=status)
