@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 from functools import partial
+from typing import Protocol
 
 from provenance.models import Article, Document, Extraction, Status
 from provenance.settings import DEFAULTS, Settings
@@ -54,8 +55,20 @@ def extract_document(
     return Article(document=doc, extraction=extraction)
 
 
+class ArticleCache(Protocol):
+    """Where extract_all finds and keeps articles it extracted before (see provenance.state)."""
+
+    def get(self, doc: Document, template_lines: frozenset[str]) -> Article | None: ...
+
+    def put(self, doc: Document, template_lines: frozenset[str], article: Article) -> None: ...
+
+
 def extract_all(
-    docs: list[Document], *, settings: Settings = DEFAULTS, jobs: int = 1
+    docs: list[Document],
+    *,
+    settings: Settings = DEFAULTS,
+    jobs: int = 1,
+    cache: ArticleCache | None = None,
 ) -> list[Article]:
     """Extract a corpus: learn each outlet's template lines first, then extract.
 
@@ -73,18 +86,31 @@ def extract_all(
         if doc.status == "ok" and doc.kind == "text" and doc.outlet:
             pages.setdefault(doc.outlet, []).append(doc.content)
     templates = learn_templates(pages, settings=settings.extract) if pages else {}
-    todo = [
-        (doc, templates.get(doc.outlet or "", frozenset())) for doc in docs if doc.status == "ok"
-    ]
-    _import_extractors(todo)
+    jobs_of = {
+        i: (doc, templates.get(doc.outlet or "", frozenset()))
+        for i, doc in enumerate(docs)
+        if doc.status == "ok"
+    }
+    done: dict[int, Article] = {}
+    if cache is not None:
+        for i, (doc, lines) in jobs_of.items():
+            hit = cache.get(doc, lines)
+            if hit is not None:
+                done[i] = hit
+    todo = [(i, job) for i, job in jobs_of.items() if i not in done]
+    _import_extractors([job for _, job in todo])
     seconds = settings.ingest.doc_seconds if settings.ingest.doc_seconds > 0 else None
     outcomes = run_limited(
-        partial(_extract_job, settings=settings), todo, jobs=jobs, seconds=seconds
+        partial(_extract_job, settings=settings),
+        [job for _, job in todo],
+        jobs=jobs,
+        seconds=seconds,
     )
-    return [
-        _settled(doc, next(outcomes), seconds) if doc.status == "ok" else _unread(doc)
-        for doc in docs
-    ]
+    for (i, (doc, lines)), outcome in zip(todo, outcomes, strict=True):
+        done[i] = _settled(doc, outcome, seconds)
+        if cache is not None and outcome.ok:
+            cache.put(doc, lines, done[i])
+    return [done[i] if i in done else _unread(doc) for i, doc in enumerate(docs)]
 
 
 def _extract_job(job: tuple[Document, frozenset[str]], *, settings: Settings) -> Article:
