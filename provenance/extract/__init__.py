@@ -18,7 +18,7 @@ from provenance.workers import Outcome, run_limited
 
 log = logging.getLogger(__name__)
 
-__all__ = ["extract_all", "extract_document"]
+__all__ = ["assemble", "extract_all", "extract_document"]
 
 
 def extract_document(
@@ -42,6 +42,11 @@ def extract_document(
         extraction = clean_text(
             doc.content, settings=settings.extract, template_lines=template_lines
         )
+    return assemble(doc, extraction)
+
+
+def assemble(doc: Document, extraction: Extraction) -> Article:
+    """The article of a document and its extraction; page metadata fills manifest blanks."""
     doc = replace(
         doc,
         outlet=doc.outlet or extraction.sitename,
