@@ -80,12 +80,15 @@ _ENDS_ARTICLE_APPEAL = re.compile(
 _LONG_DUPLICATE = 200
 #: at most this many lines in an inline related-articles box (see ``_bridge``)
 _BOX_LINES = 6
+#: this many good blocks in a row, beyond the main region and no end marker between, resume it
+_RESUME = 3
 #: a line this long that breaks off mid-sentence, followed by one in lower case, was wrapped
 _WRAPPED_MIN = 40
 #: ... and a text is wrapped throughout when such lines carry this share of its characters
 _WRAPPED_SHARE = 0.3
-#: a text is clean when it has at most one sign of page furniture, or one per this many blocks
-_CLEAN_BLOCKS_PER_SIGN = 50
+#: a text is clean when it has at most this many signs of page furniture, or one per this
+#: many blocks (see ``_clean_document``)
+_CLEAN_SIGNS, _CLEAN_BLOCKS_PER_SIGN = 2, 50
 #: ... where a navigation run, one sign, is this many lines in a row under this many characters
 _NAV_RUN, _NAV_CHARS = 3, 40
 _FULL_STOPS = (".", "!", "?", "…", '."', ".”", "?”", "!”")
@@ -371,37 +374,28 @@ def _bridge(
     return end
 
 
-GAMMA = 1.0
+def _extend(blocks: Sequence[_Block], classes: Sequence[str], lo: int, hi: int) -> tuple[int, int]:
+    """Grow the region ``[lo, hi)`` to every further run of ``_RESUME`` good blocks in a
+    row that no end-of-article marker separates from it.
 
-
-def _extend(
-    blocks: Sequence[_Block], classes: Sequence[str], lo: int, hi: int, settings: ExtractSettings
-) -> tuple[int, int]:
-    """Grow the region over more prose when only headings and plain lines lie between."""
+    Kadane's run ends where a gap (a gallery, an inline box, a stretch of short
+    lines) costs more than the prose beyond it weighs; but an article that goes
+    on after such a gap is still the article.  Only an end marker ("Comments",
+    "Related Articles") says that what follows is something else.
+    """
+    n = len(blocks)
     for step in (1, -1):
         i = hi if step > 0 else lo - 1
-        run, best = 0.0, 0.0
-        while 0 <= i < len(blocks):
-            block = blocks[i]
-            if _ends_article(block):
-                break
-            weight = _weight(block, classes[i], settings)
-            if weight < 0 and block.reason is None:
-                weight *= GAMMA
-            run += weight
-            if run <= -_GAP_MAX:
-                break
-            if run > best:
-                best = run
-                if step > 0:
-                    hi = i + 1
-                else:
-                    lo = i
-            i += step
+        while 0 <= i < n and not _ends_article(blocks[i]):
+            j = i
+            while 0 <= j < n and classes[j] == GOOD:
+                j += step
+            if abs(j - i) >= _RESUME:
+                hi, lo = (j, lo) if step > 0 else (hi, j + 1)
+                i = j
+            else:
+                i += step
     return lo, hi
-
-
-_GAP_MAX = 1e9
 
 
 def _headline_shaped(block: _Block) -> bool:
@@ -518,7 +512,7 @@ def _classify(blocks: list[_Block], settings: ExtractSettings) -> tuple[list[boo
     classes = _smooth(initial)
     lo, hi = _main_region(blocks, initial, settings)
     hi = _bridge(blocks, initial, hi, settings)
-    lo, hi = _extend(blocks, initial, lo, hi, settings)
+    lo, hi = _extend(blocks, initial, lo, hi)
     keep = [
         lo <= i < hi and block.reason is None and (cls == GOOD or initial[i] in (GOOD, NEAR))
         for i, (block, cls) in enumerate(zip(blocks, classes, strict=True))
@@ -533,21 +527,23 @@ def _clean_document(blocks: Sequence[_Block]) -> bool:
     """True for a text that shows no sign of a web page around it: a transcript, a report,
     an essay, a page some other tool has already cleaned.
 
-    The signs are furniture lines (end-of-article markers count twice) and
-    navigation runs: ``_NAV_RUN`` or more consecutive lines under ``_NAV_CHARS``
-    characters, none ending with a full stop.  A text with at most one sign, or
-    one per ``_CLEAN_BLOCKS_PER_SIGN`` blocks, has nothing to remove but that furniture.
+    An end-of-article marker ("Comments", "Related Articles") rules it out: what
+    follows is not the text.  Other signs are furniture lines, and every
+    ``_NAV_RUN`` consecutive lines under ``_NAV_CHARS`` characters that do not
+    end with a full stop (a menu).  A text with at most two signs, or one per
+    ``_CLEAN_BLOCKS_PER_SIGN`` blocks, has nothing to remove but that furniture.
     """
     signs = run = 0
     for block in blocks:
-        if block.reason is not None:
-            signs += 1 + _ends_article(block)
+        if _ends_article(block):
+            return False
+        signs += block.reason is not None
         if _nav_label(block.text):
             run += 1
             signs += run % _NAV_RUN == 0
         else:
             run = 0
-    return signs <= max(2, len(blocks) // _CLEAN_BLOCKS_PER_SIGN)
+    return signs <= max(_CLEAN_SIGNS, len(blocks) // _CLEAN_BLOCKS_PER_SIGN)
 
 
 def _all_but_furniture(blocks: Sequence[_Block]) -> list[bool]:
