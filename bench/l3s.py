@@ -11,6 +11,12 @@ as often as it occurs in the output.  Precision and recall are averaged over
 pages (pages without full text are skipped) and F1 is taken of the averages.
 
     python -m bench.l3s   # all pages, the dev (even) and check (odd) halves, hard-wrapped text
+
+A second figure guards the other side: long clean texts (essays, book excerpts,
+pages another tool has already cleaned, some hard-wrapped) must come through
+whole.  On every suspicious and source document of the PAN13 text-alignment
+corpus, ``kept_share`` is the share of the input's non-space characters that
+``clean_text`` keeps as main text, averaged over documents.
 """
 
 from __future__ import annotations
@@ -183,13 +189,43 @@ def _resolve(eval_dir: Path) -> Path:
     return eval_dir if (eval_dir / "annotated").is_dir() else eval_dir / "l3s-gn1"
 
 
+def _non_space(text: str) -> int:
+    return len(text) - sum(map(text.count, " \t\r\n\f\v\u00a0"))
+
+
+def clean_prose(eval_dir: Path = EVAL_DIR) -> dict[str, float]:
+    """Mean share of non-space characters kept on the PAN13 documents, and docs per second.
+
+    ``eval_dir`` is the eval root or any folder beside ``pan13-text-alignment``.
+    Empty when the data is absent.
+    """
+    root = _resolve(eval_dir).resolve().parent / "pan13-text-alignment"
+    files = sorted(root.glob("susp/*.txt")) + sorted(root.glob("src/*.txt"))
+    if not files:
+        print(f"pan13 clean-prose skipped: data absent ({root})")
+        return {}
+    texts = [f.read_text(encoding="utf-8") for f in files]
+    shares = []
+    for text in texts:
+        total = _non_space(text)
+        if total:
+            shares.append(_non_space(clean_text(text).text) / total)
+    share = sum(shares) / len(shares)
+    speed = _speed(texts, repeat=1)
+    print(
+        f"pan13 clean-prose kept_share={share:.3f} docs={len(shares)} docs_per_second={speed:.0f}"
+    )
+    return {"kept_share": share, "docs": float(len(shares)), "docs_per_second": speed}
+
+
 def run(eval_dir: Path = EVAL_DIR) -> dict[str, float]:
     """Score ``clean_text`` on all pages, print the summary lines and return the scores.
 
     Keys: ``macro_f1``, ``precision``, ``recall``, ``pages`` (all pages), ``dev_macro_f1``
     and ``check_macro_f1`` (even and odd pages by sorted id), ``wrapped_macro_f1``
-    (hard-wrapped rendering), ``keep_all_macro_f1`` (baseline) and ``docs_per_second``.
-    Empty when the data is absent.
+    (hard-wrapped rendering), ``keep_all_macro_f1`` (baseline) and ``docs_per_second``;
+    with the PAN13 data, ``pan_kept_share`` and ``pan_docs_per_second`` (see
+    :func:`clean_prose`).  Empty when the L3S-GN1 data is absent.
     """
     root = _resolve(eval_dir).resolve()
     if not (root / "annotated").is_dir():
@@ -218,6 +254,7 @@ def run(eval_dir: Path = EVAL_DIR) -> dict[str, float]:
         wrapped_macro_f1=wrapped["macro_f1"],
         docs_per_second=speed,
     )
+    result.update({f"pan_{k}": v for k, v in clean_prose(root).items() if k != "docs"})
     return result
 
 

@@ -231,11 +231,13 @@ def test_l3s_floor() -> None:
     sys.modules[spec.name] = bench  # dataclasses look their module up
     spec.loader.exec_module(bench)
     scores = bench.run(EVAL_DIR)
-    # pinned floors (acceptance is 0.92; scores were 0.979 / 0.973 / 0.985 / 0.948): never lower
-    assert scores["macro_f1"] >= 0.96
-    assert scores["dev_macro_f1"] >= 0.95 and scores["check_macro_f1"] >= 0.95
-    assert scores["wrapped_macro_f1"] >= 0.92
+    # pinned floors (scores were 0.980 / 0.974 / 0.987 / 0.970, PAN13 kept share 0.974): never lower
+    assert scores["macro_f1"] >= 0.97
+    assert scores["dev_macro_f1"] >= 0.96 and scores["check_macro_f1"] >= 0.96
+    assert scores["wrapped_macro_f1"] >= 0.95
     assert scores["macro_f1"] > scores["keep_all_macro_f1"] + 0.2
+    if "pan_kept_share" in scores:  # long clean texts come through whole
+        assert scores["pan_kept_share"] >= 0.97
 
 
 def test_hard_wrapped_text_is_cleaned_by_paragraph() -> None:
