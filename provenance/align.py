@@ -105,7 +105,20 @@ def align_prepared(
     if not seeds:
         return []
     chains = _validated(seeds, space, settings.max_gap, settings.min_passage_cosine)
-    chains = _summaries(chains, seeds, space, settings)
+    loose = seeds
+    if (settings.summary_seed_cosine, settings.summary_seed_dice) < (
+        settings.seed_cosine,
+        settings.seed_dice,
+    ):
+        loose = sorted(
+            set(seeds)
+            | set(
+                space.seeds(
+                    settings.summary_seed_cosine, settings.summary_seed_dice, settings.seed_relative
+                )
+            )
+        )
+    chains = _summaries(chains, loose, space, settings)
     candidates = [_refine(_Candidate.of(chain, space), space, settings) for chain in chains]
     kept = _resolve_overlaps(candidates)
     if settings.split_paragraphs:
@@ -288,10 +301,11 @@ def _summaries(
         t_len = _side_length(space.target, t_range)
         s_len = _side_length(space.source, s_range)
         members = set(chain)
+        strict = sum(1 for c in chains for seed in c if seed in members)
         largest = max(len(members.intersection(c)) for c in chains)
         if (
             s_len >= settings.summary_ratio * t_len
-            and largest <= len(chain) / 2
+            and largest <= strict / 2
             and space.cosine(t_range, s_range) >= settings.min_passage_cosine
         ):
             wide.append(chain)

@@ -91,12 +91,12 @@ class AlignSettings:
     #: a chained passage whose two sides have tf-isf cosine below this is split again
     min_passage_cosine: float = 0.34
     #: source gap allowed when the target side looks like a summary of the source
-    summary_max_gap: int = 24
+    summary_max_gap: int = 60
     #: ... when its source side is at least this many times longer than its target side
     summary_ratio: float = 3.0
     #: seed thresholds (cosine, Dice) used when looking for summaries
-    summary_seed_cosine: float = 0.33
-    summary_seed_dice: float = 0.33
+    summary_seed_cosine: float = 0.25
+    summary_seed_dice: float = 0.2
     # -- refinement of word-for-word passages
     #: edges are refined word by word when at least this share of the words match
     refine_min_share: float = 0.65
@@ -148,6 +148,8 @@ class AuditSettings:
     #: designated source's text this many similarity points (0-100, word-weighted
     #: mean) more faithfully than the other article's is taken as the earlier one
     order_margin: float = 5.0
+    #: changes.csv lists an outlet whose original share moved by more than this
+    change_threshold: float = 0.05
 
     def __post_init__(self) -> None:
         if not 0 < self.partially <= self.wholly <= 1:
