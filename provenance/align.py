@@ -119,11 +119,11 @@ def align_prepared(
             )
         )
     chains = _summaries(chains, loose, space, settings)
-    candidates = [_refine(_Candidate.of(chain, space), space, settings) for chain in chains]
+    candidates = [c for chain in chains for c in _refined(chain, space, settings)]
     kept = _resolve_overlaps(candidates)
     if settings.split_paragraphs:
         kept = [
-            _refine(piece, space, settings, limit=para)
+            _refine_or_keep(piece, space, settings, limit=para)
             for c in kept
             for piece, para in _split_paragraphs(c, target, space)
         ]
@@ -148,6 +148,7 @@ class _Space:
         self.isf = {w: math.log((n + 1) / c) for w, c in df.items()}
         #: tf-isf cosine of each seed found by :meth:`seeds`
         self.seed_cosine: dict[Seed, float] = {}
+        self._pair_scores: tuple[np.ndarray, np.ndarray] | None = None
         self.t_vecs = [self._vector(ts) for ts in target.unit_terms]
         self.s_vecs = [self._vector(ts) for ts in source.unit_terms]
 
@@ -158,15 +159,11 @@ class _Space:
     def seeds(self, min_cosine: float, min_dice: float, relative: float = 0.0) -> list[Seed]:
         """Sentence pairs over both thresholds (and within ``relative`` of the best
         cosine of their row and column)."""
-        shared = set(self.target.terms) & set(self.source.terms)
-        if not shared:
+        if self._pair_scores is None:
+            self._pair_scores = self._scores()
+        cosine, dice = self._pair_scores
+        if cosine.size == 0:
             return []
-        col = {w: i for i, w in enumerate(sorted(shared))}
-        t_w, t_b, t_len, t_norm = _matrices(self.t_vecs, col)
-        s_w, s_b, s_len, s_norm = _matrices(self.s_vecs, col)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            cosine = (t_w @ s_w.T) / np.outer(t_norm, s_norm)
-            dice = 2 * (t_b @ s_b.T) / np.add.outer(t_len, s_len)
         mask = (cosine > min_cosine) & (dice > min_dice)
         if relative > 0 and mask.any():
             masked = np.where(mask, cosine, 0.0)
@@ -176,6 +173,19 @@ class _Space:
         found = list(zip(hits[0].tolist(), hits[1].tolist(), strict=True))
         self.seed_cosine.update(zip(found, cosine[hits].tolist(), strict=True))
         return sorted(found)
+
+    def _scores(self) -> tuple[np.ndarray, np.ndarray]:
+        """tf-isf cosine and Dice coefficient of every sentence pair."""
+        shared = set(self.target.terms) & set(self.source.terms)
+        if not shared:
+            return np.zeros((0, 0)), np.zeros((0, 0))
+        col = {w: i for i, w in enumerate(sorted(shared))}
+        t_w, t_b, t_len, t_norm = _matrices(self.t_vecs, col)
+        s_w, s_b, s_len, s_norm = _matrices(self.s_vecs, col)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            cosine = np.nan_to_num((t_w @ s_w.T) / np.outer(t_norm, s_norm))
+            dice = np.nan_to_num(2 * (t_b @ s_b.T) / np.add.outer(t_len, s_len))
+        return cosine, dice
 
     def cosine(self, t_range: tuple[int, int], s_range: tuple[int, int]) -> float:
         """tf-isf cosine of target units ``t_range`` and source units ``s_range`` (inclusive)."""
@@ -440,8 +450,37 @@ def _refine(
         if t.units[seed[0]].end <= t_span.start or t_span.end <= t.units[seed[0]].start
     ]
     if any(space.seed_cosine.get(seed, 0.0) >= settings.refine_keep_cosine for seed in lost):
-        return cand  # closely matching sentences would be lost (copied out of order)
+        raise _OutOfOrder(lost)  # closely matching sentences would be lost
     return _Candidate(t_span, s_span, cand.seeds, float(matched))
+
+
+def _refine_or_keep(
+    cand: _Candidate, space: _Space, settings: AlignSettings, *, limit: Span
+) -> _Candidate:
+    try:
+        return _refine(cand, space, settings, limit=limit)
+    except _OutOfOrder:
+        return cand
+
+
+class _OutOfOrder(Exception):
+    """A word-for-word passage holds seeds the word alignment cannot reach."""
+
+    def __init__(self, lost: list[Seed]) -> None:
+        super().__init__("seeds out of order")
+        self.lost = lost
+
+
+def _refined(chain: list[Seed], space: _Space, settings: AlignSettings) -> list[_Candidate]:
+    """Refined candidates of one chain, split where passages were copied out of order."""
+    try:
+        return [_refine(_Candidate.of(chain, space), space, settings)]
+    except _OutOfOrder as exc:
+        lost = set(exc.lost)
+        kept = [seed for seed in chain if seed not in lost]
+        if not kept:
+            return [_Candidate.of(chain, space)]
+        return _refined(kept, space, settings) + _refined(sorted(lost), space, settings)
 
 
 def _cut_share(t: Prepared, old: Span, new: Span, s: Prepared, source: Span) -> float:

@@ -41,13 +41,10 @@ def ngram_hashes(terms: list[str], n: int) -> list[int]:
     if n < 1:
         raise ValueError(f"n-gram length must be at least 1, got {n}")
     hashes = [term_hash(t) for t in terms]
-    out = []
-    for i in range(len(hashes) - n + 1):
-        h = 0
-        for value in hashes[i : i + n]:
-            h = (h * _BASE + value) & _MASK
-        out.append(h)
-    return out
+    acc = hashes[: max(len(hashes) - n + 1, 0)]
+    for k in range(1, n):
+        acc = [(h * _BASE + v) & _MASK for h, v in zip(acc, hashes[k:], strict=False)]
+    return acc
 
 
 @dataclass(frozen=True)
