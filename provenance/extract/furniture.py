@@ -160,7 +160,7 @@ _FURNITURE: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"(advertise?ments?|advertisment|adverts?|ads?|sponsored( content| links?| stories)?"
             r"|paid (content|post|partner)|promoted( content| stories)?|ads by \w+"
-            r"|(story|article) continues (below|after advertisement)"
+            r"|(story|article) continues (below|after)( the)?( advertisement)?"
             r"|continue reading (below|the main story)|skip (this )?ad(vert(isement)?)?"
             r"|(advertise?ment|advertisment|ad)\s*[-–—:|]\s*(scroll|continue|story continues)[\w ]{0,40}"
             r"|sponsored by .{1,60})[.:]?",

@@ -158,8 +158,13 @@ def _join_wrapped(text: str, lines: Sequence[_Block]) -> list[_Block]:
 def _goes_on(a: str, b: str, *, wrapped: bool) -> bool:
     if _breaks_off(a, b):
         joins = wrapped or len(a) >= _WRAPPED_MIN
-    else:
-        joins = wrapped and (a[-1].islower() or a[-1] in ",-–") and not _SENT_END_RE.search(a)
+    else:  # "... I go to the" + "Horned Dorset every year": a wrapped line ends mid-phrase
+        joins = (
+            wrapped
+            and len(a) >= _WRAPPED_MIN
+            and (a[-1].islower() or a[-1] in ",-–")
+            and not _SENT_END_RE.search(a)
+        )
     return joins and furniture_reason(a) is None and furniture_reason(b) is None
 
 
@@ -347,10 +352,10 @@ def _bridge(
 ) -> int:
     """Extend the region over an inline related-articles box the article resumes after.
 
-    The box is a related-articles heading right after the region, then at most
+    The box is a related-articles heading right after the region, then one to
     ``_BOX_LINES`` short lines; the article resumes when two good blocks follow
     in a row.  (A dump of related stories after the article alternates short
-    lines with single paragraphs, so it is not bridged.)
+    lines with single paragraphs, or has no headlines at all, so it is not bridged.)
     """
     n = len(blocks)
     if hi >= n or blocks[hi].reason != "related-articles":
@@ -360,8 +365,8 @@ def _bridge(
         if len(blocks[i].text) > 100 or _ends_article(blocks[i]):
             return hi
         i += 1
-    if i + 1 >= n or classes[i] != GOOD or classes[i + 1] != GOOD:
-        return hi
+    if i == hi + 1 or i + 1 >= n or classes[i] != GOOD or classes[i + 1] != GOOD:
+        return hi  # no box (the heading announces the stories that follow) or no article
     run, end, best = 0.0, i, 0.0
     for j in range(i, n):
         if _ends_article(blocks[j]):
