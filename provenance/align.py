@@ -345,14 +345,20 @@ class _Candidate:
     source: Span
     seeds: tuple[Seed, ...]
     weight: float
+    #: sentence pairs of the whole chain (a paragraph piece keeps its chain's)
+    support: int = 0
 
     @classmethod
-    def of(cls, chain: Sequence[Seed], space: _Space) -> _Candidate:
+    def of(cls, chain: Sequence[Seed], space: _Space, support: int = 0) -> _Candidate:
         (t0, t1), (s0, s1) = _bounds(list(chain))
         tu, su = space.target.units, space.source.units
         weight = float(len({seed[0] for seed in chain}))
         return cls(
-            Span(tu[t0].start, tu[t1].end), Span(su[s0].start, su[s1].end), tuple(chain), weight
+            Span(tu[t0].start, tu[t1].end),
+            Span(su[s0].start, su[s1].end),
+            tuple(chain),
+            weight,
+            support or len(chain),
         )
 
 
@@ -385,7 +391,9 @@ def _split_paragraphs(
             continue
         piece = _Candidate.of(inside, space)
         t_span = Span(max(piece.target.start, para.start), min(piece.target.end, para.end))
-        pieces.append((_Candidate(t_span, piece.source, piece.seeds, piece.weight), para))
+        pieces.append(
+            (_Candidate(t_span, piece.source, piece.seeds, piece.weight, cand.support), para)
+        )
     return pieces
 
 
@@ -451,7 +459,7 @@ def _refine(
     ]
     if any(space.seed_cosine.get(seed, 0.0) >= settings.refine_keep_cosine for seed in lost):
         raise _OutOfOrder(lost)  # closely matching sentences would be lost
-    return _Candidate(t_span, s_span, cand.seeds, float(matched))
+    return _Candidate(t_span, s_span, cand.seeds, float(matched), cand.support)
 
 
 def _refine_or_keep(
@@ -558,6 +566,8 @@ def _passage(
     s_text = source[cand.source.start : cand.source.end]
     score = similarity(t_text, s_text, settings=settings)
     kind = _kind(score, t_text, s_text, settings)
+    if kind == "paraphrase" and cand.support < settings.min_paraphrase_pairs:
+        return None
     short = min(len(cand.target), len(cand.source)) < settings.min_chars
     if short and not (
         kind != "paraphrase"
@@ -565,7 +575,13 @@ def _passage(
         and _whole_sentence(target, cand.target)
     ):
         return None
-    return Passage(target=cand.target, source=cand.source, kind=kind, similarity=round(score, 1))
+    return Passage(
+        target=cand.target,
+        source=cand.source,
+        kind=kind,
+        similarity=round(score, 1),
+        extra={"sentence_pairs": str(len(cand.seeds))},
+    )
 
 
 def _whole_sentence(doc: Prepared, span: Span) -> bool:

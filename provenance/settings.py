@@ -117,6 +117,8 @@ class AlignSettings:
     min_chars: int = 150
     #: ... unless they are near-verbatim and have at least this many words
     min_words: int = 8
+    #: a paraphrase passage needs a chain of at least this many sentence pairs
+    min_paraphrase_pairs: int = 2
     #: 0-100 similarity at or above which a passage is "near-verbatim"
     near_verbatim: float = 80.0
     #: longest text (characters) rapidfuzz compares character by character
