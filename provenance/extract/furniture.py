@@ -17,13 +17,16 @@ names its reason ("advertising", "read-also", "widget", "appeal",
 from labels.
 
 *Shapes* of the lines ``text.py`` looks for near the body: bylines, dates,
-credit lines and the signatures under reader comments.
+credit lines and the signatures under reader comments; the markers that end an
+article ("Comments", "Related Articles"), menu items, headlines, and the finders
+of the title and the byline among a page's lines.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Protocol
 
 __all__ = [
     "AUTHOR_MARK_RE",
@@ -37,10 +40,23 @@ __all__ = [
     "EN_STOP",
     "NAME_RE",
     "NOT_NAMES",
+    "RESIDUAL_REASONS",
     "RU_STOP",
     "STOP_WORDS",
     "TIMESTAMP_RE",
+    "Line",
+    "byline_name",
+    "ends_article",
+    "find_author",
+    "find_title",
     "furniture_reason",
+    "guess_language",
+    "headline_shaped",
+    "mark_comment_signatures",
+    "nav_label",
+    "sentence_like",
+    "signed",
+    "weak_reason",
 ]
 
 _I = re.IGNORECASE
@@ -400,4 +416,157 @@ def furniture_reason(line: str) -> str | None:
             return "comments"
     if length <= _MAX_SEARCH_CHARS and any(key in lower for key in _SEARCH_KEYS):
         return _reason_of(_SEARCH_RE.search(lower), _SEARCH_REASONS)
+    return None
+
+
+# --- Lines around the body: what ends an article, menus, headlines, bylines ---
+
+#: furniture that ``clean_text(residual=True)`` removes: recognisable on sight, never body
+#: text.  Not here: "link-list", "markup", "timestamp", "legal" (a table row, a code sample,
+#: a date or a sentence about privacy policies can be body text in trafilatura's output).
+RESIDUAL_REASONS = frozenset(
+    ("advertising", "read-also", "widget", "appeal", "related-articles", "comments", "photo-credit")
+)
+#: reasons whose lines end the article text (see ``ends_article``)
+_ENDS_ARTICLE = frozenset(("related-articles", "appeal", "comments"))
+_ENDS_ARTICLE_WIDGET = re.compile(
+    r"(\d+\s+)?comments?|no comments( yet)?\W*|hashtags|tags?:?|(leave|post|add) a (comment|reply)"
+    r"|view comments|show comments|comment on this( story| article)?",
+    _I,
+)
+_ENDS_ARTICLE_APPEAL = re.compile(
+    r"a message from|dear (readers|friends|subscribers)|(please )?(support|donate)", _I
+)
+#: a menu item is shorter than this and does not end with a full stop
+_NAV_CHARS = 40
+_FULL_STOPS = (".", "!", "?", "…", '."', ".”", "?”", "!”")
+_SENTENCE_ENDS = (".", "!", "?", ".”", '."', ".»")
+_WORD_RE = re.compile(r"\w+")
+
+
+class Line(Protocol):
+    """What the finders below read of a line (``text.py``'s blocks)."""
+
+    text: str
+    words: int
+    caps: float
+    sentences: int
+    reason: str | None
+
+
+def ends_article(line: str, reason: str | None) -> bool:
+    """True when a furniture line (of ``reason``) says the article text is over: "Comments",
+    "Related Articles", a donation appeal."""
+    if reason == "appeal":  # a donation appeal ends the text, a newsletter box does not
+        return _ENDS_ARTICLE_APPEAL.match(line) is not None
+    return reason in _ENDS_ARTICLE or (
+        reason == "widget" and _ENDS_ARTICLE_WIDGET.fullmatch(line) is not None
+    )
+
+
+def nav_label(line: str) -> bool:
+    """A menu item's shape: short, and no full stop at the end."""
+    return len(line) < _NAV_CHARS and not line.endswith(_FULL_STOPS)
+
+
+def weak_reason(line: str) -> str:
+    """Why a line that is no furniture was not kept: a date, a fragment, or it is far from
+    the body."""
+    if TIMESTAMP_RE.fullmatch(line):
+        return "timestamp"
+    return "short-fragment" if len(line) < 70 else "far-from-prose"
+
+
+def sentence_like(block: Line) -> bool:
+    """A plain sentence: four words or more, mostly lower case, a full stop at the end."""
+    return block.words >= 4 and block.caps <= 0.5 and block.text.endswith(_SENTENCE_ENDS)
+
+
+def mark_comment_signatures(blocks: Sequence[Line]) -> None:
+    """Lines like "Posted by: Sean | Jan 10, 2008 4:49 PM", when a page has several, sign
+    reader comments: they open the comment section (reason "comments")."""
+    signed = [b for b in blocks if b.reason is None and COMMENT_SIGNATURE_RE.fullmatch(b.text)]
+    if len(signed) >= 2:
+        for block in signed:
+            block.reason = "comments"
+
+
+def headline_shaped(block: Line) -> bool:
+    text = block.text
+    return (
+        15 <= len(text) <= 200
+        and 3 <= block.words <= 30
+        and block.reason is None
+        and block.sentences <= 1
+        and not text.endswith((".", ",", ";", ":"))
+        and (text[0].isupper() or text[0].isdigit() or text[0] in "\"'‘“«")
+        and " | " not in text
+        and DATE_RE.search(text) is None
+        and not BYLINE_RE.fullmatch(text)
+    )
+
+
+def find_title(blocks: Sequence[Line], first: int, counts: dict[str, int]) -> int | None:
+    """Index of the headline: a repeated headline-shaped line, else the nearest above the body."""
+    for i in range(max(first - 8, 0), min(first + 1, len(blocks))):
+        if counts[blocks[i].text] > 1 and headline_shaped(blocks[i]):
+            return i
+    # up to five lines above the body, not counting furniture (share buttons, dates)
+    above = [i for i in range(first - 1, max(first - 12, -1), -1) if blocks[i].reason is None]
+    window = [i for i in above[:5] if headline_shaped(blocks[i])]
+    # the nearest line of four words or more: "Staff and agencies" is a credit, not a title
+    return next((i for i in window if blocks[i].words >= 4), window[0] if window else None)
+
+
+def find_author(
+    blocks: Sequence[Line], lo: int, hi: int, title: int | None, body: int | None
+) -> int | None:
+    """A byline in ``blocks[lo:hi]``: "By X", or a lone name under an author marker or the
+    title, or right above the ``body`` (when given)."""
+    for i in range(lo, hi):
+        block = blocks[i]
+        if block.reason is not None or len(block.text) > 80:
+            continue
+        if BYLINE_RE.fullmatch(block.text) or DATED_BYLINE_RE.fullmatch(block.text):
+            return i
+        if (
+            NAME_RE.fullmatch(block.text)
+            and (
+                (i > 0 and AUTHOR_MARK_RE.fullmatch(blocks[i - 1].text))
+                or i - 1 == title
+                or (body is not None and i == body - 1)
+            )
+            and not any(w.lower() in NOT_NAMES for w in block.text.split())
+        ):
+            return i
+    return None
+
+
+def byline_name(line: str) -> str:
+    dated = DATED_BYLINE_RE.fullmatch(line)
+    if dated:
+        return dated.group("name")
+    match = BYLINE_PREFIX_RE.match(line)
+    name = line[match.end() :].strip() if match else line
+    return BYLINE_END_RE.split(name, maxsplit=1)[0].strip() or name
+
+
+def signed(blocks: Sequence[Line], t: int) -> bool:
+    """True when a byline or a date stands within two lines of ``blocks[t]``."""
+    return any(
+        block.reason == "timestamp"
+        or BYLINE_RE.fullmatch(block.text)
+        or DATED_BYLINE_RE.fullmatch(block.text)
+        for block in blocks[max(t - 2, 0) : t + 3]
+    )
+
+
+def guess_language(text: str) -> str | None:
+    """ "en" or "ru" when the stop words of that language make up a fair share of the words."""
+    words = _WORD_RE.findall(text[:20_000].lower())
+    if len(words) < 20:
+        return None
+    for code, stop in (("en", EN_STOP), ("ru", RU_STOP)):
+        if sum(map(stop.__contains__, words)) >= 0.2 * len(words):
+            return code
     return None

@@ -3,31 +3,36 @@
 
 Scraped text has lost its markup, so the cleaner works on lines (blocks) with
 shallow features, in the spirit of jusText and boilerpipe.  A block is a
-non-empty line, or a paragraph when the text is hard-wrapped (html2text, lynx).
+non-empty line, or the lines of one paragraph when the text is wrapped
+(html2text and lynx output, or plain text wrapped without blank lines).
 
 1. *Furniture* (``furniture.furniture_reason``): lines recognisable on their own:
    advertising markers, "Read also|..." lines, share/comment widgets,
    subscription and donation appeals, "21 minutes ago" timestamps, link lists,
    copyright lines, and lines the outlet repeats on its pages (``template_lines``).
    Several "Posted by: X | date" lines sign reader comments.
-2. *Prose classes*: a logistic model over length, stop-word share (English and
+2. *Clean texts*: a text with (almost) no sign of a web page around it (no
+   end-of-article marker, at most a couple of furniture lines or menus) is a
+   transcript, a report, an essay or a page some other tool has cleaned: all of
+   it but its furniture is kept, however long.
+3. *Prose classes*: a logistic model over length, stop-word share (English and
    Russian lists), capitalisation, sentence punctuation, digits, quotes and
    commas gives each longer block a prose probability: ``good``, ``near``
    (prose-like) or ``bad``; blocks under ``text_length_low`` are ``short``.
    Short blocks then take the class of their neighbours (jusText's smoothing).
-3. *Main region*: the article is one dense run of prose.  Section markers such
-   as "Comments", "Related Articles", "A Message from X:" split the page; the
-   run with the highest prose mass (Kadane over signed block lengths) is the
-   body, and runs that follow an end-of-article marker are discounted, so a long
-   dump of related stories or comments does not win over the article.
-4. *Repetition and metadata*: a paragraph scraped twice is kept once; the
+4. *Main region*: the densest run of prose (Kadane over signed block lengths),
+   with runs after an end-of-article marker ("Comments", "Related Articles", "A
+   Message from X:") discounted, so a long dump of related stories or comments
+   does not win over the article.  The region then grows over gaps (a gallery,
+   an inline box) to any further run of good prose that no end marker separates.
+5. *Repetition and metadata*: a paragraph scraped twice is kept once; the
    headline (repeated, or the headline-shaped line above the body) becomes
    ``title`` and a byline becomes ``author``.
 
 ``residual=True`` removes only furniture recognisable on sight (the reasons in
-``RESIDUAL_REASONS``) and paragraphs scraped twice: it runs on trafilatura's
-output, where position and density have already been judged, and must not
-cost recall there.
+``furniture.RESIDUAL_REASONS``) and paragraphs scraped twice: it runs on
+trafilatura's output, where position and density have already been judged, and
+must not cost recall there.
 """
 
 from __future__ import annotations
@@ -38,7 +43,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from provenance.extract import furniture as shapes
-from provenance.extract.furniture import STOP_WORDS, TIMESTAMP_RE, furniture_reason
+from provenance.extract.furniture import STOP_WORDS, furniture_reason
 from provenance.extract.templates import normalize_line
 from provenance.models import Extraction, Piece, Removed
 from provenance.settings import ExtractSettings
@@ -55,27 +60,10 @@ _SENT_INNER_RE = re.compile(r"[.!?…][\"'”’»)\]]*\s+[\"'“‘«(]?[A-ZА-
 _ALPHA_START_RE = re.compile(r"\b[^\W\d_]")
 _UPPER_START_RE = re.compile(r"\b[A-ZÀ-ÖØ-ÞА-ЯЁ]")
 _DIGIT_RE = re.compile(r"\d")
-_I = re.IGNORECASE
 
-#: furniture that ``residual=True`` removes: recognisable on sight, never body text.  Not
-#: here: "link-list", "markup", "timestamp", "legal" (a table row, a code sample, a date
-#: or a sentence about privacy policies can be body text in trafilatura's output).
-RESIDUAL_REASONS = frozenset(
-    ("advertising", "read-also", "widget", "appeal", "related-articles", "comments", "photo-credit")
-)
-#: reasons whose lines also split the page into regions (see ``_main_region``)
-_ENDS_ARTICLE = frozenset(("related-articles", "appeal", "comments"))
 #: what a run after an end-of-article marker counts for (a related-articles heading
 #: announces other stories outright; a comment or share widget less surely ends the text)
 _DISCOUNT = {"related-articles": 1 / 5, "appeal": 1 / 3, "comments": 1 / 3, "widget": 1 / 3}
-_ENDS_ARTICLE_WIDGET = re.compile(
-    r"(\d+\s+)?comments?|no comments( yet)?\W*|hashtags|tags?:?|(leave|post|add) a (comment|reply)"
-    r"|view comments|show comments|comment on this( story| article)?",
-    _I,
-)
-_ENDS_ARTICLE_APPEAL = re.compile(
-    r"a message from|dear (readers|friends|subscribers)|(please )?(support|donate)", _I
-)
 #: a kept block this long is dropped when it repeats, wherever the copy is
 _LONG_DUPLICATE = 200
 #: at most this many lines in an inline related-articles box (see ``_bridge``)
@@ -89,9 +77,8 @@ _WRAPPED_SHARE = 0.3
 #: a text is clean when it has at most this many signs of page furniture, or one per this
 #: many blocks (see ``_clean_document``)
 _CLEAN_SIGNS, _CLEAN_BLOCKS_PER_SIGN = 2, 50
-#: ... where a navigation run, one sign, is this many lines in a row under this many characters
-_NAV_RUN, _NAV_CHARS = 3, 40
-_FULL_STOPS = (".", "!", "?", "…", '."', ".”", "?”", "!”")
+#: ... where this many menu-like lines in a row (``furniture.nav_label``) are one sign
+_NAV_RUN = 3
 
 
 @dataclass(slots=True)
@@ -108,17 +95,56 @@ class _Block:
 
 
 def _blocks(text: str) -> list[_Block]:
-    """Non-empty lines, stripped; paragraphs instead when the text is hard-wrapped."""
-    blocks = []
+    """Non-empty lines, stripped, with the lines of a wrapped paragraph joined into one block.
+
+    In html2text/lynx output (``_hard_wrapped``) every line of
+    ``_WRAPPED_MIN`` characters or more goes on in the next line, unless a blank
+    line is between (a menu or a list keeps a block per item); otherwise lines
+    join where a sentence goes on (``_wrapped_joins``).
+    """
+    lines = []
     for match in _LINE_RE.finditer(text):
         raw = match.group()
         stripped = raw.strip()
         if stripped:
             start = match.start() + (len(raw) - len(raw.lstrip()))
-            blocks.append(_Block(start, start + len(stripped), stripped))
-    if _hard_wrapped(text, blocks):
-        return _paragraphs(text, blocks)
-    return _join_wrapped(text, blocks)
+            lines.append(_Block(start, start + len(stripped), stripped))
+    adjacent = [
+        n > 0 and text.count("\n", lines[n - 1].end, lines[n].start) == 1 for n in range(len(lines))
+    ]
+    if _hard_wrapped(text, lines):
+        joins = [adj and len(lines[n - 1].text) >= _WRAPPED_MIN for n, adj in enumerate(adjacent)]
+    else:
+        joins = _wrapped_joins(lines, adjacent)
+    blocks: list[_Block] = []
+    for line, join in zip(lines, joins, strict=True):
+        if join:
+            blocks[-1] = _Block(blocks[-1].start, line.end, text[blocks[-1].start : line.end])
+        else:
+            blocks.append(line)
+    return blocks
+
+
+def _wrapped_joins(lines: Sequence[_Block], adjacent: Sequence[bool]) -> list[bool]:
+    """Which lines go on from the line before, in text wrapped without blank lines between
+    paragraphs.
+
+    A line of ``_WRAPPED_MIN`` characters or more that breaks off mid-sentence
+    goes on in the next line when that starts in lower case.  When such lines
+    carry ``_WRAPPED_SHARE`` of the text, it is wrapped throughout (often at
+    uneven widths): any line that breaks off mid-sentence goes on in a next line
+    in lower case, and a long one after a lower-case word or a comma in any next line.
+    """
+    texts = [line.text for line in lines]
+    broken = [
+        n for n in range(1, len(texts)) if adjacent[n] and _breaks_off(texts[n - 1], texts[n])
+    ]
+    if not broken:
+        return [False] * len(texts)
+    wrapped = sum(len(texts[n - 1]) for n in broken) >= _WRAPPED_SHARE * sum(map(len, texts))
+    return [
+        adjacent[n] and _goes_on(texts[n - 1], texts[n], wrapped=wrapped) for n in range(len(texts))
+    ]
 
 
 def _breaks_off(a: str, b: str) -> bool:
@@ -126,45 +152,11 @@ def _breaks_off(a: str, b: str) -> bool:
     return b[:1].islower() and _SENT_END_RE.search(a) is None
 
 
-def _join_wrapped(text: str, lines: Sequence[_Block]) -> list[_Block]:
-    """Join the lines of a paragraph hard-wrapped without blank lines between paragraphs.
-
-    A line of ``_WRAPPED_MIN`` characters or more that breaks off mid-sentence
-    goes on in the next line when that starts in lower case.  When such lines
-    carry ``_WRAPPED_SHARE`` of the text, the text is wrapped throughout (often
-    at uneven widths) and any line that breaks off mid-sentence, after a
-    lower-case word or a comma, goes on in the next line too.
-    """
-    adjacent = [
-        n > 0 and text.count("\n", lines[n - 1].end, lines[n].start) == 1 for n in range(len(lines))
-    ]
-    broken = [
-        n
-        for n in range(1, len(lines))
-        if adjacent[n] and _breaks_off(lines[n - 1].text, lines[n].text)
-    ]
-    total = sum(len(line.text) for line in lines)
-    wrapped = sum(len(lines[n - 1].text) for n in broken) >= _WRAPPED_SHARE * total
-    out: list[_Block] = []
-    for n, line in enumerate(lines):
-        if adjacent[n] and _goes_on(lines[n - 1].text, line.text, wrapped=wrapped):
-            last = out[-1]
-            out[-1] = _Block(last.start, line.end, text[last.start : line.end])
-        else:
-            out.append(line)
-    return out
-
-
 def _goes_on(a: str, b: str, *, wrapped: bool) -> bool:
     if _breaks_off(a, b):
         joins = wrapped or len(a) >= _WRAPPED_MIN
     else:  # "... I go to the" + "Horned Dorset every year": a wrapped line ends mid-phrase
-        joins = (
-            wrapped
-            and len(a) >= _WRAPPED_MIN
-            and (a[-1].islower() or a[-1] in ",-–")
-            and not _SENT_END_RE.search(a)
-        )
+        joins = wrapped and len(a) >= _WRAPPED_MIN and (a[-1].islower() or a[-1] in ",-–")
     return joins and furniture_reason(a) is None and furniture_reason(b) is None
 
 
@@ -179,23 +171,6 @@ def _hard_wrapped(text: str, lines: Sequence[_Block]) -> bool:
     cut = sum(1 for line in long if not _SENT_END_RE.search(line.text))
     full = sum(1 for line in long if len(line.text) >= width - 20)
     return 2 * cut >= len(long) and 3 * full >= len(long)
-
-
-def _paragraphs(text: str, lines: Sequence[_Block]) -> list[_Block]:
-    """Join consecutive lines (no blank line between) into one block each, unless the
-    first is too short to have been wrapped (a menu or a list keeps a block per item)."""
-    out: list[_Block] = []
-    for n, line in enumerate(lines):
-        if (
-            out
-            and text.count("\n", out[-1].end, line.start) == 1
-            and len(lines[n - 1].text) >= _WRAPPED_MIN
-        ):
-            last = out[-1]
-            out[-1] = _Block(last.start, line.end, text[last.start : line.end])
-        else:
-            out.append(line)
-    return out
 
 
 def _measure(block: _Block) -> None:
@@ -311,11 +286,7 @@ def _smooth(classes: list[str]) -> list[str]:
 
 
 def _ends_article(block: _Block) -> bool:
-    if block.reason == "appeal":  # a donation appeal ends the text, a newsletter box does not
-        return _ENDS_ARTICLE_APPEAL.match(block.text) is not None
-    return block.reason in _ENDS_ARTICLE or (
-        block.reason == "widget" and _ENDS_ARTICLE_WIDGET.fullmatch(block.text) is not None
-    )
+    return block.reason is not None and shapes.ends_article(block.text, block.reason)
 
 
 def _main_region(
@@ -403,66 +374,6 @@ def _extend(blocks: Sequence[_Block], classes: Sequence[str], lo: int, hi: int) 
     return lo, hi
 
 
-def _headline_shaped(block: _Block) -> bool:
-    text = block.text
-    return (
-        15 <= len(text) <= 200
-        and 3 <= block.words <= 30
-        and block.reason is None
-        and block.sentences <= 1
-        and not text.endswith((".", ",", ";", ":"))
-        and (text[0].isupper() or text[0].isdigit() or text[0] in "\"'‘“«")
-        and " | " not in text
-        and shapes.DATE_RE.search(text) is None
-        and not shapes.BYLINE_RE.fullmatch(text)
-    )
-
-
-def _find_title(blocks: Sequence[_Block], first: int, counts: dict[str, int]) -> int | None:
-    """Index of the headline: a repeated headline-shaped line, else the nearest above the body."""
-    for i in range(max(first - 8, 0), min(first + 1, len(blocks))):
-        if counts[blocks[i].text] > 1 and _headline_shaped(blocks[i]):
-            return i
-    # up to five lines above the body, not counting furniture (share buttons, dates)
-    above = [i for i in range(first - 1, max(first - 12, -1), -1) if blocks[i].reason is None]
-    window = [i for i in above[:5] if _headline_shaped(blocks[i])]
-    # the nearest line of four words or more: "Staff and agencies" is a credit, not a title
-    return next((i for i in window if blocks[i].words >= 4), window[0] if window else None)
-
-
-def _find_author(
-    blocks: Sequence[_Block], lo: int, hi: int, title: int | None, body: int | None
-) -> int | None:
-    """A byline in ``blocks[lo:hi]``: "By X", or a lone name under an author marker or the
-    title, or right above the ``body`` (when given)."""
-    for i in range(lo, hi):
-        block = blocks[i]
-        if block.reason is not None or len(block.text) > 80:
-            continue
-        if shapes.BYLINE_RE.fullmatch(block.text) or shapes.DATED_BYLINE_RE.fullmatch(block.text):
-            return i
-        if (
-            shapes.NAME_RE.fullmatch(block.text)
-            and (
-                (i > 0 and shapes.AUTHOR_MARK_RE.fullmatch(blocks[i - 1].text))
-                or i - 1 == title
-                or (body is not None and i == body - 1)
-            )
-            and not any(w.lower() in shapes.NOT_NAMES for w in block.text.split())
-        ):
-            return i
-    return None
-
-
-def _byline_name(line: str) -> str:
-    dated = shapes.DATED_BYLINE_RE.fullmatch(line)
-    if dated:
-        return dated.group("name")
-    match = shapes.BYLINE_PREFIX_RE.match(line)
-    name = line[match.end() :].strip() if match else line
-    return shapes.BYLINE_END_RE.split(name, maxsplit=1)[0].strip() or name
-
-
 def _assemble(blocks: Sequence[_Block], keep: Sequence[bool], **meta: str | None) -> Extraction:
     parts: list[str] = []
     pieces: list[Piece] = []
@@ -492,18 +403,10 @@ def _unknown_language(blocks: Sequence[_Block]) -> bool:
     return words >= 30 and stop / words < 0.08
 
 
-def _weak_reason(block: _Block) -> str:
-    if TIMESTAMP_RE.fullmatch(block.text):
-        return "timestamp"
-    if len(block.text) < 70:
-        return "short-fragment"
-    return "far-from-prose"
-
-
 def _classify(blocks: list[_Block], settings: ExtractSettings) -> tuple[list[bool], int, int, bool]:
     """Which blocks are body text, the region ``[lo, hi)`` where the body starts at ``lo``,
     and whether the text is clean (see ``_clean_document``)."""
-    _mark_comment_signatures(blocks)
+    shapes.mark_comment_signatures(blocks)
     for block in blocks:
         if block.reason is None:
             _measure(block)
@@ -524,7 +427,7 @@ def _classify(blocks: list[_Block], settings: ExtractSettings) -> tuple[list[boo
     ]
     _adopt_sentences(blocks, keep)
     if not any(keep):  # no prose region (a one-line flash, a short note): keep its sentences
-        keep = [b.reason is None and _sentence_like(b) for b in blocks]
+        keep = [b.reason is None and shapes.sentence_like(b) for b in blocks]
     return keep, lo, hi, False
 
 
@@ -534,8 +437,7 @@ def _clean_document(blocks: Sequence[_Block]) -> bool:
 
     An end-of-article marker ("Comments", "Related Articles") rules it out: what
     follows is not the text.  Other signs are furniture lines, and every
-    ``_NAV_RUN`` consecutive lines under ``_NAV_CHARS`` characters that do not
-    end with a full stop (a menu).  A text with at most two signs, or one per
+    ``_NAV_RUN`` consecutive lines shaped like menu items (``furniture.nav_label``).  A text with at most two signs, or one per
     ``_CLEAN_BLOCKS_PER_SIGN`` blocks, has nothing to remove but that furniture.
     """
     signs = run = 0
@@ -543,7 +445,7 @@ def _clean_document(blocks: Sequence[_Block]) -> bool:
         if _ends_article(block):
             return False
         signs += block.reason is not None
-        if _nav_label(block.text):
+        if shapes.nav_label(block.text):
             run += 1
             signs += run % _NAV_RUN == 0
         else:
@@ -558,32 +460,9 @@ def _all_but_furniture(blocks: Sequence[_Block]) -> list[bool]:
     keep = [block.reason is None for block in blocks]
     for order, step in ((range(1, n), -1), (range(n - 2, -1, -1), 1)):
         for i in order:
-            if keep[i] and not keep[i + step] and _nav_label(blocks[i].text):
+            if keep[i] and not keep[i + step] and shapes.nav_label(blocks[i].text):
                 keep[i] = False
     return keep
-
-
-def _nav_label(line: str) -> bool:
-    return len(line) < _NAV_CHARS and not line.endswith(_FULL_STOPS)
-
-
-def _mark_comment_signatures(blocks: Sequence[_Block]) -> None:
-    """Lines like "Posted by: Sean | Jan 10, 2008 4:49 PM", when a page has several, sign
-    reader comments: they open the comment section (reason "comments")."""
-    signed = [
-        b for b in blocks if b.reason is None and shapes.COMMENT_SIGNATURE_RE.fullmatch(b.text)
-    ]
-    if len(signed) >= 2:
-        for block in signed:
-            block.reason = "comments"
-
-
-def _sentence_like(block: _Block) -> bool:
-    return (
-        block.words >= 4
-        and block.caps <= 0.5
-        and block.text.endswith((".", "!", "?", ".\u201d", '."', ".»"))
-    )
 
 
 def _adopt_sentences(blocks: Sequence[_Block], keep: list[bool]) -> None:
@@ -594,7 +473,7 @@ def _adopt_sentences(blocks: Sequence[_Block], keep: list[bool]) -> None:
         if (
             not keep[i]
             and block.reason is None
-            and (_sentence_like(block) or shapes.CREDIT_RE.fullmatch(block.text) is not None)
+            and (shapes.sentence_like(block) or shapes.CREDIT_RE.fullmatch(block.text) is not None)
             and ((i > 0 and keep[i - 1]) or (i + 1 < len(blocks) and keep[i + 1]))
         ):
             adopted.append(i)
@@ -606,7 +485,7 @@ def _explain(blocks: Sequence[_Block], keep: Sequence[bool], lo: int, hi: int) -
     """Give every dropped block without a reason yet the reason it went."""
     for i, block in enumerate(blocks):
         if not keep[i] and block.reason is None:
-            block.reason = _weak_reason(block) if lo <= i < hi else "far-from-prose"
+            block.reason = shapes.weak_reason(block.text) if lo <= i < hi else "far-from-prose"
 
 
 def _drop_duplicates(blocks: Sequence[_Block], keep: list[bool], min_chars: int) -> None:
@@ -650,8 +529,8 @@ def _metadata(
     for block in blocks:
         counts[block.text] = counts.get(block.text, 0) + 1
     title = author = None
-    t = _find_title(blocks, first, counts)
-    if t is not None and clean and counts[blocks[t].text] == 1 and not _signed(blocks, t):
+    t = shapes.find_title(blocks, first, counts)
+    if t is not None and clean and counts[blocks[t].text] == 1 and not shapes.signed(blocks, t):
         t = None
     if t is not None:
         title = blocks[t].text
@@ -666,21 +545,11 @@ def _metadata(
     ]
     lo = max(0, min([*near_title[:1], first_body]) - 4)
     hi = min(len(blocks), max([*near_title[-1:], first_body]) + 1)
-    a = _find_author(blocks, lo, hi, t, None if clean else first_body)
+    a = shapes.find_author(blocks, lo, hi, t, None if clean else first_body)
     if a is not None:
-        author = _byline_name(blocks[a].text)
+        author = shapes.byline_name(blocks[a].text)
         keep[a], blocks[a].reason = False, "byline"
     return title, author
-
-
-def _signed(blocks: Sequence[_Block], t: int) -> bool:
-    """True when a byline or a date stands within two lines of ``blocks[t]``."""
-    return any(
-        block.reason == "timestamp"
-        or shapes.BYLINE_RE.fullmatch(block.text)
-        or shapes.DATED_BYLINE_RE.fullmatch(block.text)
-        for block in blocks[max(t - 2, 0) : t + 3]
-    )
 
 
 def _check(settings: ExtractSettings) -> None:
@@ -691,17 +560,6 @@ def _check(settings: ExtractSettings) -> None:
         )
     if settings.text_length_low < 1:
         raise ValueError(f"text_length_low must be at least 1, got {settings.text_length_low}")
-
-
-def _guess_language(text: str) -> str | None:
-    """ "en" or "ru" when the stop words of that language make up a fair share of the words."""
-    words = _WORD_RE.findall(text[:20_000].lower())
-    if len(words) < 20:
-        return None
-    for code, stop in (("en", shapes.EN_STOP), ("ru", shapes.RU_STOP)):
-        if sum(map(stop.__contains__, words)) >= 0.2 * len(words):
-            return code
-    return None
 
 
 def clean_text(
@@ -723,7 +581,7 @@ def clean_text(
     blocks = _blocks(text)
     for block in blocks:
         block.reason = furniture_reason(block.text)
-        if residual and block.reason not in RESIDUAL_REASONS:
+        if residual and block.reason not in shapes.RESIDUAL_REASONS:
             block.reason = None
         if block.reason is None and template_lines and normalize_line(block.text) in template_lines:
             block.reason = "template"
@@ -736,4 +594,4 @@ def clean_text(
     _drop_duplicates(blocks, keep, 1)
     _explain(blocks, keep, lo, hi)
     out = _assemble(blocks, keep, title=title, author=author)
-    return replace(out, language=_guess_language(out.text)) if out.text else out
+    return replace(out, language=shapes.guess_language(out.text)) if out.text else out
