@@ -105,11 +105,15 @@ class AlignSettings:
     #: the best run replaces both edges when it holds this share of all matching words;
     #: otherwise edges move only within the first and last sentences
     refine_keep: float = 0.9
+    #: ... or when at least this share of its words match (a plain copy)
+    refine_dense: float = 0.8
     #: a refinement is not applied when this share of the content words it would cut
     #: off the target occurs in the source passage (rewritten, not foreign, text)
     refine_max_cut_share: float = 0.5
     #: ... nor one that would drop a seeded sentence pair with at least this cosine
     refine_keep_cosine: float = 0.8
+    #: words of context kept around the shared word trigrams when refining edges
+    refine_pad: int = 25
     #: windows longer than this many words (either text) are not refined
     max_refine_tokens: int = 3000
     # -- filtering and reporting
