@@ -119,6 +119,11 @@ def align_prepared(
             )
         )
     chains = _summaries(chains, loose, space, settings)
+    if settings.extend_units:
+        chains = [
+            _extended(chain, space, settings.extend_units, settings.extend_cosine)
+            for chain in chains
+        ]
     candidates = [c for chain in chains for c in _refined(chain, space, settings)]
     kept = _resolve_overlaps(candidates)
     if settings.split_paragraphs:
@@ -330,6 +335,43 @@ def _summaries(
         and not covered & {seed[0] for seed in c}
     ]
     return sorted(wide + rest)
+
+
+def _extended(chain: list[Seed], space: _Space, most: int, floor: float) -> list[Seed]:
+    """Widen a chain by neighbouring sentences that do not lower its cosine.
+
+    Sentences whose copy was too edited to seed on its own still belong to the
+    passage when the passage as a whole stays as similar with them and they
+    alone reach a cosine of ``floor`` with the other side.
+    """
+    (t0, t1), (s0, s1) = _bounds(chain)
+    added: list[Seed] = []
+    n_t, n_s = len(space.target.units), len(space.source.units)
+    for _ in range(most):
+        base = space.cosine((t0, t1), (s0, s1))
+        grown = False
+        for trial in (
+            (t0 - 1, t1, s0, s1),
+            (t0, t1 + 1, s0, s1),
+            (t0, t1, s0 - 1, s1),
+            (t0, t1, s0, s1 + 1),
+        ):
+            a, b, c, d = trial
+            if a < 0 or c < 0 or b >= n_t or d >= n_s:
+                continue
+            if a != t0 or b != t1:
+                unit = a if a != t0 else b
+                alone = space.cosine((unit, unit), (s0, s1))
+            else:
+                unit = c if c != s0 else d
+                alone = space.cosine((t0, t1), (unit, unit))
+            if alone >= floor and space.cosine((a, b), (c, d)) >= base:
+                t0, t1, s0, s1 = a, b, c, d
+                grown = True
+        if not grown:
+            break
+        added = [(t0, s0), (t1, s1)]
+    return sorted(set(chain) | set(added))
 
 
 def _side_length(doc: Prepared, units: tuple[int, int]) -> int:

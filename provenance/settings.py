@@ -97,6 +97,11 @@ class AlignSettings:
     #: seed thresholds (cosine, Dice) used when looking for summaries
     summary_seed_cosine: float = 0.25
     summary_seed_dice: float = 0.2
+    #: passages grow by up to this many neighbouring sentences (each side, each text)
+    #: while their tf-isf cosine does not drop (0: off)
+    extend_units: int = 2
+    #: ... and each such sentence alone has at least this cosine with the other side
+    extend_cosine: float = 0.3
     # -- refinement of word-for-word passages
     #: edges are refined word by word when at least this share of the words match
     refine_min_share: float = 0.65
