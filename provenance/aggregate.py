@@ -134,22 +134,36 @@ def _passage_class(row: Mapping[str, Any]) -> str:
     return "credited" if row["credited"] else "uncredited"
 
 
-def _rank(row: Mapping[str, Any]) -> tuple[int, float, int]:
-    """Which passage a doubly covered word belongs to: class first, then quality."""
+def _quality(row: Mapping[str, Any]) -> float:
     similarity = row["similarity"]
-    quality = float(similarity) if similarity not in ("", None) else 0.0
-    return (_CLASSES.index(_passage_class(row)), -quality, int(row["start"]))
+    return float(similarity) if similarity not in ("", None) else 0.0
 
 
 def article_coverage(
     text: str, passages: Sequence[Mapping[str, Any]]
 ) -> list[Mapping[str, Any] | None]:
-    """For each word of ``text``, the passage it is counted under (or None)."""
+    """For each word of ``text``, the passage it is counted under (or None).
+
+    A word several passages cover goes to the first of: the passage of the
+    highest class (quoted, credited, uncredited); the one from the article's
+    main source, the source whose passages cover most of the article weighted
+    by similarity (a rewrite of one article that also overlaps that article's
+    other copies is a copy of the first); the more similar; the earlier.
+    """
     spans = word_spans(text)
     starts = [s for s, _ in spans]
     ends = [e for _, e in spans]
+    weight: Counter[str] = Counter()
+    for row in passages:
+        length = len(_covered(starts, ends, int(row["start"]), int(row["end"])))
+        weight[str(row["source"])] += length * max(_quality(row), 1.0)
+
+    def rank(row: Mapping[str, Any]) -> tuple[int, float, float, int]:
+        cls = _CLASSES.index(_passage_class(row))
+        return (cls, -weight[str(row["source"])], -_quality(row), int(row["start"]))
+
     owner: list[Mapping[str, Any] | None] = [None] * len(spans)
-    for row in sorted(passages, key=_rank, reverse=True):  # best rank written last, wins
+    for row in sorted(passages, key=rank, reverse=True):  # best rank written last, wins
         for i in _covered(starts, ends, int(row["start"]), int(row["end"])):
             owner[i] = row
     return owner

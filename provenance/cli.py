@@ -5,17 +5,24 @@ The only module that imports click or prints.  Exit codes (one place, ``ExitCode
 0  success
 1  some inputs failed (each named on stderr); the rest were processed and printed
 2  usage error (bad option, missing argument) - click's own code
-3  configuration error (bad --config or --manifest file)
+3  configuration error (bad --config, --manifest or state file)
 4  the reports cannot be written (--out is not a writable folder)
+5  another run holds the lock on the output folder; this one wrote nothing
+6  audit --fail-under: an outlet's original share is under the threshold
+7  audit --alert-uncredited: the run found new uncredited copied passages
+
+When several apply, the highest of 6, 7 and 1 wins (an alert matters more in
+cron mail than a failed input, which stderr names anyway).
 """
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import json
 import logging
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
 import click
@@ -31,6 +38,9 @@ class ExitCode(enum.IntEnum):
     USAGE = 2
     CONFIG = 3
     OUTPUT = 4
+    LOCKED = 5
+    UNDER_SHARE = 6
+    NEW_UNCREDITED = 7
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -169,7 +179,7 @@ def _article_record(article: Any) -> dict[str, Any]:
     type=click.Path(file_okay=False),
     default="reports",
     show_default=True,
-    help="Folder for the reports.",
+    help="Folder for the reports (and, by default, the run state).",
 )
 @click.option(
     "-j",
@@ -177,7 +187,28 @@ def _article_record(article: Any) -> dict[str, Any]:
     type=click.IntRange(min=1),
     default=1,
     show_default=True,
-    help="Worker processes for aligning article pairs.",
+    help="Worker processes for extraction and alignment.",
+)
+@click.option(
+    "--state",
+    "state_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="SQLite state file (default: OUT/.provenance-state.sqlite).",
+)
+@click.option("--full", is_flag=True, help="Ignore the state's cache and redo everything.")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing when all is well (for cron).")
+@click.option(
+    "--fail-under",
+    type=click.FloatRange(0, 1),
+    default=None,
+    metavar="SHARE",
+    help="Exit 6 when an outlet's original share is under SHARE (0-1).",
+)
+@click.option(
+    "--alert-uncredited",
+    is_flag=True,
+    help="Exit 7 when the run found new uncredited copied passages.",
 )
 def audit(
     corpus: Sequence[str],
@@ -186,28 +217,43 @@ def audit(
     config_path: str | None,
     out_dir: str,
     jobs: int,
+    state_path: str | None,
+    full: bool,
+    quiet: bool,
+    fail_under: float | None,
+    alert_uncredited: bool,
 ) -> None:
     """Write per-outlet originality reports for a corpus of articles.
 
-    CORPUS is one or more files or folders (default: corpus).
+    CORPUS is one or more files or folders (default: corpus).  A re-run redoes
+    only what changed; reports are replaced all at once.
 
     Example: provenance audit corpus --out reports
+
+    Example (cron): provenance audit /data/news --out /data/reports -q --alert-uncredited
     """
     from pathlib import Path
 
-    from provenance.pipeline import audit as run_audit
-    from provenance.report import write_reports
+    from provenance.runner import run
+    from provenance.state import Locked
 
     try:
         settings = load_settings(config_path)
-        run = run_audit(
-            corpus or ("corpus",),
-            manifest=manifest,
-            settings=settings,
-            sources=sources,
-            jobs=jobs,
-        )
-        write_reports(run.tables, Path(out_dir), sources=run.designated, settings=settings.audit)
+        with _progress(quiet) as progress:
+            outcome = run(
+                corpus or ("corpus",),
+                Path(out_dir),
+                manifest=manifest,
+                settings=settings,
+                sources=sources,
+                jobs=jobs,
+                state_path=Path(state_path) if state_path else None,
+                full=full,
+                progress=progress,
+            )
+    except Locked as err:
+        click.echo(f"provenance: error: {err}", err=True)
+        sys.exit(ExitCode.LOCKED)
     except ProvenanceError as err:
         fail(err)
     except OSError as exc:
@@ -217,15 +263,55 @@ def audit(
             err=True,
         )
         sys.exit(ExitCode.OUTPUT)
-    for doc in run.failed:
+    sys.exit(_audit_exit(outcome, out_dir, quiet, fail_under, alert_uncredited))
+
+
+def _audit_exit(
+    outcome: Any, out_dir: str, quiet: bool, fail_under: float | None, alert: bool
+) -> int:
+    """Report the run on stderr and compute its exit code (see the module docstring)."""
+    for doc in outcome.failed:
         warn_input(doc.path, doc.error)
-    t = run.tables
-    click.echo(
-        f"provenance: audited {len(t.articles)} articles from {len(t.outlets)} outlets, "
-        f"{len(t.passages)} copied passages, {len(run.failed)} inputs failed -> {out_dir}",
-        err=True,
-    )
-    sys.exit(ExitCode.INPUT_FAILED if run.failed else ExitCode.OK)
+    lowest = outcome.lowest_original_share()
+    code = ExitCode.OK
+    if outcome.failed:
+        code = ExitCode.INPUT_FAILED
+    if alert and outcome.new_uncredited:
+        code = ExitCode.NEW_UNCREDITED
+    if fail_under is not None and lowest is not None and lowest < fail_under:
+        code = ExitCode.UNDER_SHARE
+    if not quiet or code != ExitCode.OK:
+        t = outcome.tables
+        click.echo(
+            f"provenance: audited {len(t.articles)} articles from {len(t.outlets)} outlets, "
+            f"{len(t.passages)} copied passages, {len(outcome.changes)} changes, "
+            f"{outcome.new_uncredited} new uncredited, {len(outcome.failed)} inputs failed"
+            f" -> {out_dir}",
+            err=True,
+        )
+    return int(code)
+
+
+@contextlib.contextmanager
+def _progress(quiet: bool) -> Iterator[Callable[[str, int, int], None] | None]:
+    """A progress bar on stderr when it is a terminal (never under -q or cron)."""
+    if quiet or not sys.stderr.isatty():
+        yield None
+        return
+    bar: Any = None
+
+    def update(stage: str, done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = click.progressbar(length=total, label=stage, file=sys.stderr)
+            bar.__enter__()
+        bar.update(done - bar.pos)
+
+    try:
+        yield update
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
 
 
 # --------------------------------------------------------------------------- align

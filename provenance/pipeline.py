@@ -29,6 +29,7 @@ of the chain of sources behind it.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -40,11 +41,12 @@ from provenance.aggregate import AuditTables, build_tables
 from provenance.align import align_prepared
 from provenance.attribution import SourceRegistry
 from provenance.classify import classify
-from provenance.extract import extract_all
+from provenance.extract import assemble, extract_all
 from provenance.index import CorpusIndex, prepare
 from provenance.ingest import iter_documents
-from provenance.models import Article, Document, Passage, Span
+from provenance.models import Article, Document, Extraction, Passage, Span
 from provenance.settings import DEFAULTS, Settings
+from provenance.state import State, digest
 from provenance.workers import Outcome, run_limited
 
 log = logging.getLogger(__name__)
@@ -76,6 +78,8 @@ class AuditRun:
     documents: list[Document] = field(default_factory=list)
     #: designated sources of the run: the registry's, --source names, manifest sources
     designated: list[str] = field(default_factory=list)
+    #: article -> sha256 of its input content (for run-to-run changes)
+    hashes: dict[str, str] = field(default_factory=dict)
 
     @property
     def failed(self) -> list[Document]:
@@ -196,13 +200,25 @@ def _entries(
 class _Aligner:
     """Aligns article pairs found through the index, each unordered pair once."""
 
-    def __init__(self, entries: list[Entry], registry: SourceRegistry, settings: Settings):
+    def __init__(
+        self,
+        entries: list[Entry],
+        registry: SourceRegistry,
+        settings: Settings,
+        state: State | None = None,
+    ):
         self.entries = {e.name: e for e in entries}
         self.registry = registry
         self.settings = settings
         self.index = CorpusIndex(settings=settings.align)
         for e in entries:
-            self.index.add(e.name, prepare(e.text, settings=settings.align))
+            key = digest("prepared", settings.align, e.text)
+            doc = state.get("prepared", key) if state else None
+            if doc is None:
+                doc = prepare(e.text, settings=settings.align)
+                if state:
+                    state.put("prepared", key, doc)
+            self.index.add(e.name, doc)
 
     def pairs(self) -> Iterable[tuple[Entry, Entry]]:
         for name in sorted(self.entries):
@@ -377,8 +393,8 @@ def _skipped(pair: tuple[str, str], outcome: Outcome[list[dict[str, Any]]], limi
 
 def _align_all(
     aligner: _Aligner, pairs: list[tuple[str, str]], jobs: int
-) -> Iterator[list[dict[str, Any]]]:
-    """Rows of each pair, in pair order, aligned in forked workers (or here).
+) -> Iterator[list[dict[str, Any]] | None]:
+    """Rows of each pair (None when skipped), in pair order, aligned in forked workers (or here).
 
     Workers are forked so they share the prepared corpus without copying it.
     Each pair runs under ``[ingest] pair_seconds``: a worker over it is killed
@@ -400,9 +416,80 @@ def _align_all(
                 yield outcome.value
             else:
                 _skipped(pair, outcome, limit)
-                yield []
+                yield None
     finally:
         _WORKER.clear()
+
+
+class _ExtractionCache:
+    """extract_all's cache in the run state: extractions by content, templates and settings."""
+
+    def __init__(self, state: State, settings: Settings) -> None:
+        self.state = state
+        self.settings = settings.extract
+
+    def _key(self, doc: Document, template_lines: frozenset[str]) -> str:
+        content = hashlib.sha256(doc.content.encode("utf-8", "surrogatepass")).hexdigest()
+        return digest(
+            "extraction", self.settings, doc.kind, doc.url, content, sorted(template_lines)
+        )
+
+    def get(self, doc: Document, template_lines: frozenset[str]) -> Article | None:
+        found = self.state.get("extraction", self._key(doc, template_lines))
+        return assemble(doc, found) if isinstance(found, Extraction) else None
+
+    def put(self, doc: Document, template_lines: frozenset[str], article: Article) -> None:
+        if article.status in ("ok", "no-text"):
+            self.state.put("extraction", self._key(doc, template_lines), article.extraction)
+
+
+def _content_hash(e: Entry) -> str:
+    return hashlib.sha256(e.article.document.content.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _pair_key(aligner: _Aligner, a: str, b: str) -> str:
+    def sig(e: Entry) -> tuple[object, ...]:
+        return (e.name, e.outlet, e.designated, e.published, e.text, _content_hash(e))
+
+    s = aligner.settings
+    sources = sorted(s.sources.items(), key=lambda kv: kv[0])
+    return digest(
+        "pair",
+        s.align,
+        s.classify,
+        s.audit,
+        sources,
+        sig(aligner.entries[a]),
+        sig(aligner.entries[b]),
+    )
+
+
+def _pair_results(
+    aligner: _Aligner,
+    pairs: list[tuple[str, str]],
+    jobs: int,
+    state: State | None,
+    progress: Progress | None,
+) -> list[dict[str, Any]]:
+    """Rows of every pair, in pair order: from the state when cached, else aligned."""
+    keys = [_pair_key(aligner, a, b) for a, b in pairs] if state else []
+    found: dict[int, list[dict[str, Any]]] = {}
+    if state:
+        for i, key in enumerate(keys):
+            cached = state.get("pair", key)
+            if isinstance(cached, list):
+                found[i] = cached
+    todo = [i for i in range(len(pairs)) if i not in found]
+    done = len(found)
+    for i, rows in zip(todo, _align_all(aligner, [pairs[i] for i in todo], jobs), strict=True):
+        found[i] = rows or []
+        if state and rows is not None:
+            state.put("pair", keys[i], rows)
+        done += 1
+        if progress:
+            progress("align", done, len(pairs))
+    # rows are dicts the later stages change: hand out copies, never the cached ones
+    return [dict(r) for i in range(len(pairs)) for r in found[i]]
 
 
 def audit(
@@ -413,11 +500,14 @@ def audit(
     sources: Sequence[str] = (),
     progress: Progress | None = None,
     jobs: int = 1,
+    state: State | None = None,
 ) -> AuditRun:
     """Audit the articles under ``paths``; see the module docstring.
 
     ``jobs`` > 1 aligns article pairs in that many worker processes; the
-    result is the same as with one.
+    result is the same as with one.  With ``state``, extractions, fingerprints
+    and pair alignments found there are reused and new ones are added to it
+    (the caller commits it); the result is the same as without.
     """
     registry = SourceRegistry.from_settings(settings)
     designated = {s.casefold() for s in (*registry.designated, *sources)}
@@ -427,15 +517,12 @@ def audit(
             designated.add(canonical.casefold())
     roots = [Path(p) for p in paths if p != "-" and Path(p).is_dir()]
     docs = list(iter_documents(paths, manifest=manifest, settings=settings))
-    articles = extract_all(docs, settings=settings)
+    cache = _ExtractionCache(state, settings) if state else None
+    articles = extract_all(docs, settings=settings, jobs=jobs, cache=cache)
     entries = _entries(articles, roots, designated)
-    aligner = _Aligner(entries, registry, settings)
+    aligner = _Aligner(entries, registry, settings, state)
     pairs = [(a.name, b.name) for a, b in aligner.pairs()]
-    rows: list[dict[str, Any]] = []
-    for done, found in enumerate(_align_all(aligner, pairs, jobs), start=1):
-        rows.extend(found)
-        if progress:
-            progress("align", done, len(pairs))
+    rows = _pair_results(aligner, pairs, jobs, state, progress)
     _order_by_source(rows, settings.audit.order_margin, settings.align.near_verbatim)
     rows += _upstream_rows(rows, aligner, designated)
     _origins(rows)
@@ -445,7 +532,8 @@ def audit(
     tables = _tables(articles, roots, entries, rows, settings)
     names = {registry.canonical(s) or s for s in (*registry.designated, *sources)}
     names |= {e.outlet for e in entries if e.designated}
-    return AuditRun(tables=tables, documents=docs, designated=sorted(names))
+    hashes = {e.name: _content_hash(e) for e in entries}
+    return AuditRun(tables=tables, documents=docs, designated=sorted(names), hashes=hashes)
 
 
 def _tables(

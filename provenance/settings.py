@@ -102,6 +102,8 @@ class AlignSettings:
     extend_units: int = 2
     #: ... and each such sentence alone has at least this cosine with the other side
     extend_cosine: float = 0.3
+    #: ... and by up to this many when the passage is a summary
+    summary_extend_units: int = 10
     # -- refinement of word-for-word passages
     #: edges are refined word by word when at least this share of the words match
     refine_min_share: float = 0.65

@@ -20,10 +20,14 @@ from provenance.publish import verify
 REPORTS = ROOT / "reports"
 
 
+#: run-to-run files: they describe the run, not the corpus (a re-run says "nothing changed")
+RUN_FILES = {"changes.csv", "changes.md"}
+
+
 def files(root: Path) -> dict[str, bytes]:
     """The published report files (as manifest.json lists them) with their bytes."""
     listed = json.loads((root / "manifest.json").read_text(encoding="utf-8"))["files"]
-    return {rel: (root / rel).read_bytes() for rel in [*sorted(listed), "manifest.json"]}
+    return {rel: (root / rel).read_bytes() for rel in sorted(listed) if rel not in RUN_FILES}
 
 
 def audit_into(out: Path, seed: str) -> subprocess.CompletedProcess[str]:

@@ -1,0 +1,144 @@
+"""What changed since the previous run: new and changed articles, new copied passages,
+outlets whose originality moved by more than a threshold.
+
+A run saves a small *snapshot* (article content hashes, passage keys, outlet shares);
+the next run compares itself with it and writes ``changes.csv`` and ``changes.md``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from provenance.aggregate import AuditTables
+
+CHANGE_COLUMNS = ("change", "outlet", "article", "source", "detail", "before", "after")
+#: change kinds, in report order
+KINDS = (
+    "new-article",
+    "changed-article",
+    "removed-article",
+    "new-passage",
+    "originality-moved",
+)
+
+
+def passage_key(row: Mapping[str, Any]) -> str:
+    text = hashlib.sha256(str(row["text"]).encode("utf-8", "replace")).hexdigest()[:16]
+    return f"{row['article']}|{row['source']}|{row['source_article'] or ''}|{text}"
+
+
+def counted(tables: AuditTables) -> list[dict[str, Any]]:
+    """Passage rows that count in the shares (order-unknown ones do not)."""
+    rows = tables.passages.to_dict("records")
+    return [r for r in rows if r["direction"] != "order-unknown"]
+
+
+def snapshot(tables: AuditTables, hashes: Mapping[str, str]) -> dict[str, Any]:
+    return {
+        "articles": dict(sorted(hashes.items())),
+        "passages": sorted({passage_key(r) for r in counted(tables)}),
+        "outlets": {
+            str(r["outlet"]): float(r["original_share"]) for r in tables.outlets.to_dict("records")
+        },
+    }
+
+
+def compare(
+    previous: Mapping[str, Any] | None,
+    tables: AuditTables,
+    hashes: Mapping[str, str],
+    *,
+    threshold: float,
+) -> list[dict[str, Any]]:
+    """Change rows (CHANGE_COLUMNS) between the previous snapshot and this run."""
+    before_articles: Mapping[str, str] = (previous or {}).get("articles", {})
+    before_passages = set((previous or {}).get("passages", []))
+    before_outlets: Mapping[str, float] = (previous or {}).get("outlets", {})
+    outlet_of = dict(zip(tables.articles["article"], tables.articles["outlet"], strict=True))
+    rows: list[dict[str, Any]] = []
+
+    def add(change: str, outlet: str, article: str = "", **kw: Any) -> None:
+        rows.append(
+            {
+                "change": change,
+                "outlet": outlet,
+                "article": article,
+                "source": "",
+                "detail": "",
+                "before": "",
+                "after": "",
+                **kw,
+            }
+        )
+
+    for name in sorted(hashes):
+        if name not in before_articles:
+            add("new-article", outlet_of.get(name, ""), name)
+        elif before_articles[name] != hashes[name]:
+            add("changed-article", outlet_of.get(name, ""), name)
+    for name in sorted(set(before_articles) - set(hashes)):
+        add("removed-article", "", name)
+    for r in counted(tables):
+        if passage_key(r) not in before_passages:
+            detail = f"{r['kind'] or 'credited upstream'}; {'credited' if r['credited'] else 'uncredited'}"
+            add(
+                "new-passage",
+                str(r["outlet"]),
+                str(r["article"]),
+                source=r["source"],
+                detail=detail,
+                after=f"{r['start']}-{r['end']}",
+            )
+    for r in tables.outlets.to_dict("records"):
+        outlet, now = str(r["outlet"]), float(r["original_share"])
+        was = before_outlets.get(outlet)
+        if was is not None and abs(now - was) > threshold:
+            add("originality-moved", outlet, before=f"{was:.4f}", after=f"{now:.4f}")
+    return sorted(
+        rows,
+        key=lambda x: (
+            KINDS.index(x["change"]),
+            x["outlet"],
+            x["article"],
+            x["source"],
+            x["after"],
+        ),
+    )
+
+
+def new_uncredited(rows: Sequence[Mapping[str, Any]]) -> int:
+    return sum(1 for r in rows if r["change"] == "new-passage" and "uncredited" in r["detail"])
+
+
+def changes_md(rows: Sequence[Mapping[str, Any]], *, first_run: bool, threshold: float) -> str:
+    """A short Markdown summary of the change rows."""
+    lines = ["# Changes since the previous run", ""]
+    if first_run:
+        lines += ["First run: every article and passage is new.", ""]
+    if not rows:
+        lines += ["Nothing changed.", ""]
+        return "\n".join(lines)
+    counts = {k: sum(1 for r in rows if r["change"] == k) for k in KINDS}
+    lines += [f"- {k}: {n}" for k, n in counts.items() if n]
+    lines.append("")
+    moved = [r for r in rows if r["change"] == "originality-moved"]
+    if moved:
+        lines += [f"## Outlets whose original share moved by more than {threshold:.0%}", ""]
+        lines += [f"- {_md(r['outlet'])}: {r['before']} -> {r['after']}" for r in moved]
+        lines.append("")
+    fresh = [r for r in rows if r["change"] == "new-passage"]
+    if fresh:
+        lines += ["## New copied passages", ""]
+        lines += [
+            f"- {_md(r['outlet'])}, {_md(r['article'])} chars {r['after']}: "
+            f"from {_md(r['source'])} ({r['detail']})"
+            for r in fresh
+        ]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _md(text: object) -> str:
+    return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")

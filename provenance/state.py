@@ -1,0 +1,173 @@
+"""Run state for cron: an SQLite (WAL) cache of per-article work, the previous run, a lock.
+
+The cache maps a key to a value per kind of work:
+
+- ``extraction``: an article's extracted text, keyed by its content hash, its kind, the
+  outlet's template lines, the extraction settings and provenance's version;
+- ``prepared``: the fingerprints of a main text, keyed by the text and the align settings;
+- ``pair``: the passage rows of two articles, keyed by both articles' content, metadata
+  and every setting that shapes a passage.
+
+A run reads the cache, computes only what is missing, and writes everything in one
+transaction that :meth:`State.commit` ends after the reports are published: a run
+killed before that leaves the previous state intact.  Entries no run used are dropped
+at commit, so the file does not grow without end.
+
+The state file holds pickled objects: treat it like code (it lives in the output
+folder, written and read by provenance only).
+
+:func:`lock` takes an exclusive, non-blocking ``flock`` on a lock file: a second run on
+the same output folder fails at once with :class:`Locked` and writes nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import pickle
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from provenance import __version__
+from provenance.errors import ProvenanceError
+
+SCHEMA = 1
+LOCK_NAME = ".provenance.lock"
+STATE_NAME = ".provenance-state.sqlite"
+
+
+class Locked(ProvenanceError):
+    """Another run holds the lock on the output folder."""
+
+
+class StateError(ProvenanceError):
+    """The state file cannot be opened or is damaged."""
+
+
+def digest(*parts: object) -> str:
+    """A stable hash of ``parts`` (their reprs; the version is always part of it)."""
+    h = hashlib.sha256(f"provenance {__version__}|{SCHEMA}".encode())
+    for part in parts:
+        h.update(b"\x1f")
+        h.update(part if isinstance(part, bytes) else repr(part).encode("utf-8", "replace"))
+    return h.hexdigest()
+
+
+@contextlib.contextmanager
+def lock(folder: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``folder`` for the duration of a run."""
+    folder.mkdir(parents=True, exist_ok=True)
+    fd = os.open(folder / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise Locked(
+                "another provenance run is using this output folder",
+                path=str(folder),
+                hint="wait for it to finish, or use another --out",
+            ) from None
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+class State:
+    """The cache and the previous run's snapshot, in one SQLite file."""
+
+    def __init__(self, path: Path, *, full: bool = False) -> None:
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(path, isolation_level=None)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=FULL")
+            self._schema()
+        except sqlite3.DatabaseError as exc:
+            raise StateError(
+                f"cannot use the state file ({exc})",
+                path=str(path),
+                hint="delete it (the next run rebuilds it) or pass --state elsewhere",
+            ) from None
+        if full:
+            self.db.execute("DELETE FROM cache")
+        self.used: dict[str, set[str]] = {}
+        self._pending: list[tuple[str, str, bytes]] = []
+
+    def _schema(self) -> None:
+        self.db.execute(
+            "CREATE TABLE IF NOT EXISTS cache "
+            "(kind TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL, PRIMARY KEY (kind, key))"
+        )
+        self.db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+        if row is None:
+            self.db.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA),))
+        elif row[0] != str(SCHEMA):
+            self.db.execute("DELETE FROM cache")
+            self.db.execute("UPDATE meta SET value = ? WHERE key = 'schema'", (str(SCHEMA),))
+
+    # ------------------------------------------------------------------ cache
+
+    def get(self, kind: str, key: str) -> Any:
+        """The cached object, or None."""
+        self.used.setdefault(kind, set()).add(key)
+        row = self.db.execute(
+            "SELECT value FROM cache WHERE kind = ? AND key = ?", (kind, key)
+        ).fetchone()
+        if row is None:
+            return None
+        try:
+            return pickle.loads(row[0])
+        except Exception:  # noqa: BLE001 - a damaged entry is a cache miss
+            return None
+
+    def put(self, kind: str, key: str, value: Any) -> None:
+        """Cache ``value``; it is written at :meth:`commit`."""
+        self.used.setdefault(kind, set()).add(key)
+        self._pending.append((kind, key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)))
+
+    # ------------------------------------------------------------- snapshots
+
+    def previous(self) -> dict[str, Any] | None:
+        """The snapshot the last completed run saved, or None on a first run."""
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'snapshot'").fetchone()
+        return None if row is None else dict(json.loads(row[0]))
+
+    def commit(self, snapshot: dict[str, Any]) -> None:
+        """Write this run's cache entries and snapshot in one transaction; drop unused ones."""
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            db.executemany("INSERT OR REPLACE INTO cache VALUES (?, ?, ?)", self._pending)
+            db.execute("CREATE TEMP TABLE IF NOT EXISTS used (kind TEXT, key TEXT)")
+            db.execute("DELETE FROM used")
+            db.executemany(
+                "INSERT INTO used VALUES (?, ?)",
+                [(kind, key) for kind, keys in self.used.items() for key in keys],
+            )
+            db.execute(
+                "DELETE FROM cache WHERE NOT EXISTS "
+                "(SELECT 1 FROM used WHERE used.kind = cache.kind AND used.key = cache.key)"
+            )
+            db.execute(
+                "INSERT OR REPLACE INTO meta VALUES ('snapshot', ?)",
+                (json.dumps(snapshot, sort_keys=True, ensure_ascii=False),),
+            )
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        self._pending.clear()
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def close(self) -> None:
+        self.db.close()
+
+    def integrity(self) -> str:
+        return str(self.db.execute("PRAGMA integrity_check").fetchone()[0])
