@@ -50,7 +50,6 @@ from provenance.quotes import Quotation, find_quotations, quoted_share
 from provenance.segment import normalize, sentences, terms, words
 from provenance.settings import AlignSettings, ClassifySettings
 
-
 _DEFAULT = ClassifySettings()
 _ALIGN = AlignSettings()
 

@@ -124,7 +124,7 @@ class State:
             return None
         try:
             return pickle.loads(row[0])
-        except Exception:  # noqa: BLE001 - a damaged entry is a cache miss
+        except Exception:  # a damaged entry is a cache miss
             return None
 
     def put(self, kind: str, key: str, value: Any) -> None:
