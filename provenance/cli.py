@@ -234,12 +234,13 @@ def audit(
     """
     from pathlib import Path
 
-    from provenance.runner import run
-    from provenance.state import Locked
+    from provenance.state import Locked, lock
 
     try:
         settings = load_settings(config_path)
-        with _progress(quiet) as progress:
+        with lock(Path(out_dir)), _progress(quiet) as progress:
+            from provenance.runner import run  # after the lock: pandas takes a while to import
+
             outcome = run(
                 corpus or ("corpus",),
                 Path(out_dir),
@@ -250,6 +251,7 @@ def audit(
                 state_path=Path(state_path) if state_path else None,
                 full=full,
                 progress=progress,
+                locked=True,
             )
     except Locked as err:
         click.echo(f"provenance: error: {err}", err=True)

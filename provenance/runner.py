@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -68,9 +69,15 @@ def run(
     state_path: Path | None = None,
     full: bool = False,
     progress: Progress | None = None,
+    locked: bool = False,
 ) -> RunOutcome:
-    """Audit ``paths`` into ``out``; see the module docstring."""
-    with lock(out):
+    """Audit ``paths`` into ``out``; see the module docstring.
+
+    ``locked``: the caller already holds :func:`~provenance.state.lock` on ``out``
+    (the CLI takes it before importing the heavy modules, so an overlapping
+    run is turned away at once).
+    """
+    with contextlib.nullcontext() if locked else lock(out):
         state = State(state_path or out / STATE_NAME, full=full)
         try:
             result = audit(

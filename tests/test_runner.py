@@ -1,0 +1,158 @@
+"""runner / state / changes / publish: incremental re-runs, locking, changes, cron exit codes."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import provenance.pipeline as pipeline
+from conftest import CORPUS, ROOT, invoke
+from provenance.publish import verify
+from provenance.runner import run
+from provenance.state import STATE_NAME, Locked, State, lock
+
+
+def copy_corpus(tmp_path: Path) -> Path:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    return corpus
+
+
+def published(out: Path) -> dict[str, bytes]:
+    files = {}
+    for rel in sorted(p for p in (out / ".current").rglob("*") if p.is_file()):
+        name = rel.relative_to(out / ".current").as_posix()
+        if name not in ("changes.csv", "changes.md", "manifest.json"):
+            files[name] = rel.read_bytes()
+    return files
+
+
+def test_rerun_reuses_the_state_and_gives_identical_reports(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus, out = copy_corpus(tmp_path), tmp_path / "out"
+    first = run([str(corpus)], out)
+    assert first.first_run and verify(out) == []
+    before = published(out)
+    calls: list[str] = []
+    original = pipeline.prepare
+
+    def counting(text: str, **kw: object) -> object:
+        calls.append(text[:20])
+        return original(text, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "prepare", counting)
+    second = run([str(corpus)], out)
+    assert calls == []  # every fingerprint came from the state
+    assert not second.first_run and second.changes == []
+    assert published(out) == before
+    assert "Nothing changed." in (out / "changes.md").read_text(encoding="utf-8")
+
+
+def test_a_new_article_is_the_only_new_work(tmp_path: Path) -> None:
+    corpus, out = copy_corpus(tmp_path), tmp_path / "out"
+    run([str(corpus)], out)
+    text = (corpus / "003_9d665848576a88f2.txt").read_text(encoding="utf-8")
+    (corpus / "005_copy.txt").write_text("Another outlet wrote today.\n\n" + text[:1400])
+    outcome = run([str(corpus)], out)
+    kinds = {r["change"] for r in outcome.changes}
+    assert {"new-article", "new-passage"} <= kinds
+    new = [r for r in outcome.changes if r["change"] == "new-article"]
+    assert [r["article"] for r in new] == ["005_copy.txt"]
+    assert verify(out) == []
+    full = tmp_path / "full"
+    run([str(corpus)], full, state_path=tmp_path / "other.sqlite")
+    assert published(full) == published(out)  # incremental = from scratch
+
+
+def test_full_rebuild_ignores_the_cache(tmp_path: Path) -> None:
+    corpus, out = copy_corpus(tmp_path), tmp_path / "out"
+    run([str(corpus)], out)
+    state = State(out / STATE_NAME, full=True)
+    assert state.db.execute("SELECT COUNT(*) FROM cache").fetchone()[0] == 0
+    state.close()
+
+
+def test_state_commit_keeps_only_used_entries(tmp_path: Path) -> None:
+    state = State(tmp_path / "s.sqlite")
+    state.put("pair", "a", [1])
+    state.put("pair", "b", [2])
+    state.commit({"x": 1})
+    state.close()
+    again = State(tmp_path / "s.sqlite")
+    assert again.get("pair", "a") == [1]
+    again.commit({"x": 2})  # b was not used by this run: dropped
+    assert again.get("pair", "b") is None and again.previous() == {"x": 2}
+    assert again.integrity() == "ok"
+    again.close()
+
+
+def test_a_damaged_state_file_is_one_clear_error(tmp_path: Path) -> None:
+    bad = tmp_path / "state.sqlite"
+    bad.write_bytes(b"this is not a database" * 100)
+    result = invoke(
+        ["audit", str(CORPUS), "--out", str(tmp_path / "o"), "--state", str(bad)], code=3
+    )
+    assert "state.sqlite" in result.stderr and "delete it" in result.stderr
+
+
+def test_lock_is_exclusive(tmp_path: Path) -> None:
+    with lock(tmp_path), pytest.raises(Locked), lock(tmp_path):
+        pass
+    with lock(tmp_path):  # released
+        pass
+
+
+def test_overlapping_run_exits_5_and_writes_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    with lock(out):
+        result = invoke(["audit", str(CORPUS), "--out", str(out)], code=5)
+    assert "another provenance run" in result.stderr
+    assert sorted(p.name for p in out.iterdir()) == [".provenance.lock"]
+
+
+def test_quiet_success_prints_nothing_and_alerts_exit(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    quiet = invoke(["audit", str(CORPUS), "--out", str(out), "-q"])
+    assert quiet.stdout == "" and quiet.stderr == ""
+    again = invoke(["audit", str(CORPUS), "--out", str(out), "--alert-uncredited", "-q"])
+    assert again.stderr == ""  # nothing new since the last run
+    fresh = tmp_path / "fresh"
+    alert = invoke(["audit", str(CORPUS), "--out", str(fresh), "--alert-uncredited", "-q"], code=7)
+    assert "new uncredited" in alert.stderr
+    invoke(["audit", str(CORPUS), "--out", str(fresh), "--fail-under", "0.99", "-q"], code=6)
+
+
+def test_killed_runs_leave_complete_reports(tmp_path: Path) -> None:
+    """kill -9 at points spread over a run: the reports verify and the state is sound."""
+    corpus, out = copy_corpus(tmp_path), tmp_path / "out"
+    command = [sys.executable, "-m", "provenance", "audit", str(corpus), "--out", str(out), "-q"]
+    subprocess.run(command, cwd=ROOT, check=True)
+    reference = published(out)
+    (corpus / "001_1bac6ef4c7f7c27f.txt").write_text("Changed text of an article.\n" * 30)
+    start = time.perf_counter()
+    subprocess.run(command, cwd=ROOT, check=True)
+    duration = time.perf_counter() - start
+    changed = published(out)
+    for i in range(12):
+        (corpus / "001_1bac6ef4c7f7c27f.txt").write_text(f"Edit {i}.\n" * (30 + i))
+        proc = subprocess.Popen(command, cwd=ROOT)
+        time.sleep(duration * (i + 0.5) / 12)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        assert verify(out) == [], f"kill {i}"
+        state = State(out / STATE_NAME)
+        assert state.integrity() == "ok"
+        state.close()
+    shutil.copy(CORPUS / "001_1bac6ef4c7f7c27f.txt", corpus / "001_1bac6ef4c7f7c27f.txt")
+    subprocess.run(command, cwd=ROOT, check=True)
+    assert published(out) == reference
+    assert changed != reference
+    assert os.path.islink(out / "report.md")
