@@ -154,6 +154,8 @@ def _clean(out: Path, keep: str, tops: set[str]) -> None:
     for entry in sorted(out.iterdir()):
         if entry.name.startswith(GEN_PREFIX) and entry.name != keep:
             shutil.rmtree(entry, ignore_errors=True)
+        elif entry.is_symlink() and ".link-" in entry.name and entry.name.startswith("."):
+            entry.unlink()  # a link a killed run made and did not rename
         elif (
             entry.is_symlink()
             and os.readlink(entry).startswith(f"{CURRENT}/")
