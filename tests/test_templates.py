@@ -128,6 +128,10 @@ def test_learnt_lines_are_removed_by_clean_text() -> None:
         ("Photo by John Smith/Getty Images", "photo-credit"),
         ("Фото: ТАСС", "photo-credit"),
         ("00:00 / 03:12", "widget"),
+        ("(c) Copyright Clubcall.com 2006 Contact Us", "legal"),
+        ("Contact us", "widget"),
+        ("Startseite · Nachrichten · Aktienkurse · Impressum", "link-list"),
+        ("Story continues below advertisement", "advertising"),
     ],
 )
 def test_furniture_reason(line: str, reason: str) -> None:
@@ -148,6 +152,8 @@ def test_furniture_reason(line: str, reason: str) -> None:
         "The minister's comments were condemned as offensive by the opposition.",
         "Users can upload photos and videos to the new service, the company said.",
         "Реклама на телевидении подорожала на 20% за год, сообщили в ассоциации.",
+        "Contact us if you see anything unusual, the police said on Monday.",
+        "The café · bar on the corner has been open since the early 1990s, its owner said.",
     ],
 )
 def test_furniture_reason_leaves_prose(line: str) -> None:

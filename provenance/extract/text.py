@@ -437,8 +437,9 @@ def _clean_document(blocks: Sequence[_Block]) -> bool:
 
     An end-of-article marker ("Comments", "Related Articles") rules it out: what
     follows is not the text.  Other signs are furniture lines, and every
-    ``_NAV_RUN`` consecutive lines shaped like menu items (``furniture.nav_label``).  A text with at most two signs, or one per
-    ``_CLEAN_BLOCKS_PER_SIGN`` blocks, has nothing to remove but that furniture.
+    ``_NAV_RUN`` consecutive lines shaped like menu items (``furniture.nav_label``).
+    A text with at most ``_CLEAN_SIGNS`` signs, or one per ``_CLEAN_BLOCKS_PER_SIGN``
+    blocks, has nothing to remove but that furniture.
     """
     signs = run = 0
     for block in blocks:
