@@ -18,6 +18,8 @@ import io
 import json
 import logging
 import os
+import re
+import stat
 import sys
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
@@ -113,9 +115,11 @@ def decode(data: bytes, *, path: str = "<input>") -> tuple[str, str]:
     return str(best), best.encoding
 
 
-def _strip_gzip(data: bytes, path: str) -> bytes:
+def _strip_gzip(data: bytes, path: str, max_bytes: int = DEFAULTS.ingest.max_bytes) -> bytes:
+    """Decompress, never past ``max_bytes``: a gzip bomb stops at the cap (too-large)."""
     try:
-        return gzip.decompress(data)
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as fh:
+            out = fh.read(max_bytes + 1)
     except (OSError, EOFError, zlib.error):
         raise InputError(
             "damaged gzip file",
@@ -123,6 +127,14 @@ def _strip_gzip(data: bytes, path: str) -> bytes:
             hint="re-download it or remove the .gz suffix",
             status="unreadable",
         ) from None
+    if len(out) > max_bytes:
+        raise InputError(
+            f"decompresses to over the {max_bytes:,}-byte cap",
+            path=path,
+            hint="raise [ingest] max_bytes in the config file",
+            status="too-large",
+        )
+    return out
 
 
 # --------------------------------------------------------------------------- manifest
@@ -171,7 +183,7 @@ def load_manifest(path: str | Path) -> dict[Path, ManifestRow]:
             value = (row.get(key) or "").strip()
             return value or None
 
-        rows[(mpath.parent / name).resolve()] = ManifestRow(
+        rows[_resolved(mpath.parent / name)] = ManifestRow(
             outlet=cell("outlet"),
             role=_ROLE_WORDS[role_word],
             url=cell("url"),
@@ -183,6 +195,14 @@ def load_manifest(path: str | Path) -> dict[Path, ManifestRow]:
 
 
 # --------------------------------------------------------------------------- walking
+
+
+def _resolved(path: Path) -> Path:
+    """``path.resolve()``, or the absolute path when it is a symlink loop."""
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError):  # Python 3.11 raises RuntimeError for a loop
+        return Path(os.path.abspath(path))
 
 
 def _kind_of(path: Path, settings: IngestSettings) -> str | None:
@@ -242,14 +262,22 @@ def _sniff_kind(text: str) -> str:
 
 
 def _read_bytes(path: Path, shown: str, settings: IngestSettings) -> bytes:
+    """The file's bytes; a regular file only, and never more than the size cap."""
     try:
-        size = path.stat().st_size
+        info = path.stat()
     except FileNotFoundError:
         raise InputError(
             "no such file", path=shown, hint="check the path or the manifest", status="missing"
         ) from None
     except OSError as exc:
         raise InputError(f"cannot read ({exc.strerror})", path=shown, status="unreadable") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError("is a directory", path=shown, status="unreadable")
+    if not stat.S_ISREG(info.st_mode):  # a FIFO would block, /dev/zero never ends
+        raise InputError(
+            "not a regular file (a pipe, socket or device)", path=shown, status="unreadable"
+        )
+    size = info.st_size
     if size > settings.max_bytes:
         raise InputError(
             f"file is {size:,} bytes, over the {settings.max_bytes:,}-byte cap",
@@ -259,18 +287,31 @@ def _read_bytes(path: Path, shown: str, settings: IngestSettings) -> bytes:
         )
     try:
         with path.open("rb") as fh:
-            return fh.read()
+            data = fh.read(settings.max_bytes + 1)
     except IsADirectoryError:
         raise InputError("is a directory", path=shown, status="unreadable") from None
     except OSError as exc:
         raise InputError(f"cannot read ({exc.strerror})", path=shown, status="unreadable") from None
+    if len(data) > settings.max_bytes:  # it grew while we looked
+        raise InputError(
+            f"file is over the {settings.max_bytes:,}-byte cap",
+            path=shown,
+            hint="raise [ingest] max_bytes in the config file",
+            status="too-large",
+        )
+    return data
 
 
 def _from_bytes(
-    data: bytes, shown: str, doc_id: str, kind: str | None, meta: ManifestRow
+    data: bytes,
+    shown: str,
+    doc_id: str,
+    kind: str | None,
+    meta: ManifestRow,
+    max_bytes: int = DEFAULTS.ingest.max_bytes,
 ) -> Document:
     if shown.lower().endswith(".gz"):
-        data = _strip_gzip(data, shown)
+        data = _strip_gzip(data, shown, max_bytes)
     if not data.strip():
         raise InputError("empty file", path=shown, hint="remove it or re-scrape it", status="empty")
     text, encoding = decode(data, path=shown)
@@ -293,19 +334,44 @@ def _from_bytes(
 
 
 _JSONL_FIELDS = ("outlet", "url", "published", "language", "title")
+_SURROGATE = re.compile("[\\ud800-\\udfff]")
+
+
+def _whole(text: str) -> str:
+    """``text`` with lone surrogates (JSON escapes such as ``\\ud800``) as U+FFFD."""
+    return text if text.isascii() else _SURROGATE.sub("\ufffd", text)
+
+
+def printable(name: str) -> str:
+    """A file name fit for UTF-8 reports: undecodable bytes (surrogate escapes) as ``\\xe9``.
+
+    Unlike U+FFFD this keeps two such names apart.
+    """
+    if name.isascii() or not _SURROGATE.search(name):
+        return name
+    try:
+        return os.fsencode(name).decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a surrogate no file system decoding makes
+        return _SURROGATE.sub("\ufffd", name)
 
 
 def _jsonl_documents(data: bytes, shown: str, stem: str, meta: ManifestRow) -> Iterator[Document]:
+    """One Document per non-blank line; a file with none is one ``empty`` Document."""
     text, _ = decode(data, path=shown)
-    for lineno, line in enumerate(text.splitlines(), start=1):
+    found = False
+    # lines end at \n only: JSON text may hold a raw U+2028, form feed or \x1c in a string
+    for lineno, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
+        found = True
         where = f"{shown}:{lineno}"
         try:
             obj = json.loads(line)
             if not isinstance(obj, dict):
                 raise ValueError("not an object")
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:  # RecursionError: [[[[... 100,000 deep
+            if isinstance(exc, RecursionError):
+                exc = ValueError("nested too deeply")
             yield Document(
                 path=where,
                 id=f"{stem}:{lineno}",
@@ -315,6 +381,8 @@ def _jsonl_documents(data: bytes, shown: str, stem: str, meta: ManifestRow) -> I
             )
             continue
         yield _jsonl_document(obj, where, f"{stem}:{lineno}", meta)
+    if not found:
+        raise InputError("no JSON lines in the file", path=shown, status="empty")
 
 
 def _jsonl_document(
@@ -322,10 +390,11 @@ def _jsonl_document(
 ) -> Document:
     def field(name: str) -> str | None:
         value = obj.get(name)
-        return str(value).strip() or None if value not in (None, "") else None
+        return _whole(str(value)).strip() or None if value not in (None, "") else None
 
     html, body = obj.get("html"), obj.get("text")
-    content = html if isinstance(html, str) and html.strip() else body
+    is_html = isinstance(html, str) and bool(html.strip())
+    content = html if is_html else body
     doc_id = field("id") or fallback_id
     if not isinstance(content, str) or not content.strip():
         return Document(
@@ -340,8 +409,8 @@ def _jsonl_document(
     return Document(
         path=where,
         id=doc_id,
-        kind="html" if content is html else "text",
-        content=content,
+        kind="html" if is_html else "text",
+        content=_whole(content),
         encoding="utf-8",
         role=_ROLE_WORDS.get(role_word, "article"),
         **values,  # type: ignore[arg-type]
@@ -357,13 +426,13 @@ def read_document(
 ) -> Document:
     """Read one (non-JSONL) file into a Document; failures become a status."""
     p = Path(path)
-    shown = str(path)
+    shown = printable(str(path))
     kind = _kind_of(p, settings.ingest)
-    doc_id = _doc_id(p, root)
-    meta = (manifest or {}).get(p.resolve(), ManifestRow())
+    doc_id = printable(_doc_id(p, root))
+    meta = (manifest or {}).get(_resolved(p), ManifestRow())
     try:
         data = _read_bytes(p, shown, settings.ingest)
-        return _from_bytes(data, shown, doc_id, kind, meta)
+        return _from_bytes(data, shown, doc_id, kind, meta, settings.ingest.max_bytes)
     except InputError as exc:
         return _failed(shown, doc_id, kind or "text", exc)
 
@@ -379,7 +448,7 @@ def _read_stdin(stream: BinaryIO, settings: IngestSettings) -> Iterator[Document
         if text_head == b"{":
             yield from _jsonl_documents(data, "<stdin>", "stdin", ManifestRow())
             return
-        yield _from_bytes(data, "<stdin>", "stdin", None, ManifestRow())
+        yield _from_bytes(data, "<stdin>", "stdin", None, ManifestRow(), settings.max_bytes)
     except InputError as exc:
         yield _failed("<stdin>", "stdin", "text", exc)
 
@@ -398,9 +467,10 @@ def iter_documents(
     """
     explicit = load_manifest(manifest) if manifest is not None else {}
     seen: set[Path] = set()
+    ids = _JsonlIds()
     for given in paths:
         if given == "-":
-            yield from _read_stdin(stdin or sys.stdin.buffer, settings.ingest)
+            yield from ids.settle(_read_stdin(stdin or sys.stdin.buffer, settings.ingest))
             continue
         p = Path(given)
         if p.is_dir():
@@ -408,13 +478,52 @@ def iter_documents(
             local = p / MANIFEST_NAME
             if manifest is None and local.is_file():
                 rows = load_manifest(local)
-            yield from _documents_in(p, rows, settings, seen)
+            yield from ids.settle(_documents_in(p, rows, settings, seen), p, rows)
             if manifest is None and local.is_file():
                 yield from _missing_from_manifest(rows, p, seen)
         else:
-            yield from _documents_at(p, given, None, explicit, settings, seen)
+            yield from ids.settle(_documents_at(p, given, None, explicit, settings, seen))
     if manifest is not None:
         yield from _missing_from_manifest(explicit, Path(manifest).parent, seen)
+
+
+class _JsonlIds:
+    """Keeps the ids of JSONL articles unique in a run: they name the articles in the reports.
+
+    An id used before in the run, or naming a file of the corpus folder (or one its
+    manifest lists), becomes ``id~2`` (``~3``...), with a warning.
+    """
+
+    _LINE = re.compile(r":[0-9]+$")
+
+    def __init__(self) -> None:
+        self.taken: set[str] = set()
+
+    def settle(
+        self, docs: Iterable[Document], root: Path | None = None, rows: Iterable[Path] = ()
+    ) -> Iterator[Document]:
+        listed = set(rows)
+        for doc in docs:
+            if self._LINE.search(doc.path):
+                doc_id, n = doc.id, 1
+                while doc_id in self.taken or self._names_a_file(root, doc_id, listed):
+                    n += 1
+                    doc_id = f"{doc.id}~{n}"
+                if doc_id != doc.id:
+                    log.warning("%s: id %r is taken; the article is %r", doc.path, doc.id, doc_id)
+                    doc = replace(doc, id=doc_id)
+                self.taken.add(doc_id)
+            yield doc
+
+    @staticmethod
+    def _names_a_file(root: Path | None, doc_id: str, listed: set[Path]) -> bool:
+        if root is None:
+            return False
+        try:
+            path = root / doc_id
+            return path.is_file() or _resolved(path) in listed
+        except (OSError, ValueError):  # an id with a NUL byte, or too long for a path
+            return False
 
 
 def _documents_in(
@@ -432,16 +541,16 @@ def _documents_at(
     settings: Settings,
     seen: set[Path],
 ) -> Iterator[Document]:
-    resolved = p.resolve()
+    resolved = _resolved(p)
     if resolved in seen:
         return
     seen.add(resolved)
     if _kind_of(p, settings.ingest) == "jsonl":
-        stem = _doc_id(p, root)
+        shown, stem = printable(shown), printable(_doc_id(p, root))
         try:
             data = _read_bytes(p, shown, settings.ingest)
             if shown.lower().endswith(".gz"):
-                data = _strip_gzip(data, shown)
+                data = _strip_gzip(data, shown, settings.ingest.max_bytes)
             yield from _jsonl_documents(data, shown, stem, rows.get(resolved, ManifestRow()))
         except InputError as exc:
             yield _failed(shown, stem, "text", exc)

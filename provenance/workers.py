@@ -20,8 +20,10 @@ available (Windows, macOS spawn-only builds) the items also run in this process.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import logging
 import multiprocessing
+import os
 import signal
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -39,6 +41,7 @@ Kind = Literal["ok", "timeout", "crashed", "error"]
 
 #: longest failure message kept (one line)
 MAX_MESSAGE = 300
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,9 +102,29 @@ def _in_process(func: Callable[[T], R], items: Iterable[T]) -> Iterator[Outcome[
             yield Outcome("ok", value)
 
 
-def _serve(func: Callable[[Any], Any], conn: Connection) -> None:
-    """A worker's loop: receive ``(index, item)``, send ``(index, kind, value, message)``."""
+def _die_with_parent(parent: int) -> None:
+    """Linux: have the kernel kill this worker when the process that forked it dies."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux
+        pass
+    if os.getppid() != parent:  # it died before we asked
+        os._exit(1)
+
+
+def _serve(
+    func: Callable[[Any], Any], conn: Connection, inherited: list[Connection], parent: int
+) -> None:
+    """A worker's loop: receive ``(index, item)``, send ``(index, kind, value, message)``.
+
+    ``inherited``: the parent's ends of the pipes, closed here so that a worker
+    blocked on its pipe sees the parent go away.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    _die_with_parent(parent)
+    for other in inherited:
+        other.close()
     while True:
         try:
             job = conn.recv()
@@ -139,7 +162,10 @@ class _Pool(Generic[T, R]):
 
     def _start(self) -> _Worker:
         parent, child = self.context.Pipe(duplex=True)
-        process = self.context.Process(target=_serve, args=(self.func, child), daemon=True)
+        inherited = [parent, *(w.conn for w in self.workers)]
+        process = self.context.Process(
+            target=_serve, args=(self.func, child, inherited, os.getpid()), daemon=True
+        )
         process.start()
         child.close()
         worker = _Worker(process, parent)

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -92,3 +96,29 @@ def test_one_line() -> None:
 
 def test_no_items_starts_no_worker() -> None:
     assert list(run_limited(job, [], jobs=2, seconds=1)) == []
+
+
+def test_workers_die_with_their_parent(tmp_path: Path) -> None:
+    """A parent killed by cron's timeout leaves no worker behind (Linux)."""
+    script = tmp_path / "parent.py"
+    script.write_text(
+        "import os, sys, time\n"
+        "from provenance.workers import run_limited\n"
+        "def hang(_):\n"
+        "    print(os.getpid(), flush=True)\n"
+        "    time.sleep(60)\n"
+        "list(run_limited(hang, [1], jobs=1, seconds=60))\n"
+    )
+    parent = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    assert parent.stdout is not None
+    worker = int(parent.stdout.readline())
+    parent.kill()
+    parent.wait()
+    for _ in range(100):
+        try:
+            os.kill(worker, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.05)
+    os.kill(worker, signal.SIGKILL)
+    raise AssertionError("the worker outlived its parent")
