@@ -221,7 +221,7 @@ def _prose_probability(block: _Block) -> float:
         (text.count(",") + text.count(";")) / words,
     )
     z = _PROSE_BIAS + sum(w * f for w, f in zip(_PROSE_WEIGHTS, features, strict=True))
-    return 1 / (1 + math.exp(-z))
+    return 1 / (1 + math.exp(min(-z, 700.0)))  # a 100k-character "word" overflows exp
 
 
 def _initial_class(block: _Block, s: ExtractSettings) -> str:
