@@ -315,7 +315,7 @@ def _from_bytes(
     if not data.strip():
         raise InputError("empty file", path=shown, hint="remove it or re-scrape it", status="empty")
     text, encoding = decode(data, path=shown)
-    if not text.strip():
+    if not has_text(text):
         raise InputError("empty file", path=shown, hint="remove it or re-scrape it", status="empty")
     real_kind = kind if kind in ("html", "text") else _sniff_kind(text)
     return Document(
@@ -335,6 +335,14 @@ def _from_bytes(
 
 _JSONL_FIELDS = ("outlet", "url", "published", "language", "title")
 _SURROGATE = re.compile("[\\ud800-\\udfff]")
+# anything but white space, zero-width and direction marks, BOMs, soft hyphens
+_VISIBLE = re.compile("[^\\s\\u00ad\\u180e\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2064\\ufeff]")
+_CONTROL = re.compile("[\\x00-\\x1f\\x7f-\\x9f]")
+
+
+def has_text(text: str) -> bool:
+    """True when ``text`` shows something: not only white space, zero-width characters or BOMs."""
+    return _VISIBLE.search(text) is not None
 
 
 def _whole(text: str) -> str:
@@ -343,16 +351,18 @@ def _whole(text: str) -> str:
 
 
 def printable(name: str) -> str:
-    """A file name fit for UTF-8 reports: undecodable bytes (surrogate escapes) as ``\\xe9``.
+    """A name fit for reports and terminals: undecodable bytes of a file name (surrogate
+    escapes) as ``\\xe9``, control characters (tab, CR, ESC, NUL...) as ``\\x09``.
 
     Unlike U+FFFD this keeps two such names apart.
     """
-    if name.isascii() or not _SURROGATE.search(name):
+    if name.isprintable() and (name.isascii() or not _SURROGATE.search(name)):
         return name
     try:
-        return os.fsencode(name).decode("utf-8", "backslashreplace")
+        name = os.fsencode(name).decode("utf-8", "backslashreplace")
     except UnicodeEncodeError:  # a surrogate no file system decoding makes
-        return _SURROGATE.sub("\ufffd", name)
+        name = _SURROGATE.sub("\ufffd", name)
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", name)
 
 
 def _jsonl_documents(data: bytes, shown: str, stem: str, meta: ManifestRow) -> Iterator[Document]:
@@ -395,8 +405,8 @@ def _jsonl_document(
     html, body = obj.get("html"), obj.get("text")
     is_html = isinstance(html, str) and bool(html.strip())
     content = html if is_html else body
-    doc_id = field("id") or fallback_id
-    if not isinstance(content, str) or not content.strip():
+    doc_id = printable(field("id") or fallback_id)
+    if not isinstance(content, str) or not has_text(content):
         return Document(
             path=where,
             id=doc_id,

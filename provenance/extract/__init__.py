@@ -12,6 +12,7 @@ from dataclasses import replace
 from functools import partial
 from typing import Protocol
 
+from provenance.ingest import has_text
 from provenance.models import Article, Document, Extraction, Status
 from provenance.settings import DEFAULTS, Settings
 from provenance.workers import Outcome, run_limited
@@ -55,7 +56,7 @@ def assemble(doc: Document, extraction: Extraction) -> Article:
         language=doc.language or extraction.language,
         title=doc.title or extraction.title,
     )
-    if not extraction.text.strip():
+    if not has_text(extraction.text):  # zero-width characters and BOMs are no text either
         return Article(document=doc, extraction=extraction, status="no-text")
     return Article(document=doc, extraction=extraction)
 
