@@ -533,7 +533,12 @@ def audit(
     names = {registry.canonical(s) or s for s in (*registry.designated, *sources)}
     names |= {e.outlet for e in entries if e.designated}
     hashes = {e.name: _content_hash(e) for e in entries}
-    return AuditRun(tables=tables, documents=docs, designated=sorted(names), hashes=hashes)
+    return AuditRun(
+        tables=tables,
+        documents=[a.document for a in articles],
+        designated=sorted(names),
+        hashes=hashes,
+    )
 
 
 def _tables(

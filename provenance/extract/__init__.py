@@ -149,6 +149,6 @@ def _settled(doc: Document, outcome: Outcome[Article], seconds: float | None) ->
     else:
         status = "failed"
         error = f"{doc.path}: extraction failed ({outcome.message})"
-    log.warning("%s", error)
+    log.info("%s", error)  # the document's error: the CLI names it with the other failed inputs
     failed = replace(doc, status=status, error=error)
     return Article(document=failed, extraction=Extraction(text=""), status=status)
