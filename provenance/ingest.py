@@ -92,6 +92,9 @@ def decode(data: bytes, *, path: str = "<input>") -> tuple[str, str]:
             except UnicodeDecodeError:
                 break
     head = data[:8192]
+    utf16 = None if head.startswith(_MAGIC) else _utf16_without_bom(data)
+    if utf16 is not None:
+        return utf16
     # a stray NUL in a text file happens (one PAN13 document has one); binaries are full of them
     if head.startswith(_MAGIC) or head.count(b"\x00") * 200 > len(head):
         raise InputError(
@@ -113,6 +116,23 @@ def decode(data: bytes, *, path: str = "<input>") -> tuple[str, str]:
             status="undecodable",
         )
     return str(best), best.encoding
+
+
+def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """UTF-16 text without a BOM, told by its NUL bytes: the high bytes of ASCII letters
+    and spaces, all at even offsets (big-endian) or all at odd ones (little-endian)."""
+    head = data[:8192] if len(data) % 2 == 0 else b""
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    half = len(head) // 2
+    if not half or min(even, odd) * 20 > max(even, odd) or max(even, odd) * 10 < half:
+        return None
+    encoding = "utf-16-be" if even > odd else "utf-16-le"
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    shown = sum(1 for ch in text[:4096] if ch.isprintable() or ch.isspace())
+    return (text, encoding) if shown >= 0.95 * min(len(text), 4096) else None
 
 
 def _strip_gzip(data: bytes, path: str, max_bytes: int = DEFAULTS.ingest.max_bytes) -> bytes:
