@@ -675,3 +675,89 @@ def test_utf16_without_bom_is_read(encoding: str) -> None:
 
     text = "Депутат заявил журналистам, что закон примут в среду. The bill passed."
     assert decode(text.encode(encoding)) == (text, encoding)
+
+
+# ---------------------------------------------------------------- killable workers, end to end
+
+
+def _misbehave(text: str) -> None:
+    """Hang on HANG, kill the worker on CRASH (as a segfaulting parser would)."""
+    if "HANG" in text:
+        time.sleep(3600)
+    if "CRASH" in text:
+        os._exit(11)
+
+
+def test_extraction_hang_and_crash_end_with_a_status(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import provenance.extract as extract
+
+    real = extract.extract_document
+
+    def extract_document(doc, **kwargs):  # type: ignore[no-untyped-def]
+        _misbehave(doc.content)
+        return real(doc, **kwargs)
+
+    monkeypatch.setattr(extract, "extract_document", extract_document)  # forked workers see it
+    rng = random.Random(1)
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "a-good.txt").write_text(prose(rng, 2))
+    (corpus / "b-hang.txt").write_text(prose(rng, 2) + " HANG")
+    (corpus / "c-crash.txt").write_text(prose(rng, 2) + " CRASH")
+    (corpus / "d-good.txt").write_text(prose(rng, 2))
+    config = tmp_path / "config.toml"
+    config.write_text("[ingest]\ndoc_seconds = 1.0\n")
+    start = time.monotonic()
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        cli, ["audit", str(corpus), "--out", str(out), "--config", str(config)]
+    )
+    assert time.monotonic() - start < 30
+    assert result.exit_code == 1, (result.exception, result.stderr)
+    status = {r["article"]: r["status"] for r in cells(out / "articles.csv")}
+    assert status == {
+        "a-good.txt": "ok",
+        "b-hang.txt": "timeout",
+        "c-crash.txt": "failed",
+        "d-good.txt": "ok",
+    }
+    assert "b-hang.txt: extraction took more than 1 s" in result.stderr
+    assert "c-crash.txt: extraction failed (worker process died (exit code 11))" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_pair_that_hangs_is_skipped_and_logged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import provenance.pipeline as pipeline
+    from provenance.settings import load
+
+    real = pipeline._pair_rows
+
+    def pair_rows(aligner, a, b):  # type: ignore[no-untyped-def]
+        _misbehave(a.text + b.text)
+        return real(aligner, a, b)
+
+    monkeypatch.setattr(pipeline, "_pair_rows", pair_rows)
+    rng = random.Random(2)
+    shared, stuck = prose(rng, 2), prose(rng, 2)
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(shared + "\n\n" + prose(rng, 1))
+    (corpus / "b.txt").write_text(shared + "\n\n" + prose(rng, 1))
+    (corpus / "x.txt").write_text(stuck + "\n\nHANG " + prose(rng, 1))
+    (corpus / "y.txt").write_text(stuck + "\n\n" + prose(rng, 1))
+    config = tmp_path / "config.toml"
+    config.write_text("[ingest]\npair_seconds = 1.0\n")
+    settings = load(config)
+    runs = {}
+    for jobs in (1, 2):
+        start = time.monotonic()
+        runs[jobs] = pipeline.audit([str(corpus)], settings=settings, jobs=jobs)
+        assert time.monotonic() - start < 30
+    passages = runs[1].tables.passages
+    assert set(passages["article"]) == {"a.txt", "b.txt"}  # x/y skipped, a/b aligned
+    assert runs[1].tables.passages.equals(runs[2].tables.passages)
+    assert "aligning x.txt with y.txt took more than 1 s; pair skipped" in caplog.text
