@@ -42,6 +42,8 @@ Kind = Literal["ok", "timeout", "crashed", "error"]
 #: longest failure message kept (one line)
 MAX_MESSAGE = 300
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+#: outcomes held back per worker while an earlier item is still running
+WINDOW = 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +161,10 @@ class _Pool(Generic[T, R]):
         self.seconds = seconds
         self.context = multiprocessing.get_context("fork")
         self.workers: list[_Worker] = []
+        self.fed = 0  # items handed to workers so far
+        self.following = 0  # the index of the next outcome to yield
+        # results wait for the slowest item to keep their order: bound how many
+        self.window = WINDOW * jobs
 
     def _start(self) -> _Worker:
         parent, child = self.context.Pipe(duplex=True)
@@ -190,38 +196,53 @@ class _Pool(Generic[T, R]):
     def run(self, items: Iterable[T]) -> Iterator[Outcome[R]]:
         todo = enumerate(items)
         done: dict[int, Outcome[R]] = {}
-        following = 0  # the next index to yield
         exhausted = False
         try:
             while True:
-                exhausted = exhausted or self._feed(todo)
+                exhausted = exhausted or self._feed(todo, done)
                 busy = [w for w in self.workers if w.index >= 0]
+                if busy:
+                    self._collect(busy, done)
+                while self.following in done:
+                    yield done.pop(self.following)
+                    self.following += 1
                 if not busy and exhausted:
                     break
-                self._collect(busy, done)
-                while following in done:
-                    yield done.pop(following)
-                    following += 1
             for worker in list(self.workers):
                 self._stop(worker, kill=False)
         finally:
             for worker in list(self.workers):
                 self._stop(worker, kill=True)
 
-    def _feed(self, todo: Iterator[tuple[int, T]]) -> bool:
+    def _feed(self, todo: Iterator[tuple[int, T]], done: dict[int, Outcome[R]]) -> bool:
         """Give each idle worker an item (starting workers up to ``jobs``); True when none left."""
-        while True:
+        while self.fed - self.following < self.window:
             idle = next((w for w in self.workers if w.index < 0), None)
             if idle is None and len(self.workers) >= self.jobs:
                 return False
             job = next(todo, None)
             if job is None:
                 return True
-            if idle is None:
-                idle = self._start()
-            idle.conn.send(job)
-            idle.index = job[0]
-            idle.deadline = time.monotonic() + (self.seconds or 0.0)
+            self.fed += 1
+            self._send(idle, job, done)
+        return False
+
+    def _send(self, idle: _Worker | None, job: tuple[int, T], done: dict[int, Outcome[R]]) -> None:
+        """Hand ``job`` to a worker; one that died while idle is replaced once."""
+        for attempt in (1, 2):
+            worker = idle if idle is not None and attempt == 1 else self._start()
+            try:
+                worker.conn.send(job)
+            except OSError:  # BrokenPipeError, ConnectionResetError: it is gone
+                self._stop(worker, kill=True)
+                continue
+            except Exception as exc:  # an item that cannot be pickled
+                done[job[0]] = _error(exc)
+                return
+            worker.index = job[0]
+            worker.deadline = time.monotonic() + (self.seconds or 0.0)
+            return
+        done[job[0]] = Outcome("crashed", message="worker processes die before taking work")
 
     def _collect(self, busy: list[_Worker], done: dict[int, Outcome[R]]) -> None:
         """Wait for a reply, a death or a deadline; record what happened."""

@@ -122,3 +122,31 @@ def test_workers_die_with_their_parent(tmp_path: Path) -> None:
         time.sleep(0.05)
     os.kill(worker, signal.SIGKILL)
     raise AssertionError("the worker outlived its parent")
+
+
+def test_unpicklable_items_are_errors() -> None:
+    items: list[object] = [1, lambda: None, 2]
+    out = list(run_limited(lambda x: x, items, jobs=1, seconds=5))
+    assert kinds(out) == ["ok", "error", "ok"]  # type: ignore[arg-type]
+
+
+def test_a_worker_that_died_idle_is_replaced() -> None:
+    import multiprocessing
+
+    def items():  # type: ignore[no-untyped-def]
+        yield 1
+        for child in multiprocessing.active_children():
+            os.kill(child.pid or 0, signal.SIGKILL)
+        time.sleep(0.3)
+        yield 2
+
+    out = list(run_limited(job, items(), jobs=1, seconds=5))
+    assert [o.value for o in out] == [1, 4]
+
+
+def test_outcomes_held_back_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    import provenance.workers as workers
+
+    monkeypatch.setattr(workers, "WINDOW", 2)
+    out = list(run_limited(job, [x for x in range(30) if x not in (5, 7, 13)], jobs=2, seconds=5))
+    assert [o.value for o in out] == [x * x for x in range(30) if x not in (5, 7, 13)]
