@@ -80,10 +80,10 @@ class ManifestRow:
 def decode(data: bytes, *, path: str = "<input>") -> tuple[str, str]:
     """Decode bytes to text; return ``(text, encoding)``.
 
-    UTF-8 (with or without BOM) and UTF-16 with BOM are taken as they are;
-    anything else is left to charset-normalizer, which tells cp1251, koi8-r
-    and latin-1 apart.  Raises :class:`InputError` for binary or undecodable
-    data.
+    UTF-8 (with or without BOM) and UTF-16 with BOM are taken as they are, UTF-16
+    without BOM is told by its NUL bytes; anything else is left to
+    charset-normalizer, which tells cp1251, koi8-r and latin-1 apart.  Raises
+    :class:`InputError` for binary or undecodable data.
     """
     for bom, enc in _BOMS:
         if data.startswith(bom):
@@ -200,8 +200,7 @@ def load_manifest(path: str | Path) -> dict[Path, ManifestRow]:
             )
 
         def cell(key: str, row: dict[str, str | None] = row) -> str | None:
-            value = (row.get(key) or "").strip()
-            return value or None
+            return one_line(row.get(key) or "") or None
 
         rows[_resolved(mpath.parent / name)] = ManifestRow(
             outlet=cell("outlet"),
@@ -365,6 +364,12 @@ def has_text(text: str) -> bool:
     return _VISIBLE.search(text) is not None
 
 
+def one_line(value: str) -> str:
+    """A metadata value (outlet, title, url...) on one line: white space runs, control
+    characters and lone surrogates become one space or U+FFFD; ends stripped."""
+    return " ".join(_CONTROL.sub(" ", _whole(value)).split())
+
+
 def _whole(text: str) -> str:
     """``text`` with lone surrogates (JSON escapes such as ``\\ud800``) as U+FFFD."""
     return text if text.isascii() else _SURROGATE.sub("\ufffd", text)
@@ -420,7 +425,7 @@ def _jsonl_document(
 ) -> Document:
     def field(name: str) -> str | None:
         value = obj.get(name)
-        return _whole(str(value)).strip() or None if value not in (None, "") else None
+        return one_line(str(value)) or None if value not in (None, "") else None
 
     html, body = obj.get("html"), obj.get("text")
     is_html = isinstance(html, str) and bool(html.strip())

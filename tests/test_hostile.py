@@ -32,7 +32,7 @@ import pytest
 from click.testing import CliRunner
 
 from provenance.cli import cli
-from provenance.ingest import printable
+from provenance.ingest import one_line, printable
 from provenance.models import STATUSES
 from provenance.settings import DEFAULTS, IngestSettings
 
@@ -369,6 +369,9 @@ def gen_jsonl(c: Corpus) -> None:
     for i in range(15):  # outlets with formula characters and pipes
         outlet = ['=HYPERLINK("x")', "+1", "-2", "@SUM(A1)", "a|b|c"][i % 5] + f" {i}"
         obj("jsonl", {"id": f"outlet-{i}", "text": prose(rng, 2), "outlet": outlet})
+    for i in range(12):  # line breaks, NUL and control characters in one-line metadata
+        odd = ["a\rb", "a\nb", "a\r\nb", "a\x00b", "a\x1b[31mb", "=a\rb"][i % 6]
+        obj("jsonl", {"id": f"meta-{i}", "text": prose(rng, 1), "title": odd, "outlet": odd})
     for i in range(10):  # role and dates of the wrong type
         obj("jsonl", {"id": f"types-{i}", "text": prose(rng, 2), "role": i, "published": [1]})
     for i in range(12):  # ids used twice, and ids naming a file of the corpus: renamed id~2
@@ -382,7 +385,7 @@ def gen_jsonl(c: Corpus) -> None:
     for n, (line, name, category) in enumerate(lines, start=1):
         body.append(line)
         if name is None:
-            name = json.loads(line).get("id") or f"{stem}:{n}"
+            name = one_line(json.loads(line).get("id") or "") or f"{stem}:{n}"
         c.expect(category, name)
     not_objects = ["[1, 2]", "42", '"text"', "null", "true", "{broken", "{'single': 1}", "}{"]
     not_objects += ["[" * 100_000 + "]" * 100_000, '{"a": ' * 50_000 + "1" + "}" * 50_000]
@@ -403,6 +406,7 @@ def gen_manifest(c: Corpus) -> None:
     """Manifest rows: formula-like outlets for real files; rows naming absent files."""
     outlets = ["=1+1", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A2)", "a|b", "\tTab", "\rCR"]
     outlets += ['=HYPERLINK("http://x")', "|pipe|", "Outlet, with comma", 'Q"uote']
+    outlets += ["Two\r\nlines", "C\rR", "N\x00UL"]
     for i in range(44):
         rel = f"outlets/o{i:02}.txt"
         c.add("manifest-formula", rel, prose(c.rng, 2) + f" {i}")
@@ -620,6 +624,9 @@ def test_every_input_has_exactly_one_status(hostile) -> None:  # type: ignore[no
 def test_csv_cells_are_neutralised(hostile) -> None:  # type: ignore[no-untyped-def]
     out = hostile[1]
     for name in ("articles.csv", "passages.csv", "outlets.csv", "outlet_sources.csv"):
+        with (out / name).open(encoding="utf-8", newline="") as fh:
+            widths = {len(row) for row in csv.reader(fh)}
+        assert len(widths) == 1, f"{name}: a cell broke its row ({widths})"
         for row in cells(out / name):
             for value in row.values():
                 assert not value.startswith(("=", "+", "-", "@", "\t", "\r")), (name, value)
