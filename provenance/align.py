@@ -36,24 +36,26 @@ Spans are half-open character offsets into the texts given.
 from __future__ import annotations
 
 import itertools
-import math
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from provenance.index import CorpusIndex, Prepared, prepare, shared_seeds
+from provenance.index import (
+    CorpusIndex,
+    Prepared,
+    Seed,
+    SentenceSpace,
+    prepare,
+    unit_pairs_sharing_ngrams,
+)
 from provenance.models import Passage, PassageKind, Span
 from provenance.segment import STOP_WORDS, normalize, stem, words
 from provenance.settings import AlignSettings
 
 _DEFAULT = AlignSettings()
-
-Seed = tuple[int, int]  # (target unit, source unit)
 
 
 def align_texts(target: str, source: str, *, settings: AlignSettings = _DEFAULT) -> list[Passage]:
@@ -92,12 +94,12 @@ def align_prepared(
     """:func:`align_texts` on texts prepared with :func:`provenance.index.prepare`."""
     if not target.units or not source.units:
         return []
-    space = _Space(target, source)
+    space = SentenceSpace(target, source)
     seeds = space.seeds(settings.seed_cosine, settings.seed_dice, settings.seed_relative)
     seeds = sorted(
         set(seeds)
         | set(
-            _ngram_seeds(
+            unit_pairs_sharing_ngrams(
                 target, source, settings.seed_ngrams, settings.seed_ngram_share, settings.ngram
             )
         )
@@ -137,118 +139,6 @@ def align_prepared(
     return sorted(found, key=lambda p: (p.target.start, p.source.start))
 
 
-# ------------------------------------------------------------------------ seeds
-
-
-class _Space:
-    """tf-isf sentence vectors of two texts over their shared vocabulary."""
-
-    def __init__(self, target: Prepared, source: Prepared) -> None:
-        self.target, self.source = target, source
-        units = list(target.unit_terms) + list(source.unit_terms)
-        df: Counter[str] = Counter()
-        for ts in units:
-            df.update(set(ts))
-        n = len(units)
-        self.isf = {w: math.log((n + 1) / c) for w, c in df.items()}
-        #: tf-isf cosine of each seed found by :meth:`seeds`
-        self.seed_cosine: dict[Seed, float] = {}
-        self._pair_scores: tuple[np.ndarray, np.ndarray] | None = None
-        self.t_vecs = [self._vector(ts) for ts in target.unit_terms]
-        self.s_vecs = [self._vector(ts) for ts in source.unit_terms]
-
-    def _vector(self, terms: Sequence[str]) -> dict[str, float]:
-        isf = self.isf
-        return {w: c * isf[w] for w, c in Counter(terms).items()}
-
-    def seeds(self, min_cosine: float, min_dice: float, relative: float = 0.0) -> list[Seed]:
-        """Sentence pairs over both thresholds (and within ``relative`` of the best
-        cosine of their row and column)."""
-        if self._pair_scores is None:
-            self._pair_scores = self._scores()
-        cosine, dice = self._pair_scores
-        if cosine.size == 0:
-            return []
-        mask = (cosine > min_cosine) & (dice > min_dice)
-        if relative > 0 and mask.any():
-            masked = np.where(mask, cosine, 0.0)
-            mask &= masked >= relative * masked.max(axis=1, keepdims=True)
-            mask &= masked >= relative * masked.max(axis=0, keepdims=True)
-        hits = np.nonzero(mask)
-        found = list(zip(hits[0].tolist(), hits[1].tolist(), strict=True))
-        self.seed_cosine.update(zip(found, cosine[hits].tolist(), strict=True))
-        return sorted(found)
-
-    def _scores(self) -> tuple[np.ndarray, np.ndarray]:
-        """tf-isf cosine and Dice coefficient of every sentence pair."""
-        shared = set(self.target.terms) & set(self.source.terms)
-        if not shared:
-            return np.zeros((0, 0)), np.zeros((0, 0))
-        col = {w: i for i, w in enumerate(sorted(shared))}
-        t_w, t_b, t_len, t_norm = _matrices(self.t_vecs, col)
-        s_w, s_b, s_len, s_norm = _matrices(self.s_vecs, col)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            cosine = np.nan_to_num((t_w @ s_w.T) / np.outer(t_norm, s_norm))
-            dice = np.nan_to_num(2 * (t_b @ s_b.T) / np.add.outer(t_len, s_len))
-        return cosine, dice
-
-    def cosine(self, t_range: tuple[int, int], s_range: tuple[int, int]) -> float:
-        """tf-isf cosine of target units ``t_range`` and source units ``s_range`` (inclusive)."""
-        a = _summed(self.t_vecs[t_range[0] : t_range[1] + 1])
-        b = _summed(self.s_vecs[s_range[0] : s_range[1] + 1])
-        dot = sum(v * b[w] for w, v in a.items() if w in b)
-        na = math.sqrt(sum(v * v for v in a.values()))
-        nb = math.sqrt(sum(v * v for v in b.values()))
-        return dot / (na * nb) if na and nb else 0.0
-
-
-def _ngram_seeds(
-    target: Prepared, source: Prepared, min_shared: int, share: float, n: int
-) -> list[Seed]:
-    """Sentence pairs sharing ``min_shared`` distinct hashed n-grams of stems, and
-    at least ``share`` of the n-grams of the shorter sentence.
-
-    These catch copies whose sentences were cut differently in the two texts
-    (line-wrapped lists, long run-on sentences) where sentence measures fail.
-    """
-    if min_shared <= 0:
-        return []
-    shared: dict[Seed, set[int]] = {}
-    for t_pos, s_pos in shared_seeds(target, source):
-        pair = (target.term_unit[t_pos], source.term_unit[s_pos])
-        shared.setdefault(pair, set()).add(target.fingerprints[t_pos])
-    out = []
-    for (i, j), grams in shared.items():
-        shorter = min(len(target.unit_terms[i]), len(source.unit_terms[j])) - n + 1
-        if len(grams) >= max(min_shared, share * shorter):
-            out.append((i, j))
-    return out
-
-
-def _matrices(
-    vecs: list[dict[str, float]], col: dict[str, int]
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    weights = np.zeros((len(vecs), len(col)))
-    lengths = np.zeros(len(vecs))
-    norms = np.zeros(len(vecs))
-    for i, vec in enumerate(vecs):
-        lengths[i] = len(vec)
-        norms[i] = math.sqrt(sum(v * v for v in vec.values()))
-        for w, v in vec.items():
-            j = col.get(w)
-            if j is not None:
-                weights[i, j] = v
-    return weights, (weights > 0).astype(float), lengths, norms
-
-
-def _summed(vecs: Sequence[dict[str, float]]) -> dict[str, float]:
-    total: dict[str, float] = {}
-    for vec in vecs:
-        for w, v in vec.items():
-            total[w] = total.get(w, 0.0) + v
-    return total
-
-
 # -------------------------------------------------------------------- extension
 
 
@@ -286,7 +176,7 @@ def _bounds(chain: list[Seed]) -> tuple[tuple[int, int], tuple[int, int]]:
 
 
 def _validated(
-    seeds: list[Seed], space: _Space, max_gap: int, min_cosine: float
+    seeds: list[Seed], space: SentenceSpace, max_gap: int, min_cosine: float
 ) -> list[list[Seed]]:
     """Chains whose sides are similar as wholes, re-chaining others with smaller gaps."""
     out: list[list[Seed]] = []
@@ -300,7 +190,7 @@ def _validated(
 
 
 def _summaries(
-    chains: list[list[Seed]], seeds: list[Seed], space: _Space, settings: AlignSettings
+    chains: list[list[Seed]], seeds: list[Seed], space: SentenceSpace, settings: AlignSettings
 ) -> list[list[Seed]]:
     """Chains whose target side reads like a summary of a longer source stretch.
 
@@ -337,7 +227,7 @@ def _summaries(
     return sorted(wide + rest)
 
 
-def _extended(chain: list[Seed], space: _Space, most: int, floor: float) -> list[Seed]:
+def _extended(chain: list[Seed], space: SentenceSpace, most: int, floor: float) -> list[Seed]:
     """Widen a chain by neighbouring sentences that do not lower its cosine.
 
     Sentences whose copy was too edited to seed on its own still belong to the
@@ -391,7 +281,7 @@ class _Candidate:
     support: int = 0
 
     @classmethod
-    def of(cls, chain: Sequence[Seed], space: _Space, support: int = 0) -> _Candidate:
+    def of(cls, chain: Sequence[Seed], space: SentenceSpace, support: int = 0) -> _Candidate:
         (t0, t1), (s0, s1) = _bounds(list(chain))
         tu, su = space.target.units, space.source.units
         weight = float(len({seed[0] for seed in chain}))
@@ -417,7 +307,7 @@ def _resolve_overlaps(candidates: list[_Candidate]) -> list[_Candidate]:
 
 
 def _split_paragraphs(
-    cand: _Candidate, target: Prepared, space: _Space
+    cand: _Candidate, target: Prepared, space: SentenceSpace
 ) -> list[tuple[_Candidate, Span]]:
     """One candidate per target paragraph, each with the source units it matched."""
     pieces = []
@@ -445,7 +335,7 @@ _OPENING = frozenset("\"'\u201c\u2018\u201e\u00ab([")
 
 
 def _refine(
-    cand: _Candidate, space: _Space, settings: AlignSettings, *, limit: Span | None = None
+    cand: _Candidate, space: SentenceSpace, settings: AlignSettings, *, limit: Span | None = None
 ) -> _Candidate:
     """Trim or extend the edges of a mostly word-for-word passage to the words copied.
 
@@ -510,7 +400,7 @@ def _refine(
 
 
 def _refine_or_keep(
-    cand: _Candidate, space: _Space, settings: AlignSettings, *, limit: Span
+    cand: _Candidate, space: SentenceSpace, settings: AlignSettings, *, limit: Span
 ) -> _Candidate:
     try:
         return _refine(cand, space, settings, limit=limit)
@@ -526,7 +416,7 @@ class _OutOfOrder(Exception):
         self.lost = lost
 
 
-def _refined(chain: list[Seed], space: _Space, settings: AlignSettings) -> list[_Candidate]:
+def _refined(chain: list[Seed], space: SentenceSpace, settings: AlignSettings) -> list[_Candidate]:
     """Refined candidates of one chain, split where passages were copied out of order."""
     try:
         return [_refine(_Candidate.of(chain, space), space, settings)]
@@ -639,7 +529,7 @@ def _passage(
     t_text = target.text[cand.target.start : cand.target.end]
     s_text = source[cand.source.start : cand.source.end]
     score = similarity(t_text, s_text, settings=settings)
-    kind = _kind(score, t_text, s_text, settings)
+    kind = _kind(score, settings)
     if kind == "paraphrase" and cand.support < settings.min_paraphrase_pairs:
         return None
     short = min(len(cand.target), len(cand.source)) < settings.min_chars
@@ -663,7 +553,7 @@ def _whole_sentence(doc: Prepared, span: Span) -> bool:
     return any(span.start <= u.start and u.end <= span.end for u in doc.units)
 
 
-def _kind(score: float, t_text: str, s_text: str, settings: AlignSettings) -> PassageKind:
+def _kind(score: float, settings: AlignSettings) -> PassageKind:
     if score >= 100.0:
         return "verbatim"
     if score >= settings.near_verbatim:

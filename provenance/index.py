@@ -1,4 +1,4 @@
-"""Fingerprints of prepared texts and an inverted index for candidate retrieval.
+"""Fingerprints and sentence vectors of prepared texts; an inverted index for retrieval.
 
 A text is *prepared* once (:func:`prepare`): sentences with spans, the content-word
 stems of each sentence, and stable hashes of every n-gram of content-word stems
@@ -15,17 +15,22 @@ machine, whatever ``PYTHONHASHSEED`` says.
 from __future__ import annotations
 
 import bisect
+import math
 import zlib
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+
+import numpy as np
 
 from provenance.models import Span
 from provenance.segment import STOP_WORDS, paragraphs, sentences, stem, word_table
 from provenance.settings import AlignSettings
 
 _DEFAULT = AlignSettings()
+
+Seed = tuple[int, int]  # (target unit, source unit)
 _MASK = (1 << 61) - 1
 _BASE = 1_000_003
 
@@ -266,3 +271,118 @@ def shared_seeds(target: Prepared, source: Prepared) -> list[tuple[int, int]]:
         for other in table.get(h, ()):
             pairs.append((pos, other))
     return pairs
+
+
+# ------------------------------------------------------------ sentence vectors
+
+
+class SentenceSpace:
+    """tf-isf vectors of the units (sentences) of two texts, for sentence-pair seeds.
+
+    The inverse sentence frequency is counted over the units of both texts.
+    """
+
+    def __init__(self, target: Prepared, source: Prepared) -> None:
+        self.target, self.source = target, source
+        units = list(target.unit_terms) + list(source.unit_terms)
+        df: Counter[str] = Counter()
+        for ts in units:
+            df.update(set(ts))
+        n = len(units)
+        self.isf = {w: math.log((n + 1) / c) for w, c in df.items()}
+        #: tf-isf cosine of each seed found by :meth:`seeds`
+        self.seed_cosine: dict[Seed, float] = {}
+        self._pair_scores: tuple[np.ndarray, np.ndarray] | None = None
+        self.t_vecs = [self._vector(ts) for ts in target.unit_terms]
+        self.s_vecs = [self._vector(ts) for ts in source.unit_terms]
+
+    def _vector(self, terms: Sequence[str]) -> dict[str, float]:
+        isf = self.isf
+        return {w: c * isf[w] for w, c in Counter(terms).items()}
+
+    def seeds(self, min_cosine: float, min_dice: float, relative: float = 0.0) -> list[Seed]:
+        """Sentence pairs over both thresholds (and within ``relative`` of the best
+        cosine of their row and column)."""
+        if self._pair_scores is None:
+            self._pair_scores = self._scores()
+        cosine, dice = self._pair_scores
+        if cosine.size == 0:
+            return []
+        mask = (cosine > min_cosine) & (dice > min_dice)
+        if relative > 0 and mask.any():
+            masked = np.where(mask, cosine, 0.0)
+            mask &= masked >= relative * masked.max(axis=1, keepdims=True)
+            mask &= masked >= relative * masked.max(axis=0, keepdims=True)
+        hits = np.nonzero(mask)
+        found = list(zip(hits[0].tolist(), hits[1].tolist(), strict=True))
+        self.seed_cosine.update(zip(found, cosine[hits].tolist(), strict=True))
+        return sorted(found)
+
+    def _scores(self) -> tuple[np.ndarray, np.ndarray]:
+        """tf-isf cosine and Dice coefficient of every sentence pair."""
+        shared = set(self.target.terms) & set(self.source.terms)
+        if not shared:
+            return np.zeros((0, 0)), np.zeros((0, 0))
+        col = {w: i for i, w in enumerate(sorted(shared))}
+        t_w, t_b, t_len, t_norm = _matrices(self.t_vecs, col)
+        s_w, s_b, s_len, s_norm = _matrices(self.s_vecs, col)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            cosine = np.nan_to_num((t_w @ s_w.T) / np.outer(t_norm, s_norm))
+            dice = np.nan_to_num(2 * (t_b @ s_b.T) / np.add.outer(t_len, s_len))
+        return cosine, dice
+
+    def cosine(self, t_range: tuple[int, int], s_range: tuple[int, int]) -> float:
+        """tf-isf cosine of target units ``t_range`` and source units ``s_range`` (inclusive)."""
+        a = _summed(self.t_vecs[t_range[0] : t_range[1] + 1])
+        b = _summed(self.s_vecs[s_range[0] : s_range[1] + 1])
+        dot = sum(v * b[w] for w, v in a.items() if w in b)
+        na = math.sqrt(sum(v * v for v in a.values()))
+        nb = math.sqrt(sum(v * v for v in b.values()))
+        return dot / (na * nb) if na and nb else 0.0
+
+
+def unit_pairs_sharing_ngrams(
+    target: Prepared, source: Prepared, min_shared: int, share: float, n: int
+) -> list[Seed]:
+    """Sentence pairs sharing ``min_shared`` distinct hashed n-grams of stems, and
+    at least ``share`` of the n-grams of the shorter sentence.
+
+    These catch copies whose sentences were cut differently in the two texts
+    (line-wrapped lists, long run-on sentences) where sentence measures fail.
+    """
+    if min_shared <= 0:
+        return []
+    shared: dict[Seed, set[int]] = {}
+    for t_pos, s_pos in shared_seeds(target, source):
+        pair = (target.term_unit[t_pos], source.term_unit[s_pos])
+        shared.setdefault(pair, set()).add(target.fingerprints[t_pos])
+    out = []
+    for (i, j), grams in shared.items():
+        shorter = min(len(target.unit_terms[i]), len(source.unit_terms[j])) - n + 1
+        if len(grams) >= max(min_shared, share * shorter):
+            out.append((i, j))
+    return out
+
+
+def _matrices(
+    vecs: list[dict[str, float]], col: dict[str, int]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    weights = np.zeros((len(vecs), len(col)))
+    lengths = np.zeros(len(vecs))
+    norms = np.zeros(len(vecs))
+    for i, vec in enumerate(vecs):
+        lengths[i] = len(vec)
+        norms[i] = math.sqrt(sum(v * v for v in vec.values()))
+        for w, v in vec.items():
+            j = col.get(w)
+            if j is not None:
+                weights[i, j] = v
+    return weights, (weights > 0).astype(float), lengths, norms
+
+
+def _summed(vecs: Sequence[dict[str, float]]) -> dict[str, float]:
+    total: dict[str, float] = {}
+    for vec in vecs:
+        for w, v in vec.items():
+            total[w] = total.get(w, 0.0) + v
+    return total
