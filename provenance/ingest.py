@@ -148,13 +148,15 @@ def _strip_gzip(data: bytes, path: str, max_bytes: int = DEFAULTS.ingest.max_byt
             status="unreadable",
         ) from None
     if len(out) > max_bytes:
-        raise InputError(
-            f"decompresses to over the {max_bytes:,}-byte cap",
-            path=path,
-            hint="raise [ingest] max_bytes in the config file",
-            status="too-large",
-        )
+        raise _too_large("decompresses to over", max_bytes, path)
     return out
+
+
+def _too_large(what: str, max_bytes: int, path: str) -> InputError:
+    hint = "raise [ingest] max_bytes in the config file"
+    return InputError(
+        f"{what} the {max_bytes:,}-byte cap", path=path, hint=hint, status="too-large"
+    )
 
 
 # --------------------------------------------------------------------------- manifest
@@ -296,14 +298,8 @@ def _read_bytes(path: Path, shown: str, settings: IngestSettings) -> bytes:
         raise InputError(
             "not a regular file (a pipe, socket or device)", path=shown, status="unreadable"
         )
-    size = info.st_size
-    if size > settings.max_bytes:
-        raise InputError(
-            f"file is {size:,} bytes, over the {settings.max_bytes:,}-byte cap",
-            path=shown,
-            hint="raise [ingest] max_bytes in the config file",
-            status="too-large",
-        )
+    if info.st_size > settings.max_bytes:
+        raise _too_large(f"file is {info.st_size:,} bytes, over", settings.max_bytes, shown)
     try:
         with path.open("rb") as fh:
             data = fh.read(settings.max_bytes + 1)
@@ -312,12 +308,7 @@ def _read_bytes(path: Path, shown: str, settings: IngestSettings) -> bytes:
     except OSError as exc:
         raise InputError(f"cannot read ({exc.strerror})", path=shown, status="unreadable") from None
     if len(data) > settings.max_bytes:  # it grew while we looked
-        raise InputError(
-            f"file is over the {settings.max_bytes:,}-byte cap",
-            path=shown,
-            hint="raise [ingest] max_bytes in the config file",
-            status="too-large",
-        )
+        raise _too_large("file is over", settings.max_bytes, shown)
     return data
 
 
