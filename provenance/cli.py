@@ -53,6 +53,9 @@ def cli(verbose: int, quiet: bool) -> None:
         logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
     )
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    if verbose < 2:  # trafilatura and htmldate log every unparseable page at ERROR: cron mail noise
+        for name in ("trafilatura", "htmldate", "courlan"):
+            logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -176,7 +176,9 @@ def csv_cell(value: Any, column: str) -> str:
     if isinstance(value, int):
         return str(value)
     text = str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    text = "'" + text if text.startswith(_FORMULA_START) else text
+    # the csv module does not quote a lone CR under a "\n" line end: readers would split the row
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _sort_key(value: Any) -> tuple[int, Any]:

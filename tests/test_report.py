@@ -657,7 +657,9 @@ def test_md_cell_has_no_line_breaks_or_bare_pipes(text: str) -> None:
 def test_csv_cell_never_a_formula(text: str) -> None:
     cell = report.csv_cell(text, "text")
     assert not cell.startswith(("=", "+", "-", "@", "\t", "\r"))
-    assert cell in (text, "'" + text)
+    assert "\r" not in cell  # a CR would split the row for CSV readers
+    lf = text.replace("\r\n", "\n").replace("\r", "\n")
+    assert cell in (lf, "'" + lf)
 
 
 # --- HTML -------------------------------------------------------------------------------------
@@ -815,3 +817,9 @@ def test_a_stale_text_file_may_become_a_folder(tmp_path: Path) -> None:
     tables.ids["ng/en.txt"], tables.ids["ng/ru.txt"] = "ng/en.txt/inner", "ng/other"
     write(tmp_path, tables)
     assert (tmp_path / "texts" / "ng" / "en.txt" / "inner.txt").is_file()
+
+
+def test_a_carriage_return_never_splits_a_csv_row() -> None:
+    text = report.csv_text([{"a": "x\ry", "b": "\r=1"}], ["a", "b"])
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows == [["a", "b"], ["x\ny", "'\n=1"]]
