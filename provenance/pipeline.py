@@ -183,14 +183,27 @@ def _overlap(a: Span, b: Span) -> int:
 # ------------------------------------------------------------------------ stages
 
 
+def article_names(articles: Sequence[Article], roots: Sequence[Path]) -> list[str]:
+    """Each article's key, unique in the run: a repeated name gets ``~2``, ``~3``..."""
+    seen: dict[str, int] = {}
+    names = []
+    for art in articles:
+        name = article_name(art.document, roots)
+        seen[name] = seen.get(name, 0) + 1
+        if seen[name] > 1:
+            log.warning("two inputs are both named %s; the second is %s~%d", name, name, seen[name])
+            name = f"{name}~{seen[name]}"
+        names.append(name)
+    return names
+
+
 def _entries(
-    articles: Iterable[Article], roots: Sequence[Path], designated: set[str]
+    articles: Sequence[Article], names: Sequence[str], designated: set[str]
 ) -> list[Entry]:
     entries = []
-    for art in articles:
+    for art, name in zip(articles, names, strict=True):
         if art.status != "ok":
             continue
-        name = article_name(art.document, roots)
         outlet = outlet_label(art.document, name)
         is_source = art.document.role == "source" or outlet.casefold() in designated
         entries.append(Entry(name, art, outlet, is_source))
@@ -519,7 +532,8 @@ def audit(
     docs = list(iter_documents(paths, manifest=manifest, settings=settings))
     cache = _ExtractionCache(state, settings) if state else None
     articles = extract_all(docs, settings=settings, jobs=jobs, cache=cache)
-    entries = _entries(articles, roots, designated)
+    names = article_names(articles, roots)
+    entries = _entries(articles, names, designated)
     aligner = _Aligner(entries, registry, settings, state)
     pairs = [(a.name, b.name) for a, b in aligner.pairs()]
     rows = _pair_results(aligner, pairs, jobs, state, progress)
@@ -529,28 +543,27 @@ def audit(
     rows = [r for r in rows if r["direction"] != "taken-by"]
     for r in rows:
         r.pop("credited_source", None)
-    tables = _tables(articles, roots, entries, rows, settings)
-    names = {registry.canonical(s) or s for s in (*registry.designated, *sources)}
-    names |= {e.outlet for e in entries if e.designated}
+    tables = _tables(articles, names, entries, rows, settings)
+    watched = {registry.canonical(s) or s for s in (*registry.designated, *sources)}
+    watched |= {e.outlet for e in entries if e.designated}
     hashes = {e.name: _content_hash(e) for e in entries}
     return AuditRun(
         tables=tables,
         documents=[a.document for a in articles],
-        designated=sorted(names),
+        designated=sorted(watched),
         hashes=hashes,
     )
 
 
 def _tables(
     articles: list[Article],
-    roots: Sequence[Path],
+    names: Sequence[str],
     entries: list[Entry],
     rows: list[dict[str, Any]],
     settings: Settings,
 ) -> AuditTables:
     article_rows, removed = [], []
-    for art in articles:
-        name = article_name(art.document, roots)
+    for art, name in zip(articles, names, strict=True):
         outlet = outlet_label(art.document, name)
         doc = art.document
         article_rows.append(

@@ -127,3 +127,12 @@ def test_worker_processes_give_the_same_tables(tmp_path: Path) -> None:
     assert one.tables.passages.equals(two.tables.passages)
     assert one.tables.articles.equals(two.tables.articles)
     assert "TASS" in one.designated
+
+
+def test_two_inputs_with_one_name_are_both_audited(tmp_path: Path) -> None:
+    for folder in ("d1", "d2"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "same.txt").write_text(" ".join(WIRE) + "\n\n" + OWN[0])
+    run = audit([str(tmp_path / "d1" / "same.txt"), str(tmp_path / "d2" / "same.txt")])
+    assert list(run.tables.articles.article) == ["same.txt", "same.txt~2"]
+    assert set(run.tables.passages.article) == {"same.txt", "same.txt~2"}
