@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -153,7 +153,7 @@ def article_coverage(
     spans = word_spans(text)
     starts = [s for s, _ in spans]
     ends = [e for _, e in spans]
-    weight: Counter[str] = Counter()
+    weight: dict[str, float] = defaultdict(float)
     for row in passages:
         length = len(_covered(starts, ends, int(row["start"]), int(row["end"])))
         weight[str(row["source"])] += length * max(_quality(row), 1.0)
