@@ -530,7 +530,7 @@ def _passage(
     s_text = source[cand.source.start : cand.source.end]
     score = similarity(t_text, s_text, settings=settings)
     kind = _kind(score, settings)
-    if kind == "paraphrase" and cand.support < settings.min_paraphrase_pairs:
+    if kind == "paraphrase" and not _paraphrase_holds(t_text, s_text, cand, settings):
         return None
     short = min(len(cand.target), len(cand.source)) < settings.min_chars
     if short and not (
@@ -546,6 +546,20 @@ def _passage(
         similarity=round(score, 1),
         extra={"sentence_pairs": str(len(cand.seeds))},
     )
+
+
+def _paraphrase_holds(t_text: str, s_text: str, cand: _Candidate, settings: AlignSettings) -> bool:
+    """A paraphrase needs a chain of sentence pairs and shared vocabulary as a whole.
+
+    The vocabulary test is rapidfuzz ``token_set_ratio`` on the normalised texts
+    (skipped beyond ``max_compare_chars``, where chains are long enough evidence).
+    """
+    if cand.support < settings.min_paraphrase_pairs:
+        return False
+    na, nb = normalize(t_text).text, normalize(s_text).text
+    if max(len(na), len(nb)) > settings.max_compare_chars:
+        return True
+    return fuzz.token_set_ratio(na, nb) >= settings.min_paraphrase_token_set
 
 
 def _whole_sentence(doc: Prepared, span: Span) -> bool:

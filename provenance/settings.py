@@ -130,6 +130,8 @@ class AlignSettings:
     min_words: int = 8
     #: a paraphrase passage needs a chain of at least this many sentence pairs
     min_paraphrase_pairs: int = 2
+    #: ... and a rapidfuzz token_set_ratio (0-100) of at least this between its sides
+    min_paraphrase_token_set: float = 60.0
     #: 0-100 similarity at or above which a passage is "near-verbatim"
     near_verbatim: float = 80.0
     #: longest text (characters) rapidfuzz compares character by character
