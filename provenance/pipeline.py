@@ -33,13 +33,13 @@ import hashlib
 import logging
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from provenance.aggregate import AuditTables, build_tables
 from provenance.align import align_prepared
-from provenance.attribution import SourceRegistry
+from provenance.attribution import SourceRegistry, find_credits
 from provenance.classify import classify
 from provenance.extract import assemble, extract_all
 from provenance.index import CorpusIndex, prepare
@@ -246,7 +246,14 @@ class _Aligner:
             self.index.document(source.name),
             settings=self.settings.align,
         )
-        return self.classified(target, source, found)
+        return merge_adjacent(self.classified(target, source, found), target.text, source.text)
+
+    def credits_a_designated_source(self, entry: Entry) -> bool:
+        """Does the text credit a designated source anywhere (cheap: credits are cached)?"""
+        return any(
+            c.source is not None and c.source in self.registry.designated
+            for c in find_credits(entry.text, self.registry)
+        )
 
     def classified(self, target: Entry, source: Entry, found: list[Passage]) -> list[Passage]:
         return classify(
@@ -265,15 +272,55 @@ def _pair_rows(aligner: _Aligner, a: Entry, b: Entry) -> list[dict[str, Any]]:
         earlier, later, how = order
         passages = aligner.align(later, earlier)
         rows = [passage_row(later, earlier, p, how=how) for p in passages]
-        # the earlier side, classified from its own text: needed for upstream credits
-        back = aligner.classified(earlier, later, [_mirror(p) for p in passages])
-        rows += [passage_row(earlier, later, p, how="taken-by") for p in back]
+        # the earlier side, classified from its own text, matters only for upstream credits
+        if passages and not earlier.designated and aligner.credits_a_designated_source(earlier):
+            back = aligner.classified(earlier, later, [_mirror(p) for p in passages])
+            rows += [passage_row(earlier, later, p, how="taken-by") for p in back]
         return rows
     passages = aligner.align(a, b)
     back = aligner.classified(b, a, [_mirror(p) for p in passages])
     return [passage_row(a, b, p, how="order-unknown") for p in passages] + [
         passage_row(b, a, p, how="order-unknown") for p in back
     ]
+
+
+_KIND_ORDER = ("paraphrase", "near-verbatim", "verbatim")
+
+
+def _joinable(a: Passage, b: Passage, target: str, source: str) -> bool:
+    """Two passages in a row in both texts, with nothing but white space between them?"""
+    return (
+        0 <= b.target.start - a.target.end <= 4
+        and 0 <= b.source.start - a.source.end <= 4
+        and not target[a.target.end : b.target.start].strip()
+        and not source[a.source.end : b.source.start].strip()
+        and (a.quote, a.altered_quote, a.credited, a.credit_text, a.credited_source)
+        == (b.quote, b.altered_quote, b.credited, b.credit_text, b.credited_source)
+    )
+
+
+def merge_adjacent(passages: list[Passage], target: str, source: str) -> list[Passage]:
+    """Join passages that continue each other (paragraph after paragraph) in both texts.
+
+    The aligner cuts passages at the target's paragraphs; consecutive paragraphs
+    copied in order, classified alike, are one copied passage.  The joined kind is
+    the weaker of the two, its similarity the length-weighted mean.
+    """
+    merged: list[Passage] = []
+    for p in sorted(passages, key=lambda p: (p.target.start, p.source.start)):
+        last = merged[-1] if merged else None
+        if last is None or not _joinable(last, p, target, source):
+            merged.append(p)
+            continue
+        la, lb = len(last.target), len(p.target)
+        merged[-1] = replace(
+            last,
+            target=Span(last.target.start, p.target.end),
+            source=Span(last.source.start, p.source.end),
+            kind=min(last.kind, p.kind, key=_KIND_ORDER.index),
+            similarity=(last.similarity * la + p.similarity * lb) / max(la + lb, 1),
+        )
+    return merged
 
 
 def _best_similarity(found: list[tuple[Span, float]] | None, span: Span) -> float | None:
