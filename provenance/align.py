@@ -196,7 +196,9 @@ def _summaries(
 
     Seeds close in the target but up to ``summary_max_gap`` sentences apart in
     the source form one passage when the source side is ``summary_ratio`` times
-    longer than the target side; ordinary chains inside it are replaced.
+    longer than the target side and no ordinary chain holds more than half of
+    its ordinary seeds (else it is a copied passage with stray matches around
+    it); the chains inside it are replaced.
     """
     wide = []
     for chain in _chains(seeds, (settings.max_gap, settings.summary_max_gap)):
@@ -210,8 +212,8 @@ def _summaries(
         largest = max(len(members.intersection(c)) for c in chains)
         if (
             s_len >= settings.summary_ratio * t_len
-            and largest <= strict / 2
-            and space.cosine(t_range, s_range) >= settings.min_passage_cosine
+            and largest <= max(1, strict / 2)
+            and space.cosine(t_range, s_range) >= settings.summary_min_cosine
         ):
             wide.append(chain)
     if not wide:

@@ -97,6 +97,8 @@ class AlignSettings:
     #: seed thresholds (cosine, Dice) used when looking for summaries
     summary_seed_cosine: float = 0.25
     summary_seed_dice: float = 0.2
+    #: a summary passage needs this tf-isf cosine between its two sides as wholes
+    summary_min_cosine: float = 0.34
     #: passages grow by up to this many neighbouring sentences (each side, each text)
     #: while their tf-isf cosine does not drop (0: off)
     extend_units: int = 2
