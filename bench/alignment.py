@@ -162,7 +162,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--half", choices=("all", "tune", "check"), default=None)
     args = parser.parse_args(argv)
     if not (EVAL_DIR / "pan13-text-alignment").is_dir():
-        print(f"skipped: no evaluation data under {EVAL_DIR.name}/")
+        print("skipped: no evaluation data in ../shared/eval")
         return 0
     figures = run(EVAL_DIR, limit=args.pairs)
     halves = [args.half] if args.half else ["tune", "check", "all"]

@@ -9,27 +9,40 @@ and the benchmarks)::
         -> list[tuple[str, Passage]]        # (source doc id, passage), one target vs a corpus
     similarity(a: str, b: str, *, settings=...) -> float   # 0-100
 
-Method (after Sanchez-Perez et al., PAN 2014, plus character-level checks):
+Method (after Sanchez-Perez et al., PAN 2014, plus word-level edges):
 
 1. *Seeds*: sentence pairs whose content-word stems agree, measured by tf-isf
-   cosine and Dice coefficient (``seed_cosine``, ``seed_dice``).  Stems and
-   sentence weights make seeds robust to word edits, synonym spinning and
-   round-trip translation, which exact n-gram seeds are not.
+   cosine and Dice coefficient (``seed_cosine``, ``seed_dice``, each pair within
+   ``seed_relative`` of the best of its row and column), plus pairs sharing most
+   of their hashed stem n-grams (``seed_ngrams``: copies cut into sentences
+   differently).  Stems and sentence weights make seeds robust to word edits,
+   synonym spinning and round-trip translation, which exact n-grams are not.
 2. *Extension*: seeds are chained when they lie within ``max_gap`` sentences of
    each other in both texts; chains are split on either axis until stable, so
-   reordered paragraphs come out as separate passages.  A chain whose two sides
-   are not similar as wholes (``min_passage_cosine``) is re-chained with a
-   smaller gap.  A target side much shorter than its source side is treated as
-   a summary and re-chained with the wider ``summary_max_gap``.
-3. *Filtering*: passages overlapping in the target keep the best; short ones
-   go (``min_chars``) unless near-verbatim with at least ``min_words`` words.
-4. *Scoring*: rapidfuzz ``fuzz.ratio`` on the normalised texts (bounded by
+   passages copied far apart come out separately.  A chain whose two sides are
+   not similar as wholes (``min_passage_cosine``) is re-chained with a smaller
+   gap.  A target side much shorter than its source side is a summary: chained
+   from looser seeds across ``summary_max_gap``.  Chains then take in
+   neighbouring sentences that keep their similarity (``extend_units``).
+3. *Edges*: a mostly word-for-word passage is aligned word by word (rapidfuzz
+   Levenshtein opcodes on a bounded window around its shared word trigrams);
+   the best-scoring run of matches gives character-exact edges, unless the
+   words it would cut are rewritten source words or closely matching sentences.
+4. *Filtering*: passages overlapping in the target keep the best supported;
+   short ones go (``min_chars``) unless near-verbatim whole sentences of at
+   least ``min_words`` words; a paraphrase needs ``min_paraphrase_pairs``
+   sentence pairs and a rapidfuzz ``token_set_ratio`` of
+   ``min_paraphrase_token_set``.
+5. *Scoring*: rapidfuzz ``fuzz.ratio`` on the normalised texts (bounded by
    ``max_compare_chars``; longer passages are compared word by word) gives the
    0-100 similarity and the kind: ``verbatim`` (identical once normalised),
    ``near-verbatim`` (``near_verbatim`` or more) or ``paraphrase``.
-5. With ``split_paragraphs`` passages are cut at the target's line breaks, one
-   per paragraph, each with the source sentences its own seeds matched.
+6. With ``split_paragraphs`` (news use) passages are cut at the target's line
+   breaks, one per paragraph, each with the source sentences its own seeds
+   matched, so a quotation and the prose around it are classified apart.  PAN
+   evaluation turns it off (maximal passages).
 
+``Passage.extra["sentence_pairs"]`` holds the number of seeds behind a passage.
 Spans are half-open character offsets into the texts given.
 """
 
