@@ -140,7 +140,7 @@ def align_prepared(
             for chain in chains
         ]
     candidates = [c for chain in chains for c in _refined(chain, space, settings)]
-    kept = _resolve_overlaps(candidates)
+    kept = _merge_summaries(_resolve_overlaps(candidates), space, settings)
     if settings.split_paragraphs:
         kept = [
             _refine_or_keep(piece, space, settings, limit=para)
@@ -319,6 +319,30 @@ def _resolve_overlaps(candidates: list[_Candidate]) -> list[_Candidate]:
         ):
             kept.append(cand)
     return kept
+
+
+def _merge_summaries(
+    cands: list[_Candidate], space: SentenceSpace, settings: AlignSettings
+) -> list[_Candidate]:
+    """Join target-adjacent candidates that together read as a summary of the source."""
+    out: list[_Candidate] = []
+    for cand in sorted(cands, key=lambda c: c.target.start):
+        if out and cand.target.start - out[-1].target.end <= settings.summary_merge_chars:
+            prev = out[-1]
+            t_span = Span(prev.target.start, max(prev.target.end, cand.target.end))
+            s_span = Span(
+                min(prev.source.start, cand.source.start), max(prev.source.end, cand.source.end)
+            )
+            if len(s_span) >= settings.summary_ratio * len(t_span) and all(
+                len(c.source) >= settings.summary_piece_ratio * len(c.target) for c in (prev, cand)
+            ):
+                seeds = tuple(sorted(set(prev.seeds) | set(cand.seeds)))
+                out[-1] = _Candidate(
+                    t_span, s_span, seeds, prev.weight + cand.weight, prev.support + cand.support
+                )
+                continue
+        out.append(cand)
+    return out
 
 
 def _split_paragraphs(

@@ -99,6 +99,10 @@ class AlignSettings:
     summary_seed_dice: float = 0.2
     #: a summary passage needs this tf-isf cosine between its two sides as wholes
     summary_min_cosine: float = 0.34
+    #: passages this close in the target that together read as a summary are joined
+    summary_merge_chars: int = 300
+    #: ... when each of them has a source side at least this many times its target side
+    summary_piece_ratio: float = 1.2
     #: passages grow by up to this many neighbouring sentences (each side, each text)
     #: while their tf-isf cosine does not drop (0: off)
     extend_units: int = 2
