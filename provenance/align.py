@@ -62,6 +62,7 @@ from provenance.index import (
     Seed,
     SentenceSpace,
     prepare,
+    shared_trigram_window,
     unit_pairs_sharing_ngrams,
 )
 from provenance.models import Passage, PassageKind, Span
@@ -394,7 +395,7 @@ def _refine(
     sa, sb = s.token_range(s_win)
     if max(tb - ta, sb - sa) > settings.max_refine_tokens or ta == tb or sa == sb:
         return cand
-    focus = _focus(t.token_norms[ta:tb], s.token_norms[sa:sb], settings.refine_pad)
+    focus = shared_trigram_window(t.token_norms[ta:tb], s.token_norms[sa:sb], settings.refine_pad)
     if focus is None:
         return cand  # no word trigram in common: not word for word
     ta, tb, sa, sb = ta + focus[0], ta + focus[1], sa + focus[2], sa + focus[3]
@@ -465,33 +466,6 @@ def _refined(chain: list[Seed], space: SentenceSpace, settings: AlignSettings) -
         if not kept:
             return [_Candidate.of(chain, space)]
         return _refined(kept, space, settings) + _refined(sorted(lost), space, settings)
-
-
-def _focus(
-    t_norms: Sequence[str], s_norms: Sequence[str], pad: int
-) -> tuple[int, int, int, int] | None:
-    """Sub-windows ``(t0, t1, s0, s1)`` around the main diagonal of shared word trigrams.
-
-    A global word alignment of a short text against a much longer one scatters
-    its matches; aligning only the stretch where the copy lies keeps it local.
-    """
-    where: dict[tuple[str, ...], list[int]] = {}
-    for j in range(len(s_norms) - 2):
-        where.setdefault(tuple(s_norms[j : j + 3]), []).append(j)
-    hits = [
-        (i, j) for i in range(len(t_norms) - 2) for j in where.get(tuple(t_norms[i : i + 3]), ())
-    ]
-    if not hits:
-        return None
-    diagonals = sorted(j - i for i, j in hits)
-    middle = diagonals[len(diagonals) // 2]
-    band = len(t_norms) // 2 + pad
-    near = [(i, j) for i, j in hits if abs(j - i - middle) <= band]
-    t0 = max(min(i for i, _ in near) - pad, 0)
-    t1 = min(max(i for i, _ in near) + 3 + pad, len(t_norms))
-    s0 = max(min(j for _, j in near) - pad, 0)
-    s1 = min(max(j for _, j in near) + 3 + pad, len(s_norms))
-    return t0, t1, s0, s1
 
 
 def _cut_share(t: Prepared, old: Span, new: Span, s: Prepared, source: Span) -> float:

@@ -386,3 +386,30 @@ def _summed(vecs: Sequence[dict[str, float]]) -> dict[str, float]:
         for w, v in vec.items():
             total[w] = total.get(w, 0.0) + v
     return total
+
+
+def shared_trigram_window(
+    t_norms: Sequence[str], s_norms: Sequence[str], pad: int
+) -> tuple[int, int, int, int] | None:
+    """Sub-windows ``(t0, t1, s0, s1)`` around the main diagonal of shared word trigrams.
+
+    A global word alignment of a short text against a much longer one scatters
+    its matches; aligning only the stretch where the copy lies keeps it local.
+    """
+    where: dict[tuple[str, ...], list[int]] = {}
+    for j in range(len(s_norms) - 2):
+        where.setdefault(tuple(s_norms[j : j + 3]), []).append(j)
+    hits = [
+        (i, j) for i in range(len(t_norms) - 2) for j in where.get(tuple(t_norms[i : i + 3]), ())
+    ]
+    if not hits:
+        return None
+    diagonals = sorted(j - i for i, j in hits)
+    middle = diagonals[len(diagonals) // 2]
+    band = len(t_norms) // 2 + pad
+    near = [(i, j) for i, j in hits if abs(j - i - middle) <= band]
+    t0 = max(min(i for i, _ in near) - pad, 0)
+    t1 = min(max(i for i, _ in near) + 3 + pad, len(t_norms))
+    s0 = max(min(j for _, j in near) - pad, 0)
+    s1 = min(max(j for _, j in near) + 3 + pad, len(s_norms))
+    return t0, t1, s0, s1
