@@ -133,7 +133,7 @@ class AlignSettings:
     #: passages shorter than this many characters (either side) are dropped ...
     min_chars: int = 150
     #: ... unless they are near-verbatim and have at least this many words
-    min_words: int = 8
+    min_words: int = 12
     #: a paraphrase passage needs a chain of at least this many sentence pairs
     min_paraphrase_pairs: int = 2
     #: ... and a rapidfuzz token_set_ratio (0-100) of at least this between its sides
@@ -143,7 +143,7 @@ class AlignSettings:
     #: longest text (characters) rapidfuzz compares character by character
     max_compare_chars: int = 4000
     #: split passages at paragraph (line) boundaries of the target, one per paragraph
-    split_paragraphs: bool = True
+    split_paragraphs: bool = False
 
 
 @dataclass(frozen=True)
