@@ -143,7 +143,7 @@ class AlignSettings:
     #: longest text (characters) rapidfuzz compares character by character
     max_compare_chars: int = 4000
     #: split passages at paragraph (line) boundaries of the target, one per paragraph
-    split_paragraphs: bool = False
+    split_paragraphs: bool = True
 
 
 @dataclass(frozen=True)
