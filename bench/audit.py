@@ -21,17 +21,10 @@ import zlib
 from collections import defaultdict
 from pathlib import Path
 
+from bench.alignment import EVAL_DIR, SECTIONS
 from bench.pan import measures
 from provenance.panxml import Annotation, read_pan_xml
 
-EVAL_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "eval"
-SECTIONS = (
-    "01-no-plagiarism",
-    "02-no-obfuscation",
-    "03-random-obfuscation",
-    "04-translation-obfuscation",
-    "05-summary-obfuscation",
-)
 WORD = re.compile(r"\w+")
 
 

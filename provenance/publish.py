@@ -33,7 +33,7 @@ GEN_PREFIX = ".gen-"
 MANIFEST = "manifest.json"
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
     with contextlib.suppress(OSError):  # not everywhere (Windows)
         fd = os.open(folder, os.O_RDONLY)
         try:
@@ -105,12 +105,12 @@ def _build(out: Path, files: Mapping[str, bytes], name: str) -> Path:
         _write(target, files[rel], current.joinpath(*PurePosixPath(rel).parts))
         folders.add(target.parent)
     for folder in sorted(folders, key=lambda p: -len(p.parts)):
-        _fsync_dir(folder)
+        fsync_dir(folder)
     _write(tmp / MANIFEST, files[MANIFEST], None)
-    _fsync_dir(tmp)
+    fsync_dir(tmp)
     shutil.rmtree(final, ignore_errors=True)  # a half-built leftover of the same name
     os.replace(tmp, final)
-    _fsync_dir(out)
+    fsync_dir(out)
     return final
 
 
@@ -144,7 +144,7 @@ def publish(files: Mapping[str, bytes], out: Path) -> Path:
     for top in sorted({PurePosixPath(rel).parts[0] for rel in complete}):
         _symlink(out, top, f"{CURRENT}/{top}")
     _symlink(out, CURRENT, gen.name)  # the commit point
-    _fsync_dir(out)
+    fsync_dir(out)
     _clean(out, gen.name, {PurePosixPath(rel).parts[0] for rel in complete})
     return gen
 

@@ -25,7 +25,6 @@ rename).  Nothing written depends on the clock or on the output folder.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import hashlib
 import io
@@ -54,7 +53,7 @@ from provenance.aggregate import (
     REMOVED_COLUMNS,
     AuditTables,
 )
-from provenance.publish import publish
+from provenance.publish import fsync_dir, publish
 from provenance.report_html import (
     definitions,
     direction,
@@ -117,20 +116,11 @@ def atomic_write(path: Path, data: bytes | str, *, sync_dir: bool = True) -> Non
         Path(tmp).unlink(missing_ok=True)
         raise
     if sync_dir:
-        _fsync_dir(path.parent)
+        fsync_dir(path.parent)
 
 
 def _encode(data: bytes | str) -> bytes:
     return data.encode("utf-8", errors="replace") if isinstance(data, str) else data
-
-
-def _fsync_dir(folder: Path) -> None:
-    with contextlib.suppress(OSError):  # not everywhere (Windows)
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 # --- cell values ------------------------------------------------------------------------------
