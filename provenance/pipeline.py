@@ -561,8 +561,11 @@ def audit(
     progress: Progress | None = None,
     jobs: int = 1,
     state: State | None = None,
+    documents: Sequence[Document] | None = None,
 ) -> AuditRun:
     """Audit the articles under ``paths``; see the module docstring.
+
+    ``documents``: the inputs already read from ``paths`` (else they are read here).
 
     ``jobs`` > 1 aligns article pairs in that many worker processes; the
     result is the same as with one.  With ``state``, extractions, fingerprints
@@ -576,7 +579,11 @@ def audit(
         if canonical:
             designated.add(canonical.casefold())
     roots = [Path(p) for p in paths if p != "-" and Path(p).is_dir()]
-    docs = list(iter_documents(paths, manifest=manifest, settings=settings))
+    docs = (
+        list(documents)
+        if documents is not None
+        else list(iter_documents(paths, manifest=manifest, settings=settings))
+    )
     cache = _ExtractionCache(state, settings) if state else None
     articles = extract_all(docs, settings=settings, jobs=jobs, cache=cache)
     names = article_names(articles, roots)

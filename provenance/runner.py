@@ -15,19 +15,26 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import functools
+import hashlib
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from provenance.aggregate import AuditTables
 from provenance.changes import CHANGE_COLUMNS, changes_md, compare, new_uncredited, snapshot
+from provenance.ingest import iter_documents
 from provenance.models import Document
 from provenance.pipeline import Progress, audit
-from provenance.publish import publish
+from provenance.publish import MANIFEST, publish, verify
 from provenance.report import csv_text, render_reports
 from provenance.settings import DEFAULTS, Settings
-from provenance.state import STATE_NAME, State, lock
+from provenance.state import STATE_NAME, State, digest, lock
 
 
 @dataclass
@@ -37,6 +44,22 @@ class RunOutcome:
     changes: list[dict[str, Any]] = field(default_factory=list)
     first_run: bool = True
     generation: Path | None = None
+
+    def with_documents(self, docs: list[Document]) -> RunOutcome:
+        """This outcome for ``docs``, plus the extraction failures its tables record."""
+        arts = self.tables.articles
+        stalled = arts[arts.status.isin(["timeout", "failed"])]
+        again = [
+            Document(
+                path=str(r["article"]),
+                id=str(r["article"]),
+                kind="text",
+                status=r["status"],
+                error=f"{r['article']}: extraction {r['status']} in the previous run (input unchanged)",
+            )
+            for r in stalled.to_dict("records")
+        ]
+        return dataclasses.replace(self, documents=[*docs, *again])
 
     @property
     def failed(self) -> list[Document]:
@@ -56,6 +79,43 @@ class RunOutcome:
             if r["outlet"] not in sources and int(r["words"]) > 0
         ]
         return min(shares) if shares else None
+
+
+def _signature(docs: Sequence[Document], settings: Settings, sources: Sequence[str]) -> str:
+    """Everything the reports depend on: the inputs, their metadata, the settings, the version."""
+    inputs = [
+        (
+            d.path, d.id, d.kind, d.status, d.outlet, d.role, d.url, d.published, d.language,
+            d.title, hashlib.sha256(d.content.encode("utf-8", "surrogatepass")).hexdigest(),
+        )
+        for d in docs
+    ]  # fmt: skip
+    return digest("run", repr(settings), sorted(settings.sources.items()), list(sources), inputs)
+
+
+def _republish(out: Path) -> RunOutcome | None:
+    """Nothing changed since the last run: publish its reports again with empty changes.
+
+    Returns None when the published reports do not verify (then the run redoes
+    everything the state cannot give).
+    """
+    if verify(out):
+        return None
+    listed = json.loads((out / MANIFEST).read_text(encoding="utf-8"))["files"]
+    files = {rel: (out / rel).read_bytes() for rel in listed}
+    threshold_note = "Nothing changed."
+    files["changes.csv"] = csv_text([], CHANGE_COLUMNS).encode("utf-8")
+    files["changes.md"] = f"# Changes since the previous run\n\n{threshold_note}\n".encode()
+    generation = publish(files, out)
+    read = functools.partial(pd.read_csv, keep_default_na=False)
+    tables = AuditTables(
+        articles=read(out / "articles.csv", dtype=str),
+        passages=read(out / "passages.csv", dtype=str),
+        outlets=read(out / "outlets.csv"),
+        outlet_sources=read(out / "outlet_sources.csv"),
+        removed=pd.DataFrame(),
+    )
+    return RunOutcome(tables=tables, documents=[], first_run=False, generation=generation)
 
 
 def run(
@@ -80,6 +140,13 @@ def run(
     with contextlib.nullcontext() if locked else lock(out):
         state = State(state_path or out / STATE_NAME, full=full)
         try:
+            docs = list(iter_documents(paths, manifest=manifest, settings=settings))
+            previous = state.previous()
+            signature = _signature(docs, settings, sources)
+            if not full and previous and previous.get("signature") == signature:
+                same = _republish(out)
+                if same is not None:
+                    return same.with_documents(docs)
             result = audit(
                 paths,
                 manifest=manifest,
@@ -88,8 +155,8 @@ def run(
                 progress=progress,
                 jobs=jobs,
                 state=state,
+                documents=docs,
             )
-            previous = state.previous()
             threshold = settings.audit.change_threshold
             changes = compare(previous, result.tables, result.hashes, threshold=threshold)
             extra = {
@@ -100,12 +167,12 @@ def run(
                 result.tables, sources=result.designated, settings=settings.audit, extra=extra
             )
             generation = publish(files, out)
-            state.commit(snapshot(result.tables, result.hashes))
+            state.commit({**snapshot(result.tables, result.hashes), "signature": signature})
         finally:
             state.close()
     return RunOutcome(
         tables=result.tables,
-        documents=result.documents,
+        documents=list(result.documents),
         changes=changes,
         first_run=previous is None,
         generation=generation,

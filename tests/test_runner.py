@@ -11,9 +11,9 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import CORPUS, ROOT, invoke
 
 import provenance.pipeline as pipeline
-from conftest import CORPUS, ROOT, invoke
 from provenance.publish import verify
 from provenance.runner import run
 from provenance.state import STATE_NAME, Locked, State, lock
@@ -156,3 +156,26 @@ def test_killed_runs_leave_complete_reports(tmp_path: Path) -> None:
     assert published(out) == reference
     assert changed != reference
     assert os.path.islink(out / "report.md")
+
+
+def test_a_tampered_report_is_rebuilt_on_the_next_run(tmp_path: Path) -> None:
+    corpus, out = copy_corpus(tmp_path), tmp_path / "out"
+    run([str(corpus)], out)
+    before = published(out)
+    (out / "report.md").resolve().write_text("tampered", encoding="utf-8")
+    assert verify(out) != []
+    run([str(corpus)], out)
+    assert verify(out) == [] and published(out) == before
+
+
+def test_changed_settings_are_a_change(tmp_path: Path) -> None:
+    import dataclasses
+
+    from provenance.settings import DEFAULTS
+
+    corpus, out = copy_corpus(tmp_path), tmp_path / "out"
+    run([str(corpus)], out)
+    strict = DEFAULTS.replace(audit=dataclasses.replace(DEFAULTS.audit, wholly=0.95))
+    outcome = run([str(corpus)], out, settings=strict)
+    assert "0.95" in (out / "report.md").read_text(encoding="utf-8")
+    assert outcome.tables.articles.verdict.tolist().count("wholly") == 0
