@@ -181,11 +181,9 @@ def _share(part: int, whole: int) -> float:
 
 def _article_figures(
     article: Mapping[str, Any],
-    text: str,
-    passages: Sequence[Mapping[str, Any]],
+    owner: Sequence[Mapping[str, Any] | None],
     settings: AuditSettings,
 ) -> dict[str, Any]:
-    owner = article_coverage(text, passages)
     words = len(owner)
     counts = Counter(_passage_class(o) for o in owner if o is not None)
     by_source = Counter(str(o["source"]) for o in owner if o is not None)
@@ -273,7 +271,7 @@ def build_tables(
         name = str(art["article"])
         text = texts.get(name, "")
         owners[name] = article_coverage(text, counted.get(name, []))
-        figures.append(_article_figures(art, text, counted.get(name, []), settings))
+        figures.append(_article_figures(art, owners[name], settings))
     article_df = pd.DataFrame(figures, columns=list(ARTICLE_COLUMNS))
     article_df = article_df.sort_values(["article"], kind="stable").reset_index(drop=True)
     outlets, outlet_sources = _outlet_tables(article_df, owners)
