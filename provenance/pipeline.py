@@ -507,21 +507,16 @@ def _content_hash(e: Entry) -> str:
     return hashlib.sha256(e.article.document.content.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def _pair_key(aligner: _Aligner, a: str, b: str) -> str:
-    def sig(e: Entry) -> tuple[object, ...]:
-        return (e.name, e.outlet, e.designated, e.published, e.text, _content_hash(e))
-
+def _pair_keys(aligner: _Aligner, pairs: Sequence[tuple[str, str]]) -> list[str]:
+    """The state key of each pair: both articles' content and metadata, and the settings."""
     s = aligner.settings
     sources = sorted(s.sources.items(), key=lambda kv: kv[0])
-    return digest(
-        "pair",
-        s.align,
-        s.classify,
-        s.audit,
-        sources,
-        sig(aligner.entries[a]),
-        sig(aligner.entries[b]),
-    )
+    context = digest("pair-settings", s.align, s.classify, s.audit, sources)
+    sigs = {
+        e.name: digest(e.name, e.outlet, e.designated, e.published, e.text, _content_hash(e))
+        for e in aligner.entries.values()
+    }
+    return [digest("pair", context, sigs[a], sigs[b]) for a, b in pairs]
 
 
 def _pair_results(
@@ -532,7 +527,7 @@ def _pair_results(
     progress: Progress | None,
 ) -> list[dict[str, Any]]:
     """Rows of every pair, in pair order: from the state when cached, else aligned."""
-    keys = [_pair_key(aligner, a, b) for a, b in pairs] if state else []
+    keys = _pair_keys(aligner, pairs) if state else []
     found: dict[int, list[dict[str, Any]]] = {}
     if state:
         for i, key in enumerate(keys):

@@ -291,6 +291,13 @@ class ArticleView:
     text_path: str | None  # relative to out_dir, e.g. texts/tass/1.txt
     passages: list[Row] = field(default_factory=list)
     removed: list[tuple[str, int, str]] = field(default_factory=list)  # reason, blocks, excerpt
+    #: the Markdown cells of the passage table (report.md and outlets/*.md share them)
+    md_cells: list[list[str]] | None = None
+
+    def passage_cells(self) -> list[list[str]]:
+        if self.md_cells is None:
+            self.md_cells = [_md_passage(i, p) for i, p in enumerate(self.passages, 1)]
+        return self.md_cells
 
 
 @dataclass
@@ -416,9 +423,7 @@ def md_article(a: ArticleView, level: int, up: str) -> list[str]:
     lines += md_table([c.removesuffix("_share") for c in shares], [[pct(r[c]) for c in shares]])
     if a.passages:
         head = ["#", "this article", "source", "source text", "kind", "similarity", "quote"]
-        lines += md_table(
-            [*head, "credit"], [_md_passage(i, p) for i, p in enumerate(a.passages, 1)]
-        )
+        lines += md_table([*head, "credit"], a.passage_cells())
     else:
         lines += ["No copied passages.", ""]
     if a.removed:

@@ -145,10 +145,13 @@ class State:
         db.execute("BEGIN IMMEDIATE")
         try:
             db.executemany("INSERT OR REPLACE INTO cache VALUES (?, ?, ?)", self._pending)
-            db.execute("CREATE TEMP TABLE IF NOT EXISTS used (kind TEXT, key TEXT)")
+            db.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS used "
+                "(kind TEXT, key TEXT, PRIMARY KEY (kind, key)) WITHOUT ROWID"
+            )
             db.execute("DELETE FROM used")
             db.executemany(
-                "INSERT INTO used VALUES (?, ?)",
+                "INSERT OR IGNORE INTO used VALUES (?, ?)",
                 [(kind, key) for kind, keys in self.used.items() for key in keys],
             )
             db.execute(
