@@ -38,9 +38,9 @@ Method (after Sanchez-Perez et al., PAN 2014, plus word-level edges):
    0-100 similarity and the kind: ``verbatim`` (identical once normalised),
    ``near-verbatim`` (``near_verbatim`` or more) or ``paraphrase``.
 6. With ``split_paragraphs`` (news use) passages are cut at the target's line
-   breaks, one per paragraph, each with the source sentences its own seeds
-   matched, so a quotation and the prose around it are classified apart.  PAN
-   evaluation turns it off (maximal passages).
+   breaks, one piece per paragraph, so a quotation and the prose around it are
+   classified apart; the pieces keep the whole passage (split.py) and are not
+   filtered again.  PAN evaluation turns it off (maximal passages).
 
 ``Passage.extra["sentence_pairs"]`` holds the number of seeds behind a passage.
 Spans are half-open character offsets into the texts given.
@@ -56,6 +56,7 @@ from typing import Any
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
+from provenance import split
 from provenance.index import (
     CorpusIndex,
     Prepared,
@@ -66,7 +67,7 @@ from provenance.index import (
     unit_pairs_sharing_ngrams,
 )
 from provenance.models import Passage, PassageKind, Span
-from provenance.segment import STOP_WORDS, normalize, stem, words
+from provenance.segment import normalize, words
 from provenance.settings import AlignSettings
 
 _DEFAULT = AlignSettings()
@@ -144,9 +145,10 @@ def align_prepared(
     kept = _merge_summaries(_resolve_overlaps(candidates), space, settings)
     if settings.split_paragraphs:
         kept = [
-            _refine_or_keep(piece, space, settings, limit=para)
+            piece
             for c in kept
-            for piece, para in _split_paragraphs(c, target, space)
+            if _passage(c, target, source.text, settings) is not None
+            for piece in _split_paragraphs(c, space, settings)
         ]
     passages = [_passage(c, target, source.text, settings) for c in kept]
     found = [p for p in passages if p is not None]
@@ -295,6 +297,8 @@ class _Candidate:
     weight: float
     #: sentence pairs of the whole chain (a paragraph piece keeps its chain's)
     support: int = 0
+    #: for a paragraph piece, the shorter side of the passage it was cut from
+    whole: int = 0
 
     @classmethod
     def of(cls, chain: Sequence[Seed], space: SentenceSpace, support: int = 0) -> _Candidate:
@@ -347,31 +351,48 @@ def _merge_summaries(
 
 
 def _split_paragraphs(
-    cand: _Candidate, target: Prepared, space: SentenceSpace
-) -> list[tuple[_Candidate, Span]]:
-    """One candidate per target paragraph, each with the source units it matched."""
-    pieces = []
-    for para in target.paragraphs:
-        if para.end <= cand.target.start or cand.target.end <= para.start:
-            continue
-        inside = [
-            seed
-            for seed in cand.seeds
-            if target.units[seed[0]].start < para.end and para.start < target.units[seed[0]].end
-        ]
-        if not inside:
-            continue
-        piece = _Candidate.of(inside, space)
-        t_span = Span(max(piece.target.start, para.start), min(piece.target.end, para.end))
-        pieces.append(
-            (_Candidate(t_span, piece.source, piece.seeds, piece.weight, cand.support), para)
-        )
-    return pieces
+    cand: _Candidate, space: SentenceSpace, settings: AlignSettings
+) -> list[_Candidate]:
+    """One piece per target paragraph the passage touches, none lost (see split.py)."""
+    t, s = space.target, space.source
+    parts = split.target_pieces(cand.target, t.paragraphs)
+    if len(parts) < 2:
+        return [cand]
+    own = split.seeds_by_part(t, parts, cand.seeds)
+    (ta, tb), (sa, sb) = t.token_range(cand.target), s.token_range(cand.source)
+    ops = []  # word alignment of the passage, when short enough
+    if max(tb - ta, sb - sa) <= settings.max_refine_tokens:
+        ops = list(Levenshtein.opcodes(t.token_norms[ta:tb], s.token_norms[sa:sb]))
+    spans = (cand.target, cand.source)
+    sides = split.word_sides(t, s, spans, parts, ops, settings.refine_min_share)
+    if sides is None or not all(split.meets(s, x, o) for x, o in zip(sides, own, strict=True) if o):
+        sides = [_own_side(cand, p, o, space, settings) for p, o in zip(parts, own, strict=True)]
+        sides = split.fill_unseeded(t, s, spans, parts, own, sides, settings.piece_min_shared)
+    whole = min(len(cand.target), len(cand.source))
+    return [
+        _Candidate(part, side, tuple(seeds), float(len(seeds)), cand.support, whole)
+        for part, side, seeds in zip(parts, sides, own, strict=True)
+        if side is not None
+    ]
+
+
+def _own_side(
+    cand: _Candidate, part: Span, seeds: list[Seed], space: SentenceSpace, settings: AlignSettings
+) -> Span | None:
+    """The source sentences a paragraph's own seeds matched, refined when word for word."""
+    if not seeds:
+        return None
+    piece = _Candidate.of(seeds, space)
+    piece = _Candidate(part, piece.source, tuple(seeds), piece.weight, cand.support)
+    try:
+        return _refine(piece, space, settings, limit=part).source
+    except _OutOfOrder:
+        return piece.source
 
 
 # ------------------------------------------------------------------- refinement
 
-_OPENING = frozenset("\"'\u201c\u2018\u201e\u00ab([")
+_OPENING = split.OPENING
 
 
 def _refine(
@@ -439,15 +460,6 @@ def _refine(
     return _Candidate(t_span, s_span, cand.seeds, float(matched), cand.support)
 
 
-def _refine_or_keep(
-    cand: _Candidate, space: SentenceSpace, settings: AlignSettings, *, limit: Span
-) -> _Candidate:
-    try:
-        return _refine(cand, space, settings, limit=limit)
-    except _OutOfOrder:
-        return cand
-
-
 class _OutOfOrder(Exception):
     """A word-for-word passage holds seeds the word alignment cannot reach."""
 
@@ -470,18 +482,13 @@ def _refined(chain: list[Seed], space: SentenceSpace, settings: AlignSettings) -
 
 def _cut_share(t: Prepared, old: Span, new: Span, s: Prepared, source: Span) -> float:
     """Share of the content words cut off the target that occur in the source passage."""
-    words_of = _content_stems
+    words_of = split.content_stems
     cut = words_of(t, Span(old.start, max(old.start, min(new.start, old.end))))
     cut += words_of(t, Span(min(old.end, max(new.end, old.start)), old.end))
     if not cut:
         return 0.0
     known = set(words_of(s, source))
     return sum(w in known for w in cut) / len(cut)
-
-
-def _content_stems(doc: Prepared, span: Span) -> list[str]:
-    i, j = doc.token_range(span)
-    return [stem(n) for n in doc.token_norms[i:j] if n not in STOP_WORDS]
 
 
 def _best_run(ops: Iterable[Any], penalty: float) -> tuple[Any, Any, int] | None:
@@ -543,21 +550,26 @@ def _passage(
     s_text = source[cand.source.start : cand.source.end]
     score = similarity(t_text, s_text, settings=settings)
     kind = _kind(score, settings)
-    if kind == "paraphrase" and not _paraphrase_holds(t_text, s_text, cand, settings):
-        return None
-    short = min(len(cand.target), len(cand.source)) < settings.min_chars
-    if short and not (
-        kind != "paraphrase"
-        and len(words(t_text)) >= settings.min_words
-        and _whole_sentence(target, cand.target)
-    ):
-        return None
+    if not cand.whole and _dropped(t_text, s_text, kind, cand, target, settings):
+        return None  # (a paragraph piece goes with its passage, which passed)
     return Passage(
         target=cand.target,
         source=cand.source,
         kind=kind,
         similarity=round(score, 1),
         extra={"sentence_pairs": str(len(cand.seeds))},
+    )
+
+
+def _dropped(
+    t_text: str, s_text: str, kind: str, cand: _Candidate, target: Prepared, settings: AlignSettings
+) -> bool:
+    if kind == "paraphrase" and not _paraphrase_holds(t_text, s_text, cand, settings):
+        return True
+    return min(len(cand.target), len(cand.source)) < settings.min_chars and not (
+        kind != "paraphrase"
+        and len(words(t_text)) >= settings.min_words
+        and split.whole_sentence(target, cand.target)
     )
 
 
@@ -573,11 +585,6 @@ def _paraphrase_holds(t_text: str, s_text: str, cand: _Candidate, settings: Alig
     if max(len(na), len(nb)) > settings.max_compare_chars:
         return True
     return fuzz.token_set_ratio(na, nb) >= settings.min_paraphrase_token_set
-
-
-def _whole_sentence(doc: Prepared, span: Span) -> bool:
-    """Whether ``span`` covers at least one whole sentence (unit) of ``doc``."""
-    return any(span.start <= u.start and u.end <= span.end for u in doc.units)
 
 
 def _kind(score: float, settings: AlignSettings) -> PassageKind:

@@ -138,6 +138,9 @@ class AlignSettings:
     min_paraphrase_pairs: int = 2
     #: ... and a rapidfuzz token_set_ratio (0-100) of at least this between its sides
     min_paraphrase_token_set: float = 60.0
+    #: a paragraph without seeds inside a passage cut at paragraphs stays with it when
+    #: this share of its content words occurs in the source around its side (split.py)
+    piece_min_shared: float = 0.3
     #: 0-100 similarity at or above which a passage is "near-verbatim"
     near_verbatim: float = 80.0
     #: longest text (characters) rapidfuzz compares character by character

@@ -150,6 +150,29 @@ def test_reordered_paragraphs_are_separate_passages(text: str, short: str, long:
     assert _pairs(passages, target, source) == {(a, a), (b, b)}
 
 
+@settings(max_examples=30, deadline=None)
+@given(texts_of(WORDS, 3, 7), texts_of(OTHER_WORDS, 1, 2), st.data())
+def test_a_copy_cut_at_paragraphs_keeps_every_paragraph(
+    text: str, other: str, data: st.DataObject
+) -> None:
+    # a multi-paragraph verbatim copy: one exact piece per paragraph, none dropped
+    # for being short, and the pieces tile the copied text in both texts, in order
+    sents = [s if s.endswith(".") else s + "." for s in text.split(". ")]
+    cuts = sorted(data.draw(st.sets(st.integers(1, len(sents) - 1), min_size=1)))
+    paras = [" ".join(sents[a:b]) for a, b in itertools.pairwise([0, *cuts, len(sents)])]
+    copy = "\n".join(paras)
+    target, source = f"{other}\n{copy}", copy
+    passages = align_texts(target, source)
+    shift = len(other) + 1
+    starts = list(itertools.accumulate([0, *(len(p) + 1 for p in paras[:-1])]))
+    assert [(p.target, p.source) for p in passages] == [
+        (Span(shift + a, shift + a + len(para)), Span(a, a + len(para)))
+        for a, para in zip(starts, paras, strict=True)
+    ]
+    assert all(p.kind == "verbatim" for p in passages)
+    _check_spans(passages, target, source)
+
+
 def _pairs(passages: list[Passage], target: str, source: str) -> set[tuple[str, str]]:
     return {
         (target[p.target.start : p.target.end], source[p.source.start : p.source.end])
