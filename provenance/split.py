@@ -10,10 +10,12 @@ its source side the matching part of the passage's source span.
   sentences they matched, and a run of paragraphs without seeds shares the
   source between its neighbours' sides (or, where those are out of order, the
   part of the source span that interpolating between the seeds gives it,
-  :func:`anchored_cuts`).  Such a paragraph joins only when it holds no whole
-  sentence of its own (it continues a copied sentence across a line break) and
-  ``piece_min_shared`` of its content words occur in the source around it: a
-  paragraph of its own sentences that matched nothing is the writer's.
+  :func:`anchored_cuts`), trimmed of end sentences sharing no content word with
+  it.  Such a paragraph joins only when ``piece_min_shared`` of its content
+  words occur in the source around it ("Advertisement" lines do not) and
+  neither side holds quotation marks: reworded quotations are matched by
+  classify.py, statement by statement.  A line that only continues a seeded
+  sentence and got no source of its own takes that seed's source sentence.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from provenance.index import Prepared, Seed
 from provenance.models import Span
 from provenance.segment import STOP_WORDS, stem
 
+_QUOTES = frozenset('"\u201c\u201d\u00ab\u00bb')
 #: opening punctuation kept with the word after it
 OPENING = frozenset("\"'\u201c\u2018\u201e\u00ab([")
 
@@ -85,17 +88,37 @@ def fill_unseeded(
                     [parts[i].start for i in run[1:]], (whole, Span(lo, hi)), [], snaps
                 )
                 for i, side in zip(run, tiles(source.text, Span(lo, hi), at), strict=True):
-                    sides[i] = _trimmed(target, source, parts[i], side) or tiled[i]
+                    found = _trimmed(target, source, parts[i], side) or tiled[i]
+                    if not _quoted(target, source, parts[i], found):
+                        sides[i] = found
         else:  # out of order: the share interpolation gives it
             for i in range(k, end):
                 near = Span(
                     (tiled[max(i - 1, 0)] or s_span).start,
                     (tiled[min(i + 1, len(parts) - 1)] or s_span).end,
                 )
-                if tiled[i] is not None and _joins(target, source, parts[i], near, min_shared):
+                joins = _joins(target, source, parts[i], near, min_shared)
+                if (
+                    joins
+                    and tiled[i] is not None
+                    and not _quoted(target, source, parts[i], tiled[i])
+                ):
                     sides[i] = tiled[i]
         k = end
+    for i, part in enumerate(parts):  # a fragment of a seeded sentence: that seed's source
+        seeds = [x for x in _all(own) if _overlap(part, target.units[x[0]])]
+        if sides[i] is None and seeds and not whole_sentence(target, part):
+            lo = max(s_span.start, min(source.units[j].start for _, j in seeds))
+            sides[i] = Span(lo, min(s_span.end, max(source.units[j].end for _, j in seeds)))
     return sides
+
+
+def _quoted(target: Prepared, source: Prepared, part: Span, side: Span | None) -> bool:
+    """Whether either side holds quotation marks (quotations are classify.py's to match)."""
+    text = target.text[part.start : part.end] + (
+        "" if side is None else source.text[side.start : side.end]
+    )
+    return any(c in _QUOTES for c in text)
 
 
 def _all(own: Sequence[Sequence[Seed]]) -> list[Seed]:
@@ -103,12 +126,10 @@ def _all(own: Sequence[Sequence[Seed]]) -> list[Seed]:
 
 
 def _joins(target: Prepared, source: Prepared, part: Span, near: Span, min_shared: float) -> bool:
-    """A part without seeds: no whole sentence of its own, its words found near its side."""
-    if whole_sentence(target, part):
-        return False
+    """Whether ``min_shared`` of the content words of ``part`` occur in ``near`` (source)."""
     words = content_stems(target, part)
     known = set(content_stems(source, near))
-    return bool(words) and sum(w in known for w in words) >= min_shared * len(words)
+    return sum(w in known for w in words) >= min_shared * len(words)
 
 
 def _trimmed(target: Prepared, source: Prepared, part: Span, side: Span | None) -> Span | None:
