@@ -299,6 +299,8 @@ class _Candidate:
     support: int = 0
     #: for a paragraph piece, the shorter side of the passage it was cut from
     whole: int = 0
+    #: for a paragraph piece, the target span of the passage it was cut from
+    parent: Span | None = None
 
     @classmethod
     def of(cls, chain: Sequence[Seed], space: SentenceSpace, support: int = 0) -> _Candidate:
@@ -370,7 +372,7 @@ def _split_paragraphs(
         sides = split.fill_unseeded(t, s, spans, parts, own, sides, settings.piece_min_shared)
     whole = min(len(cand.target), len(cand.source))
     return [
-        _Candidate(part, side, tuple(seeds), float(len(seeds)), cand.support, whole)
+        _Candidate(part, side, tuple(seeds), float(len(seeds)), cand.support, whole, cand.target)
         for part, side, seeds in zip(parts, sides, own, strict=True)
         if side is not None
     ]
@@ -557,7 +559,8 @@ def _passage(
         source=cand.source,
         kind=kind,
         similarity=round(score, 1),
-        extra={"sentence_pairs": str(len(cand.seeds))},
+        extra={"sentence_pairs": str(len(cand.seeds))}
+        | ({"piece_of": f"{cand.parent.start}-{cand.parent.end}"} if cand.parent else {}),
     )
 
 

@@ -288,14 +288,29 @@ _KIND_ORDER = ("paraphrase", "near-verbatim", "verbatim")
 
 
 def _joinable(a: Passage, b: Passage, target: str, source: str) -> bool:
-    """Two passages in a row in both texts, with nothing but white space between them?"""
+    """Do two passages continue each other, classified alike?
+
+    They do when only white space separates them in the target and either the
+    same in the source, or both are paragraph pieces of one aligned passage
+    (``extra["piece_of"]``) in source order.
+    """
+    same_class = (a.quote, a.altered_quote, a.credited, a.credit_text, a.credited_source) == (
+        b.quote,
+        b.altered_quote,
+        b.credited,
+        b.credit_text,
+        b.credited_source,
+    )
+    if not same_class or target[a.target.end : b.target.start].strip():
+        return False
+    if a.target.end > b.target.start or b.target.start - a.target.end > 4:
+        return False
+    piece = a.extra.get("piece_of")
+    if piece is not None and piece == b.extra.get("piece_of"):
+        return b.source.start >= a.source.start
     return (
-        0 <= b.target.start - a.target.end <= 4
-        and 0 <= b.source.start - a.source.end <= 4
-        and not target[a.target.end : b.target.start].strip()
+        0 <= b.source.start - a.source.end <= 4
         and not source[a.source.end : b.source.start].strip()
-        and (a.quote, a.altered_quote, a.credited, a.credit_text, a.credited_source)
-        == (b.quote, b.altered_quote, b.credited, b.credit_text, b.credited_source)
     )
 
 
@@ -316,7 +331,7 @@ def merge_adjacent(passages: list[Passage], target: str, source: str) -> list[Pa
         merged[-1] = replace(
             last,
             target=Span(last.target.start, p.target.end),
-            source=Span(last.source.start, p.source.end),
+            source=Span(last.source.start, max(last.source.end, p.source.end)),
             kind=min(last.kind, p.kind, key=_KIND_ORDER.index),
             similarity=(last.similarity * la + p.similarity * lb) / max(la + lb, 1),
         )
