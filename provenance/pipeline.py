@@ -22,9 +22,8 @@ source's article in the corpus contains, and that an article credits to a
 designated source (TASS in the sample corpus) is attributed to that source as
 ``credited-upstream``: source text not in corpus (designated sources' own
 articles are references, so their credits to each other are not counted).  A
-passage keeps its
-immediate source (``source``/``source_article``) and its ``origin``, the end
-of the chain of sources behind it.
+passage keeps its immediate source (``source``/``source_article``) and its
+``origin``, the end of the chain of sources behind it.
 """
 
 from __future__ import annotations
