@@ -1,0 +1,176 @@
+"""Lineage of shared passages: which article came first, and where material came from.
+
+- :func:`direction`: a designated source comes before any other article, then
+  the earlier publication day; same-day or unknown dates give None (unknown).
+- :func:`order_by_source`: with unknown order, the article that reproduces a
+  designated source's text more faithfully is the earlier one (stemmatology's
+  rule: a copy accumulates changes).
+- :func:`origins`: follow each passage's source back to where the material
+  first appeared.
+- :func:`merge_adjacent`: join passages that continue each other in both texts.
+
+Rows are the pipeline's passage dicts (provenance.aggregate.PASSAGE_COLUMNS plus
+``credited_source``); they are changed in place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any, Protocol, TypeVar
+
+from provenance.models import Passage, Span
+
+
+class Dated(Protocol):
+    @property
+    def designated(self) -> bool: ...
+
+    @property
+    def published(self) -> str | None: ...
+
+
+T = TypeVar("T", bound=Dated)
+
+
+def overlap(a: Span, b: Span) -> int:
+    return max(0, min(a.end, b.end) - max(a.start, b.start))
+
+
+def _date(value: str | None) -> str | None:
+    """The ISO day of a publication date, or None when it is not one."""
+    if not value or len(value) < 10 or value[4] != "-" or value[7] != "-":
+        return None
+    day = value[:10]
+    return day if day.replace("-", "").isdigit() else None
+
+
+def direction(a: T, b: T) -> tuple[T, T, str] | None:
+    """``(earlier, later, reason)`` for two articles, or None when unknown."""
+    if a.designated != b.designated:
+        return (a, b, "designated-source") if a.designated else (b, a, "designated-source")
+    da, db = _date(a.published), _date(b.published)
+    if da and db and da != db:
+        return (a, b, "earlier-date") if da < db else (b, a, "earlier-date")
+    return None
+
+
+_KIND_ORDER = ("paraphrase", "near-verbatim", "verbatim")
+
+
+def _joinable(a: Passage, b: Passage, target: str, source: str) -> bool:
+    """Do two passages continue each other, classified alike?
+
+    They do when only white space separates them in the target and either the
+    same in the source, or both are paragraph pieces of one aligned passage
+    (``extra["piece_of"]``) in source order.
+    """
+    same_class = (a.quote, a.altered_quote, a.credited, a.credit_text, a.credited_source) == (
+        b.quote,
+        b.altered_quote,
+        b.credited,
+        b.credit_text,
+        b.credited_source,
+    )
+    if not same_class or target[a.target.end : b.target.start].strip():
+        return False
+    if a.target.end > b.target.start or b.target.start - a.target.end > 4:
+        return False
+    piece = a.extra.get("piece_of")
+    if piece is not None and piece == b.extra.get("piece_of"):
+        return b.source.start >= a.source.start
+    return (
+        0 <= b.source.start - a.source.end <= 4
+        and not source[a.source.end : b.source.start].strip()
+    )
+
+
+def merge_adjacent(passages: list[Passage], target: str, source: str) -> list[Passage]:
+    """Join passages that continue each other (paragraph after paragraph) in both texts.
+
+    The aligner cuts passages at the target's paragraphs; consecutive paragraphs
+    copied in order, classified alike, are one copied passage.  The joined kind is
+    the weaker of the two, its similarity the length-weighted mean.
+    """
+    merged: list[Passage] = []
+    for p in sorted(passages, key=lambda p: (p.target.start, p.source.start)):
+        last = merged[-1] if merged else None
+        if last is None or not _joinable(last, p, target, source):
+            merged.append(p)
+            continue
+        la, lb = len(last.target), len(p.target)
+        merged[-1] = replace(
+            last,
+            target=Span(last.target.start, p.target.end),
+            source=Span(last.source.start, max(last.source.end, p.source.end)),
+            kind=min(last.kind, p.kind, key=_KIND_ORDER.index),
+            similarity=(last.similarity * la + p.similarity * lb) / max(la + lb, 1),
+        )
+    return merged
+
+
+def _best_similarity(found: list[tuple[Span, float]] | None, span: Span) -> float | None:
+    """Similarity of the designated-source passage covering most of ``span``."""
+    best = None
+    for other, similarity in found or []:
+        if overlap(span, other) * 2 >= min(len(span), len(other)):
+            best = similarity if best is None else max(best, similarity)
+    return best
+
+
+def order_by_source(rows: list[dict[str, Any]], margin: float, copied_floor: float) -> None:
+    """Order unknown pairs by which article is nearer the designated sources' text.
+
+    Only passages that one of the two copies from the source (similarity at least
+    ``copied_floor``, the near-verbatim threshold) are evidence: a paraphrase-level
+    likeness says the wording is independent, not which copy is more faithful.
+    """
+    from_source: dict[str, list[tuple[Span, float]]] = {}
+    for r in rows:
+        if r["direction"] == "designated-source":
+            span = Span(r["start"], r["end"])
+            from_source.setdefault(r["article"], []).append((span, float(r["similarity"])))
+    evidence: dict[tuple[str, str], list[float]] = {}
+    for r in rows:
+        a, b = r["article"], r["source_article"]
+        if r["direction"] != "order-unknown" or a > b:
+            continue  # each shared passage once, from its first article's side
+        sa = _best_similarity(from_source.get(a), Span(r["start"], r["end"]))
+        sb = _best_similarity(from_source.get(b), Span(r["source_start"], r["source_end"]))
+        if sa is not None and sb is not None and max(sa, sb) >= copied_floor:
+            weight = r["end"] - r["start"]
+            total = evidence.setdefault((a, b), [0.0, 0.0])
+            total[0] += (sa - sb) * weight
+            total[1] += weight
+    later: dict[frozenset[str], str] = {}
+    for (a, b), sums in evidence.items():
+        mean = sums[0] / sums[1]
+        if abs(mean) >= margin:
+            later[frozenset((a, b))] = b if mean > 0 else a
+    for r in rows:
+        if r["direction"] == "order-unknown":
+            taker = later.get(frozenset((r["article"], r["source_article"])))
+            if taker is not None:
+                r["direction"] = "closer-to-source" if r["article"] == taker else "taken-by"
+
+
+def origins(rows: list[dict[str, Any]]) -> None:
+    """Follow each passage's source back to where the material first appeared."""
+    by_article: dict[str, list[dict[str, Any]]] = {}
+    for r in rows:
+        if r["direction"] not in ("taken-by", "order-unknown"):
+            by_article.setdefault(r["article"], []).append(r)
+    for _ in range(8):  # chains longer than this are not plausible in news
+        changed = False
+        for r in rows:
+            if not r["source_article"] or r["direction"] in ("taken-by", "order-unknown"):
+                continue
+            span = Span(r["source_start"], r["source_end"])
+            for up in by_article.get(r["source_article"], []):
+                if overlap(span, Span(up["start"], up["end"])) * 2 > len(span) and (
+                    r["origin"] != up["origin"]
+                ):
+                    r["origin"] = up["origin"]
+                    changed = True
+                    break
+        if not changed:
+            return

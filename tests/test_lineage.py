@@ -1,0 +1,101 @@
+"""lineage: direction of shared passages, order by fidelity to a source, merging pieces."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from provenance.lineage import direction, merge_adjacent, order_by_source, origins
+from provenance.models import Passage, Span
+
+
+@dataclass(frozen=True)
+class Art:
+    name: str
+    designated: bool = False
+    published: str | None = None
+
+
+def test_direction_rules() -> None:
+    src, a, b = (
+        Art("s", designated=True),
+        Art("a", published="2025-06-02"),
+        Art("b", published="2025-06-03"),
+    )
+    assert direction(a, src) == (src, a, "designated-source")
+    assert direction(b, a) == (a, b, "earlier-date")
+    assert direction(a, Art("c", published="2025-06-02T18:00")) is None  # same day
+    assert direction(a, Art("d")) is None  # unknown date
+    assert direction(a, Art("e", published="June 3")) is None  # not an ISO day
+
+
+def p(t: tuple[int, int], s: tuple[int, int], **kw: Any) -> Passage:
+    return Passage(
+        target=Span(*t),
+        source=Span(*s),
+        kind=kw.pop("kind", "verbatim"),
+        similarity=kw.pop("sim", 100.0),
+        **kw,
+    )
+
+
+def test_merge_joins_continuing_passages_only() -> None:
+    target, source = "aaaa\n\nbbbb cccc", "aaaa\nbbbb xx cccc"
+    joined = merge_adjacent(
+        [p((0, 4), (0, 4)), p((6, 10), (5, 9), kind="paraphrase", sim=50.0)], target, source
+    )
+    assert [(x.target, x.source, x.kind) for x in joined] == [
+        (Span(0, 10), Span(0, 9), "paraphrase")
+    ]
+    assert joined[0].similarity == 75.0
+    gap = merge_adjacent([p((6, 10), (5, 9)), p((11, 15), (13, 17))], target, source)
+    assert len(gap) == 2  # "xx" stands between them in the source
+    quoted = merge_adjacent([p((0, 4), (0, 4)), p((6, 10), (5, 9), quote=True)], target, source)
+    assert len(quoted) == 2  # classified differently
+
+
+def test_pieces_of_one_passage_join_across_source_gaps() -> None:
+    target, source = "aaaa\n\nbbbb", "aaaa zzzz bbbb"
+    piece = {"piece_of": "0-10"}
+    joined = merge_adjacent(
+        [p((0, 4), (0, 4), extra=piece), p((6, 10), (10, 14), extra=piece)], target, source
+    )
+    assert [(x.target, x.source) for x in joined] == [(Span(0, 10), Span(0, 14))]
+
+
+def row(
+    article: str,
+    source_article: str,
+    how: str,
+    span: tuple[int, int],
+    src: tuple[int, int],
+    sim: float,
+) -> dict[str, Any]:
+    return {
+        "article": article, "source_article": source_article, "direction": how,
+        "start": span[0], "end": span[1], "source_start": src[0], "source_end": src[1],
+        "similarity": sim, "origin": source_article.upper(),
+    }  # fmt: skip
+
+
+def test_the_more_faithful_copy_is_the_earlier_one() -> None:
+    rows = [
+        row("a", "s", "designated-source", (0, 100), (0, 100), 100.0),
+        row("b", "s", "designated-source", (0, 100), (0, 100), 85.0),
+        row("a", "b", "order-unknown", (0, 100), (0, 100), 90.0),
+        row("b", "a", "order-unknown", (0, 100), (0, 100), 90.0),
+    ]
+    order_by_source(rows, 5.0, 80.0)
+    assert [r["direction"] for r in rows[2:]] == ["taken-by", "closer-to-source"]
+    origins(rows)
+    assert rows[3]["origin"] == "S"  # b took it from a, which took it from s
+
+
+def test_no_evidence_keeps_the_order_unknown() -> None:
+    rows = [
+        row("a", "s", "designated-source", (0, 100), (0, 100), 100.0),
+        row("b", "s", "designated-source", (0, 100), (0, 100), 98.0),
+        row("a", "b", "order-unknown", (0, 100), (0, 100), 90.0),
+    ]
+    order_by_source(rows, 5.0, 80.0)
+    assert rows[2]["direction"] == "order-unknown"
