@@ -109,7 +109,9 @@ def fill_unseeded(
         seeds = [x for x in _all(own) if _overlap(part, target.units[x[0]])]
         if sides[i] is None and seeds and not whole_sentence(target, part):
             lo = max(s_span.start, min(source.units[j].start for _, j in seeds))
-            sides[i] = Span(lo, min(s_span.end, max(source.units[j].end for _, j in seeds)))
+            hi = min(s_span.end, max(source.units[j].end for _, j in seeds))
+            if lo < hi:  # the seed's source sentence may lie outside the passage's span
+                sides[i] = Span(lo, hi)
     return sides
 
 

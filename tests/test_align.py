@@ -218,3 +218,14 @@ def test_pan13_verbatim_floor(monkeypatch: pytest.MonkeyPatch) -> None:
     figures = score_pan(results)
     assert figures["02.plagdet"] >= 0.90
     assert figures["01.detected_share"] <= 0.05
+
+
+@pytest.mark.eval
+def test_a_seed_outside_the_passage_does_not_break_the_split(eval_dir: Path) -> None:
+    """Regression: a paragraph fragment whose seed's source sentence lay outside the span."""
+    susp = eval_dir / "pan13-text-alignment" / "susp"
+    a = (susp / "suspicious-document00724.txt").read_text(encoding="utf-8")
+    b = (susp / "suspicious-document01214.txt").read_text(encoding="utf-8")
+    for target, source in ((a, b), (b, a)):
+        for p in align_texts(target, source):
+            assert 0 <= p.source.start < p.source.end <= len(source)
