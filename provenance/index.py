@@ -193,7 +193,9 @@ class CorpusIndex:
         self.settings = settings
         self._docs: dict[str, Prepared] = {}
         self._ids: list[str] = []
-        self._postings: dict[int, list[int]] = {}
+        # an n-gram found in one document (most of them) maps to that document's number,
+        # one found in several to a list of numbers: a fraction of the memory of lists only
+        self._postings: dict[int, int | list[int]] = {}
 
     def __len__(self) -> int:
         return len(self._ids)
@@ -212,8 +214,20 @@ class CorpusIndex:
         number = len(self._ids)
         self._ids.append(doc_id)
         self._docs[doc_id] = doc
+        postings = self._postings
         for h in set(doc.fingerprints):
-            self._postings.setdefault(h, []).append(number)
+            found = postings.get(h)
+            if found is None:
+                postings[h] = number
+            elif isinstance(found, int):
+                postings[h] = [found, number]
+            else:
+                found.append(number)
+
+    def _df(self, h: int) -> int:
+        """How many indexed documents hold the n-gram ``h``."""
+        found = self._postings.get(h)
+        return 0 if found is None else 1 if isinstance(found, int) else len(found)
 
     def document(self, doc_id: str) -> Prepared:
         """The prepared document indexed under ``doc_id``."""
@@ -241,7 +255,11 @@ class CorpusIndex:
         counts: Counter[int] = Counter()
         for h in set(doc.fingerprints):
             posting = self._postings.get(h)
-            if posting is not None and len(posting) <= cap:
+            if posting is None:
+                continue
+            if isinstance(posting, int):
+                counts[posting] += 1
+            elif len(posting) <= cap:
                 counts.update(posting)
         found = [(self._ids[n], c) for n, c in counts.items() if c >= need]
         found = [(d, c) for d, c in found if d != exclude]
@@ -258,7 +276,7 @@ class CorpusIndex:
         pairs: list[tuple[int, int]] = []
         for pos, h in enumerate(text.fingerprints):
             found = table.get(h)
-            if found is not None and len(self._postings.get(h, ())) <= cap:
+            if found is not None and self._df(h) <= cap:
                 pairs.extend((pos, other) for other in found)
         return pairs
 
