@@ -55,6 +55,7 @@ from provenance.aggregate import (
 )
 from provenance.publish import fsync_dir, publish
 from provenance.report_html import (
+    article_facts,
     definitions,
     direction,
     num,
@@ -409,16 +410,8 @@ def md_article(a: ArticleView, level: int, up: str) -> list[str]:
     r = a.row
     title = f" — {md(r['title'], newline=' ')}" if r["title"] else ""
     lines = [f"{'#' * level} {md(r['article'], newline=' ')}{title}", ""]
-    facts = [
-        f"role {md(r['role'])}",
-        f"published {md(r['published'])}" if r["published"] else "",
-        f"{_num(r['words'])} words",
-        f"status {md(r['status'])}",
-        f"verdict **{md(r['verdict'])}**" if r["verdict"] else "",
-        f"top source {md(r['top_source'])}" if r["top_source"] else "",
-        _link("main text", up + a.text_path) if a.text_path else "",
-    ]
-    lines += ["; ".join(f for f in facts if f) + ".", ""]
+    link = _link("main text", up + a.text_path) if a.text_path else ""
+    lines += [article_facts(r, md, ("**", "**"), link), ""]
     shares = ARTICLE_COLUMNS[6:11]
     lines += md_table([c.removesuffix("_share") for c in shares], [[pct(r[c]) for c in shares]])
     if a.passages:

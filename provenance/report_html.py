@@ -15,7 +15,7 @@ import itertools
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from html import escape
 from typing import TYPE_CHECKING, Any
@@ -335,21 +335,29 @@ def _mark_class(view: View, p: dict[str, Any]) -> str:
     return f"c{view.colours.get(str(p['source']), 0)} {kind_class(p['kind'])}"
 
 
+def article_facts(
+    row: Mapping[str, Any], esc: Callable[[Any], str], bold: tuple[str, str], link: str
+) -> str:
+    """The one-line facts of an article, for Markdown (``esc=md``) or HTML (``esc=e``)."""
+    facts = [
+        f"role {esc(row['role'])}",
+        f"published {esc(row['published'])}" if row["published"] else "",
+        f"{esc(num(row['words']))} words",
+        f"status {esc(row['status'])}",
+        f"verdict {bold[0]}{esc(row['verdict'])}{bold[1]}" if row["verdict"] else "",
+        f"top source {esc(row['top_source'])}" if row["top_source"] else "",
+        link,
+    ]
+    return "; ".join(f for f in facts if f) + "."
+
+
 def article(view: View, a: ArticleView, aid: str) -> str:
     r = a.row
     title = f" — {e(r['title'])}" if r["title"] else ""
-    facts = [
-        f"role {e(r['role'])}",
-        f"published {e(r['published'])}" if r["published"] else "",
-        f"{_n(r['words'])} words",
-        f"status {e(r['status'])}",
-        f"verdict <b>{e(r['verdict'])}</b>" if r["verdict"] else "",
-        f"top source {e(r['top_source'])}" if r["top_source"] else "",
-        f'<a href="{e(quote(a.text_path))}">main text file</a>' if a.text_path else "",
-    ]
+    link = f'<a href="{e(quote(a.text_path))}">main text file</a>' if a.text_path else ""
     parts = [
         f'<h3 id="{aid}">{e(r["article"])}{title}</h3>',
-        f'<p class="facts">{"; ".join(f for f in facts if f)}.</p>',
+        f'<p class="facts">{article_facts(r, e, ("<b>", "</b>"), link)}</p>',
     ]
     shares = (
         "original_share",
