@@ -60,9 +60,11 @@ _KIND_ORDER = ("paraphrase", "near-verbatim", "verbatim")
 def _joinable(a: Passage, b: Passage, target: str, source: str) -> bool:
     """Do two passages continue each other, classified alike?
 
-    They do when only white space separates them in the target and either the
-    same in the source, or both are paragraph pieces of one aligned passage
-    (``extra["piece_of"]``) in source order.
+    Paragraph pieces of one aligned passage (``extra["piece_of"]``) do when they
+    follow each other in both texts: the aligner matched the whole stretch, and
+    cut it only to classify each paragraph, so a paragraph it left out between
+    them (too little of it matched on its own) belongs to the copy too.  Other
+    passages do when only white space separates them, in both texts.
     """
     same_class = (a.quote, a.altered_quote, a.credited, a.credit_text, a.credited_source) == (
         b.quote,
@@ -71,15 +73,15 @@ def _joinable(a: Passage, b: Passage, target: str, source: str) -> bool:
         b.credit_text,
         b.credited_source,
     )
-    if not same_class or target[a.target.end : b.target.start].strip():
-        return False
-    if a.target.end > b.target.start or b.target.start - a.target.end > 4:
+    if not same_class or a.target.end > b.target.start:
         return False
     piece = a.extra.get("piece_of")
     if piece is not None and piece == b.extra.get("piece_of"):
         return b.source.start >= a.source.start
     return (
-        0 <= b.source.start - a.source.end <= 4
+        b.target.start - a.target.end <= 4
+        and not target[a.target.end : b.target.start].strip()
+        and 0 <= b.source.start - a.source.end <= 4
         and not source[a.source.end : b.source.start].strip()
     )
 

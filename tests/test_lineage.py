@@ -99,3 +99,14 @@ def test_no_evidence_keeps_the_order_unknown() -> None:
     ]
     order_by_source(rows, 5.0, 80.0)
     assert rows[2]["direction"] == "order-unknown"
+
+
+def test_pieces_of_one_passage_join_across_a_left_out_paragraph() -> None:
+    target, source = "aaaa\n\nnoise\n\nbbbb", "aaaa bbbb"
+    piece = {"piece_of": "0-17"}
+    joined = merge_adjacent(
+        [p((0, 4), (0, 4), extra=piece), p((13, 17), (5, 9), extra=piece)], target, source
+    )
+    assert [(x.target, x.source) for x in joined] == [(Span(0, 17), Span(0, 9))]
+    loose = merge_adjacent([p((0, 4), (0, 4)), p((13, 17), (5, 9))], target, source)
+    assert len(loose) == 2  # not pieces of one passage: the paragraph between keeps them apart
