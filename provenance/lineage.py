@@ -60,11 +60,12 @@ _KIND_ORDER = ("paraphrase", "near-verbatim", "verbatim")
 def _joinable(a: Passage, b: Passage, target: str, source: str) -> bool:
     """Do two passages continue each other, classified alike?
 
-    Paragraph pieces of one aligned passage (``extra["piece_of"]``) do when they
-    follow each other in both texts: the aligner matched the whole stretch, and
-    cut it only to classify each paragraph, so a paragraph it left out between
-    them (too little of it matched on its own) belongs to the copy too.  Other
-    passages do when only white space separates them, in both texts.
+        Paragraph pieces of one aligned passage (``extra["piece_of"]``) do when they
+        follow each other in both texts: the aligner matched the whole stretch, and
+        cut it only to classify each paragraph, so a paragraph it left out between
+        them (too little of it matched on its own) belongs to the copy too, unless the
+    pieces are quotations (the paragraph between may be prose, or another quotation).  Other
+        passages do when only white space separates them, in both texts.
     """
     same_class = (a.quote, a.altered_quote, a.credited, a.credit_text, a.credited_source) == (
         b.quote,
@@ -77,7 +78,9 @@ def _joinable(a: Passage, b: Passage, target: str, source: str) -> bool:
         return False
     piece = a.extra.get("piece_of")
     if piece is not None and piece == b.extra.get("piece_of"):
-        return b.source.start >= a.source.start
+        gap = target[a.target.end : b.target.start]
+        # a left-out paragraph joins prose only: it might hold a quotation of its own
+        return b.source.start >= a.source.start and (not gap.strip() or not a.quote)
     return (
         b.target.start - a.target.end <= 4
         and not target[a.target.end : b.target.start].strip()
