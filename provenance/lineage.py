@@ -80,7 +80,7 @@ def _joinable(a: Passage, b: Passage, target: str, source: str) -> bool:
     if piece is not None and piece == b.extra.get("piece_of"):
         gap = target[a.target.end : b.target.start]
         # a left-out paragraph joins prose only: it might hold a quotation of its own
-        return b.source.start >= a.source.start and (not gap.strip() or not a.quote)
+        return not gap.strip() or not a.quote
     return (
         b.target.start - a.target.end <= 4
         and not target[a.target.end : b.target.start].strip()
@@ -106,7 +106,7 @@ def merge_adjacent(passages: list[Passage], target: str, source: str) -> list[Pa
         merged[-1] = replace(
             last,
             target=Span(last.target.start, p.target.end),
-            source=Span(last.source.start, max(last.source.end, p.source.end)),
+            source=Span(min(last.source.start, p.source.start), max(last.source.end, p.source.end)),
             kind=min(last.kind, p.kind, key=_KIND_ORDER.index),
             similarity=(last.similarity * la + p.similarity * lb) / max(la + lb, 1),
         )

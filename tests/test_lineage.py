@@ -110,3 +110,12 @@ def test_pieces_of_one_passage_join_across_a_left_out_paragraph() -> None:
     assert [(x.target, x.source) for x in joined] == [(Span(0, 17), Span(0, 9))]
     loose = merge_adjacent([p((0, 4), (0, 4)), p((13, 17), (5, 9))], target, source)
     assert len(loose) == 2  # not pieces of one passage: the paragraph between keeps them apart
+
+
+def test_pieces_of_one_passage_join_in_any_source_order() -> None:
+    target, source = "aaaa\n\nbbbb", "bbbb aaaa"
+    piece = {"piece_of": "0-10"}
+    joined = merge_adjacent(
+        [p((0, 4), (5, 9), extra=piece), p((6, 10), (0, 4), extra=piece)], target, source
+    )
+    assert [(x.target, x.source) for x in joined] == [(Span(0, 10), Span(0, 9))]
