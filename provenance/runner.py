@@ -93,7 +93,7 @@ def _signature(docs: Sequence[Document], settings: Settings, sources: Sequence[s
     return digest("run", repr(settings), sorted(settings.sources.items()), list(sources), inputs)
 
 
-def _republish(out: Path) -> RunOutcome | None:
+def _republish(out: Path, threshold: float) -> RunOutcome | None:
     """Nothing changed since the last run: publish its reports again with empty changes.
 
     Returns None when the published reports do not verify (then the run redoes
@@ -103,9 +103,8 @@ def _republish(out: Path) -> RunOutcome | None:
         return None
     listed = json.loads((out / MANIFEST).read_text(encoding="utf-8"))["files"]
     files = {rel: (out / rel).read_bytes() for rel in listed}
-    threshold_note = "Nothing changed."
     files["changes.csv"] = csv_text([], CHANGE_COLUMNS).encode("utf-8")
-    files["changes.md"] = f"# Changes since the previous run\n\n{threshold_note}\n".encode()
+    files["changes.md"] = changes_md([], first_run=False, threshold=threshold).encode("utf-8")
     generation = publish(files, out)
     read = functools.partial(pd.read_csv, keep_default_na=False)
     tables = AuditTables(
@@ -144,7 +143,7 @@ def run(
             previous = state.previous()
             signature = _signature(docs, settings, sources)
             if not full and previous and previous.get("signature") == signature:
-                same = _republish(out)
+                same = _republish(out, settings.audit.change_threshold)
                 if same is not None:
                     return same.with_documents(docs)
             result = audit(
