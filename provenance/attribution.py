@@ -36,7 +36,7 @@ from typing import Any, Literal
 from provenance.errors import ConfigError
 from provenance.models import Span
 from provenance.quotes import find_quotations, name_key, names_in, speech_subjects
-from provenance.segment import paragraphs, sentences
+from provenance.segment import TEXT_CACHE, paragraphs, sentences
 from provenance.settings import Settings
 
 CreditKind = Literal["explicit", "vague", "contributed"]
@@ -240,7 +240,7 @@ def find_credits(text: str, registry: SourceRegistry) -> list[Credit]:
     return list(_find_credits(text, registry))
 
 
-@lru_cache(maxsize=128)
+@lru_cache(maxsize=TEXT_CACHE)
 def _find_credits(text: str, registry: SourceRegistry) -> tuple[Credit, ...]:
     explicit = _explicit_credits(text, registry)
     taken = [c.span for c in explicit]
@@ -427,7 +427,7 @@ class _Layout:
     credit_lines: tuple[bool, ...]  # per credit: is it an article credit line?
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=TEXT_CACHE)
 def _layout(text: str, credits: tuple[Credit, ...]) -> _Layout:
     sents = tuple(sentences(text))
     paras = tuple(paragraphs(text))

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from provenance.models import Span
-from provenance.segment import paragraphs, sentences
+from provenance.segment import TEXT_CACHE, paragraphs, sentences
 
 # quotation-mark families: "double" marks and "single" marks
 _DOUBLE = frozenset('"\u201c\u201d\u201e\u201f\u00ab\u00bb')
@@ -293,6 +293,11 @@ def speech_subjects(text: str) -> list[tuple[int, str]]:
     "Davankov said the request..." gives ``(9, "davankov")``.  Pronouns and
     descriptions are left out; they are what this list helps to resolve.
     """
+    return list(_speech_subjects(text))
+
+
+@lru_cache(maxsize=TEXT_CACHE)
+def _speech_subjects(text: str) -> tuple[tuple[int, str], ...]:
     found = []
     outer = [span for span, depth in quotation_spans(text) if depth == 0]
     for sent in sentences(text):
@@ -303,7 +308,7 @@ def speech_subjects(text: str) -> list[tuple[int, str]]:
                 key = name_key(subject)
                 if key is not None:
                     found.append((sent.start + verb.start(), key))
-    return found
+    return tuple(found)
 
 
 def _resolve(text: str, speaker: str, pos: int, named: Sequence[tuple[int, str]]) -> str | None:
@@ -329,7 +334,7 @@ def find_quotations(text: str) -> list[Quotation]:
     return list(_find_quotations(text))
 
 
-@lru_cache(maxsize=128)  # a corpus run classifies each article against several others
+@lru_cache(maxsize=TEXT_CACHE)
 def _find_quotations(text: str) -> tuple[Quotation, ...]:
     spans = quotation_spans(text)
     outer = [span for span, depth in spans if depth == 0]

@@ -192,14 +192,24 @@ def _plain_words(
 # ----------------------------------------------------------------- paragraphs, sentences
 
 
+#: texts whose sentences, quotations, credits... each per-text cache keeps: a run
+#: compares each article with many others, in an order that revisits it far apart
+TEXT_CACHE = 4096
+
+
 def paragraphs(text: str) -> list[Span]:
     """Non-blank lines, stripped: one paragraph per line of scraped text."""
+    return list(_paragraphs(text))
+
+
+@lru_cache(maxsize=TEXT_CACHE)
+def _paragraphs(text: str) -> tuple[Span, ...]:
     spans = []
     for match in re.finditer(r"[^\n]+", text):
         span = _strip(text, match.start(), match.end())
         if span is not None:
             spans.append(span)
-    return spans
+    return tuple(spans)
 
 
 # a sentence ends at . ! ? (or an ellipsis), optional closing quotes/brackets, then
@@ -217,6 +227,11 @@ _NO_BREAK = frozenset(_NO_BREAK_WORDS.split())
 
 def sentences(text: str) -> list[Span]:
     """Sentence spans, stripped, never crossing a line break."""
+    return list(_sentences(text))
+
+
+@lru_cache(maxsize=TEXT_CACHE)
+def _sentences(text: str) -> tuple[Span, ...]:
     spans: list[Span] = []
     for para in paragraphs(text):
         start = para.start
@@ -230,7 +245,7 @@ def sentences(text: str) -> list[Span]:
         span = _strip(text, start, para.end)
         if span is not None:
             spans.append(span)
-    return spans
+    return tuple(spans)
 
 
 def _is_abbreviation(text: str, start: int, dot: int) -> bool:
