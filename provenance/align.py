@@ -67,7 +67,7 @@ from provenance.index import (
     unit_pairs_sharing_ngrams,
 )
 from provenance.models import Passage, PassageKind, Span
-from provenance.segment import normalize, words
+from provenance.segment import normalized_text, words
 from provenance.settings import AlignSettings
 
 _DEFAULT = AlignSettings()
@@ -537,7 +537,7 @@ def similarity(a: str, b: str, *, settings: AlignSettings = _DEFAULT) -> float:
     Character by character up to ``max_compare_chars``; word by word beyond,
     so the cost stays bounded whatever the passage length.
     """
-    na, nb = normalize(a).text, normalize(b).text
+    na, nb = normalized_text(a), normalized_text(b)
     if na == nb:
         return 100.0
     if max(len(na), len(nb)) <= settings.max_compare_chars:
@@ -584,7 +584,7 @@ def _paraphrase_holds(t_text: str, s_text: str, cand: _Candidate, settings: Alig
     """
     if cand.support < settings.min_paraphrase_pairs:
         return False
-    na, nb = normalize(t_text).text, normalize(s_text).text
+    na, nb = normalized_text(t_text), normalized_text(s_text)
     if max(len(na), len(nb)) > settings.max_compare_chars:
         return True
     return fuzz.token_set_ratio(na, nb) >= settings.min_paraphrase_token_set

@@ -47,7 +47,7 @@ from provenance.align import similarity
 from provenance.attribution import Credit, Level, SourceRegistry, find_credits, ranked_credits
 from provenance.models import Passage, PassageKind, Span
 from provenance.quotes import Quotation, find_quotations, quoted_share
-from provenance.segment import normalize, sentences, terms, words
+from provenance.segment import normalized_text, sentences, terms, words
 from provenance.settings import AlignSettings, ClassifySettings
 
 _DEFAULT = ClassifySettings()
@@ -101,7 +101,7 @@ _CONTRACTIONS = (
 
 def _wording(text: str) -> list[str]:
     """Words of a quotation for comparison: normalised, contractions expanded."""
-    norm = normalize(text).text
+    norm = normalized_text(text)
     for pattern, repl in _CONTRACTIONS:
         norm = pattern.sub(repl, norm)
     norm = norm.replace("won not", "will not").replace("can not", "cannot")

@@ -100,6 +100,23 @@ def normalize(text: str) -> Normalized:
     return Normalized("".join(chars), tuple(offsets), len(text))
 
 
+def normalized_text(text: str) -> str:
+    """``normalize(text).text`` without the offsets: for comparisons that need no spans.
+
+    >>> normalized_text("The U.S.  \u201cdeal\u201d")
+    'the us "deal"'
+    """
+    folded = _SPACE.sub(" ", _ABBREV.sub(_undotted, text.translate(_QUOTES)))
+    lowered = folded.lower()
+    if len(lowered) != len(folded):  # rare: lower case by character, as normalize does
+        return normalize(text).text
+    return lowered
+
+
+def _undotted(match: re.Match[str]) -> str:
+    return match.group().replace(".", "")
+
+
 def _fold_plain(text: str, start: int, end: int, chars: list[str], offsets: list[int]) -> None:
     """Append ``text[start:end]`` lower-cased with whitespace runs as one space."""
     pos = start

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from provenance.segment import normalize, paragraphs, sentences, stem, terms, words
+from provenance.segment import normalize, normalized_text, paragraphs, sentences, stem, terms, words
 
 
 def test_normalize_folds_quotes_dashes_space_case_and_abbreviations() -> None:
@@ -26,6 +26,16 @@ def test_normalize_maps_spans_back_to_the_original() -> None:
 
 def test_us_and_u_s_normalise_alike() -> None:
     assert normalize("the US president").text == normalize("the U.S. president").text
+
+
+@given(
+    st.text(
+        alphabet=st.sampled_from(list("aB .,\n\t\u201c\u201d\u2014U.S\u0130\u00df\u03a3\u00a0")),
+        max_size=60,
+    )
+)
+def test_normalized_text_is_normalize_without_offsets(text: str) -> None:
+    assert normalized_text(text) == normalize(text).text
 
 
 @given(
