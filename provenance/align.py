@@ -364,7 +364,7 @@ def _split_paragraphs(
     (ta, tb), (sa, sb) = t.token_range(cand.target), s.token_range(cand.source)
     ops = []  # word alignment of the passage, when short enough
     if max(tb - ta, sb - sa) <= settings.max_refine_tokens:
-        ops = list(Levenshtein.opcodes(t.token_norms[ta:tb], s.token_norms[sa:sb]))
+        ops = list(Levenshtein.opcodes(t.token_ids[ta:tb], s.token_ids[sa:sb]))
     spans = (cand.target, cand.source)
     sides = split.word_sides(t, s, spans, parts, ops, settings.refine_min_share)
     if sides is None or not all(split.meets(s, x, o) for x, o in zip(sides, own, strict=True) if o):
@@ -418,11 +418,11 @@ def _refine(
     sa, sb = s.token_range(s_win)
     if max(tb - ta, sb - sa) > settings.max_refine_tokens or ta == tb or sa == sb:
         return cand
-    focus = shared_trigram_window(t.token_norms[ta:tb], s.token_norms[sa:sb], settings.refine_pad)
+    focus = shared_trigram_window(t.token_ids[ta:tb], s.token_ids[sa:sb], settings.refine_pad)
     if focus is None:
         return cand  # no word trigram in common: not word for word
     ta, tb, sa, sb = ta + focus[0], ta + focus[1], sa + focus[2], sa + focus[3]
-    ops = Levenshtein.opcodes(t.token_norms[ta:tb], s.token_norms[sa:sb])
+    ops = Levenshtein.opcodes(t.token_ids[ta:tb], s.token_ids[sa:sb])
     ca, cb = t.token_range(cand.target)
     inside = sum(
         max(0, min(op.src_end, cb - ta) - max(op.src_start, ca - ta))

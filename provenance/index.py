@@ -17,7 +17,7 @@ from __future__ import annotations
 import bisect
 import math
 import zlib
-from collections import Counter
+from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -41,38 +41,71 @@ def term_hash(term: str) -> int:
     return zlib.crc32(term.encode("utf-8"))
 
 
+@lru_cache(maxsize=200_000)
+def _word(norm: str) -> tuple[int, int]:
+    """(hash of a normalised word, hash of its stem or 0 for a stop word)."""
+    return term_hash(norm), 0 if norm in STOP_WORDS else (term_hash(stem(norm)) or 1)
+
+
 def ngram_hashes(terms: list[str], n: int) -> list[int]:
     """Stable hash of each n-gram ``terms[i:i+n]``, in order (empty if too short)."""
     if n < 1:
         raise ValueError(f"n-gram length must be at least 1, got {n}")
-    hashes = [term_hash(t) for t in terms]
-    acc = hashes[: max(len(hashes) - n + 1, 0)]
+    hashes = np.array([term_hash(t) for t in terms], dtype=np.uint64)
+    return _ngrams(hashes, n).tolist()
+
+
+def _ngrams(hashes: np.ndarray, n: int) -> np.ndarray:
+    """Polynomial hash mod 2**61 of each run of ``n`` term hashes.
+
+    uint64 arithmetic wraps mod 2**64, a multiple of 2**61: masking gives the
+    same values as exact integers would.
+    """
+    if n < 1:
+        raise ValueError(f"n-gram length must be at least 1, got {n}")
+    count = max(len(hashes) - n + 1, 0)
+    acc = hashes[:count].astype(np.uint64)
+    base, mask = np.uint64(_BASE), np.uint64(_MASK)
     for k in range(1, n):
-        acc = [(h * _BASE + v) & _MASK for h, v in zip(acc, hashes[k:], strict=False)]
+        acc = (acc * base + hashes[k : k + count]) & mask
     return acc
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Prepared:
     """A text cut into matching units, computed once and reused for every pair.
 
     ``units`` are sentences (a sentence with too few content words is joined to
-    the next one); ``unit_terms[i]`` are the content-word stems of unit ``i``;
-    ``terms`` is the whole text's stem sequence, ``term_unit[k]`` the unit of
-    ``terms[k]``; ``fingerprints[k]`` hashes ``terms[k:k+n]``.
+    the next one).  ``terms`` hashes the whole text's content-word stems in
+    order; unit ``i`` holds ``terms[unit_bounds[i]:unit_bounds[i + 1]]``;
+    ``fingerprints[k]`` hashes ``terms[k:k+n]``.  Every word (stop words too)
+    has a hash of its normalised form (``token_ids``), of its stem
+    (``token_stems``, 0 for a stop word) and its offsets.
+
+    Arrays, not lists of Python objects: a corpus keeps every article
+    prepared, and a Python int or str per word costs ten times the memory.
     """
 
     text: str
     units: tuple[Span, ...]
-    unit_terms: tuple[tuple[str, ...], ...]
     paragraphs: tuple[Span, ...]
-    terms: tuple[str, ...]
-    term_unit: tuple[int, ...]
-    fingerprints: tuple[int, ...]
-    #: every word (stop words too): normalised form, start and end offsets
-    token_norms: tuple[str, ...] = field(repr=False, default=())
-    token_starts: tuple[int, ...] = field(repr=False, default=())
-    token_ends: tuple[int, ...] = field(repr=False, default=())
+    terms: np.ndarray  # uint32
+    unit_bounds: np.ndarray  # int64, len(units) + 1
+    fingerprints: np.ndarray  # uint64
+    token_ids: array = field(repr=False, default_factory=lambda: array("I"))
+    token_stems: array = field(repr=False, default_factory=lambda: array("I"))
+    token_starts: array = field(repr=False, default_factory=lambda: array("i"))
+    token_ends: array = field(repr=False, default_factory=lambda: array("i"))
+
+    @property
+    def unit_sizes(self) -> np.ndarray:
+        """Number of terms of each unit."""
+        return np.diff(self.unit_bounds)
+
+    @property
+    def term_unit(self) -> np.ndarray:
+        """The unit of each term."""
+        return np.repeat(np.arange(len(self.units)), self.unit_sizes)
 
     def token_range(self, span: Span) -> tuple[int, int]:
         """Indices ``[i, j)`` of the tokens starting inside ``span``."""
@@ -81,45 +114,41 @@ class Prepared:
             bisect.bisect_left(self.token_starts, span.end),
         )
 
-    def positions(self) -> dict[int, list[int]]:
-        """Fingerprint -> the term positions where it starts."""
-        table: dict[int, list[int]] = {}
-        for pos, h in enumerate(self.fingerprints):
-            table.setdefault(h, []).append(pos)
-        return table
-
 
 def prepare(text: str, *, settings: AlignSettings = _DEFAULT) -> Prepared:
     """Sentences, stems and fingerprints of ``text``."""
     norms, tok_starts, tok_ends = word_table(text)
     spans = _cut_long(sentences(text), tok_starts, tok_ends, settings.max_unit_words)
-    starts = [s.start for s in spans]
-    per_sentence: list[list[str]] = [[] for _ in spans]
-    i = 0
-    for norm, tok_start in zip(norms, tok_starts, strict=True):
-        if norm in STOP_WORDS:
-            continue
-        while i + 1 < len(starts) and starts[i + 1] <= tok_start:
-            i += 1
-        if spans and starts[i] <= tok_start < spans[i].end:
-            per_sentence[i].append(stem(norm))
-    units, unit_terms = _join_short(spans, per_sentence, settings.min_sentence_terms)
-    terms: list[str] = []
-    term_unit: list[int] = []
-    for i, ts in enumerate(unit_terms):
-        terms.extend(ts)
-        term_unit.extend([i] * len(ts))
+    info = [_word(n) for n in norms]
+    ids = array("I", [h for h, _ in info])
+    stems = array("I", [s for _, s in info])
+    starts = np.asarray(array("i", tok_starts), dtype=np.int64)
+    stem_np = np.frombuffer(stems, dtype=np.uint32) if stems else np.zeros(0, np.uint32)
+    content = stem_np != 0
+    pos = starts[content] if len(starts) else starts
+    sent_starts = np.array([s.start for s in spans], dtype=np.int64)
+    sent_ends = np.array([s.end for s in spans], dtype=np.int64)
+    which = np.searchsorted(sent_starts, pos, side="right") - 1
+    inside = (which >= 0) & (pos < sent_ends[np.maximum(which, 0)]) if len(spans) else which < -1
+    which, kept = which[inside], stem_np[content][inside]
+    counts = np.bincount(which, minlength=len(spans)).tolist()
+    units, unit_of = _join_short(spans, counts, settings.min_sentence_terms)
+    unit_of_np = np.array(unit_of, dtype=np.int64)
+    term_unit = unit_of_np[which] if len(which) else which
+    keep = term_unit >= 0
+    terms = kept[keep].astype(np.uint32)
+    bounds = np.searchsorted(term_unit[keep], np.arange(len(units) + 1), side="left")
     return Prepared(
         text=text,
         units=tuple(units),
-        unit_terms=tuple(tuple(ts) for ts in unit_terms),
         paragraphs=tuple(paragraphs(text)),
-        terms=tuple(terms),
-        term_unit=tuple(term_unit),
-        fingerprints=tuple(ngram_hashes(terms, settings.ngram)),
-        token_norms=tuple(norms),
-        token_starts=tuple(tok_starts),
-        token_ends=tuple(tok_ends),
+        terms=terms,
+        unit_bounds=bounds.astype(np.int64),
+        fingerprints=_ngrams(terms.astype(np.uint64), settings.ngram),
+        token_ids=ids,
+        token_stems=stems,
+        token_starts=array("i", tok_starts),
+        token_ends=array("i", tok_ends),
     )
 
 
@@ -150,36 +179,46 @@ def _cut_long(spans: list[Span], starts: list[int], ends: list[int], most: int) 
 
 
 def _join_short(
-    spans: list[Span], per_sentence: list[list[str]], min_terms: int
-) -> tuple[list[Span], list[list[str]]]:
-    """Join each sentence with fewer than ``min_terms`` stems to the next one."""
+    spans: list[Span], counts: list[int], min_terms: int
+) -> tuple[list[Span], list[int]]:
+    """Join each sentence with fewer than ``min_terms`` stems to the next one.
+
+    Returns the units and, per sentence, its unit (-1: trailing sentences with
+    no content word, which are not matchable).
+    """
     units: list[Span] = []
-    unit_terms: list[list[str]] = []
+    unit_of: list[int] = []
     pending: Span | None = None
-    pending_terms: list[str] = []
-    for span, ts in zip(spans, per_sentence, strict=True):
+    pending_terms = 0
+    pending_members = 0
+    for span, count in zip(spans, counts, strict=True):
         start = pending.start if pending is not None else span.start
-        merged = pending_terms + ts
-        if len(merged) < min_terms:
+        merged = pending_terms + count
+        pending_members += 1
+        if merged < min_terms:
             pending, pending_terms = Span(start, span.end), merged
             continue
         units.append(Span(start, span.end))
-        unit_terms.append(merged)
-        pending, pending_terms = None, []
+        unit_of.extend([len(units) - 1] * pending_members)
+        pending, pending_terms, pending_members = None, 0, 0
     if pending is not None:
-        if units and pending_terms == []:
-            pass  # trailing units without content words are not matchable
+        if units and pending_terms == 0:
+            unit_of.extend([-1] * pending_members)
         elif units:
             units[-1] = Span(units[-1].start, pending.end)
-            unit_terms[-1] = unit_terms[-1] + pending_terms
+            unit_of.extend([len(units) - 1] * pending_members)
         else:
             units.append(pending)
-            unit_terms.append(pending_terms)
-    return units, unit_terms
+            unit_of.extend([0] * pending_members)
+    return units, unit_of
 
 
 class CorpusIndex:
     """Inverted index of fingerprints over prepared documents.
+
+    The postings are two sorted arrays (fingerprint, document number), built
+    when first queried after documents were added: a few bytes per distinct
+    n-gram of each document, whatever the corpus size.
 
     >>> index = CorpusIndex()
     >>> index.add("a", "The minister resigned on Friday after the budget vote failed.")
@@ -193,9 +232,9 @@ class CorpusIndex:
         self.settings = settings
         self._docs: dict[str, Prepared] = {}
         self._ids: list[str] = []
-        # an n-gram found in one document (most of them) maps to that document's number,
-        # one found in several to a list of numbers: a fraction of the memory of lists only
-        self._postings: dict[int, int | list[int]] = {}
+        self._keys = np.zeros(0, dtype=np.uint64)  # sorted fingerprints
+        self._owners = np.zeros(0, dtype=np.int32)  # the document number of each
+        self._pending: list[tuple[np.ndarray, int]] = []
 
     def __len__(self) -> int:
         return len(self._ids)
@@ -214,20 +253,24 @@ class CorpusIndex:
         number = len(self._ids)
         self._ids.append(doc_id)
         self._docs[doc_id] = doc
-        postings = self._postings
-        for h in set(doc.fingerprints):
-            found = postings.get(h)
-            if found is None:
-                postings[h] = number
-            elif isinstance(found, int):
-                postings[h] = [found, number]
-            else:
-                found.append(number)
+        self._pending.append((np.unique(doc.fingerprints), number))
 
-    def _df(self, h: int) -> int:
-        """How many indexed documents hold the n-gram ``h``."""
-        found = self._postings.get(h)
-        return 0 if found is None else 1 if isinstance(found, int) else len(found)
+    def _postings(self) -> tuple[np.ndarray, np.ndarray]:
+        if self._pending:
+            keys = np.concatenate([self._keys, *(u for u, _ in self._pending)])
+            owners = np.concatenate(
+                [self._owners, *(np.full(len(u), n, dtype=np.int32) for u, n in self._pending)]
+            )
+            order = np.argsort(keys, kind="stable")  # documents stay in order per n-gram
+            self._keys, self._owners = keys[order], owners[order]
+            self._pending = []
+        return self._keys, self._owners
+
+    def _df(self, hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(first posting, number of documents) of each n-gram in ``hashes``."""
+        keys, _ = self._postings()
+        lo = np.searchsorted(keys, hashes, side="left")
+        return lo, np.searchsorted(keys, hashes, side="right") - lo
 
     def document(self, doc_id: str) -> Prepared:
         """The prepared document indexed under ``doc_id``."""
@@ -251,17 +294,11 @@ class CorpusIndex:
         """
         doc = text if isinstance(text, Prepared) else prepare(text, settings=self.settings)
         need = self.settings.min_shared if min_shared is None else min_shared
-        cap = self.max_df()
-        counts: Counter[int] = Counter()
-        for h in set(doc.fingerprints):
-            posting = self._postings.get(h)
-            if posting is None:
-                continue
-            if isinstance(posting, int):
-                counts[posting] += 1
-            elif len(posting) <= cap:
-                counts.update(posting)
-        found = [(self._ids[n], c) for n, c in counts.items() if c >= need]
+        _, owners = self._postings()
+        lo, df = self._df(np.unique(doc.fingerprints))
+        keep = (df > 0) & (df <= self.max_df())
+        counts = np.bincount(owners[_ranges(lo[keep], df[keep])], minlength=len(self._ids))
+        found = [(self._ids[n], int(counts[n])) for n in np.nonzero(counts >= max(need, 1))[0]]
         found = [(d, c) for d, c in found if d != exclude]
         return sorted(found, key=lambda dc: (-dc[1], dc[0]))
 
@@ -270,25 +307,34 @@ class CorpusIndex:
 
         Only n-grams under the document-frequency cap count.
         """
-        source = self._docs[doc_id]
-        cap = self.max_df()
-        table = source.positions()
-        pairs: list[tuple[int, int]] = []
-        for pos, h in enumerate(text.fingerprints):
-            found = table.get(h)
-            if found is not None and self._df(h) <= cap:
-                pairs.extend((pos, other) for other in found)
-        return pairs
+        t_pos, s_pos = _shared_positions(text, self._docs[doc_id])
+        _, df = self._df(text.fingerprints[t_pos])
+        ok = df <= self.max_df()
+        return list(zip(t_pos[ok].tolist(), s_pos[ok].tolist(), strict=True))
+
+
+def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """The indices ``starts[k] .. starts[k] + lengths[k] - 1`` of every k, concatenated."""
+    total = int(lengths.sum())
+    offsets = np.cumsum(lengths) - lengths
+    return np.repeat(starts - offsets, lengths) + np.arange(total)
+
+
+def _shared_positions(target: Prepared, source: Prepared) -> tuple[np.ndarray, np.ndarray]:
+    """Term positions ``(t, s)`` where the two texts share a fingerprint, in target order."""
+    s_fp = source.fingerprints
+    order = np.argsort(s_fp, kind="stable")
+    ordered = s_fp[order]
+    lo = np.searchsorted(ordered, target.fingerprints, side="left")
+    count = np.searchsorted(ordered, target.fingerprints, side="right") - lo
+    t_pos = np.repeat(np.arange(len(target.fingerprints)), count)
+    return t_pos, order[_ranges(lo, count)]
 
 
 def shared_seeds(target: Prepared, source: Prepared) -> list[tuple[int, int]]:
     """Shared fingerprints of two prepared texts, as term positions (no df cap)."""
-    table = source.positions()
-    pairs: list[tuple[int, int]] = []
-    for pos, h in enumerate(target.fingerprints):
-        for other in table.get(h, ()):
-            pairs.append((pos, other))
-    return pairs
+    t_pos, s_pos = _shared_positions(target, source)
+    return list(zip(t_pos.tolist(), s_pos.tolist(), strict=True))
 
 
 # ------------------------------------------------------------ sentence vectors
@@ -298,25 +344,28 @@ class SentenceSpace:
     """tf-isf vectors of the units (sentences) of two texts, for sentence-pair seeds.
 
     The inverse sentence frequency is counted over the units of both texts.
+    Terms are numbered over the pair's vocabulary; a unit's vector is its term
+    counts times their isf.
     """
 
     def __init__(self, target: Prepared, source: Prepared) -> None:
         self.target, self.source = target, source
-        units = list(target.unit_terms) + list(source.unit_terms)
-        df: Counter[str] = Counter()
-        for ts in units:
-            df.update(set(ts))
-        n = len(units)
-        self.isf = {w: math.log((n + 1) / c) for w, c in df.items()}
+        n_t, n_s = len(target.units), len(source.units)
+        vocab, number = np.unique(np.concatenate([target.terms, source.terms]), return_inverse=True)
+        size = len(vocab)
+        self._size = size
+        self._t_terms, self._s_terms = number[: len(target.terms)], number[len(target.terms) :]
+        unit = np.concatenate([target.term_unit, source.term_unit + n_t]).astype(np.int64)
+        keys, counts = np.unique(unit * max(size, 1) + number, return_counts=True)
+        self._unit, self._term = keys // max(size, 1), keys % max(size, 1)
+        df = np.bincount(self._term, minlength=size)
+        self.isf = np.log((n_t + n_s + 1) / np.maximum(df, 1))
+        self._weight = counts * self.isf[self._term]
+        self._norms = np.sqrt(np.bincount(self._unit, weights=self._weight**2, minlength=n_t + n_s))
+        self._lengths = np.bincount(self._unit, minlength=n_t + n_s).astype(float)
         #: tf-isf cosine of each seed found by :meth:`seeds`
         self.seed_cosine: dict[Seed, float] = {}
         self._pair_scores: tuple[np.ndarray, np.ndarray] | None = None
-        self.t_vecs = [self._vector(ts) for ts in target.unit_terms]
-        self.s_vecs = [self._vector(ts) for ts in source.unit_terms]
-
-    def _vector(self, terms: Sequence[str]) -> dict[str, float]:
-        isf = self.isf
-        return {w: c * isf[w] for w, c in Counter(terms).items()}
 
     def seeds(self, min_cosine: float, min_dice: float, relative: float = 0.0) -> list[Seed]:
         """Sentence pairs over both thresholds (and within ``relative`` of the best
@@ -338,25 +387,44 @@ class SentenceSpace:
 
     def _scores(self) -> tuple[np.ndarray, np.ndarray]:
         """tf-isf cosine and Dice coefficient of every sentence pair."""
-        shared = set(self.target.terms) & set(self.source.terms)
-        if not shared:
+        n_t, n_s = len(self.target.units), len(self.source.units)
+        in_t = np.zeros(self._size, dtype=bool)
+        in_t[self._t_terms] = True
+        in_s = np.zeros(self._size, dtype=bool)
+        in_s[self._s_terms] = True
+        shared = in_t & in_s
+        if not shared.any():
             return np.zeros((0, 0)), np.zeros((0, 0))
-        col = {w: i for i, w in enumerate(sorted(shared))}
-        t_w, t_b, t_len, t_norm = _matrices(self.t_vecs, col)
-        s_w, s_b, s_len, s_norm = _matrices(self.s_vecs, col)
+        column = np.cumsum(shared) - 1
+        on = shared[self._term]
+        unit, col, weight = self._unit[on], column[self._term[on]], self._weight[on]
+        side_t = unit < n_t
+        t_w = np.zeros((n_t, int(shared.sum())))
+        t_w[unit[side_t], col[side_t]] = weight[side_t]
+        s_w = np.zeros((n_s, t_w.shape[1]))
+        s_w[unit[~side_t] - n_t, col[~side_t]] = weight[~side_t]
+        t_norm, s_norm = self._norms[:n_t], self._norms[n_t:]
+        t_len, s_len = self._lengths[:n_t], self._lengths[n_t:]
         with np.errstate(divide="ignore", invalid="ignore"):
             cosine = np.nan_to_num((t_w @ s_w.T) / np.outer(t_norm, s_norm))
-            dice = np.nan_to_num(2 * (t_b @ s_b.T) / np.add.outer(t_len, s_len))
+            dice = np.nan_to_num(
+                2
+                * ((t_w > 0).astype(float) @ (s_w > 0).astype(float).T)
+                / np.add.outer(t_len, s_len)
+            )
         return cosine, dice
+
+    def _vector(self, doc: Prepared, numbers: np.ndarray, units: tuple[int, int]) -> np.ndarray:
+        bounds = doc.unit_bounds
+        chosen = numbers[bounds[units[0]] : bounds[units[1] + 1]]
+        return np.bincount(chosen, minlength=self._size) * self.isf
 
     def cosine(self, t_range: tuple[int, int], s_range: tuple[int, int]) -> float:
         """tf-isf cosine of target units ``t_range`` and source units ``s_range`` (inclusive)."""
-        a = _summed(self.t_vecs[t_range[0] : t_range[1] + 1])
-        b = _summed(self.s_vecs[s_range[0] : s_range[1] + 1])
-        dot = sum(v * b[w] for w, v in a.items() if w in b)
-        na = math.sqrt(sum(v * v for v in a.values()))
-        nb = math.sqrt(sum(v * v for v in b.values()))
-        return dot / (na * nb) if na and nb else 0.0
+        a = self._vector(self.target, self._t_terms, t_range)
+        b = self._vector(self.source, self._s_terms, s_range)
+        na, nb = math.sqrt(float(a @ a)), math.sqrt(float(b @ b))
+        return float(a @ b) / (na * nb) if na and nb else 0.0
 
 
 def unit_pairs_sharing_ngrams(
@@ -370,40 +438,21 @@ def unit_pairs_sharing_ngrams(
     """
     if min_shared <= 0:
         return []
-    shared: dict[Seed, set[int]] = {}
-    for t_pos, s_pos in shared_seeds(target, source):
-        pair = (target.term_unit[t_pos], source.term_unit[s_pos])
-        shared.setdefault(pair, set()).add(target.fingerprints[t_pos])
-    out = []
-    for (i, j), grams in shared.items():
-        shorter = min(len(target.unit_terms[i]), len(source.unit_terms[j])) - n + 1
-        if len(grams) >= max(min_shared, share * shorter):
-            out.append((i, j))
-    return out
-
-
-def _matrices(
-    vecs: list[dict[str, float]], col: dict[str, int]
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    weights = np.zeros((len(vecs), len(col)))
-    lengths = np.zeros(len(vecs))
-    norms = np.zeros(len(vecs))
-    for i, vec in enumerate(vecs):
-        lengths[i] = len(vec)
-        norms[i] = math.sqrt(sum(v * v for v in vec.values()))
-        for w, v in vec.items():
-            j = col.get(w)
-            if j is not None:
-                weights[i, j] = v
-    return weights, (weights > 0).astype(float), lengths, norms
-
-
-def _summed(vecs: Sequence[dict[str, float]]) -> dict[str, float]:
-    total: dict[str, float] = {}
-    for vec in vecs:
-        for w, v in vec.items():
-            total[w] = total.get(w, 0.0) + v
-    return total
+    t_pos, s_pos = _shared_positions(target, source)
+    if not len(t_pos):
+        return []
+    t_unit, s_unit = target.term_unit[t_pos], source.term_unit[s_pos]
+    pair = t_unit * len(source.units) + s_unit
+    gram = target.fingerprints[t_pos]
+    order = np.lexsort((gram, pair))
+    pair, gram = pair[order], gram[order]
+    new = np.ones(len(pair), dtype=bool)
+    new[1:] = (pair[1:] != pair[:-1]) | (gram[1:] != gram[:-1])
+    pairs, distinct = np.unique(pair[new], return_counts=True)
+    i, j = pairs // len(source.units), pairs % len(source.units)
+    shorter = np.minimum(target.unit_sizes[i], source.unit_sizes[j]) - n + 1
+    ok = distinct >= np.maximum(min_shared, share * shorter)
+    return list(zip(i[ok].tolist(), j[ok].tolist(), strict=True))
 
 
 def shared_trigram_window(

@@ -200,7 +200,9 @@ class _Aligner:
         self.settings = settings
         self.index = CorpusIndex(settings=settings.align)
         for e in entries:
-            key = digest("prepared", settings.align, e.text)
+            key = digest(
+                "prepared-arrays", settings.align, e.text
+            )  # the layout of Prepared is in the key
             doc = state.get("prepared", key) if state else None
             if doc is None:
                 doc = prepare(e.text, settings=settings.align)

@@ -27,7 +27,6 @@ from typing import Any
 
 from provenance.index import Prepared, Seed
 from provenance.models import Span
-from provenance.segment import STOP_WORDS, stem
 
 _QUOTES = frozenset('"\u201c\u201d\u00ab\u00bb')
 #: opening punctuation kept with the word after it
@@ -157,10 +156,10 @@ def tiles(text: str, span: Span, cuts: list[int]) -> list[Span | None]:
     return [strip(text, Span(lo, hi)) for lo, hi in itertools.pairwise(edges)]
 
 
-def content_stems(doc: Prepared, span: Span) -> list[str]:
-    """Stems of the content words (not stop words) of ``span``."""
+def content_stems(doc: Prepared, span: Span) -> list[int]:
+    """Stems (hashed) of the content words (not stop words) of ``span``."""
     i, j = doc.token_range(span)
-    return [stem(n) for n in doc.token_norms[i:j] if n not in STOP_WORDS]
+    return [h for h in doc.token_stems[i:j] if h]
 
 
 def whole_sentence(doc: Prepared, span: Span) -> bool:

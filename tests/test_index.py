@@ -80,4 +80,4 @@ def test_seeds_are_term_positions_shared_with_the_source() -> None:
     source = index.document("story")
     assert seeds and seeds == shared_seeds(target, source)
     for t, s in seeds:
-        assert target.terms[t : t + 3] == source.terms[s : s + 3]
+        assert target.terms[t : t + 3].tolist() == source.terms[s : s + 3].tolist()
