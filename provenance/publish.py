@@ -2,7 +2,7 @@
 
 A run's files go into a *generation* folder ``OUT/.gen-<hash>/`` (the hash is that
 of the run's manifest, so identical output is the identical folder).  The folder
-is written in full, fsynced, and only then made current by replacing one
+is written in full, synced to disk, and only then made current by replacing one
 symlink, ``OUT/.current``, with a rename: the single atomic step.  Every report
 name in ``OUT`` (``report.md``, ``texts``, ``manifest.json``...) is a fixed
 relative symlink into ``.current``, so readers see either the previous complete
@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import ctypes
 import hashlib
 import io
 import json
 import os
 import shutil
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePosixPath
 
 from provenance import __version__
@@ -51,67 +52,110 @@ def _rows(rel: str, payload: bytes) -> int | None:
     return None
 
 
-def manifest(files: Mapping[str, bytes]) -> bytes:
-    """The manifest of a set of files: sizes, sha256 and row counts, sorted by name."""
-    entries = {}
-    for rel in sorted(files):
-        payload = files[rel]
-        entry: dict[str, object] = {
-            "bytes": len(payload),
-            "sha256": hashlib.sha256(payload).hexdigest(),
-        }
-        rows = _rows(rel, payload)
-        if rows is not None:
-            entry["rows"] = rows
-        entries[rel] = entry
-    doc = {"generator": f"provenance {__version__}", "files": entries}
+def _entry(rel: str, payload: bytes) -> dict[str, object]:
+    entry: dict[str, object] = {
+        "bytes": len(payload),
+        "sha256": hashlib.sha256(payload).hexdigest(),
+    }
+    rows = _rows(rel, payload)
+    if rows is not None:
+        entry["rows"] = rows
+    return entry
+
+
+def _manifest_doc(entries: Mapping[str, dict[str, object]]) -> bytes:
+    doc = {"generator": f"provenance {__version__}", "files": dict(sorted(entries.items()))}
     return (json.dumps(doc, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode()
 
 
-def _check_names(files: Mapping[str, bytes]) -> None:
-    for rel in files:
-        parts = PurePosixPath(rel).parts
-        if not parts or rel.startswith("/") or ".." in parts or parts[0].startswith("."):
-            raise ValueError(f"unsafe report file name {rel!r}")
+def manifest(files: Mapping[str, bytes]) -> bytes:
+    """The manifest of a set of files: sizes, sha256 and row counts, sorted by name."""
+    return _manifest_doc({rel: _entry(rel, files[rel]) for rel in files})
 
 
-def _write(path: Path, payload: bytes, old: Path | None) -> None:
-    """Write one file of a new generation; reuse the current one's identical file."""
+def _check_name(rel: str) -> None:
+    parts = PurePosixPath(rel).parts
+    if not parts or rel.startswith("/") or ".." in parts or parts[0].startswith("."):
+        raise ValueError(f"unsafe report file name {rel!r}")
+    if rel == MANIFEST:
+        raise ValueError(f"{MANIFEST} is written by publish, not given to it")
+
+
+def _write(path: Path, payload: bytes, old: Path | None) -> bool:
+    """Write one file of a new generation (not yet synced); True unless the current
+    generation's identical file was linked instead (already durable: no copy)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     if old is not None:
         with contextlib.suppress(OSError):
             if old.stat().st_size == len(payload) and old.read_bytes() == payload:
-                os.link(old, path)  # same bytes, already durable: no copy, no fsync
-                return
+                os.link(old, path)
+                return False
     with open(path, "wb") as fh:
         fh.write(payload)
-        fh.flush()
-        os.fsync(fh.fileno())
+    return True
 
 
-def _build(out: Path, files: Mapping[str, bytes], name: str) -> Path:
-    """Write the generation folder ``name`` in full (under a temporary name first)."""
-    final = out / name
-    if (final / MANIFEST).is_file() and (final / MANIFEST).read_bytes() == files[MANIFEST]:
-        return final  # identical output: the folder is already there
+def _sync(folder: Path, written: list[Path]) -> None:
+    """Make the files ``written`` under ``folder`` durable.
+
+    Linux: one ``syncfs`` of the file system holding them, instead of an fsync
+    per file (a corpus has thousands of report files); elsewhere, or if that
+    call fails, an fsync per file.
+    """
+    if not written:
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            if libc.syncfs(fd) == 0:
+                return
+        finally:
+            os.close(fd)
+    except (OSError, AttributeError):  # no syncfs here
+        pass
+    for path in written:
+        with open(path, "rb") as fh:
+            os.fsync(fh.fileno())
+
+
+def _build(out: Path, files: Iterable[tuple[str, bytes]]) -> tuple[Path, set[str]]:
+    """Write a generation folder in full (under a temporary name first), name it by its
+    manifest's hash and return it with the top-level names it holds."""
     tmp = out / f"{GEN_PREFIX}tmp-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     current = out / CURRENT
     folders = {tmp}
-    for rel in sorted(files):
-        if rel == MANIFEST:
-            continue
-        target = tmp.joinpath(*PurePosixPath(rel).parts)
-        _write(target, files[rel], current.joinpath(*PurePosixPath(rel).parts))
+    entries: dict[str, dict[str, object]] = {}
+    written: list[Path] = []
+    for rel, payload in files:
+        _check_name(rel)
+        if rel in entries:
+            raise ValueError(f"report file {rel!r} given twice")
+        parts = PurePosixPath(rel).parts
+        target = tmp.joinpath(*parts)
+        if _write(target, payload, current.joinpath(*parts)):
+            written.append(target)
+        entries[rel] = _entry(rel, payload)
         folders.add(target.parent)
+    _sync(tmp, written)
     for folder in sorted(folders, key=lambda p: -len(p.parts)):
         fsync_dir(folder)
-    _write(tmp / MANIFEST, files[MANIFEST], None)
+    listing = _manifest_doc(entries)
+    with open(tmp / MANIFEST, "wb") as fh:
+        fh.write(listing)
+        fh.flush()
+        os.fsync(fh.fileno())
     fsync_dir(tmp)
+    final = out / f"{GEN_PREFIX}{hashlib.sha256(listing).hexdigest()[:16]}"
+    tops = {PurePosixPath(rel).parts[0] for rel in entries} | {MANIFEST}
+    if (final / MANIFEST).is_file() and (final / MANIFEST).read_bytes() == listing:
+        shutil.rmtree(tmp, ignore_errors=True)  # identical output: the folder is already there
+        return final, tops
     shutil.rmtree(final, ignore_errors=True)  # a half-built leftover of the same name
     os.replace(tmp, final)
     fsync_dir(out)
-    return final
+    return final, tops
 
 
 def _symlink(out: Path, name: str, target: str) -> None:
@@ -130,22 +174,22 @@ def _symlink(out: Path, name: str, target: str) -> None:
     os.replace(tmp, link)
 
 
-def publish(files: Mapping[str, bytes], out: Path) -> Path:
-    """Publish ``files`` (relative name -> bytes) as the current reports in ``out``.
+def publish(files: Mapping[str, bytes] | Iterable[tuple[str, bytes]], out: Path) -> Path:
+    """Publish ``files`` (relative name -> bytes, or such pairs one at a time) as the
+    current reports in ``out``.
 
     Returns the generation folder.  Crash-safe at every step: until the final
-    rename of ``.current``, the previous generation stays current.
+    rename of ``.current``, the previous generation stays current.  Given
+    pairs, only one file need be in memory at a time.
     """
-    _check_names(files)
     out.mkdir(parents=True, exist_ok=True)
-    complete = {**files, MANIFEST: manifest(files)}
-    digest = hashlib.sha256(complete[MANIFEST]).hexdigest()[:16]
-    gen = _build(out, complete, f"{GEN_PREFIX}{digest}")
-    for top in sorted({PurePosixPath(rel).parts[0] for rel in complete}):
+    pairs = files.items() if isinstance(files, Mapping) else files
+    gen, tops = _build(out, pairs)
+    for top in sorted(tops):
         _symlink(out, top, f"{CURRENT}/{top}")
     _symlink(out, CURRENT, gen.name)  # the commit point
     fsync_dir(out)
-    _clean(out, gen.name, {PurePosixPath(rel).parts[0] for rel in complete})
+    _clean(out, gen.name, tops)
     return gen
 
 

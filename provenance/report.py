@@ -26,6 +26,7 @@ rename).  Nothing written depends on the clock or on the output folder.
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import io
 import json
@@ -36,7 +37,7 @@ import re
 import tempfile
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -509,27 +510,47 @@ def render_reports(
 ) -> dict[str, bytes]:
     """Every report file as ``{relative name: bytes}``; nothing is written.
 
+    See :func:`iter_reports`, which renders one file at a time.
+    """
+    return dict(iter_reports(tables, title=title, sources=sources, settings=settings, extra=extra))
+
+
+def iter_reports(
+    tables: AuditTables,
+    *,
+    title: str = "provenance audit",
+    sources: Sequence[str] = (),
+    settings: AuditSettings | None = None,
+    extra: Mapping[str, str] | None = None,
+) -> Iterator[tuple[str, bytes]]:
+    """Every report file as ``(relative name, bytes)``, sorted by name, rendered one at a time.
+
+    A corpus of thousands of articles has hundreds of megabytes of reports
+    (report.html shows every article): rendered lazily, only one is in memory.
+
     ``sources``: the designated sources (named in the reports, first colours of the page);
     ``settings``: the run's [audit] settings, for the verdict thresholds the reports quote;
     ``extra``: further files of the run (changes.csv, changes.md).
     """
     view = build_view(tables, title, sources, settings or AuditSettings())
     rows = view.rows
-    files: dict[str, str] = {
-        "articles.csv": csv_text(rows["articles"], ARTICLE_COLUMNS),
-        "passages.csv": csv_text(rows["passages"], PASSAGE_COLUMNS),
-        "outlets.csv": csv_text(rows["outlets"], OUTLET_COLUMNS),
-        "outlet_sources.csv": csv_text(rows["outlet_sources"], OUTLET_SOURCE_COLUMNS),
-        "passages.jsonl": jsonl_text(rows["passages"], PASSAGE_COLUMNS),
-        "report.md": render_md(view),
-        "report.html": render_html(view),
-        **(extra or {}),
+    render: dict[str, Callable[[], str]] = {
+        "articles.csv": lambda: csv_text(rows["articles"], ARTICLE_COLUMNS),
+        "passages.csv": lambda: csv_text(rows["passages"], PASSAGE_COLUMNS),
+        "outlets.csv": lambda: csv_text(rows["outlets"], OUTLET_COLUMNS),
+        "outlet_sources.csv": lambda: csv_text(rows["outlet_sources"], OUTLET_SOURCE_COLUMNS),
+        "passages.jsonl": lambda: jsonl_text(rows["passages"], PASSAGE_COLUMNS),
+        "report.md": lambda: render_md(view),
+        "report.html": lambda: render_html(view),
     }
+    for rel, text in (extra or {}).items():
+        render[rel] = functools.partial(str, text)
     for article, rel in view.paths.items():
-        files[rel] = tables.texts[article]
+        render[rel] = functools.partial(str, tables.texts[article])
     for o in view.outlets:
-        files[f"outlets/{o.slug}.md"] = render_outlet_md(view, o)
-    return {rel: _encode(files[rel]) for rel in sorted(files)}
+        render[f"outlets/{o.slug}.md"] = functools.partial(render_outlet_md, view, o)
+    for rel in sorted(render):
+        yield rel, _encode(render.pop(rel)())
 
 
 def write_reports(
@@ -544,6 +565,12 @@ def write_reports(
 
     See :mod:`provenance.publish`: the files of one run appear together or not at all.
     """
-    files = render_reports(tables, title=title, sources=sources, settings=settings)
-    publish(files, Path(out_dir))
-    return [Path(out_dir) / rel for rel in sorted(files)]
+    names: list[str] = []
+
+    def files() -> Iterator[tuple[str, bytes]]:
+        for rel, payload in iter_reports(tables, title=title, sources=sources, settings=settings):
+            names.append(rel)
+            yield rel, payload
+
+    publish(files(), Path(out_dir))
+    return [Path(out_dir) / rel for rel in names]

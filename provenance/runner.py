@@ -18,6 +18,7 @@ import contextlib
 import dataclasses
 import functools
 import hashlib
+import itertools
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -32,7 +33,7 @@ from provenance.ingest import iter_documents
 from provenance.models import Document
 from provenance.pipeline import Progress, audit
 from provenance.publish import MANIFEST, publish, verify
-from provenance.report import csv_text, render_reports
+from provenance.report import csv_text, iter_reports
 from provenance.settings import DEFAULTS, Settings
 from provenance.state import STATE_NAME, State, digest, lock
 
@@ -102,10 +103,12 @@ def _republish(out: Path, threshold: float) -> RunOutcome | None:
     if verify(out):
         return None
     listed = json.loads((out / MANIFEST).read_text(encoding="utf-8"))["files"]
-    files = {rel: (out / rel).read_bytes() for rel in listed}
-    files["changes.csv"] = csv_text([], CHANGE_COLUMNS).encode("utf-8")
-    files["changes.md"] = changes_md([], first_run=False, threshold=threshold).encode("utf-8")
-    generation = publish(files, out)
+    changes = {
+        "changes.csv": csv_text([], CHANGE_COLUMNS).encode("utf-8"),
+        "changes.md": changes_md([], first_run=False, threshold=threshold).encode("utf-8"),
+    }
+    kept = ((rel, (out / rel).read_bytes()) for rel in sorted(listed) if rel not in changes)
+    generation = publish(itertools.chain(kept, changes.items()), out)
     read = functools.partial(pd.read_csv, keep_default_na=False)
     tables = AuditTables(
         articles=read(out / "articles.csv", dtype=str),
@@ -162,7 +165,7 @@ def run(
                 "changes.csv": csv_text(changes, CHANGE_COLUMNS),
                 "changes.md": changes_md(changes, first_run=previous is None, threshold=threshold),
             }
-            files = render_reports(
+            files = iter_reports(
                 result.tables, sources=result.designated, settings=settings.audit, extra=extra
             )
             generation = publish(files, out)
