@@ -28,7 +28,7 @@ a dateline credit near the top: "MOSCOW, June 6 (TASS) -").
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal
@@ -390,7 +390,7 @@ def _unregistered_credits(text: str) -> list[Credit]:
 def _vague_credits(text: str) -> list[Credit]:
     """ "during an interview with Russian state media", "local media reported"."""
     credits = []
-    for match in _VAGUE.finditer(text):
+    for match in _vague_matches(text):
         phrase = match.group()
         if not re.search(r"(?i)media|agenc|press|reports|outlet|tv|television|broadcast", phrase):
             continue
@@ -403,6 +403,28 @@ def _vague_credits(text: str) -> list[Credit]:
         end = after.end() if after else match.end()
         credits.append(Credit(Span(start, end), None, "vague", text[start:end]))
     return credits
+
+
+#: a vague credit ends in one of these words: only lines holding one are searched
+_VAGUE_HINT = re.compile(
+    r"(?i)media|agenc|outlet|reports|television|\btv\b|broadcaster|newspaper|tabloid"
+)
+
+
+def _vague_matches(text: str) -> Iterator[re.Match[str]]:
+    """``_VAGUE.finditer(text)``, searched only in stretches that end in a hint word
+    (the pattern tries its optional words at every word of a text: slow)."""
+    windows: list[list[int]] = []
+    for hint in _VAGUE_HINT.finditer(text):
+        lo, hi = max(0, hint.start() - 300), min(len(text), hint.end() + 30)
+        while lo > 0 and not text[lo - 1].isspace():
+            lo -= 1  # a window starts at a word's start ("\b" holds at its first character)
+        if windows and lo <= windows[-1][1]:
+            windows[-1][1] = hi
+        else:
+            windows.append([lo, hi])
+    for lo, hi in windows:
+        yield from _VAGUE.finditer(text, lo, hi)
 
 
 def _bare_report(phrase: str) -> bool:

@@ -37,8 +37,10 @@ quotations a credit to such a source covers.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import difflib
+import itertools
 import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
@@ -277,7 +279,9 @@ def _split_mixed(
 def _clipped(text: str, span: Span) -> list[Span]:
     """The sentences of ``text`` overlapping ``span``, cut to it."""
     found = []
-    for sent in sentences(text):
+    sents = sentences(text)  # sorted and disjoint: only those from the one holding span.start
+    first = max(0, bisect.bisect_right(sents, span.start, key=lambda s: s.start) - 1)
+    for sent in itertools.takewhile(lambda s: s.start < span.end, sents[first:]):
         start, end = max(sent.start, span.start), min(sent.end, span.end)
         if start < end and text[start:end].strip():
             found.append(Span(start, end))

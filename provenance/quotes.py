@@ -24,6 +24,7 @@ other stages compare.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -38,6 +39,7 @@ _DOUBLE = frozenset('"\u201c\u201d\u201e\u201f\u00ab\u00bb')
 _SINGLE = frozenset("'\u2018\u2019\u201a\u201b\u2039\u203a")
 _MARKS = _DOUBLE | _SINGLE
 _OPEN_ONLY = frozenset("\u201e\u201a")  # low-9 marks never close
+_MARK_RE = re.compile("[" + re.escape("".join(sorted(_MARKS))) + "]")
 _LOW_OPENERS = {"\u201e": '\u201c\u201d"', "\u201a": "\u2018\u2019'"}
 _BEFORE_OPEN = frozenset("([{\u2014\u2013-/:")  # a mark after these may open
 _AFTER_CLOSE = frozenset(".,;:!?)]}\u2014\u2013-/\u2026")  # a mark before these may close
@@ -74,10 +76,9 @@ def _flanking(text: str, i: int) -> tuple[bool, bool]:
 
 def _marks(text: str, start: int, end: int) -> list[_Mark]:
     found = []
-    for i in range(start, end):
-        ch = text[i]
-        if ch not in _MARKS:
-            continue
+    for hit in _MARK_RE.finditer(text, start, end):
+        i = hit.start()
+        ch = hit.group()
         prev = text[i - 1] if i > 0 else " "
         nxt = text[i + 1] if i + 1 < len(text) else " "
         if ch in "'\u2019" and prev.isalnum() and nxt.isalpha():
@@ -221,6 +222,7 @@ def names_in(text: str) -> list[tuple[Span, str]]:
 
 def _subject_before(clause: str) -> str | None:
     """The speaker named just before a speech verb: "Mr Novikov", "the lawmaker", "he"."""
+    clause = clause[-_NEAR_VERB:]  # the patterns below are anchored at the end: keep them short
     clause = re.sub(_AUX, "", clause)
     clause = re.sub(r",\s+(?:[a-z0-9][^,]*|[A-Z][^,]*\bof\b[^,]*),\s*$", " ", clause)  # apposition
     clause = re.sub(_AUX, "", clause)
@@ -238,6 +240,8 @@ def _subject_before(clause: str) -> str | None:
     return None
 
 
+#: characters before a speech verb searched for its subject
+_NEAR_VERB = 300
 _AUX = re.compile(
     r"(?:\s+(?:also|then|later|further|went on|again|has|had|have|to|would|will|did|does|"
     r"once|earlier|previously|repeatedly|simply|only|just|even|reportedly|publicly|already|"
@@ -301,7 +305,10 @@ def _speech_subjects(text: str) -> tuple[tuple[int, str], ...]:
     found = []
     outer = [span for span, depth in quotation_spans(text) if depth == 0]
     for sent in sentences(text):
-        plain = _outside(text, sent.start, sent.end, outer)
+        if _VERB_RE.search(text, sent.start, sent.end) is None:
+            continue  # (blanking quotations can only remove verbs)
+        inside = [q for q in outer if q.start < sent.end and sent.start < q.end]
+        plain = _outside(text, sent.start, sent.end, inside)
         for verb in _VERB_RE.finditer(plain):
             subject = _subject_before(plain[: verb.start()])
             if subject is not None and not _is_reference(subject):
@@ -368,26 +375,38 @@ def _find_quotations(text: str) -> tuple[Quotation, ...]:
 
 
 def _outside(text: str, start: int, end: int, spans: Sequence[Span]) -> str:
-    """``text[start:end]`` with quoted stretches blanked (keeps offsets)."""
-    chars = list(text[start:end])
-    for span in spans:
-        for i in range(max(span.start, start), min(span.end, end)):
-            chars[i - start] = " "
-    return "".join(chars)
+    """``text[start:end]`` with the stretches ``spans`` (sorted, not overlapping) blanked,
+    keeping offsets."""
+    pieces = []
+    pos = start
+    first = max(0, bisect.bisect_right(spans, start, key=_start_of) - 1)
+    for span in spans[first : bisect.bisect_left(spans, end, key=_start_of)]:
+        a, b = max(span.start, pos), min(span.end, end)
+        if a < b:
+            pieces += [text[pos:a], " " * (b - a)]
+            pos = b
+    pieces.append(text[pos:end])
+    return "".join(pieces)
+
+
+def _start_of(span: Span) -> int:
+    return span.start
+
+
+def _sentence_at(sents: Sequence[Span], pos: int) -> Span | None:
+    """The sentence holding offset ``pos`` (sentences are sorted and disjoint)."""
+    i = bisect.bisect_right(sents, pos, key=_start_of) - 1
+    return sents[i] if i >= 0 and sents[i].start <= pos < sents[i].end else None
 
 
 def _sentence_start(sents: Sequence[Span], pos: int) -> int:
-    for sent in sents:
-        if sent.start <= pos < sent.end:
-            return sent.start
-    return pos
+    sent = _sentence_at(sents, pos)
+    return pos if sent is None else sent.start
 
 
 def _sentence_end(sents: Sequence[Span], pos: int) -> int:
-    for sent in sents:
-        if sent.start <= pos < sent.end:
-            return sent.end
-    return pos + 1
+    sent = _sentence_at(sents, pos)
+    return pos + 1 if sent is None else sent.end
 
 
 def _adjacent(text: str, sents: Sequence[Span], prev: Quotation, span: Span) -> bool:
