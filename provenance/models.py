@@ -98,6 +98,27 @@ class Extraction:
         delta = min(offset - piece.text_start, piece.length)
         return piece.input_start + delta
 
+    def text_span(self, start: int, end: int) -> Span:
+        """The main-text span of the input range ``[start, end)``: the stretch of ``text``
+        copied from it, or, when none of it is main text, an empty span where it
+        would stand."""
+        lo: int | None = None
+        hi = 0
+        for piece in self.pieces:
+            a, b = max(start, piece.input_start), min(end, piece.input_start + piece.length)
+            if a < b:
+                lo = (
+                    min(lo, a - piece.input_start + piece.text_start)
+                    if lo is not None
+                    else (a - piece.input_start + piece.text_start)
+                )
+                hi = max(hi, b - piece.input_start + piece.text_start)
+        if lo is not None:
+            return Span(lo, hi)
+        after = [p.text_start for p in self.pieces if p.input_start >= end]
+        at = min(after) if after else len(self.text)
+        return Span(at, at)
+
 
 @dataclass(frozen=True)
 class Document:

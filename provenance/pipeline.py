@@ -31,6 +31,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,10 +63,34 @@ class Entry:
     article: Article
     outlet: str
     designated: bool
+    #: the text it is aligned in when that is its input file, not its main text
+    #: (``[audit] sources_in_full``): see :func:`reference_text`
+    whole: str | None = None
+
+    @property
+    def full(self) -> bool:
+        return self.whole is not None
 
     @property
     def text(self) -> str:
+        """The main text: what the article's own figures count, written to texts/."""
         return self.article.text
+
+    @property
+    def reference(self) -> str:
+        """The text the article is aligned in: its decoded input file when ``full``."""
+        return self.whole if self.whole is not None else self.article.text
+
+    def main_span(self, span: Span) -> Span:
+        """A span of :attr:`reference` as a span of the main text (empty where the
+        matched text lies outside it)."""
+        return self.article.extraction.text_span(span.start, span.end) if self.full else span
+
+    def file_span(self, span: Span) -> tuple[int | None, int | None]:
+        """A span of :attr:`reference` as offsets into the decoded input (text inputs)."""
+        if self.full:
+            return span.start, span.end
+        return _offset(self.article, span.start), _offset(self.article, span.end, end=True)
 
     @property
     def published(self) -> str | None:
@@ -122,18 +147,26 @@ def _offset(article: Article, pos: int, *, end: bool = False) -> int | None:
 def passage_row(
     target: Entry, source: Entry | None, p: Passage, *, how: str, source_name: str = ""
 ) -> dict[str, Any]:
-    t, s = target.text, source.text if source else ""
-    src_article = source.article if source else None
+    """The passages.csv row of ``p``, whose spans are into the entries' reference texts.
+
+    start/end (source_start/source_end) are main-text offsets; text and
+    source_text are the aligned texts, and the file offsets exact.
+    """
+    t, s = target.reference, source.reference if source else ""
+    main = target.main_span(p.target)
+    file_start, file_end = target.file_span(p.target)
+    src_main = source.main_span(p.source) if source else None
+    src_file = source.file_span(p.source) if source else (None, None)
     return {
         "article": target.name,
         "outlet": target.outlet,
-        "start": p.target.start,
-        "end": p.target.end,
+        "start": main.start,
+        "end": main.end,
         "text": t[p.target.start : p.target.end],
         "source": source.outlet if source else source_name,
         "source_article": source.name if source else "",
-        "source_start": p.source.start if source else None,
-        "source_end": p.source.end if source else None,
+        "source_start": src_main.start if src_main is not None else None,
+        "source_end": src_main.end if src_main is not None else None,
         "source_text": s[p.source.start : p.source.end] if source else "",
         "origin": source.outlet if source else source_name,
         "direction": how,
@@ -144,10 +177,10 @@ def passage_row(
         "credited": p.credited,
         "credit_text": p.credit_text,
         "credited_source": p.credited_source,
-        "file_start": _offset(target.article, p.target.start),
-        "file_end": _offset(target.article, p.target.end, end=True),
-        "source_file_start": _offset(src_article, p.source.start) if src_article else None,
-        "source_file_end": _offset(src_article, p.source.end, end=True) if src_article else None,
+        "file_start": file_start,
+        "file_end": file_end,
+        "source_file_start": src_file[0],
+        "source_file_end": src_file[1],
     }
 
 
@@ -156,6 +189,32 @@ def _mirror(p: Passage) -> Passage:
 
 
 # ------------------------------------------------------------------------ stages
+
+
+#: removed blocks a whole-file reference leaves out too: what the main text moves to
+#: metadata (title, byline, date), second copies, and the site's own template lines
+BLANKED = frozenset({"title", "byline", "timestamp", "duplicate", "template"})
+
+
+def reference_text(art: Article) -> str | None:
+    """A scraped-text source's input file with only :data:`BLANKED` blocks blanked
+    (offsets kept), or None where there is none (HTML, or no piece map)."""
+    if art.document.kind != "text" or not art.extraction.pieces:
+        return None
+    text = art.document.content
+    blanks = sorted(
+        (r.start, r.end)
+        for r in art.extraction.removed
+        if r.reason in BLANKED and 0 <= r.start < r.end <= len(text)
+    )
+    parts, pos = [], 0
+    for start, end in blanks:
+        start = max(start, pos)
+        if start < end:
+            parts += [text[pos:start], re.sub(r"[^\n]", " ", text[start:end])]
+            pos = end
+    parts.append(text[pos:])
+    return "".join(parts)
 
 
 def article_names(articles: Sequence[Article], roots: Sequence[Path]) -> list[str]:
@@ -173,7 +232,7 @@ def article_names(articles: Sequence[Article], roots: Sequence[Path]) -> list[st
 
 
 def _entries(
-    articles: Sequence[Article], names: Sequence[str], designated: set[str]
+    articles: Sequence[Article], names: Sequence[str], designated: set[str], in_full: bool
 ) -> list[Entry]:
     entries = []
     for art, name in zip(articles, names, strict=True):
@@ -181,7 +240,8 @@ def _entries(
             continue
         outlet = outlet_label(art.document, name)
         is_source = art.document.role == "source" or outlet.casefold() in designated
-        entries.append(Entry(name, art, outlet, is_source))
+        whole = reference_text(art) if in_full and is_source else None
+        entries.append(Entry(name, art, outlet, is_source, whole))
     return sorted(entries, key=lambda e: e.name)
 
 
@@ -201,11 +261,11 @@ class _Aligner:
         self.index = CorpusIndex(settings=settings.align)
         for e in entries:
             key = digest(
-                "prepared-arrays", settings.align, e.text
+                "prepared-arrays", settings.align, e.reference
             )  # the layout of Prepared is in the key
             doc = state.get("prepared", key) if state else None
             if doc is None:
-                doc = prepare(e.text, settings=settings.align)
+                doc = prepare(e.reference, settings=settings.align)
                 if state:
                     state.put("prepared", key, doc)
             self.index.add(e.name, doc)
@@ -223,19 +283,21 @@ class _Aligner:
             self.index.document(source.name),
             settings=self.settings.align,
         )
-        return merge_adjacent(self.classified(target, source, found), target.text, source.text)
+        return merge_adjacent(
+            self.classified(target, source, found), target.reference, source.reference
+        )
 
     def credits_a_designated_source(self, entry: Entry) -> bool:
         """Does the text credit a designated source anywhere (cheap: credits are cached)?"""
         return any(
             c.source is not None and c.source in self.registry.designated
-            for c in find_credits(entry.text, self.registry)
+            for c in find_credits(entry.reference, self.registry)
         )
 
     def classified(self, target: Entry, source: Entry, found: list[Passage]) -> list[Passage]:
         return classify(
-            target.text,
-            source.text,
+            target.reference,
+            source.reference,
             found,
             registry=self.registry,
             source_name=source.outlet,
@@ -452,7 +514,7 @@ def audit(
     cache = _ExtractionCache(state, settings) if state else None
     articles = extract_all(docs, settings=settings, jobs=jobs, cache=cache)
     names = article_names(articles, roots)
-    entries = _entries(articles, names, designated)
+    entries = _entries(articles, names, designated, settings.audit.sources_in_full)
     aligner = _Aligner(entries, registry, settings, state)
     pairs = [(a.name, b.name) for a, b in aligner.pairs()]
     rows = _pair_results(aligner, pairs, jobs, state, progress)

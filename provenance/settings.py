@@ -174,6 +174,10 @@ class AuditSettings:
     order_margin: float = 5.0
     #: changes.csv lists an outlet whose original share moved by more than this
     change_threshold: float = 0.05
+    #: match designated sources given as plain text in their whole file, not only in
+    #: their main text: copying from a caption, list or teaser the extractor left out
+    #: (or a paragraph it dropped by mistake) is still copying from that source
+    sources_in_full: bool = True
 
     def __post_init__(self) -> None:
         if not 0 < self.partially <= self.wholly <= 1:

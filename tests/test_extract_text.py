@@ -374,3 +374,20 @@ def test_bad_settings_are_refused() -> None:
         clean_text("x", settings=ExtractSettings(text_prose_near=0.0))
     with pytest.raises(ValueError, match="text_length_low"):
         clean_text("x", settings=ExtractSettings(text_length_low=0))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(_LINES, max_size=25), st.sampled_from(["\n", "\r\n", "\n\n"]))
+def test_text_span_maps_input_ranges_to_the_main_text(lines: list[str], sep: str) -> None:
+    source = sep.join(lines)
+    out = clean_text(source)
+    for p in out.pieces:
+        end = p.input_start + p.length
+        span = out.text_span(p.input_start, end)
+        assert (span.start, span.end) == (p.text_start, p.text_start + p.length)
+        inner = out.text_span(p.input_start + 1, end)  # a part of it maps to a part
+        assert out.text[inner.start : inner.end] == source[p.input_start + 1 : end]
+    for r in out.removed:
+        if 0 <= r.start < r.end:
+            span = out.text_span(r.start, r.end)
+            assert span.start == span.end  # none of it is main text: where it would stand

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
 
 from provenance.pipeline import audit
+from provenance.settings import DEFAULTS
 
 WIRE = [
     "The regional parliament approved a new water management law on Tuesday after months of debate.",
@@ -136,3 +138,33 @@ def test_two_inputs_with_one_name_are_both_audited(tmp_path: Path) -> None:
     run = audit([str(tmp_path / "d1" / "same.txt"), str(tmp_path / "d2" / "same.txt")])
     assert list(run.tables.articles.article) == ["same.txt", "same.txt~2"]
     assert set(run.tables.passages.article) == {"same.txt", "same.txt~2"}
+
+
+TEASER = (
+    "Read also: Engineers warn that the northern reservoir dam needs urgent repairs "
+    "before the spring floods reach the valley towns."
+)
+
+
+@pytest.mark.parametrize("in_full", [True, False])
+def test_copying_from_text_the_source_page_drops_is_found(tmp_path: Path, in_full: bool) -> None:
+    """A designated source is matched in its whole file: a teaser its main text leaves
+    out is still its text (``[audit] sources_in_full``)."""
+    root = tmp_path / "c"
+    write_corpus(root)
+    (root / "wire.txt").write_text(" ".join(WIRE) + "\n\n" + TEASER + "\n")
+    teaser = TEASER.removeprefix("Read also: ")
+    (root / "sport.txt").write_text(" ".join(OTHER[:2]) + "\n\n" + teaser + "\n\n" + OTHER[3])
+    settings = DEFAULTS.replace(audit=dataclasses.replace(DEFAULTS.audit, sources_in_full=in_full))
+    run = audit([str(root)], settings=settings)
+    wire = next(a for a in run.documents if a.path.endswith("wire.txt")).content
+    p = run.tables.passages
+    taken = p[(p.article == "sport.txt") & (p.source_article == "wire.txt")]
+    if not in_full:
+        assert taken.empty
+        return
+    assert len(taken) == 1
+    row = taken.iloc[0]
+    assert "northern reservoir dam" in row.source_text
+    assert wire[int(row.source_file_start) : int(row.source_file_end)] == row.source_text
+    assert row.source_start == row.source_end  # not in the wire's main text
