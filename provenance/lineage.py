@@ -60,12 +60,13 @@ _KIND_ORDER = ("paraphrase", "near-verbatim", "verbatim")
 def _joinable(a: Passage, b: Passage, target: str, source: str) -> bool:
     """Do two passages continue each other, classified alike?
 
-        Paragraph pieces of one aligned passage (``extra["piece_of"]``) do when they
-        follow each other in both texts: the aligner matched the whole stretch, and
-        cut it only to classify each paragraph, so a paragraph it left out between
-        them (too little of it matched on its own) belongs to the copy too, unless the
-    pieces are quotations (the paragraph between may be prose, or another quotation).  Other
-        passages do when only white space separates them, in both texts.
+    Paragraph pieces of one aligned passage (``extra["piece_of"]``) do when they
+    follow each other in both texts: the aligner matched the whole stretch, and
+    cut it only to classify each paragraph, so a paragraph it left out between
+    them (too little of it matched on its own) belongs to the copy too, unless the
+    pieces are quotations (the paragraph between may be prose, or another quotation).
+    Other passages do when only white space separates them in the target and their
+    source sides continue each other or overlap (paragraphs rewriting one stretch).
     """
     same_class = (a.quote, a.altered_quote, a.credited, a.credit_text, a.credited_source) == (
         b.quote,
@@ -81,10 +82,12 @@ def _joinable(a: Passage, b: Passage, target: str, source: str) -> bool:
         gap = target[a.target.end : b.target.start]
         # a left-out paragraph joins prose only: it might hold a quotation of its own
         return not gap.strip() or not a.quote
+    if b.target.start - a.target.end > 4 or target[a.target.end : b.target.start].strip():
+        return False
+    if a.source.start < b.source.end and b.source.start < a.source.end:
+        return True  # two paragraphs drawing on one stretch of the source (a rewrite)
     return (
-        b.target.start - a.target.end <= 4
-        and not target[a.target.end : b.target.start].strip()
-        and 0 <= b.source.start - a.source.end <= 4
+        0 <= b.source.start - a.source.end <= 4
         and not source[a.source.end : b.source.start].strip()
     )
 

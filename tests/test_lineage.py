@@ -54,6 +54,15 @@ def test_merge_joins_continuing_passages_only() -> None:
     assert len(quoted) == 2  # classified differently
 
 
+def test_paragraphs_rewriting_one_source_stretch_join() -> None:
+    target, source = "aaaa\n\nbbbb\n\ncccc", "aaaa bbbb zzzz cccc"
+    rewrites = [p((0, 4), (0, 9), kind="paraphrase"), p((6, 10), (5, 19), kind="paraphrase")]
+    joined = merge_adjacent(rewrites, target, source)
+    assert [(x.target, x.source) for x in joined] == [(Span(0, 10), Span(0, 19))]
+    apart = merge_adjacent([p((0, 4), (0, 4)), p((12, 16), (15, 19))], target, source)
+    assert len(apart) == 2  # "bbbb" stands between them in the target
+
+
 def test_pieces_of_one_passage_join_across_source_gaps() -> None:
     target, source = "aaaa\n\nbbbb", "aaaa zzzz bbbb"
     piece = {"piece_of": "0-10"}
