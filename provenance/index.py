@@ -18,7 +18,7 @@ import bisect
 import math
 import zlib
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -235,6 +235,7 @@ class CorpusIndex:
         self._keys = np.zeros(0, dtype=np.uint64)  # sorted fingerprints
         self._owners = np.zeros(0, dtype=np.int32)  # the document number of each
         self._pending: list[tuple[np.ndarray, int]] = []
+        self._held: tuple[frozenset[str], np.ndarray] | None = None
 
     def __len__(self) -> int:
         return len(self._ids)
@@ -264,6 +265,7 @@ class CorpusIndex:
             order = np.argsort(keys, kind="stable")  # documents stay in order per n-gram
             self._keys, self._owners = keys[order], owners[order]
             self._pending = []
+            self._held = None
         return self._keys, self._owners
 
     def _df(self, hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -287,20 +289,39 @@ class CorpusIndex:
         *,
         min_shared: int | None = None,
         exclude: str | None = None,
+        beyond: Collection[str] = (),
     ) -> list[tuple[str, int]]:
         """Documents sharing at least ``min_shared`` distinct n-grams with ``text``.
 
-        Returns ``(doc_id, shared)`` pairs, most shared first, ties by id.
+        ``beyond``: documents whose n-grams do not count (shared material any of
+        them holds too is explained by them).  Returns ``(doc_id, shared)`` pairs,
+        most shared first, ties by id.
         """
         doc = text if isinstance(text, Prepared) else prepare(text, settings=self.settings)
         need = self.settings.min_shared if min_shared is None else min_shared
-        _, owners = self._postings()
+        keys, owners = self._postings()
         lo, df = self._df(np.unique(doc.fingerprints))
         keep = (df > 0) & (df <= self.max_df())
+        if beyond:
+            keep &= ~self._held_by(beyond)[np.minimum(lo, max(len(keys) - 1, 0))]
         counts = np.bincount(owners[_ranges(lo[keep], df[keep])], minlength=len(self._ids))
         found = [(self._ids[n], int(counts[n])) for n in np.nonzero(counts >= max(need, 1))[0]]
         found = [(d, c) for d, c in found if d != exclude]
         return sorted(found, key=lambda dc: (-dc[1], dc[0]))
+
+    def _held_by(self, doc_ids: Collection[str]) -> np.ndarray:
+        """Per posting: does one of ``doc_ids`` hold its n-gram (cached per id set)?"""
+        wanted = frozenset(doc_ids)
+        if self._held is None or self._held[0] != wanted:
+            keys, owners = self._postings()
+            numbers = [n for n, d in enumerate(self._ids) if d in wanted]
+            mine = np.isin(owners, np.array(numbers, dtype=np.int32))
+            # spread each n-gram's flag over all its postings
+            starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else keys
+            per_key = np.logical_or.reduceat(mine, starts) if len(keys) else mine
+            sizes = np.diff(np.r_[starts, len(keys)]) if len(keys) else starts
+            self._held = (wanted, np.repeat(per_key, sizes))
+        return self._held[1]
 
     def seeds(self, text: Prepared, doc_id: str) -> list[tuple[int, int]]:
         """Shared fingerprints as ``(target term position, source term position)``.

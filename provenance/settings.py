@@ -178,6 +178,10 @@ class AuditSettings:
     #: their main text: copying from a caption, list or teaser the extractor left out
     #: (or a paragraph it dropped by mistake) is still copying from that source
     sources_in_full: bool = True
+    #: two articles (not designated sources) whose order is unknown are compared with
+    #: each other only for n-grams no designated source's article holds: what both
+    #: took from a source is reported against that source, not as order-unknown sharing
+    beyond_sources: bool = True
 
     def __post_init__(self) -> None:
         if not 0 < self.partially <= self.wholly <= 1:

@@ -91,11 +91,21 @@ def test_same_day_is_order_unknown(tmp_path: Path) -> None:
     write_corpus(root)
     manifest = (root / "manifest.csv").read_text().replace("2025-06-03", "2025-06-02")
     (root / "manifest.csv").write_text(manifest)
+    run = audit([str(root)])
+    p = run.tables.passages
+    # what both took from the wire is reported against the wire, not as sharing
+    assert p[(p.article == "blog.txt") & (p.source_article == "paper.txt")].empty
+    assert run.tables.articles.set_index("article").loc["blog.txt", "top_source"] == "TASS"
+    everything = DEFAULTS.replace(audit=dataclasses.replace(DEFAULTS.audit, beyond_sources=False))
+    p = audit([str(root)], settings=everything).tables.passages
+    pair = p[(p.article == "blog.txt") & (p.source_article == "paper.txt")]
+    assert len(pair) >= 1 and set(pair.direction) == {"order-unknown"}
+    # material no source holds is compared either way, and its order is unknown
+    (root / "paper.txt").write_text((root / "paper.txt").read_text() + "\n\n" + OWN[2])
     p = audit([str(root)]).tables.passages
     pair = p[(p.article == "blog.txt") & (p.source_article == "paper.txt")]
     assert len(pair) >= 1 and set(pair.direction) == {"order-unknown"}
-    arts = audit([str(root)]).tables.articles.set_index("article")
-    assert arts.loc["blog.txt", "top_source"] == "TASS"  # it still matches the wire itself
+    assert any(OWN[2] in text for text in pair.text)
 
 
 def test_upstream_credit_when_source_text_is_absent(tmp_path: Path) -> None:
