@@ -5,7 +5,9 @@ source documents are marked as designated sources in a manifest and nothing
 tells the tool which pairs to compare.  The audit's passages.jsonl, through its
 file offsets, is scored with the PAN measures on the listed pairs.  Time is
 compared with a bare pass over the same files: read, tokenize, hash 5-grams.
-Peak memory is the audit process's maximum resident set size.
+Peak memory is the audit process's maximum resident set size (and, apart, the
+largest worker's).  The audit uses the CLI's default number of worker processes
+(the CPUs available) unless ``--jobs`` says otherwise; the bare pass is one process.
 """
 
 from __future__ import annotations
@@ -113,6 +115,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--eval-dir", type=Path, default=EVAL_DIR)
     parser.add_argument("--limit", type=int, default=None, help="documents per folder (smoke runs)")
+    parser.add_argument(
+        "-j", "--jobs", type=int, default=None, help="worker processes (default: as the CLI)"
+    )
     args = parser.parse_args(argv)
     pan = args.eval_dir / "pan13-text-alignment"
     if not pan.is_dir():
@@ -120,24 +125,30 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     from provenance.pipeline import audit
     from provenance.report import write_reports
+    from provenance.workers import default_jobs
 
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "corpus"
         files = build_corpus(pan, root, args.limit)
         bare = min(bare_pass(files) for _ in range(2))
+        jobs = args.jobs or default_jobs()
         start = time.perf_counter()
-        run = audit([str(root)])
+        run = audit([str(root)], jobs=jobs)
         write_reports(run.tables, Path(tmp) / "reports")
         seconds = time.perf_counter() - start
         found = detections(Path(tmp) / "reports" / "passages.jsonl")
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # the largest worker process (forked: it shares most of its pages with this one)
+    worker_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     for name, value in score(pan, found).items():
         print(f"audit_pan13 {name} {value:.4f}")
     print(f"audit_documents {len(files)}")
     print(f"audit_seconds {seconds:.1f}")
     print(f"bare_pass_seconds {bare:.2f}")
     print(f"audit_time_ratio {seconds / bare:.1f}")
+    print(f"audit_jobs {jobs}")
     print(f"audit_peak_memory_mb {peak_mb:.0f}")
+    print(f"audit_peak_worker_memory_mb {worker_mb:.0f}")
     return 0
 
 

@@ -67,7 +67,7 @@ from provenance.index import (
     unit_pairs_sharing_ngrams,
 )
 from provenance.models import Passage, PassageKind, Span
-from provenance.segment import normalized_text, words
+from provenance.segment import normalized_text, word_table
 from provenance.settings import AlignSettings
 
 _DEFAULT = AlignSettings()
@@ -147,10 +147,10 @@ def align_prepared(
         kept = [
             piece
             for c in kept
-            if _passage(c, target, source.text, settings) is not None
+            if _passage(c, target, source, settings) is not None
             for piece in _split_paragraphs(c, space, settings)
         ]
-    passages = [_passage(c, target, source.text, settings) for c in kept]
+    passages = [_passage(c, target, source, settings) for c in kept]
     found = [p for p in passages if p is not None]
     return sorted(found, key=lambda p: (p.target.start, p.source.start))
 
@@ -542,15 +542,27 @@ def similarity(a: str, b: str, *, settings: AlignSettings = _DEFAULT) -> float:
         return 100.0
     if max(len(na), len(nb)) <= settings.max_compare_chars:
         return float(fuzz.ratio(na, nb))
-    return float(fuzz.ratio([t.norm for t in words(a)], [t.norm for t in words(b)]))
+    return float(fuzz.ratio(word_table(a)[0], word_table(b)[0]))
+
+
+def _prepared_similarity(
+    target: Prepared, t_span: Span, source: Prepared, s_span: Span, settings: AlignSettings
+) -> float:
+    """:func:`similarity` of two spans of prepared texts; long ones are compared
+    word by word on the words' hashes, with no tokenising again."""
+    a, b = target.text[t_span.start : t_span.end], source.text[s_span.start : s_span.end]
+    if max(len(a), len(b)) <= settings.max_compare_chars:
+        return similarity(a, b, settings=settings)
+    (i, j), (k, m) = target.token_range(t_span), source.token_range(s_span)
+    return float(fuzz.ratio(target.token_ids[i:j], source.token_ids[k:m]))
 
 
 def _passage(
-    cand: _Candidate, target: Prepared, source: str, settings: AlignSettings
+    cand: _Candidate, target: Prepared, source: Prepared, settings: AlignSettings
 ) -> Passage | None:
     t_text = target.text[cand.target.start : cand.target.end]
-    s_text = source[cand.source.start : cand.source.end]
-    score = similarity(t_text, s_text, settings=settings)
+    s_text = source.text[cand.source.start : cand.source.end]
+    score = _prepared_similarity(target, cand.target, source, cand.source, settings)
     kind = _kind(score, settings)
     if not cand.whole and _dropped(t_text, s_text, kind, cand, target, settings):
         return None  # (a paragraph piece goes with its passage, which passed)
@@ -571,9 +583,14 @@ def _dropped(
         return True
     return min(len(cand.target), len(cand.source)) < settings.min_chars and not (
         kind != "paraphrase"
-        and len(words(t_text)) >= settings.min_words
+        and _word_count(target, cand.target) >= settings.min_words
         and split.whole_sentence(target, cand.target)
     )
+
+
+def _word_count(doc: Prepared, span: Span) -> int:
+    i, j = doc.token_range(span)
+    return j - i
 
 
 def _paraphrase_holds(t_text: str, s_text: str, cand: _Candidate, settings: AlignSettings) -> bool:

@@ -188,9 +188,8 @@ def _article_record(article: Any) -> dict[str, Any]:
     "-j",
     "--jobs",
     type=click.IntRange(min=1),
-    default=1,
-    show_default=True,
-    help="Worker processes for extraction and alignment.",
+    default=None,
+    help="Worker processes for extraction and alignment [default: the CPUs available].",
 )
 @click.option(
     "--state",
@@ -219,7 +218,7 @@ def audit(
     sources: Sequence[str],
     config_path: str | None,
     out_dir: str,
-    jobs: int,
+    jobs: int | None,
     state_path: str | None,
     full: bool,
     quiet: bool,
@@ -238,6 +237,7 @@ def audit(
     from pathlib import Path
 
     from provenance.state import Locked, lock
+    from provenance.workers import default_jobs
 
     try:
         settings = load_settings(config_path)
@@ -250,7 +250,7 @@ def audit(
                 manifest=manifest,
                 settings=settings,
                 sources=sources,
-                jobs=jobs,
+                jobs=jobs or default_jobs(),
                 state_path=Path(state_path) if state_path else None,
                 full=full,
                 progress=progress,

@@ -28,6 +28,7 @@ passage keeps its immediate source (``source``/``source_article``) and its
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import os
@@ -42,11 +43,11 @@ from provenance.align import align_prepared
 from provenance.attribution import SourceRegistry, find_credits
 from provenance.classify import classify
 from provenance.extract import assemble, extract_all
-from provenance.index import CorpusIndex, prepare
+from provenance.index import CorpusIndex, Prepared, prepare
 from provenance.ingest import iter_documents
 from provenance.lineage import direction, merge_adjacent, order_by_source, origins, overlap
 from provenance.models import Article, Document, Extraction, Passage, Span
-from provenance.settings import DEFAULTS, Settings
+from provenance.settings import DEFAULTS, AlignSettings, Settings
 from provenance.state import State, digest
 from provenance.workers import Outcome, run_limited
 
@@ -254,18 +255,21 @@ class _Aligner:
         registry: SourceRegistry,
         settings: Settings,
         state: State | None = None,
+        jobs: int = 1,
     ):
         self.entries = {e.name: e for e in entries}
         self.registry = registry
         self.settings = settings
         self.index = CorpusIndex(settings=settings.align)
-        for e in entries:
-            key = digest(
-                "prepared-arrays", settings.align, e.reference
-            )  # the layout of Prepared is in the key
-            doc = state.get("prepared", key) if state else None
+        # the layout of Prepared is in the key
+        keys = [digest("prepared-arrays", settings.align, e.reference) for e in entries]
+        found = {k: state.get("prepared", k) for k in keys} if state else {}
+        todo = [e.reference for e, k in zip(entries, keys, strict=True) if found.get(k) is None]
+        made = iter(_prepare_all(todo, settings, jobs))
+        for e, key in zip(entries, keys, strict=True):
+            doc = found.get(key)
             if doc is None:
-                doc = prepare(e.reference, settings=settings.align)
+                doc = next(made)
                 if state:
                     state.put("prepared", key, doc)
             self.index.add(e.name, doc)
@@ -371,6 +375,27 @@ def _upstream_rows(
         row = passage_row(entry, None, p, how="credited-upstream", source_name=credited)
         upstream.setdefault((r["article"], span.start, span.end), row)
     return list(upstream.values())
+
+
+def _prepare_all(texts: list[str], settings: Settings, jobs: int) -> list[Prepared]:
+    """Prepared texts, in order; in ``jobs`` worker processes when there are many."""
+    if jobs <= 1 or len(texts) < 2 * _PREPARE_BATCH:
+        return [prepare(t, settings=settings.align) for t in texts]
+    batches = [texts[i : i + _PREPARE_BATCH] for i in range(0, len(texts), _PREPARE_BATCH)]
+    job = functools.partial(_prepare_batch, settings=settings.align)
+    out: list[Prepared] = []
+    for batch, outcome in zip(batches, run_limited(job, batches, jobs=jobs), strict=True):
+        # a batch that failed (a worker killed) is prepared here: preparing never hangs
+        out += outcome.value if outcome.ok and outcome.value is not None else job(batch)
+    return out
+
+
+#: texts per worker job when preparing in worker processes
+_PREPARE_BATCH = 32
+
+
+def _prepare_batch(texts: list[str], settings: AlignSettings) -> list[Prepared]:
+    return [prepare(t, settings=settings) for t in texts]
 
 
 _WORKER: list[_Aligner] = []  # the aligner a forked worker inherits
@@ -527,7 +552,7 @@ def audit(
     articles = extract_all(docs, settings=settings, jobs=jobs, cache=cache)
     names = article_names(articles, roots)
     entries = _entries(articles, names, designated, settings.audit.sources_in_full)
-    aligner = _Aligner(entries, registry, settings, state)
+    aligner = _Aligner(entries, registry, settings, state, jobs)
     pairs = [(a.name, b.name) for a, b in aligner.pairs()]
     rows = _pair_results(aligner, pairs, jobs, state, progress)
     order_by_source(rows, settings.audit.order_margin, settings.align.near_verbatim)

@@ -66,6 +66,14 @@ def _error(exc: BaseException) -> Outcome[Any]:
     return Outcome("error", message=one_line(f"{type(exc).__name__}: {exc}"))
 
 
+def default_jobs() -> int:
+    """The CPUs this process may run on (the default number of worker processes)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
 def fork_available() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
@@ -285,4 +293,4 @@ class _Pool(Generic[T, R]):
         worker.index = -1
 
 
-__all__ = ["Outcome", "fork_available", "one_line", "run_limited"]
+__all__ = ["Outcome", "default_jobs", "fork_available", "one_line", "run_limited"]
