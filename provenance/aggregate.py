@@ -22,13 +22,13 @@ when >= PARTIALLY, else ``non-derived``.
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from provenance.settings import AuditSettings
@@ -121,11 +121,25 @@ def word_spans(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in WORD_RE.finditer(text)]
 
 
-def _covered(starts: list[int], ends: list[int], start: int, end: int) -> range:
-    """Indexes of the words that overlap ``[start, end)``."""
-    first = bisect.bisect_right(ends, start)
-    last = bisect.bisect_left(starts, end)
-    return range(first, max(first, last))
+def _word_bounds(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """Starts and ends of the words of ``text``, as :func:`word_spans` gives them.
+
+    In numpy (a corpus has millions of words): each character is classed as a
+    word character or not by a table built from the text's distinct characters,
+    which :data:`WORD_RE` classes itself (so ``\\w`` means exactly what it means
+    there), and the words are the runs of word characters.
+    """
+    if not text:
+        return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)
+    if text.isascii():
+        codes = np.frombuffer(text.encode("ascii"), dtype=np.uint8)
+    else:
+        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    word_chars = set("".join(WORD_RE.findall("".join(set(text)))))
+    table = np.zeros(int(codes.max()) + 1, dtype=np.int8)
+    table[[ord(c) for c in word_chars]] = 1
+    edges = np.diff(table[codes], prepend=np.int8(0), append=np.int8(0))
+    return np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
 
 
 def _passage_class(row: Mapping[str, Any]) -> str:
@@ -139,6 +153,31 @@ def _quality(row: Mapping[str, Any]) -> float:
     return float(similarity) if similarity not in ("", None) else 0.0
 
 
+def _owners(text: str, passages: Sequence[Mapping[str, Any]]) -> np.ndarray:
+    """For each word of ``text``, the index in ``passages`` of the passage it is
+    counted under, or -1; the rules are :func:`article_coverage`'s."""
+    starts, ends = _word_bounds(text)
+    owner = np.full(len(starts), -1, dtype=np.intp)
+    if not passages:
+        return owner
+    # the words that overlap a passage's [start, end): first..last-1
+    first = np.searchsorted(ends, [int(row["start"]) for row in passages], side="right")
+    last = np.searchsorted(starts, [int(row["end"]) for row in passages], side="left")
+    lengths = np.maximum(last - first, 0).tolist()
+    weight: dict[str, float] = defaultdict(float)
+    for row, length in zip(passages, lengths, strict=True):
+        weight[str(row["source"])] += length * max(_quality(row), 1.0)
+
+    def rank(i: int) -> tuple[int, float, float, int]:
+        row = passages[i]
+        cls = _CLASSES.index(_passage_class(row))
+        return (cls, -weight[str(row["source"])], -_quality(row), int(row["start"]))
+
+    for i in sorted(range(len(passages)), key=rank, reverse=True):  # best rank written last
+        owner[first[i] : last[i]] = i
+    return owner
+
+
 def article_coverage(
     text: str, passages: Sequence[Mapping[str, Any]]
 ) -> list[Mapping[str, Any] | None]:
@@ -150,23 +189,29 @@ def article_coverage(
     by similarity (a rewrite of one article that also overlaps that article's
     other copies is a copy of the first); the more similar; the earlier.
     """
-    spans = word_spans(text)
-    starts = [s for s, _ in spans]
-    ends = [e for _, e in spans]
-    weight: dict[str, float] = defaultdict(float)
-    for row in passages:
-        length = len(_covered(starts, ends, int(row["start"]), int(row["end"])))
-        weight[str(row["source"])] += length * max(_quality(row), 1.0)
+    return [passages[i] if i >= 0 else None for i in _owners(text, passages).tolist()]
 
-    def rank(row: Mapping[str, Any]) -> tuple[int, float, float, int]:
-        cls = _CLASSES.index(_passage_class(row))
-        return (cls, -weight[str(row["source"])], -_quality(row), int(row["start"]))
 
-    owner: list[Mapping[str, Any] | None] = [None] * len(spans)
-    for row in sorted(passages, key=rank, reverse=True):  # best rank written last, wins
-        for i in _covered(starts, ends, int(row["start"]), int(row["end"])):
-            owner[i] = row
-    return owner
+@dataclass
+class _Counted:
+    """An article's words and the words counted under each class, per source."""
+
+    words: int
+    #: source -> class -> words
+    sources: dict[str, Counter[str]]
+
+    def classes(self) -> Counter[str]:
+        return sum(self.sources.values(), Counter())
+
+
+def _count(text: str, passages: Sequence[Mapping[str, Any]]) -> _Counted:
+    owner = _owners(text, passages)
+    owned = np.bincount(owner + 1, minlength=len(passages) + 1)[1:].tolist()
+    sources: dict[str, Counter[str]] = {}
+    for row, n in zip(passages, owned, strict=True):
+        if n:
+            sources.setdefault(str(row["source"]), Counter())[_passage_class(row)] += n
+    return _Counted(len(owner), sources)
 
 
 def verdict(copied_share: float, *, settings: AuditSettings = _AUDIT) -> str:
@@ -180,13 +225,11 @@ def _share(part: int, whole: int) -> float:
 
 
 def _article_figures(
-    article: Mapping[str, Any],
-    owner: Sequence[Mapping[str, Any] | None],
-    settings: AuditSettings,
+    article: Mapping[str, Any], counted: _Counted, settings: AuditSettings
 ) -> dict[str, Any]:
-    words = len(owner)
-    counts = Counter(_passage_class(o) for o in owner if o is not None)
-    by_source = Counter(str(o["source"]) for o in owner if o is not None)
+    words = counted.words
+    counts = counted.classes()
+    by_source = {source: sum(c.values()) for source, c in counted.sources.items()}
     copied = sum(counts.values())
     top = sorted(by_source.items(), key=lambda kv: (-kv[1], kv[0]))
     return {
@@ -204,19 +247,24 @@ def _article_figures(
 
 
 def _outlet_tables(
-    articles: pd.DataFrame, owners: dict[str, list[Mapping[str, Any] | None]]
+    articles: pd.DataFrame, counted: Mapping[str, _Counted]
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     outlet_rows = []
     source_rows = []
-    for outlet, group in articles.groupby("outlet", sort=True):
-        owned = [o for a in group["article"] for o in owners.get(a, [])]
-        words = len(owned)
-        counts = Counter(_passage_class(o) for o in owned if o is not None)
+    # one list of article names per outlet (sorted, blank outlets dropped, as groupby does)
+    for outlet, names in articles.groupby("outlet", sort=True)["article"].agg(list).items():
+        parts = [counted[a] for a in names if a in counted]
+        words = sum(c.words for c in parts)
+        per_source: dict[str, Counter[str]] = {}
+        for part in parts:
+            for source, c in part.sources.items():
+                per_source.setdefault(source, Counter()).update(c)
+        counts: Counter[str] = sum(per_source.values(), Counter())
         copied = sum(counts.values())
         outlet_rows.append(
             {
                 "outlet": outlet,
-                "articles": len(group),
+                "articles": len(names),
                 "words": words,
                 "original_share": round(1 - _share(copied, words), PRECISION) if words else 0.0,
                 "copied_share": _share(copied, words),
@@ -224,10 +272,6 @@ def _outlet_tables(
                 "uncredited_share": _share(counts["uncredited"], words),
             }
         )
-        per_source: dict[str, Counter[str]] = {}
-        for o in owned:
-            if o is not None:
-                per_source.setdefault(str(o["source"]), Counter())[_passage_class(o)] += 1
         for source in sorted(per_source):
             c = per_source[source]
             n = sum(c.values())
@@ -261,20 +305,19 @@ def build_tables(
     ``passages``: dicts with PASSAGE_COLUMNS keys; only passages an article
     *took* (not order-unknown ones) count in its shares.
     """
-    counted: dict[str, list[Mapping[str, Any]]] = {}
+    taken: dict[str, list[Mapping[str, Any]]] = {}
     for row in passages:
         if row["direction"] != "order-unknown":
-            counted.setdefault(str(row["article"]), []).append(row)
+            taken.setdefault(str(row["article"]), []).append(row)
     figures = []
-    owners: dict[str, list[Mapping[str, Any] | None]] = {}
+    counted: dict[str, _Counted] = {}
     for art in articles:
         name = str(art["article"])
-        text = texts.get(name, "")
-        owners[name] = article_coverage(text, counted.get(name, []))
-        figures.append(_article_figures(art, owners[name], settings))
+        counted[name] = _count(texts.get(name, ""), taken.get(name, []))
+        figures.append(_article_figures(art, counted[name], settings))
     article_df = pd.DataFrame(figures, columns=list(ARTICLE_COLUMNS))
     article_df = article_df.sort_values(["article"], kind="stable").reset_index(drop=True)
-    outlets, outlet_sources = _outlet_tables(article_df, owners)
+    outlets, outlet_sources = _outlet_tables(article_df, counted)
     passage_df = pd.DataFrame(list(passages), columns=list(PASSAGE_COLUMNS))
     passage_df = passage_df.sort_values(
         ["article", "start", "end", "source", "source_article"], kind="stable"

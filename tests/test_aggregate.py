@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from provenance.aggregate import (
     ARTICLE_COLUMNS,
@@ -16,6 +18,7 @@ from provenance.aggregate import (
     verdict,
     word_spans,
 )
+from provenance.aggregate import _word_bounds as word_bounds
 
 TEXT = "one two three four five six seven eight nine ten"  # 10 words
 
@@ -48,6 +51,12 @@ def test_word_coverage_takes_overlaps_once_with_class_priority() -> None:
     owner = article_coverage(TEXT, [a, b])
     assert [o is not None for o in owner] == [True] * 6 + [False] * 4
     assert owner[0] is a and owner[2] is b and owner[5] is b  # quotation wins the overlap
+
+
+@given(st.text() | st.sampled_from(["", "a_b 12", "naïve café—x", "\ud800ab\udfff c", "日本 語"]))
+def test_word_bounds_are_the_word_spans(text: str) -> None:
+    starts, ends = word_bounds(text)
+    assert list(zip(starts.tolist(), ends.tolist(), strict=True)) == word_spans(text)
 
 
 def test_partial_word_overlap_counts_the_word() -> None:
