@@ -44,12 +44,13 @@ import itertools
 import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from provenance.align import similarity
 from provenance.attribution import Credit, Level, SourceRegistry, find_credits, ranked_credits
 from provenance.models import Passage, PassageKind, Span
 from provenance.quotes import Quotation, find_quotations, quoted_share
-from provenance.segment import normalized_text, sentences, terms, words
+from provenance.segment import TEXT_CACHE, normalized_text, sentences, terms, words
 from provenance.settings import AlignSettings, ClassifySettings
 
 _DEFAULT = ClassifySettings()
@@ -64,6 +65,11 @@ class Statement:
     speaker_key: str
     text: str  # the quoted words, joined by spaces
     parts: tuple[Span, ...]  # the quotations' spans
+
+
+@lru_cache(maxsize=TEXT_CACHE)
+def _statements(text: str) -> tuple[Statement, ...]:
+    return tuple(statements(text, find_quotations(text)))
 
 
 def statements(text: str, quotations: Sequence[Quotation]) -> list[Statement]:
@@ -138,10 +144,15 @@ def is_altered(target: str, source: str, *, settings: ClassifySettings = _DEFAUL
 def overlap(a: str, b: str) -> float:
     """Word overlap of two quotations: the larger of the Dice coefficients of their
     content-word stems and of all their words (translations share the small words)."""
-    wa, wb = words(a), words(b)
-    return max(
-        _dice(set(terms(wa)), set(terms(wb))), _dice({t.norm for t in wa}, {t.norm for t in wb})
-    )
+    (sa, na), (sb, nb) = _vocabulary(a), _vocabulary(b)
+    return max(_dice(sa, sb), _dice(na, nb))
+
+
+@lru_cache(maxsize=1 << 14)
+def _vocabulary(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """(content-word stems, all words) of a quotation: one quotation meets many."""
+    found = words(text)
+    return frozenset(terms(found)), frozenset(t.norm for t in found)
 
 
 def _dice(a: set[str], b: set[str]) -> float:
@@ -181,9 +192,9 @@ def classify(
     (a name or alias the registry knows, or any outlet name).
     """
     t_quotes, s_quotes = find_quotations(target), find_quotations(source)
-    pairs = matched_statements(
-        statements(target, t_quotes), statements(source, s_quotes), settings=settings
-    )
+    pairs = matched_statements(_statements(target), _statements(source), settings=settings)
+    if not passages and not pairs:
+        return []
     credits = find_credits(target, registry)
     if source_name is not None:
         source_name = registry.canonical(source_name) or source_name
@@ -247,10 +258,10 @@ def _split_mixed(
             runs[-1].append(sent)
         else:
             runs.append([sent])
-    run_terms = [set(terms(words(" ".join(target[x.start : x.end] for x in run)))) for run in runs]
+    run_terms = [frozenset().union(*(_stems(target, x.start, x.end) for x in run)) for run in runs]
     owned: list[list[Span]] = [[] for _ in runs]
     for sent in _clipped(source, p.source):
-        st = set(terms(words(source[sent.start : sent.end])))
+        st = _stems(source, sent.start, sent.end)
         scores = [len(st & rt) / max(1, len(st)) for rt in run_terms]
         best = max(range(len(runs)), key=lambda i: scores[i])
         if scores[best] > 0 and scores.count(scores[best]) == 1:
@@ -274,6 +285,12 @@ def _split_mixed(
         extra = {**p.extra, "split_from": f"{p.target.start}-{p.target.end}"}
         out.append(Passage(t_span, s_span, _kind(score), score, extra=extra))
     return out
+
+
+@lru_cache(maxsize=1 << 16)
+def _stems(text: str, start: int, end: int) -> frozenset[str]:
+    """The content-word stems of ``text[start:end]`` (a text's sentences recur pair after pair)."""
+    return frozenset(terms(words(text[start:end])))
 
 
 def _clipped(text: str, span: Span) -> list[Span]:

@@ -477,27 +477,41 @@ def unit_pairs_sharing_ngrams(
 
 
 def shared_trigram_window(
-    t_norms: Sequence[str], s_norms: Sequence[str], pad: int
+    t_words: Sequence[int], s_words: Sequence[int], pad: int
 ) -> tuple[int, int, int, int] | None:
     """Sub-windows ``(t0, t1, s0, s1)`` around the main diagonal of shared word trigrams.
 
-    A global word alignment of a short text against a much longer one scatters
-    its matches; aligning only the stretch where the copy lies keeps it local.
+    ``t_words``/``s_words`` are word hashes (:attr:`Prepared.token_ids`).  A global
+    word alignment of a short text against a much longer one scatters its
+    matches; aligning only the stretch where the copy lies keeps it local.
     """
-    where: dict[tuple[str, ...], list[int]] = {}
-    for j in range(len(s_norms) - 2):
-        where.setdefault(tuple(s_norms[j : j + 3]), []).append(j)
-    hits = [
-        (i, j) for i in range(len(t_norms) - 2) for j in where.get(tuple(t_norms[i : i + 3]), ())
-    ]
-    if not hits:
+    t_grams, s_grams = _trigrams(t_words), _trigrams(s_words)
+    if not len(t_grams) or not len(s_grams):
         return None
-    diagonals = sorted(j - i for i, j in hits)
+    order = np.argsort(s_grams, kind="stable")
+    ordered = s_grams[order]
+    lo = np.searchsorted(ordered, t_grams, side="left")
+    count = np.searchsorted(ordered, t_grams, side="right") - lo
+    if not count.any():
+        return None
+    ti = np.repeat(np.arange(len(t_grams)), count)
+    sj = order[_ranges(lo, count)]
+    diagonals = np.sort(sj - ti)
     middle = diagonals[len(diagonals) // 2]
-    band = len(t_norms) // 2 + pad
-    near = [(i, j) for i, j in hits if abs(j - i - middle) <= band]
-    t0 = max(min(i for i, _ in near) - pad, 0)
-    t1 = min(max(i for i, _ in near) + 3 + pad, len(t_norms))
-    s0 = max(min(j for _, j in near) - pad, 0)
-    s1 = min(max(j for _, j in near) + 3 + pad, len(s_norms))
+    band = len(t_words) // 2 + pad
+    near = np.abs(sj - ti - middle) <= band
+    ti, sj = ti[near], sj[near]
+    t0 = max(int(ti.min()) - pad, 0)
+    t1 = min(int(ti.max()) + 3 + pad, len(t_words))
+    s0 = max(int(sj.min()) - pad, 0)
+    s1 = min(int(sj.max()) + 3 + pad, len(s_words))
     return t0, t1, s0, s1
+
+
+def _trigrams(words: Sequence[int]) -> np.ndarray:
+    """A hash of each run of three word hashes."""
+    ids = np.asarray(words, dtype=np.uint64)
+    if len(ids) < 3:
+        return np.zeros(0, dtype=np.uint64)
+    base = np.uint64(_BASE)
+    return ((ids[:-2] * base + ids[1:-1]) * base + ids[2:]) & np.uint64(_MASK)

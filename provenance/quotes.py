@@ -223,9 +223,9 @@ def names_in(text: str) -> list[tuple[Span, str]]:
 def _subject_before(clause: str) -> str | None:
     """The speaker named just before a speech verb: "Mr Novikov", "the lawmaker", "he"."""
     clause = clause[-_NEAR_VERB:]  # the patterns below are anchored at the end: keep them short
-    clause = re.sub(_AUX, "", clause)
-    clause = re.sub(r",\s+(?:[a-z0-9][^,]*|[A-Z][^,]*\bof\b[^,]*),\s*$", " ", clause)  # apposition
-    clause = re.sub(_AUX, "", clause)
+    clause = _drop_aux(clause)
+    clause = _APPOSITION.sub(" ", clause)
+    clause = _drop_aux(clause)
     tail = clause.rstrip(" ,")
     words = tail.split()
     if words and words[-1].casefold() in _PRONOUNS:
@@ -242,6 +242,17 @@ def _subject_before(clause: str) -> str | None:
 
 #: characters before a speech verb searched for its subject
 _NEAR_VERB = 300
+_APPOSITION = re.compile(r",\s+(?:[a-z0-9][^,]*|[A-Z][^,]*\bof\b[^,]*),\s*$")
+
+
+def _drop_aux(clause: str) -> str:
+    """``clause`` without the auxiliary words ending it ("has also", "went on to")."""
+    cut = max(0, len(clause) - 160)  # a run of them is never longer
+    while cut > 0 and not clause[cut - 1].isspace():
+        cut -= 1
+    return clause[:cut] + _AUX.sub("", clause[cut:])
+
+
 _AUX = re.compile(
     r"(?:\s+(?:also|then|later|further|went on|again|has|had|have|to|would|will|did|does|"
     r"once|earlier|previously|repeatedly|simply|only|just|even|reportedly|publicly|already|"
