@@ -138,6 +138,7 @@ def _build(out: Path, files: Iterable[tuple[str, bytes]]) -> tuple[Path, set[str
             written.append(target)
         entries[rel] = _entry(rel, payload)
         folders.add(target.parent)
+        del payload  # not held while the next file is rendered
     _sync(tmp, written)
     for folder in sorted(folders, key=lambda p: -len(p.parts)):
         fsync_dir(folder)

@@ -181,6 +181,44 @@ def _sort_key(value: Any) -> tuple[int, Any]:
     return (2, str(value))
 
 
+def _plain_column(values: Iterable[Any], column: str) -> list[Any]:
+    """``_number(plain(v), column)`` of each cell, with the common types taken directly."""
+    return [
+        v
+        if type(v) is str or type(v) is int or type(v) is bool
+        else _number(v, column)
+        if type(v) is float  # plain() leaves a float as it is; _number() makes NaN None
+        else _number(plain(v), column)
+        for v in values
+    ]
+
+
+def _sort_order(
+    cells: Mapping[str, list[Any]], keys: Sequence[str], rest: Sequence[str]
+) -> list[int]:
+    """Row indexes in the order of :func:`_sort_key` of ``keys`` then ``rest``, stable.
+
+    Sorted on ``keys`` first, then each run of rows equal in them on ``rest``: the
+    order of sorting on every column, without a key for every cell of every row (ties
+    in the keys are rare)."""
+    n = len(next(iter(cells.values()), []))
+    first = (
+        list(zip(*([_sort_key(v) for v in cells[c]] for c in keys), strict=True))
+        if keys
+        else [()] * n
+    )
+    order = sorted(range(n), key=first.__getitem__)
+    i = 0
+    while i < n:
+        j = i + 1
+        while j < n and first[order[j]] == first[order[i]]:
+            j += 1
+        if j - i > 1 and rest:
+            order[i:j] = sorted(order[i:j], key=lambda r: [_sort_key(cells[c][r]) for c in rest])
+        i = j
+    return order
+
+
 def table_rows(
     frame: pd.DataFrame | None, columns: Sequence[str], keys: Sequence[str]
 ) -> list[Row]:
@@ -190,28 +228,61 @@ def table_rows(
     missing = [c for c in columns if c not in frame.columns]
     if missing and len(frame):
         log.warning("report: columns missing from a table, written blank: %s", ", ".join(missing))
-    rows = [
-        {c: _number(plain(v), c) for c, v in zip(columns, values, strict=True)}
-        for values in frame.reindex(columns=list(columns)).itertuples(index=False, name=None)
+    frame = frame.reindex(columns=list(columns))
+    # column by column: a cell at a time through pandas is slow on a corpus's passages
+    cells = {c: _plain_column(frame.iloc[:, j], c) for j, c in enumerate(columns)}
+    order = _sort_order(cells, keys, [c for c in columns if c not in keys])
+    rows = [dict(zip(columns, values, strict=True)) for values in zip(*cells.values(), strict=True)]
+    return [rows[i] for i in order]
+
+
+#: a cell the csv module quotes (QUOTE_MINIMAL, "\n" line ends; csv_cell leaves no CR)
+_CSV_QUOTED = re.compile(r'[,"\n]')
+
+
+def _csv_fields(cells: Iterable[str]) -> list[str]:
+    """Cells as the csv module writes them: quoted when they hold a delimiter, quote or
+    line end, quotes doubled."""
+    quoted = _CSV_QUOTED.search
+    return ['"' + c.replace('"', '""') + '"' if quoted(c) else c for c in cells]
+
+
+def _csv_column(values: Iterable[Any], column: str) -> list[str]:
+    """:func:`csv_cell` of each value (a str it would leave as it is, most, taken directly)."""
+    return [
+        v
+        if type(v) is str and "\r" not in v and not v.startswith(_FORMULA_START)
+        else csv_cell(v, column)
+        for v in values
     ]
-    rest = [c for c in columns if c not in keys]
-    rows.sort(key=lambda r: [_sort_key(r[c]) for c in (*keys, *rest)])
-    return rows
 
 
 def csv_text(rows: Iterable[Row], columns: Sequence[str]) -> str:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(columns)
-    writer.writerows([csv_cell(row[c], c) for c in columns] for row in rows)
-    return buf.getvalue()
+    """The CSV file of ``rows``: a header of ``columns``, then a line per row.
+
+    Joined here column by column rather than by csv.writer, which formats a
+    corpus's passages.csv (tens of megabytes) a character at a time; the bytes
+    are the same (tests compare them).  A single column goes through csv.writer,
+    which writes a lone empty field as ``""``.
+    """
+    rows = list(rows)
+    if len(columns) < 2:
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows([csv_cell(row[c], c) for c in columns] for row in rows)
+        return buf.getvalue()
+    head = _csv_fields(map(str, columns))
+    fields = [_csv_fields(_csv_column([row[c] for row in rows], c)) for c in columns]
+    return "".join(",".join(line) + "\n" for line in (head, *zip(*fields, strict=True)))
+
+
+#: json.dumps(..., ensure_ascii=False, allow_nan=False) without a new encoder per row
+_JSON_ROW = json.JSONEncoder(ensure_ascii=False, allow_nan=False)
 
 
 def jsonl_text(rows: Iterable[Row], columns: Sequence[str]) -> str:
-    lines = (
-        json.dumps({c: row[c] for c in columns}, ensure_ascii=False, allow_nan=False) + "\n"
-        for row in rows
-    )
+    lines = (_JSON_ROW.encode({c: row[c] for c in columns}) + "\n" for row in rows)
     return "".join(lines)
 
 
@@ -360,14 +431,30 @@ def build_view(
 
 # --- Markdown ---------------------------------------------------------------------------------
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#]|&(?=#?\w+;))")
-_MD_NEWLINE = re.compile(r"\r\n|[\n\r\x0b\x0c\x85\u2028\u2029]")
+#: characters md() backslash-escapes (and ``&`` when it starts an entity, _MD_ENTITY)
+_MD_SPECIAL = "`*_[]<>|#"
+_MD_ENTITY = re.compile(r"&(?=#?\w+;)")
+#: a line end: \r\n, or one of the others; written to start with a character class (not
+#: ``\r\n|[...]``) so the regex engine skips ahead to candidates instead of trying every position
+_MD_NEWLINE = re.compile(r"[\n\r\x0b\x0c\x85\u2028\u2029](?:(?<=\r)\n)?")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
 
 def md(text: Any, *, newline: str = "<br>") -> str:
-    """Text safe in a Markdown table cell or heading: specials backslash-escaped, no line ends."""
-    out = _MD_SPECIAL.sub(r"\\\1", _CONTROL.sub(" ", "" if text is None else str(text)))
+    """Text safe in a Markdown table cell or heading: specials backslash-escaped, no line ends.
+
+    Escaped with str.replace, a character at a time (a report escapes tens of megabytes
+    of passages): backslashes first, then ``&`` while the entity after it is unescaped,
+    then the rest, which is what escaping them all at once in one pass gives.
+    """
+    out = _CONTROL.sub(" ", "" if text is None else str(text))
+    if "\\" in out:
+        out = out.replace("\\", "\\\\")
+    if "&" in out:
+        out = _MD_ENTITY.sub(r"\\&", out)
+    for char in _MD_SPECIAL:
+        if char in out:
+            out = out.replace(char, "\\" + char)
     return _MD_NEWLINE.sub(newline, out.replace("\t", " "))
 
 
@@ -492,8 +579,12 @@ def render_outlet_md(view: View, o: OutletView) -> str:
     return _tidy(lines)
 
 
+#: three or more line ends (a literal start, which the regex engine searches for quickly)
+_BLANK_LINES = re.compile(r"\n\n\n+")
+
+
 def _tidy(lines: list[str]) -> str:
-    text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
+    text = _BLANK_LINES.sub("\n\n", "\n".join(lines))
     return text.strip("\n") + "\n"
 
 
@@ -568,9 +659,10 @@ def write_reports(
     names: list[str] = []
 
     def files() -> Iterator[tuple[str, bytes]]:
-        for rel, payload in iter_reports(tables, title=title, sources=sources, settings=settings):
-            names.append(rel)
-            yield rel, payload
+        for item in iter_reports(tables, title=title, sources=sources, settings=settings):
+            names.append(item[0])
+            yield item
+            del item  # not held while the next file is rendered
 
     publish(files(), Path(out_dir))
     return [Path(out_dir) / rel for rel in names]

@@ -653,6 +653,36 @@ def test_md_cell_has_no_line_breaks_or_bare_pipes(text: str) -> None:
     assert "<" not in cell.replace("<br>", "").replace("\\<", "")
 
 
+_MD_ALPHABET = st.sampled_from(list(',"ab1_&#;\\`*[]<>|\r\n\t\x0b\x85\u2028 \x00\x1fé'))
+
+
+def _md_one_pass(text: str, newline: str) -> str:
+    """md() as one regex pass per step: what its str.replace steps must equal."""
+    out = re.sub(r"[\x00-\x08\x0e-\x1f\x7f]", " ", text)
+    out = re.sub(r"([\\`*_\[\]<>|#]|&(?=#?\w+;))", r"\\\1", out)
+    return re.sub(r"\r\n|[\n\r\x0b\x0c\x85\u2028\u2029]", newline, out.replace("\t", " "))
+
+
+@given(st.text() | st.text(_MD_ALPHABET))
+def test_md_escapes_every_special_once(text: str) -> None:
+    assert report.md(text) == _md_one_pass(text, "<br>")
+    assert report.md(text, newline=" ") == _md_one_pass(text, " ")
+
+
+_CELL = st.none() | st.booleans() | st.integers() | st.floats() | st.text() | st.text(_MD_ALPHABET)
+
+
+@given(st.lists(st.tuples(_CELL, _CELL, _CELL), max_size=6), st.sampled_from([1, 2, 3]))
+def test_csv_text_is_what_csv_writer_writes(values: list[tuple[Any, ...]], width: int) -> None:
+    columns = ("text", "start", "share")[:width]
+    rows = [dict(zip(columns, v, strict=False)) for v in values]
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows([report.csv_cell(row[c], c) for c in columns] for row in rows)
+    assert report.csv_text(rows, columns) == buf.getvalue()
+
+
 @given(st.text())
 def test_csv_cell_never_a_formula(text: str) -> None:
     cell = report.csv_cell(text, "text")
