@@ -52,12 +52,27 @@ def _rows(rel: str, payload: bytes) -> int | None:
     return None
 
 
-def _entry(rel: str, payload: bytes) -> dict[str, object]:
+class Counted(tuple[str, bytes]):
+    """A ``(name, bytes)`` pair for :func:`publish` that carries the file's row count, as
+    :func:`_rows` would find it, so that publish need not parse a CSV file its writer has
+    just counted (a corpus's passages.csv has tens of megabytes).  Unpacks as the pair."""
+
+    rows: int
+
+    def __new__(cls, rel: str, payload: bytes, rows: int) -> Counted:
+        pair = super().__new__(cls, (rel, payload))
+        pair.rows = rows
+        return pair
+
+
+def _entry(rel: str, payload: bytes, rows: int | None = None) -> dict[str, object]:
+    """A file's manifest entry; ``rows``, when given, is its row count (not parsed again)."""
     entry: dict[str, object] = {
         "bytes": len(payload),
         "sha256": hashlib.sha256(payload).hexdigest(),
     }
-    rows = _rows(rel, payload)
+    if rows is None or not rel.endswith((".csv", ".jsonl")):
+        rows = _rows(rel, payload)
     if rows is not None:
         entry["rows"] = rows
     return entry
@@ -128,7 +143,8 @@ def _build(out: Path, files: Iterable[tuple[str, bytes]]) -> tuple[Path, set[str
     folders = {tmp}
     entries: dict[str, dict[str, object]] = {}
     written: list[Path] = []
-    for rel, payload in files:
+    for item in files:
+        rel, payload = item
         _check_name(rel)
         if rel in entries:
             raise ValueError(f"report file {rel!r} given twice")
@@ -136,9 +152,9 @@ def _build(out: Path, files: Iterable[tuple[str, bytes]]) -> tuple[Path, set[str
         target = tmp.joinpath(*parts)
         if _write(target, payload, current.joinpath(*parts)):
             written.append(target)
-        entries[rel] = _entry(rel, payload)
+        entries[rel] = _entry(rel, payload, getattr(item, "rows", None))
         folders.add(target.parent)
-        del payload  # not held while the next file is rendered
+        del item, payload  # not held while the next file is rendered
     _sync(tmp, written)
     for folder in sorted(folders, key=lambda p: -len(p.parts)):
         fsync_dir(folder)
@@ -176,8 +192,8 @@ def _symlink(out: Path, name: str, target: str) -> None:
 
 
 def publish(files: Mapping[str, bytes] | Iterable[tuple[str, bytes]], out: Path) -> Path:
-    """Publish ``files`` (relative name -> bytes, or such pairs one at a time) as the
-    current reports in ``out``.
+    """Publish ``files`` (relative name -> bytes, or such pairs one at a time, which may be
+    :class:`Counted`) as the current reports in ``out``.
 
     Returns the generation folder.  Crash-safe at every step: until the final
     rename of ``.current``, the previous generation stays current.  Given

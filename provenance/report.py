@@ -54,7 +54,7 @@ from provenance.aggregate import (
     REMOVED_COLUMNS,
     AuditTables,
 )
-from provenance.publish import fsync_dir, publish
+from provenance.publish import Counted, fsync_dir, publish
 from provenance.report_html import (
     article_facts,
     definitions,
@@ -634,14 +634,27 @@ def iter_reports(
         "report.md": lambda: render_md(view),
         "report.html": lambda: render_html(view),
     }
+    # the CSV files' row counts, so publish need not parse them again (see Counted)
+    counts = {
+        name: len(rows[table])
+        for name, table in (
+            ("articles.csv", "articles"),
+            ("passages.csv", "passages"),
+            ("outlets.csv", "outlets"),
+            ("outlet_sources.csv", "outlet_sources"),
+        )
+    }
     for rel, text in (extra or {}).items():
         render[rel] = functools.partial(str, text)
+        counts.pop(rel, None)
     for article, rel in view.paths.items():
         render[rel] = functools.partial(str, tables.texts[article])
     for o in view.outlets:
         render[f"outlets/{o.slug}.md"] = functools.partial(render_outlet_md, view, o)
     for rel in sorted(render):
-        yield rel, _encode(render.pop(rel)())
+        payload = _encode(render.pop(rel)())
+        yield Counted(rel, payload, counts[rel]) if rel in counts else (rel, payload)
+        del payload  # not held while the next file is rendered
 
 
 def write_reports(

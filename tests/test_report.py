@@ -546,6 +546,9 @@ def test_manifest_counts_rows_and_verify_finds_tampering(tmp_path: Path) -> None
     doc = json.loads((tmp_path / "manifest.json").read_text("utf-8"))
     articles = doc["files"]["articles.csv"]
     assert articles["rows"] == len(make_tables().articles)
+    for rel in ("articles.csv", "passages.csv", "outlets.csv", "outlet_sources.csv"):
+        with open(tmp_path / rel, encoding="utf-8", newline="") as fh:  # the rows a reader finds
+            assert doc["files"][rel]["rows"] == sum(1 for _ in csv.reader(fh)) - 1
     assert len(articles["sha256"]) == 64
     assert verify(tmp_path) == []
     target = (tmp_path / "report.md").resolve()
