@@ -49,7 +49,7 @@ from provenance.lineage import direction, merge_adjacent, order_by_source, origi
 from provenance.models import Article, Document, Extraction, Passage, Span
 from provenance.settings import DEFAULTS, AlignSettings, Settings
 from provenance.state import State, digest
-from provenance.workers import Outcome, run_limited
+from provenance.workers import Outcome, run_batched, run_limited
 
 log = logging.getLogger(__name__)
 
@@ -426,42 +426,29 @@ def _align_all(
     """Rows of each pair (None when skipped), in pair order, aligned in forked workers (or here).
 
     Workers are forked so they share the prepared corpus without copying it.
-    Each pair runs under ``[ingest] pair_seconds`` (see the batches below): a worker over it is killed
+    Each pair runs under ``[ingest] pair_seconds`` (:func:`run_batched`): a worker over it is killed
     and the pair is logged and skipped (no rows), as is a pair whose alignment
     raises or kills its worker.  With the limit off (0) and ``jobs`` 1, or where
     fork is not available, pairs are aligned in this process.
     """
     limit = aligner.settings.ingest.pair_seconds
-    seconds = limit if limit > 0 else None
-    jobs = max(1, min(jobs, len(pairs)))
     _WORKER[:] = [aligner]
     try:
-        # pairs go to the workers in batches (a pair takes a millisecond or two, about a
-        # round trip to a worker); a batch over the limit, or failing, is redone pair by
-        # pair, each under the limit, so that only the pair at fault is skipped
-        batches = [pairs[i : i + _PAIR_BATCH] for i in range(0, len(pairs), _PAIR_BATCH)]
-        outcomes = run_limited(_batch_job, batches, jobs=jobs, seconds=seconds)
-        for batch, outcome in zip(batches, outcomes, strict=True):
+        # a pair takes a millisecond or two, about a round trip to a worker: batches
+        outcomes = run_batched(
+            _pair_job,
+            pairs,
+            jobs=max(1, min(jobs, len(pairs))),
+            seconds=limit if limit > 0 else None,
+        )
+        for pair, outcome in zip(pairs, outcomes, strict=True):
             if outcome.ok and outcome.value is not None:
-                yield from outcome.value
-                continue
-            alone = run_limited(_pair_job, batch, jobs=min(jobs, len(batch)), seconds=seconds)
-            for pair, single in zip(batch, alone, strict=True):
-                if single.ok and single.value is not None:
-                    yield single.value
-                else:
-                    _skipped(pair, single, limit)
-                    yield None
+                yield outcome.value
+            else:
+                _skipped(pair, outcome, limit)
+                yield None
     finally:
         _WORKER.clear()
-
-
-#: article pairs per worker job
-_PAIR_BATCH = 16
-
-
-def _batch_job(batch: list[tuple[str, str]]) -> list[list[dict[str, Any]]]:
-    return [_pair_job(pair) for pair in batch]
 
 
 class _ExtractionCache:

@@ -21,11 +21,12 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import functools
 import multiprocessing
 import os
 import signal
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
@@ -97,6 +98,33 @@ def run_limited(
     if (seconds is None and jobs == 1) or not fork_available():
         return _in_process(func, items)
     return _Pool(func, jobs, seconds).run(items)
+
+
+def run_batched(
+    func: Callable[[T], R],
+    items: Sequence[T],
+    *,
+    jobs: int = 1,
+    seconds: float | None = None,
+    batch: int = 16,
+) -> Iterator[Outcome[R]]:
+    """:func:`run_limited`, with items handed to the workers ``batch`` at a time.
+
+    For items that take about as long as a round trip to a worker.  A batch
+    gets ``seconds`` in all; one that runs over or fails is redone item by item,
+    each under ``seconds``, so only the item at fault times out or fails.
+    """
+    groups = [list(items[i : i + batch]) for i in range(0, len(items), max(1, batch))]
+    outcomes = run_limited(functools.partial(_each, func), groups, jobs=jobs, seconds=seconds)
+    for group, outcome in zip(groups, outcomes, strict=True):
+        if outcome.ok and outcome.value is not None:
+            yield from (Outcome("ok", value) for value in outcome.value)
+        else:
+            yield from run_limited(func, group, jobs=min(jobs, len(group)), seconds=seconds)
+
+
+def _each(func: Callable[[T], R], group: list[T]) -> list[R]:
+    return [func(item) for item in group]
 
 
 def _in_process(func: Callable[[T], R], items: Iterable[T]) -> Iterator[Outcome[R]]:
@@ -293,4 +321,4 @@ class _Pool(Generic[T, R]):
         worker.index = -1
 
 
-__all__ = ["Outcome", "default_jobs", "fork_available", "one_line", "run_limited"]
+__all__ = ["Outcome", "default_jobs", "fork_available", "one_line", "run_batched", "run_limited"]

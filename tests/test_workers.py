@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from provenance.workers import Outcome, one_line, run_limited
+from provenance.workers import Outcome, one_line, run_batched, run_limited
 
 STATE: list[str] = []  # module state a forked worker inherits
 
@@ -50,6 +50,29 @@ def test_crash_error_and_order(jobs: int) -> None:
     assert "exit code 3" in out[1].message
     assert out[2].message == "ValueError: five is bad"
     assert [o.value for o in out if o.ok] == [x * x for x in items if x not in (5, 7)]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_batches_fail_only_the_item_at_fault(jobs: int) -> None:
+    items = [1, 2, 13, 3, 4, 7, 8, 5, 9, 10, 11, 12]
+    start = time.monotonic()
+    out = list(run_batched(job, items, jobs=jobs, seconds=0.5, batch=4))
+    assert time.monotonic() - start < 5  # a stuck batch is stopped, then its stuck item
+    assert kinds(out) == [
+        "ok",
+        "ok",
+        "timeout",
+        "ok",
+        "ok",
+        "crashed",
+        "ok",
+        "error",
+        "ok",
+        "ok",
+        "ok",
+        "ok",
+    ]
+    assert [o.value for o in out if o.ok] == [x * x for x in items if x not in (5, 7, 13)]
 
 
 def test_no_limit_runs_in_process() -> None:

@@ -15,7 +15,7 @@ from typing import Protocol
 from provenance.ingest import has_text
 from provenance.models import Article, Document, Extraction, Status
 from provenance.settings import DEFAULTS, Settings
-from provenance.workers import Outcome, run_limited
+from provenance.workers import Outcome, run_batched
 
 log = logging.getLogger(__name__)
 
@@ -106,11 +106,12 @@ def extract_all(
     todo = [(i, job) for i, job in jobs_of.items() if i not in done]
     _import_extractors([job for _, job in todo])
     seconds = settings.ingest.doc_seconds if settings.ingest.doc_seconds > 0 else None
-    outcomes = run_limited(
+    outcomes = run_batched(  # a scraped text takes about a round trip to a worker
         partial(_extract_job, settings=settings),
         [job for _, job in todo],
         jobs=jobs,
         seconds=seconds,
+        batch=8,
     )
     for (i, (doc, lines)), outcome in zip(todo, outcomes, strict=True):
         done[i] = _settled(doc, outcome, seconds)
