@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import functools
+import gc
 import multiprocessing
 import os
 import signal
@@ -207,6 +208,8 @@ class _Pool(Generic[T, R]):
         process = self.context.Process(
             target=_serve, args=(self.func, child, inherited, os.getpid()), daemon=True
         )
+        # the worker's collector then never walks (and so copies) the objects it inherits
+        gc.freeze()
         process.start()
         child.close()
         worker = _Worker(process, parent)
@@ -248,6 +251,7 @@ class _Pool(Generic[T, R]):
         finally:
             for worker in list(self.workers):
                 self._stop(worker, kill=True)
+            gc.unfreeze()
 
     def _feed(self, todo: Iterator[tuple[int, T]], done: dict[int, Outcome[R]]) -> bool:
         """Give each idle worker an item (starting workers up to ``jobs``); True when none left."""
