@@ -364,13 +364,13 @@ class ArticleView:
     text_path: str | None  # relative to out_dir, e.g. texts/tass/1.txt
     passages: list[Row] = field(default_factory=list)
     removed: list[tuple[str, int, str]] = field(default_factory=list)  # reason, blocks, excerpt
-    #: the Markdown cells of the passage table (report.md and outlets/*.md share them)
-    md_cells: list[list[str]] | None = None
+    #: the Markdown below the facts line (report.md and outlets/*.md share it)
+    md_lines: list[str] | None = None
 
-    def passage_cells(self) -> list[list[str]]:
-        if self.md_cells is None:
-            self.md_cells = [_md_passage(i, p) for i, p in enumerate(self.passages, 1)]
-        return self.md_cells
+    def md_body(self) -> list[str]:
+        if self.md_lines is None:
+            self.md_lines = _md_article_body(self)
+        return self.md_lines
 
 
 @dataclass
@@ -437,6 +437,7 @@ _MD_ENTITY = re.compile(r"&(?=#?\w+;)")
 #: a line end: \r\n, or one of the others; written to start with a character class (not
 #: ``\r\n|[...]``) so the regex engine skips ahead to candidates instead of trying every position
 _MD_NEWLINE = re.compile(r"[\n\r\x0b\x0c\x85\u2028\u2029](?:(?<=\r)\n)?")
+_MD_LINE_ENDS = ("\r\n", "\n", "\r", "\x0b", "\x0c", "\x85", "\u2028", "\u2029")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
 
@@ -455,7 +456,13 @@ def md(text: Any, *, newline: str = "<br>") -> str:
     for char in _MD_SPECIAL:
         if char in out:
             out = out.replace(char, "\\" + char)
-    return _MD_NEWLINE.sub(newline, out.replace("\t", " "))
+    out = out.replace("\t", " ")
+    if "\\" in newline or _MD_NEWLINE.search(newline):  # a template, or one to replace again
+        return _MD_NEWLINE.sub(newline, out)
+    for end in _MD_LINE_ENDS:  # \r\n first: the same as _MD_NEWLINE in one pass
+        if end in out:
+            out = out.replace(end, newline)
+    return out
 
 
 _FIGURE = re.compile(r"-?\d+(\.\d+)?%?")
@@ -499,12 +506,17 @@ def md_article(a: ArticleView, level: int, up: str) -> list[str]:
     title = f" — {md(r['title'], newline=' ')}" if r["title"] else ""
     lines = [f"{'#' * level} {md(r['article'], newline=' ')}{title}", ""]
     link = _link("main text", up + a.text_path) if a.text_path else ""
-    lines += [article_facts(r, md, ("**", "**"), link), ""]
+    return [*lines, article_facts(r, md, ("**", "**"), link), "", *a.md_body()]
+
+
+def _md_article_body(a: ArticleView) -> list[str]:
+    r = a.row
     shares = ARTICLE_COLUMNS[6:11]
-    lines += md_table([c.removesuffix("_share") for c in shares], [[pct(r[c]) for c in shares]])
+    lines = md_table([c.removesuffix("_share") for c in shares], [[pct(r[c]) for c in shares]])
     if a.passages:
         head = ["#", "this article", "source", "source text", "kind", "similarity", "quote"]
-        lines += md_table([*head, "credit"], a.passage_cells())
+        cells = [_md_passage(i, p) for i, p in enumerate(a.passages, 1)]
+        lines += md_table([*head, "credit"], cells)
     else:
         lines += ["No copied passages.", ""]
     if a.removed:

@@ -10,6 +10,7 @@ any fetch, so even a missed escape could not load anything.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import math
@@ -70,7 +71,14 @@ def pct(value: Any) -> str:
     number = _float(value)
     if number is None:
         return "" if value is None or isinstance(value, float) else str(value)
-    percent = Decimal(repr(round(number, PRECISION))) * 100
+    return _percent(repr(round(number, PRECISION)))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _percent(share: str) -> str:
+    """A share, written as ``repr`` writes it, as a percentage; cached, as the few thousand
+    shares of a corpus's tables recur in both documents (and Decimal is slow)."""
+    percent = Decimal(share) * 100
     return f"{percent.quantize(Decimal(1).scaleb(2 - PRECISION), ROUND_HALF_UP)}%"
 
 

@@ -670,6 +670,7 @@ def _md_one_pass(text: str, newline: str) -> str:
 def test_md_escapes_every_special_once(text: str) -> None:
     assert report.md(text) == _md_one_pass(text, "<br>")
     assert report.md(text, newline=" ") == _md_one_pass(text, " ")
+    assert report.md(text, newline="\n") == _md_one_pass(text, "\n")
 
 
 _CELL = st.none() | st.booleans() | st.integers() | st.floats() | st.text() | st.text(_MD_ALPHABET)
