@@ -36,7 +36,7 @@ from typing import Any, Literal
 from provenance.errors import ConfigError
 from provenance.models import Span
 from provenance.quotes import find_quotations, name_key, names_in, speech_subjects
-from provenance.segment import TEXT_CACHE, paragraphs, sentences
+from provenance.segment import TEXT_CACHE, TextMemo, paragraphs, sentences
 from provenance.settings import Settings
 
 CreditKind = Literal["explicit", "vague", "contributed"]
@@ -240,7 +240,12 @@ def find_credits(text: str, registry: SourceRegistry) -> list[Credit]:
     return list(_find_credits(text, registry))
 
 
-@lru_cache(maxsize=TEXT_CACHE)
+def remember_credits(text: str, registry: SourceRegistry, credits: Sequence[Credit]) -> None:
+    """Take :func:`find_credits`' result for ``text`` (computed in another process)."""
+    _find_credits.put((text, registry), tuple(credits))
+
+
+@TextMemo
 def _find_credits(text: str, registry: SourceRegistry) -> tuple[Credit, ...]:
     explicit = _explicit_credits(text, registry)
     taken = [c.span for c in explicit]

@@ -38,18 +38,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from provenance import quotes
 from provenance.aggregate import AuditTables, build_tables
 from provenance.align import align_prepared
-from provenance.attribution import SourceRegistry, find_credits
+from provenance.attribution import Credit, SourceRegistry, find_credits, remember_credits
 from provenance.classify import classify
 from provenance.extract import assemble, extract_all
 from provenance.index import CorpusIndex, Prepared, prepare
 from provenance.ingest import iter_documents
 from provenance.lineage import direction, merge_adjacent, order_by_source, origins, overlap
 from provenance.models import Article, Document, Extraction, Passage, Span
+from provenance.segment import TEXT_CACHE
 from provenance.settings import DEFAULTS, AlignSettings, Settings
 from provenance.state import State, digest
-from provenance.workers import Outcome, run_batched, run_limited
+from provenance.workers import Outcome, run_batched
 
 log = logging.getLogger(__name__)
 
@@ -264,14 +266,21 @@ class _Aligner:
         # the layout of Prepared is in the key
         keys = [digest("prepared-arrays", settings.align, e.reference) for e in entries]
         found = {k: state.get("prepared", k) for k in keys} if state else {}
-        todo = [e.reference for e, k in zip(entries, keys, strict=True) if found.get(k) is None]
-        made = iter(_prepare_all(todo, settings, jobs))
-        for e, key in zip(entries, keys, strict=True):
-            doc = found.get(key)
+        # each text's quotations and credits are worked out once, in the workers that
+        # prepare texts, and kept here, where the workers aligning pairs inherit them
+        analyse = jobs > 1 and len(entries) <= TEXT_CACHE
+        work = [
+            (e.reference, found.get(k) is None, analyse) for e, k in zip(entries, keys, strict=True)
+        ]
+        done = _prepare_all(work, settings, registry, jobs)
+        for e, key, (doc, analysis) in zip(entries, keys, done, strict=True):
             if doc is None:
-                doc = next(made)
-                if state:
-                    state.put("prepared", key, doc)
+                doc = found[key]
+            elif state:
+                state.put("prepared", key, doc)
+            if analysis is not None:
+                quotes.remember(e.reference, analysis[0])
+                remember_credits(e.reference, registry, analysis[1])
             self.index.add(e.name, doc)
 
     def pairs(self) -> Iterable[tuple[Entry, Entry]]:
@@ -377,25 +386,34 @@ def _upstream_rows(
     return list(upstream.values())
 
 
-def _prepare_all(texts: list[str], settings: Settings, jobs: int) -> list[Prepared]:
-    """Prepared texts, in order; in ``jobs`` worker processes when there are many."""
-    if jobs <= 1 or len(texts) < 2 * _PREPARE_BATCH:
-        return [prepare(t, settings=settings.align) for t in texts]
-    batches = [texts[i : i + _PREPARE_BATCH] for i in range(0, len(texts), _PREPARE_BATCH)]
-    job = functools.partial(_prepare_batch, settings=settings.align)
-    out: list[Prepared] = []
-    for batch, outcome in zip(batches, run_limited(job, batches, jobs=jobs), strict=True):
-        # a batch that failed (a worker killed) is prepared here: preparing never hangs
-        out += outcome.value if outcome.ok and outcome.value is not None else job(batch)
+Work = tuple[str, bool, bool]  # a text, whether to prepare it, whether to analyse it
+Done = tuple[Prepared | None, tuple[quotes.Analysis, tuple[Credit, ...]] | None]
+
+
+def _prepare_all(
+    work: list[Work], settings: Settings, registry: SourceRegistry, jobs: int
+) -> list[Done]:
+    """Prepared texts and their analyses, in order; in ``jobs`` worker processes."""
+    job = functools.partial(_prepare_job, settings=settings.align, registry=registry)
+    if jobs <= 1 or len(work) < 2 * _PREPARE_BATCH:
+        return [job(w) for w in work]
+    out: list[Done] = []
+    for w, outcome in zip(
+        work, run_batched(job, work, jobs=jobs, batch=_PREPARE_BATCH), strict=True
+    ):
+        # a job that failed (a worker killed) is done here: preparing never hangs
+        out.append(outcome.value if outcome.ok and outcome.value is not None else job(w))
     return out
 
 
 #: texts per worker job when preparing in worker processes
-_PREPARE_BATCH = 32
+_PREPARE_BATCH = 16
 
 
-def _prepare_batch(texts: list[str], settings: AlignSettings) -> list[Prepared]:
-    return [prepare(t, settings=settings) for t in texts]
+def _prepare_job(work: Work, settings: AlignSettings, registry: SourceRegistry) -> Done:
+    text, wanted, analyse = work
+    doc = prepare(text, settings=settings) if wanted else None
+    return doc, (quotes.analyse(text), tuple(find_credits(text, registry))) if analyse else None
 
 
 _WORKER: list[_Aligner] = []  # the aligner a forked worker inherits

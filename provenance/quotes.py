@@ -29,10 +29,9 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 from provenance.models import Span
-from provenance.segment import TEXT_CACHE, paragraphs, sentences
+from provenance.segment import TextMemo, paragraphs, sentences
 
 # quotation-mark families: "double" marks and "single" marks
 _DOUBLE = frozenset('"\u201c\u201d\u201e\u201f\u00ab\u00bb')
@@ -311,7 +310,7 @@ def speech_subjects(text: str) -> list[tuple[int, str]]:
     return list(_speech_subjects(text))
 
 
-@lru_cache(maxsize=TEXT_CACHE)
+@TextMemo
 def _speech_subjects(text: str) -> tuple[tuple[int, str], ...]:
     found = []
     outer = [span for span, depth in quotation_spans(text) if depth == 0]
@@ -347,12 +346,26 @@ def _resolve(text: str, speaker: str, pos: int, named: Sequence[tuple[int, str]]
     return name_key(people[-1]) if people else None
 
 
+Analysis = tuple[tuple["Quotation", ...], tuple[tuple[int, str], ...]]
+
+
+def analyse(text: str) -> Analysis:
+    """Everything this module works out about ``text``, to :func:`remember` elsewhere."""
+    return _find_quotations(text), _speech_subjects(text)
+
+
+def remember(text: str, found: Analysis) -> None:
+    """Take :func:`analyse`'s result for ``text`` (computed in another process)."""
+    _find_quotations.put((text,), found[0])
+    _speech_subjects.put((text,), found[1])
+
+
 def find_quotations(text: str) -> list[Quotation]:
     """All quotations in ``text`` with speakers, in text order (outer before inner)."""
     return list(_find_quotations(text))
 
 
-@lru_cache(maxsize=TEXT_CACHE)
+@TextMemo
 def _find_quotations(text: str) -> tuple[Quotation, ...]:
     spans = quotation_spans(text)
     outer = [span for span, depth in spans if depth == 0]

@@ -14,12 +14,17 @@ suffix stripping) for the sentence-level matching in ``align.py``.
 
 from __future__ import annotations
 
+import functools
 import re
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from provenance.models import Span
+
+R = TypeVar("R")
 
 _QUOTES = str.maketrans(
     {
@@ -212,6 +217,37 @@ def _plain_words(
 #: texts whose sentences, quotations, credits... each per-text cache keeps: a run
 #: compares each article with many others, in an order that revisits it far apart
 TEXT_CACHE = 4096
+
+
+class TextMemo(Generic[R]):
+    """A per-text analysis, remembered for the :data:`TEXT_CACHE` texts used last.
+
+    Like ``functools.lru_cache``, but a result computed elsewhere (in a worker
+    process, once per text) can be :meth:`put` in, so the processes forked
+    afterwards inherit it instead of each computing it again.
+    """
+
+    def __init__(self, compute: Callable[..., R], size: int = TEXT_CACHE) -> None:
+        self.compute = compute
+        self.size = size
+        self._memo: OrderedDict[tuple[Any, ...], R] = OrderedDict()
+        functools.update_wrapper(self, compute)
+
+    def __call__(self, *key: Any) -> R:
+        try:
+            value = self._memo[key]
+        except KeyError:
+            value = self.compute(*key)
+            self.put(key, value)
+            return value
+        self._memo.move_to_end(key)
+        return value
+
+    def put(self, key: tuple[Any, ...], value: R) -> None:
+        self._memo[key] = value
+        self._memo.move_to_end(key)
+        if len(self._memo) > self.size:
+            self._memo.popitem(last=False)
 
 
 def paragraphs(text: str) -> list[Span]:
