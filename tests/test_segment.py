@@ -5,7 +5,16 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from provenance.segment import normalize, normalized_text, paragraphs, sentences, stem, terms, words
+from provenance.segment import (
+    TextMemo,
+    normalize,
+    normalized_text,
+    paragraphs,
+    sentences,
+    stem,
+    terms,
+    words,
+)
 
 
 def test_normalize_folds_quotes_dashes_space_case_and_abbreviations() -> None:
@@ -87,3 +96,18 @@ def test_terms_drop_stop_words_and_stem() -> None:
         "asylum",
     ]
     assert stem("offering") == stem("offered") == stem("offers")
+
+
+def test_text_memo_keeps_results_put_in_and_forgets_the_oldest() -> None:
+    calls: list[str] = []
+
+    def count(text: str) -> int:
+        calls.append(text)
+        return len(text)
+
+    memo = TextMemo(count, size=2)
+    memo.put(("abc",), 99)  # worked out elsewhere
+    assert memo("abc") == 99 and calls == []
+    assert memo("de") == 2 and memo("de") == 2 and calls == ["de"]
+    assert memo("f") == 1  # a third text: "abc", used longest ago, goes
+    assert memo("abc") == 3 and calls == ["de", "f", "abc"]
