@@ -121,6 +121,10 @@ def word_spans(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in WORD_RE.finditer(text)]
 
 
+#: byte -> 1 for the ASCII characters WORD_RE counts as word characters, else 0
+_ASCII_WORD = bytes(int(WORD_RE.fullmatch(chr(i)) is not None) for i in range(256))
+
+
 def _word_bounds(text: str) -> tuple[np.ndarray, np.ndarray]:
     """Starts and ends of the words of ``text``, as :func:`word_spans` gives them.
 
@@ -131,14 +135,15 @@ def _word_bounds(text: str) -> tuple[np.ndarray, np.ndarray]:
     """
     if not text:
         return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)
-    if text.isascii():
-        codes = np.frombuffer(text.encode("ascii"), dtype=np.uint8)
+    if text.isascii():  # most texts: classed by bytes.translate
+        word = np.frombuffer(text.encode("ascii").translate(_ASCII_WORD), dtype=np.int8)
     else:
         codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    word_chars = set("".join(WORD_RE.findall("".join(set(text)))))
-    table = np.zeros(int(codes.max()) + 1, dtype=np.int8)
-    table[[ord(c) for c in word_chars]] = 1
-    edges = np.diff(table[codes], prepend=np.int8(0), append=np.int8(0))
+        word_chars = set("".join(WORD_RE.findall("".join(set(text)))))
+        table = np.zeros(int(codes.max()) + 1, dtype=np.int8)
+        table[[ord(c) for c in word_chars]] = 1
+        word = table[codes]
+    edges = np.diff(word, prepend=np.int8(0), append=np.int8(0))
     return np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
 
 

@@ -98,8 +98,8 @@ def _check_name(rel: str) -> None:
 
 def _write(path: Path, payload: bytes, old: Path | None) -> bool:
     """Write one file of a new generation (not yet synced); True unless the current
-    generation's identical file was linked instead (already durable: no copy)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    generation's identical file was linked instead (already durable: no copy).  The
+    folder must exist."""
     if old is not None:
         with contextlib.suppress(OSError):
             if old.stat().st_size == len(payload) and old.read_bytes() == payload:
@@ -140,7 +140,10 @@ def _build(out: Path, files: Iterable[tuple[str, bytes]]) -> tuple[Path, set[str
     tmp = out / f"{GEN_PREFIX}tmp-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     current = out / CURRENT
+    # a first run has no current generation: no file to look for there (thousands of them)
+    linkable = current.exists()
     folders = {tmp}
+    made: set[Path] = set()  # folders made (so not once per file)
     entries: dict[str, dict[str, object]] = {}
     written: list[Path] = []
     for item in files:
@@ -150,11 +153,14 @@ def _build(out: Path, files: Iterable[tuple[str, bytes]]) -> tuple[Path, set[str
             raise ValueError(f"report file {rel!r} given twice")
         parts = PurePosixPath(rel).parts
         target = tmp.joinpath(*parts)
-        if _write(target, payload, current.joinpath(*parts)):
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        if _write(target, payload, current.joinpath(*parts) if linkable else None):
             written.append(target)
         entries[rel] = _entry(rel, payload, getattr(item, "rows", None))
-        folders.add(target.parent)
         del item, payload  # not held while the next file is rendered
+    folders |= made
     _sync(tmp, written)
     for folder in sorted(folders, key=lambda p: -len(p.parts)):
         fsync_dir(folder)

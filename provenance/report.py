@@ -248,10 +248,12 @@ def _csv_fields(cells: Iterable[str]) -> list[str]:
 
 
 def _csv_column(values: Iterable[Any], column: str) -> list[str]:
-    """:func:`csv_cell` of each value (a str it would leave as it is, most, taken directly)."""
+    """:func:`csv_cell` of each value (a str it would leave as it is, or an int, directly)."""
     return [
         v
         if type(v) is str and "\r" not in v and not v.startswith(_FORMULA_START)
+        else str(v)
+        if type(v) is int
         else csv_cell(v, column)
         for v in values
     ]
