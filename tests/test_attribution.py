@@ -5,10 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from provenance.attribution import (
+    _VAGUE,
     Source,
     SourceRegistry,
+    _vague_matches,
     credit_for,
     find_credits,
     ranked_credits,
@@ -272,3 +276,38 @@ def test_seed_novikov_material_is_credited_to_tass(corpus_dir: Path) -> None:
     for needle in ('"I believe that Musk', '"At the moment, the Democrats'):
         credit = credit_for(text, span_of(text, needle), credits)
         assert credit is not None and credit.source == "TASS", needle
+
+
+_VAGUE_WORDS = [
+    "the",
+    "Russian",
+    "state",
+    "media",
+    "reported",
+    "that",
+    "local",
+    "Media",
+    "outlets",
+    "and",
+    "news",
+    "agencies",
+    "multimedia",
+    "TV",
+    "television",
+    "said",
+    "x",
+    "tvs",
+    "_tv",
+    "reports",
+    "press",
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.sampled_from(_VAGUE_WORDS), max_size=150),
+    st.sampled_from([" ", "\n", "  ", " - "]),
+)
+def test_vague_credits_searched_near_hints_equal_a_full_search(words: list[str], sep: str) -> None:
+    text = sep.join(words)
+    assert [m.span() for m in _vague_matches(text)] == [m.span() for m in _VAGUE.finditer(text)]
