@@ -33,7 +33,7 @@ import hashlib
 import logging
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -266,22 +266,29 @@ class _Aligner:
         # the layout of Prepared is in the key
         keys = [digest("prepared-arrays", settings.align, e.reference) for e in entries]
         found = {k: state.get("prepared", k) for k in keys} if state else {}
-        # each text's quotations and credits are worked out once, in the workers that
-        # prepare texts, and kept here, where the workers aligning pairs inherit them
-        analyse = jobs > 1 and len(entries) <= TEXT_CACHE
         work = [
-            (e.reference, found.get(k) is None, analyse) for e, k in zip(entries, keys, strict=True)
+            (e.reference, found.get(k) is None, False) for e, k in zip(entries, keys, strict=True)
         ]
         done = _prepare_all(work, settings, registry, jobs)
-        for e, key, (doc, analysis) in zip(entries, keys, done, strict=True):
+        for e, key, (doc, _) in zip(entries, keys, done, strict=True):
             if doc is None:
                 doc = found[key]
             elif state:
                 state.put("prepared", key, doc)
-            if analysis is not None:
-                quotes.remember(e.reference, analysis[0])
-                remember_credits(e.reference, registry, analysis[1])
             self.index.add(e.name, doc)
+
+    def analyse(self, names: Collection[str], jobs: int) -> None:
+        """Work out the quotations and credits of the texts of ``names`` in ``jobs`` worker
+        processes and keep them here, where the workers aligning pairs inherit them
+        (else each of those works them out for every text it meets)."""
+        if jobs <= 1 or not 2 * _PREPARE_BATCH <= len(names) <= TEXT_CACHE:
+            return
+        texts = [self.entries[n].reference for n in sorted(names)]
+        done = _prepare_all([(t, False, True) for t in texts], self.settings, self.registry, jobs)
+        for text, (_, analysis) in zip(texts, done, strict=True):
+            if analysis is not None:
+                quotes.remember(text, analysis[0])
+                remember_credits(text, self.registry, analysis[1])
 
     def pairs(self) -> Iterable[tuple[Entry, Entry]]:
         """Each pair of articles sharing n-grams, once (see ``[audit] beyond_sources``)."""
@@ -523,6 +530,7 @@ def _pair_results(
             if isinstance(cached, list):
                 found[i] = cached
     todo = [i for i in range(len(pairs)) if i not in found]
+    aligner.analyse({name for i in todo for name in pairs[i]}, jobs)
     done = len(found)
     for i, rows in zip(todo, _align_all(aligner, [pairs[i] for i in todo], jobs), strict=True):
         found[i] = rows or []

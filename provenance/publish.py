@@ -21,6 +21,7 @@ import csv
 import ctypes
 import hashlib
 import io
+import itertools
 import json
 import os
 import shutil
@@ -147,7 +148,7 @@ def _build(out: Path, files: Iterable[tuple[str, bytes]]) -> tuple[Path, set[str
     entries: dict[str, dict[str, object]] = {}
     written: list[Path] = []
     for item in files:
-        rel, payload = item
+        rel = item[0]
         _check_name(rel)
         if rel in entries:
             raise ValueError(f"report file {rel!r} given twice")
@@ -156,6 +157,11 @@ def _build(out: Path, files: Iterable[tuple[str, bytes]]) -> tuple[Path, set[str
         if target.parent not in made:
             target.parent.mkdir(parents=True, exist_ok=True)
             made.add(target.parent)
+        if isinstance(item, _Linked):  # a verified file of the current generation, as it is
+            os.link(current.joinpath(*parts), target)
+            entries[rel] = item.entry
+            continue
+        payload = item[1]
         if _write(target, payload, current.joinpath(*parts) if linkable else None):
             written.append(target)
         entries[rel] = _entry(rel, payload, getattr(item, "rows", None))
@@ -179,6 +185,25 @@ def _build(out: Path, files: Iterable[tuple[str, bytes]]) -> tuple[Path, set[str
     os.replace(tmp, final)
     fsync_dir(out)
     return final, tops
+
+
+class _Linked(tuple[str, dict[str, object]]):
+    """A file of the current generation published again unread, with its manifest entry."""
+
+    @property
+    def entry(self) -> dict[str, object]:
+        return self[1]
+
+
+def republish(out: Path, changed: Mapping[str, bytes]) -> Path:
+    """Publish the current reports in ``out`` again with the files ``changed`` replaced.
+
+    The other files are linked from the current generation, not read or hashed
+    again: their manifest entries are kept, so :func:`verify` them first.
+    """
+    listed = json.loads((out / CURRENT / MANIFEST).read_text(encoding="utf-8"))["files"]
+    kept = (_Linked((rel, entry)) for rel, entry in sorted(listed.items()) if rel not in changed)
+    return publish(itertools.chain(kept, sorted(changed.items())), out)
 
 
 def _symlink(out: Path, name: str, target: str) -> None:

@@ -18,8 +18,6 @@ import contextlib
 import dataclasses
 import functools
 import hashlib
-import itertools
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,7 +30,7 @@ from provenance.changes import CHANGE_COLUMNS, changes_md, compare, new_uncredit
 from provenance.ingest import iter_documents
 from provenance.models import Document
 from provenance.pipeline import Progress, audit
-from provenance.publish import MANIFEST, publish, verify
+from provenance.publish import CURRENT, publish, republish, verify
 from provenance.report import csv_text, iter_reports
 from provenance.settings import DEFAULTS, Settings
 from provenance.state import STATE_NAME, State, digest, lock
@@ -94,21 +92,30 @@ def _signature(docs: Sequence[Document], settings: Settings, sources: Sequence[s
     return digest("run", repr(settings), sorted(settings.sources.items()), list(sources), inputs)
 
 
+def _same(path: Path, payload: bytes) -> bool:
+    try:
+        return path.read_bytes() == payload
+    except OSError:
+        return False
+
+
 def _republish(out: Path, threshold: float) -> RunOutcome | None:
-    """Nothing changed since the last run: publish its reports again with empty changes.
+    """Nothing changed since the last run: publish its reports again with empty changes
+    (unless they already say that nothing changed).
 
     Returns None when the published reports do not verify (then the run redoes
     everything the state cannot give).
     """
     if verify(out):
         return None
-    listed = json.loads((out / MANIFEST).read_text(encoding="utf-8"))["files"]
     changes = {
         "changes.csv": csv_text([], CHANGE_COLUMNS).encode("utf-8"),
         "changes.md": changes_md([], first_run=False, threshold=threshold).encode("utf-8"),
     }
-    kept = ((rel, (out / rel).read_bytes()) for rel in sorted(listed) if rel not in changes)
-    generation = publish(itertools.chain(kept, changes.items()), out)
+    if all(_same(out / rel, payload) for rel, payload in changes.items()):
+        generation = (out / CURRENT).resolve()  # it already says "nothing changed": keep it
+    else:
+        generation = republish(out, changes)
     read = functools.partial(pd.read_csv, keep_default_na=False)
     tables = AuditTables(
         articles=read(out / "articles.csv", dtype=str),
