@@ -27,7 +27,7 @@ from provenance.aggregate import (
     REMOVED_COLUMNS,
     AuditTables,
 )
-from provenance.publish import verify
+from provenance.publish import publish, republish, verify
 from provenance.report_html import highlight, pct, similarity, source_colours
 from provenance.settings import AuditSettings
 
@@ -857,3 +857,16 @@ def test_a_carriage_return_never_splits_a_csv_row() -> None:
     text = report.csv_text([{"a": "x\ry", "b": "\r=1"}], ["a", "b"])
     rows = list(csv.reader(io.StringIO(text)))
     assert rows == [["a", "b"], ["x\ny", "'\n=1"]]
+
+
+def test_republish_links_the_verified_files_and_replaces_the_changed(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    publish({"a.csv": b"x\n1\n2\n", "texts/b.txt": b"body", "changes.md": b"old"}, out)
+    inode = (out / "texts" / "b.txt").stat().st_ino
+    gen = republish(out, {"changes.md": b"Nothing changed."})
+    assert verify(out) == []
+    assert (out / "changes.md").read_bytes() == b"Nothing changed."
+    assert (out / "a.csv").read_bytes() == b"x\n1\n2\n"
+    assert (gen / "texts" / "b.txt").stat().st_ino == inode  # linked, not written again
+    listed = json.loads((out / "manifest.json").read_text())["files"]
+    assert listed["a.csv"]["rows"] == 2 and set(listed) == {"a.csv", "texts/b.txt", "changes.md"}
