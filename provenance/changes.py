@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from provenance.aggregate import AuditTables
+if TYPE_CHECKING:  # (pandas, which it needs, takes a while to import: a no-change run never does)
+    from provenance.aggregate import AuditTables
 
 CHANGE_COLUMNS = ("change", "outlet", "article", "source", "detail", "before", "after")
+#: changes.csv of a run that changed nothing (what report.csv_text writes for no rows)
+NO_CHANGES_CSV = ",".join(CHANGE_COLUMNS) + "\n"
 #: change kinds, in report order
 KINDS = (
     "new-article",

@@ -277,7 +277,7 @@ def _audit_exit(
     """Report the run on stderr and compute its exit code (see the module docstring)."""
     for doc in outcome.failed:
         warn_input(doc.path, doc.error)
-    lowest = outcome.lowest_original_share()
+    lowest = outcome.lowest_original_share() if fail_under is not None else None
     code = ExitCode.OK
     if outcome.failed:
         code = ExitCode.INPUT_FAILED

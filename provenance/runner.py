@@ -15,50 +15,72 @@
 from __future__ import annotations
 
 import contextlib
+import csv
 import dataclasses
 import functools
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
-from provenance.aggregate import AuditTables
-from provenance.changes import CHANGE_COLUMNS, changes_md, compare, new_uncredited, snapshot
+from provenance.changes import (
+    CHANGE_COLUMNS,
+    NO_CHANGES_CSV,
+    changes_md,
+    compare,
+    new_uncredited,
+    snapshot,
+)
 from provenance.ingest import iter_documents
 from provenance.models import Document
-from provenance.pipeline import Progress, audit
 from provenance.publish import CURRENT, publish, republish, verify
-from provenance.report import csv_text, iter_reports
 from provenance.settings import DEFAULTS, Settings
 from provenance.state import STATE_NAME, State, digest, lock
+
+if TYPE_CHECKING:  # pandas and the pipeline are imported only by runs that do work
+    from provenance.aggregate import AuditTables
+    from provenance.pipeline import Progress
 
 
 @dataclass
 class RunOutcome:
-    tables: AuditTables
     documents: list[Document]
     changes: list[dict[str, Any]] = field(default_factory=list)
     first_run: bool = True
     generation: Path | None = None
+    #: the run's tables; when None, read from ``published`` (the reports folder) on first use
+    given: AuditTables | None = None
+    published: Path | None = None
+
+    @property
+    def tables(self) -> AuditTables:
+        if self.given is None:
+            self.given = _read_tables(self.published or Path("."))
+        return self.given
 
     def with_documents(self, docs: list[Document]) -> RunOutcome:
         """This outcome for ``docs``, plus the extraction failures its tables record."""
-        arts = self.tables.articles
-        stalled = arts[arts.status.isin(["timeout", "failed"])]
         again = [
             Document(
-                path=str(r["article"]),
-                id=str(r["article"]),
+                path=article,
+                id=article,
                 kind="text",
-                status=r["status"],
-                error=f"{r['article']}: extraction {r['status']} in the previous run (input unchanged)",
+                status=status,  # type: ignore[arg-type]
+                error=f"{article}: extraction {status} in the previous run (input unchanged)",
             )
-            for r in stalled.to_dict("records")
+            for article, status in self._statuses()
+            if status in ("timeout", "failed")
         ]
         return dataclasses.replace(self, documents=[*docs, *again])
+
+    def _statuses(self) -> list[tuple[str, str]]:
+        """(article, status) of every article (read without pandas when not loaded yet)."""
+        if self.given is not None:
+            arts = self.given.articles
+            return list(zip(arts["article"].astype(str), arts["status"].astype(str), strict=True))
+        with open(self.published / "articles.csv", encoding="utf-8", newline="") as fh:  # type: ignore[operator]
+            return [(r["article"], r["status"]) for r in csv.DictReader(fh)]
 
     @property
     def failed(self) -> list[Document]:
@@ -78,6 +100,22 @@ class RunOutcome:
             if r["outlet"] not in sources and int(r["words"]) > 0
         ]
         return min(shares) if shares else None
+
+
+def _read_tables(out: Path) -> AuditTables:
+    """A published run's tables, from its CSV files."""
+    import pandas as pd
+
+    from provenance.aggregate import AuditTables
+
+    read = functools.partial(pd.read_csv, keep_default_na=False)
+    return AuditTables(
+        articles=read(out / "articles.csv", dtype=str),
+        passages=read(out / "passages.csv", dtype=str),
+        outlets=read(out / "outlets.csv"),
+        outlet_sources=read(out / "outlet_sources.csv"),
+        removed=pd.DataFrame(),
+    )
 
 
 def _signature(docs: Sequence[Document], settings: Settings, sources: Sequence[str]) -> str:
@@ -109,22 +147,14 @@ def _republish(out: Path, threshold: float) -> RunOutcome | None:
     if verify(out):
         return None
     changes = {
-        "changes.csv": csv_text([], CHANGE_COLUMNS).encode("utf-8"),
+        "changes.csv": NO_CHANGES_CSV.encode("utf-8"),
         "changes.md": changes_md([], first_run=False, threshold=threshold).encode("utf-8"),
     }
     if all(_same(out / rel, payload) for rel, payload in changes.items()):
         generation = (out / CURRENT).resolve()  # it already says "nothing changed": keep it
     else:
         generation = republish(out, changes)
-    read = functools.partial(pd.read_csv, keep_default_na=False)
-    tables = AuditTables(
-        articles=read(out / "articles.csv", dtype=str),
-        passages=read(out / "passages.csv", dtype=str),
-        outlets=read(out / "outlets.csv"),
-        outlet_sources=read(out / "outlet_sources.csv"),
-        removed=pd.DataFrame(),
-    )
-    return RunOutcome(tables=tables, documents=[], first_run=False, generation=generation)
+    return RunOutcome(documents=[], first_run=False, generation=generation, published=out)
 
 
 def run(
@@ -156,6 +186,9 @@ def run(
                 same = _republish(out, settings.audit.change_threshold)
                 if same is not None:
                     return same.with_documents(docs)
+            from provenance.pipeline import audit  # (heavy: not needed when nothing changed)
+            from provenance.report import csv_text, iter_reports
+
             result = audit(
                 paths,
                 manifest=manifest,
@@ -180,7 +213,7 @@ def run(
         finally:
             state.close()
     return RunOutcome(
-        tables=result.tables,
+        given=result.tables,
         documents=list(result.documents),
         changes=changes,
         first_run=previous is None,

@@ -179,3 +179,25 @@ def test_changed_settings_are_a_change(tmp_path: Path) -> None:
     outcome = run([str(corpus)], out, settings=strict)
     assert "0.95" in (out / "report.md").read_text(encoding="utf-8")
     assert outcome.tables.articles.verdict.tolist().count("wholly") == 0
+
+
+def test_no_changes_csv_is_what_the_report_writes_for_no_rows() -> None:
+    from provenance.changes import CHANGE_COLUMNS, NO_CHANGES_CSV
+    from provenance.report import csv_text
+
+    assert csv_text([], CHANGE_COLUMNS) == NO_CHANGES_CSV
+
+
+def test_a_no_change_run_imports_neither_pandas_nor_the_pipeline(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "provenance", "audit", str(CORPUS), "--out", str(out), "-q"]
+    subprocess.run(cmd, check=True, capture_output=True)
+    subprocess.run(cmd, check=True, capture_output=True)  # its changes now say "nothing"
+    probe = (
+        "import sys, runpy; sys.argv = {argv!r}\n"
+        "try:\n    runpy.run_module('provenance', run_name='__main__')\n"
+        "except SystemExit as e:\n    code = e.code\n"
+        "print(code, 'pandas' in sys.modules, 'provenance.pipeline' in sys.modules)\n"
+    ).format(argv=["provenance", *cmd[3:]])
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["0", "False", "False"]
