@@ -123,18 +123,15 @@ class SourceRegistry:
         """(span, canonical name) for each mention of a known source."""
         return list(_mentions(self, text))
 
-    def _find_mentions(self, text: str) -> tuple[tuple[Span, str], ...]:
-        found = []
-        for match in self._pattern.finditer(text):
-            name = self._by_alias.get(_fold(match.group()))
-            if name is not None:
-                found.append((Span(match.start(), match.end()), name))
-        return tuple(found)
-
 
 @TextMemo
 def _mentions(registry: SourceRegistry, text: str) -> tuple[tuple[Span, str], ...]:
-    return registry._find_mentions(text)
+    found = []
+    for match in registry._pattern.finditer(text):
+        name = registry._by_alias.get(_fold(match.group()))
+        if name is not None:
+            found.append((Span(match.start(), match.end()), name))
+    return tuple(found)
 
 
 def _fold(name: str) -> str:
@@ -418,7 +415,8 @@ def _vague_credits(text: str) -> list[Credit]:
     return credits
 
 
-#: a vague credit ends in one of these words: only lines holding one are searched
+#: a vague credit ends in one of these words: only stretches ending in one are searched
+#: (the pattern serves where lower-casing changes a text's length; else _HINT_WORDS)
 _VAGUE_HINT = re.compile(
     r"(?i)media|agenc|outlet|reports|television|\btv\b|broadcaster|newspaper|tabloid"
 )

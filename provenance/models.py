@@ -102,19 +102,14 @@ class Extraction:
         """The main-text span of the input range ``[start, end)``: the stretch of ``text``
         copied from it, or, when none of it is main text, an empty span where it
         would stand."""
-        lo: int | None = None
-        hi = 0
+        inside = []
         for piece in self.pieces:
             a, b = max(start, piece.input_start), min(end, piece.input_start + piece.length)
             if a < b:
-                lo = (
-                    min(lo, a - piece.input_start + piece.text_start)
-                    if lo is not None
-                    else (a - piece.input_start + piece.text_start)
-                )
-                hi = max(hi, b - piece.input_start + piece.text_start)
-        if lo is not None:
-            return Span(lo, hi)
+                shift = piece.text_start - piece.input_start
+                inside += [a + shift, b + shift]
+        if inside:
+            return Span(min(inside), max(inside))
         after = [p.text_start for p in self.pieces if p.input_start >= end]
         at = min(after) if after else len(self.text)
         return Span(at, at)

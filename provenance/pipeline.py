@@ -36,7 +36,7 @@ import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from provenance import quotes
 from provenance.aggregate import AuditTables, build_tables
@@ -44,16 +44,17 @@ from provenance.align import align_prepared
 from provenance.attribution import Credit, SourceRegistry, find_credits, remember_credits
 from provenance.classify import classify
 from provenance.extract import assemble, extract_all
-from provenance.index import CorpusIndex, Prepared, prepare
+from provenance.index import CorpusIndex, prepare
 from provenance.ingest import iter_documents
 from provenance.lineage import direction, merge_adjacent, order_by_source, origins, overlap
 from provenance.models import Article, Document, Extraction, Passage, Span
 from provenance.segment import TEXT_CACHE
-from provenance.settings import DEFAULTS, AlignSettings, Settings
+from provenance.settings import DEFAULTS, Settings
 from provenance.state import State, digest
 from provenance.workers import Outcome, run_batched
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 Progress = Callable[[str, int, int], None]
 
@@ -266,15 +267,14 @@ class _Aligner:
         # the layout of Prepared is in the key
         keys = [digest("prepared-arrays", settings.align, e.reference) for e in entries]
         found = {k: state.get("prepared", k) for k in keys} if state else {}
-        work = [
-            (e.reference, found.get(k) is None, False) for e, k in zip(entries, keys, strict=True)
-        ]
-        done = _prepare_all(work, settings, registry, jobs)
-        for e, key, (doc, _) in zip(entries, keys, done, strict=True):
+        todo = [e.reference for e, k in zip(entries, keys, strict=True) if found.get(k) is None]
+        made = iter(_in_workers(functools.partial(prepare, settings=settings.align), todo, jobs))
+        for e, key in zip(entries, keys, strict=True):
+            doc = found.get(key)
             if doc is None:
-                doc = found[key]
-            elif state:
-                state.put("prepared", key, doc)
+                doc = next(made)
+                if state:
+                    state.put("prepared", key, doc)
             self.index.add(e.name, doc)
 
     def analyse(self, names: Collection[str], jobs: int) -> None:
@@ -284,11 +284,10 @@ class _Aligner:
         if jobs <= 1 or not 2 * _PREPARE_BATCH <= len(names) <= TEXT_CACHE:
             return
         texts = [self.entries[n].reference for n in sorted(names)]
-        done = _prepare_all([(t, False, True) for t in texts], self.settings, self.registry, jobs)
-        for text, (_, analysis) in zip(texts, done, strict=True):
-            if analysis is not None:
-                quotes.remember(text, analysis[0])
-                remember_credits(text, self.registry, analysis[1])
+        job = functools.partial(_analysis, registry=self.registry)
+        for text, (found, credits) in zip(texts, _in_workers(job, texts, jobs), strict=True):
+            quotes.remember(text, found)
+            remember_credits(text, self.registry, credits)
 
     def pairs(self) -> Iterable[tuple[Entry, Entry]]:
         """Each pair of articles sharing n-grams, once (see ``[audit] beyond_sources``)."""
@@ -393,34 +392,24 @@ def _upstream_rows(
     return list(upstream.values())
 
 
-Work = tuple[str, bool, bool]  # a text, whether to prepare it, whether to analyse it
-Done = tuple[Prepared | None, tuple[quotes.Analysis, tuple[Credit, ...]] | None]
+def _in_workers(job: Callable[[str], T], texts: list[str], jobs: int) -> list[T]:
+    """``job`` of each text, in order; in ``jobs`` worker processes when there are many."""
+    if jobs <= 1 or len(texts) < 2 * _PREPARE_BATCH:
+        return [job(t) for t in texts]
+    outcomes = run_batched(job, texts, jobs=jobs, batch=_PREPARE_BATCH)
+    # a text whose worker failed (was killed) is done here: neither job ever hangs
+    return [
+        o.value if o.ok and o.value is not None else job(t)
+        for t, o in zip(texts, outcomes, strict=True)
+    ]
 
 
-def _prepare_all(
-    work: list[Work], settings: Settings, registry: SourceRegistry, jobs: int
-) -> list[Done]:
-    """Prepared texts and their analyses, in order; in ``jobs`` worker processes."""
-    job = functools.partial(_prepare_job, settings=settings.align, registry=registry)
-    if jobs <= 1 or len(work) < 2 * _PREPARE_BATCH:
-        return [job(w) for w in work]
-    out: list[Done] = []
-    for w, outcome in zip(
-        work, run_batched(job, work, jobs=jobs, batch=_PREPARE_BATCH), strict=True
-    ):
-        # a job that failed (a worker killed) is done here: preparing never hangs
-        out.append(outcome.value if outcome.ok and outcome.value is not None else job(w))
-    return out
-
-
-#: texts per worker job when preparing in worker processes
+#: texts per worker job when preparing or analysing texts in worker processes
 _PREPARE_BATCH = 16
 
 
-def _prepare_job(work: Work, settings: AlignSettings, registry: SourceRegistry) -> Done:
-    text, wanted, analyse = work
-    doc = prepare(text, settings=settings) if wanted else None
-    return doc, (quotes.analyse(text), tuple(find_credits(text, registry))) if analyse else None
+def _analysis(text: str, registry: SourceRegistry) -> tuple[quotes.Analysis, tuple[Credit, ...]]:
+    return quotes.analyse(text), tuple(find_credits(text, registry))
 
 
 _WORKER: list[_Aligner] = []  # the aligner a forked worker inherits

@@ -56,8 +56,13 @@ class RunOutcome:
     @property
     def tables(self) -> AuditTables:
         if self.given is None:
-            self.given = _read_tables(self.published or Path("."))
+            self.given = _read_tables(self._published())
         return self.given
+
+    def _published(self) -> Path:
+        if self.published is None:
+            raise ValueError("an outcome needs its tables or the folder they were published in")
+        return self.published
 
     def with_documents(self, docs: list[Document]) -> RunOutcome:
         """This outcome for ``docs``, plus the extraction failures its tables record."""
@@ -79,7 +84,7 @@ class RunOutcome:
         if self.given is not None:
             arts = self.given.articles
             return list(zip(arts["article"].astype(str), arts["status"].astype(str), strict=True))
-        with open(self.published / "articles.csv", encoding="utf-8", newline="") as fh:  # type: ignore[operator]
+        with open(self._published() / "articles.csv", encoding="utf-8", newline="") as fh:
             return [(r["article"], r["status"]) for r in csv.DictReader(fh)]
 
     @property
