@@ -28,20 +28,12 @@ from typing import Any  # noqa: E402
 
 import pandas as pd  # noqa: E402
 
-from bench.pan import measures  # noqa: E402
+from bench.pan import EVAL_DIR, SECTIONS, measures  # noqa: E402
 from provenance.align import align_prepared, align_texts  # noqa: E402
 from provenance.index import Prepared, prepare  # noqa: E402
 from provenance.panxml import Annotation, read_pan_xml  # noqa: E402
 from provenance.settings import AlignSettings  # noqa: E402
 
-EVAL_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "eval"
-SECTIONS = (
-    "01-no-plagiarism",
-    "02-no-obfuscation",
-    "03-random-obfuscation",
-    "04-translation-obfuscation",
-    "05-summary-obfuscation",
-)
 #: PAN passages are maximal, not cut per paragraph as for news
 PAN_SETTINGS = dataclasses.replace(AlignSettings(), split_paragraphs=False)
 DEGREES = {"non": 0, "heavy": 1, "light": 2, "cut": 3}

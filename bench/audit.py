@@ -23,8 +23,9 @@ import zlib
 from collections import defaultdict
 from pathlib import Path
 
-from bench.alignment import EVAL_DIR, SECTIONS
-from bench.pan import measures
+# not bench.alignment: that keeps numpy to one thread, which would hide what the
+# CLI's worker processes do about BLAS threads
+from bench.pan import EVAL_DIR, SECTIONS, measures
 from provenance.panxml import Annotation, read_pan_xml
 
 WORD = re.compile(r"\w+")

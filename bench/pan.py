@@ -18,10 +18,20 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 from provenance.panxml import Annotation
 
 Pair = tuple[str, str]
+
+EVAL_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "eval"
+SECTIONS = (
+    "01-no-plagiarism",
+    "02-no-obfuscation",
+    "03-random-obfuscation",
+    "04-translation-obfuscation",
+    "05-summary-obfuscation",
+)
 
 
 def _overlaps(a: Annotation, b: Annotation) -> bool:

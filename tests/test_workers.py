@@ -173,3 +173,23 @@ def test_outcomes_held_back_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setattr(workers, "WINDOW", 2)
     out = list(run_limited(job, [x for x in range(30) if x not in (5, 7, 13)], jobs=2, seconds=5))
     assert [o.value for o in out] == [x * x for x in range(30) if x not in (5, 7, 13)]
+
+
+def _blas_threads(_: int) -> list[int]:
+    from threadpoolctl import threadpool_info
+
+    return [p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"]
+
+
+def test_workers_keep_blas_to_one_thread() -> None:
+    """Two workers on two CPUs each running two BLAS threads took three times as long."""
+    import numpy  # noqa: F401  (loads numpy's BLAS here, with its default threads)
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=2, user_api="blas"):
+        here = _blas_threads(0)
+        outcomes = list(run_limited(_blas_threads, [0, 1], jobs=2, seconds=30))
+        assert _blas_threads(0) == here  # the parent keeps its own setting
+    if not here:
+        pytest.skip("numpy here uses no BLAS that threadpoolctl knows")
+    assert [o.value for o in outcomes] == [[1] * len(here)] * 2
