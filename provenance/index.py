@@ -20,7 +20,8 @@ import zlib
 from array import array
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
+from typing import Any
 
 import numpy as np
 
@@ -113,6 +114,112 @@ class Prepared:
             bisect.bisect_left(self.token_starts, span.start),
             bisect.bisect_left(self.token_starts, span.end),
         )
+
+    @cached_property
+    def unit_terms(self) -> _Entries:
+        """Each distinct (term, unit) with its count, by term: for sentence vectors."""
+        return _Entries.of(self.terms, self.term_unit, len(self.units))
+
+    @cached_property
+    def unit_grams(self) -> _Entries:
+        """Each distinct (fingerprint, unit of its first term), by fingerprint."""
+        return _Entries.of(
+            self.fingerprints, self.term_unit[: len(self.fingerprints)], len(self.units)
+        )
+
+    def __getstate__(self) -> dict[str, Any]:
+        # the cached tables are derived: not stored, nor sent to another process
+        return {k: v for k, v in self.__dict__.items() if k not in ("unit_terms", "unit_grams")}
+
+
+@dataclass(frozen=True)
+class _Entries:
+    """Distinct (key, unit) pairs of one text sorted by key, then unit.
+
+    ``vocab`` holds the distinct keys; the entries of ``vocab[v]`` are
+    ``starts[v]:starts[v + 1]``, so ``df`` (units holding each key) is their number.
+    """
+
+    vocab: np.ndarray
+    starts: np.ndarray  # int64, len(vocab) + 1
+    units: np.ndarray  # int64, per entry
+    counts: np.ndarray  # int64, per entry: occurrences of the key in the unit
+    entry_vocab: np.ndarray  # int64, per entry: its index in vocab
+    df: np.ndarray  # int64, per key: its number of entries (units)
+    sizes: np.ndarray  # float, per unit: its number of distinct keys
+    by_unit: np.ndarray  # int64: the entries in unit order; unit u's are
+    unit_starts: np.ndarray  # by_unit[unit_starts[u]:unit_starts[u + 1]]
+
+    @classmethod
+    def of(cls, keys: np.ndarray, units: np.ndarray, n_units: int) -> _Entries:
+        if not len(keys):
+            empty = np.zeros(0, dtype=np.int64)
+            return cls(
+                keys[:0],
+                np.zeros(1, dtype=np.int64),
+                empty,
+                empty,
+                empty,
+                empty,
+                np.zeros(n_units),
+                empty,
+                np.zeros(n_units + 1, dtype=np.int64),
+            )
+        order = np.lexsort((units, keys))
+        k, u = keys[order], units[order].astype(np.int64)
+        new = np.ones(len(k), dtype=bool)
+        new[1:] = (k[1:] != k[:-1]) | (u[1:] != u[:-1])
+        first = np.flatnonzero(new)
+        counts = np.diff(np.r_[first, len(k)])
+        k, u = k[first], u[first]
+        fresh = np.ones(len(k), dtype=bool)
+        fresh[1:] = k[1:] != k[:-1]
+        starts = np.r_[np.flatnonzero(fresh), len(k)].astype(np.int64)
+        sizes = np.bincount(u, minlength=n_units)
+        by_unit = np.argsort(u, kind="stable")
+        unit_starts = np.r_[0, np.cumsum(sizes)].astype(np.int64)
+        vocab = np.cumsum(fresh) - 1
+        return cls(
+            k[fresh],
+            starts,
+            u,
+            counts,
+            vocab,
+            np.diff(starts),
+            sizes.astype(float),
+            by_unit,
+            unit_starts,
+        )
+
+    def matches(self, other: _Entries) -> tuple[np.ndarray, np.ndarray]:
+        """Index in ``other.vocab`` of each key of ``self.vocab`` (-1: not there),
+        and of each key of ``other.vocab`` in ``self.vocab``."""
+        mine = _positions(other.vocab, self.vocab)
+        theirs = np.full(len(other.vocab), -1, dtype=np.int64)
+        found = mine >= 0
+        theirs[mine[found]] = np.flatnonzero(found)
+        return mine, theirs
+
+    def join(self, other: _Entries, mine: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Entry indices ``(i, j)`` of every pair of entries with the same key
+        (``mine`` from :meth:`matches`)."""
+        v = np.flatnonzero(mine >= 0)
+        w = mine[v]
+        a0, na = self.starts[v], self.df[v]
+        b0, nb = other.starts[w], other.df[w]
+        i = _ranges(a0, na)
+        per = np.repeat(nb, na)
+        j = _ranges(np.repeat(b0, na), per)
+        return np.repeat(i, per), j
+
+
+def _positions(sorted_keys: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """Index of each of ``keys`` in ``sorted_keys`` (distinct), -1 where absent."""
+    if not len(sorted_keys) or not len(keys):
+        return np.full(len(keys), -1, dtype=np.int64)
+    at = np.searchsorted(sorted_keys, keys)
+    at[at == len(sorted_keys)] = 0
+    return np.where(sorted_keys[at] == keys, at, -1)
 
 
 def prepare(text: str, *, settings: AlignSettings = _DEFAULT) -> Prepared:
@@ -364,88 +471,88 @@ def shared_seeds(target: Prepared, source: Prepared) -> list[tuple[int, int]]:
 class SentenceSpace:
     """tf-isf vectors of the units (sentences) of two texts, for sentence-pair seeds.
 
-    The inverse sentence frequency is counted over the units of both texts.
-    Terms are numbered over the pair's vocabulary; a unit's vector is its term
-    counts times their isf.
+    The inverse sentence frequency is counted over the units of both texts; a
+    unit's vector is its term counts times their isf.  Sentence pairs are scored
+    through the terms they share (a sparse join of the two texts' per-unit term
+    tables), so a pair of texts that share little costs little.
     """
 
     def __init__(self, target: Prepared, source: Prepared) -> None:
         self.target, self.source = target, source
         n_t, n_s = len(target.units), len(source.units)
-        vocab, number = np.unique(np.concatenate([target.terms, source.terms]), return_inverse=True)
-        size = len(vocab)
-        self._size = size
-        self._t_terms, self._s_terms = number[: len(target.terms)], number[len(target.terms) :]
-        unit = np.concatenate([target.term_unit, source.term_unit + n_t]).astype(np.int64)
-        keys, counts = np.unique(unit * max(size, 1) + number, return_counts=True)
-        self._unit, self._term = keys // max(size, 1), keys % max(size, 1)
-        df = np.bincount(self._term, minlength=size)
-        self.isf = np.log((n_t + n_s + 1) / np.maximum(df, 1))
-        self._weight = counts * self.isf[self._term]
-        self._norms = np.sqrt(np.bincount(self._unit, weights=self._weight**2, minlength=n_t + n_s))
-        self._lengths = np.bincount(self._unit, minlength=n_t + n_s).astype(float)
+        t, s = target.unit_terms, source.unit_terms
+        self._t_match, self._s_match = t.matches(s)
+        self._t_shared = np.flatnonzero(self._t_match >= 0)
+        log_units = math.log(n_t + n_s + 1)
+        # isf of each term of either text: its df counts the units of both
+        t_df = t.df + np.where(self._t_match >= 0, s.df[self._t_match], 0)
+        s_df = s.df + np.where(self._s_match >= 0, t.df[self._s_match], 0)
+        self._t_isf = log_units - np.log(np.maximum(t_df, 1))
+        self._s_isf = log_units - np.log(np.maximum(s_df, 1))
+        self._t_weight = t.counts * self._t_isf[t.entry_vocab]
+        self._s_weight = s.counts * self._s_isf[s.entry_vocab]
+        self._t_norms = np.sqrt(np.bincount(t.units, weights=self._t_weight**2, minlength=n_t))
+        self._s_norms = np.sqrt(np.bincount(s.units, weights=self._s_weight**2, minlength=n_s))
         #: tf-isf cosine of each seed found by :meth:`seeds`
         self.seed_cosine: dict[Seed, float] = {}
-        self._pair_scores: tuple[np.ndarray, np.ndarray] | None = None
+        self._pair_scores: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
     def seeds(self, min_cosine: float, min_dice: float, relative: float = 0.0) -> list[Seed]:
         """Sentence pairs over both thresholds (and within ``relative`` of the best
         cosine of their row and column)."""
         if self._pair_scores is None:
             self._pair_scores = self._scores()
-        cosine, dice = self._pair_scores
-        if cosine.size == 0:
-            return []
-        mask = (cosine > min_cosine) & (dice > min_dice)
-        if relative > 0 and mask.any():
-            masked = np.where(mask, cosine, 0.0)
-            mask &= masked >= relative * masked.max(axis=1, keepdims=True)
-            mask &= masked >= relative * masked.max(axis=0, keepdims=True)
-        hits = np.nonzero(mask)
-        found = list(zip(hits[0].tolist(), hits[1].tolist(), strict=True))
-        self.seed_cosine.update(zip(found, cosine[hits].tolist(), strict=True))
-        return sorted(found)
-
-    def _scores(self) -> tuple[np.ndarray, np.ndarray]:
-        """tf-isf cosine and Dice coefficient of every sentence pair."""
+        cells, cosine, dice = self._pair_scores
+        keep = (cosine > min_cosine) & (dice > min_dice)
+        cells, cosine = cells[keep], cosine[keep]
         n_t, n_s = len(self.target.units), len(self.source.units)
-        in_t = np.zeros(self._size, dtype=bool)
-        in_t[self._t_terms] = True
-        in_s = np.zeros(self._size, dtype=bool)
-        in_s[self._s_terms] = True
-        shared = in_t & in_s
-        if not shared.any():
-            return np.zeros((0, 0)), np.zeros((0, 0))
-        column = np.cumsum(shared) - 1
-        on = shared[self._term]
-        unit, col, weight = self._unit[on], column[self._term[on]], self._weight[on]
-        side_t = unit < n_t
-        t_w = np.zeros((n_t, int(shared.sum())))
-        t_w[unit[side_t], col[side_t]] = weight[side_t]
-        s_w = np.zeros((n_s, t_w.shape[1]))
-        s_w[unit[~side_t] - n_t, col[~side_t]] = weight[~side_t]
-        t_norm, s_norm = self._norms[:n_t], self._norms[n_t:]
-        t_len, s_len = self._lengths[:n_t], self._lengths[n_t:]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            cosine = np.nan_to_num((t_w @ s_w.T) / np.outer(t_norm, s_norm))
-            dice = np.nan_to_num(
-                2
-                * ((t_w > 0).astype(float) @ (s_w > 0).astype(float).T)
-                / np.add.outer(t_len, s_len)
+        rows, columns = cells // n_s, cells % n_s
+        if relative > 0 and len(cells):
+            best_in_row, best_in_column = np.zeros(n_t), np.zeros(n_s)
+            np.maximum.at(best_in_row, rows, cosine)
+            np.maximum.at(best_in_column, columns, cosine)
+            keep = (cosine >= relative * best_in_row[rows]) & (
+                cosine >= relative * best_in_column[columns]
             )
-        return cosine, dice
+            rows, columns, cosine = rows[keep], columns[keep], cosine[keep]
+        found = list(zip(rows.tolist(), columns.tolist(), strict=True))
+        self.seed_cosine.update(zip(found, cosine.tolist(), strict=True))
+        return found  # cells are in (row, column) order
 
-    def _vector(self, doc: Prepared, numbers: np.ndarray, units: tuple[int, int]) -> np.ndarray:
-        bounds = doc.unit_bounds
-        chosen = numbers[bounds[units[0]] : bounds[units[1] + 1]]
-        return np.bincount(chosen, minlength=self._size) * self.isf
+    def _scores(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The sentence pairs sharing a term (as ``row * n_s + column``, ascending),
+        and the tf-isf cosine and Dice coefficient of each."""
+        n_s = len(self.source.units)
+        t, s = self.target.unit_terms, self.source.unit_terms
+        i, j = t.join(s, self._t_match)
+        cells, where, shared = np.unique(
+            t.units[i] * n_s + s.units[j], return_inverse=True, return_counts=True
+        )
+        dot = np.bincount(
+            where, weights=self._t_weight[i] * self._s_weight[j], minlength=len(cells)
+        )
+        rows, columns = cells // n_s, cells % n_s
+        # every unit in a shared cell has a term, whose isf is positive: no zero norms
+        cosine = dot / (self._t_norms[rows] * self._s_norms[columns])
+        dice = 2 * shared / (t.sizes[rows] + s.sizes[columns])
+        return cells, cosine, dice
 
     def cosine(self, t_range: tuple[int, int], s_range: tuple[int, int]) -> float:
         """tf-isf cosine of target units ``t_range`` and source units ``s_range`` (inclusive)."""
-        a = self._vector(self.target, self._t_terms, t_range)
-        b = self._vector(self.source, self._s_terms, s_range)
+        a = self._vector(self.target.unit_terms, self._t_weight, t_range)
+        b = self._vector(self.source.unit_terms, self._s_weight, s_range)
         na, nb = math.sqrt(float(a @ a)), math.sqrt(float(b @ b))
-        return float(a @ b) / (na * nb) if na and nb else 0.0
+        if not na or not nb:
+            return 0.0
+        return float(a[self._t_shared] @ b[self._t_match[self._t_shared]]) / (na * nb)
+
+    @staticmethod
+    def _vector(entries: _Entries, weights: np.ndarray, units: tuple[int, int]) -> np.ndarray:
+        """The summed vector of ``units`` (inclusive), indexed by the text's vocabulary."""
+        inside = entries.by_unit[entries.unit_starts[units[0]] : entries.unit_starts[units[1] + 1]]
+        return np.bincount(
+            entries.entry_vocab[inside], weights=weights[inside], minlength=len(entries.vocab)
+        )
 
 
 def unit_pairs_sharing_ngrams(
@@ -459,21 +566,17 @@ def unit_pairs_sharing_ngrams(
     """
     if min_shared <= 0:
         return []
-    t_pos, s_pos = _shared_positions(target, source)
-    if not len(t_pos):
+    t, s = target.unit_grams, source.unit_grams
+    mine, _ = t.matches(s)
+    i, j = t.join(s, mine)
+    if not len(i):
         return []
-    t_unit, s_unit = target.term_unit[t_pos], source.term_unit[s_pos]
-    pair = t_unit * len(source.units) + s_unit
-    gram = target.fingerprints[t_pos]
-    order = np.lexsort((gram, pair))
-    pair, gram = pair[order], gram[order]
-    new = np.ones(len(pair), dtype=bool)
-    new[1:] = (pair[1:] != pair[:-1]) | (gram[1:] != gram[:-1])
-    pairs, distinct = np.unique(pair[new], return_counts=True)
-    i, j = pairs // len(source.units), pairs % len(source.units)
-    shorter = np.minimum(target.unit_sizes[i], source.unit_sizes[j]) - n + 1
+    n_s = len(source.units)
+    pairs, distinct = np.unique(t.units[i] * n_s + s.units[j], return_counts=True)
+    ti, sj = pairs // n_s, pairs % n_s
+    shorter = np.minimum(target.unit_sizes[ti], source.unit_sizes[sj]) - n + 1
     ok = distinct >= np.maximum(min_shared, share * shorter)
-    return list(zip(i[ok].tolist(), j[ok].tolist(), strict=True))
+    return list(zip(ti[ok].tolist(), sj[ok].tolist(), strict=True))
 
 
 def shared_trigram_window(
