@@ -49,7 +49,7 @@ from functools import lru_cache
 from provenance.align import similarity
 from provenance.attribution import Credit, Level, SourceRegistry, find_credits, ranked_credits
 from provenance.models import Passage, PassageKind, Span
-from provenance.quotes import Quotation, find_quotations, quoted_share
+from provenance.quotes import Coverage, Quotation, find_quotations
 from provenance.segment import TEXT_CACHE, normalized_text, sentences, terms, words
 from provenance.settings import AlignSettings, ClassifySettings
 
@@ -191,7 +191,7 @@ def classify(
     module docstring).  ``source_name`` is the source text's outlet when known
     (a name or alias the registry knows, or any outlet name).
     """
-    t_quotes, s_quotes = find_quotations(target), find_quotations(source)
+    t_quotes, s_quotes = Coverage(find_quotations(target)), Coverage(find_quotations(source))
     pairs = matched_statements(_statements(target), _statements(source), settings=settings)
     if not passages and not pairs:
         return []
@@ -201,7 +201,7 @@ def classify(
     out = []
     split = [piece for p in passages for piece in _split_mixed(target, source, p, t_quotes)]
     for p in [*split, *_uncovered(target, source, pairs, passages)]:
-        t_share, s_share = quoted_share(p.target, t_quotes), quoted_share(p.source, s_quotes)
+        t_share, s_share = t_quotes.share(p.target), s_quotes.share(p.source)
         is_quote = min(t_share, s_share) > settings.quote_share
         altered = any(
             _overlap(t.span, p.target)
@@ -238,9 +238,7 @@ def _kind(score: float) -> PassageKind:
     return "near-verbatim" if score >= _ALIGN.near_verbatim else "paraphrase"
 
 
-def _split_mixed(
-    target: str, source: str, p: Passage, t_quotes: Sequence[Quotation]
-) -> list[Passage]:
+def _split_mixed(target: str, source: str, p: Passage, t_quotes: Coverage) -> list[Passage]:
     """Cut a passage whose target side mixes quoted and unquoted sentences.
 
     Target sentences are grouped into runs of quoted and unquoted ones; each
@@ -249,7 +247,7 @@ def _split_mixed(
     passage that cannot be cut so is kept whole (and classified by majority).
     """
     t_sents = _clipped(target, p.target)
-    labels = [quoted_share(s, t_quotes) > 0.5 for s in t_sents]
+    labels = [t_quotes.share(s) > 0.5 for s in t_sents]
     if len(set(labels)) < 2:
         return [p]
     runs: list[list[Span]] = []

@@ -55,6 +55,7 @@ _QUOTES = str.maketrans(
         "\u200b": " ",
     }
 )
+_TRANSLATED = re.compile("[" + re.escape("".join(map(chr, _QUOTES))) + "]")
 _ABBREV = re.compile(r"\b(?:[A-Za-z]\.){2,}")
 _SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"\w+(?:['\u2019]\w+)*")
@@ -111,11 +112,22 @@ def normalized_text(text: str) -> str:
     >>> normalized_text("The U.S.  \u201cdeal\u201d")
     'the us "deal"'
     """
-    folded = _SPACE.sub(" ", _ABBREV.sub(_undotted, text.translate(_QUOTES)))
+    if _TRANSLATED.search(text) is not None:  # (translate looks up every character)
+        text = text.translate(_QUOTES)
+    folded = _one_space(_ABBREV.sub(_undotted, text) if "." in text else text)
     lowered = folded.lower()
     if len(lowered) != len(folded):  # rare: lower case by character, as normalize does
         return normalize(text).text
     return lowered
+
+
+def _one_space(text: str) -> str:
+    """``_SPACE.sub(" ", text)``, faster: each whitespace run as one space."""
+    inner = " ".join(text.split())
+    if not inner:
+        return " " if text else ""
+    lead = " " if text[0].isspace() else ""
+    return lead + inner + " " if text[-1].isspace() else lead + inner
 
 
 def _undotted(match: re.Match[str]) -> str:

@@ -38,11 +38,18 @@ def seeds_by_part(
 ) -> list[list[Seed]]:
     """The seeds of each part: a seed goes to the part holding most of its target sentence."""
     own: list[list[Seed]] = [[] for _ in parts]
+    starts = [p.start for p in parts]  # parts are sorted and disjoint
     for seed in seeds:
         unit = target.units[seed[0]]
-        k = max(range(len(parts)), key=lambda k: _overlap(parts[k], unit))
-        if _overlap(parts[k], unit) > 0:
-            own[k].append(seed)
+        best, most = -1, 0  # the first part with the largest overlap
+        k = max(0, bisect.bisect_right(starts, unit.start) - 1)
+        while k < len(parts) and parts[k].start < unit.end:
+            overlap = _overlap(parts[k], unit)
+            if overlap > most:
+                best, most = k, overlap
+            k += 1
+        if best >= 0:
+            own[best].append(seed)
     return own
 
 
