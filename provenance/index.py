@@ -416,6 +416,42 @@ class CorpusIndex:
         found = [(d, c) for d, c in found if d != exclude]
         return sorted(found, key=lambda dc: (-dc[1], dc[0]))
 
+    def sharing_pairs(
+        self, *, min_shared: int | None = None, beyond: Collection[str] = ()
+    ) -> list[tuple[str, str, int, int]]:
+        """Every pair of documents that are each other's :meth:`candidates`, at once.
+
+        Returns ``(a, b, shared, unexplained)`` with ``a < b``, sorted: ``shared``
+        counts the distinct n-grams both hold, ``unexplained`` those of them none
+        of ``beyond`` holds.  One pass over the postings (an n-gram held by ``k``
+        documents makes ``k * (k - 1) / 2`` pairs, and ``k`` is capped), instead
+        of a query per document.
+        """
+        need = max(self.settings.min_shared if min_shared is None else min_shared, 1)
+        keys, owners = self._postings()
+        if not len(keys):
+            return []
+        starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+        sizes = np.diff(np.r_[starts, len(keys)])
+        held = self._held_by(beyond)[starts] if beyond else np.zeros(len(starts), dtype=bool)
+        ok = (sizes >= 2) & (sizes <= self.max_df())
+        starts, sizes, held = starts[ok], sizes[ok], held[ok]
+        # each posting of those n-grams with each later posting of the same n-gram
+        first = _ranges(starts, sizes)
+        later = np.repeat(starts + sizes, sizes) - first - 1
+        a, b = owners[np.repeat(first, later)], owners[_ranges(first + 1, later)]
+        n = np.int64(len(self._ids))
+        code = np.minimum(a, b).astype(np.int64) * n + np.maximum(a, b)
+        found, where, shared = np.unique(code, return_inverse=True, return_counts=True)
+        plain = np.repeat(np.repeat(~held, sizes), later)
+        unexplained = np.bincount(where, weights=plain, minlength=len(found)).astype(np.int64)
+        out = []
+        for c, total, rest in zip(found.tolist(), shared.tolist(), unexplained.tolist(), strict=True):
+            if total >= need:
+                x, y = self._ids[c // len(self._ids)], self._ids[c % len(self._ids)]
+                out.append((x, y, total, rest) if x < y else (y, x, total, rest))
+        return sorted(out)
+
     def _held_by(self, doc_ids: Collection[str]) -> np.ndarray:
         """Per posting: does one of ``doc_ids`` hold its n-gram (cached per id set)?"""
         wanted = frozenset(doc_ids)

@@ -293,20 +293,14 @@ class _Aligner:
         """Each pair of articles sharing n-grams, once (see ``[audit] beyond_sources``)."""
         sources = [n for n, e in self.entries.items() if e.designated]
         beyond = self.settings.audit.beyond_sources and bool(sources)
-        for name in sorted(self.entries):
-            doc, entry = self.index.document(name), self.entries[name]
-            unexplained: set[str] | None = None
-            for other, _shared in sorted(self.index.candidates(doc, exclude=name)):
-                if other <= name:
-                    continue
-                pair = (entry, self.entries[other])
-                if beyond and not any(e.designated for e in pair) and direction(*pair) is None:
-                    if unexplained is None:
-                        found = self.index.candidates(doc, exclude=name, beyond=sources)
-                        unexplained = {d for d, _ in found}
-                    if other not in unexplained:
-                        continue
-                yield pair
+        need = max(self.settings.align.min_shared, 1)
+        for a, b, _shared, unexplained in self.index.sharing_pairs(beyond=sources):
+            pair = (self.entries[a], self.entries[b])
+            # material both took from a designated source is reported against the source
+            explained = beyond and not any(e.designated for e in pair) and unexplained < need
+            if explained and direction(*pair) is None:
+                continue
+            yield pair
 
     def align(self, target: Entry, source: Entry) -> list[Passage]:
         found = align_prepared(

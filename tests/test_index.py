@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+import itertools
+import math
 import os
+import random
 import subprocess
 import sys
+from collections import Counter
 
+import numpy as np
 import pytest
 
-from provenance.index import CorpusIndex, ngram_hashes, prepare, shared_seeds
+from provenance.index import (
+    CorpusIndex,
+    Prepared,
+    SentenceSpace,
+    ngram_hashes,
+    prepare,
+    shared_seeds,
+    unit_pairs_sharing_ngrams,
+)
 from provenance.settings import AlignSettings
 
 STORY = (
@@ -81,3 +94,134 @@ def test_seeds_are_term_positions_shared_with_the_source() -> None:
     assert seeds and seeds == shared_seeds(target, source)
     for t, s in seeds:
         assert target.terms[t : t + 3].tolist() == source.terms[s : s + 3].tolist()
+
+
+def _random_text(rng: random.Random, vocab: list[str], sentences: int) -> str:
+    return " ".join(
+        " ".join(rng.choice(vocab) for _ in range(rng.randint(4, 14))).capitalize() + "."
+        for _ in range(sentences)
+    )
+
+
+def _corpus(seed: int, docs: int = 30) -> dict[str, str]:
+    """Texts over a small vocabulary, some copying sentences from others."""
+    rng = random.Random(seed)
+    vocab = [f"{w}{i}" for w in ("alpha", "bravo", "delta", "kilo", "omega") for i in range(12)]
+    texts: dict[str, str] = {}
+    for k in range(docs):
+        text = _random_text(rng, vocab, rng.randint(2, 12))
+        if texts and rng.random() < 0.6:  # copy a stretch of an earlier text
+            donor = texts[rng.choice(sorted(texts))]
+            a = rng.randrange(len(donor))
+            text += " " + donor[a : a + rng.randint(40, 400)]
+        texts[f"d{k:02d}"] = text
+    return texts
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_sharing_pairs_are_the_pairs_of_candidates(seed: int) -> None:
+    settings = AlignSettings(index_max_df=4, index_max_df_share=0.0)
+    index = CorpusIndex(settings=settings)
+    texts = _corpus(seed)
+    for name, text in texts.items():
+        index.add(name, text)
+    beyond = sorted(texts)[:5]
+    expected = []
+    for name in sorted(texts):
+        doc = index.document(name)
+        unexplained = dict(index.candidates(doc, exclude=name, beyond=beyond))
+        for other, shared in index.candidates(doc, exclude=name):
+            if name < other:
+                expected.append((name, other, shared, unexplained.get(other)))
+    found = index.sharing_pairs(beyond=beyond)
+    assert len(found) > 10
+    assert [f[:3] for f in found] == sorted(e[:3] for e in expected)
+    # an unexplained count that reaches min_shared is the one candidates() gives
+    for (a, b, _, rest), (*_, want) in zip(found, sorted(expected), strict=True):
+        assert (rest if rest >= settings.min_shared else None) == want, (a, b)
+
+
+def _units(t: Prepared, s: Prepared) -> list[Counter[int]]:
+    """The term counts of every unit of both texts."""
+    return [
+        Counter(d.terms[d.unit_bounds[i] : d.unit_bounds[i + 1]].tolist())
+        for d in (t, s)
+        for i in range(len(d.units))
+    ]
+
+
+def _isf(t: Prepared, s: Prepared) -> dict[int, float]:
+    units = _units(t, s)
+    df = Counter(term for unit in units for term in unit)
+    return {term: math.log((len(units) + 1) / n) for term, n in df.items()}
+
+
+def _norm(vector: dict[int, float]) -> float:
+    return math.sqrt(sum(w * w for w in vector.values()))
+
+
+def _dense_scores(t: Prepared, s: Prepared) -> tuple[np.ndarray, np.ndarray]:
+    """tf-isf cosine and Dice of every sentence pair, written out directly."""
+    isf = _isf(t, s)
+    vectors = [{term: c * isf[term] for term, c in unit.items()} for unit in _units(t, s)]
+    norm = [_norm(v) for v in vectors]
+    n_t = len(t.units)
+    cosine = np.zeros((n_t, len(s.units)))
+    dice = np.zeros_like(cosine)
+    for i in range(n_t):
+        for j in range(len(s.units)):
+            a, b = vectors[i], vectors[n_t + j]
+            shared = a.keys() & b.keys()
+            if shared:
+                cosine[i, j] = sum(a[k] * b[k] for k in shared) / (norm[i] * norm[n_t + j])
+                dice[i, j] = 2 * len(shared) / (len(a) + len(b))
+    return cosine, dice
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_sentence_space_scores_every_sentence_pair_as_written(seed: int) -> None:
+    texts = list(_corpus(seed, docs=12).values())
+    checked = 0
+    for x, y in itertools.pairwise(texts):
+        t, s = prepare(x), prepare(y)
+        if not t.units or not s.units:
+            continue
+        cosine, dice = _dense_scores(t, s)
+        space = SentenceSpace(t, s)
+        for floor in (0.0, 0.2, 0.4):
+            want = sorted(zip(*np.nonzero((cosine > floor) & (dice > floor)), strict=True))
+            assert space.seeds(floor, floor) == [(int(i), int(j)) for i, j in want]
+        for (i, j), value in space.seed_cosine.items():
+            assert value == pytest.approx(cosine[i, j])
+        t_range, s_range = (0, len(t.units) - 1), (0, len(s.units) // 2)
+        # a range of units is one vector: its terms' counts summed, isf over all units
+        isf = _isf(t, s)
+        va = {k: c * isf[k] for k, c in Counter(t.terms.tolist()).items()}
+        stop = s.unit_bounds[s_range[1] + 1]
+        vb = {k: c * isf[k] for k, c in Counter(s.terms[:stop].tolist()).items()}
+        dot = sum(va[k] * vb[k] for k in va.keys() & vb.keys())
+        norms = _norm(va) * _norm(vb)
+        assert space.cosine(t_range, s_range) == pytest.approx(dot / norms)
+        checked += 1
+    assert checked >= 5
+
+
+def test_unit_pairs_sharing_ngrams_count_distinct_shared_ngrams() -> None:
+    texts = list(_corpus(4, docs=12).values())
+    n = 3
+    for x, y in itertools.pairwise(texts):
+        t, s = prepare(x), prepare(y)
+        grams = []
+        for d in (t, s):
+            per_unit: dict[int, set[int]] = {}
+            unit = d.term_unit
+            for k, fp in enumerate(d.fingerprints.tolist()):
+                per_unit.setdefault(int(unit[k]), set()).add(fp)
+            grams.append(per_unit)
+        want = []
+        for i, a in grams[0].items():
+            for j, b in grams[1].items():
+                shorter = min(t.unit_sizes[i], s.unit_sizes[j]) - n + 1
+                if len(a & b) >= max(2, 0.5 * shorter):
+                    want.append((i, j))
+        assert sorted(unit_pairs_sharing_ngrams(t, s, 2, 0.5, n)) == sorted(want)
