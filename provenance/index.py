@@ -43,9 +43,15 @@ def term_hash(term: str) -> int:
 
 
 @lru_cache(maxsize=200_000)
-def _word(norm: str) -> tuple[int, int]:
-    """(hash of a normalised word, hash of its stem or 0 for a stop word)."""
-    return term_hash(norm), 0 if norm in STOP_WORDS else (term_hash(stem(norm)) or 1)
+def _word_id(norm: str) -> int:
+    """The hash of a normalised word."""
+    return term_hash(norm)
+
+
+@lru_cache(maxsize=200_000)
+def _stem_id(norm: str) -> int:
+    """The hash of a normalised word's stem, 0 for a stop word."""
+    return 0 if norm in STOP_WORDS else (term_hash(stem(norm)) or 1)
 
 
 def ngram_hashes(terms: list[str], n: int) -> list[int]:
@@ -226,9 +232,8 @@ def prepare(text: str, *, settings: AlignSettings = _DEFAULT) -> Prepared:
     """Sentences, stems and fingerprints of ``text``."""
     norms, tok_starts, tok_ends = word_table(text)
     spans = _cut_long(sentences(text), tok_starts, tok_ends, settings.max_unit_words)
-    info = [_word(n) for n in norms]
-    ids = array("I", [h for h, _ in info])
-    stems = array("I", [s for _, s in info])
+    ids = array("I", map(_word_id, norms))
+    stems = array("I", map(_stem_id, norms))
     starts = np.asarray(array("i", tok_starts), dtype=np.int64)
     stem_np = np.frombuffer(stems, dtype=np.uint32) if stems else np.zeros(0, np.uint32)
     content = stem_np != 0
@@ -446,7 +451,9 @@ class CorpusIndex:
         plain = np.repeat(np.repeat(~held, sizes), later)
         unexplained = np.bincount(where, weights=plain, minlength=len(found)).astype(np.int64)
         out = []
-        for c, total, rest in zip(found.tolist(), shared.tolist(), unexplained.tolist(), strict=True):
+        for c, total, rest in zip(
+            found.tolist(), shared.tolist(), unexplained.tolist(), strict=True
+        ):
             if total >= need:
                 x, y = self._ids[c // len(self._ids)], self._ids[c % len(self._ids)]
                 out.append((x, y, total, rest) if x < y else (y, x, total, rest))

@@ -44,12 +44,12 @@ from provenance.align import align_prepared
 from provenance.attribution import Credit, SourceRegistry, find_credits, remember_credits
 from provenance.classify import classify
 from provenance.extract import assemble, extract_all
-from provenance.index import CorpusIndex, prepare
+from provenance.index import CorpusIndex, Prepared, prepare
 from provenance.ingest import iter_documents
 from provenance.lineage import direction, merge_adjacent, order_by_source, origins, overlap
 from provenance.models import Article, Document, Extraction, Passage, Span
-from provenance.segment import TEXT_CACHE
-from provenance.settings import DEFAULTS, Settings
+from provenance.segment import TEXT_CACHE, Layout, layout, remember_layout
+from provenance.settings import DEFAULTS, AlignSettings, Settings
 from provenance.state import State, digest
 from provenance.workers import Outcome, run_batched
 
@@ -268,11 +268,22 @@ class _Aligner:
         keys = [digest("prepared-arrays", settings.align, e.reference) for e in entries]
         found = {k: state.get("prepared", k) for k in keys} if state else {}
         todo = [e.reference for e, k in zip(entries, keys, strict=True) if found.get(k) is None]
-        made = iter(_in_workers(functools.partial(prepare, settings=settings.align), todo, jobs))
+        #: texts whose sentences, quotations and credits this process holds (see analyse)
+        self.analysed: set[str] = set()
+        job = functools.partial(
+            _prepared,
+            settings=settings.align,
+            registry=registry,
+            analyse=_worth_analysing(todo, jobs),
+        )
+        made = iter(_in_workers(job, todo, jobs))
         for e, key in zip(entries, keys, strict=True):
             doc = found.get(key)
             if doc is None:
-                doc = next(made)
+                doc, analysis = next(made)
+                if analysis is not None:
+                    _remember(e.reference, registry, analysis)
+                    self.analysed.add(e.reference)
                 if state:
                     state.put("prepared", key, doc)
             self.index.add(e.name, doc)
@@ -281,13 +292,13 @@ class _Aligner:
         """Work out the quotations and credits of the texts of ``names`` in ``jobs`` worker
         processes and keep them here, where the workers aligning pairs inherit them
         (else each of those works them out for every text it meets)."""
-        if jobs <= 1 or not 2 * _PREPARE_BATCH <= len(names) <= TEXT_CACHE:
+        texts = sorted({self.entries[n].reference for n in names} - self.analysed)
+        if not _worth_analysing(texts, jobs):
             return
-        texts = [self.entries[n].reference for n in sorted(names)]
         job = functools.partial(_analysis, registry=self.registry)
-        for text, (found, credits) in zip(texts, _in_workers(job, texts, jobs), strict=True):
-            quotes.remember(text, found)
-            remember_credits(text, self.registry, credits)
+        for text, analysis in zip(texts, _in_workers(job, texts, jobs), strict=True):
+            _remember(text, self.registry, analysis)
+            self.analysed.add(text)
 
     def pairs(self) -> Iterable[tuple[Entry, Entry]]:
         """Each pair of articles sharing n-grams, once (see ``[audit] beyond_sources``)."""
@@ -402,8 +413,32 @@ def _in_workers(job: Callable[[str], T], texts: list[str], jobs: int) -> list[T]
 _PREPARE_BATCH = 16
 
 
-def _analysis(text: str, registry: SourceRegistry) -> tuple[quotes.Analysis, tuple[Credit, ...]]:
-    return quotes.analyse(text), tuple(find_credits(text, registry))
+_Analysis = tuple[Layout, quotes.Analysis, tuple[Credit, ...]]
+
+
+def _worth_analysing(texts: Collection[str], jobs: int) -> bool:
+    """Whether to analyse ``texts`` in workers for the pair workers to inherit: with
+    workers, enough texts to share out, and few enough for the per-text caches."""
+    return jobs > 1 and 2 * _PREPARE_BATCH <= len(texts) <= TEXT_CACHE
+
+
+def _analysis(text: str, registry: SourceRegistry) -> _Analysis:
+    """What classifying a passage of ``text`` needs: sentences, quotations, credits."""
+    return layout(text), quotes.analyse(text), tuple(find_credits(text, registry))
+
+
+def _remember(text: str, registry: SourceRegistry, analysis: _Analysis) -> None:
+    remember_layout(text, analysis[0])
+    quotes.remember(text, analysis[1])
+    remember_credits(text, registry, analysis[2])
+
+
+def _prepared(
+    text: str, *, settings: AlignSettings, registry: SourceRegistry, analyse: bool
+) -> tuple[Prepared, _Analysis | None]:
+    """The text prepared for alignment, and its :func:`_analysis` when asked (one pass
+    over the text in one worker: the sentences are found once)."""
+    return prepare(text, settings=settings), _analysis(text, registry) if analyse else None
 
 
 _WORKER: list[_Aligner] = []  # the aligner a forked worker inherits

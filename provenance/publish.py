@@ -16,6 +16,7 @@ database, the lock file) are never touched.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import csv
 import ctypes
@@ -26,6 +27,7 @@ import json
 import os
 import shutil
 from collections.abc import Iterable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path, PurePosixPath
 
 from provenance import __version__
@@ -106,8 +108,15 @@ def _write(path: Path, payload: bytes, old: Path | None) -> bool:
             if old.stat().st_size == len(payload) and old.read_bytes() == payload:
                 os.link(old, path)
                 return False
-    with open(path, "wb") as fh:
-        fh.write(payload)
+    # os.open, not open(): no buffered file object (a corpus has thousands of small files,
+    # and open() costs as much again as the file system's own work for each)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o666)
+    try:
+        view = memoryview(payload)
+        while view:
+            view = view[os.write(fd, view) :]
+    finally:
+        os.close(fd)
     return True
 
 
@@ -147,25 +156,25 @@ def _build(out: Path, files: Iterable[tuple[str, bytes]]) -> tuple[Path, set[str
     made: set[Path] = set()  # folders made (so not once per file)
     entries: dict[str, dict[str, object]] = {}
     written: list[Path] = []
-    for item in files:
-        rel = item[0]
-        _check_name(rel)
-        if rel in entries:
-            raise ValueError(f"report file {rel!r} given twice")
-        parts = PurePosixPath(rel).parts
-        target = tmp.joinpath(*parts)
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        if isinstance(item, _Linked):  # a verified file of the current generation, as it is
-            os.link(current.joinpath(*parts), target)
-            entries[rel] = item.entry
-            continue
-        payload = item[1]
-        if _write(target, payload, current.joinpath(*parts) if linkable else None):
-            written.append(target)
-        entries[rel] = _entry(rel, payload, getattr(item, "rows", None))
-        del item, payload  # not held while the next file is rendered
+    with _Writers() as writers:
+        for item in files:
+            rel = item[0]
+            _check_name(rel)
+            if rel in entries:
+                raise ValueError(f"report file {rel!r} given twice")
+            parts = PurePosixPath(rel).parts
+            target = tmp.joinpath(*parts)
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            if isinstance(item, _Linked):  # a verified file of the current generation, as it is
+                os.link(current.joinpath(*parts), target)
+                entries[rel] = item.entry
+                continue
+            payload = item[1]
+            writers.write(target, payload, current.joinpath(*parts) if linkable else None, written)
+            entries[rel] = _entry(rel, payload, getattr(item, "rows", None))
+            del item, payload  # not held while the next file is rendered
     folders |= made
     _sync(tmp, written)
     for folder in sorted(folders, key=lambda p: -len(p.parts)):
@@ -185,6 +194,46 @@ def _build(out: Path, files: Iterable[tuple[str, bytes]]) -> tuple[Path, set[str
     os.replace(tmp, final)
     fsync_dir(out)
     return final, tops
+
+
+class _Writers:
+    """Files written by a few threads: creating a file costs the file system a tenth of a
+    millisecond, during which Python lets other threads run, and a corpus has thousands
+    of files.  At most ``MAX_PENDING`` payloads wait to be written (memory stays bounded).
+    Each file copied (not linked) is added to the ``written`` list given with it."""
+
+    THREADS = 4
+    MAX_PENDING = 64
+
+    def __init__(self) -> None:
+        self._pool = ThreadPoolExecutor(self.THREADS, thread_name_prefix="publish")
+        self._pending: collections.deque[tuple[Future[bool], Path, list[Path]]] = (
+            collections.deque()
+        )
+
+    def write(self, target: Path, payload: bytes, old: Path | None, written: list[Path]) -> None:
+        self._pending.append((self._pool.submit(_write, target, payload, old), target, written))
+        while len(self._pending) > self.MAX_PENDING:
+            self._settle()
+
+    def _settle(self) -> None:
+        future, target, written = self._pending.popleft()
+        if future.result():  # (an error in writing is raised here, in the caller)
+            written.append(target)
+
+    def __enter__(self) -> _Writers:
+        return self
+
+    def __exit__(self, kind: object, *_: object) -> None:
+        try:
+            while self._pending:
+                if kind is None:
+                    self._settle()
+                else:  # already failing: wait for the rest, raise nothing more
+                    with contextlib.suppress(Exception):
+                        self._settle()
+        finally:
+            self._pool.shutdown(wait=True)
 
 
 class _Linked(tuple[str, dict[str, object]]):

@@ -15,6 +15,8 @@ suffix stripping) for the sentence-level matching in ``align.py``.
 from __future__ import annotations
 
 import functools
+import itertools
+import operator
 import re
 from collections import OrderedDict
 from collections.abc import Callable
@@ -116,7 +118,9 @@ def normalized_text(text: str) -> str:
         text = text.translate(_QUOTES)
     folded = _one_space(_ABBREV.sub(_undotted, text) if "." in text else text)
     lowered = folded.lower()
-    if len(lowered) != len(folded):  # rare: lower case by character, as normalize does
+    # rare: lower case by character, as normalize does (a longer lower case, or a capital
+    # sigma, whose lower case depends on the letters around it)
+    if len(lowered) != len(folded) or "\u03a3" in folded:
         return normalize(text).text
     return lowered
 
@@ -214,13 +218,17 @@ def _plain_words(
             starts.append(m.start())
             ends.append(m.end())
         return
-    pos = start
-    for gap, word in _GAP_WORD.findall(lowered):
-        pos += len(gap)
-        norms.append(word)
-        starts.append(pos)
-        pos += len(word)
-        ends.append(pos)
+    found = _GAP_WORD.findall(lowered)
+    if not found:
+        return
+    # offsets by running sums (in C) rather than a Python loop: texts have many words
+    gaps, found_words = zip(*found, strict=True)
+    sizes = list(map(len, found_words))
+    stops = list(itertools.accumulate(map(operator.add, map(len, gaps), sizes), initial=start))
+    del stops[0]
+    norms.extend(found_words)
+    starts.extend(map(operator.sub, stops, sizes))
+    ends.extend(stops)
 
 
 # ----------------------------------------------------------------- paragraphs, sentences
@@ -262,12 +270,26 @@ class TextMemo(Generic[R]):
             self._memo.popitem(last=False)
 
 
+Layout = tuple[tuple[Span, ...], tuple[Span, ...]]
+
+
+def layout(text: str) -> Layout:
+    """The paragraphs and sentences of ``text``, to :func:`remember_layout` elsewhere."""
+    return _paragraphs(text), _sentences(text)
+
+
+def remember_layout(text: str, found: Layout) -> None:
+    """Take :func:`layout`'s result for ``text`` (computed in another process)."""
+    _paragraphs.put((text,), found[0])
+    _sentences.put((text,), found[1])
+
+
 def paragraphs(text: str) -> list[Span]:
     """Non-blank lines, stripped: one paragraph per line of scraped text."""
     return list(_paragraphs(text))
 
 
-@lru_cache(maxsize=TEXT_CACHE)
+@TextMemo
 def _paragraphs(text: str) -> tuple[Span, ...]:
     spans = []
     for match in re.finditer(r"[^\n]+", text):
@@ -295,7 +317,7 @@ def sentences(text: str) -> list[Span]:
     return list(_sentences(text))
 
 
-@lru_cache(maxsize=TEXT_CACHE)
+@TextMemo
 def _sentences(text: str) -> tuple[Span, ...]:
     spans: list[Span] = []
     for para in paragraphs(text):
