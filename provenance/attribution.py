@@ -141,10 +141,17 @@ def _fold(name: str) -> str:
 def _alias_pattern(aliases: Iterable[str]) -> re.Pattern[str]:
     """One regex for every alias; all-capital aliases (TASS, AP) match case-sensitively."""
     parts = []
+    exact, folded = set(), set()  # first letters, matched as the alias is
     for alias in sorted(set(aliases), key=len, reverse=True):
         body = r"[\s\u00a0]+".join(re.escape(w) for w in alias.split())
         parts.append(body if alias.isupper() else f"(?i:{body})")
-    return re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w-])")
+        (exact if alias.isupper() else folded).add(re.escape(alias.lstrip()[:1]))
+    if not parts:
+        return re.compile(r"(?!x)x")  # matches nothing
+    # the first letters first: most positions of a text are rejected at once
+    starts = [f"[{''.join(sorted(exact))}]"] if exact else []
+    starts += [f"(?i:[{''.join(sorted(folded))}])"] if folded else []
+    return re.compile(rf"(?<![\w-])(?={'|'.join(starts)})(?:" + "|".join(parts) + r")(?![\w-])")
 
 
 def _merge(defaults: Sequence[Source], table: Mapping[str, Any]) -> list[Source]:
@@ -377,7 +384,7 @@ _OUTLET_WORD = (
     r"Izvestia|Meduza|Novaya|RBC|Dozhd|Tribune|Chronicle|Inquirer|Economist|Verge)"
 )
 _UNREGISTERED = re.compile(
-    r"\b(?:(?:as\s+)?(?:first\s+)?(?:reported|carried|published)\s+by|according\s+to|"
+    r"\b(?=[afrcpti])(?:(?:as\s+)?(?:first\s+)?(?:reported|carried|published)\s+by|according\s+to|"
     r"told|in\s+(?:an\s+)?interview\s+with)\s+"
     rf"((?:the\s+|The\s+)?(?:[A-Z][\w&'.-]*\s+){{0,4}}{_OUTLET_WORD}(?:-[A-Z]\w*)?)\b"
 )

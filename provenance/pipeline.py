@@ -33,6 +33,7 @@ import hashlib
 import logging
 import os
 import re
+import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -593,13 +594,17 @@ def audit(
         if documents is not None
         else list(iter_documents(paths, manifest=manifest, settings=settings))
     )
+    clock = _Stages()
     cache = _ExtractionCache(state, settings) if state else None
     articles = extract_all(docs, settings=settings, jobs=jobs, cache=cache)
+    clock.done("extract", len(docs))
     names = article_names(articles, roots)
     entries = _entries(articles, names, designated, settings.audit.sources_in_full)
     aligner = _Aligner(entries, registry, settings, state, jobs)
+    clock.done("prepare", len(entries))
     pairs = [(a.name, b.name) for a, b in aligner.pairs()]
     rows = _pair_results(aligner, pairs, jobs, state, progress)
+    clock.done("align", len(pairs))
     order_by_source(rows, settings.audit.order_margin, settings.align.near_verbatim)
     rows += _upstream_rows(rows, aligner, designated)
     origins(rows)
@@ -607,6 +612,7 @@ def audit(
     for r in rows:
         r.pop("credited_source", None)
     tables = _tables(articles, names, entries, rows, settings)
+    clock.done("aggregate", len(rows))
     watched = {registry.canonical(s) or s for s in (*registry.designated, *sources)}
     watched |= {e.outlet for e in entries if e.designated}
     hashes = {e.name: _content_hash(e) for e in entries}
@@ -616,6 +622,18 @@ def audit(
         designated=sorted(watched),
         hashes=hashes,
     )
+
+
+class _Stages:
+    """Logs (at debug level: ``-vv``) how long each stage of a run took."""
+
+    def __init__(self) -> None:
+        self.last = time.perf_counter()
+
+    def done(self, stage: str, items: int) -> None:
+        now = time.perf_counter()
+        log.debug("%s: %d items in %.2f s", stage, items, now - self.last)
+        self.last = now
 
 
 def _tables(
