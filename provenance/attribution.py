@@ -64,6 +64,10 @@ class Credit:
     kind: CreditKind
     text: str
 
+    def __reduce__(self) -> tuple[type[Credit], tuple[Any, ...]]:
+        # pickled as a call: a dataclass's own pickling looks its fields up each time
+        return Credit, (self.span, self.source, self.kind, self.text)
+
 
 DEFAULT_SOURCES: tuple[Source, ...] = (
     Source(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 # Status of one input after ingestion and extraction.  Exactly one per input.
 Status = Literal[
@@ -41,6 +41,10 @@ class Span:
     def __len__(self) -> int:
         return self.end - self.start
 
+    def __reduce__(self) -> tuple[type[Span], tuple[Any, ...]]:
+        # pickled as a call: a dataclass's own pickling looks its fields up each time
+        return Span, (self.start, self.end)
+
 
 @dataclass(frozen=True, slots=True)
 class Removed:
@@ -55,6 +59,10 @@ class Removed:
     start: int = -1
     end: int = -1
 
+    def __reduce__(self) -> tuple[type[Removed], tuple[Any, ...]]:
+        # pickled as a call: a dataclass's own pickling looks its fields up each time
+        return Removed, (self.text, self.reason, self.start, self.end)
+
 
 @dataclass(frozen=True, slots=True)
 class Piece:
@@ -66,6 +74,10 @@ class Piece:
     text_start: int
     input_start: int
     length: int
+
+    def __reduce__(self) -> tuple[type[Piece], tuple[Any, ...]]:
+        # pickled as a call: a dataclass's own pickling looks its fields up each time
+        return Piece, (self.text_start, self.input_start, self.length)
 
 
 @dataclass(frozen=True)

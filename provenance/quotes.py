@@ -56,6 +56,10 @@ class Quotation:
     speaker: str | None = None  # as written: "Peskov", "the parliamentarian"
     speaker_key: str | None = None  # resolved surname, case-folded: "peskov"
 
+    def __reduce__(self) -> tuple[type[Quotation], tuple[Any, ...]]:
+        # pickled as a call: a dataclass's own pickling looks its fields up each time
+        return Quotation, (self.span, self.inner, self.depth, self.speaker, self.speaker_key)
+
 
 @dataclass(frozen=True, slots=True)
 class _Mark:
