@@ -145,7 +145,8 @@ def _fold(name: str) -> str:
 def _alias_pattern(aliases: Iterable[str]) -> re.Pattern[str]:
     """One regex for every alias; all-capital aliases (TASS, AP) match case-sensitively."""
     parts = []
-    exact, folded = set(), set()  # first letters, matched as the alias is
+    exact: set[str] = set()  # first letters, matched as the alias is
+    folded: set[str] = set()
     for alias in sorted(set(aliases), key=len, reverse=True):
         body = r"[\s\u00a0]+".join(re.escape(w) for w in alias.split())
         parts.append(body if alias.isupper() else f"(?i:{body})")

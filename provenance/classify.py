@@ -42,7 +42,7 @@ import dataclasses
 import difflib
 import itertools
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Sequence, Set
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -155,7 +155,7 @@ def _vocabulary(text: str) -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(terms(found)), frozenset(t.norm for t in found)
 
 
-def _dice(a: set[str], b: set[str]) -> float:
+def _dice(a: Set[str], b: Set[str]) -> float:
     return 2 * len(a & b) / (len(a) + len(b)) if a and b else 0.0
 
 

@@ -59,7 +59,7 @@ def ngram_hashes(terms: list[str], n: int) -> list[int]:
     if n < 1:
         raise ValueError(f"n-gram length must be at least 1, got {n}")
     hashes = np.array([term_hash(t) for t in terms], dtype=np.uint64)
-    return _ngrams(hashes, n).tolist()
+    return [int(h) for h in _ngrams(hashes, n)]
 
 
 def _ngrams(hashes: np.ndarray, n: int) -> np.ndarray:
@@ -99,10 +99,10 @@ class Prepared:
     terms: np.ndarray  # uint32
     unit_bounds: np.ndarray  # int64, len(units) + 1
     fingerprints: np.ndarray  # uint64
-    token_ids: array = field(repr=False, default_factory=lambda: array("I"))
-    token_stems: array = field(repr=False, default_factory=lambda: array("I"))
-    token_starts: array = field(repr=False, default_factory=lambda: array("i"))
-    token_ends: array = field(repr=False, default_factory=lambda: array("i"))
+    token_ids: array[int] = field(repr=False, default_factory=lambda: array("I"))
+    token_stems: array[int] = field(repr=False, default_factory=lambda: array("I"))
+    token_starts: array[int] = field(repr=False, default_factory=lambda: array("i"))
+    token_ends: array[int] = field(repr=False, default_factory=lambda: array("i"))
 
     @property
     def unit_sizes(self) -> np.ndarray:

@@ -29,6 +29,7 @@ import shutil
 from collections.abc import Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from provenance import __version__
 
@@ -251,7 +252,9 @@ def republish(out: Path, changed: Mapping[str, bytes]) -> Path:
     again: their manifest entries are kept, so :func:`verify` them first.
     """
     listed = json.loads((out / CURRENT / MANIFEST).read_text(encoding="utf-8"))["files"]
-    kept = (_Linked((rel, entry)) for rel, entry in sorted(listed.items()) if rel not in changed)
+    kept: Iterable[tuple[str, Any]] = (
+        _Linked((rel, entry)) for rel, entry in sorted(listed.items()) if rel not in changed
+    )
     return publish(itertools.chain(kept, sorted(changed.items())), out)
 
 

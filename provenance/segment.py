@@ -114,15 +114,33 @@ def normalized_text(text: str) -> str:
     >>> normalized_text("The U.S.  \u201cdeal\u201d")
     'the us "deal"'
     """
-    if _TRANSLATED.search(text) is not None:  # (translate looks up every character)
-        text = text.translate(_QUOTES)
-    folded = _one_space(_ABBREV.sub(_undotted, text) if "." in text else text)
+    # (str.translate looks every character up: replace only those there are)
+    text = _TRANSLATED.sub(_translated, text)
+    folded = _one_space(_ABBREV.sub(_undotted, text) if _may_abbreviate(text) else text)
     lowered = folded.lower()
     # rare: lower case by character, as normalize does (a longer lower case, or a capital
     # sigma, whose lower case depends on the letters around it)
     if len(lowered) != len(folded) or "\u03a3" in folded:
         return normalize(text).text
     return lowered
+
+
+def _translated(match: re.Match[str]) -> str:
+    return str(_QUOTES[ord(match.group())])
+
+
+_ASCII_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def _may_abbreviate(text: str) -> bool:
+    """Whether ``text`` may hold a dotted abbreviation ("U.S."): a letter, a dot, a letter
+    and a dot.  Looking at the dots alone is faster than running the pattern."""
+    i = text.find(".", 1)
+    while 0 < i < len(text) - 2:
+        if text[i + 2] == "." and text[i + 1] in _ASCII_LETTERS and text[i - 1] in _ASCII_LETTERS:
+            return True
+        i = text.find(".", i + 1)
+    return False
 
 
 def _one_space(text: str) -> str:
