@@ -57,8 +57,8 @@ _LINE_RE = re.compile(r"[^\r\n]+")
 _WORD_RE = re.compile(r"\w+")
 _SENT_END_RE = re.compile(r"[.!?…:;][\"'”’»)\]]*(\s*\([^()]{1,200}\))?$")
 _SENT_INNER_RE = re.compile(r"[.!?…][\"'”’»)\]]*\s+[\"'“‘«(]?[A-ZА-ЯЁ]")
-_ALPHA_START_RE = re.compile(r"\b[^\W\d_]")
-_UPPER_START_RE = re.compile(r"\b[A-ZÀ-ÖØ-ÞА-ЯЁ]")
+#: the capitals that make a word count as capitalised (Latin, Latin-1, Cyrillic)
+_UPPER_STARTS = frozenset(c for c in map(chr, range(0x500)) if re.match("[A-ZÀ-ÖØ-ÞА-ЯЁ]", c))
 _DIGIT_RE = re.compile(r"\d")
 
 #: what a run after an end-of-article marker counts for (a related-articles heading
@@ -175,13 +175,19 @@ def _hard_wrapped(text: str, lines: Sequence[_Block]) -> bool:
 
 def _measure(block: _Block) -> None:
     text = block.text
-    words = len(_WORD_RE.findall(text))
-    block.words = words
+    found = _WORD_RE.findall(text)
+    words = block.words = len(found)
     if words:
-        block.stop = sum(map(STOP_WORDS.__contains__, _WORD_RE.findall(text.lower()))) / words
-        alpha = len(_ALPHA_START_RE.findall(text))
+        lowered = text.lower()
+        # the words lower-cased are the lower-case text's words, unless a letter's lower
+        # case is longer (Turkish İ): then that text is cut into words again
+        low = map(str.lower, found) if len(lowered) == len(text) else _WORD_RE.findall(lowered)
+        block.stop = sum(map(STOP_WORDS.__contains__, low)) / words
+        # the words that start with a letter (not a digit or _), and the capitalised ones
+        firsts = [w[0] for w in found]
+        alpha = words - sum(1 for c in firsts if c.isdecimal() or c == "_")
         if alpha:
-            block.caps = len(_UPPER_START_RE.findall(text)) / alpha
+            block.caps = sum(map(_UPPER_STARTS.__contains__, firsts)) / alpha
     block.sentences = len(_SENT_INNER_RE.findall(text)) + bool(_SENT_END_RE.search(text))
 
 
