@@ -63,7 +63,7 @@ from provenance.index import (
     Seed,
     SentenceSpace,
     prepare,
-    shared_trigram_window,
+    prepared_trigram_window,
     unit_pairs_sharing_ngrams,
 )
 from provenance.models import Passage, PassageKind, Span
@@ -418,7 +418,7 @@ def _refine(
     sa, sb = s.token_range(s_win)
     if max(tb - ta, sb - sa) > settings.max_refine_tokens or ta == tb or sa == sb:
         return cand
-    focus = shared_trigram_window(t.token_ids[ta:tb], s.token_ids[sa:sb], settings.refine_pad)
+    focus = prepared_trigram_window(t, (ta, tb), s, (sa, sb), settings.refine_pad)
     if focus is None:
         return cand  # no word trigram in common: not word for word
     ta, tb, sa, sb = ta + focus[0], ta + focus[1], sa + focus[2], sa + focus[3]

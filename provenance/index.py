@@ -127,6 +127,11 @@ class Prepared:
         return _Entries.of(self.terms, self.term_unit, len(self.units))
 
     @cached_property
+    def token_trigrams(self) -> np.ndarray:
+        """A hash of each run of three words (:attr:`token_ids`)."""
+        return _trigrams(self.token_ids)
+
+    @cached_property
     def unit_grams(self) -> _Entries:
         """Each distinct (fingerprint, unit of its first term), by fingerprint."""
         return _Entries.of(
@@ -135,7 +140,11 @@ class Prepared:
 
     def __getstate__(self) -> dict[str, Any]:
         # the cached tables are derived: not stored, nor sent to another process
-        return {k: v for k, v in self.__dict__.items() if k not in ("unit_terms", "unit_grams")}
+        return {k: v for k, v in self.__dict__.items() if k not in _DERIVED}
+
+
+#: Prepared's cached tables (derived: not pickled)
+_DERIVED = ("unit_terms", "unit_grams", "token_trigrams")
 
 
 @dataclass(frozen=True)
@@ -622,16 +631,26 @@ def unit_pairs_sharing_ngrams(
     return list(zip(ti[ok].tolist(), sj[ok].tolist(), strict=True))
 
 
-def shared_trigram_window(
-    t_words: Sequence[int], s_words: Sequence[int], pad: int
+def prepared_trigram_window(
+    target: Prepared, t_words: tuple[int, int], source: Prepared, s_words: tuple[int, int], pad: int
 ) -> tuple[int, int, int, int] | None:
-    """Sub-windows ``(t0, t1, s0, s1)`` around the main diagonal of shared word trigrams.
+    """Sub-windows ``(t0, t1, s0, s1)`` of the words ``t_words`` (``[i, j)``) of
+    ``target`` and ``s_words`` of ``source``, around the main diagonal of the word
+    trigrams they share (offsets into the windows).
 
-    ``t_words``/``s_words`` are word hashes (:attr:`Prepared.token_ids`).  A global
-    word alignment of a short text against a much longer one scatters its
-    matches; aligning only the stretch where the copy lies keeps it local.
+    A global word alignment of a short text against a much longer one scatters its
+    matches; aligning only the stretch where the copy lies keeps it local.  The
+    trigram hashes come from :attr:`Prepared.token_trigrams`, worked out once per text.
     """
-    t_grams, s_grams = _trigrams(t_words), _trigrams(s_words)
+    (i, j), (k, m) = t_words, s_words
+    t_grams = target.token_trigrams[i : max(i, j - 2)]
+    s_grams = source.token_trigrams[k : max(k, m - 2)]
+    return _trigram_window(t_grams, s_grams, j - i, m - k, pad)
+
+
+def _trigram_window(
+    t_grams: np.ndarray, s_grams: np.ndarray, t_size: int, s_size: int, pad: int
+) -> tuple[int, int, int, int] | None:
     if not len(t_grams) or not len(s_grams):
         return None
     order = np.argsort(s_grams, kind="stable")
@@ -644,13 +663,13 @@ def shared_trigram_window(
     sj = order[_ranges(lo, count)]
     diagonals = np.sort(sj - ti)
     middle = diagonals[len(diagonals) // 2]
-    band = len(t_words) // 2 + pad
+    band = t_size // 2 + pad
     near = np.abs(sj - ti - middle) <= band
     ti, sj = ti[near], sj[near]
     t0 = max(int(ti.min()) - pad, 0)
-    t1 = min(int(ti.max()) + 3 + pad, len(t_words))
+    t1 = min(int(ti.max()) + 3 + pad, t_size)
     s0 = max(int(sj.min()) - pad, 0)
-    s1 = min(int(sj.max()) + 3 + pad, len(s_words))
+    s1 = min(int(sj.max()) + 3 + pad, s_size)
     return t0, t1, s0, s1
 
 
