@@ -222,6 +222,7 @@ def word_table(text: str) -> tuple[list[str], list[int], list[int]]:
     return norms, starts, ends
 
 
+_FIRST, _SECOND = operator.itemgetter(0), operator.itemgetter(1)
 _GAP_WORD = re.compile(r"(\W*)(\w+(?:['\u2019]\w+)*)")
 
 
@@ -240,9 +241,11 @@ def _plain_words(
     if not found:
         return
     # offsets by running sums (in C) rather than a Python loop: texts have many words
-    gaps, found_words = zip(*found, strict=True)
+    # (and no zip(*found): an iterator per word would wake the garbage collector)
+    found_words = list(map(_SECOND, found))
     sizes = list(map(len, found_words))
-    stops = list(itertools.accumulate(map(operator.add, map(len, gaps), sizes), initial=start))
+    gaps = map(len, map(_FIRST, found))
+    stops = list(itertools.accumulate(map(operator.add, gaps, sizes), initial=start))
     del stops[0]
     norms.extend(found_words)
     starts.extend(map(operator.sub, stops, sizes))
