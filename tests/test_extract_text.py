@@ -391,3 +391,26 @@ def test_text_span_maps_input_ranges_to_the_main_text(lines: list[str], sep: str
         if 0 <= r.start < r.end:
             span = out.text_span(r.start, r.end)
             assert span.start == span.end  # none of it is main text: where it would stand
+
+
+@given(
+    st.text(
+        alphabet=st.sampled_from(list("aB z_9.,'\n\u0130\u00c9\u00e9\u0416\u0436\u00b2Th")),
+        max_size=80,
+    )
+)
+def test_block_measures_are_the_regex_counts(text: str) -> None:
+    """The shares a block is measured by, as their definitions state them with regexes."""
+    from provenance.extract.furniture import STOP_WORDS
+    from provenance.extract.text import _Block, _measure
+
+    block = _Block(0, len(text), text)
+    _measure(block)
+    words = re.findall(r"\w+", text)
+    assert block.words == len(words)
+    if words:
+        stop = sum(w in STOP_WORDS for w in re.findall(r"\w+", text.lower()))
+        assert block.stop == pytest.approx(stop / len(words))
+        alpha = len(re.findall(r"\b[^\W\d_]", text))
+        caps = len(re.findall(r"\b[A-ZÀ-ÖØ-ÞА-ЯЁ]", text))
+        assert block.caps == pytest.approx(caps / alpha if alpha else 0.0)

@@ -5,11 +5,19 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from provenance.models import Span
-from provenance.quotes import find_quotations, name_key, quotation_spans, quoted_share
+from provenance.quotes import (
+    _AUX_PHRASES,
+    Coverage,
+    Quotation,
+    find_quotations,
+    name_key,
+    quotation_spans,
+    quoted_share,
+)
 
 
 def quoted(text: str) -> list[str]:
@@ -171,3 +179,27 @@ def test_spans_are_well_formed(text: str) -> None:
         for b, _ in spans:
             crossing = a.start < b.start < a.end < b.end
             assert not crossing
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 60), st.integers(0, 20), st.integers(0, 1)), max_size=8),
+    st.integers(0, 80),
+    st.integers(0, 40),
+)
+def test_coverage_is_quoted_share(
+    spans: list[tuple[int, int, int]], start: int, length: int
+) -> None:
+    """Coverage (bisection) gives what quoted_share (a scan) gives, nested quotations too."""
+    quotations = [Quotation(Span(a, a + n), Span(a, a + n), depth) for a, n, depth in sorted(spans)]
+    span = Span(start, start + length)
+    assert Coverage(quotations).share(span) == pytest.approx(quoted_share(span, quotations))
+
+
+@given(st.lists(st.sampled_from([*_AUX_PHRASES, "he", "Mr Smith", ",", " ", "on"]), max_size=8))
+@example(["he", "went on"])
+def test_auxiliaries_are_dropped_only_where_the_pattern_matches(words: list[str]) -> None:
+    from provenance.quotes import _AUX, _drop_aux
+
+    clause = " ".join(words)
+    cut = max(0, len(clause) - 160)
+    assert _drop_aux(clause) == clause[:cut] + _AUX.sub("", clause[cut:])
