@@ -135,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
         jobs = args.jobs or default_jobs()
         start = time.perf_counter()
         run = audit([str(root)], jobs=jobs)
-        write_reports(run.tables, Path(tmp) / "reports")
+        write_reports(run.tables, Path(tmp) / "reports", jobs=jobs)
         seconds = time.perf_counter() - start
         found = detections(Path(tmp) / "reports" / "passages.jsonl")
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

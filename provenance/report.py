@@ -627,6 +627,7 @@ def iter_reports(
     sources: Sequence[str] = (),
     settings: AuditSettings | None = None,
     extra: Mapping[str, str] | None = None,
+    jobs: int = 1,
 ) -> Iterator[tuple[str, bytes]]:
     """Every report file as ``(relative name, bytes)``, sorted by name, rendered one at a time.
 
@@ -635,11 +636,12 @@ def iter_reports(
 
     ``sources``: the designated sources (named in the reports, first colours of the page);
     ``settings``: the run's [audit] settings, for the verdict thresholds the reports quote;
-    ``extra``: further files of the run (changes.csv, changes.md).
+    ``extra``: further files of the run (changes.csv, changes.md);
+    ``jobs`` > 1: report.html, the largest, is rendered at the same time in a forked process.
     """
     view = build_view(tables, title, sources, settings or AuditSettings())
     rows = view.rows
-    render: dict[str, Callable[[], str]] = {
+    render: dict[str, Callable[[], str | bytes]] = {
         "articles.csv": lambda: csv_text(rows["articles"], ARTICLE_COLUMNS),
         "passages.csv": lambda: csv_text(rows["passages"], PASSAGE_COLUMNS),
         "outlets.csv": lambda: csv_text(rows["outlets"], OUTLET_COLUMNS),
@@ -648,6 +650,8 @@ def iter_reports(
         "report.md": lambda: render_md(view),
         "report.html": lambda: render_html(view),
     }
+    if jobs > 1:  # the largest file, rendered beside the others
+        render["report.html"] = _aside(render["report.html"])
     # the CSV files' row counts, so publish need not parse them again (see Counted)
     counts = {
         name: len(rows[table])
@@ -671,6 +675,39 @@ def iter_reports(
         del payload  # not held while the next file is rendered
 
 
+def _aside(render: Callable[[], str | bytes]) -> Callable[[], str | bytes]:
+    """Start ``render`` in a forked process now; the function returned waits for the file's
+    bytes (or renders it here if that process failed).  Where fork is not available, it
+    renders when called."""
+    import multiprocessing
+
+    from provenance.workers import fork_available
+
+    if not fork_available():
+        return render
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    process = context.Process(target=_render_into, args=(render, sender), daemon=True)
+    process.start()
+    sender.close()
+
+    def result() -> str | bytes:
+        try:
+            payload: bytes | None = receiver.recv_bytes()
+        except (EOFError, OSError):
+            payload = None
+        receiver.close()
+        process.join()
+        return payload if payload is not None and process.exitcode == 0 else render()
+
+    return result
+
+
+def _render_into(render: Callable[[], str | bytes], sender: Any) -> None:
+    sender.send_bytes(_encode(render()))
+    sender.close()
+
+
 def write_reports(
     tables: AuditTables,
     out_dir: Path,
@@ -678,6 +715,7 @@ def write_reports(
     title: str = "provenance audit",
     sources: Sequence[str] = (),
     settings: AuditSettings | None = None,
+    jobs: int = 1,
 ) -> list[Path]:
     """Render the reports and publish them atomically in ``out_dir``; return their paths.
 
@@ -686,7 +724,8 @@ def write_reports(
     names: list[str] = []
 
     def files() -> Iterator[tuple[str, bytes]]:
-        for item in iter_reports(tables, title=title, sources=sources, settings=settings):
+        items = iter_reports(tables, title=title, sources=sources, settings=settings, jobs=jobs)
+        for item in items:
             names.append(item[0])
             yield item
             del item  # not held while the next file is rendered

@@ -211,7 +211,11 @@ def run(
                 "changes.md": changes_md(changes, first_run=previous is None, threshold=threshold),
             }
             files = iter_reports(
-                result.tables, sources=result.designated, settings=settings.audit, extra=extra
+                result.tables,
+                sources=result.designated,
+                settings=settings.audit,
+                extra=extra,
+                jobs=jobs,
             )
             generation = publish(files, out)
             state.commit({**snapshot(result.tables, result.hashes), "signature": signature})

@@ -870,3 +870,21 @@ def test_republish_links_the_verified_files_and_replaces_the_changed(tmp_path: P
     assert (gen / "texts" / "b.txt").stat().st_ino == inode  # linked, not written again
     listed = json.loads((out / "manifest.json").read_text())["files"]
     assert listed["a.csv"]["rows"] == 2 and set(listed) == {"a.csv", "texts/b.txt", "changes.md"}
+
+
+def test_report_html_rendered_aside_is_the_same(tmp_path: Path) -> None:
+    """With jobs, report.html is rendered in a forked process: the same files, in order."""
+    tables = make_tables()
+    alone = list(report.iter_reports(tables, sources=("TASS",)))
+    aside = list(report.iter_reports(tables, sources=("TASS",), jobs=2))
+    assert aside == alone
+    assert any(rel == "report.html" and b"<html" in payload for rel, payload in aside)
+
+
+def test_report_html_rendered_here_when_the_fork_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(render: Any, sender: Any) -> None:
+        os._exit(3)  # a worker that dies without sending
+
+    monkeypatch.setattr(report, "_render_into", broken)
+    tables = make_tables()
+    assert list(report.iter_reports(tables, jobs=2)) == list(report.iter_reports(tables))
