@@ -687,7 +687,7 @@ def _aside(render: Callable[[], str | bytes]) -> Callable[[], str | bytes]:
         return render
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_render_into, args=(render, sender), daemon=True)
+    process = context.Process(target=_render_into, args=(render, sender, os.getpid()), daemon=True)
     process.start()
     sender.close()
 
@@ -703,7 +703,10 @@ def _aside(render: Callable[[], str | bytes]) -> Callable[[], str | bytes]:
     return result
 
 
-def _render_into(render: Callable[[], str | bytes], sender: Any) -> None:
+def _render_into(render: Callable[[], str | bytes], sender: Any, parent: int) -> None:
+    from provenance.workers import die_with_parent
+
+    die_with_parent(parent)  # (it holds the run's lock too: never outlive a killed run)
     sender.send_bytes(_encode(render()))
     sender.close()
 

@@ -138,7 +138,7 @@ def _in_process(func: Callable[[T], R], items: Iterable[T]) -> Iterator[Outcome[
             yield Outcome("ok", value)
 
 
-def _die_with_parent(parent: int) -> None:
+def die_with_parent(parent: int) -> None:
     """Linux: have the kernel kill this worker when the process that forked it dies."""
     try:
         libc = ctypes.CDLL(None, use_errno=True)
@@ -170,7 +170,7 @@ def _serve(
     blocked on its pipe sees the parent go away.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    _die_with_parent(parent)
+    die_with_parent(parent)
     _one_blas_thread()
     for other in inherited:
         other.close()
@@ -338,4 +338,12 @@ class _Pool(Generic[T, R]):
         worker.index = -1
 
 
-__all__ = ["Outcome", "default_jobs", "fork_available", "one_line", "run_batched", "run_limited"]
+__all__ = [
+    "Outcome",
+    "default_jobs",
+    "die_with_parent",
+    "fork_available",
+    "one_line",
+    "run_batched",
+    "run_limited",
+]

@@ -882,7 +882,7 @@ def test_report_html_rendered_aside_is_the_same(tmp_path: Path) -> None:
 
 
 def test_report_html_rendered_here_when_the_fork_fails(monkeypatch: pytest.MonkeyPatch) -> None:
-    def broken(render: Any, sender: Any) -> None:
+    def broken(render: Any, sender: Any, parent: int) -> None:
         os._exit(3)  # a worker that dies without sending
 
     monkeypatch.setattr(report, "_render_into", broken)
