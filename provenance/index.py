@@ -18,7 +18,7 @@ import bisect
 import math
 import zlib
 from array import array
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Any
@@ -56,8 +56,6 @@ def _stem_id(norm: str) -> int:
 
 def ngram_hashes(terms: list[str], n: int) -> list[int]:
     """Stable hash of each n-gram ``terms[i:i+n]``, in order (empty if too short)."""
-    if n < 1:
-        raise ValueError(f"n-gram length must be at least 1, got {n}")
     hashes = np.array([term_hash(t) for t in terms], dtype=np.uint64)
     return [int(h) for h in _ngrams(hashes, n)]
 
@@ -129,7 +127,7 @@ class Prepared:
     @cached_property
     def token_trigrams(self) -> np.ndarray:
         """A hash of each run of three words (:attr:`token_ids`)."""
-        return _trigrams(self.token_ids)
+        return _ngrams(np.asarray(self.token_ids, dtype=np.uint64), 3)
 
     @cached_property
     def unit_grams(self) -> _Entries:
@@ -206,14 +204,9 @@ class _Entries:
             unit_starts,
         )
 
-    def matches(self, other: _Entries) -> tuple[np.ndarray, np.ndarray]:
-        """Index in ``other.vocab`` of each key of ``self.vocab`` (-1: not there),
-        and of each key of ``other.vocab`` in ``self.vocab``."""
-        mine = _positions(other.vocab, self.vocab)
-        theirs = np.full(len(other.vocab), -1, dtype=np.int64)
-        found = mine >= 0
-        theirs[mine[found]] = np.flatnonzero(found)
-        return mine, theirs
+    def matches(self, other: _Entries) -> np.ndarray:
+        """Index in ``other.vocab`` of each key of ``self.vocab`` (-1: not there)."""
+        return _positions(other.vocab, self.vocab)
 
     def join(self, other: _Entries, mine: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Entry indices ``(i, j)`` of every pair of entries with the same key
@@ -445,8 +438,7 @@ class CorpusIndex:
         keys, owners = self._postings()
         if not len(keys):
             return []
-        starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
-        sizes = np.diff(np.r_[starts, len(keys)])
+        starts, sizes = _groups(keys)
         held = self._held_by(beyond)[starts] if beyond else np.zeros(len(starts), dtype=bool)
         ok = (sizes >= 2) & (sizes <= self.max_df())
         starts, sizes, held = starts[ok], sizes[ok], held[ok]
@@ -476,9 +468,8 @@ class CorpusIndex:
             numbers = [n for n, d in enumerate(self._ids) if d in wanted]
             mine = np.isin(owners, np.array(numbers, dtype=np.int32))
             # spread each n-gram's flag over all its postings
-            starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else keys
+            starts, sizes = _groups(keys)
             per_key = np.logical_or.reduceat(mine, starts) if len(keys) else mine
-            sizes = np.diff(np.r_[starts, len(keys)]) if len(keys) else starts
             self._held = (wanted, np.repeat(per_key, sizes))
         return self._held[1]
 
@@ -493,6 +484,14 @@ class CorpusIndex:
         return list(zip(t_pos[ok].tolist(), s_pos[ok].tolist(), strict=True))
 
 
+def _groups(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each run of equal ``keys`` (sorted) starts, and its length."""
+    if not len(keys):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    return starts, np.diff(np.r_[starts, len(keys)])
+
+
 def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     """The indices ``starts[k] .. starts[k] + lengths[k] - 1`` of every k, concatenated."""
     total = int(lengths.sum())
@@ -502,13 +501,16 @@ def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
 
 def _shared_positions(target: Prepared, source: Prepared) -> tuple[np.ndarray, np.ndarray]:
     """Term positions ``(t, s)`` where the two texts share a fingerprint, in target order."""
-    s_fp = source.fingerprints
-    order = np.argsort(s_fp, kind="stable")
-    ordered = s_fp[order]
-    lo = np.searchsorted(ordered, target.fingerprints, side="left")
-    count = np.searchsorted(ordered, target.fingerprints, side="right") - lo
-    t_pos = np.repeat(np.arange(len(target.fingerprints)), count)
-    return t_pos, order[_ranges(lo, count)]
+    return _equal_keys(target.fingerprints, source.fingerprints)
+
+
+def _equal_keys(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every ``(i, j)`` with ``a[i] == b[j]``, in order of ``i`` (then ``j``)."""
+    order = np.argsort(b, kind="stable")
+    ordered = b[order]
+    lo = np.searchsorted(ordered, a, side="left")
+    count = np.searchsorted(ordered, a, side="right") - lo
+    return np.repeat(np.arange(len(a)), count), order[_ranges(lo, count)]
 
 
 def shared_seeds(target: Prepared, source: Prepared) -> list[tuple[int, int]]:
@@ -533,8 +535,10 @@ class SentenceSpace:
         self.target, self.source = target, source
         n_t, n_s = len(target.units), len(source.units)
         t, s = target.unit_terms, source.unit_terms
-        self._t_match, self._s_match = t.matches(s)
+        self._t_match = t.matches(s)
         self._t_shared = np.flatnonzero(self._t_match >= 0)
+        self._s_match = np.full(len(s.vocab), -1, dtype=np.int64)  # the same, seen from s
+        self._s_match[self._t_match[self._t_shared]] = self._t_shared
         log_units = math.log(n_t + n_s + 1)
         # isf of each term of either text: its df counts the units of both
         t_df = t.df + np.where(self._t_match >= 0, s.df[self._t_match], 0)
@@ -619,8 +623,7 @@ def unit_pairs_sharing_ngrams(
     if min_shared <= 0:
         return []
     t, s = target.unit_grams, source.unit_grams
-    mine, _ = t.matches(s)
-    i, j = t.join(s, mine)
+    i, j = t.join(s, t.matches(s))
     if not len(i):
         return []
     n_s = len(source.units)
@@ -643,24 +646,12 @@ def prepared_trigram_window(
     trigram hashes come from :attr:`Prepared.token_trigrams`, worked out once per text.
     """
     (i, j), (k, m) = t_words, s_words
-    t_grams = target.token_trigrams[i : max(i, j - 2)]
-    s_grams = source.token_trigrams[k : max(k, m - 2)]
-    return _trigram_window(t_grams, s_grams, j - i, m - k, pad)
-
-
-def _trigram_window(
-    t_grams: np.ndarray, s_grams: np.ndarray, t_size: int, s_size: int, pad: int
-) -> tuple[int, int, int, int] | None:
-    if not len(t_grams) or not len(s_grams):
+    t_size, s_size = j - i, m - k
+    ti, sj = _equal_keys(
+        target.token_trigrams[i : max(i, j - 2)], source.token_trigrams[k : max(k, m - 2)]
+    )
+    if not len(ti):
         return None
-    order = np.argsort(s_grams, kind="stable")
-    ordered = s_grams[order]
-    lo = np.searchsorted(ordered, t_grams, side="left")
-    count = np.searchsorted(ordered, t_grams, side="right") - lo
-    if not count.any():
-        return None
-    ti = np.repeat(np.arange(len(t_grams)), count)
-    sj = order[_ranges(lo, count)]
     diagonals = np.sort(sj - ti)
     middle = diagonals[len(diagonals) // 2]
     band = t_size // 2 + pad
@@ -671,12 +662,3 @@ def _trigram_window(
     s0 = max(int(sj.min()) - pad, 0)
     s1 = min(int(sj.max()) + 3 + pad, s_size)
     return t0, t1, s0, s1
-
-
-def _trigrams(words: Sequence[int]) -> np.ndarray:
-    """A hash of each run of three word hashes."""
-    ids = np.asarray(words, dtype=np.uint64)
-    if len(ids) < 3:
-        return np.zeros(0, dtype=np.uint64)
-    base = np.uint64(_BASE)
-    return ((ids[:-2] * base + ids[1:-1]) * base + ids[2:]) & np.uint64(_MASK)

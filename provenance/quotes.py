@@ -361,12 +361,7 @@ def _speech_subjects(text: str) -> tuple[tuple[int, str], ...]:
         k = bisect.bisect_left(verbs, sent.start)
         if k == len(verbs) or verbs[k] >= sent.end:
             continue  # no verb (blanking quotations can only remove verbs)
-        # the top-level quotations are disjoint and in order: those from the last opening
-        # before the sentence to the first opening after it
-        k = max(0, bisect.bisect_right(outer, sent.start, key=_start_of) - 1)
-        stop = bisect.bisect_left(outer, sent.end, key=_start_of)
-        inside = [q for q in outer[k:stop] if sent.start < q.end]
-        plain = _outside(text, sent.start, sent.end, inside)
+        plain = _outside(text, sent.start, sent.end, outer)  # (it finds the ones inside)
         for verb in _VERB_RE.finditer(plain):
             subject = _subject_before(plain[: verb.start()])
             if subject is not None and not _is_reference(subject):
