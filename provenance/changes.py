@@ -32,10 +32,31 @@ def passage_key(row: Mapping[str, Any]) -> str:
     return f"{row['article']}|{row['source']}|{row['source_article'] or ''}|{text}"
 
 
+#: the passage columns a snapshot and the changes read
+_READ = (
+    "article",
+    "outlet",
+    "source",
+    "source_article",
+    "text",
+    "kind",
+    "credited",
+    "start",
+    "end",
+)
+
+
 def counted(tables: AuditTables) -> list[dict[str, Any]]:
-    """Passage rows that count in the shares (order-unknown ones do not)."""
-    rows = tables.passages.to_dict("records")
-    return [r for r in rows if r["direction"] != "order-unknown"]
+    """Passage rows that count in the shares (order-unknown ones do not), with the columns
+    the changes read (a corpus has thousands: not every column of every row)."""
+    p = tables.passages
+    if p.empty:
+        return []
+    keep = p["direction"] != "order-unknown"
+    rows: list[dict[str, Any]] = p.loc[keep, [c for c in _READ if c in p.columns]].to_dict(
+        "records"
+    )
+    return rows
 
 
 def snapshot(tables: AuditTables, hashes: Mapping[str, str]) -> dict[str, Any]:

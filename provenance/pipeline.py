@@ -516,6 +516,18 @@ class _ExtractionCache:
         if article.status in ("ok", "no-text"):
             self.state.put("extraction", self._key(doc, template_lines), article.extraction)
 
+    def _templates_key(self, pages: Sequence[str]) -> str:
+        # learn_templates counts identical pages once and in no order: nor does the key
+        hashes = {hashlib.sha256(p.encode("utf-8", "surrogatepass")).hexdigest() for p in pages}
+        return digest("templates", self.settings, sorted(hashes))
+
+    def templates(self, pages: Sequence[str]) -> frozenset[str] | None:
+        found = self.state.get("templates", self._templates_key(pages))
+        return found if isinstance(found, frozenset) else None
+
+    def keep_templates(self, pages: Sequence[str], lines: frozenset[str]) -> None:
+        self.state.put("templates", self._templates_key(pages), lines)
+
 
 def _content_hash(e: Entry) -> str:
     return hashlib.sha256(e.article.document.content.encode("utf-8", "surrogatepass")).hexdigest()

@@ -58,22 +58,29 @@ def _rows(rel: str, payload: bytes) -> int | None:
 
 class Counted(tuple[str, bytes]):
     """A ``(name, bytes)`` pair for :func:`publish` that carries the file's row count, as
-    :func:`_rows` would find it, so that publish need not parse a CSV file its writer has
-    just counted (a corpus's passages.csv has tens of megabytes).  Unpacks as the pair."""
+    :func:`_rows` would find it, and or its sha256, when its writer knows them: publish
+    need not parse or hash again a file of tens of megabytes.  Unpacks as the pair."""
 
-    rows: int
+    rows: int | None
+    sha256: str | None
 
-    def __new__(cls, rel: str, payload: bytes, rows: int) -> Counted:
+    def __new__(
+        cls, rel: str, payload: bytes, rows: int | None = None, sha256: str | None = None
+    ) -> Counted:
         pair = super().__new__(cls, (rel, payload))
         pair.rows = rows
+        pair.sha256 = sha256
         return pair
 
 
-def _entry(rel: str, payload: bytes, rows: int | None = None) -> dict[str, object]:
-    """A file's manifest entry; ``rows``, when given, is its row count (not parsed again)."""
+def _entry(
+    rel: str, payload: bytes, rows: int | None = None, sha256: str | None = None
+) -> dict[str, object]:
+    """A file's manifest entry; ``rows`` and ``sha256``, when given, are its row count and
+    hash (not worked out again)."""
     entry: dict[str, object] = {
         "bytes": len(payload),
-        "sha256": hashlib.sha256(payload).hexdigest(),
+        "sha256": sha256 or hashlib.sha256(payload).hexdigest(),
     }
     if rows is None or not rel.endswith((".csv", ".jsonl")):
         rows = _rows(rel, payload)
@@ -174,7 +181,9 @@ def _build(out: Path, files: Iterable[tuple[str, bytes]]) -> tuple[Path, set[str
                 continue
             payload = item[1]
             writers.write(target, payload, current.joinpath(*parts) if linkable else None, written)
-            entries[rel] = _entry(rel, payload, getattr(item, "rows", None))
+            entries[rel] = _entry(
+                rel, payload, getattr(item, "rows", None), getattr(item, "sha256", None)
+            )
             del item, payload  # not held while the next file is rendered
     folders |= made
     _sync(tmp, written)

@@ -54,17 +54,19 @@ from provenance.aggregate import (
     REMOVED_COLUMNS,
     AuditTables,
 )
+from provenance.compose import Chunks, Part, joined
+from provenance.compose import key as part_key
 from provenance.publish import Counted, fsync_dir, publish
 from provenance.report_html import (
     article_facts,
     definitions,
     direction,
+    html_parts,
     num,
     outlet_line,
     pct,
     quote_label,
     removed_summary,
-    render_html,
     similarity,
     source_colours,
     span_label,
@@ -274,9 +276,25 @@ def csv_text(rows: Iterable[Row], columns: Sequence[str]) -> str:
         writer.writerow(columns)
         writer.writerows([csv_cell(row[c], c) for c in columns] for row in rows)
         return buf.getvalue()
-    head = _csv_fields(map(str, columns))
+    return ",".join(_csv_fields(map(str, columns))) + "\n" + csv_lines(rows, columns)
+
+
+def csv_lines(rows: Sequence[Row], columns: Sequence[str]) -> str:
+    """The lines of :func:`csv_text` below its header (two columns or more)."""
     fields = [_csv_fields(_csv_column([row[c] for row in rows], c)) for c in columns]
-    return "".join(",".join(line) + "\n" for line in (head, *zip(*fields, strict=True)))
+    return "".join(",".join(line) + "\n" for line in zip(*fields, strict=True))
+
+
+def passage_parts(view: View, kind: str) -> Iterator[Part]:
+    """passages.csv (``kind`` "csv", with its header) or passages.jsonl as parts, one per
+    article (keyed on the article's digest when the article is in the view)."""
+    render = csv_lines if kind == "csv" else jsonl_text
+    if kind == "csv":
+        yield ",".join(_csv_fields(PASSAGE_COLUMNS)) + "\n"
+    for article, rows in _group(view.rows["passages"], "article").items():
+        text = functools.partial(render, rows, PASSAGE_COLUMNS)
+        a = view.articles.get(article)
+        yield (part_key(kind, a.digest), text) if a is not None else text()
 
 
 #: json.dumps(..., ensure_ascii=False, allow_nan=False) without a new encoder per row
@@ -368,6 +386,13 @@ class ArticleView:
     removed: list[tuple[str, int, str]] = field(default_factory=list)  # reason, blocks, excerpt
     #: the Markdown below the facts line (report.md and outlets/*.md share it)
     md_lines: list[str] | None = None
+    #: the id of the article's section in report.html (stable from run to run)
+    anchor: str = ""
+
+    @functools.cached_property
+    def digest(self) -> str:
+        """A digest of everything the article's parts of the reports show (see compose)."""
+        return part_key(self.row, self.passages, self.removed, self.text_path, self.text)
 
     def md_body(self) -> list[str]:
         if self.md_lines is None:
@@ -393,6 +418,7 @@ class View:
     definitions: list[str]  # Markdown-ish paragraphs and "- " list items
     rows: dict[str, list[Row]]  # table name -> sorted plain rows
     paths: dict[str, str]  # article -> texts/... path
+    articles: dict[str, ArticleView] = field(default_factory=dict)  # by article, sorted
 
 
 def _group(rows: Iterable[Row], column: str) -> dict[str, list[Row]]:
@@ -417,18 +443,35 @@ def build_view(
     paths = text_paths({a: tables.ids.get(a, a) for a in tables.texts})
     passages, removed = _group(rows["passages"], "article"), _group(rows["removed"], "article")
     articles: dict[str, list[ArticleView]] = defaultdict(list)
+    by_name: dict[str, ArticleView] = {}
+    anchors: set[str] = set()
     for a in rows["articles"]:
         key = str(a["article"])
         view = ArticleView(a, tables.texts.get(key), paths.get(key), passages[key])
         view.removed = removed_summary(removed[key])
+        view.anchor = _anchor(key, anchors)
         articles[str(a["outlet"] or "")].append(view)
+        by_name[key] = view
     figures = {str(o["outlet"] or ""): o for o in rows["outlets"]}
     names = [*figures, *sorted(set(articles) - set(figures))]
     slugs, srcs = outlet_slugs(names), _group(rows["outlet_sources"], "outlet")
     outlets = [OutletView(n, slugs[n], figures.get(n), srcs[n], articles[n]) for n in names]
     seen = [str(p["source"]) for p in rows["passages"] if p["source"]]
     colours = source_colours(tuple(sources), seen)
-    return View(title, tuple(sources), outlets, colours, definitions(settings), rows, paths)
+    defs = definitions(settings)
+    return View(title, tuple(sources), outlets, colours, defs, rows, paths, by_name)
+
+
+def _anchor(article: str, taken: set[str]) -> str:
+    """An HTML id for the article, the same in every run (a link to it survives a rerun):
+    a digest of its name, made unique among ``taken`` (which it joins)."""
+    base = f"a-{part_key(article)[:10]}"
+    anchor, n = base, 1
+    while anchor in taken:
+        n += 1
+        anchor = f"{base}-{n}"
+    taken.add(anchor)
+    return anchor
 
 
 # --- Markdown ---------------------------------------------------------------------------------
@@ -552,6 +595,14 @@ def _md_passage(i: int, p: Row) -> list[str]:
 
 
 def md_outlet(o: OutletView, level: int, up: str) -> list[str]:
+    lines = md_outlet_head(o, level)
+    for a in o.articles:
+        lines += md_article(a, level + 1, up)
+    return lines
+
+
+def md_outlet_head(o: OutletView, level: int) -> list[str]:
+    """An outlet's heading, figures and sources, above its articles."""
     h = "#" * level
     lines = [f"{h} {md(o.name or '(none)', newline=' ')}", ""]
     f = o.figures
@@ -564,8 +615,6 @@ def md_outlet(o: OutletView, level: int, up: str) -> list[str]:
             for s in o.sources
         ]
         lines += ["Copied from:", "", *md_table(head, rows)]
-    for a in o.articles:
-        lines += md_article(a, level + 1, up)
     return lines
 
 
@@ -576,21 +625,42 @@ def md_definitions(view: View, level: int) -> list[str]:
     return [*lines, ""]
 
 
-def render_md(view: View) -> str:
+def _md_articles(o: OutletView, level: int, up: str) -> Iterator[Part]:
+    """An outlet's articles as keyed parts, a blank line before each."""
+    for a in o.articles:
+        yield "\n"
+        yield part_key("md", level, up, a.digest), functools.partial(_md_block, a, level, up)
+
+
+def _md_block(a: ArticleView, level: int, up: str) -> str:
+    return _tidy(md_article(a, level, up))
+
+
+def md_parts(view: View) -> Iterator[Part]:
+    """report.md as parts (see :mod:`provenance.compose`): Markdown blocks, a blank line apart."""
     lines = [f"# {md(view.title, newline=' ')}", ""]
     if view.sources:
         lines += ["Designated sources: " + ", ".join(md(s) for s in view.sources) + ".", ""]
-    lines += ["## Outlets", "", *md_summary(view)]
+    yield _tidy([*lines, "## Outlets", "", *md_summary(view)])
     for o in view.outlets:
-        lines += md_outlet(o, 2, "")
-    lines += md_definitions(view, 2)
-    return _tidy(lines)
+        yield "\n" + _tidy(md_outlet_head(o, 2))
+        yield from _md_articles(o, 3, "")
+    yield "\n" + _tidy(md_definitions(view, 2))
+
+
+def outlet_md_parts(view: View, o: OutletView) -> Iterator[Part]:
+    """outlets/<slug>.md as parts."""
+    yield _tidy(md_outlet_head(o, 1))
+    yield from _md_articles(o, 2, "../")
+    yield f"\nDefinitions of every figure: {_link('report.md', '../report.md#definitions')}.\n"
+
+
+def render_md(view: View) -> str:
+    return joined(md_parts(view))
 
 
 def render_outlet_md(view: View, o: OutletView) -> str:
-    lines = md_outlet(o, 1, "../")
-    lines += [f"Definitions of every figure: {_link('report.md', '../report.md#definitions')}.", ""]
-    return _tidy(lines)
+    return joined(outlet_md_parts(view, o))
 
 
 #: three or more line ends (a literal start, which the regex engine searches for quickly)
@@ -628,6 +698,7 @@ def iter_reports(
     settings: AuditSettings | None = None,
     extra: Mapping[str, str] | None = None,
     jobs: int = 1,
+    chunks: Chunks | None = None,
 ) -> Iterator[tuple[str, bytes]]:
     """Every report file as ``(relative name, bytes)``, sorted by name, rendered one at a time.
 
@@ -637,21 +708,31 @@ def iter_reports(
     ``sources``: the designated sources (named in the reports, first colours of the page);
     ``settings``: the run's [audit] settings, for the verdict thresholds the reports quote;
     ``extra``: further files of the run (changes.csv, changes.md);
-    ``jobs`` > 1: report.html, the largest, is rendered at the same time in a forked process.
+    ``jobs`` > 1: report.html, the largest, is rendered at the same time in a forked process;
+    ``chunks``: composes the files that show every article (passages.csv and .jsonl,
+    report.md, report.html, outlets/*.md), copying the articles a previous run rendered
+    (see :mod:`provenance.compose`); its index is filled for the next run.
     """
     view = build_view(tables, title, sources, settings or AuditSettings())
     rows = view.rows
+    chunks = Chunks() if chunks is None else chunks
     render: dict[str, Callable[[], str | bytes]] = {
         "articles.csv": lambda: csv_text(rows["articles"], ARTICLE_COLUMNS),
-        "passages.csv": lambda: csv_text(rows["passages"], PASSAGE_COLUMNS),
         "outlets.csv": lambda: csv_text(rows["outlets"], OUTLET_COLUMNS),
         "outlet_sources.csv": lambda: csv_text(rows["outlet_sources"], OUTLET_SOURCE_COLUMNS),
-        "passages.jsonl": lambda: jsonl_text(rows["passages"], PASSAGE_COLUMNS),
-        "report.md": lambda: render_md(view),
-        "report.html": lambda: render_html(view),
     }
+    composed: dict[str, Callable[[], Iterable[Part]]] = {
+        "passages.csv": functools.partial(passage_parts, view, "csv"),
+        "passages.jsonl": functools.partial(passage_parts, view, "jsonl"),
+        "report.md": functools.partial(md_parts, view),
+        "report.html": functools.partial(html_parts, view),
+    }
+    for o in view.outlets:
+        composed[f"outlets/{o.slug}.md"] = functools.partial(outlet_md_parts, view, o)
+    for rel, parts in composed.items():
+        render[rel] = functools.partial(_compose, chunks, rel, parts)
     if jobs > 1:  # the largest file, rendered beside the others
-        render["report.html"] = _aside(render["report.html"])
+        render["report.html"] = _aside(chunks, "report.html", composed["report.html"])
     # the CSV files' row counts, so publish need not parse them again (see Counted)
     counts = {
         name: len(rows[table])
@@ -667,47 +748,66 @@ def iter_reports(
         counts.pop(rel, None)
     for article, rel in view.paths.items():
         render[rel] = functools.partial(str, tables.texts[article])
-    for o in view.outlets:
-        render[f"outlets/{o.slug}.md"] = functools.partial(render_outlet_md, view, o)
     for rel in sorted(render):
         payload = _encode(render.pop(rel)())
-        yield Counted(rel, payload, counts[rel]) if rel in counts else (rel, payload)
+        # a composed file's hash is in the index (publish need not hash it again)
+        sha256 = chunks.index[rel]["sha256"] if rel in composed else None
+        yield Counted(rel, payload, counts.get(rel), sha256)
         del payload  # not held while the next file is rendered
 
 
-def _aside(render: Callable[[], str | bytes]) -> Callable[[], str | bytes]:
-    """Start ``render`` in a forked process now; the function returned waits for the file's
-    bytes (or renders it here if that process failed).  Where fork is not available, it
-    renders when called."""
+def _compose(chunks: Chunks, rel: str, parts: Callable[[], Iterable[Part]]) -> bytes:
+    return chunks.compose(rel, parts())
+
+
+def _aside(
+    chunks: Chunks, rel: str, parts: Callable[[], Iterable[Part]]
+) -> Callable[[], str | bytes]:
+    """Start composing ``rel`` in a forked process now; the function returned waits for the
+    file's bytes and takes its index entry into ``chunks`` (or composes it here if that
+    process failed).  Where fork is not available, it composes when called."""
     import multiprocessing
 
     from provenance.workers import fork_available
 
+    here = functools.partial(_compose, chunks, rel, parts)
     if not fork_available():
-        return render
+        return here
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_render_into, args=(render, sender, os.getpid()), daemon=True)
+    process = context.Process(target=_render_into, args=(here, sender, os.getpid()), daemon=True)
     process.start()
     sender.close()
 
     def result() -> str | bytes:
         try:
-            payload: bytes | None = receiver.recv_bytes()
+            done: dict[str, Any] | None = receiver.recv()
+            payload = receiver.recv_bytes()
         except (EOFError, OSError):
-            payload = None
+            done = None
         receiver.close()
         process.join()
-        return payload if payload is not None and process.exitcode == 0 else render()
+        if done is None or process.exitcode != 0:
+            return here()
+        chunks.adopt(rel, done["entry"])
+        chunks.reused += done["reused"]
+        chunks.rendered += done["rendered"]
+        return payload
 
     return result
 
 
-def _render_into(render: Callable[[], str | bytes], sender: Any, parent: int) -> None:
+def _render_into(compose: functools.partial[bytes], sender: Any, parent: int) -> None:
+    """In the forked process: compose the file, send its index entry and counts, then its bytes."""
     from provenance.workers import die_with_parent
 
     die_with_parent(parent)  # (it holds the run's lock too: never outlive a killed run)
-    sender.send_bytes(_encode(render()))
+    chunks, rel = compose.args[0], compose.args[1]
+    reused, rendered = chunks.reused, chunks.rendered
+    payload = compose()
+    done = {"reused": chunks.reused - reused, "rendered": chunks.rendered - rendered}
+    sender.send({"entry": chunks.index[rel], **done})
+    sender.send_bytes(payload)
     sender.close()
 
 

@@ -16,7 +16,7 @@ import itertools
 import math
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from html import escape
 from typing import TYPE_CHECKING, Any
@@ -24,6 +24,7 @@ from urllib.parse import quote
 
 from provenance import aggregate
 from provenance.aggregate import PRECISION
+from provenance.compose import Part, joined, key
 from provenance.settings import AuditSettings
 
 if TYPE_CHECKING:
@@ -409,7 +410,8 @@ def article(view: View, a: ArticleView, aid: str) -> str:
     return "\n".join(parts) + "\n"
 
 
-def outlet(view: View, o: OutletView, first: int) -> str:
+def outlet_head(view: View, o: OutletView) -> str:
+    """An outlet's section up to its articles: heading, figures, sources."""
     parts = [f'<section id="o-{o.slug}"><h2>{e(o.name or "(none)")}</h2>']
     f = o.figures
     if f:
@@ -423,8 +425,20 @@ def outlet(view: View, o: OutletView, first: int) -> str:
             "<p>Copied from:</p>"
             + table(["source", "words", "share", "credited"], rows, num=(1, 2, 3))
         )
-    parts += [article(view, a, f"a{first + n}") for n, a in enumerate(o.articles)]
-    return "\n".join(parts) + "</section>\n"
+    return "\n".join(parts) + "\n"
+
+
+def outlet_parts(view: View, o: OutletView) -> Iterator[Part]:
+    """An outlet's section as parts (see :mod:`provenance.compose`): one per article, keyed on
+    what the article shows and the colours of its sources."""
+    yield outlet_head(view, o)
+    for a in o.articles:
+        colours = sorted(
+            {(str(p["source"]), view.colours.get(str(p["source"]), 0)) for p in a.passages}
+        )
+        name = key("html", a.anchor, colours, a.digest)
+        yield name, functools.partial(article, view, a, a.anchor)
+    yield "</section>\n"
 
 
 def definitions_html(view: View) -> str:
@@ -442,6 +456,11 @@ def definitions_html(view: View) -> str:
 
 
 def render_html(view: View) -> str:
+    return joined(html_parts(view))
+
+
+def html_parts(view: View) -> Iterator[Part]:
+    """report.html as parts (see :mod:`provenance.compose`)."""
     head = (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
@@ -452,9 +471,7 @@ def render_html(view: View) -> str:
     if view.sources:
         body.append(f"<p>Designated sources: {', '.join(e(s) for s in view.sources)}.</p>")
     body += [legend(view), "<h2>Outlets</h2>", summary(view)]
-    n = 1
+    yield head + "\n".join(body) + "\n"
     for o in view.outlets:
-        body.append(outlet(view, o, n))
-        n += len(o.articles)
-    body.append(definitions_html(view))
-    return head + "\n".join(body) + "</body>\n</html>\n"
+        yield from outlet_parts(view, o)
+    yield definitions_html(view) + "</body>\n</html>\n"

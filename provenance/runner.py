@@ -19,6 +19,7 @@ import csv
 import dataclasses
 import functools
 import hashlib
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +38,8 @@ from provenance.models import Document
 from provenance.publish import CURRENT, publish, republish, verify
 from provenance.settings import DEFAULTS, Settings
 from provenance.state import STATE_NAME, State, digest, lock
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:  # pandas and the pipeline are imported only by runs that do work
     from provenance.aggregate import AuditTables
@@ -191,6 +194,7 @@ def run(
                 same = _republish(out, settings.audit.change_threshold)
                 if same is not None:
                     return same.with_documents(docs)
+            from provenance.compose import Chunks
             from provenance.pipeline import audit  # (heavy: not needed when nothing changed)
             from provenance.report import csv_text, iter_reports
 
@@ -210,15 +214,22 @@ def run(
                 "changes.csv": csv_text(changes, CHANGE_COLUMNS),
                 "changes.md": changes_md(changes, first_run=previous is None, threshold=threshold),
             }
+            # the parts of the published reports this run may copy (not with --full)
+            chunks = Chunks(None if full or not previous else previous.get("chunks"), out / CURRENT)
             files = iter_reports(
                 result.tables,
                 sources=result.designated,
                 settings=settings.audit,
                 extra=extra,
                 jobs=jobs,
+                chunks=chunks,
             )
             generation = publish(files, out)
-            state.commit({**snapshot(result.tables, result.hashes), "signature": signature})
+            log.debug(
+                "reports: %d article parts copied, %d rendered", chunks.reused, chunks.rendered
+            )
+            done = snapshot(result.tables, result.hashes)
+            state.commit({**done, "signature": signature, "chunks": chunks.index})
         finally:
             state.close()
     return RunOutcome(

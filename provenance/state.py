@@ -4,6 +4,7 @@ The cache maps a key to a value per kind of work:
 
 - ``extraction``: an article's extracted text, keyed by its content hash, its kind, the
   outlet's template lines, the extraction settings and provenance's version;
+- ``templates``: an outlet's template lines, keyed by its pages and the extraction settings;
 - ``prepared``: the fingerprints of a main text, keyed by the text and the align settings;
 - ``pair``: the passage rows of two articles, keyed by both articles' content, metadata
   and every setting that shapes a passage.

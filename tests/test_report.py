@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import html
 import io
 import json
@@ -27,6 +28,8 @@ from provenance.aggregate import (
     REMOVED_COLUMNS,
     AuditTables,
 )
+from provenance.compose import Chunks
+from provenance.compose import key as part_key
 from provenance.publish import publish, republish, verify
 from provenance.report_html import highlight, pct, similarity, source_colours
 from provenance.settings import AuditSettings
@@ -888,3 +891,81 @@ def test_report_html_rendered_here_when_the_fork_fails(monkeypatch: pytest.Monke
     monkeypatch.setattr(report, "_render_into", broken)
     tables = make_tables()
     assert list(report.iter_reports(tables, jobs=2)) == list(report.iter_reports(tables))
+
+
+# --- composed files: parts copied from the previous run ------------------------------------
+
+
+def _published_with_index(tables: AuditTables, out: Path) -> dict[str, Any]:
+    chunks = Chunks()
+    publish(report.iter_reports(tables, sources=("TASS",), chunks=chunks), out)
+    return chunks.index
+
+
+def _one_passage_fewer(tables: AuditTables) -> AuditTables:
+    """The tables with the last passage of one article gone (its figures left as they were)."""
+    last = tables.passages.index[tables.passages["article"] == "foo.txt"][-1]
+    return dataclasses.replace(tables, passages=tables.passages.drop(index=last))
+
+
+def test_composed_reports_copy_unchanged_articles_and_equal_a_full_render(
+    tmp_path: Path,
+) -> None:
+    tables = make_tables()
+    index = _published_with_index(tables, tmp_path)
+    changed = _one_passage_fewer(tables)
+    chunks = Chunks(index, tmp_path / ".current")
+    composed = list(report.iter_reports(changed, sources=("TASS",), chunks=chunks))
+    assert composed == list(report.iter_reports(changed, sources=("TASS",)))
+    assert chunks.reused > 0 and chunks.rendered > 0  # only the changed article was rendered
+    assert {"report.md", "report.html", "passages.csv", "passages.jsonl"} <= set(chunks.index)
+    # the same tables again: every part copied
+    again = Chunks(index, tmp_path / ".current")
+    assert list(report.iter_reports(tables, sources=("TASS",), chunks=again)) == list(
+        report.iter_reports(tables, sources=("TASS",))
+    )
+    assert again.rendered == 0 and again.reused == chunks.reused + chunks.rendered
+
+
+def test_a_published_file_that_changed_is_not_copied_from(tmp_path: Path) -> None:
+    tables = make_tables()
+    index = _published_with_index(tables, tmp_path)
+    target = (tmp_path / "report.md").resolve()
+    target.write_bytes(target.read_bytes().replace(b"Outlets", b"Outlots"))
+    chunks = Chunks(index, tmp_path / ".current")
+    files = dict(report.iter_reports(tables, sources=("TASS",), chunks=chunks))
+    assert files == dict(report.iter_reports(tables, sources=("TASS",)))
+    assert b"Outlots" not in files["report.md"]
+    per_file = Chunks(index, tmp_path / ".current")
+    per_file.compose(
+        "report.md",
+        report.md_parts(report.build_view(tables, "provenance audit", ("TASS",), AuditSettings())),
+    )
+    assert per_file.reused == 0 and per_file.rendered > 0
+
+
+def test_report_html_composed_aside_keeps_its_index(tmp_path: Path) -> None:
+    tables = make_tables()
+    alone, aside = Chunks(), Chunks()
+    list(report.iter_reports(tables, chunks=alone))
+    list(report.iter_reports(tables, chunks=aside, jobs=2))
+    assert aside.index == alone.index and aside.rendered == alone.rendered > 0
+
+
+def test_part_keys_keep_parts_apart() -> None:
+    assert part_key("ab", "c") != part_key("a", "bc")
+    assert part_key("1") != part_key(1)
+    assert part_key("a\x1fsb") != part_key("a", "b")
+    assert part_key({"x": [1, "y"]}, "t") == part_key({"x": [1, "y"]}, "t")
+
+
+def test_html_anchors_are_stable_when_an_article_is_added() -> None:
+    tables = make_tables()
+    view = report.build_view(tables, "t", (), AuditSettings())
+    fewer = dataclasses.replace(
+        tables, articles=tables.articles[tables.articles["article"] != "evil/1.txt"]
+    )
+    less = report.build_view(fewer, "t", (), AuditSettings())
+    anchors = {n: a.anchor for n, a in view.articles.items()}
+    assert len(set(anchors.values())) == len(anchors)
+    assert all(anchors[n] == a.anchor for n, a in less.articles.items())

@@ -9,10 +9,12 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import CORPUS, ROOT, invoke
 
+import provenance.extract.templates as templates
 import provenance.pipeline as pipeline
 from provenance.publish import verify
 from provenance.runner import run
@@ -70,6 +72,29 @@ def test_a_new_article_is_the_only_new_work(tmp_path: Path) -> None:
     full = tmp_path / "full"
     run([str(corpus)], full, state_path=tmp_path / "other.sqlite")
     assert published(full) == published(out)  # incremental = from scratch
+
+
+def test_outlets_whose_pages_did_not_change_learn_no_templates_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus, out = copy_corpus(tmp_path), tmp_path / "out"
+    learnt: list[set[str]] = []
+    original = templates.learn_templates
+
+    def counting(pages: dict[str, list[str]], **kw: Any) -> dict[str, frozenset[str]]:
+        learnt.append(set(pages))
+        return original(pages, **kw)
+
+    monkeypatch.setattr(templates, "learn_templates", counting)
+    run([str(corpus)], out)
+    assert len(learnt) == 1 and len(learnt[0]) >= 2
+    target = corpus / "000_75248550d3bec6f4.txt"  # Daily8's page
+    target.write_text(target.read_text(encoding="utf-8") + "\nA line added.\n", encoding="utf-8")
+    run([str(corpus)], out)
+    assert learnt[1:] == [{"Daily8"}]  # the other outlets' lines came from the state
+    full = tmp_path / "full"
+    run([str(corpus)], full, state_path=tmp_path / "other.sqlite")
+    assert published(full) == published(out)
 
 
 def test_full_rebuild_ignores_the_cache(tmp_path: Path) -> None:

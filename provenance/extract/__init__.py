@@ -8,6 +8,7 @@ manifest left blank.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import replace
 from functools import partial
 from typing import Protocol
@@ -68,6 +69,11 @@ class ArticleCache(Protocol):
 
     def put(self, doc: Document, template_lines: frozenset[str], article: Article) -> None: ...
 
+    def templates(self, pages: Sequence[str]) -> frozenset[str] | None:
+        """The template lines learnt before from exactly these pages of an outlet, or None."""
+
+    def keep_templates(self, pages: Sequence[str], lines: frozenset[str]) -> None: ...
+
 
 def extract_all(
     docs: list[Document],
@@ -91,7 +97,19 @@ def extract_all(
     for doc in docs:
         if doc.status == "ok" and doc.kind == "text" and doc.outlet:
             pages.setdefault(doc.outlet, []).append(doc.content)
-    templates = learn_templates(pages, settings=settings.extract) if pages else {}
+    templates = {}
+    if cache is not None:  # an outlet whose pages are the same learns the same lines
+        for outlet in list(pages):
+            known = cache.templates(pages[outlet])
+            if known is not None:
+                templates[outlet] = known
+                del pages[outlet]
+    if pages:
+        learnt = learn_templates(pages, settings=settings.extract)
+        templates.update(learnt)
+        if cache is not None:
+            for outlet, lines in learnt.items():
+                cache.keep_templates(pages[outlet], lines)
     jobs_of = {
         i: (doc, templates.get(doc.outlet or "", frozenset()))
         for i, doc in enumerate(docs)

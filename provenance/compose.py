@@ -1,0 +1,105 @@
+"""Report files composed of keyed parts, so that a run copies what the previous one rendered.
+
+A nightly run over a growing corpus changes a few articles; report.md, report.html,
+passages.csv and passages.jsonl still hold every article.  Rendered from scratch they
+cost a run time in proportion to the corpus, not to the change.  So these files are
+written as a sequence of *parts*: literal text (headings, summary tables: cheap, and
+they change with any figure) and keyed parts, one per article, whose key is a digest
+of everything the part's text depends on (:func:`key`).
+
+:class:`Chunks` records, for each composed file, the byte range of every keyed part
+and the file's sha256.  The runner keeps that index in the run state; the next run
+hands it back with the published folder, and a part whose key is listed there is
+copied from the published file instead of being rendered.  The copy is used only when
+the published file still has the sha256 the index names (a damaged, edited or newer
+file is not trusted: its parts are rendered), so a composed file is byte-identical to
+one rendered in full (tests check this).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+#: literal text, or ``(key, render)``: a part the previous run may have rendered already
+Part = str | tuple[str, Callable[[], str]]
+
+
+def key(*parts: object) -> str:
+    """A part's key: a digest of everything its text depends on (strings as they are, other
+    values by their reprs)."""
+    h = hashlib.blake2b(digest_size=12)
+    for part in parts:
+        # a string as it is (a long text: no repr, which copies it escaped), else its repr;
+        # each prefixed with its kind and length, so no two sequences of parts run together
+        data = (part if isinstance(part, str) else repr(part)).encode("utf-8", "surrogatepass")
+        h.update(f"{'s' if isinstance(part, str) else 'r'}{len(data)}:".encode())
+        h.update(data)
+    return h.hexdigest()
+
+
+def joined(parts: Iterable[Part]) -> str:
+    """The text of ``parts``, every one rendered (no previous run to copy from)."""
+    return "".join(p if isinstance(p, str) else p[1]() for p in parts)
+
+
+class Chunks:
+    """Composes files from parts; keeps the byte ranges of their keyed parts.
+
+    ``previous``: the :attr:`index` of the run that published ``folder`` (the
+    current reports), or nothing on a first run.  :attr:`index` is filled as files
+    are composed; :attr:`reused` and :attr:`rendered` count keyed parts.
+    """
+
+    def __init__(self, previous: Mapping[str, Any] | None = None, folder: Path | None = None):
+        self.previous = dict(previous or {})
+        self.folder = folder
+        self.index: dict[str, dict[str, Any]] = {}
+        self.reused = 0
+        self.rendered = 0
+
+    def compose(self, rel: str, parts: Iterable[Part]) -> bytes:
+        """The file ``rel``: its parts in order, keyed ones copied when they can be."""
+        old = self._published(rel)
+        out = bytearray()
+        ranges: list[list[Any]] = []
+        for part in parts:
+            if isinstance(part, str):
+                out += part.encode("utf-8", "surrogatepass")
+                continue
+            name, render = part
+            start = len(out)
+            span = old[1].get(name) if old is not None else None
+            if span is not None and old is not None:
+                out += old[0][span[0] : span[1]]
+                self.reused += 1
+            else:
+                out += render().encode("utf-8", "surrogatepass")
+                self.rendered += 1
+            ranges.append([name, start, len(out)])
+        payload = bytes(out)
+        del out
+        self.index[rel] = {"sha256": hashlib.sha256(payload).hexdigest(), "parts": ranges}
+        return payload
+
+    def adopt(self, rel: str, entry: Mapping[str, Any]) -> None:
+        """Take the index entry of ``rel`` composed elsewhere (in another process)."""
+        self.index[rel] = dict(entry)
+
+    def _published(self, rel: str) -> tuple[bytes, dict[str, tuple[int, int]]] | None:
+        """The published file ``rel`` and its parts' byte ranges, if the index vouches for it."""
+        entry = self.previous.get(rel)
+        if self.folder is None or not isinstance(entry, dict):
+            return None
+        try:
+            data = self.folder.joinpath(*PurePosixPath(rel).parts).read_bytes()
+            if hashlib.sha256(data).hexdigest() != entry.get("sha256"):
+                return None
+            spans = {str(n): (int(s), int(e)) for n, s, e in entry.get("parts", [])}
+        except (OSError, TypeError, ValueError):
+            return None
+        if any(not 0 <= s <= e <= len(data) for s, e in spans.values()):
+            return None
+        return data, spans
