@@ -142,16 +142,18 @@ def align_prepared(
             for chain in chains
         ]
     candidates = [c for chain in chains for c in _refined(chain, space, settings)]
-    kept = _merge_summaries(_resolve_overlaps(candidates), space, settings)
-    if settings.split_paragraphs:
-        kept = [
-            piece
-            for c in kept
-            if _passage(c, target, source, settings) is not None
-            for piece in _split_paragraphs(c, space, settings)
-        ]
-    passages = [_passage(c, target, source, settings) for c in kept]
-    found = [p for p in passages if p is not None]
+    found = []
+    for cand in _merge_summaries(_resolve_overlaps(candidates), space, settings):
+        whole = _passage(cand, target, source, settings)
+        if whole is None or not settings.split_paragraphs:
+            found += [whole] if whole is not None else []
+            continue
+        pieces = _split_paragraphs(cand, space, settings)
+        if len(pieces) == 1 and pieces[0] is cand:  # one paragraph: the passage as it is
+            found.append(whole)
+            continue
+        passages = (_passage(c, target, source, settings) for c in pieces)
+        found += [p for p in passages if p is not None]
     return sorted(found, key=lambda p: (p.target.start, p.source.start))
 
 

@@ -641,11 +641,19 @@ class _Stages:
 
     def __init__(self) -> None:
         self.last = time.perf_counter()
+        self.cpu = time.process_time()
 
     def done(self, stage: str, items: int) -> None:
-        now = time.perf_counter()
-        log.debug("%s: %d items in %.2f s", stage, items, now - self.last)
-        self.last = now
+        """Log the stage's wall time, and the CPU time of this process (the workers' is apart)."""
+        now, cpu = time.perf_counter(), time.process_time()
+        log.debug(
+            "%s: %d items in %.2f s (main process CPU %.2f s)",
+            stage,
+            items,
+            now - self.last,
+            cpu - self.cpu,
+        )
+        self.last, self.cpu = now, cpu
 
 
 def _tables(

@@ -465,7 +465,7 @@ def build_view(
 def _anchor(article: str, taken: set[str]) -> str:
     """An HTML id for the article, the same in every run (a link to it survives a rerun):
     a digest of its name, made unique among ``taken`` (which it joins)."""
-    base = f"a-{part_key(article)[:10]}"
+    base = f"a-{hashlib.sha256(article.encode('utf-8', 'surrogatepass')).hexdigest()[:10]}"
     anchor, n = base, 1
     while anchor in taken:
         n += 1
@@ -708,7 +708,7 @@ def iter_reports(
     ``sources``: the designated sources (named in the reports, first colours of the page);
     ``settings``: the run's [audit] settings, for the verdict thresholds the reports quote;
     ``extra``: further files of the run (changes.csv, changes.md);
-    ``jobs`` > 1: report.html, the largest, is rendered at the same time in a forked process;
+    ``jobs`` > 1: the files of :data:`ASIDE` are composed at the same time in a forked process;
     ``chunks``: composes the files that show every article (passages.csv and .jsonl,
     report.md, report.html, outlets/*.md), copying the articles a previous run rendered
     (see :mod:`provenance.compose`); its index is filled for the next run.
@@ -731,8 +731,10 @@ def iter_reports(
         composed[f"outlets/{o.slug}.md"] = functools.partial(outlet_md_parts, view, o)
     for rel, parts in composed.items():
         render[rel] = functools.partial(_compose, chunks, rel, parts)
-    if jobs > 1:  # the largest file, rendered beside the others
-        render["report.html"] = _aside(chunks, "report.html", composed["report.html"])
+    if jobs > 1:  # about half the work, done beside the rest
+        aside = _Aside(chunks, {rel: composed[rel] for rel in ASIDE})
+        for rel in ASIDE:
+            render[rel] = functools.partial(aside.get, rel)
     # the CSV files' row counts, so publish need not parse them again (see Counted)
     counts = {
         name: len(rows[table])
@@ -760,54 +762,96 @@ def _compose(chunks: Chunks, rel: str, parts: Callable[[], Iterable[Part]]) -> b
     return chunks.compose(rel, parts())
 
 
-def _aside(
-    chunks: Chunks, rel: str, parts: Callable[[], Iterable[Part]]
-) -> Callable[[], str | bytes]:
-    """Start composing ``rel`` in a forked process now; the function returned waits for the
-    file's bytes and takes its index entry into ``chunks`` (or composes it here if that
-    process failed).  Where fork is not available, it composes when called."""
-    import multiprocessing
+#: with workers, the files composed in a forked process beside the others (about half the work)
+ASIDE = ("passages.csv", "passages.jsonl", "report.html")
 
-    from provenance.workers import fork_available
 
-    here = functools.partial(_compose, chunks, rel, parts)
-    if not fork_available():
-        return here
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_render_into, args=(here, sender, os.getpid()), daemon=True)
-    process.start()
-    sender.close()
+class _Aside:
+    """Files composed in a forked process while this one renders the others.
 
-    def result() -> str | bytes:
+    The process sends each file (its index entry, counts and bytes) as soon as it is
+    composed; a thread here receives them as they come, so the process never waits
+    for this one.  :meth:`get` waits for one file and takes its index entry into
+    ``chunks``; a file the process did not send (it failed or was killed) is
+    composed here instead.  Where fork is not available, every file is composed here.
+    """
+
+    def __init__(self, chunks: Chunks, composed: Mapping[str, Callable[[], Iterable[Part]]]):
+        import multiprocessing
+        import threading
+
+        from provenance.workers import fork_available
+
+        self.chunks = chunks
+        self.here = {
+            rel: functools.partial(_compose, chunks, rel, f) for rel, f in composed.items()
+        }
+        self.received: dict[str, tuple[dict[str, Any], bytes]] = {}
+        self.arrived = threading.Condition()
+        self.ended = not fork_available()
+        if self.ended:
+            return
+        context = multiprocessing.get_context("fork")
+        receiver, sender = context.Pipe(duplex=False)
+        jobs = list(self.here.values())
+        process = context.Process(
+            target=_render_into, args=(jobs, sender, os.getpid()), daemon=True
+        )
+        process.start()
+        sender.close()
+        threading.Thread(target=self._receive, args=(receiver, process), daemon=True).start()
+
+    def _receive(self, receiver: Any, process: Any) -> None:
         try:
-            done: dict[str, Any] | None = receiver.recv()
-            payload = receiver.recv_bytes()
-        except (EOFError, OSError):
-            done = None
-        receiver.close()
-        process.join()
-        if done is None or process.exitcode != 0:
-            return here()
-        chunks.adopt(rel, done["entry"])
-        chunks.reused += done["reused"]
-        chunks.rendered += done["rendered"]
+            while True:
+                done = receiver.recv()
+                if done is None:
+                    break
+                payload = receiver.recv_bytes()
+                with self.arrived:
+                    self.received[done["rel"]] = (done, payload)
+                    self.arrived.notify_all()
+        except (EOFError, OSError):  # the process died: what it did not send is composed here
+            pass
+        finally:
+            receiver.close()
+            process.join()
+            with self.arrived:
+                self.ended = True
+                self.arrived.notify_all()
+
+    def get(self, rel: str) -> bytes:
+        with self.arrived:
+            self.arrived.wait_for(lambda: rel in self.received or self.ended)
+            got = self.received.pop(rel, None)
+        if got is None:
+            return self.here[rel]()
+        done, payload = got
+        self.chunks.adopt(rel, done["entry"])
+        self.chunks.reused += done["reused"]
+        self.chunks.rendered += done["rendered"]
         return payload
 
-    return result
 
-
-def _render_into(compose: functools.partial[bytes], sender: Any, parent: int) -> None:
-    """In the forked process: compose the file, send its index entry and counts, then its bytes."""
+def _render_into(jobs: list[functools.partial[bytes]], sender: Any, parent: int) -> None:
+    """In the forked process: compose each file and send its index entry and counts, then
+    its bytes; None at the end."""
     from provenance.workers import die_with_parent
 
     die_with_parent(parent)  # (it holds the run's lock too: never outlive a killed run)
-    chunks, rel = compose.args[0], compose.args[1]
-    reused, rendered = chunks.reused, chunks.rendered
-    payload = compose()
-    done = {"reused": chunks.reused - reused, "rendered": chunks.rendered - rendered}
-    sender.send({"entry": chunks.index[rel], **done})
-    sender.send_bytes(payload)
+    for compose in jobs:
+        chunks, rel = compose.args[0], compose.args[1]
+        reused, rendered = chunks.reused, chunks.rendered
+        payload = compose()
+        done = {
+            "rel": rel,
+            "reused": chunks.reused - reused,
+            "rendered": chunks.rendered - rendered,
+        }
+        sender.send({"entry": chunks.index[rel], **done})
+        sender.send_bytes(payload)
+        del payload
+    sender.send(None)
     sender.close()
 
 

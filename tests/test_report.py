@@ -969,3 +969,11 @@ def test_html_anchors_are_stable_when_an_article_is_added() -> None:
     anchors = {n: a.anchor for n, a in view.articles.items()}
     assert len(set(anchors.values())) == len(anchors)
     assert all(anchors[n] == a.anchor for n, a in less.articles.items())
+
+
+def test_part_keys_depend_on_values_not_on_shared_objects() -> None:
+    word = "".join(["sha", "red"])  # a string object of its own
+    shared = [{"a": word, "b": word}]
+    apart = [{"a": "shared", "b": "".join(["sh", "ared"])}]
+    assert part_key(shared) == part_key(apart)
+    assert part_key([{"a": 1}]) != part_key([{"a": 1.0}]) != part_key([{"a": True}])
