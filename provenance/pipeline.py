@@ -28,6 +28,7 @@ passage keeps its immediate source (``source``/``source_article``) and its
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import logging
@@ -267,6 +268,7 @@ class _Aligner:
         self.index = CorpusIndex(settings=settings.align)
         # the layout of Prepared is in the key
         keys = [digest("prepared-arrays", settings.align, e.reference) for e in entries]
+        # stored and sent without their text, which the key (and the entry) already give
         found = {k: state.get("prepared", k) for k in keys} if state else {}
         todo = [e.reference for e, k in zip(entries, keys, strict=True) if found.get(k) is None]
         #: texts whose sentences, quotations and credits this process holds (see analyse)
@@ -287,7 +289,7 @@ class _Aligner:
                     self.analysed.add(e.reference)
                 if state:
                     state.put("prepared", key, doc)
-            self.index.add(e.name, doc)
+            self.index.add(e.name, dataclasses.replace(doc, text=e.reference))
 
     def analyse(self, names: Collection[str], jobs: int) -> None:
         """Work out the quotations and credits of the texts of ``names`` in ``jobs`` worker
@@ -437,9 +439,11 @@ def _remember(text: str, registry: SourceRegistry, analysis: _Analysis) -> None:
 def _prepared(
     text: str, *, settings: AlignSettings, registry: SourceRegistry, analyse: bool
 ) -> tuple[Prepared, _Analysis | None]:
-    """The text prepared for alignment, and its :func:`_analysis` when asked (one pass
+    """The text prepared for alignment (without the text itself, which the caller has and
+    need not be sent back or stored again), and its :func:`_analysis` when asked (one pass
     over the text in one worker: the sentences are found once)."""
-    return prepare(text, settings=settings), _analysis(text, registry) if analyse else None
+    done = dataclasses.replace(prepare(text, settings=settings), text="")  # (the caller has it)
+    return done, _analysis(text, registry) if analyse else None
 
 
 _WORKER: list[_Aligner] = []  # the aligner a forked worker inherits
