@@ -34,7 +34,7 @@ from functools import lru_cache
 from typing import Any, Literal
 
 from provenance.errors import ConfigError
-from provenance.models import Span
+from provenance.models import Span, overlapping
 from provenance.quotes import find_quotations, name_key, names_in, speech_subjects
 from provenance.segment import TEXT_CACHE, TextMemo, paragraphs, sentences
 from provenance.settings import Settings
@@ -593,9 +593,9 @@ def ranked_credits(text: str, span: Span, credits: Sequence[Credit]) -> list[tup
                 seen.add(i)
                 ranked.append((credits[i], level))
 
-    sents = [s for s in layout.sentences if _overlap(s, span)]
+    sents = overlapping(layout.sentences, span)
     add((i for i, c in enumerate(credits) if any(_overlap(c.span, s) for s in sents)), "sentence")
-    paras = [p for p in layout.paragraphs if _overlap(p, span)]
+    paras = overlapping(layout.paragraphs, span)
     add((i for i, c in enumerate(credits) if any(_overlap(c.span, p) for p in paras)), "paragraph")
     keys = _speaker_keys(layout, span, sents)
     linked = [i for i, people in enumerate(layout.credit_people) if people & keys]

@@ -6,6 +6,7 @@ Spans are half-open character offsets ``[start, end)`` into a Python ``str``.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -44,6 +45,22 @@ class Span:
     def __reduce__(self) -> tuple[type[Span], tuple[Any, ...]]:
         # pickled as a call: a dataclass's own pickling looks its fields up each time
         return Span, (self.start, self.end)
+
+
+def overlapping(spans: Sequence[Span], span: Span) -> list[Span]:
+    """The ``spans`` (sorted and disjoint, like a text's sentences) that overlap ``span``,
+    found by bisection."""
+    lo = bisect.bisect_right(spans, span.start, key=_end)
+    hi = bisect.bisect_left(spans, span.end, lo=lo, key=_start)
+    return [s for s in spans[lo:hi] if s.start < span.end and span.start < s.end]
+
+
+def _start(span: Span) -> int:
+    return span.start
+
+
+def _end(span: Span) -> int:
+    return span.end
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,13 +22,15 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import re
 from collections.abc import Sequence
 from typing import Any
 
 from provenance.index import Prepared, Seed
-from provenance.models import Span
+from provenance.models import Span, overlapping
 
 _QUOTES = frozenset('"\u201c\u201d\u00ab\u00bb')
+_QUOTE_RE = re.compile("[" + re.escape("".join(sorted(_QUOTES))) + "]")
 #: opening punctuation kept with the word after it
 OPENING = frozenset("\"'\u201c\u2018\u201e\u00ab([")
 
@@ -111,8 +113,9 @@ def fill_unseeded(
                 ):
                     sides[i] = tiled[i]
         k = end
+    every = _all(own)
     for i, part in enumerate(parts):  # a fragment of a seeded sentence: that seed's source
-        seeds = [x for x in _all(own) if _overlap(part, target.units[x[0]])]
+        seeds = [x for x in every if _overlap(part, target.units[x[0]])]
         if sides[i] is None and seeds and not whole_sentence(target, part):
             lo = max(s_span.start, min(source.units[j].start for _, j in seeds))
             hi = min(s_span.end, max(source.units[j].end for _, j in seeds))
@@ -123,10 +126,9 @@ def fill_unseeded(
 
 def _quoted(target: Prepared, source: Prepared, part: Span, side: Span | None) -> bool:
     """Whether either side holds quotation marks (quotations are classify.py's to match)."""
-    text = target.text[part.start : part.end] + (
-        "" if side is None else source.text[side.start : side.end]
-    )
-    return any(c in _QUOTES for c in text)
+    if _QUOTE_RE.search(target.text, part.start, part.end):
+        return True
+    return side is not None and _QUOTE_RE.search(source.text, side.start, side.end) is not None
 
 
 def _all(own: Sequence[Sequence[Seed]]) -> list[Seed]:
@@ -145,7 +147,7 @@ def _trimmed(target: Prepared, source: Prepared, part: Span, side: Span | None) 
     if side is None:
         return None
     known = set(content_stems(target, part))
-    units = [u for u in source.units if _overlap(side, u)]
+    units = overlapping(source.units, side)
     keep = [u for u in units if known & set(content_stems(source, u))]
     if not keep:
         return side

@@ -111,3 +111,23 @@ def test_text_memo_keeps_results_put_in_and_forgets_the_oldest() -> None:
     assert memo("de") == 2 and memo("de") == 2 and calls == ["de"]
     assert memo("f") == 1  # a third text: "abc", used longest ago, goes
     assert memo("abc") == 3 and calls == ["de", "f", "abc"]
+
+
+@given(
+    st.lists(st.integers(0, 6), min_size=0, max_size=30),
+    st.integers(0, 120),
+    st.integers(0, 40),
+)
+def test_overlapping_spans_are_found_by_bisection_as_by_a_scan(
+    gaps: list[int], start: int, length: int
+) -> None:
+    from provenance.models import Span, overlapping
+
+    spans, at = [], 0
+    for i, gap in enumerate(gaps):  # sorted, disjoint spans of lengths 1..3
+        spans.append(Span(at + gap, at + gap + 1 + i % 3))
+        at = spans[-1].end
+    span = Span(start, start + length)
+    assert overlapping(spans, span) == [
+        s for s in spans if s.start < span.end and span.start < s.end
+    ]
