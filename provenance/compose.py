@@ -98,6 +98,13 @@ class Chunks:
         self.index[rel] = {"sha256": hashlib.sha256(payload).hexdigest(), "parts": ranges}
         return payload
 
+    def keys(self, rel: str) -> set[str]:
+        """The keys of the parts the previous run's ``rel`` had (whether they can be copied is
+        known only once the file is read and checked)."""
+        entry = self.previous.get(rel)
+        parts = entry.get("parts", []) if isinstance(entry, dict) else []
+        return {str(part[0]) for part in parts if isinstance(part, list) and part}
+
     def adopt(self, rel: str, entry: Mapping[str, Any]) -> None:
         """Take the index entry of ``rel`` composed elsewhere (in another process)."""
         self.index[rel] = dict(entry)

@@ -59,6 +59,7 @@ from provenance.compose import key as part_key
 from provenance.publish import Counted, fsync_dir, publish
 from provenance.report_html import (
     article_facts,
+    article_key,
     definitions,
     direction,
     html_parts,
@@ -731,7 +732,7 @@ def iter_reports(
         composed[f"outlets/{o.slug}.md"] = functools.partial(outlet_md_parts, view, o)
     for rel, parts in composed.items():
         render[rel] = functools.partial(_compose, chunks, rel, parts)
-    if jobs > 1:  # about half the work, done beside the rest
+    if jobs > 1 and _much_to_render(view, chunks):  # about half the work, beside the rest
         aside = _Aside(chunks, {rel: composed[rel] for rel in ASIDE})
         for rel in ASIDE:
             render[rel] = functools.partial(aside.get, rel)
@@ -760,6 +761,14 @@ def iter_reports(
 
 def _compose(chunks: Chunks, rel: str, parts: Callable[[], Iterable[Part]]) -> bytes:
     return chunks.compose(rel, parts())
+
+
+def _much_to_render(view: View, chunks: Chunks) -> bool:
+    """Whether more than a tenth of report.html's articles must be rendered (not copied from
+    the previous run): only then is a process to compose files beside the others worth it."""
+    known = chunks.keys("report.html")
+    todo = sum(article_key(view, a) not in known for a in view.articles.values())
+    return todo * 10 > len(view.articles)
 
 
 #: with workers, the files composed in a forked process beside the others (about half the work)

@@ -433,12 +433,17 @@ def outlet_parts(view: View, o: OutletView) -> Iterator[Part]:
     what the article shows and the colours of its sources."""
     yield outlet_head(view, o)
     for a in o.articles:
-        colours = sorted(
-            {(str(p["source"]), view.colours.get(str(p["source"]), 0)) for p in a.passages}
-        )
-        name = key("html", a.anchor, colours, a.digest)
-        yield name, functools.partial(article, view, a, a.anchor)
+        yield article_key(view, a), functools.partial(article, view, a, a.anchor)
     yield "</section>\n"
+
+
+def article_key(view: View, a: ArticleView) -> str:
+    """The key of an article's part of report.html: what it shows, its anchor and the
+    colours of its sources."""
+    colours = sorted(
+        {(str(p["source"]), view.colours.get(str(p["source"]), 0)) for p in a.passages}
+    )
+    return key("html", a.anchor, colours, a.digest)
 
 
 def definitions_html(view: View) -> str:
