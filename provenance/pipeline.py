@@ -563,19 +563,56 @@ def _pair_results(
         for i, key in enumerate(keys):
             cached = state.get("pair", key)
             if isinstance(cached, list):
-                found[i] = cached
+                found[i] = [_with_texts(r, aligner) for r in cached]
     todo = [i for i in range(len(pairs)) if i not in found]
     aligner.analyse({name for i in todo for name in pairs[i]}, jobs)
     done = len(found)
     for i, rows in zip(todo, _align_all(aligner, [pairs[i] for i in todo], jobs), strict=True):
         found[i] = rows or []
         if state and rows is not None:
-            state.put("pair", keys[i], rows)
+            state.put("pair", keys[i], [_without_texts(r, aligner) for r in rows])
         done += 1
         if progress:
             progress("align", done, len(pairs))
     # rows are dicts the later stages change: hand out copies, never the cached ones
     return [dict(r) for i in range(len(pairs)) for r in found[i]]
+
+
+def _texts_of(row: dict[str, Any], aligner: _Aligner) -> tuple[str, str]:
+    """A pair row's text and source text, cut again from the two entries' reference texts
+    (at the file offsets for one aligned in its input file, else at the main-text ones)."""
+    out = []
+    for side, prefix in ((row["article"], ""), (row["source_article"], "source_")):
+        e = aligner.entries[side]
+        start, end = (
+            (f"{prefix}file_start", f"{prefix}file_end")
+            if e.full
+            else (
+                f"{prefix}start",
+                f"{prefix}end",
+            )
+        )
+        out.append(e.reference[row[start] : row[end]])
+    return out[0], out[1]
+
+
+def _without_texts(row: dict[str, Any], aligner: _Aligner) -> dict[str, Any]:
+    """The row as the state keeps it: without the two texts when they can be cut again
+    (they are most of a row's bytes), else as it is."""
+    try:
+        if _texts_of(row, aligner) == (row["text"], row["source_text"]):
+            return {**row, "text": None, "source_text": None}
+    except (KeyError, TypeError):
+        pass
+    return row
+
+
+def _with_texts(row: dict[str, Any], aligner: _Aligner) -> dict[str, Any]:
+    """A row from the state, with the texts :func:`_without_texts` left out cut again."""
+    if row.get("text") is not None:
+        return row
+    text, source_text = _texts_of(row, aligner)
+    return {**row, "text": text, "source_text": source_text}
 
 
 def audit(

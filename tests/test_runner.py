@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pickle
 import shutil
 import signal
 import subprocess
@@ -72,6 +73,26 @@ def test_a_new_article_is_the_only_new_work(tmp_path: Path) -> None:
     full = tmp_path / "full"
     run([str(corpus)], full, state_path=tmp_path / "other.sqlite")
     assert published(full) == published(out)  # incremental = from scratch
+
+
+def test_the_state_keeps_pair_rows_without_their_texts(tmp_path: Path) -> None:
+    """The texts of a pair's rows are cut again from the articles when read back."""
+    corpus, out = copy_corpus(tmp_path), tmp_path / "out"
+    run([str(corpus)], out)
+    state = State(out / STATE_NAME)
+    rows = [
+        row
+        for (value,) in state.db.execute("SELECT value FROM cache WHERE kind = 'pair'")
+        for row in pickle.loads(value)
+    ]
+    state.close()
+    assert rows and all(r["text"] is None and r["source_text"] is None for r in rows)
+    assert any(r["direction"] == "designated-source" for r in rows)  # one side aligned in full
+    (corpus / "005_new.txt").write_text("A short new article about something else.\n")
+    run([str(corpus)], out)  # every other pair's rows come from the state
+    full = tmp_path / "full"
+    run([str(corpus)], full, state_path=tmp_path / "other.sqlite")
+    assert published(full) == published(out)
 
 
 def test_outlets_whose_pages_did_not_change_learn_no_templates_again(
