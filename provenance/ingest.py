@@ -13,6 +13,7 @@ gets a status other than ``ok`` and a one-line ``error`` and the walk goes on.
 from __future__ import annotations
 
 import csv
+import functools
 import gzip
 import io
 import json
@@ -218,8 +219,14 @@ def load_manifest(path: str | Path) -> dict[Path, ManifestRow]:
 # --------------------------------------------------------------------------- walking
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _resolved(path: Path) -> Path:
-    """``path.resolve()``, or the absolute path when it is a symlink loop."""
+    """``path.resolve()``, or the absolute path when it is a symlink loop.
+
+    Remembered (a file's path is resolved for its manifest row, its metadata and the
+    duplicate check): :func:`iter_documents` forgets it at the start of each call, as
+    links may have changed since.
+    """
     try:
         return path.resolve()
     except (RuntimeError, OSError):  # Python 3.11 raises RuntimeError for a loop
@@ -491,6 +498,7 @@ def iter_documents(
     Raises :class:`ManifestError` only for an unusable manifest; every other
     problem is recorded on the document.
     """
+    _resolved.cache_clear()
     explicit = load_manifest(manifest) if manifest is not None else {}
     seen: set[Path] = set()
     ids = _JsonlIds()

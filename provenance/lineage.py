@@ -167,16 +167,25 @@ def origins(rows: list[dict[str, Any]]) -> None:
     for r in rows:
         if r["direction"] not in ("taken-by", "order-unknown"):
             by_article.setdefault(r["article"], []).append(r)
+    # the passages of its source that each passage lies mostly in (found once: only their
+    # origins change from round to round)
+    within: list[tuple[dict[str, Any], list[dict[str, Any]]]] = []
+    for r in rows:
+        if not r["source_article"] or r["direction"] in ("taken-by", "order-unknown"):
+            continue
+        span = Span(r["source_start"], r["source_end"])
+        ups = [
+            up
+            for up in by_article.get(r["source_article"], [])
+            if overlap(span, Span(up["start"], up["end"])) * 2 > len(span)
+        ]
+        if ups:
+            within.append((r, ups))
     for _ in range(8):  # chains longer than this are not plausible in news
         changed = False
-        for r in rows:
-            if not r["source_article"] or r["direction"] in ("taken-by", "order-unknown"):
-                continue
-            span = Span(r["source_start"], r["source_end"])
-            for up in by_article.get(r["source_article"], []):
-                if overlap(span, Span(up["start"], up["end"])) * 2 > len(span) and (
-                    r["origin"] != up["origin"]
-                ):
+        for r, ups in within:
+            for up in ups:
+                if r["origin"] != up["origin"]:
                     r["origin"] = up["origin"]
                     changed = True
                     break
