@@ -10,7 +10,8 @@ of everything the part's text depends on (:func:`key`).
 :class:`Chunks` records, for each composed file, the byte range of every keyed part
 and the file's sha256.  The runner keeps that index in the run state; the next run
 hands it back with the published folder, and a part whose key is listed there is
-copied from the published file instead of being rendered.  The copy is used only when
+copied from the published file instead of being rendered (unless the code that renders
+changed since: :func:`renderer`).  The copy is used only when
 the published file still has the sha256 the index names (a damaged, edited or newer
 file is not trusted: its parts are rendered), so a composed file is byte-identical to
 one rendered in full (tests check this).
@@ -18,12 +19,16 @@ one rendered in full (tests check this).
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import importlib.util
 import io
 import pickle
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any
+
+from provenance import __version__
 
 #: literal text, or ``(key, render)``: a part the previous run may have rendered already
 Part = str | tuple[str, Callable[[], str]]
@@ -59,16 +64,37 @@ def joined(parts: Iterable[Part]) -> str:
     return "".join(p if isinstance(p, str) else p[1]() for p in parts)
 
 
+#: the modules whose code shapes a part's text (with provenance's version, see renderer())
+RENDERERS = ("provenance.compose", "provenance.report", "provenance.report_html")
+
+
+@functools.cache
+def renderer() -> str:
+    """A digest of the code that renders the parts: parts a different renderer wrote (another
+    version, or the same one edited) are never copied, whatever their keys say."""
+    h = hashlib.sha256(__version__.encode())
+    for name in RENDERERS:
+        spec = importlib.util.find_spec(name)
+        try:
+            h.update(Path(spec.origin).read_bytes() if spec and spec.origin else name.encode())
+        except OSError:
+            h.update(name.encode())
+    return h.hexdigest()[:24]
+
+
 class Chunks:
     """Composes files from parts; keeps the byte ranges of their keyed parts.
 
-    ``previous``: the :attr:`index` of the run that published ``folder`` (the
-    current reports), or nothing on a first run.  :attr:`index` is filled as files
-    are composed; :attr:`reused` and :attr:`rendered` count keyed parts.
+    ``previous``: what :meth:`saved` gave for the run that published ``folder`` (the
+    current reports), or nothing on a first run; ignored when another renderer wrote
+    it.  :attr:`index` is filled as files are composed; :attr:`reused` and
+    :attr:`rendered` count keyed parts.
     """
 
     def __init__(self, previous: Mapping[str, Any] | None = None, folder: Path | None = None):
-        self.previous = dict(previous or {})
+        files = previous.get("files") if previous else None
+        same = previous is not None and previous.get("renderer") == renderer()
+        self.previous: dict[str, Any] = dict(files) if same and isinstance(files, dict) else {}
         self.folder = folder
         self.index: dict[str, dict[str, Any]] = {}
         self.reused = 0
@@ -97,6 +123,10 @@ class Chunks:
         del out
         self.index[rel] = {"sha256": hashlib.sha256(payload).hexdigest(), "parts": ranges}
         return payload
+
+    def saved(self) -> dict[str, Any]:
+        """What the next run's Chunks takes as ``previous``: the index and the renderer."""
+        return {"renderer": renderer(), "files": self.index}
 
     def keys(self, rel: str) -> set[str]:
         """The keys of the parts the previous run's ``rel`` had (whether they can be copied is

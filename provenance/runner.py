@@ -229,7 +229,7 @@ def run(
                 "reports: %d article parts copied, %d rendered", chunks.reused, chunks.rendered
             )
             done = snapshot(result.tables, result.hashes)
-            state.commit({**done, "signature": signature, "chunks": chunks.index})
+            state.commit({**done, "signature": signature, "chunks": chunks.saved()})
         finally:
             state.close()
     return RunOutcome(

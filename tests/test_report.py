@@ -899,7 +899,7 @@ def test_report_html_rendered_here_when_the_fork_fails(monkeypatch: pytest.Monke
 def _published_with_index(tables: AuditTables, out: Path) -> dict[str, Any]:
     chunks = Chunks()
     publish(report.iter_reports(tables, sources=("TASS",), chunks=chunks), out)
-    return chunks.index
+    return chunks.saved()
 
 
 def _one_passage_fewer(tables: AuditTables) -> AuditTables:
@@ -919,6 +919,10 @@ def test_composed_reports_copy_unchanged_articles_and_equal_a_full_render(
     assert composed == list(report.iter_reports(changed, sources=("TASS",)))
     assert chunks.reused > 0 and chunks.rendered > 0  # only the changed article was rendered
     assert {"report.md", "report.html", "passages.csv", "passages.jsonl"} <= set(chunks.index)
+    # parts another renderer wrote are never copied
+    other = Chunks({**index, "renderer": "another"}, tmp_path / ".current")
+    assert list(report.iter_reports(changed, sources=("TASS",), chunks=other)) == composed
+    assert other.reused == 0
     # the same tables again: every part copied
     again = Chunks(index, tmp_path / ".current")
     assert list(report.iter_reports(tables, sources=("TASS",), chunks=again)) == list(
