@@ -51,11 +51,19 @@ class StateError(ProvenanceError):
 
 
 def digest(*parts: object) -> str:
-    """A stable hash of ``parts`` (their reprs; the version is always part of it)."""
+    """A stable hash of ``parts``: bytes and strings as they are (a text need not be copied
+    into its repr), other values by their reprs, each after its kind and length; the
+    version is always part of it."""
     h = hashlib.sha256(f"provenance {__version__}|{SCHEMA}".encode())
     for part in parts:
-        h.update(b"\x1f")
-        h.update(part if isinstance(part, bytes) else repr(part).encode("utf-8", "replace"))
+        if isinstance(part, bytes):
+            kind, data = "b", part
+        elif isinstance(part, str):
+            kind, data = "s", part.encode("utf-8", "surrogatepass")
+        else:
+            kind, data = "r", repr(part).encode("utf-8", "replace")
+        h.update(f"\x1f{kind}{len(data)}:".encode())
+        h.update(data)
     return h.hexdigest()
 
 

@@ -247,3 +247,12 @@ def test_a_no_change_run_imports_neither_pandas_nor_the_pipeline(tmp_path: Path)
     ).format(argv=["provenance", *cmd[3:]])
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["0", "False", "False"]
+
+
+def test_state_digests_keep_their_parts_apart() -> None:
+    from provenance.state import digest
+
+    assert digest("ab", "c") != digest("a", "bc")
+    assert digest("1") != digest(1) != digest(b"1")
+    assert digest("x\x1fs1:y") != digest("x", "y")
+    assert digest("text", {"a": 1}) == digest("text", {"a": 1})
