@@ -31,7 +31,8 @@ from typing import Any
 from provenance import __version__
 
 #: literal text, or ``(key, render)``: a part the previous run may have rendered already
-Part = str | tuple[str, Callable[[], str]]
+#: (the key is a function: worked out only when a previous run or the next one needs it)
+Part = str | tuple[Callable[[], str], Callable[[], str]]
 
 
 def key(*parts: object) -> str:
@@ -91,8 +92,17 @@ class Chunks:
     :attr:`rendered` count keyed parts.
     """
 
-    def __init__(self, previous: Mapping[str, Any] | None = None, folder: Path | None = None):
+    def __init__(
+        self,
+        previous: Mapping[str, Any] | None = None,
+        folder: Path | None = None,
+        *,
+        keyed: bool = True,
+    ):
         files = previous.get("files") if previous else None
+        #: whether to key the parts (for the next run); off, and with nothing previous,
+        #: files are composed without working out a key (and :attr:`index` lists no parts)
+        self.keyed = keyed
         same = previous is not None and previous.get("renderer") == renderer()
         self.previous: dict[str, Any] = dict(files) if same and isinstance(files, dict) else {}
         self.folder = folder
@@ -109,8 +119,12 @@ class Chunks:
             if isinstance(part, str):
                 out += part.encode("utf-8", "surrogatepass")
                 continue
-            name, render = part
-            start = len(out)
+            key_of, render = part
+            if old is None and not self.keyed:
+                out += render().encode("utf-8", "surrogatepass")
+                self.rendered += 1
+                continue
+            name, start = key_of(), len(out)
             span = old[1].get(name) if old is not None else None
             if span is not None and old is not None:
                 out += old[0][span[0] : span[1]]

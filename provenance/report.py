@@ -295,7 +295,7 @@ def passage_parts(view: View, kind: str) -> Iterator[Part]:
     for article, rows in _group(view.rows["passages"], "article").items():
         text = functools.partial(render, rows, PASSAGE_COLUMNS)
         a = view.articles.get(article)
-        yield (part_key(kind, a.digest), text) if a is not None else text()
+        yield (functools.partial(_keyed, kind, a), text) if a is not None else text()
 
 
 #: json.dumps(..., ensure_ascii=False, allow_nan=False) without a new encoder per row
@@ -630,7 +630,13 @@ def _md_articles(o: OutletView, level: int, up: str) -> Iterator[Part]:
     """An outlet's articles as keyed parts, a blank line before each."""
     for a in o.articles:
         yield "\n"
-        yield part_key("md", level, up, a.digest), functools.partial(_md_block, a, level, up)
+        key = functools.partial(_keyed, "md", a, level, up)
+        yield key, functools.partial(_md_block, a, level, up)
+
+
+def _keyed(kind: str, a: ArticleView, *context: object) -> str:
+    """The key of an article's part of one kind of file (see compose)."""
+    return part_key(kind, *context, a.digest)
 
 
 def _md_block(a: ArticleView, level: int, up: str) -> str:
@@ -716,7 +722,7 @@ def iter_reports(
     """
     view = build_view(tables, title, sources, settings or AuditSettings())
     rows = view.rows
-    chunks = Chunks() if chunks is None else chunks
+    chunks = Chunks(keyed=False) if chunks is None else chunks
     render: dict[str, Callable[[], str | bytes]] = {
         "articles.csv": lambda: csv_text(rows["articles"], ARTICLE_COLUMNS),
         "outlets.csv": lambda: csv_text(rows["outlets"], OUTLET_COLUMNS),
@@ -766,6 +772,8 @@ def _compose(chunks: Chunks, rel: str, parts: Callable[[], Iterable[Part]]) -> b
 def _much_to_render(view: View, chunks: Chunks) -> bool:
     """Whether more than a tenth of report.html's articles must be rendered (not copied from
     the previous run): only then is a process to compose files beside the others worth it."""
+    if not chunks.previous:
+        return True
     known = chunks.keys("report.html")
     todo = sum(article_key(view, a) not in known for a in view.articles.values())
     return todo * 10 > len(view.articles)

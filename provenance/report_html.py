@@ -433,7 +433,7 @@ def outlet_parts(view: View, o: OutletView) -> Iterator[Part]:
     what the article shows and the colours of its sources."""
     yield outlet_head(view, o)
     for a in o.articles:
-        yield article_key(view, a), functools.partial(article, view, a, a.anchor)
+        yield functools.partial(article_key, view, a), functools.partial(article, view, a, a.anchor)
     yield "</section>\n"
 
 
