@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 pytest.importorskip("trafilatura")
@@ -81,3 +83,68 @@ def test_document_metadata_fills_blanks_but_manifest_wins() -> None:
     assert article.document.outlet == "Manifest Outlet"
     assert article.document.published == "2025-06-06"
     assert article.document.title == "Lawmaker offers asylum"
+
+
+#: the look-ups page_metadata makes, as one XPath each (how it was first written)
+REFERENCE_XPATHS = {
+    "title": (
+        '//meta[@property="og:title"]/@content',
+        '//meta[@name="twitter:title"]/@content',
+        "//title/text()",
+        "//h1//text()",
+    ),
+    "author": (
+        '//meta[@name="author"]/@content',
+        '//meta[@property="article:author"]/@content',
+        '//meta[@name="byl"]/@content',
+        '//*[@rel="author"]//text()',
+        '//*[@itemprop="author"]//*[@itemprop="name"]//text()',
+    ),
+    "url": ('//link[@rel="canonical"]/@href', '//meta[@property="og:url"]/@content'),
+    "sitename": (
+        '//meta[@property="og:site_name"]/@content',
+        '//meta[@name="application-name"]/@content',
+    ),
+    "language": ("/html/@lang", '//meta[@http-equiv="content-language"]/@content'),
+}
+
+
+def _reference_metadata(tree: Any) -> dict[str, str | None]:
+    meta: dict[str, str | None] = {}
+    for key, paths in REFERENCE_XPATHS.items():
+        meta[key] = None
+        for path in paths:
+            values = [" ".join(str(v).split()) for v in tree.xpath(path)]
+            value = next((v for v in values if v), None)
+            if value:
+                meta[key] = value[:300]
+                break
+    return meta
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        '<meta property="og:title" content=""><meta property="og:title" content=" Second  one ">',
+        '<meta name="twitter:title" content="T"><meta property="og:title" content="O">',
+        '<meta name="author" property="og:site_name" content="Both">',
+        '<meta name="byl" content="By X"><meta property="article:author">',
+        '<meta http-equiv="content-language" content="ru-RU"><link rel="canonical" href="/a">',
+        '<meta property="og:url" content="https://x/1"><meta name="application-name" content="A">',
+        "<title>  Plain   title </title>",
+        '<meta name="AUTHOR" content="case counts"><meta content="no attribute">',
+        "",
+    ],
+)
+def test_page_metadata_finds_what_one_xpath_per_look_up_finds(head: str) -> None:
+    from trafilatura.utils import load_html
+
+    from provenance.extract.html import page_metadata
+
+    body = '<body><h1>Heading <b>one</b></h1><p>Text <a rel="author">Ann</a>.</p></body>'
+    tree = load_html(f"<html><head>{head}</head>{body}</html>")
+    found = page_metadata(tree)
+    reference = _reference_metadata(tree)
+    if reference["language"]:
+        reference["language"] = reference["language"].split("-")[0].split("_")[0].lower()
+    assert {k: found[k] for k in reference} == reference
