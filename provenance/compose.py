@@ -66,7 +66,12 @@ def joined(parts: Iterable[Part]) -> str:
 
 
 #: the modules whose code shapes a part's text (with provenance's version, see renderer())
-RENDERERS = ("provenance.compose", "provenance.report", "provenance.report_html")
+RENDERERS = (
+    "provenance.aggregate",
+    "provenance.compose",
+    "provenance.report",
+    "provenance.report_html",
+)
 
 
 @functools.cache
@@ -117,11 +122,11 @@ class Chunks:
         ranges: list[list[Any]] = []
         for part in parts:
             if isinstance(part, str):
-                out += part.encode("utf-8", "surrogatepass")
+                out += part.encode("utf-8", "replace")
                 continue
             key_of, render = part
             if old is None and not self.keyed:
-                out += render().encode("utf-8", "surrogatepass")
+                out += render().encode("utf-8", "replace")
                 self.rendered += 1
                 continue
             name, start = key_of(), len(out)
@@ -130,7 +135,7 @@ class Chunks:
                 out += old[0][span[0] : span[1]]
                 self.reused += 1
             else:
-                out += render().encode("utf-8", "surrogatepass")
+                out += render().encode("utf-8", "replace")  # (a lone surrogate: "?")
                 self.rendered += 1
             ranges.append([name, start, len(out)])
         payload = bytes(out)
@@ -168,3 +173,6 @@ class Chunks:
         if any(not 0 <= s <= e <= len(data) for s, e in spans.values()):
             return None
         return data, spans
+
+
+renderer()  # worked out now, from the code this process loaded (not from files edited later)

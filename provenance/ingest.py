@@ -13,7 +13,6 @@ gets a status other than ``ok`` and a one-line ``error`` and the walk goes on.
 from __future__ import annotations
 
 import csv
-import functools
 import gzip
 import io
 import json
@@ -219,14 +218,8 @@ def load_manifest(path: str | Path) -> dict[Path, ManifestRow]:
 # --------------------------------------------------------------------------- walking
 
 
-@functools.lru_cache(maxsize=1 << 16)
 def _resolved(path: Path) -> Path:
-    """``path.resolve()``, or the absolute path when it is a symlink loop.
-
-    Remembered (a file's path is resolved for its manifest row, its metadata and the
-    duplicate check): :func:`iter_documents` forgets it at the start of each call, as
-    links may have changed since.
-    """
+    """``path.resolve()``, or the absolute path when it is a symlink loop."""
     try:
         return path.resolve()
     except (RuntimeError, OSError):  # Python 3.11 raises RuntimeError for a loop
@@ -456,13 +449,18 @@ def read_document(
     settings: Settings = DEFAULTS,
     root: Path | None = None,
     manifest: dict[Path, ManifestRow] | None = None,
+    resolved: Path | None = None,
 ) -> Document:
-    """Read one (non-JSONL) file into a Document; failures become a status."""
+    """Read one (non-JSONL) file into a Document; failures become a status.
+
+    ``resolved``: the file's resolved path when the caller has it (a walk over a
+    corpus resolves every file once for the duplicate check).
+    """
     p = Path(path)
     shown = printable(str(path))
     kind = _kind_of(p, settings.ingest)
     doc_id = printable(_doc_id(p, root))
-    meta = (manifest or {}).get(_resolved(p), ManifestRow())
+    meta = (manifest or {}).get(resolved or _resolved(p), ManifestRow())
     try:
         data = _read_bytes(p, shown, settings.ingest)
         return _from_bytes(data, shown, doc_id, kind, meta, settings.ingest.max_bytes)
@@ -498,7 +496,6 @@ def iter_documents(
     Raises :class:`ManifestError` only for an unusable manifest; every other
     problem is recorded on the document.
     """
-    _resolved.cache_clear()
     explicit = load_manifest(manifest) if manifest is not None else {}
     seen: set[Path] = set()
     ids = _JsonlIds()
@@ -589,7 +586,7 @@ def _documents_at(
         except InputError as exc:
             yield _failed(shown, stem, "text", exc)
         return
-    yield read_document(p, settings=settings, root=root, manifest=rows)
+    yield read_document(p, settings=settings, root=root, manifest=rows, resolved=resolved)
 
 
 def _missing_from_manifest(

@@ -28,6 +28,7 @@ passage keeps its immediate source (``source``/``source_article``) and its
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import hashlib
@@ -541,7 +542,8 @@ def _pair_keys(aligner: _Aligner, pairs: Sequence[tuple[str, str]]) -> list[str]
     """The state key of each pair: both articles' content and metadata, and the settings."""
     s = aligner.settings
     sources = sorted(s.sources.items(), key=lambda kv: kv[0])
-    context = digest("pair-settings", s.align, s.classify, s.audit, sources)
+    # (extraction settings too: they decide the offsets a passage maps to in the main text)
+    context = digest("pair-settings", s.extract, s.align, s.classify, s.audit, sources)
     sigs = {
         e.name: digest(e.name, e.outlet, e.designated, e.published, e.text, _content_hash(e))
         for e in aligner.entries.values()
@@ -563,7 +565,9 @@ def _pair_results(
         for i, key in enumerate(keys):
             cached = state.get("pair", key)
             if isinstance(cached, list):
-                found[i] = [_with_texts(r, aligner) for r in cached]
+                # a damaged entry is aligned again
+                with contextlib.suppress(KeyError, TypeError, AttributeError):
+                    found[i] = [_with_texts(r, aligner) for r in cached]
     todo = [i for i in range(len(pairs)) if i not in found]
     aligner.analyse({name for i in todo for name in pairs[i]}, jobs)
     done = len(found)

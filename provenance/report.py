@@ -738,9 +738,10 @@ def iter_reports(
         composed[f"outlets/{o.slug}.md"] = functools.partial(outlet_md_parts, view, o)
     for rel, parts in composed.items():
         render[rel] = functools.partial(_compose, chunks, rel, parts)
-    if jobs > 1 and _much_to_render(view, chunks):  # about half the work, beside the rest
-        aside = _Aside(chunks, {rel: composed[rel] for rel in ASIDE})
-        for rel in ASIDE:
+    aside_files = [rel for rel in ASIDE if rel in composed and rel not in (extra or {})]
+    if jobs > 1 and aside_files and _much_to_render(view, chunks):  # half the work, beside
+        aside = _Aside(chunks, {rel: composed[rel] for rel in aside_files})
+        for rel in aside_files:
             render[rel] = functools.partial(aside.get, rel)
     # the CSV files' row counts, so publish need not parse them again (see Counted)
     counts = {
@@ -752,9 +753,10 @@ def iter_reports(
             ("outlet_sources.csv", "outlet_sources"),
         )
     }
-    for rel, text in (extra or {}).items():
+    for rel, text in (extra or {}).items():  # (one may stand in for a file rendered here)
         render[rel] = functools.partial(str, text)
         counts.pop(rel, None)
+        composed.pop(rel, None)
     for article, rel in view.paths.items():
         render[rel] = functools.partial(str, tables.texts[article])
     for rel in sorted(render):

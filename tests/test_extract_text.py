@@ -414,3 +414,29 @@ def test_block_measures_are_the_regex_counts(text: str) -> None:
         alpha = len(re.findall(r"\b[^\W\d_]", text))
         caps = len(re.findall(r"\b[A-ZÀ-ÖØ-ÞА-ЯЁ]", text))
         assert block.caps == pytest.approx(caps / alpha if alpha else 0.0)
+
+
+def test_a_cache_without_template_lines_still_extracts() -> None:
+    """extract_all's cache may keep articles only (templates and keep_templates are optional)."""
+    from provenance.extract import extract_all
+    from provenance.models import Document
+
+    class Articles:
+        def __init__(self) -> None:
+            self.kept: dict[str, object] = {}
+
+        def get(self, doc: Document, template_lines: frozenset[str]) -> None:
+            return None
+
+        def put(self, doc: Document, template_lines: frozenset[str], article: object) -> None:
+            self.kept[doc.path] = article
+
+    page = "Home | News | Sport\n\nThe council approved the new budget on Monday after a long debate.\n"
+    docs = [
+        Document(path=f"{i}.txt", id=str(i), kind="text", content=page, outlet="Outlet")
+        for i in range(3)
+    ]
+    cache = Articles()
+    articles = extract_all(docs, cache=cache)
+    assert [a.status for a in articles] == ["ok"] * 3 and len(cache.kept) == 3
+    assert all("council approved" in a.text for a in articles)

@@ -981,3 +981,22 @@ def test_part_keys_depend_on_values_not_on_shared_objects() -> None:
     apart = [{"a": "shared", "b": "".join(["sh", "ared"])}]
     assert part_key(shared) == part_key(apart)
     assert part_key([{"a": 1}]) != part_key([{"a": 1.0}]) != part_key([{"a": True}])
+
+
+def test_a_lone_surrogate_is_written_as_a_replacement_in_every_file() -> None:
+    tables = make_tables()
+    passages = tables.passages.copy()
+    passages.loc[passages.index[0], "text"] = "broken \ud800 text"
+    files = dict(report.iter_reports(dataclasses.replace(tables, passages=passages)))
+    for rel in ("report.md", "report.html", "passages.csv", "passages.jsonl"):
+        text = files[rel].decode("utf-8")  # strict: no surrogate bytes
+        assert "broken ? text" in text or "broken ? text" in html.unescape(text), rel
+
+
+def test_an_extra_file_may_stand_in_for_a_composed_one() -> None:
+    tables = make_tables()
+    extra = {"passages.csv": "replaced\n", "report.html": "<p>mine</p>"}
+    for jobs in (1, 2):
+        files = dict(report.iter_reports(tables, extra=extra, jobs=jobs, chunks=Chunks()))
+        assert files["passages.csv"] == b"replaced\n" and files["report.html"] == b"<p>mine</p>"
+        assert b"<html" not in files["report.html"] and "report.md" in files

@@ -256,3 +256,18 @@ def test_state_digests_keep_their_parts_apart() -> None:
     assert digest("1") != digest(1) != digest(b"1")
     assert digest("x\x1fs1:y") != digest("x", "y")
     assert digest("text", {"a": 1}) == digest("text", {"a": 1})
+
+
+def test_a_damaged_pair_entry_in_the_state_is_aligned_again(tmp_path: Path) -> None:
+    corpus, out = copy_corpus(tmp_path), tmp_path / "out"
+    run([str(corpus)], out)
+    state = State(out / STATE_NAME)
+    state.db.execute(
+        "UPDATE cache SET value = ? WHERE kind = 'pair'", (pickle.dumps([{"text": None}]),)
+    )
+    state.close()
+    (corpus / "005_new.txt").write_text("A short new article about something else.\n")
+    run([str(corpus)], out)
+    full = tmp_path / "full"
+    run([str(corpus)], full, state_path=tmp_path / "other.sqlite")
+    assert published(full) == published(out)

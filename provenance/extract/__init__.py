@@ -8,7 +8,6 @@ manifest left blank.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from dataclasses import replace
 from functools import partial
 from typing import Protocol
@@ -69,10 +68,8 @@ class ArticleCache(Protocol):
 
     def put(self, doc: Document, template_lines: frozenset[str], article: Article) -> None: ...
 
-    def templates(self, pages: Sequence[str]) -> frozenset[str] | None:
-        """The template lines learnt before from exactly these pages of an outlet, or None."""
-
-    def keep_templates(self, pages: Sequence[str], lines: frozenset[str]) -> None: ...
+    # optional: ``templates(pages)``, the template lines learnt before from exactly these
+    # pages of an outlet (or None), and ``keep_templates(pages, lines)``
 
 
 def extract_all(
@@ -98,18 +95,21 @@ def extract_all(
         if doc.status == "ok" and doc.kind == "text" and doc.outlet:
             pages.setdefault(doc.outlet, []).append(doc.content)
     templates = {}
-    if cache is not None:  # an outlet whose pages are the same learns the same lines
+    # an outlet whose pages are the same learns the same lines (a cache may not keep them)
+    known_lines = getattr(cache, "templates", None)
+    keep_lines = getattr(cache, "keep_templates", None)
+    if known_lines is not None:
         for outlet in list(pages):
-            known = cache.templates(pages[outlet])
+            known = known_lines(pages[outlet])
             if known is not None:
                 templates[outlet] = known
                 del pages[outlet]
     if pages:
         learnt = learn_templates(pages, settings=settings.extract)
         templates.update(learnt)
-        if cache is not None:
+        if keep_lines is not None:
             for outlet, lines in learnt.items():
-                cache.keep_templates(pages[outlet], lines)
+                keep_lines(pages[outlet], lines)
     jobs_of = {
         i: (doc, templates.get(doc.outlet or "", frozenset()))
         for i, doc in enumerate(docs)
