@@ -35,7 +35,7 @@ from provenance.changes import (
 )
 from provenance.ingest import iter_documents
 from provenance.models import Document
-from provenance.publish import CURRENT, publish, republish, verify
+from provenance.publish import CURRENT, publish, republish, signatures, verify
 from provenance.settings import DEFAULTS, Settings
 from provenance.state import STATE_NAME, State, digest, lock
 
@@ -145,14 +145,16 @@ def _same(path: Path, payload: bytes) -> bool:
         return False
 
 
-def _republish(out: Path, threshold: float) -> RunOutcome | None:
+def _republish(
+    out: Path, threshold: float, known: dict[str, Any] | None = None
+) -> RunOutcome | None:
     """Nothing changed since the last run: publish its reports again with empty changes
     (unless they already say that nothing changed).
 
     Returns None when the published reports do not verify (then the run redoes
     everything the state cannot give).
     """
-    if verify(out):
+    if verify(out, known):  # (files unchanged since the last run published them: not reread)
         return None
     changes = {
         "changes.csv": NO_CHANGES_CSV.encode("utf-8"),
@@ -191,7 +193,7 @@ def run(
             previous = state.previous()
             signature = _signature(docs, settings, sources)
             if not full and previous and previous.get("signature") == signature:
-                same = _republish(out, settings.audit.change_threshold)
+                same = _republish(out, settings.audit.change_threshold, previous.get("published"))
                 if same is not None:
                     return same.with_documents(docs)
             from provenance.compose import Chunks
@@ -229,7 +231,10 @@ def run(
                 "reports: %d article parts copied, %d rendered", chunks.reused, chunks.rendered
             )
             done = snapshot(result.tables, result.hashes)
-            state.commit({**done, "signature": signature, "chunks": chunks.saved()})
+            published = signatures(out)
+            state.commit(
+                {**done, "signature": signature, "chunks": chunks.saved(), "published": published}
+            )
         finally:
             state.close()
     return RunOutcome(

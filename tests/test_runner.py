@@ -271,3 +271,34 @@ def test_a_damaged_pair_entry_in_the_state_is_aligned_again(tmp_path: Path) -> N
     full = tmp_path / "full"
     run([str(corpus)], full, state_path=tmp_path / "other.sqlite")
     assert published(full) == published(out)
+
+
+def test_a_rerun_trusts_reports_whose_files_did_not_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from provenance.publish import signatures
+
+    corpus, out = copy_corpus(tmp_path), tmp_path / "out"
+    run([str(corpus)], out)
+    known = signatures(out)
+    assert known and verify(out, known) == []
+    original = Path.read_bytes
+
+    def unread(self: Path) -> bytes:
+        if self.name != "manifest.json" and tmp_path / "out" in self.parents:
+            raise AssertionError(f"{self} read again")
+        return original(self)
+
+    monkeypatch.setattr(Path, "read_bytes", unread)
+    assert verify(out, known) == []  # no report file was read
+    monkeypatch.undo()
+    # an edit that keeps the size is still found: its modification time moved
+    target = (out / "report.md").resolve()
+    data = target.read_bytes()
+    before = target.stat().st_mtime_ns
+    target.write_bytes(data[:-2] + b"?\n")
+    if target.stat().st_mtime_ns == before:  # (a file system's coarse clock)
+        os.utime(target, ns=(before, before + 1_000_000_000))
+    assert verify(out, known) == ["report.md: sha256 differs from the manifest"]
+    outcome = run([str(corpus)], out)
+    assert verify(out) == [] and not outcome.first_run
