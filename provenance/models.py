@@ -6,8 +6,10 @@ Spans are half-open character offsets ``[start, end)`` into a Python ``str``.
 from __future__ import annotations
 
 import bisect
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Literal
 
 # Status of one input after ingestion and extraction.  Exactly one per input.
@@ -161,6 +163,12 @@ class Document:
     title: str | None = None
     status: Status = "ok"
     error: str | None = None  # one-line message when status is not ok
+
+    @cached_property
+    def sha256(self) -> str:
+        """The content's sha256 (hex), worked out once: the run's signature, the extraction
+        and template caches and the pair keys all name a document by it."""
+        return hashlib.sha256(self.content.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
-import hashlib
 import logging
 import os
 import re
@@ -508,9 +507,8 @@ class _ExtractionCache:
         self.settings = settings.extract
 
     def _key(self, doc: Document, template_lines: frozenset[str]) -> str:
-        content = hashlib.sha256(doc.content.encode("utf-8", "surrogatepass")).hexdigest()
         return digest(
-            "extraction", self.settings, doc.kind, doc.url, content, sorted(template_lines)
+            "extraction", self.settings, doc.kind, doc.url, doc.sha256, sorted(template_lines)
         )
 
     def get(self, doc: Document, template_lines: frozenset[str]) -> Article | None:
@@ -521,21 +519,20 @@ class _ExtractionCache:
         if article.status in ("ok", "no-text"):
             self.state.put("extraction", self._key(doc, template_lines), article.extraction)
 
-    def _templates_key(self, pages: Sequence[str]) -> str:
+    def _templates_key(self, pages: Sequence[Document]) -> str:
         # learn_templates counts identical pages once and in no order: nor does the key
-        hashes = {hashlib.sha256(p.encode("utf-8", "surrogatepass")).hexdigest() for p in pages}
-        return digest("templates", self.settings, sorted(hashes))
+        return digest("templates", self.settings, sorted({d.sha256 for d in pages}))
 
-    def templates(self, pages: Sequence[str]) -> frozenset[str] | None:
+    def templates(self, pages: Sequence[Document]) -> frozenset[str] | None:
         found = self.state.get("templates", self._templates_key(pages))
         return found if isinstance(found, frozenset) else None
 
-    def keep_templates(self, pages: Sequence[str], lines: frozenset[str]) -> None:
+    def keep_templates(self, pages: Sequence[Document], lines: frozenset[str]) -> None:
         self.state.put("templates", self._templates_key(pages), lines)
 
 
 def _content_hash(e: Entry) -> str:
-    return hashlib.sha256(e.article.document.content.encode("utf-8", "surrogatepass")).hexdigest()
+    return e.article.document.sha256
 
 
 def _pair_keys(aligner: _Aligner, pairs: Sequence[tuple[str, str]]) -> list[str]:
@@ -589,12 +586,7 @@ def _texts_of(row: dict[str, Any], aligner: _Aligner) -> tuple[str, str]:
     for side, prefix in ((row["article"], ""), (row["source_article"], "source_")):
         e = aligner.entries[side]
         start, end = (
-            (f"{prefix}file_start", f"{prefix}file_end")
-            if e.full
-            else (
-                f"{prefix}start",
-                f"{prefix}end",
-            )
+            prefix + k for k in (("file_start", "file_end") if e.full else ("start", "end"))
         )
         out.append(e.reference[row[start] : row[end]])
     return out[0], out[1]

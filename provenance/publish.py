@@ -58,8 +58,8 @@ def _rows(rel: str, payload: bytes) -> int | None:
 
 class Counted(tuple[str, bytes]):
     """A ``(name, bytes)`` pair for :func:`publish` that carries the file's row count, as
-    :func:`_rows` would find it, and or its sha256, when its writer knows them: publish
-    need not parse or hash again a file of tens of megabytes.  Unpacks as the pair."""
+    :func:`_rows` would find it, and its sha256, when its writer knows them: publish need
+    not parse or hash again a file of tens of megabytes.  Unpacks as the pair."""
 
     rows: int | None
     sha256: str | None
@@ -334,7 +334,7 @@ def verify(out: Path, known: Mapping[str, Any] | None = None) -> list[str]:
     for rel, entry in sorted(entries.items()):
         path = out / rel
         try:
-            if known and known.get(rel) == _signature(path, entry.get("sha256")):
+            if known and known.get(rel) == _file_signature(path, entry.get("sha256")):
                 continue
             payload = path.read_bytes()
         except OSError:
@@ -345,7 +345,7 @@ def verify(out: Path, known: Mapping[str, Any] | None = None) -> list[str]:
     return problems
 
 
-def _signature(path: Path, sha256: object) -> list[Any]:
+def _file_signature(path: Path, sha256: object) -> list[Any]:
     info = path.stat()
     return [info.st_size, info.st_mtime_ns, info.st_ino, sha256]
 
@@ -360,5 +360,5 @@ def signatures(out: Path) -> dict[str, list[Any]]:
     found = {}
     for rel, entry in entries.items():
         with contextlib.suppress(OSError):
-            found[rel] = _signature(out / rel, entry.get("sha256"))
+            found[rel] = _file_signature(out / rel, entry.get("sha256"))
     return found

@@ -277,7 +277,11 @@ def csv_text(rows: Iterable[Row], columns: Sequence[str]) -> str:
         writer.writerow(columns)
         writer.writerows([csv_cell(row[c], c) for c in columns] for row in rows)
         return buf.getvalue()
-    return ",".join(_csv_fields(map(str, columns))) + "\n" + csv_lines(rows, columns)
+    return _csv_header(columns) + csv_lines(rows, columns)
+
+
+def _csv_header(columns: Sequence[str]) -> str:
+    return ",".join(_csv_fields(map(str, columns))) + "\n"
 
 
 def csv_lines(rows: Sequence[Row], columns: Sequence[str]) -> str:
@@ -291,7 +295,7 @@ def passage_parts(view: View, kind: str) -> Iterator[Part]:
     article (keyed on the article's digest when the article is in the view)."""
     render = csv_lines if kind == "csv" else jsonl_text
     if kind == "csv":
-        yield ",".join(_csv_fields(PASSAGE_COLUMNS)) + "\n"
+        yield _csv_header(PASSAGE_COLUMNS)
     for article, rows in _group(view.rows["passages"], "article").items():
         text = functools.partial(render, rows, PASSAGE_COLUMNS)
         a = view.articles.get(article)

@@ -18,7 +18,6 @@ import contextlib
 import csv
 import dataclasses
 import functools
-import hashlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -131,7 +130,7 @@ def _signature(docs: Sequence[Document], settings: Settings, sources: Sequence[s
     inputs = [
         (
             d.path, d.id, d.kind, d.status, d.outlet, d.role, d.url, d.published, d.language,
-            d.title, hashlib.sha256(d.content.encode("utf-8", "surrogatepass")).hexdigest(),
+            d.title, d.sha256,
         )
         for d in docs
     ]  # fmt: skip

@@ -28,6 +28,17 @@ def copy_corpus(tmp_path: Path) -> Path:
     return corpus
 
 
+def from_scratch(corpus: Path, tmp_path: Path) -> dict[str, bytes]:
+    """The reports of ``corpus`` from a run with a state of its own (nothing cached)."""
+    full = tmp_path / "full"
+    run([str(corpus)], full, state_path=tmp_path / "other.sqlite")
+    return published(full)
+
+
+def add_an_article(corpus: Path) -> None:
+    (corpus / "005_new.txt").write_text("A short new article about something else.\n")
+
+
 def published(out: Path) -> dict[str, bytes]:
     files = {}
     for rel in sorted(p for p in (out / ".current").rglob("*") if p.is_file()):
@@ -70,9 +81,7 @@ def test_a_new_article_is_the_only_new_work(tmp_path: Path) -> None:
     new = [r for r in outcome.changes if r["change"] == "new-article"]
     assert [r["article"] for r in new] == ["005_copy.txt"]
     assert verify(out) == []
-    full = tmp_path / "full"
-    run([str(corpus)], full, state_path=tmp_path / "other.sqlite")
-    assert published(full) == published(out)  # incremental = from scratch
+    assert published(out) == from_scratch(corpus, tmp_path)  # incremental = from scratch
 
 
 def test_the_state_keeps_pair_rows_without_their_texts(tmp_path: Path) -> None:
@@ -88,11 +97,9 @@ def test_the_state_keeps_pair_rows_without_their_texts(tmp_path: Path) -> None:
     state.close()
     assert rows and all(r["text"] is None and r["source_text"] is None for r in rows)
     assert any(r["direction"] == "designated-source" for r in rows)  # one side aligned in full
-    (corpus / "005_new.txt").write_text("A short new article about something else.\n")
+    add_an_article(corpus)
     run([str(corpus)], out)  # every other pair's rows come from the state
-    full = tmp_path / "full"
-    run([str(corpus)], full, state_path=tmp_path / "other.sqlite")
-    assert published(full) == published(out)
+    assert published(out) == from_scratch(corpus, tmp_path)
 
 
 def test_outlets_whose_pages_did_not_change_learn_no_templates_again(
@@ -113,9 +120,7 @@ def test_outlets_whose_pages_did_not_change_learn_no_templates_again(
     target.write_text(target.read_text(encoding="utf-8") + "\nA line added.\n", encoding="utf-8")
     run([str(corpus)], out)
     assert learnt[1:] == [{"Daily8"}]  # the other outlets' lines came from the state
-    full = tmp_path / "full"
-    run([str(corpus)], full, state_path=tmp_path / "other.sqlite")
-    assert published(full) == published(out)
+    assert published(out) == from_scratch(corpus, tmp_path)
 
 
 def test_full_rebuild_ignores_the_cache(tmp_path: Path) -> None:
@@ -266,11 +271,9 @@ def test_a_damaged_pair_entry_in_the_state_is_aligned_again(tmp_path: Path) -> N
         "UPDATE cache SET value = ? WHERE kind = 'pair'", (pickle.dumps([{"text": None}]),)
     )
     state.close()
-    (corpus / "005_new.txt").write_text("A short new article about something else.\n")
+    add_an_article(corpus)
     run([str(corpus)], out)
-    full = tmp_path / "full"
-    run([str(corpus)], full, state_path=tmp_path / "other.sqlite")
-    assert published(full) == published(out)
+    assert published(out) == from_scratch(corpus, tmp_path)
 
 
 def test_a_rerun_trusts_reports_whose_files_did_not_change(

@@ -69,7 +69,7 @@ class ArticleCache(Protocol):
     def put(self, doc: Document, template_lines: frozenset[str], article: Article) -> None: ...
 
     # optional: ``templates(pages)``, the template lines learnt before from exactly these
-    # pages of an outlet (or None), and ``keep_templates(pages, lines)``
+    # pages (documents) of an outlet (or None), and ``keep_templates(pages, lines)``
 
 
 def extract_all(
@@ -90,10 +90,10 @@ def extract_all(
     """
     from provenance.extract.templates import learn_templates
 
-    pages: dict[str, list[str]] = {}
+    pages: dict[str, list[Document]] = {}
     for doc in docs:
         if doc.status == "ok" and doc.kind == "text" and doc.outlet:
-            pages.setdefault(doc.outlet, []).append(doc.content)
+            pages.setdefault(doc.outlet, []).append(doc)
     templates = {}
     # an outlet whose pages are the same learns the same lines (a cache may not keep them)
     known_lines = getattr(cache, "templates", None)
@@ -105,7 +105,8 @@ def extract_all(
                 templates[outlet] = known
                 del pages[outlet]
     if pages:
-        learnt = learn_templates(pages, settings=settings.extract)
+        texts = {outlet: [d.content for d in found] for outlet, found in pages.items()}
+        learnt = learn_templates(texts, settings=settings.extract)
         templates.update(learnt)
         if keep_lines is not None:
             for outlet, lines in learnt.items():
