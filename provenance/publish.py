@@ -210,19 +210,32 @@ class _Writers:
     """Files written by a few threads: creating a file costs the file system a tenth of a
     millisecond, during which Python lets other threads run, and a corpus has thousands
     of files.  At most ``MAX_PENDING`` payloads wait to be written (memory stays bounded).
-    Each file copied (not linked) is added to the ``written`` list given with it."""
+    Each file copied (not linked) is added to the ``written`` list given with it.
+
+    The files of one folder are all written by the same thread (a lane per folder):
+    the kernel creates one file at a time in a folder, and threads waiting for a
+    folder's lock spin on it, burning the CPU the rendering needs (on ext4 a file's
+    creation can take a millisecond after many files were deleted, when it looks past
+    recently freed inodes).
+    """
 
     THREADS = 4
     MAX_PENDING = 64
 
     def __init__(self) -> None:
-        self._pool = ThreadPoolExecutor(self.THREADS, thread_name_prefix="publish")
+        self._lanes = [
+            ThreadPoolExecutor(1, thread_name_prefix=f"publish-{n}") for n in range(self.THREADS)
+        ]
+        self._lane_of: dict[Path, ThreadPoolExecutor] = {}
         self._pending: collections.deque[tuple[Future[bool], Path, list[Path]]] = (
             collections.deque()
         )
 
     def write(self, target: Path, payload: bytes, old: Path | None, written: list[Path]) -> None:
-        self._pending.append((self._pool.submit(_write, target, payload, old), target, written))
+        lane = self._lane_of.get(target.parent)
+        if lane is None:  # folders take the lanes in turn
+            lane = self._lane_of[target.parent] = self._lanes[len(self._lane_of) % len(self._lanes)]
+        self._pending.append((lane.submit(_write, target, payload, old), target, written))
         while len(self._pending) > self.MAX_PENDING:
             self._settle()
 
@@ -243,7 +256,8 @@ class _Writers:
                     with contextlib.suppress(Exception):
                         self._settle()
         finally:
-            self._pool.shutdown(wait=True)
+            for lane in self._lanes:
+                lane.shutdown(wait=True)
 
 
 class _Linked(tuple[str, dict[str, object]]):

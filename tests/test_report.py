@@ -497,6 +497,31 @@ def test_columns_missing_from_a_frame_are_blank(tmp_path: Path) -> None:
 # --- atomic writes and publishing --------------------------------------------------------------
 
 
+def test_the_files_of_one_folder_are_written_by_one_thread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A lane per folder: threads never wait on one folder's lock (they spin on it)."""
+    import threading
+
+    from provenance import publish as publishing
+
+    writers: dict[str, set[str]] = {}
+    write_one = publishing._write
+
+    def spying(path: Path, payload: bytes, old: Path | None) -> bool:
+        writers.setdefault(path.parent.name, set()).add(threading.current_thread().name)
+        return write_one(path, payload, old)
+
+    monkeypatch.setattr(publishing, "_write", spying)
+    files = {f"{folder}/{n}.txt": f"{folder} {n}".encode() for folder in "abcde" for n in range(40)}
+    publish(files, tmp_path / "out")
+    assert sorted(writers) == list("abcde")
+    assert all(len(names) == 1 for names in writers.values())
+    assert len(set().union(*writers.values())) == publishing._Writers.THREADS  # all lanes used
+    assert verify(tmp_path / "out") == []
+    assert (tmp_path / "out" / "c" / "7.txt").read_bytes() == b"c 7"
+
+
 def test_a_second_run_replaces_the_whole_set_and_keeps_user_files(tmp_path: Path) -> None:
     write(tmp_path)
     (tmp_path / "notes.txt").write_text("user file", encoding="utf-8")
