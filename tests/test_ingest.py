@@ -138,3 +138,31 @@ def test_bad_manifest_is_one_clear_error(tmp_path: Path, content: str, message: 
     with pytest.raises(ManifestError, match=message) as info:
         load_manifest(manifest)
     assert str(manifest) in str(info.value)
+
+
+def test_resolver_agrees_with_path_resolve(tmp_path: Path) -> None:
+    """The folder-caching resolver gives Path.resolve's answer for links of every kind."""
+    from provenance.ingest import _Resolver
+
+    real = tmp_path / "real"
+    (real / "deep").mkdir(parents=True)
+    (real / "a.txt").write_text("a")
+    (real / "deep" / "b.txt").write_text("b")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "plain.txt").write_text("p")
+    (corpus / "abs.txt").symlink_to(real / "a.txt")
+    (corpus / "rel.txt").symlink_to(Path("..") / "real" / "deep" / "b.txt")
+    (corpus / "chain.txt").symlink_to("rel.txt")
+    (corpus / "dir").symlink_to(real / "deep")
+    (corpus / "dangling.txt").symlink_to(tmp_path / "nowhere.txt")
+    (corpus / "loop1.txt").symlink_to("loop2.txt")
+    (corpus / "loop2.txt").symlink_to("loop1.txt")
+    resolve = _Resolver()
+    given = [corpus / n for n in ("plain.txt", "abs.txt", "rel.txt", "chain.txt", "missing.txt")]
+    given += [corpus / "dir" / "b.txt", corpus / "dangling.txt", corpus / "sub" / ".." / "a.txt"]
+    for p in given:
+        assert resolve(p) == p.resolve(), p
+    assert resolve(corpus / "chain.txt") == real / "deep" / "b.txt"
+    loop = resolve(corpus / "loop1.txt")  # no hang, and the path stays in the corpus folder
+    assert loop.parent == corpus
