@@ -233,7 +233,7 @@ def table_rows(
         log.warning("report: columns missing from a table, written blank: %s", ", ".join(missing))
     frame = frame.reindex(columns=list(columns))
     # column by column: a cell at a time through pandas is slow on a corpus's passages
-    cells = {c: _plain_column(frame.iloc[:, j], c) for j, c in enumerate(columns)}
+    cells = {c: _plain_column(frame.iloc[:, j].tolist(), c) for j, c in enumerate(columns)}
     order = _sort_order(cells, keys, [c for c in columns if c not in keys])
     rows = [dict(zip(columns, values, strict=True)) for values in zip(*cells.values(), strict=True)]
     return [rows[i] for i in order]
