@@ -246,16 +246,9 @@ def _split_mixed(target: str, source: str, p: Passage, t_quotes: Coverage) -> li
     with.  A run that gets no source sentence stays with its neighbour, and a
     passage that cannot be cut so is kept whole (and classified by majority).
     """
-    t_sents = _clipped(target, p.target)
-    labels = [t_quotes.share(s) > 0.5 for s in t_sents]
-    if len(set(labels)) < 2:
+    runs = [sents for sents, _ in quote_runs(target, p.target, t_quotes)]
+    if len(runs) < 2:
         return [p]
-    runs: list[list[Span]] = []
-    for i, sent in enumerate(t_sents):
-        if i and labels[i] == labels[i - 1]:
-            runs[-1].append(sent)
-        else:
-            runs.append([sent])
     run_terms = [frozenset().union(*(_stems(target, x.start, x.end) for x in run)) for run in runs]
     owned: list[list[Span]] = [[] for _ in runs]
     for sent in _clipped(source, p.source):
@@ -283,6 +276,24 @@ def _split_mixed(target: str, source: str, p: Passage, t_quotes: Coverage) -> li
         extra = {**p.extra, "split_from": f"{p.target.start}-{p.target.end}"}
         out.append(Passage(t_span, s_span, _kind(score), score, extra=extra))
     return out
+
+
+def quote_runs(
+    text: str, span: Span, quoted: Coverage | None = None
+) -> list[tuple[list[Span], bool]]:
+    """The sentences of ``text`` in ``span`` (cut to it) in runs of quoted and unquoted
+    ones, each with whether it is quoted: a sentence is when top-level quotations hold
+    more than half of it.  ``quoted``: the text's quotations, when the caller has them.
+    """
+    quoted = quoted if quoted is not None else Coverage(find_quotations(text))
+    runs: list[tuple[list[Span], bool]] = []
+    for sent in _clipped(text, span):
+        label = quoted.share(sent) > 0.5
+        if runs and runs[-1][1] == label:
+            runs[-1][0].append(sent)
+        else:
+            runs.append(([sent], label))
+    return runs
 
 
 @lru_cache(maxsize=1 << 16)

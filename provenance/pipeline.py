@@ -44,7 +44,7 @@ from provenance import quotes
 from provenance.aggregate import AuditTables, build_tables
 from provenance.align import align_prepared
 from provenance.attribution import Credit, SourceRegistry, find_credits, remember_credits
-from provenance.classify import classify
+from provenance.classify import classify, quote_runs
 from provenance.extract import assemble, extract_all
 from provenance.index import CorpusIndex, Prepared, prepare
 from provenance.ingest import iter_documents
@@ -365,12 +365,18 @@ def _pair_rows(aligner: _Aligner, a: Entry, b: Entry) -> list[dict[str, Any]]:
 def _upstream_rows(
     rows: list[dict[str, Any]], aligner: _Aligner, designated: set[str]
 ) -> list[dict[str, Any]]:
-    """Credited material shared between outlets whose source text is absent."""
+    """Credited material shared between outlets whose source text is absent.
+
+    An article may share that material with several outlets, each pair finding its
+    own stretch of it, cut in its own places.  The stretches credited to one source
+    are joined where they overlap, then cut again into runs of quoted and unquoted
+    sentences: each piece of the article is reported once, not once a pair.
+    """
     from_sources: dict[str, list[Span]] = {}
     for r in rows:
         if aligner.entries[r["source_article"]].designated and r["direction"] != "taken-by":
             from_sources.setdefault(r["article"], []).append(Span(r["start"], r["end"]))
-    upstream: dict[tuple[str, int, int], dict[str, Any]] = {}
+    found: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for r in rows:
         credited = r["credited_source"]
         if not credited or credited.casefold() not in designated:
@@ -383,21 +389,47 @@ def _upstream_rows(
         if any(overlap(span, s) > len(span) // 2 for s in from_sources.get(r["article"], [])):
             continue  # the designated source's own article is in the corpus
         entry = aligner.entries[r["article"]]
-        if entry.designated:
+        if entry.designated or entry.full:
             continue  # a designated source is the reference, not an outlet under audit
-        p = Passage(
-            target=span,
-            source=Span(0, 0),
-            kind="verbatim",
-            similarity=0.0,
-            quote=r["quote"],
-            altered_quote=False,
-            credited=True,
-            credit_text=r["credit_text"],
-        )
-        row = passage_row(entry, None, p, how="credited-upstream", source_name=credited)
-        upstream.setdefault((r["article"], span.start, span.end), row)
-    return list(upstream.values())
+        found.setdefault((r["article"], credited), []).append(r)
+    quote_share = aligner.settings.classify.quote_share
+    upstream = []
+    for (article, credited), credited_rows in sorted(found.items()):
+        entry = aligner.entries[article]
+        quoted = quotes.Coverage(quotes.find_quotations(entry.reference))
+        for span, members in _joined_spans(credited_rows):
+            for sents, _ in quote_runs(entry.reference, span, quoted):
+                piece = Span(sents[0].start, sents[-1].end)
+                # the credit of the row holding most of the piece (the first of equals)
+                r = max(members, key=lambda m: overlap(piece, Span(m["start"], m["end"])))
+                p = Passage(
+                    target=piece,
+                    source=Span(0, 0),
+                    kind="verbatim",
+                    similarity=0.0,
+                    quote=quoted.share(piece) > quote_share,
+                    altered_quote=False,
+                    credited=True,
+                    credit_text=r["credit_text"],
+                )
+                upstream.append(
+                    passage_row(entry, None, p, how="credited-upstream", source_name=credited)
+                )
+    return upstream
+
+
+def _joined_spans(
+    rows: Iterable[dict[str, Any]],
+) -> list[tuple[Span, list[dict[str, Any]]]]:
+    """The rows' spans joined where they overlap, each with the rows it joins (by start)."""
+    joined: list[tuple[Span, list[dict[str, Any]]]] = []
+    for r in sorted(rows, key=lambda r: (r["start"], r["end"])):
+        if joined and r["start"] < joined[-1][0].end:
+            span, members = joined[-1]
+            joined[-1] = (Span(span.start, max(span.end, r["end"])), [*members, r])
+        else:
+            joined.append((Span(r["start"], r["end"]), [r]))
+    return joined
 
 
 def _in_workers(job: Callable[[str], T], texts: list[str], jobs: int) -> list[T]:

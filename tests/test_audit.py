@@ -143,6 +143,21 @@ def test_novikov_material_of_000_credited_to_tass_upstream(out: Path) -> None:
     assert (tass.credited == "true").all()
 
 
+def test_upstream_material_is_reported_once_in_quoted_and_unquoted_runs(out: Path) -> None:
+    """000 shares its TASS material with 001 and 002, each pair cut it its own way:
+    each piece of 000 is one row, quoted and unquoted runs apart, none overlapping."""
+    p = read(out, "passages.csv")
+    up = p[p.direction == "credited-upstream"]
+    for _, rows in up.groupby("article"):
+        spans = sorted(zip(rows.start.astype(int), rows.end.astype(int), strict=True))
+        assert all(end <= start for (_, end), (start, _) in zip(spans, spans[1:]))
+    mine = up[up.article == A000]
+    assert set(mine.quote) == {"true", "false"}
+    text = (out / "texts" / f"{A000.removesuffix('.txt')}.txt").read_text(encoding="utf-8")
+    for row in mine.itertuples():
+        assert text[int(row.start) : int(row.end)] == row.text
+
+
 def test_002_paraphrases_000_and_alters_the_quotation(out: Path) -> None:
     p = read(out, "passages.csv")
     from_000 = p[(p.article == A002) & (p.source_article == A000)]

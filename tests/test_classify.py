@@ -8,7 +8,13 @@ import pytest
 
 from provenance.align import align_texts
 from provenance.attribution import SourceRegistry
-from provenance.classify import changed_words, classify, credited_material, is_altered
+from provenance.classify import (
+    changed_words,
+    classify,
+    credited_material,
+    is_altered,
+    quote_runs,
+)
 from provenance.models import Passage, Span
 
 REGISTRY = SourceRegistry.default()
@@ -211,3 +217,16 @@ def test_mixed_passage_is_split_into_prose_and_quote() -> None:
     )
     assert source[out[1].source.start : out[1].source.end].startswith('"Russia could')
     assert all(p.extra["split_from"] == f"0-{len(target) - 1}" for p in out)
+
+
+def test_quote_runs_group_quoted_and_unquoted_sentences() -> None:
+    text = (
+        "The minister spoke on Monday. He said it plainly. "
+        '"We will not pay for this war," he said. "Not one rouble, not ever," he added. '
+        "Talks resume next week."
+    )
+    runs = quote_runs(text, Span(0, len(text)))
+    assert [quoted for _, quoted in runs] == [False, True, False]
+    assert [len(sents) for sents, _ in runs] == [2, 2, 1]
+    inner = quote_runs(text, Span(text.index("plainly"), text.index("Not one")))
+    assert inner[0][0][0].start == text.index("plainly")  # cut to the span
