@@ -8,6 +8,7 @@ the next run compares itself with it and writes ``changes.csv`` and ``changes.md
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -126,10 +127,20 @@ def compare(
             KINDS.index(x["change"]),
             x["outlet"],
             x["article"],
+            _position(x["after"]),  # an article's new passages in text order
             x["source"],
             x["after"],
         ),
     )
+
+
+_CHARS = re.compile(r"([0-9]+)-([0-9]+)")
+
+
+def _position(after: str) -> tuple[int, int]:
+    """A passage's ``start-end`` as numbers (chars 756 before chars 1223); else (0, 0)."""
+    found = _CHARS.fullmatch(after)
+    return (int(found.group(1)), int(found.group(2))) if found else (0, 0)
 
 
 def new_uncredited(rows: Sequence[Mapping[str, Any]]) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
@@ -150,7 +151,7 @@ def test_upstream_material_is_reported_once_in_quoted_and_unquoted_runs(out: Pat
     up = p[p.direction == "credited-upstream"]
     for _, rows in up.groupby("article"):
         spans = sorted(zip(rows.start.astype(int), rows.end.astype(int), strict=True))
-        assert all(end <= start for (_, end), (start, _) in zip(spans, spans[1:]))
+        assert all(end <= start for (_, end), (start, _) in itertools.pairwise(spans))
     mine = up[up.article == A000]
     assert set(mine.quote) == {"true", "false"}
     text = (out / "texts" / f"{A000.removesuffix('.txt')}.txt").read_text(encoding="utf-8")

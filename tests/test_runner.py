@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import pickle
 import shutil
@@ -82,6 +83,18 @@ def test_a_new_article_is_the_only_new_work(tmp_path: Path) -> None:
     assert [r["article"] for r in new] == ["005_copy.txt"]
     assert verify(out) == []
     assert published(out) == from_scratch(corpus, tmp_path)  # incremental = from scratch
+
+
+def test_an_articles_new_passages_are_listed_in_text_order(tmp_path: Path) -> None:
+    """chars 756-1221 before chars 1223-1472 (numbers, not strings, are compared)."""
+    outcome = run([str(CORPUS)], tmp_path / "out")
+    fresh = [r for r in outcome.changes if r["change"] == "new-passage"]
+    assert len(fresh) > 10
+    for (outlet, article), group in itertools.groupby(
+        fresh, key=lambda r: (r["outlet"], r["article"])
+    ):
+        starts = [int(r["after"].split("-")[0]) for r in group]
+        assert starts == sorted(starts), (outlet, article)
 
 
 def test_the_state_keeps_pair_rows_without_their_texts(tmp_path: Path) -> None:
