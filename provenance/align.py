@@ -28,6 +28,10 @@ Method (after Sanchez-Perez et al., PAN 2014, plus word-level edges):
    Levenshtein opcodes on a bounded window around its shared word trigrams);
    the best-scoring run of matches gives character-exact edges, unless the
    words it would cut are rewritten source words or closely matching sentences.
+   A side that stops inside a sentence (long sentences are matched as shorter
+   units) while the other side goes on with the same words is carried on over
+   them, within the sentence: "although, if he" becomes "although, if he did,
+   Russia, of course, could provide it" when the other side says so.
 4. *Filtering*: passages overlapping in the target keep the best supported;
    short ones go (``min_chars``) unless near-verbatim whole sentences of at
    least ``min_words`` words; a paraphrase needs ``min_paraphrase_pairs``
@@ -48,6 +52,8 @@ Spans are half-open character offsets into the texts given.
 
 from __future__ import annotations
 
+import bisect
+import dataclasses
 import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -67,7 +73,7 @@ from provenance.index import (
     unit_pairs_sharing_ngrams,
 )
 from provenance.models import Passage, PassageKind, Span
-from provenance.segment import normalized_text, word_table
+from provenance.segment import normalized_text, sentences, word_table
 from provenance.settings import AlignSettings
 
 _DEFAULT = AlignSettings()
@@ -143,7 +149,8 @@ def align_prepared(
         ]
     candidates = [c for chain in chains for c in _refined(chain, space, settings)]
     found = []
-    for cand in _merge_summaries(_resolve_overlaps(candidates), space, settings):
+    merged = _merge_summaries(_resolve_overlaps(candidates), space, settings)
+    for cand in _to_sentence_edges(merged, space):
         whole = _passage(cand, target, source, settings)
         if whole is None or not settings.split_paragraphs:
             found += [whole] if whole is not None else []
@@ -152,6 +159,7 @@ def align_prepared(
         if len(pieces) == 1 and pieces[0] is cand:  # one paragraph: the passage as it is
             found.append(whole)
             continue
+        pieces = _to_sentence_edges(pieces, space)  # (each piece has sides of its own)
         passages = (_passage(c, target, source, settings) for c in pieces)
         found += [p for p in passages if p is not None]
     return sorted(found, key=lambda p: (p.target.start, p.source.start))
@@ -392,6 +400,82 @@ def _own_side(
         return _refine(piece, space, settings, limit=part).source
     except _OutOfOrder:
         return piece.source
+
+
+def _to_sentence_edges(cands: list[_Candidate], space: SentenceSpace) -> list[_Candidate]:
+    """Candidates whose sides stop inside a sentence while the other side goes on with
+    the same words, carried on over those words (within the sentence).
+
+    Sentences of over ``max_unit_words`` words are matched as shorter units, so one
+    side of a passage can stop at such a cut ("although, if he") while the other side
+    holds the whole sentence ("although, if he did, Russia, of course, could provide
+    it").  Words are compared exactly (normalised); the target sides stay apart.
+    """
+    t, s = space.target, space.source
+    out: list[_Candidate] = []
+    for cand in sorted(cands, key=lambda c: c.target.start):
+        t_span = _carried_on(t, cand.target, s, cand.source)
+        s_span = _carried_on(s, cand.source, t, cand.target)
+        if out:  # never into the previous candidate's target side
+            t_span = Span(max(t_span.start, out[-1].target.end), t_span.end)
+        if t_span != cand.target or s_span != cand.source:
+            cand = dataclasses.replace(cand, target=t_span, source=s_span)
+        out.append(cand)
+    for k in range(len(out) - 1):  # nor into the next one's
+        nxt = out[k + 1].target.start
+        if out[k].target.end > nxt:
+            out[k] = dataclasses.replace(out[k], target=Span(out[k].target.start, nxt))
+    return out
+
+
+def _carried_on(doc: Prepared, span: Span, other: Prepared, other_span: Span) -> Span:
+    """``span`` of ``doc`` with each edge inside a sentence carried on over the words
+    that continue it in ``other_span`` of ``other`` (see :func:`_to_sentence_edges`)."""
+    i, j = doc.token_range(span)
+    k, m = other.token_range(other_span)
+    if j - i < _ANCHOR or m - k < _ANCHOR:
+        return span
+    sents = sentences(doc.text)
+    ids, theirs = doc.token_ids, other.token_ids[k:m]
+    start, end = span.start, span.end
+    at = bisect.bisect_right(sents, end - 1, key=lambda x: x.start) - 1
+    if at >= 0 and end < sents[at].end:
+        after = ids[j : doc.token_range(Span(end, sents[at].end))[1]]
+        n = _longest_run(ids[j - _ANCHOR : j], after, theirs, forward=True)
+        if n >= _ANCHOR:
+            end = doc.token_ends[j + n - 1]
+    at = bisect.bisect_right(sents, start, key=lambda x: x.start) - 1
+    if at >= 0 and sents[at].start < start:
+        before = ids[doc.token_range(Span(sents[at].start, start))[0] : i]
+        n = _longest_run(ids[i : i + _ANCHOR], before, theirs, forward=False)
+        if n >= _ANCHOR:
+            start = doc.token_starts[i - n]
+    return Span(start, end)
+
+
+#: words of a side's edge that must recur in the other side, and words that must
+#: follow them there, before an edge is carried on
+_ANCHOR = 2
+
+
+def _longest_run(
+    anchor: Sequence[int], more: Sequence[int], theirs: Sequence[int], *, forward: bool
+) -> int:
+    """How many words of ``more`` follow (``forward``) or precede ``anchor`` wherever it
+    occurs in ``theirs``, at most."""
+    best, size = 0, len(anchor)
+    for q in range(len(theirs) - size + 1):
+        if theirs[q : q + size] != anchor:
+            continue
+        n = 0
+        if forward:
+            while n < len(more) and q + size + n < len(theirs) and theirs[q + size + n] == more[n]:
+                n += 1
+        else:
+            while n < len(more) and q - 1 - n >= 0 and theirs[q - 1 - n] == more[-1 - n]:
+                n += 1
+        best = max(best, n)
+    return best
 
 
 # ------------------------------------------------------------------- refinement

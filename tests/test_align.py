@@ -229,3 +229,37 @@ def test_a_seed_outside_the_passage_does_not_break_the_split(eval_dir: Path) -> 
     for target, source in ((a, b), (b, a)):
         for p in align_texts(target, source):
             assert 0 <= p.source.start < p.source.end <= len(source)
+
+
+def test_a_side_cut_inside_a_sentence_is_carried_on_over_the_words_the_other_side_has() -> None:
+    """A long sentence is matched in shorter units; a side stopping at such a cut ("if he")
+    goes on over the words that follow it in the other side, and no further."""
+    from provenance.align import _carried_on
+
+    quote = (
+        "I think that Musk has a completely different game, that he will not need any "
+        "political asylum, although, if he did, Russia, of course, could provide it"
+    )
+    mine = prepare(f"Novikov spoke on Friday. “{quote},” Novikov said, recalling Snowden.")
+    theirs = prepare(f'"{quote}," Mr Novikov told the news agency on Friday.')
+    cut = Span(mine.text.index("“"), mine.text.index(" did,"))
+    other = Span(0, len(theirs.text))
+    carried = _carried_on(mine, cut, theirs, other)
+    assert mine.text[carried.start : carried.end].endswith("could provide it")
+    assert carried.start == cut.start  # the start is a sentence's: left as it is
+    # the start, the same way: the side begins after "although,"
+    late = Span(mine.text.index("if he"), mine.text.index("”"))
+    early = _carried_on(mine, late, theirs, other)
+    assert mine.text[early.start : early.end].startswith("I think that Musk")
+    # words the other side does not have are not taken
+    elsewhere = prepare("Although, if he asked, Russia would say no. Nothing else was said.")
+    assert _carried_on(mine, cut, elsewhere, Span(0, len(elsewhere.text))) == cut
+
+
+def test_seed_passages_do_not_stop_where_a_long_sentence_was_cut() -> None:
+    t = (ROOT / "reports" / "texts" / "001_1bac6ef4c7f7c27f.txt").read_text(encoding="utf-8")
+    s = (ROOT / "reports" / "texts" / "000_75248550d3bec6f4.txt").read_text(encoding="utf-8")
+    found = align_texts(s, t)  # 000 against 001, as the audit aligns the pair
+    ends = [t[p.source.start : p.source.end] for p in found]
+    quote = [e for e in ends if "completely different game" in e]
+    assert quote and all(e.endswith("could provide it") for e in quote)
