@@ -711,8 +711,7 @@ def iter_reports(
     jobs: int = 1,
     chunks: Chunks | None = None,
 ) -> Iterator[tuple[str, bytes]]:
-    """Every report file as ``(relative name, bytes)``, rendered one at a time: sorted by
-    name, the files of :data:`ASIDE` last.
+    """Every report file as ``(relative name, bytes)``, sorted by name, rendered one at a time.
 
     A corpus of thousands of articles has hundreds of megabytes of reports
     (report.html shows every article): rendered lazily, only one is in memory.
@@ -764,9 +763,7 @@ def iter_reports(
         composed.pop(rel, None)
     for article, rel in view.paths.items():
         render[rel] = functools.partial(str, tables.texts[article])
-    # the files composed beside (with workers) last, so this process renders its own
-    # meanwhile instead of waiting for them; the same order without workers
-    for rel in sorted(render, key=lambda rel: (rel in ASIDE, rel)):
+    for rel in sorted(render):
         payload = _encode(render.pop(rel)())
         # a composed file's hash is in the index (publish need not hash it again)
         sha256 = chunks.index[rel]["sha256"] if rel in composed else None
