@@ -55,6 +55,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import itertools
+from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -445,7 +446,7 @@ def _carried_on(doc: Prepared, span: Span, other: Prepared, other_span: Span) ->
         if n >= _ANCHOR:
             end = doc.token_ends[j + n - 1]
     at = bisect.bisect_right(sents, start, key=lambda x: x.start) - 1
-    if at >= 0 and sents[at].start < start:
+    if at >= 0 and sents[at].start < start < sents[at].end:
         before = ids[doc.token_range(Span(sents[at].start, start))[0] : i]
         n = _longest_run(ids[i : i + _ANCHOR], before, theirs, forward=False)
         if n >= _ANCHOR:
@@ -458,13 +459,16 @@ def _carried_on(doc: Prepared, span: Span, other: Prepared, other_span: Span) ->
 _ANCHOR = 2
 
 
-def _longest_run(
-    anchor: Sequence[int], more: Sequence[int], theirs: Sequence[int], *, forward: bool
-) -> int:
+def _longest_run(anchor: array[int], more: array[int], theirs: array[int], *, forward: bool) -> int:
     """How many words of ``more`` follow (``forward``) or precede ``anchor`` wherever it
     occurs in ``theirs``, at most."""
     best, size = 0, len(anchor)
-    for q in range(len(theirs) - size + 1):
+    q = -1
+    while True:
+        try:
+            q = theirs.index(anchor[0], q + 1)  # (a scan in C)
+        except ValueError:
+            return best
         if theirs[q : q + size] != anchor:
             continue
         n = 0
@@ -475,7 +479,6 @@ def _longest_run(
             while n < len(more) and q - 1 - n >= 0 and theirs[q - 1 - n] == more[-1 - n]:
                 n += 1
         best = max(best, n)
-    return best
 
 
 # ------------------------------------------------------------------- refinement
