@@ -83,7 +83,13 @@ def lock(folder: Path) -> Iterator[None]:
             ) from None
         yield
     finally:
-        os.close(fd)  # closing releases the lock
+        # processes forked during the run (workers, the report renderer) hold copies of
+        # the descriptor, and one may still be exiting: unlocking, not just closing, frees
+        # the folder for the next run at once (a killed run unlocks nothing: its children
+        # die with it, see workers.die_with_parent)
+        with contextlib.suppress(OSError):
+            fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
 
 
 class State:

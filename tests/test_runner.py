@@ -174,6 +174,23 @@ def test_lock_is_exclusive(tmp_path: Path) -> None:
         pass
 
 
+def test_a_finished_run_frees_the_folder_while_a_child_still_exits(tmp_path: Path) -> None:
+    """A process forked during the run (the report renderer) holds a copy of the lock's
+    descriptor and may still be exiting when the run returns: the next run gets the lock
+    (it was refused now and then: exit 5 "another provenance run")."""
+    with lock(tmp_path):
+        child = os.fork()
+        if child == 0:  # holds the descriptor well past the run's end
+            time.sleep(30)
+            os._exit(0)
+    try:
+        with lock(tmp_path):
+            pass
+    finally:
+        os.kill(child, signal.SIGKILL)
+        os.waitpid(child, 0)
+
+
 def test_overlapping_run_exits_5_and_writes_nothing(tmp_path: Path) -> None:
     out = tmp_path / "out"
     with lock(out):
