@@ -42,16 +42,45 @@ def term_hash(term: str) -> int:
     return zlib.crc32(term.encode("utf-8"))
 
 
-@lru_cache(maxsize=200_000)
-def _word_id(norm: str) -> int:
-    """The hash of a normalised word."""
-    return term_hash(norm)
-
-
-@lru_cache(maxsize=200_000)
 def _stem_id(norm: str) -> int:
     """The hash of a normalised word's stem, 0 for a stop word."""
     return 0 if norm in STOP_WORDS else (term_hash(stem(norm)) or 1)
+
+
+class _Vocabulary:
+    """The word and stem hashes of each normalised word met, for whole texts at a time.
+
+    Two plain dicts looked up by ``map`` in C: half the cost of a call per word
+    through ``lru_cache``, and texts have thousands of words.  Emptied when it
+    holds ``most`` words, so a long run over many languages stays bounded.
+    """
+
+    def __init__(self, most: int = 400_000) -> None:
+        self.most = most
+        self.ids: dict[str, int] = {}
+        self.stems: dict[str, int] = {}
+
+    def hashes(self, norms: list[str]) -> tuple[array[int], array[int]]:
+        """The word hash and the stem hash (0: stop word) of each of ``norms``."""
+        try:
+            return array("I", map(self.ids.__getitem__, norms)), array(
+                "I", map(self.stems.__getitem__, norms)
+            )
+        except KeyError:
+            new = set(norms).difference(self.ids)
+            if len(self.ids) + len(new) > self.most:
+                self.ids.clear()
+                self.stems.clear()
+                new = set(norms)
+            for norm in new:
+                self.ids[norm] = term_hash(norm)
+                self.stems[norm] = _stem_id(norm)
+            return array("I", map(self.ids.__getitem__, norms)), array(
+                "I", map(self.stems.__getitem__, norms)
+            )
+
+
+_VOCABULARY = _Vocabulary()
 
 
 def ngram_hashes(terms: list[str], n: int) -> list[int]:
@@ -234,8 +263,7 @@ def prepare(text: str, *, settings: AlignSettings = _DEFAULT) -> Prepared:
     """Sentences, stems and fingerprints of ``text``."""
     norms, tok_starts, tok_ends = word_table(text)
     spans = _cut_long(sentences(text), tok_starts, tok_ends, settings.max_unit_words)
-    ids = array("I", map(_word_id, norms))
-    stems = array("I", map(_stem_id, norms))
+    ids, stems = _VOCABULARY.hashes(norms)
     starts = np.asarray(array("i", tok_starts), dtype=np.int64)
     stem_np = np.frombuffer(stems, dtype=np.uint32) if stems else np.zeros(0, np.uint32)
     content = stem_np != 0

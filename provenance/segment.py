@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import functools
 import itertools
-import operator
 import re
 from collections import OrderedDict
 from collections.abc import Callable
@@ -222,8 +221,8 @@ def word_table(text: str) -> tuple[list[str], list[int], list[int]]:
     return norms, starts, ends
 
 
-_FIRST, _SECOND = operator.itemgetter(0), operator.itemgetter(1)
-_GAP_WORD = re.compile(r"(\W*)(\w+(?:['\u2019]\w+)*)")
+#: words and the gaps between them: ``split`` gives gap, word, gap, word... gap
+_WORD_SPLIT = re.compile(r"(\w+(?:['\u2019]\w+)*)")
 
 
 def _plain_words(
@@ -237,19 +236,18 @@ def _plain_words(
             starts.append(m.start())
             ends.append(m.end())
         return
-    found = _GAP_WORD.findall(lowered)
-    if not found:
+    parts = _WORD_SPLIT.split(lowered)
+    if len(parts) < 2:
         return
     # offsets by running sums (in C) rather than a Python loop: texts have many words
-    # (and no zip(*found): an iterator per word would wake the garbage collector)
-    found_words = list(map(_SECOND, found))
-    sizes = list(map(len, found_words))
-    gaps = map(len, map(_FIRST, found))
-    stops = list(itertools.accumulate(map(operator.add, gaps, sizes), initial=start))
-    del stops[0]
-    norms.extend(found_words)
-    starts.extend(map(operator.sub, stops, sizes))
-    ends.extend(stops)
+    # (split, not findall: no tuple per word, which would also wake the garbage collector)
+    sizes = list(map(len, parts))
+    del sizes[-1]
+    stops = list(itertools.accumulate(sizes, initial=start))
+    # word k is parts[2k + 1]: from stops[2k + 1] to stops[2k + 2]
+    norms.extend(parts[1::2])
+    starts.extend(stops[1::2])
+    ends.extend(stops[2::2])
 
 
 # ----------------------------------------------------------------- paragraphs, sentences
