@@ -133,15 +133,28 @@ def _reference_metadata(tree: Any) -> dict[str, str | None]:
         '<meta property="og:url" content="https://x/1"><meta name="application-name" content="A">',
         "<title>  Plain   title </title>",
         '<meta name="AUTHOR" content="case counts"><meta content="no attribute">',
+        '<link rel="canonical" href=" "><link rel="canonical"><link rel="canonical" href="/b">',
+        '<link rel="Canonical" href="/case"><link rel="alternate" href="/alt">',
         "",
     ],
 )
-def test_page_metadata_finds_what_one_xpath_per_look_up_finds(head: str) -> None:
+@pytest.mark.parametrize(
+    "body",
+    [
+        '<h1>Heading <b>one</b></h1><p>Text <a rel="author">Ann</a>.</p>',
+        '<p rel="author"> </p><div itemprop="author"><span itemprop="name">Bo</span></div>'
+        '<p rel="author"><b></b><i>Cy</i></p>',
+        '<div itemprop="author"><i itemprop="name"> </i></div>'
+        '<div itemprop="author"><i itemprop="name"><b itemprop="name">Di</b> Ek</i></div>',
+        '<div itemprop="author">no name</div><p rel="nofollow">x</p>',
+    ],
+)
+def test_page_metadata_finds_what_one_xpath_per_look_up_finds(head: str, body: str) -> None:
     from trafilatura.utils import load_html
 
     from provenance.extract.html import page_metadata
 
-    body = '<body><h1>Heading <b>one</b></h1><p>Text <a rel="author">Ann</a>.</p></body>'
+    body = f"<body>{body}</body>"
     tree = load_html(f"<html><head>{head}</head>{body}</html>")
     found = page_metadata(tree)
     reference = _reference_metadata(tree)
