@@ -40,7 +40,6 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import difflib
-import itertools
 import re
 from collections.abc import Collection, Sequence, Set
 from dataclasses import dataclass
@@ -246,6 +245,8 @@ def _split_mixed(target: str, source: str, p: Passage, t_quotes: Coverage) -> li
     with.  A run that gets no source sentence stays with its neighbour, and a
     passage that cannot be cut so is kept whole (and classified by majority).
     """
+    if not t_quotes.covered(p.target):  # no quotation in it (most passages): one run
+        return [p]
     runs = [sents for sents, _ in quote_runs(target, p.target, t_quotes)]
     if len(runs) < 2:
         return [p]
@@ -306,12 +307,20 @@ def _clipped(text: str, span: Span) -> list[Span]:
     """The sentences of ``text`` overlapping ``span``, cut to it."""
     found = []
     sents = sentences(text)  # sorted and disjoint: only those from the one holding span.start
-    first = max(0, bisect.bisect_right(sents, span.start, key=lambda s: s.start) - 1)
-    for sent in itertools.takewhile(lambda s: s.start < span.end, sents[first:]):
+    k = max(0, bisect.bisect_right(_starts(text), span.start) - 1)
+    while k < len(sents) and sents[k].start < span.end:
+        sent = sents[k]
         start, end = max(sent.start, span.start), min(sent.end, span.end)
         if start < end and text[start:end].strip():
             found.append(Span(start, end))
+        k += 1
     return found
+
+
+@lru_cache(maxsize=TEXT_CACHE)
+def _starts(text: str) -> list[int]:
+    """Where each sentence of ``text`` starts (for bisection without a key function)."""
+    return [s.start for s in sentences(text)]
 
 
 def _credit(text: str, p: Passage, credits: Sequence[Credit], source_name: str | None) -> Passage:
