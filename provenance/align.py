@@ -163,6 +163,8 @@ def align_prepared(
         pieces = _to_sentence_edges(pieces, space)  # (each piece has sides of its own)
         passages = (_passage(c, target, source, settings) for c in pieces)
         found += [p for p in passages if p is not None]
+    if settings.summary_max_ratio > 0:  # (a summary grown or joined past it: dropped)
+        found = [p for p in found if len(p.source) <= settings.summary_max_ratio * len(p.target)]
     return sorted(found, key=lambda p: (p.target.start, p.source.start))
 
 
@@ -239,6 +241,7 @@ def _summaries(
         largest = max(len(members.intersection(c)) for c in chains)
         if (
             s_len >= settings.summary_ratio * t_len
+            and (settings.summary_max_ratio <= 0 or s_len <= settings.summary_max_ratio * t_len)
             and largest <= max(1, strict / 2)
             and space.cosine(t_range, s_range) >= settings.summary_min_cosine
         ):

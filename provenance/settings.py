@@ -94,6 +94,9 @@ class AlignSettings:
     summary_max_gap: int = 60
     #: ... when its source side is at least this many times longer than its target side
     summary_ratio: float = 3.0
+    #: ... and at most this many times longer (0: no limit): a sentence or two against a
+    #: whole section share a topic, not a text
+    summary_max_ratio: float = 16.0
     #: seed thresholds (cosine, Dice) used when looking for summaries
     summary_seed_cosine: float = 0.25
     summary_seed_dice: float = 0.2

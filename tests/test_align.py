@@ -148,6 +148,11 @@ def test_reordered_paragraphs_are_separate_passages(text: str, short: str, long:
     maximal = AlignSettings(split_paragraphs=False, summary_max_gap=AlignSettings().max_gap)
     passages = align_texts(target, source, settings=maximal)
     assert _pairs(passages, target, source) == {(a, a), (b, b)}
+    # nor is the target a summary when the source stretch is too long for one: the
+    # copies inside are kept apart, not dropped with the summary
+    capped = AlignSettings(split_paragraphs=False, summary_max_ratio=1.5)
+    passages = align_texts(target, source, settings=capped)
+    assert _pairs(passages, target, source) == {(a, a), (b, b)}
 
 
 @settings(max_examples=30, deadline=None)
