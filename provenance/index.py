@@ -63,10 +63,8 @@ class _Vocabulary:
     def hashes(self, norms: list[str]) -> tuple[array[int], array[int]]:
         """The word hash and the stem hash (0: stop word) of each of ``norms``."""
         try:
-            return array("I", map(self.ids.__getitem__, norms)), array(
-                "I", map(self.stems.__getitem__, norms)
-            )
-        except KeyError:
+            return self._looked_up(norms)
+        except KeyError:  # words not met yet
             new = set(norms).difference(self.ids)
             if len(self.ids) + len(new) > self.most:
                 self.ids.clear()
@@ -75,9 +73,12 @@ class _Vocabulary:
             for norm in new:
                 self.ids[norm] = term_hash(norm)
                 self.stems[norm] = _stem_id(norm)
-            return array("I", map(self.ids.__getitem__, norms)), array(
-                "I", map(self.stems.__getitem__, norms)
-            )
+            return self._looked_up(norms)
+
+    def _looked_up(self, norms: list[str]) -> tuple[array[int], array[int]]:
+        return array("I", map(self.ids.__getitem__, norms)), array(
+            "I", map(self.stems.__getitem__, norms)
+        )
 
 
 _VOCABULARY = _Vocabulary()

@@ -225,3 +225,17 @@ def test_unit_pairs_sharing_ngrams_count_distinct_shared_ngrams() -> None:
                 if len(a & b) >= max(2, 0.5 * shorter):
                     want.append((i, j))
         assert sorted(unit_pairs_sharing_ngrams(t, s, 2, 0.5, n)) == sorted(want)
+
+
+def test_vocabulary_stays_bounded_and_hashes_as_the_functions_do() -> None:
+    from provenance.index import _stem_id, _Vocabulary, term_hash
+
+    vocab = _Vocabulary(most=4)
+    texts = [["the", "minister", "resigned"], ["ministers", "resign", "on", "friday"], ["the"]]
+    for norms in texts:
+        ids, stems = vocab.hashes(norms)
+        assert list(ids) == [term_hash(w) for w in norms]
+        assert list(stems) == [_stem_id(w) for w in norms]
+        assert len(vocab.ids) <= max(vocab.most, len(set(norms)))
+    assert list(vocab.hashes([])[0]) == []
+    assert _stem_id("the") == 0 and _stem_id("minister") == _stem_id("ministers") != 0
