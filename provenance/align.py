@@ -74,7 +74,7 @@ from provenance.index import (
     unit_pairs_sharing_ngrams,
 )
 from provenance.models import Passage, PassageKind, Span
-from provenance.segment import normalized_text, sentences, word_table
+from provenance.segment import normalized_text, sentence_starts, sentences, word_table
 from provenance.settings import AlignSettings
 
 _DEFAULT = AlignSettings()
@@ -439,16 +439,16 @@ def _carried_on(doc: Prepared, span: Span, other: Prepared, other_span: Span) ->
     k, m = other.token_range(other_span)
     if j - i < _ANCHOR or m - k < _ANCHOR:
         return span
-    sents = sentences(doc.text)
+    sents, starts = sentences(doc.text), sentence_starts(doc.text)
     ids, theirs = doc.token_ids, other.token_ids[k:m]
     start, end = span.start, span.end
-    at = bisect.bisect_right(sents, end - 1, key=lambda x: x.start) - 1
+    at = bisect.bisect_right(starts, end - 1) - 1
     if at >= 0 and end < sents[at].end:
         after = ids[j : doc.token_range(Span(end, sents[at].end))[1]]
         n = _longest_run(ids[j - _ANCHOR : j], after, theirs, forward=True)
         if n >= _ANCHOR:
             end = doc.token_ends[j + n - 1]
-    at = bisect.bisect_right(sents, start, key=lambda x: x.start) - 1
+    at = bisect.bisect_right(starts, start) - 1
     if at >= 0 and sents[at].start < start < sents[at].end:
         before = ids[doc.token_range(Span(sents[at].start, start))[0] : i]
         n = _longest_run(ids[i : i + _ANCHOR], before, theirs, forward=False)

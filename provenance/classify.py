@@ -49,7 +49,14 @@ from provenance.align import similarity
 from provenance.attribution import Credit, Level, SourceRegistry, find_credits, ranked_credits
 from provenance.models import Passage, PassageKind, Span
 from provenance.quotes import Coverage, Quotation, find_quotations
-from provenance.segment import TEXT_CACHE, normalized_text, sentences, terms, words
+from provenance.segment import (
+    TEXT_CACHE,
+    normalized_text,
+    sentence_starts,
+    sentences,
+    terms,
+    words,
+)
 from provenance.settings import AlignSettings, ClassifySettings
 
 _DEFAULT = ClassifySettings()
@@ -307,7 +314,7 @@ def _clipped(text: str, span: Span) -> list[Span]:
     """The sentences of ``text`` overlapping ``span``, cut to it."""
     found = []
     sents = sentences(text)  # sorted and disjoint: only those from the one holding span.start
-    k = max(0, bisect.bisect_right(_starts(text), span.start) - 1)
+    k = max(0, bisect.bisect_right(sentence_starts(text), span.start) - 1)
     while k < len(sents) and sents[k].start < span.end:
         sent = sents[k]
         start, end = max(sent.start, span.start), min(sent.end, span.end)
@@ -315,12 +322,6 @@ def _clipped(text: str, span: Span) -> list[Span]:
             found.append(Span(start, end))
         k += 1
     return found
-
-
-@lru_cache(maxsize=TEXT_CACHE)
-def _starts(text: str) -> list[int]:
-    """Where each sentence of ``text`` starts (for bisection without a key function)."""
-    return [s.start for s in sentences(text)]
 
 
 def _credit(text: str, p: Passage, credits: Sequence[Credit], source_name: str | None) -> Passage:

@@ -337,6 +337,12 @@ def sentences(text: str) -> list[Span]:
 
 
 @TextMemo
+def sentence_starts(text: str) -> tuple[int, ...]:
+    """Where each of :func:`sentences` starts: bisect it to find the sentence at an offset."""
+    return tuple(s.start for s in _sentences(text))
+
+
+@TextMemo
 def _sentences(text: str) -> tuple[Span, ...]:
     spans: list[Span] = []
     for para in paragraphs(text):
