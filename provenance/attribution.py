@@ -6,7 +6,11 @@ sources in the ``[sources]`` table of the config file::
 
     [sources.Meduza]
     aliases = ["Медуза"]
+    domains = ["meduza.io"]
     designated = true
+
+:meth:`SourceRegistry.outlet` settles the outlet of an article from what is known of it
+(a manifest's outlet, the page's address and site name), naming a source canonically.
 
 :func:`find_credits` finds the credits in a text.  A mention of a source is a
 credit only next to a cue: "according to (Russian News Agency) TASS", "told
@@ -49,6 +53,8 @@ class Source:
     name: str
     aliases: tuple[str, ...] = ()
     designated: bool = False  # a wire agency or outlet the audit watches for
+    #: its web domains: a page whose address is on one of them (or a subdomain) is its own
+    domains: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.name.strip():
@@ -74,13 +80,14 @@ DEFAULT_SOURCES: tuple[Source, ...] = (
         "TASS",
         ("ТАСС", "ITAR-TASS", "ИТАР-ТАСС", "Russian News Agency TASS", "TASS news agency"),  # noqa: RUF001
         designated=True,
+        domains=("tass.com", "tass.ru"),
     ),
-    Source("The Moscow Times", ("Moscow Times",), designated=True),
-    Source("Reuters", ("Рейтер",)),
-    Source("AFP", ("Agence France-Presse", "Agence France Presse")),
-    Source("AP", ("Associated Press",)),
-    Source("Interfax", ("Интерфакс",)),
-    Source("RIA Novosti", ("RIA", "РИА Новости", "RIA-Novosti")),
+    Source("The Moscow Times", ("Moscow Times",), designated=True, domains=("themoscowtimes.com",)),
+    Source("Reuters", ("Рейтер",), domains=("reuters.com",)),
+    Source("AFP", ("Agence France-Presse", "Agence France Presse"), domains=("afp.com",)),
+    Source("AP", ("Associated Press",), domains=("apnews.com", "ap.org")),
+    Source("Interfax", ("Интерфакс",), domains=("interfax.ru", "interfax.com")),
+    Source("RIA Novosti", ("RIA", "РИА Новости", "RIA-Novosti"), domains=("ria.ru",)),
 )
 
 
@@ -90,12 +97,15 @@ class SourceRegistry:
     def __init__(self, sources: Iterable[Source]) -> None:
         self._sources: dict[str, Source] = {}
         self._by_alias: dict[str, str] = {}
+        self._by_domain: dict[str, str] = {}
         for source in sources:
             if source.name in self._sources:
                 raise ValueError(f"source {source.name!r} is listed twice; merge its aliases")
             self._sources[source.name] = source
             for alias in (source.name, *source.aliases):
                 self._by_alias.setdefault(_fold(alias), source.name)
+            for domain in source.domains:
+                self._by_domain.setdefault(web_host(domain), source.name)
         if not self._sources:
             raise ValueError("a SourceRegistry needs at least one source")
         self._pattern = _alias_pattern(
@@ -123,6 +133,43 @@ class SourceRegistry:
         """The canonical name for ``name`` (a name or an alias, any case), or None."""
         return self._by_alias.get(_fold(name))
 
+    def outlet(
+        self, name: str | None, url: str | None = None, site_name: str | None = None
+    ) -> str | None:
+        """The outlet an article belongs to, by what is known of it, most explicit first.
+
+        ``name``, the outlet the user gave (a manifest's); else the source whose web
+        domain ``url`` is on (a subdomain too); else ``site_name``, the name the page
+        gives itself; else ``url``'s web host ("www." left out); else None.  A name is
+        returned under its canonical name when it is a source's name or alias, or when
+        exactly one part of it is ("The Moscow Times | Independent News From Russia").
+        """
+        for given in (name, None, site_name):
+            if given is None:  # (between the two names: a known source's own domain)
+                found = self._source_at(url)
+                if found is not None:
+                    return found
+                continue
+            text = " ".join(given.split())
+            if text:
+                return self.canonical(text) or self._part_named(text) or text
+        return web_host(url or "") or None
+
+    def _source_at(self, url: str | None) -> str | None:
+        """The source whose web domain ``url``'s host is on, or None."""
+        labels = web_host(url or "").split(".")
+        for k in range(len(labels) - 1):  # the host, then each parent domain
+            found = self._by_domain.get(".".join(labels[k:]))
+            if found is not None:
+                return found
+        return None
+
+    def _part_named(self, name: str) -> str | None:
+        """The source a part of a site name names, when exactly one part does."""
+        parts = [p for p in _SITE_NAME_PARTS.split(name) if p.strip()]
+        found = {c for c in map(self.canonical, parts) if c is not None}
+        return found.pop() if len(parts) > 1 and len(found) == 1 else None
+
     def mentions(self, text: str) -> list[tuple[Span, str]]:
         """(span, canonical name) for each mention of a known source."""
         return list(_mentions(self, text))
@@ -136,6 +183,42 @@ def _mentions(registry: SourceRegistry, text: str) -> tuple[tuple[Span, str], ..
         if name is not None:
             found.append((Span(match.start(), match.end()), name))
     return tuple(found)
+
+
+#: what separates the parts of a site name: "Name | Tagline", "Section - Name"
+_SITE_NAME_PARTS = re.compile(r"\s+[-\u2013\u2014/]+\s+|\s*[|\u00b7\u2022\u00bb]+\s*|:\s+")
+
+
+def web_host(url: str) -> str:
+    """The lower-cased host of ``url`` (a bare domain too) without "www.", or ""."""
+    text = url.strip().lower()
+    if not text:
+        return ""
+    rest = text.split("://", 1)[1] if "://" in text else text.lstrip("/")
+    host = re.split(r"[/?#]", rest, maxsplit=1)[0].rsplit("@", 1)[-1]
+    host = re.sub(r":\d*$", "", host).strip(".")
+    host = host.removeprefix("www.")
+    return host if re.fullmatch(r"[\w-]+(\.[\w-]+)+", host) else ""
+
+
+#: labels of a web host that name no site
+_GENERIC_LABELS = frozenset(("www", "com", "org", "net", "edu", "gov", "co", "news", "online", "m"))
+
+
+def site_label(site_name: str, host: str = "") -> str:
+    """A page's site name, white space folded; when it has several parts ("Name | Tagline")
+    and ``host`` is known, the first part that names the host ("WSJ" on online.wsj.com),
+    else the whole name."""
+    name = " ".join(site_name.split())
+    parts = [p.strip() for p in _SITE_NAME_PARTS.split(name) if p.strip()]
+    if len(parts) < 2 or not host:
+        return name
+    labels = [x for x in host.split(".") if len(x) >= 3 and x not in _GENERIC_LABELS]
+    for part in parts:
+        squashed = re.sub(r"\W+", "", part.casefold())
+        if squashed and any(x in squashed or squashed in x for x in labels):
+            return part
+    return name
 
 
 def _fold(name: str) -> str:
@@ -167,28 +250,39 @@ def _merge(defaults: Sequence[Source], table: Mapping[str, Any]) -> list[Source]
         where = f"[sources.{name}]"
         if not isinstance(entry, dict):
             raise ConfigError(f"{where} must be a table", hint='e.g. aliases = ["..."]')
-        unknown = set(entry) - {"aliases", "designated"}
+        unknown = set(entry) - {"aliases", "designated", "domains"}
         if unknown:
             raise ConfigError(
-                f"unknown key {where} {sorted(unknown)[0]}", hint="known: aliases, designated"
+                f"unknown key {where} {sorted(unknown)[0]}",
+                hint="known: aliases, designated, domains",
             )
-        aliases = entry.get("aliases", [])
-        if not isinstance(aliases, list) or not all(
-            isinstance(a, str) and a.strip() for a in aliases
-        ):
-            raise ConfigError(f"{where} aliases must be a list of non-empty strings")
+        aliases = _strings(entry, "aliases", where)
+        domains = _strings(entry, "domains", where)
+        if any(not web_host(d) for d in domains):
+            bad = next(d for d in domains if not web_host(d))
+            raise ConfigError(
+                f"{where} domains: {bad!r} is not a web domain", hint='e.g. "tass.com"'
+            )
         designated = entry.get("designated")
         if designated is not None and not isinstance(designated, bool):
             raise ConfigError(f"{where} designated must be true or false")
         canonical = lookup.get(_fold(name), name)
         old = merged.get(canonical, Source(canonical))
-        extra = tuple(a for a in aliases if a not in old.aliases)
         merged[canonical] = Source(
             canonical,
-            old.aliases + extra,
+            old.aliases + tuple(a for a in aliases if a not in old.aliases),
             old.designated if designated is None else designated,
+            old.domains + tuple(d for d in domains if d not in old.domains),
         )
     return list(merged.values())
+
+
+def _strings(entry: Mapping[str, Any], key: str, where: str) -> list[str]:
+    """``entry[key]``, a list of non-empty strings (empty when absent)."""
+    values = entry.get(key, [])
+    if not isinstance(values, list) or not all(isinstance(v, str) and v.strip() for v in values):
+        raise ConfigError(f"{where} {key} must be a list of non-empty strings")
+    return values
 
 
 # --------------------------------------------------------------------------- credits

@@ -119,11 +119,13 @@ def extract(paths: Sequence[str], fmt: str, manifest: str | None, config_path: s
 
     Example: provenance extract corpus --format jsonl > articles.jsonl
     """
+    from provenance.attribution import SourceRegistry
     from provenance.extract import extract_all
     from provenance.ingest import iter_documents
 
     try:
         settings = load_settings(config_path)
+        SourceRegistry.from_settings(settings)  # a bad [sources] table: before any output
         docs = list(iter_documents(paths, manifest=manifest, settings=settings))
     except ProvenanceError as err:
         fail(err)

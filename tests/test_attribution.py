@@ -16,6 +16,8 @@ from provenance.attribution import (
     credit_for,
     find_credits,
     ranked_credits,
+    site_label,
+    web_host,
 )
 from provenance.errors import ConfigError
 from provenance.models import Span
@@ -311,3 +313,76 @@ _VAGUE_WORDS = [
 def test_vague_credits_searched_near_hints_equal_a_full_search(words: list[str], sep: str) -> None:
     text = sep.join(words)
     assert [m.span() for m in _vague_matches(text)] == [m.span() for m in _VAGUE.finditer(text)]
+
+
+# ------------------------------------------------------------------------- outlets
+
+
+@pytest.mark.parametrize(
+    ("name", "url", "site", "outlet"),
+    [
+        ("Moscow Times", None, None, "The Moscow Times"),  # an alias: the source
+        ("  Daily8 ", "https://tass.com/a", "TASS", "Daily8"),  # the user's word first
+        (None, "https://en.tass.ru/world/1", "Some Site", "TASS"),  # a source's domain
+        (None, "http://WWW.TheMoscowTimes.com:80/x?y", None, "The Moscow Times"),
+        (None, "https://example.com/a", "The Moscow Times | Independent News", "The Moscow Times"),
+        (None, "https://example.com/a", "World - Reuters", "Reuters"),
+        (None, "https://example.com/a", "Example Daily", "Example Daily"),
+        (None, "https://www.example.com/a", None, "example.com"),
+        (None, "https://example.com/a", "   ", "example.com"),
+        (None, "not an address", None, None),
+        (None, None, None, None),
+    ],
+)
+def test_outlet_of_an_article(
+    name: str | None, url: str | None, site: str | None, outlet: str | None
+) -> None:
+    assert REGISTRY.outlet(name, url, site) == outlet
+
+
+@pytest.mark.parametrize(
+    ("site", "host", "label"),
+    [
+        ("ARLnow.com - Arlington, Va. - Breaking News", "arlnow.com", "ARLnow.com"),
+        ("Breaking News | WSJ", "online.wsj.com", "WSJ"),
+        ("Breaking News | WSJ", "", "Breaking News | WSJ"),  # no host: left whole
+        ("Zillow Blog - Real Estate Stats", "zillow.com", "Zillow Blog"),
+        ("News - Stats", "example.com", "News - Stats"),  # no part names the host
+        ("  Plain   Name ", "plain.com", "Plain Name"),
+    ],
+)
+def test_site_label(site: str, host: str, label: str) -> None:
+    assert site_label(site, host) == label
+
+
+@pytest.mark.parametrize(
+    ("url", "host"),
+    [
+        ("https://user@www.Example.com:8080/path?q#f", "example.com"),
+        ("example.org", "example.org"),
+        ("//cdn.example.net/x", "cdn.example.net"),
+        ("localhost", ""),
+        ("", ""),
+        ("not a url", ""),
+    ],
+)
+def test_web_host(url: str, host: str) -> None:
+    assert web_host(url) == host
+
+
+def test_config_adds_domains() -> None:
+    settings = DEFAULTS.replace(
+        sources={
+            "Meduza": {"domains": ["meduza.io"], "designated": True},
+            "TASS": {"domains": ["tass.ru"]},
+        }
+    )
+    registry = SourceRegistry.from_settings(settings)
+    assert registry.outlet(None, "https://meduza.io/en/news/1") == "Meduza"
+    assert registry.outlet(None, "https://tass.com/a") == "TASS"  # the default domains stay
+    with pytest.raises(ConfigError, match=r"\[sources\.Meduza\] domains"):
+        SourceRegistry.from_settings(
+            DEFAULTS.replace(sources={"Meduza": {"domains": ["not a domain"]}})
+        )
+    with pytest.raises(ConfigError, match=r"\[sources\.Meduza\] domains"):
+        SourceRegistry.from_settings(DEFAULTS.replace(sources={"Meduza": {"domains": "meduza.io"}}))

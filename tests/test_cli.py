@@ -73,6 +73,18 @@ def test_bad_config_exits_3(tmp_path: Path) -> None:
     assert "no_such_setting" in result.stderr and "c.toml" in result.stderr
 
 
+def test_bad_sources_table_exits_3_before_any_output(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Some article text that is long enough to keep.")
+    cfg = tmp_path / "c.toml"
+    cfg.write_text('[sources.Meduza]\ndomains = ["not a domain"]\n')
+    result = invoke(["extract", str(tmp_path / "a.txt"), "--config", str(cfg)], code=3)
+    assert result.stdout == ""
+    assert result.stderr.strip().splitlines() == [
+        "provenance: error: [sources.Meduza] domains: 'not a domain' is not a web domain"
+        ' - e.g. "tass.com"'
+    ]
+
+
 def test_usage_error_exits_2() -> None:
     invoke(["extract"], code=2)
     invoke(["extract", "--format", "xml", "x"], code=2)

@@ -178,3 +178,54 @@ def test_copying_from_text_the_source_page_drops_is_found(tmp_path: Path, in_ful
     assert "northern reservoir dam" in row.source_text
     assert wire[int(row.source_file_start) : int(row.source_file_end)] == row.source_text
     assert row.source_start == row.source_end  # not in the wire's main text
+
+
+def test_an_alias_in_the_manifest_names_the_source_itself(tmp_path: Path) -> None:
+    """ "ITAR-TASS" with no role is TASS, the designated source: the same audit as with
+    its canonical name and role."""
+    root = tmp_path / "c"
+    write_corpus(root)
+    expected = audit([str(root)]).tables
+    manifest = (root / "manifest.csv").read_text()
+    (root / "manifest.csv").write_text(
+        manifest.replace("wire.txt,TASS,source", "wire.txt,ITAR-TASS,")
+    )
+    got = audit([str(root)]).tables
+    assert got.articles.set_index("article").loc["wire.txt", "outlet"] == "TASS"
+    assert got.articles.drop(columns="role").equals(expected.articles.drop(columns="role"))
+    assert got.passages.equals(expected.passages)
+    assert got.outlets.equals(expected.outlets)
+
+
+def test_outlets_of_pages_the_manifest_leaves_unnamed(tmp_path: Path) -> None:
+    """A page on a source's domain is that source's; the pages of one host share the
+    site name most of them give; a page with neither has no known outlet."""
+
+    def page(body: str, url: str, site: str | None = None) -> str:
+        meta = f'<meta property="og:site_name" content="{site}">' if site else ""
+        return (
+            f'<html><head><title>t</title><link rel="canonical" href="{url}">{meta}</head>'
+            f"<body><article><p>{body}</p></article></body></html>"
+        )
+
+    root = tmp_path / "c"
+    root.mkdir()
+    (root / "wire.html").write_text(page(" ".join(WIRE), "https://tass.com/politics/1", "News"))
+    (root / "a.html").write_text(
+        page(" ".join(WIRE[:3]) + " " + OWN[0], "https://www.city.example/a", "City Post | Home")
+    )
+    (root / "b.html").write_text(page(" ".join(OTHER), "https://city.example/b"))
+    (root / "c.html").write_text(page(" ".join(OWN[1:]), "https://other.example/c"))
+    (root / "d.txt").write_text(" ".join(OTHER[:2]))
+    run = audit([str(root)])
+    outlets = run.tables.articles.set_index("article")["outlet"].to_dict()
+    assert outlets == {
+        "wire.html": "TASS",
+        "a.html": "City Post",
+        "b.html": "City Post",
+        "c.html": "other.example",
+        "d.txt": "unknown (d.txt)",
+    }
+    p = run.tables.passages
+    taken = p[p.article == "a.html"]
+    assert set(taken.source) == {"TASS"} and set(taken.direction) == {"designated-source"}

@@ -2,20 +2,28 @@
 
 ``extract_document`` turns an ingested :class:`~provenance.models.Document` into an
 :class:`~provenance.models.Article`, filling from the page's own metadata what the
-manifest left blank.
+manifest left blank.  ``extract_all`` also settles each article's outlet (see
+:meth:`provenance.attribution.SourceRegistry.outlet`): the manifest's outlet under its
+canonical name ("Moscow Times" is The Moscow Times, "ITAR-TASS" is TASS), else a known
+source's web domain, else the page's site name, else its web host.
 """
 
 from __future__ import annotations
 
 import logging
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import replace
 from functools import partial
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from provenance.ingest import has_text
 from provenance.models import Article, Document, Extraction, Status
 from provenance.settings import DEFAULTS, Settings
 from provenance.workers import Outcome, run_batched
+
+if TYPE_CHECKING:
+    from provenance.attribution import SourceRegistry
 
 log = logging.getLogger(__name__)
 
@@ -88,8 +96,12 @@ def extract_all(
     or an exception gives ``failed``.  Either way the rest go on, and the
     articles come back in the order of ``docs``.
     """
+    from provenance.attribution import SourceRegistry
     from provenance.extract.templates import learn_templates
 
+    registry = SourceRegistry.from_settings(settings)
+    given = docs
+    docs = [_named(doc, registry) for doc in docs]
     pages: dict[str, list[Document]] = {}
     for doc in docs:
         if doc.status == "ok" and doc.kind == "text" and doc.outlet:
@@ -136,7 +148,56 @@ def extract_all(
         done[i] = _settled(doc, outcome, seconds)
         if cache is not None and outcome.ok:
             cache.put(doc, lines, done[i])
-    return [done[i] if i in done else _unread(doc) for i, doc in enumerate(docs)]
+    articles = [done[i] if i in done else _unread(doc) for i, doc in enumerate(docs)]
+    return _placed(articles, given, registry)
+
+
+def _named(doc: Document, registry: SourceRegistry) -> Document:
+    """The document with the outlet known before extraction: the manifest's, under its
+    canonical name; for a scraped text without one, its address's (so the pages of one
+    site learn their template lines together)."""
+    if doc.outlet:
+        outlet = registry.outlet(doc.outlet)
+    elif doc.kind == "text" and doc.url:
+        outlet = registry.outlet(None, doc.url)
+    else:
+        return doc
+    return doc if outlet == doc.outlet else replace(doc, outlet=outlet)
+
+
+def _placed(
+    articles: list[Article], given: Sequence[Document], registry: SourceRegistry
+) -> list[Article]:
+    """The articles with the outlets settled from the pages where the input named none.
+
+    The pages of one web host take one name: the site name most of them give (so
+    "WSJ" on one page and none on the next do not make two outlets), cut to its part
+    that names the host when it has several ("ARLnow.com - Arlington, Va. - Breaking
+    News" is ARLnow.com); see :meth:`~provenance.attribution.SourceRegistry.outlet`.
+    """
+    from provenance.attribution import site_label, web_host
+
+    open_ = [
+        i
+        for i, (art, doc) in enumerate(zip(articles, given, strict=True))
+        if not doc.outlet and not (art.document.kind == "text" and art.document.outlet)
+    ]
+    seen: dict[str, Counter[str]] = {}
+    for i in open_:
+        host = web_host(articles[i].document.url or "")
+        label = site_label(articles[i].extraction.sitename or "", host)
+        if host and label:
+            seen.setdefault(host, Counter())[label] += 1
+    named = {host: min(c, key=lambda n: (-c[n], n)) for host, c in seen.items()}
+    out = list(articles)
+    for i in open_:
+        doc = articles[i].document
+        host = web_host(doc.url or "")
+        site = named.get(host) or site_label(articles[i].extraction.sitename or "", host)
+        outlet = registry.outlet(None, doc.url, site or None)
+        if outlet != doc.outlet:
+            out[i] = replace(articles[i], document=replace(doc, outlet=outlet))
+    return out
 
 
 def _extract_job(job: tuple[Document, frozenset[str]], *, settings: Settings) -> Article:
