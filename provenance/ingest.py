@@ -29,6 +29,7 @@ from typing import BinaryIO
 
 from charset_normalizer import from_bytes
 
+from provenance.dates import date_problem, iso_date
 from provenance.errors import InputError, ManifestError
 from provenance.models import Document, Role
 from provenance.settings import DEFAULTS, IngestSettings, Settings
@@ -209,7 +210,7 @@ def load_manifest(path: str | Path) -> dict[Path, ManifestRow]:
             outlet=cell("outlet"),
             role=_ROLE_WORDS[role_word],
             url=cell("url"),
-            published=cell("published"),
+            published=_published(cell("published"), f"{path}: line {lineno}"),
             language=cell("language"),
             title=cell("title"),
         )
@@ -377,6 +378,24 @@ def _from_bytes(
 
 
 _JSONL_FIELDS = ("outlet", "url", "published", "language", "title")
+
+
+def _published(value: str | None, where: str) -> str | None:
+    """A publication date in ISO form (see :mod:`provenance.dates`); one that cannot be
+    read is logged (the run goes on: the article's order is unknown) and dropped."""
+    if value is None:
+        return None
+    problem = date_problem(value)
+    if problem is not None:
+        log.warning(
+            "%s: published %r is %s; until then its order against other articles is unknown",
+            where,
+            value,
+            problem,
+        )
+    return iso_date(value)
+
+
 _SURROGATE = re.compile("[\\ud800-\\udfff]")
 # anything but white space, zero-width and direction marks, BOMs, soft hyphens
 _VISIBLE = re.compile("[^\\s\\u00ad\\u180e\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2064\\ufeff]")
@@ -465,6 +484,8 @@ def _jsonl_document(
         )
     role_word = (field("role") or meta.role).lower()
     values = {name: field(name) or getattr(meta, name) for name in _JSONL_FIELDS}
+    if field("published"):
+        values["published"] = _published(field("published"), where)
     return Document(
         path=where,
         id=doc_id,

@@ -166,3 +166,23 @@ def test_resolver_agrees_with_path_resolve(tmp_path: Path) -> None:
     assert resolve(corpus / "chain.txt") == real / "deep" / "b.txt"
     loop = resolve(corpus / "loop1.txt")  # no hang, and the path stays in the corpus folder
     assert loop.parent == corpus
+
+
+def test_publication_dates_are_read_into_iso(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    for name in ("a.txt", "b.txt", "c.txt"):
+        (tmp_path / name).write_text("Some article text.")
+    (tmp_path / "manifest.csv").write_text(
+        'file,published\na.txt,"June 6, 2025"\nb.txt,06.06.2025\nc.txt,06/07/2025\n'
+    )
+    (tmp_path / "feed.jsonl").write_text(
+        '{"text": "An item.", "published": "Fri, 06 Jun 2025 10:30:00 +0300"}\n'
+    )
+    docs = {Path(d.path).name: d for d in iter_documents([str(tmp_path)])}
+    assert docs["a.txt"].published == docs["b.txt"].published == "2025-06-06"
+    assert docs["feed.jsonl:1"].published == "2025-06-06"
+    assert docs["c.txt"].published is None  # ambiguous: no guess, and a line saying so
+    (warning,) = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert "manifest.csv: line 4: published '06/07/2025' is ambiguous" in warning
+    assert "write 2025-07-06 or 2025-06-07" in warning

@@ -229,3 +229,23 @@ def test_outlets_of_pages_the_manifest_leaves_unnamed(tmp_path: Path) -> None:
     p = run.tables.passages
     taken = p[p.article == "a.html"]
     assert set(taken.source) == {"TASS"} and set(taken.direction) == {"designated-source"}
+
+
+def test_dates_in_other_styles_give_the_same_audit(tmp_path: Path) -> None:
+    root = tmp_path / "c"
+    write_corpus(root)
+    # paper and blog share text no source holds: their dates decide who took it
+    (root / "paper.txt").write_text((root / "paper.txt").read_text() + "\n\n" + OWN[2])
+    expected = audit([str(root)]).tables
+    manifest = (root / "manifest.csv").read_text()
+    for iso, other in (
+        ("2025-06-01", "01.06.2025"),
+        ("2025-06-02", '"June 2, 2025"'),
+        ("2025-06-03", '"Tue, 03 Jun 2025 09:00:00 +0300"'),
+    ):
+        manifest = manifest.replace(iso, other)
+    (root / "manifest.csv").write_text(manifest)
+    got = audit([str(root)]).tables
+    assert "earlier-date" in set(got.passages.direction)
+    assert got.articles.equals(expected.articles)
+    assert got.passages.equals(expected.passages)

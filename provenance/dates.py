@@ -1,0 +1,115 @@
+"""Publication dates as given in manifests, JSONL feeds and pages, read into ISO 8601.
+
+Which of two articles came first decides the direction of a passage they share, and
+dates arrive in every style: ``2025-06-06T10:30:00+03:00`` (ISO, kept as it is),
+``06.06.2025`` (day first, as written in Russia and most of Europe), ``2025/06/06``,
+``June 6, 2025``, ``6 June 2025``, ``6 июня 2025``, an RSS feed's ``Fri, 06 Jun 2025
+10:30:00 +0300`` and Unix time (``1749195000``, in UTC).  :func:`iso_date` gives the
+ISO form (the day as written: the time, when not ISO, is dropped) or None.
+
+``06/07/2025`` is the 6th of July in London and the 7th of June in New York: a
+slashed or dashed date whose first two numbers could both be the month is not
+guessed (None, and :func:`date_problem` says why), unless both readings are the
+same day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+__all__ = ["date_problem", "iso_date"]
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan", "января", "январь", "янв"),
+            ("february", "feb", "февраля", "февраль", "фев"),
+            ("march", "mar", "марта", "март", "мар"),
+            ("april", "apr", "апреля", "апрель", "апр"),
+            ("may", "мая", "май"),
+            ("june", "jun", "июня", "июнь", "июн"),
+            ("july", "jul", "июля", "июль", "июл"),
+            ("august", "aug", "августа", "август", "авг"),
+            ("september", "sep", "sept", "сентября", "сентябрь", "сен"),
+            ("october", "oct", "октября", "октябрь", "окт"),
+            ("november", "nov", "ноября", "ноябрь", "ноя"),
+            ("december", "dec", "декабря", "декабрь", "дек"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_MONTH = "(" + "|".join(sorted(map(re.escape, _MONTHS), key=len, reverse=True)) + r")\.?"
+_WEEKDAY = r"(?:[^\W\d]+\.?,?\s+)?"  # "Fri, ", "Friday ", "пятница, "
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?=$|[T\s])")
+_YEAR_FIRST = re.compile(r"(\d{4})[/.](\d{1,2})[/.](\d{1,2})\b")
+_DOTTED = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})\b")
+_NUMERIC = re.compile(r"(\d{1,2})[/-](\d{1,2})[/-](\d{4})\b")
+_DAY_MONTH = re.compile(_WEEKDAY + r"(\d{1,2})(?:st|nd|rd|th)?\.?\s+" + _MONTH + r",?\s+(\d{4})\b")
+_MONTH_DAY = re.compile(_WEEKDAY + _MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b")
+_EPOCH = re.compile(r"\d{9,10}(\.\d+)?")
+
+
+def iso_date(value: str | None) -> str | None:
+    """``value`` as an ISO 8601 date (or date and time, when it was ISO), or None."""
+    return _read(value)
+
+
+def date_problem(value: str | None) -> str | None:
+    """Why ``value`` (not blank) gives no date, in a few words; None when it gives one."""
+    text = (value or "").strip()
+    if not text or _read(text):
+        return None
+    match = _NUMERIC.match(text)
+    if match:
+        a, b, year = match.groups()
+        first, second = f"{year}-{int(b):02d}-{int(a):02d}", f"{year}-{int(a):02d}-{int(b):02d}"
+        return f"ambiguous (day or month first?) - write {first} or {second}"
+    return "not a date - write it as YYYY-MM-DD"
+
+
+def _read(value: str | None) -> str | None:
+    text = " ".join((value or "").split())
+    if not text:
+        return None
+    match = _ISO.match(text)
+    if match:
+        day = _day(*match.groups())
+        if day is None:
+            return None
+        try:  # the whole value when it is valid ISO (its time and zone say more)
+            dt.datetime.fromisoformat(text.replace("Z", "+00:00").replace(" ", "T", 1))
+        except ValueError:
+            return day
+        return day + text[10:] if len(match.group(0)) == 10 else day
+    if _EPOCH.fullmatch(text):
+        stamp = dt.datetime.fromtimestamp(float(text), tz=dt.UTC)
+        return stamp.date().isoformat()
+    folded = text.casefold()
+    for pattern, order in (
+        (_YEAR_FIRST, (0, 1, 2)),
+        (_DOTTED, (2, 1, 0)),
+        (_DAY_MONTH, (2, 1, 0)),
+        (_MONTH_DAY, (2, 0, 1)),
+    ):
+        match = pattern.match(folded)
+        if match:
+            parts = match.groups()
+            year, month, day = (parts[i] for i in order)
+            return _day(year, str(_MONTHS.get(month, month)), day)
+    match = _NUMERIC.match(folded)
+    if match:
+        a, b, year = match.groups()
+        readings = {_day(year, b, a), _day(year, a, b)} - {None}
+        if len(readings) == 1:  # one reading is no date, or both are the same day
+            return readings.pop()
+    return None
+
+
+def _day(year: str, month: str, day: str) -> str | None:
+    try:
+        return dt.date(int(year), int(month), int(day)).isoformat()
+    except ValueError:
+        return None
