@@ -206,7 +206,7 @@ def load_manifest(path: str | Path) -> dict[Path, ManifestRow]:
         def cell(key: str, row: dict[str, str | None] = row) -> str | None:
             return one_line(row.get(key) or "") or None
 
-        rows[resolve(mpath.parent / name)] = ManifestRow(
+        rows[resolve(_listed(mpath.parent, name))] = ManifestRow(
             outlet=cell("outlet"),
             role=_ROLE_WORDS[role_word],
             url=cell("url"),
@@ -215,6 +215,17 @@ def load_manifest(path: str | Path) -> dict[Path, ManifestRow]:
             title=cell("title"),
         )
     return rows
+
+
+def _listed(folder: Path, name: str) -> Path:
+    """The path a manifest's ``file`` cell names; "sub\\a.txt" (a manifest written on
+    Windows) is sub/a.txt when there is no file of that very name."""
+    path = folder / name
+    if "\\" in name and not os.path.lexists(path):
+        other = folder / name.replace("\\", "/")
+        if os.path.lexists(other):
+            return other
+    return path
 
 
 # --------------------------------------------------------------------------- walking

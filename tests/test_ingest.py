@@ -186,3 +186,12 @@ def test_publication_dates_are_read_into_iso(
     (warning,) = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
     assert "manifest.csv: line 4: published '06/07/2025' is ambiguous" in warning
     assert "write 2025-07-06 or 2025-06-07" in warning
+
+
+def test_a_manifest_written_on_windows_names_files_in_subfolders(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "a.txt").write_text("Some article text.")
+    (tmp_path / "manifest.csv").write_text("file,outlet\nsub\\a.txt,Outlet A\nsub\\gone.txt,B\n")
+    docs = {Path(d.path).name: d for d in iter_documents([str(tmp_path)])}
+    assert docs["a.txt"].outlet == "Outlet A" and docs["a.txt"].status == "ok"
+    assert docs["sub\\gone.txt"].status == "missing"  # named as written
