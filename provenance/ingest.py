@@ -181,7 +181,7 @@ def load_manifest(path: str | Path) -> dict[Path, ManifestRow]:
         text, _ = decode(raw, path=str(path))
     except InputError as exc:
         raise ManifestError(str(exc)) from None
-    reader = csv.DictReader(io.StringIO(text))
+    reader = csv.DictReader(io.StringIO(text), delimiter=_delimiter(text))
     fields = [f.strip().lower() for f in (reader.fieldnames or [])]
     if "file" not in fields:
         raise ManifestError(
@@ -215,6 +215,15 @@ def load_manifest(path: str | Path) -> dict[Path, ManifestRow]:
             title=cell("title"),
         )
     return rows
+
+
+def _delimiter(text: str) -> str:
+    """The manifest's delimiter: a comma, else the semicolon or tab its first row uses
+    (spreadsheets set to a European locale save CSV with semicolons)."""
+    header = text.lstrip("\ufeff").split("\n", 1)[0]
+    if "," in header:
+        return ","
+    return next((d for d in (";", "\t") if d in header), ",")
 
 
 def _listed(folder: Path, name: str) -> Path:

@@ -195,3 +195,18 @@ def test_a_manifest_written_on_windows_names_files_in_subfolders(tmp_path: Path)
     docs = {Path(d.path).name: d for d in iter_documents([str(tmp_path)])}
     assert docs["a.txt"].outlet == "Outlet A" and docs["a.txt"].status == "ok"
     assert docs["sub\\gone.txt"].status == "missing"  # named as written
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t"])
+def test_manifest_delimiters(tmp_path: Path, delimiter: str) -> None:
+    (tmp_path / "a.txt").write_text("Some article text.")
+    rows = [
+        ["file", "outlet", "role", "published"],
+        ["a.txt", "Outlet, Inc.", "source", "06.06.2025"],
+    ]
+    (tmp_path / "manifest.csv").write_text(
+        "\ufeff"
+        + "".join(delimiter.join(f'"{c}"' if "," in c else c for c in r) + "\n" for r in rows)
+    )
+    (doc,) = iter_documents([str(tmp_path)])
+    assert (doc.outlet, doc.role, doc.published) == ("Outlet, Inc.", "source", "2025-06-06")
