@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001, RUF002  (Russian cue words and aliases are intended)
 """Sources, their aliases, and the credits an article gives them.
 
 A :class:`SourceRegistry` knows each source by a canonical name and its aliases
@@ -78,15 +79,23 @@ class Credit:
 DEFAULT_SOURCES: tuple[Source, ...] = (
     Source(
         "TASS",
-        ("ТАСС", "ITAR-TASS", "ИТАР-ТАСС", "Russian News Agency TASS", "TASS news agency"),  # noqa: RUF001
+        ("ТАСС", "ITAR-TASS", "ИТАР-ТАСС", "Russian News Agency TASS", "TASS news agency"),
         designated=True,
         domains=("tass.com", "tass.ru"),
     ),
     Source("The Moscow Times", ("Moscow Times",), designated=True, domains=("themoscowtimes.com",)),
     Source("Reuters", ("Рейтер",), domains=("reuters.com",)),
-    Source("AFP", ("Agence France-Presse", "Agence France Presse"), domains=("afp.com",)),
-    Source("AP", ("Associated Press",), domains=("apnews.com", "ap.org")),
-    Source("Interfax", ("Интерфакс",), domains=("interfax.ru", "interfax.com")),
+    Source(
+        "AFP",
+        ("Agence France-Presse", "Agence France Presse", "Франс Пресс", "Франс-Пресс"),
+        domains=("afp.com",),
+    ),
+    Source("AP", ("Associated Press", "Ассошиэйтед Пресс"), domains=("apnews.com", "ap.org")),
+    Source(
+        "Interfax",
+        ("Интерфакс", "Интерфакса", "Интерфаксу", "Интерфаксом"),  # (its declined forms)
+        domains=("interfax.ru", "interfax.com"),
+    ),
     Source("RIA Novosti", ("RIA", "РИА Новости", "RIA-Novosti"), domains=("ria.ru",)),
 )
 
@@ -312,8 +321,11 @@ _CUE_BEFORE = re.compile(
     r"(?:additional\s+)?reporting\s+(?:by|from)|with\s+(?:additional\s+)?inputs?\s+from|"
     r"with\s+(?:additional\s+)?(?:reporting|contributions?)\s+from|contributed\s+by|"
     r"(?:wrote|said|says|writes)\s+(?:in|on|to)|"
-    r"по\s+данным|по\s+сообщению|со\s+ссылкой\s+на|сообщает|сообщил[аи]?|передает|передаёт|"  # noqa: RUF001
-    r"(?:рассказал|заявил|сказал)[аи]?)\s*$"
+    r"по\s+данным|по\s+сообщению|по\s+информации|со\s+ссылкой\s+на|сообщает|сообщил[аи]?|"
+    r"передает|передаёт|передают|пишет|пишут|сообщают|цитирует|информирует|"
+    r"(?:в|во)\s+(?:беседе|интервью|разговоре|комментарии|комментарий|эфире)(?:\s+(?:с|для))?|"
+    r"(?:в|во)\s+(?:материале|публикации|статье|сообщении|заметке)|"
+    r"(?:рассказал|заявил|сказал|пояснил|подтвердил|уточнил|отметил|признался)[аи]?)\s*$"
 )
 _CONTRIBUTED_BEFORE = re.compile(
     r"(?i:(?:additional\s+)?reporting\s+(?:by|from)|with\s+(?:additional\s+)?inputs?\s+from|"
@@ -324,11 +336,12 @@ _CUE_AFTER = re.compile(
     r"(?:reported|reports|reporting|report|said|says|wrote|writes|cited|cites|quoted|quotes|"
     r"learned|learnt|understands|stated|announced|published|citing|quoting|noted|added|"
     r"contributed|contributes|confirmed|broadcast|carried|informs|claimed|claims|"
-    r"сообщает|сообщил[аи]?|сообщило|передает|передаёт|пишет|уточняет)\b"
+    r"сообщает|сообщил[аи]?|сообщило|сообщают|передает|передаёт|передают|пишет|пишут|"
+    r"уточняет|информирует|отмечает|цитирует)\b"
 )
 _REPORT_NOUN = re.compile(r"\s+(?:report|reporting|dispatch|interview|article)\b", re.IGNORECASE)
 _CONTRIBUTED_AFTER = re.compile(r"\s+(?:also\s+)?contribut", re.IGNORECASE)
-_JOIN = re.compile(r"^\s*(?:,|and|&|,\s*and)\s*(?:the\s+)?$", re.IGNORECASE)
+_JOIN = re.compile(r"^\s*(?:,|and|&|и|,\s*(?:and|и))\s*(?:the\s+)?$", re.IGNORECASE)
 _ANAPHOR = re.compile(
     r"\b(?i:the)\s+(?:(?:Russian|state|state-run|state-owned|official|same|news|wire)\s+)?"
     r"(?i:news\s+agency|agency|outlet|newspaper|broadcaster|wire\s+service|publication|"
@@ -445,8 +458,11 @@ def _line_end(text: str, pos: int) -> int:
 
 
 def _parenthesised(text: str, first: Span, last: Span) -> bool:
-    """A dateline credit: "MOSCOW, June 6 (TASS) -"."""
-    return text[first.start - 1 : first.start] == "(" and text[last.end : last.end + 1] == ")"
+    """A dateline credit: "MOSCOW, June 6 (TASS) -", TASS's own "МОСКВА, 6 июня. /ТАСС/."."""
+    return (text[first.start - 1 : first.start], text[last.end : last.end + 1]) in _BRACKETS
+
+
+_BRACKETS = frozenset((("(", ")"), ("/", "/"), ("[", "]")))
 
 
 def _dash_credit(text: str, first: Span, last: Span) -> bool:

@@ -122,6 +122,14 @@ def test_registry_checks_its_arguments() -> None:
         ("He told a news agency that he would stay.", (None, "vague")),
         ("he said, as reported by The New York Post.", ("The New York Post", "explicit")),
         ("He told the Financial Times on Monday.", ("The Financial Times", "explicit")),
+        # Russian: TASS's own dateline, "said in a conversation with", "writes", a declined name
+        ("МОСКВА, 6 июня. /ТАСС/. Депутат заявил.", ("TASS", "explicit")),
+        ("Он заявил об этом в беседе с ТАСС.", ("TASS", "explicit")),
+        ("Об этом он рассказал в интервью ТАСС.", ("TASS", "explicit")),
+        ("Как пояснил ТАСС источник, решение принято.", ("TASS", "explicit")),
+        ("Об этом пишет The Moscow Times.", ("The Moscow Times", "explicit")),
+        ("Об этом говорится в материале Интерфакса.", ("Interfax", "explicit")),
+        ("Об этом сообщает РИА Новости.", ("RIA Novosti", "explicit")),
     ],
 )
 def test_credit_cues(text: str, expected: tuple[str | None, str]) -> None:
@@ -139,10 +147,17 @@ def test_credit_cues(text: str, expected: tuple[str | None, str]) -> None:
         "State media has long been criticised.",
         "He watched TASS headlines on the news.",
         "It is so, according to Kremlin spokesman Dmitry Peskov.",
+        "Путин и ТАСС.",
+        "See the TASS/Reuters poll.",
     ],
 )
 def test_mentions_without_a_cue_are_not_credits(text: str) -> None:
     assert find_credits(text, REGISTRY) == []
+
+
+def test_russian_and_joins_sources() -> None:
+    credits = find_credits("Об этом сообщают Франс Пресс и Рейтер.", REGISTRY)
+    assert [(c.source, c.kind) for c in credits] == [("AFP", "explicit"), ("Reuters", "explicit")]
 
 
 def test_contributed_credits_one_per_source() -> None:
