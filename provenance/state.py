@@ -3,12 +3,13 @@
 The cache maps a key to a value per kind of work:
 
 - ``extraction``: an article's extracted text, keyed by its content hash, its kind, the
-  outlet's template lines, the extraction settings and provenance's version;
+  outlet's template lines and the extraction settings;
 - ``templates``: an outlet's template lines, keyed by its pages and the extraction settings;
 - ``prepared``: the fingerprints of a main text, keyed by the text and the align settings;
 - ``pair``: the passage rows of two articles, keyed by both articles' content, metadata
   and every setting that shapes a passage.
 
+Every key also holds :func:`code_version`: another build of provenance finds nothing.
 A run reads the cache, computes only what is missing, and writes everything in one
 transaction that :meth:`State.commit` ends after the reports are published: a run
 killed before that leaves the previous state intact.  Entries no run used are dropped
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import hashlib
 import json
 import os
@@ -50,11 +52,30 @@ class StateError(ProvenanceError):
     """The state file cannot be opened or is damaged."""
 
 
+@functools.cache
+def code_version() -> str:
+    """provenance's version and a hash of its own source files.
+
+    Every cache key holds it: results cached by one build of provenance are never taken
+    for another's (the version number alone stays the same between releases, while the
+    code that extracts, aligns and classifies changes)."""
+    return f"{__version__}+{source_digest(Path(__file__).resolve().parent)}"
+
+
+def source_digest(root: Path) -> str:
+    """A hash of the names and contents of the Python files under ``root``."""
+    h = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        h.update(f"\x1f{path.relative_to(root).as_posix()}\x1f".encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
 def digest(*parts: object) -> str:
     """A stable hash of ``parts``: bytes and strings as they are (a text need not be copied
     into its repr), other values by their reprs, each after its kind and length; the
-    version is always part of it."""
-    h = hashlib.sha256(f"provenance {__version__}|{SCHEMA}".encode())
+    code's version (:func:`code_version`) is always part of it."""
+    h = hashlib.sha256(f"provenance {code_version()}|{SCHEMA}".encode())
     for part in parts:
         if isinstance(part, bytes):
             kind, data = "b", part

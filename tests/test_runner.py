@@ -293,6 +293,25 @@ def test_state_digests_keep_their_parts_apart() -> None:
     assert digest("text", {"a": 1}) == digest("text", {"a": 1})
 
 
+def test_state_keys_name_the_code_that_made_the_entries(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An edited provenance (same version number) finds no entry an older build cached."""
+    import provenance
+    from provenance import state
+
+    package = Path(provenance.__file__).parent
+    copy = tmp_path / "provenance"
+    shutil.copytree(package, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    assert state.source_digest(copy) == state.source_digest(package)
+    align = copy / "align.py"
+    align.write_text(align.read_text() + "\n# an edit\n")
+    assert state.source_digest(copy) != state.source_digest(package)
+    before = state.digest("pair", "a", "b")
+    monkeypatch.setattr(state, "code_version", lambda: "0.1.0+another")
+    assert state.digest("pair", "a", "b") != before
+
+
 def test_a_damaged_pair_entry_in_the_state_is_aligned_again(tmp_path: Path) -> None:
     corpus, out = copy_corpus(tmp_path), tmp_path / "out"
     run([str(corpus)], out)
