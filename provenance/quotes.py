@@ -182,14 +182,23 @@ SPEECH_VERBS = _set(
     acknowledged announced announces urged asserted asserts concluded observed pointed
     responded responds confirmed confirms suggested suggests believes believed thinks
     tweeted posted joked jokes spoke"""
+    # Russian: past tense (he, she, they) and present
+    """ заявил заявила заявили заявляет сказал сказала сказали говорит отметил отметила
+    отметили отмечает подчеркнул подчеркнула подчеркнули подчеркивает добавил добавила
+    добавили добавляет пояснил пояснила пояснили поясняет сообщил сообщила сообщили
+    рассказал рассказала рассказали уточнил уточнила уточнили ответил ответила ответили
+    считает признал признала признался призналась написал написала написали заметил
+    заметила напомнил напомнила указал указала предупредил предупредила констатировал
+    констатировала высказался высказалась"""
 )
-_PRONOUNS = _set("he she they we i you it")
+_PRONOUNS = _set("he she they we i you it он она они мы я")
 _TITLES = _set("mr mrs ms dr prof sir mr. mrs. ms. dr. prof.")
 _NOT_NAMES = _set(
     """the a an this that these those it he she they we i you his her their our its
     however but and also meanwhile when while as in on at for after before since then
     monday tuesday wednesday thursday friday saturday sunday january february march april
-    may june july august september october november december today yesterday"""
+    may june july august september october november december today yesterday
+    это как по в во на об о при однако также ранее позднее между кроме после вместе"""  # noqa: RUF001
 )
 _WORD = r"[^\W\d_][\w'\u2019\-]*"
 _CAP = r"(?:[A-Z\u0400-\u042f][\w'\u2019\-]*\.?)"
@@ -313,7 +322,7 @@ def _speaker_after(trail: str) -> str | None:
         names = names_in(rest[:80])
         if names and names[0][0].start <= 4:  # "said Dmitry Novikov", "said Mr Novikov"
             return names[0][1]
-        after = rest.split()
+        after = [w.strip(",.;:!?") for w in rest.split()[:1]]  # "said he." / "сказал он."
         return after[0] if after and after[0].casefold() in _PRONOUNS else None
     verb = _VERB_RE.search(trail[:80])
     if verb is None:

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001, RUF002  (Russian stop words and endings are intended)
 """Main text -> paragraphs, sentences and words with character spans.
 
 Every span is half-open ``[start, end)`` into the original string.  There is one
@@ -396,6 +397,16 @@ other our ours ourselves out over own same shall she should so some such than th
 theirs them themselves then there these they this those through to too under until up upon
 us very was we were what when where which while who whom why will with would you your yours
 yourself yourselves s t d ll m re ve don doesn didn isn wasn weren won said says one
+и в во не что он на я с со как а то все всё она так его но да ты к у же вы за бы по только
+ее её мне было вот от меня еще ещё нет о об из ему теперь когда даже ну ли если уже или ни
+быть был него до вас нибудь опять уж вам ведь там потом себя ничего ей может они тут где
+есть надо ней для мы тебя их чем была сам чтоб без будто чего раз тоже себе под будет ж
+тогда кто этот того потому этого какой совсем ним здесь этом один почти мой тем чтобы нее
+неё сейчас были куда зачем всех никогда можно при наконец два об другой хоть после над
+больше тот через эти нас про всего них какая много разве три эту моя впрочем хорошо свою
+этой перед иногда лучше чуть том нельзя такой им более всегда конечно всю между это также
+который которая которое которые которого которой которых которым этих является заявил
+заявила заявили сказал сказала сказали сообщил сообщила сообщили
 """
 STOP_WORDS = frozenset(_STOP_TEXT.split())
 
@@ -433,11 +444,33 @@ _SUFFIXES = (
 )
 
 
+#: Russian inflectional endings (of adjectives and participles, verbs, nouns), longest first
+_RU_ENDINGS = tuple(
+    sorted(
+        (
+            # adjectives and participles
+            *("ыми", "ими", "ого", "его", "ому", "ему", "ая", "яя", "ое", "ее", "ые", "ие"),
+            *("ый", "ий", "ой", "ей", "ым", "им", "ом", "ем", "ую", "юю", "ых", "их"),
+            # verbs (not -ат, -ет, -л, -ть...: депутат, комитет, канал, часть would lose letters)
+            *("ешь", "ишь", "ете", "ите", "ить", "ать", "ять", "еть"),
+            # nouns
+            *("ами", "ями", "ах", "ях", "ам", "ям", "ов", "ев", "ию", "ия", "ии"),
+            *("а", "я", "о", "е", "ы", "и", "у", "ю", "ь", "й"),
+        ),
+        key=len,
+        reverse=True,
+    )
+)
+
+
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    """A light, deterministic suffix stripper (enough to match inflections)."""
+    """A light, deterministic suffix stripper (enough to match inflections), for English
+    words and, through their endings, Russian ones ("ё" read as "е")."""
     if len(word) <= 3 or not word.isalpha():
         return word
+    if "\u0430" <= word[-1] <= "\u0451":  # a Cyrillic small letter
+        return _stem_russian(word.replace("\u0451", "\u0435"))
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             word = word[: -len(suffix)]
@@ -445,6 +478,22 @@ def stem(word: str) -> str:
     if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "aeiouls":
         word = word[:-1]  # "stopp" -> "stop"
     return word
+
+
+def _stem_russian(word: str) -> str:
+    """The word without a reflexive ending and one inflectional ending, keeping at least
+    three letters ("заявила", "заявил" and "заявили" are one stem)."""
+    if len(word) >= 6 and word.endswith(("ся", "сь")):
+        word = word[:-2]
+    for ending in _RU_ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            word = word[: -len(ending)]
+            break
+    # a stem vowel left before the ending ("предостави-ть", "росси-ей"): off too
+    return word[:-1] if len(word) > 3 and word[-1] in _RU_VOWELS else word
+
+
+_RU_VOWELS = frozenset("аеиоуыэюяьй")
 
 
 def terms(tokens: list[Token]) -> list[str]:

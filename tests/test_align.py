@@ -268,3 +268,34 @@ def test_seed_passages_do_not_stop_where_a_long_sentence_was_cut() -> None:
     ends = [t[p.source.start : p.source.end] for p in found]
     quote = [e for e in ends if "completely different game" in e]
     assert quote and all(e.endswith("could provide it") for e in quote)
+
+
+RU_SOURCE = (
+    "Государственная дума приняла в третьем чтении закон о защите персональных данных "
+    "граждан в сети интернет. Документ обязывает операторов хранить сведения о "
+    "пользователях на серверах, расположенных на территории страны. Нарушителям грозят "
+    "штрафы в размере до пяти миллионов рублей.\n\n"
+    "Глава комитета по информационной политике заявил, что новые нормы вступят в силу с "
+    "первого января следующего года. По его словам, компании получат достаточно времени "
+    "для перестройки своих систем."
+)
+RU_REWRITE = (
+    "Закон о защите персональных данных российских граждан в интернете был окончательно "
+    "принят Государственной думой. Операторы обязаны хранить сведения о своих "
+    "пользователях на серверах, которые расположены на территории России. За нарушения "
+    "предусмотрены штрафы размером до пяти миллионов рублей.\n\n"
+    "Новые нормы, как заявил глава думского комитета по информационной политике, начнут "
+    "действовать с первого января будущего года, чтобы компании успели перестроить свои "
+    "системы."
+)
+
+
+def test_a_russian_rewrite_is_found_through_its_changed_word_forms() -> None:
+    """Стемы and stop words of Russian: "принят Государственной думой" is "Государственная
+    дума приняла" rewritten, and the rewrite's first sentence is part of the copy."""
+    first, second = align_texts(RU_REWRITE, RU_SOURCE)
+    paragraph = RU_REWRITE.index("\n\n")
+    assert (first.target.start, first.target.end) == (0, paragraph)
+    assert (first.source.start, first.source.end) == (0, RU_SOURCE.index("\n\n"))
+    assert second.target.end == len(RU_REWRITE) and second.source.end == len(RU_SOURCE)
+    assert {first.kind, second.kind} == {"paraphrase"}

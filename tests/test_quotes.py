@@ -1,3 +1,4 @@
+
 """quotes.py: quotation spans (all mark styles, apostrophes, nesting) and speakers."""
 
 from __future__ import annotations
@@ -107,10 +108,23 @@ def speakers(text: str) -> list[tuple[str, str | None, str | None]]:
             "Dmitry Peskov",
             "peskov",
         ),
+        # Russian: "», — заявил X", "X заявил: «..."
+        (
+            "«Россия могла бы предоставить убежище», — заявил Дмитрий Новиков.",
+            "Дмитрий Новиков",
+            "новиков",
+        ),
+        ("Дмитрий Песков заявил: «Мы не комментируем».", "Дмитрий Песков", "песков"),
+        ("«Это неправда», — сказала Мария Захарова журналистам.", "Мария Захарова", "захарова"),
     ],
 )
 def test_speaker_in_the_same_sentence(text: str, speaker: str, key: str) -> None:
     assert speakers(text)[0][1:] == (speaker, key)
+
+
+def test_a_russian_pronoun_points_back_to_the_speaker() -> None:
+    text = "Дмитрий Новиков выступил в пятницу.\n«У Маска другая игра», — сказал он."
+    assert [key for _, _, key in speakers(text)] == ["новиков"]
 
 
 def test_speaker_of_the_adjacent_sentence_and_of_descriptions() -> None:

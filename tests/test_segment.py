@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -131,3 +132,22 @@ def test_overlapping_spans_are_found_by_bisection_as_by_a_scan(
     assert overlapping(spans, span) == [
         s for s in spans if s.start < span.end and span.start < s.end
     ]
+
+
+@pytest.mark.parametrize(
+    "forms",
+    [
+        ("заявил", "заявила", "заявили"),
+        ("депутат", "депутата", "депутатом"),
+        ("россия", "россии", "россией"),
+        ("власть", "власти"),
+        ("политическое", "политического", "политической"),
+        ("ёлка", "елки"),
+    ],
+)
+def test_russian_word_forms_share_a_stem(forms: tuple[str, ...]) -> None:
+    assert len({stem(f) for f in forms}) == 1
+
+
+def test_russian_stop_words_are_no_terms() -> None:
+    assert terms(words("и в на что это также Депутат")) == [stem("депутат")]
