@@ -36,7 +36,7 @@ def overlap(a: Span, b: Span) -> int:
     return max(0, min(a.end, b.end) - max(a.start, b.start))
 
 
-def _date(value: str | None) -> str | None:
+def publication_day(value: str | None) -> str | None:
     """The ISO day of a publication date, or None when it is not one."""
     if not value or len(value) < 10 or value[4] != "-" or value[7] != "-":
         return None
@@ -48,7 +48,7 @@ def direction(a: T, b: T) -> tuple[T, T, str] | None:
     """``(earlier, later, reason)`` for two articles, or None when unknown."""
     if a.designated != b.designated:
         return (a, b, "designated-source") if a.designated else (b, a, "designated-source")
-    da, db = _date(a.published), _date(b.published)
+    da, db = publication_day(a.published), publication_day(b.published)
     if da and db and da != db:
         return (a, b, "earlier-date") if da < db else (b, a, "earlier-date")
     return None

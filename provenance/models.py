@@ -24,6 +24,7 @@ Status = Literal[
     "too-large",  # over the size cap
     "timeout",  # extraction ran over [ingest] doc_seconds and was stopped
     "failed",  # extraction crashed or raised (a bug or a page no parser survives)
+    "duplicate",  # the same page as an input before it (same content, same outlet): audited once
 ]
 STATUSES: tuple[str, ...] = Status.__args__  # type: ignore[attr-defined]
 

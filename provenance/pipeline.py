@@ -48,7 +48,14 @@ from provenance.classify import classify, quote_runs
 from provenance.extract import assemble, extract_all
 from provenance.index import CorpusIndex, Prepared, prepare
 from provenance.ingest import iter_documents
-from provenance.lineage import direction, merge_adjacent, order_by_source, origins, overlap
+from provenance.lineage import (
+    direction,
+    merge_adjacent,
+    order_by_source,
+    origins,
+    overlap,
+    publication_day,
+)
 from provenance.models import Article, Document, Extraction, Passage, Span
 from provenance.segment import TEXT_CACHE, Layout, layout, remember_layout
 from provenance.settings import DEFAULTS, AlignSettings, Settings
@@ -235,6 +242,36 @@ def article_names(articles: Sequence[Article], roots: Sequence[Path]) -> list[st
             name = f"{name}~{seen[name]}"
         names.append(name)
     return names
+
+
+def _unique(articles: Sequence[Article], names: Sequence[str]) -> list[Article]:
+    """The articles, each page saved twice (the same content, and the same outlet or none
+    named for one of them) marked ``duplicate`` but one: audited once, as the copy with the
+    earliest publication date (an undated one last), then the first by name.
+
+    Two outlets that publish the same text are copying, not duplicates: files the manifest
+    gives to different outlets are both audited.
+    """
+    out = list(articles)
+    seen: dict[str, list[tuple[str, str | None]]] = {}
+
+    def order(k: int) -> tuple[bool, str, str]:
+        day = publication_day(out[k].document.published)
+        return day is None, day or "", names[k]
+
+    for i in sorted(range(len(out)), key=order):
+        art = out[i]
+        if art.status != "ok":
+            continue
+        doc = art.document
+        kept = seen.setdefault(doc.sha256, [])
+        same = next((n for n, o in kept if o is None or doc.outlet in (None, o)), None)
+        if same is None:
+            kept.append((names[i], doc.outlet))
+            continue
+        log.info("%s: the same page as %s; audited once, as %s", names[i], same, same)
+        out[i] = dataclasses.replace(art, status="duplicate")
+    return out
 
 
 def _entries(
@@ -680,6 +717,7 @@ def audit(
     articles = extract_all(docs, settings=settings, jobs=jobs, cache=cache)
     clock.done("extract", len(docs))
     names = article_names(articles, roots)
+    articles = _unique(articles, names)
     entries = _entries(articles, names, designated, settings.audit.sources_in_full)
     aligner = _Aligner(entries, registry, settings, state, jobs)
     clock.done("prepare", len(entries))

@@ -158,6 +158,9 @@ _MORE_DEFINITIONS = (
     "or `order-unknown` (listed for both articles, counted in neither's shares).",
     "- `start`/`end`: half-open character offsets into the article's main text, written as "
     "texts/<article id>.txt; `file_start`/`file_end`: offsets into the decoded input file.",
+    "An article's `status`: `ok` (audited), `duplicate` (the same page as another input, "
+    "the one published first: audited once, as that one), or why no main text was read "
+    "(`no-text`, `empty`, `binary`, `missing`...). Only `ok` articles count in any figure.",
     f"Shares in the CSV files have {PRECISION} decimals; the reports show them as percentages.",
 )
 

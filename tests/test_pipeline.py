@@ -142,9 +142,9 @@ def test_worker_processes_give_the_same_tables(tmp_path: Path) -> None:
 
 
 def test_two_inputs_with_one_name_are_both_audited(tmp_path: Path) -> None:
-    for folder in ("d1", "d2"):
+    for folder, own in (("d1", OWN[0]), ("d2", OWN[1])):  # (one content twice: a duplicate)
         (tmp_path / folder).mkdir()
-        (tmp_path / folder / "same.txt").write_text(" ".join(WIRE) + "\n\n" + OWN[0])
+        (tmp_path / folder / "same.txt").write_text(" ".join(WIRE) + "\n\n" + own)
     run = audit([str(tmp_path / "d1" / "same.txt"), str(tmp_path / "d2" / "same.txt")])
     assert list(run.tables.articles.article) == ["same.txt", "same.txt~2"]
     assert set(run.tables.passages.article) == {"same.txt", "same.txt~2"}
@@ -249,3 +249,27 @@ def test_dates_in_other_styles_give_the_same_audit(tmp_path: Path) -> None:
     assert "earlier-date" in set(got.passages.direction)
     assert got.articles.equals(expected.articles)
     assert got.passages.equals(expected.passages)
+
+
+def test_a_page_saved_twice_is_audited_once(tmp_path: Path) -> None:
+    root = tmp_path / "c"
+    write_corpus(root)
+    expected = audit([str(root)]).tables
+    (root / "paper-again.txt").write_bytes((root / "paper.txt").read_bytes())
+    (root / "blog-again.txt").write_bytes((root / "blog.txt").read_bytes())
+    manifest = (root / "manifest.csv").read_text()
+    (root / "manifest.csv").write_text(manifest + "paper-again.txt,Paper,article,2025-06-04\n")
+    got = audit([str(root)]).tables
+    arts = got.articles.set_index("article")
+    # the copy published first is the page (an undated one comes after a dated one)
+    assert arts.loc["paper-again.txt", "status"] == "duplicate"
+    assert arts.loc["blog-again.txt", "status"] == "duplicate"
+    assert arts.loc[["paper.txt", "blog.txt"], "status"].tolist() == ["ok", "ok"]
+    assert arts.loc["paper-again.txt", "words"] == 0
+    assert got.passages.equals(expected.passages)
+    # the same text under two outlets the manifest names is copying, not a duplicate
+    (root / "manifest.csv").write_text(
+        manifest + "paper-again.txt,Other Paper,article,2025-06-04\n"
+    )
+    arts = audit([str(root)]).tables.articles.set_index("article")
+    assert arts.loc["paper-again.txt", "status"] == "ok"

@@ -1,4 +1,3 @@
-
 """quotes.py: quotation spans (all mark styles, apostrophes, nesting) and speakers."""
 
 from __future__ import annotations
