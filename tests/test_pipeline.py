@@ -273,3 +273,17 @@ def test_a_page_saved_twice_is_audited_once(tmp_path: Path) -> None:
     )
     arts = audit([str(root)]).tables.articles.set_index("article")
     assert arts.loc["paper-again.txt", "status"] == "ok"
+
+
+def test_an_outlet_spelt_in_other_cases_is_one_outlet(tmp_path: Path) -> None:
+    root = tmp_path / "c"
+    write_corpus(root)
+    (root / "paper2.txt").write_text(" ".join(OTHER[2:]) + "\n\n" + OWN[1])
+    manifest = (
+        (root / "manifest.csv").read_text().replace("sport.txt,Sport Daily", "sport.txt,PAPER")
+    )
+    (root / "manifest.csv").write_text(manifest + "paper2.txt,paper ,article,2025-06-05\n")
+    run = audit([str(root)])
+    arts = run.tables.articles.set_index("article")
+    assert set(arts.loc[["paper.txt", "paper2.txt", "sport.txt"], "outlet"]) == {"PAPER"}
+    assert run.tables.outlets.set_index("outlet").loc["PAPER", "articles"] == 3

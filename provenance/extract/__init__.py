@@ -101,7 +101,7 @@ def extract_all(
 
     registry = SourceRegistry.from_settings(settings)
     given = docs
-    docs = [_named(doc, registry) for doc in docs]
+    docs = _spelt_alike([_named(doc, registry) for doc in docs])
     pages: dict[str, list[Document]] = {}
     for doc in docs:
         if doc.status == "ok" and doc.kind == "text" and doc.outlet:
@@ -197,7 +197,33 @@ def _placed(
         outlet = registry.outlet(None, doc.url, site or None)
         if outlet != doc.outlet:
             out[i] = replace(articles[i], document=replace(doc, outlet=outlet))
-    return out
+    spelt = _spelt_alike([a.document for a in out])
+    return [
+        a if a.document is d else replace(a, document=d) for a, d in zip(out, spelt, strict=True)
+    ]
+
+
+def _spelt_alike(docs: list[Document]) -> list[Document]:
+    """The documents with one spelling per outlet: names that differ only in case or white
+    space ("Daily8", "daily8 ") are one outlet, spelt as most of its documents spell it (the
+    first in sort order on a tie)."""
+    spellings: dict[str, Counter[str]] = {}
+    for doc in docs:
+        if doc.outlet:
+            spellings.setdefault(_folded(doc.outlet), Counter())[doc.outlet] += 1
+    chosen = {k: min(c, key=lambda n: (-c[n], n)) for k, c in spellings.items() if len(c) > 1}
+    if not chosen:
+        return docs
+    return [
+        replace(d, outlet=chosen[_folded(d.outlet)])
+        if d.outlet and _folded(d.outlet) in chosen and chosen[_folded(d.outlet)] != d.outlet
+        else d
+        for d in docs
+    ]
+
+
+def _folded(name: str) -> str:
+    return " ".join(name.split()).casefold()
 
 
 def _extract_job(job: tuple[Document, frozenset[str]], *, settings: Settings) -> Article:
