@@ -1,4 +1,4 @@
-# ruff: noqa: RUF001, RUF002  (Russian cue words and aliases are intended)
+# ruff: noqa: RUF001, RUF002, RUF003  (Russian cue words and aliases are intended)
 """Sources, their aliases, and the credits an article gives them.
 
 A :class:`SourceRegistry` knows each source by a canonical name and its aliases
@@ -147,21 +147,24 @@ class SourceRegistry:
     ) -> str | None:
         """The outlet an article belongs to, by what is known of it, most explicit first.
 
-        ``name``, the outlet the user gave (a manifest's); else the source whose web
-        domain ``url`` is on (a subdomain too); else ``site_name``, the name the page
-        gives itself; else ``url``'s web host ("www." left out); else None.  A name is
-        returned under its canonical name when it is a source's name or alias, or when
-        exactly one part of it is ("The Moscow Times | Independent News From Russia").
+        ``name``, the outlet the user gave (a manifest's), under its canonical name when it
+        is a source's name or alias; else the source whose web domain ``url`` is on (a
+        subdomain too); else ``site_name``, the name the page gives itself, canonical too,
+        or the source exactly one part of it names ("The Moscow Times | Independent News
+        From Russia"), or the host when it is an address; else ``url``'s web host ("www."
+        left out); else None.  A name with no letter or digit is no name.
         """
-        for given in (name, None, site_name):
-            if given is None:  # (between the two names: a known source's own domain)
-                found = self._source_at(url)
-                if found is not None:
-                    return found
-                continue
-            text = " ".join(given.split())
-            if text:
-                return self.canonical(text) or self._part_named(text) or text
+        text = _name_of(name)
+        if text:
+            return self.canonical(text) or text
+        found = self._source_at(url)
+        if found is not None:
+            return found
+        text = _name_of(site_name)
+        if text:
+            if re.match(r"(?i)(https?://|www\.)", text) and web_host(text):
+                return web_host(text)  # a page that gives its address for a name
+            return self.canonical(text) or self._part_named(text) or text
         return web_host(url or "") or None
 
     def _source_at(self, url: str | None) -> str | None:
@@ -216,18 +219,30 @@ _GENERIC_LABELS = frozenset(("www", "com", "org", "net", "edu", "gov", "co", "ne
 
 def site_label(site_name: str, host: str = "") -> str:
     """A page's site name, white space folded; when it has several parts ("Name | Tagline")
-    and ``host`` is known, the first part that names the host ("WSJ" on online.wsj.com),
-    else the whole name."""
+    and ``host`` is known, the part that names the host: the one that is its name ("WSJ"
+    on online.wsj.com), else the first that holds it ("The Washington Post" on
+    washingtonpost.com), else the longest it holds; else the whole name."""
     name = " ".join(site_name.split())
-    parts = [p.strip() for p in _SITE_NAME_PARTS.split(name) if p.strip()]
+    parts = [p.strip() for p in _SITE_NAME_PARTS.split(name) if _name_of(p)]
     if len(parts) < 2 or not host:
-        return name
+        return name if _name_of(name) else ""
     labels = [x for x in host.split(".") if len(x) >= 3 and x not in _GENERIC_LABELS]
-    for part in parts:
-        squashed = re.sub(r"\W+", "", part.casefold())
-        if squashed and any(x in squashed or squashed in x for x in labels):
-            return part
-    return name
+    squashed = [re.sub(r"\W+", "", p.casefold()) for p in parts]
+    for test in (
+        lambda sq, x: sq == x,
+        lambda sq, x: x in sq,
+    ):
+        for part, sq in zip(parts, squashed, strict=True):
+            if any(test(sq, x) for x in labels):
+                return part
+    inside = [(len(sq), -i) for i, sq in enumerate(squashed) if any(sq in x for x in labels)]
+    return parts[-max(inside)[1]] if inside else name
+
+
+def _name_of(value: str | None) -> str:
+    """``value`` with its white space folded; "" when it has no letter or digit."""
+    text = " ".join((value or "").split())
+    return text if re.search(r"\w", text) else ""
 
 
 def _fold(name: str) -> str:
@@ -283,6 +298,15 @@ def _merge(defaults: Sequence[Source], table: Mapping[str, Any]) -> list[Source]
             old.designated if designated is None else designated,
             old.domains + tuple(d for d in domains if d not in old.domains),
         )
+        owners = {
+            web_host(d): s.name for s in merged.values() if s.name != canonical for d in s.domains
+        }
+        taken = next((d for d in domains if web_host(d) in owners), None)
+        if taken is not None:
+            raise ConfigError(
+                f"{where} domains: {taken!r} is {owners[web_host(taken)]}'s already",
+                hint="a web domain names one source",
+            )
     return list(merged.values())
 
 
@@ -301,7 +325,10 @@ _DESCRIPTOR = (
     r"official|independent|news|agency|newspaper|wire|service|outlet|daily|media|"
     r"government-run|government|Kremlin-controlled|pro-Kremlin|British|French|US|U\.S\.|"
     r"American|Chinese|Ukrainian|international|private|online|business|Moscow-based|"
-    r"London-based|Paris-based|Amsterdam-based|Riga-based|exiled)"
+    r"London-based|Paris-based|Amsterdam-based|Riga-based|exiled|"
+    # Russian: "сообщил агентству ТАСС", "передает корреспондент ТАСС"
+    r"(?:информ)?агентств(?:о|а|у|ом)|корреспондент(?:а|у|ом|ы)?|издани(?:е|я|ю)|"
+    r"газет(?:а|е|ы|у)|телеканал(?:а|у)?|государственно(?:го|му|е)|российско(?:го|му|е))"
 )
 _LEFT_NP = re.compile(rf"(?:(?i:{_DESCRIPTOR})\s+){{1,5}}$")
 _RIGHT_NP = re.compile(

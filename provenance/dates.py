@@ -15,10 +15,12 @@ same day.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import email.utils
 import re
 
-__all__ = ["date_problem", "iso_date"]
+__all__ = ["date_problem", "iso_date", "utc_day"]
 
 _MONTHS = {
     name: number
@@ -53,21 +55,31 @@ _EPOCH = re.compile(r"\d{9,10}(\.\d+)?")
 
 
 def iso_date(value: str | None) -> str | None:
-    """``value`` as an ISO 8601 date (or date and time, when it was ISO), or None."""
+    """``value`` as an ISO 8601 date, or date and time with its UTC offset when the value
+    gives both (ISO, an RSS date, Unix time); else None."""
     return _read(value)
 
 
 def date_problem(value: str | None) -> str | None:
     """Why ``value`` (not blank) gives no date, in a few words; None when it gives one."""
-    text = (value or "").strip()
+    text = " ".join((value or "").split())
     if not text or _read(text):
         return None
     match = _NUMERIC.match(text)
     if match:
         a, b, year = match.groups()
-        first, second = f"{year}-{int(b):02d}-{int(a):02d}", f"{year}-{int(a):02d}-{int(b):02d}"
-        return f"ambiguous (day or month first?) - write {first} or {second}"
+        readings = [r for r in (_day(year, b, a), _day(year, a, b)) if r is not None]
+        if len(readings) == 2:
+            return f"ambiguous (day or month first?) - write {readings[0]} or {readings[1]}"
+    if _ISO.match(text):
+        return "no such day - check the year, month and day"
+    if _EPOCH.fullmatch(text):
+        return f"not a date between {_EPOCH_YEARS[0]} and {_EPOCH_YEARS[1]} in Unix time"
     return "not a date - write it as YYYY-MM-DD"
+
+
+#: Unix times outside these years are placeholders or numbers in the wrong column (0, ids)
+_EPOCH_YEARS = (1990, 2100)
 
 
 def _read(value: str | None) -> str | None:
@@ -79,14 +91,18 @@ def _read(value: str | None) -> str | None:
         day = _day(*match.groups())
         if day is None:
             return None
-        try:  # the whole value when it is valid ISO (its time and zone say more)
-            dt.datetime.fromisoformat(text.replace("Z", "+00:00").replace(" ", "T", 1))
+        try:  # the whole value in ISO form when it is valid ISO (its time and zone say more)
+            stamp = dt.datetime.fromisoformat(text.replace("Z", "+00:00").replace(" ", "T", 1))
         except ValueError:
             return day
-        return day + text[10:] if len(match.group(0)) == 10 else day
+        return stamp.isoformat() if len(text) > 10 else day
     if _EPOCH.fullmatch(text):
-        stamp = dt.datetime.fromtimestamp(float(text), tz=dt.UTC)
-        return stamp.date().isoformat()
+        stamp = dt.datetime.fromtimestamp(float(text), tz=dt.UTC).replace(microsecond=0)
+        return stamp.isoformat() if _EPOCH_YEARS[0] <= stamp.year <= _EPOCH_YEARS[1] else None
+    with contextlib.suppress(TypeError, ValueError, IndexError, OverflowError):
+        stamp = email.utils.parsedate_to_datetime(text)  # an RSS (RFC 2822) date
+        if stamp.tzinfo is not None:  # (without a zone: the day as written, below)
+            return stamp.isoformat()
     folded = text.casefold()
     for pattern, order in (
         (_YEAR_FIRST, (0, 1, 2)),
@@ -113,3 +129,14 @@ def _day(year: str, month: str, day: str) -> str | None:
         return dt.date(int(year), int(month), int(day)).isoformat()
     except ValueError:
         return None
+
+
+def utc_day(value: str | None) -> str | None:
+    """The UTC day of an ISO date and time with an offset (``iso_date``'s form), else None."""
+    if not value or len(value) <= 10:
+        return None
+    try:
+        stamp = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return stamp.astimezone(dt.UTC).date().isoformat() if stamp.tzinfo is not None else None

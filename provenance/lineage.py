@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any, Protocol, TypeVar
 
+from provenance.dates import utc_day
 from provenance.models import Passage, Span
 
 
@@ -37,7 +38,9 @@ def overlap(a: Span, b: Span) -> int:
 
 
 def publication_day(value: str | None) -> str | None:
-    """The ISO day of a publication date, or None when it is not one."""
+    """The ISO day of a publication date as written (its own zone), or None when it is not
+    one.  Two dates that both give a time and its zone are compared in UTC instead
+    (:func:`direction`): 01:00 in Moscow on the 7th is the 6th in New York."""
     if not value or len(value) < 10 or value[4] != "-" or value[7] != "-":
         return None
     day = value[:10]
@@ -49,6 +52,9 @@ def direction(a: T, b: T) -> tuple[T, T, str] | None:
     if a.designated != b.designated:
         return (a, b, "designated-source") if a.designated else (b, a, "designated-source")
     da, db = publication_day(a.published), publication_day(b.published)
+    ua, ub = utc_day(a.published), utc_day(b.published)
+    if ua and ub:  # both times with their zones: the days in one zone
+        da, db = ua, ub
     if da and db and da != db:
         return (a, b, "earlier-date") if da < db else (b, a, "earlier-date")
     return None

@@ -244,33 +244,41 @@ def article_names(articles: Sequence[Article], roots: Sequence[Path]) -> list[st
     return names
 
 
-def _unique(articles: Sequence[Article], names: Sequence[str]) -> list[Article]:
-    """The articles, each page saved twice (the same content, and the same outlet or none
-    named for one of them) marked ``duplicate`` but one: audited once, as the copy with the
-    earliest publication date (an undated one last), then the first by name.
+def _unique(
+    articles: Sequence[Article], names: Sequence[str], designated: Collection[str]
+) -> list[Article]:
+    """The articles with each page saved more than once (the same content) audited once:
+    the other copies get status ``duplicate``.
 
-    Two outlets that publish the same text are copying, not duplicates: files the manifest
-    gives to different outlets are both audited.
+    Each outlet named for the content keeps one copy (two outlets that publish the same
+    text are copying, and both are audited); a copy no outlet is named for is a duplicate
+    of a named one, or else of the first unnamed one.  The copy kept is a designated
+    source's, then the one published first (an undated one last), then the first by name.
     """
     out = list(articles)
-    seen: dict[str, list[tuple[str, str | None]]] = {}
 
-    def order(k: int) -> tuple[bool, str, str]:
-        day = publication_day(out[k].document.published)
-        return day is None, day or "", names[k]
+    def order(k: int) -> tuple[bool, bool, str, str]:
+        doc = out[k].document
+        source = doc.role == "source" or (doc.outlet or "").casefold() in designated
+        day = publication_day(doc.published)
+        return not source, day is None, day or "", names[k]
 
+    groups: dict[str, list[int]] = {}
     for i in sorted(range(len(out)), key=order):
-        art = out[i]
-        if art.status != "ok":
-            continue
-        doc = art.document
-        kept = seen.setdefault(doc.sha256, [])
-        same = next((n for n, o in kept if o is None or doc.outlet in (None, o)), None)
-        if same is None:
-            kept.append((names[i], doc.outlet))
-            continue
-        log.info("%s: the same page as %s; audited once, as %s", names[i], same, same)
-        out[i] = dataclasses.replace(art, status="duplicate")
+        if out[i].status == "ok":
+            groups.setdefault(out[i].document.sha256, []).append(i)
+    for members in groups.values():
+        kept: dict[str | None, int] = {}
+        for i in members:  # each named outlet's first copy first
+            kept.setdefault(out[i].document.outlet, i)
+        named = [k for o, k in kept.items() if o is not None]
+        if named:
+            kept.pop(None, None)
+        for i in members:
+            first = kept[out[i].document.outlet] if out[i].document.outlet in kept else named[0]
+            if first != i:
+                log.info("%s: the same page as %s; audited once, as that", names[i], names[first])
+                out[i] = dataclasses.replace(out[i], status="duplicate")
     return out
 
 
@@ -717,7 +725,7 @@ def audit(
     articles = extract_all(docs, settings=settings, jobs=jobs, cache=cache)
     clock.done("extract", len(docs))
     names = article_names(articles, roots)
-    articles = _unique(articles, names)
+    articles = _unique(articles, names, designated)
     entries = _entries(articles, names, designated, settings.audit.sources_in_full)
     aligner = _Aligner(entries, registry, settings, state, jobs)
     clock.done("prepare", len(entries))

@@ -130,6 +130,9 @@ def test_registry_checks_its_arguments() -> None:
         ("Об этом пишет The Moscow Times.", ("The Moscow Times", "explicit")),
         ("Об этом говорится в материале Интерфакса.", ("Interfax", "explicit")),
         ("Об этом сообщает РИА Новости.", ("RIA Novosti", "explicit")),
+        ("Об этом он сообщил агентству ТАСС.", ("TASS", "explicit")),
+        ("Как передает корреспондент ТАСС, решение принято.", ("TASS", "explicit")),
+        ("Об этом сообщает информагентство ТАСС.", ("TASS", "explicit")),
     ],
 )
 def test_credit_cues(text: str, expected: tuple[str | None, str]) -> None:
@@ -345,6 +348,9 @@ def test_vague_credits_searched_near_hints_equal_a_full_search(words: list[str],
         (None, "https://example.com/a", "Example Daily", "Example Daily"),
         (None, "https://www.example.com/a", None, "example.com"),
         (None, "https://example.com/a", "   ", "example.com"),
+        (None, "https://example.com/a", " | ", "example.com"),  # no name in it
+        (None, "https://example.com/a", "https://www.newsnation.in", "newsnation.in"),
+        ("Yahoo News - AP", None, None, "Yahoo News - AP"),  # the user's name is kept whole
         (None, "not an address", None, None),
         (None, None, None, None),
     ],
@@ -362,6 +368,9 @@ def test_outlet_of_an_article(
         ("Breaking News | WSJ", "online.wsj.com", "WSJ"),
         ("Breaking News | WSJ", "", "Breaking News | WSJ"),  # no host: left whole
         ("Zillow Blog - Real Estate Stats", "zillow.com", "Zillow Blog"),
+        ("TV | TV Rain", "tvrain.tv", "TV Rain"),  # the part that is the host's name
+        ("Post | The Washington Post", "washingtonpost.com", "The Washington Post"),
+        (" | ", "example.com", ""),
         ("News - Stats", "example.com", "News - Stats"),  # no part names the host
         ("  Plain   Name ", "plain.com", "Plain Name"),
     ],
@@ -401,3 +410,7 @@ def test_config_adds_domains() -> None:
         )
     with pytest.raises(ConfigError, match=r"\[sources\.Meduza\] domains"):
         SourceRegistry.from_settings(DEFAULTS.replace(sources={"Meduza": {"domains": "meduza.io"}}))
+    with pytest.raises(ConfigError, match=r"\[sources\.Meduza\] domains: 'tass.com' is TASS's"):
+        SourceRegistry.from_settings(
+            DEFAULTS.replace(sources={"Meduza": {"domains": ["tass.com"]}})
+        )

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from provenance.dates import date_problem, iso_date
+from provenance.dates import date_problem, iso_date, utc_day
 
 
 @pytest.mark.parametrize(
@@ -16,7 +16,8 @@ from provenance.dates import date_problem, iso_date
     [
         ("2025-06-06", "2025-06-06"),
         ("2025-06-06T10:30:00+03:00", "2025-06-06T10:30:00+03:00"),  # ISO: kept whole
-        ("2025-06-06T10:30:00Z", "2025-06-06T10:30:00Z"),
+        ("2025-06-06T10:30:00Z", "2025-06-06T10:30:00+00:00"),
+        ("2025-06-06 10:30:00 +0300", "2025-06-06T10:30:00+03:00"),
         ("2025-6-6", "2025-06-06"),
         ("06.06.2025", "2025-06-06"),  # dotted: day first
         ("6.7.2025", "2025-07-06"),
@@ -26,8 +27,9 @@ from provenance.dates import date_problem, iso_date
         ("Friday, June 6, 2025 10:00 AM", "2025-06-06"),
         ("6th June 2025", "2025-06-06"),
         ("6 \u0438\u044e\u043d\u044f 2025 \u0433.", "2025-06-06"),  # 6 июня 2025 г.
-        ("Fri, 06 Jun 2025 23:30:00 -0500", "2025-06-06"),  # an RSS date: the day as written
-        ("1749195000", "2025-06-06"),  # Unix time, UTC
+        ("Fri, 06 Jun 2025 23:30:00 -0500", "2025-06-06T23:30:00-05:00"),  # an RSS date
+        ("Fri, 06 Jun 2025 23:30:00", "2025-06-06"),  # a time without its zone: the day
+        ("1749195000", "2025-06-06T07:30:00+00:00"),  # Unix time
         ("13/07/2025", "2025-07-13"),  # only one reading is a date
         ("07/13/2025", "2025-07-13"),
         ("06/06/2025", "2025-06-06"),  # both readings are the same day
@@ -43,9 +45,12 @@ def test_dates_in_many_styles(value: str, iso: str) -> None:
     [
         ("06/07/2025", "ambiguous (day or month first?) - write 2025-07-06 or 2025-06-07"),
         ("yesterday", "not a date - write it as YYYY-MM-DD"),
-        ("2025-13-01", "not a date - write it as YYYY-MM-DD"),
+        ("2025-13-01", "no such day - check the year, month and day"),
+        ("2025-02-29", "no such day - check the year, month and day"),
         ("31.02.2025", "not a date - write it as YYYY-MM-DD"),
+        ("31/02/2025", "not a date - write it as YYYY-MM-DD"),  # neither reading is a day
         ("2025", "not a date - write it as YYYY-MM-DD"),
+        ("0000000000", "not a date between 1990 and 2100 in Unix time"),  # a placeholder
     ],
 )
 def test_what_is_no_date_says_why(value: str, problem: str) -> None:
@@ -78,3 +83,9 @@ def test_any_text_gives_an_iso_day_or_a_reason(text: str) -> None:
         assert text.strip() == "" or date_problem(text)
     else:
         dt.date.fromisoformat(found[:10])
+
+
+def test_utc_day_of_a_time_with_its_zone() -> None:
+    assert utc_day(iso_date("Sat, 07 Jun 2025 01:00:00 +0300")) == "2025-06-06"
+    assert utc_day(iso_date("2025-06-06T20:00:00-04:00")) == "2025-06-07"
+    assert utc_day("2025-06-07") is None and utc_day("2025-06-07T01:00:00") is None

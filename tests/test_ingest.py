@@ -181,7 +181,7 @@ def test_publication_dates_are_read_into_iso(
     )
     docs = {Path(d.path).name: d for d in iter_documents([str(tmp_path)])}
     assert docs["a.txt"].published == docs["b.txt"].published == "2025-06-06"
-    assert docs["feed.jsonl:1"].published == "2025-06-06"
+    assert docs["feed.jsonl:1"].published == "2025-06-06T10:30:00+03:00"  # its time and zone
     assert docs["c.txt"].published is None  # ambiguous: no guess, and a line saying so
     (warning,) = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
     assert "manifest.csv: line 4: published '06/07/2025' is ambiguous" in warning

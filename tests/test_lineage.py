@@ -29,6 +29,14 @@ def test_direction_rules() -> None:
     assert direction(a, Art("e", published="June 3")) is None  # not an ISO day
 
 
+def test_dates_with_their_zones_are_compared_in_one_zone() -> None:
+    moscow = Art("m", published="2025-06-07T01:00:00+03:00")  # 22:00 UTC on the 6th
+    new_york = Art("n", published="2025-06-06T20:00:00-04:00")  # 00:00 UTC on the 7th
+    assert direction(new_york, moscow) == (moscow, new_york, "earlier-date")
+    # a day without a time is read as written: the 7th against the 7th
+    assert direction(moscow, Art("d", published="2025-06-07")) is None
+
+
 def p(t: tuple[int, int], s: tuple[int, int], **kw: Any) -> Passage:
     return Passage(
         target=Span(*t),

@@ -247,7 +247,12 @@ def test_dates_in_other_styles_give_the_same_audit(tmp_path: Path) -> None:
     (root / "manifest.csv").write_text(manifest)
     got = audit([str(root)]).tables
     assert "earlier-date" in set(got.passages.direction)
-    assert got.articles.equals(expected.articles)
+    published = got.articles.set_index("article")["published"].to_dict()
+    assert published["blog.txt"] == "2025-06-03T09:00:00+03:00"  # (an RSS date keeps its time)
+    assert published["wire.txt"] == "2025-06-01" and published["paper.txt"] == "2025-06-02"
+    assert got.articles.drop(columns="published").equals(
+        expected.articles.drop(columns="published")
+    )
     assert got.passages.equals(expected.passages)
 
 
@@ -287,3 +292,23 @@ def test_an_outlet_spelt_in_other_cases_is_one_outlet(tmp_path: Path) -> None:
     arts = run.tables.articles.set_index("article")
     assert set(arts.loc[["paper.txt", "paper2.txt", "sport.txt"], "outlet"]) == {"PAPER"}
     assert run.tables.outlets.set_index("outlet").loc["PAPER", "articles"] == 3
+
+
+def test_which_copy_of_a_page_is_kept(tmp_path: Path) -> None:
+    root = tmp_path / "c"
+    write_corpus(root)
+    for name in ("a-wire.txt", "paper-x.txt", "paper-y.txt"):
+        source = "wire.txt" if name == "a-wire.txt" else "paper.txt"
+        (root / name).write_bytes((root / source).read_bytes())
+    manifest = (root / "manifest.csv").read_text()
+    (root / "manifest.csv").write_text(
+        manifest
+        + "a-wire.txt,,article,2025-05-01\n"  # earlier, first by name: still not the source
+        + "paper-x.txt,Other Paper,article,2025-06-09\n"
+        + "paper-y.txt,,article,2025-05-01\n"  # the earliest copy, but no outlet named
+    )
+    arts = audit([str(root)]).tables.articles.set_index("article")["status"].to_dict()
+    assert arts["wire.txt"] == "ok" and arts["a-wire.txt"] == "duplicate"
+    # two outlets publish the same text: both audited; the unnamed copy is one of them
+    assert arts["paper.txt"] == arts["paper-x.txt"] == "ok"
+    assert arts["paper-y.txt"] == "duplicate"
