@@ -181,3 +181,19 @@ def test_verdicts(out: Path) -> None:
     assert float(arts.loc[A003, "copied_share"]) == 0.0
     assert arts.loc[A003, "role"] == "source"
     assert arts.loc[A002, "top_source"] == "Daily8"
+
+
+def test_without_the_manifest_the_pages_own_signatures_name_the_source(
+    out: Path, tmp_path: Path
+) -> None:
+    """003 signs itself ("A Message from The Moscow Times:"): with no manifest it is still
+    the designated source, and every share is the one the manifest gives."""
+    bare = tmp_path / "bare"
+    bare.mkdir()
+    for path in CORPUS.glob("*.txt"):
+        (bare / path.name).write_bytes(path.read_bytes())
+    invoke(["audit", str(bare), "--out", str(tmp_path / "r"), "-q"])
+    got, expected = read(tmp_path / "r", "articles.csv"), read(out, "articles.csv")
+    assert got.set_index("article").loc[A003, "outlet"] == "The Moscow Times"
+    shares = [c for c in expected.columns if c.endswith("_share")] + ["verdict", "words"]
+    assert got[shares].equals(expected[shares])

@@ -8,6 +8,7 @@ import re
 import sys
 import textwrap
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +16,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from provenance.extract import extract_all
 from provenance.extract.templates import normalize_line
 from provenance.extract.text import clean_text
-from provenance.models import Extraction
+from provenance.models import Document, Extraction
 from provenance.settings import ExtractSettings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -440,3 +442,26 @@ def test_a_cache_without_template_lines_still_extracts() -> None:
     articles = extract_all(docs, cache=cache)
     assert [a.status for a in articles] == ["ok"] * 3 and len(cache.kept) == 3
     assert all("council approved" in a.text for a in articles)
+
+
+@pytest.mark.parametrize(
+    ("furniture", "outlet"),
+    [
+        (["A Message from The Moscow Times:"], "The Moscow Times"),  # a source: its name
+        (["\u00a9 2025 Example Daily. All rights reserved"], "Example Daily"),
+        (["Copyright \u00a9 2003-2025 Example News, Inc."], "Example News"),
+        (["\u00a9 2025 Example Daily.", "A message from The Herald:"], None),  # two: none
+        ([], None),
+    ],
+)
+def test_a_page_signed_by_its_furniture(furniture: list[str], outlet: str | None) -> None:
+    body = (
+        "The regional parliament approved a new water law on Tuesday after months of debate.\n\n"
+        "Lawmakers said the reform would cut leakage in municipal pipelines by a third."
+    )
+    text = body + "\n\n" + "\n\n".join(furniture)
+    doc = Document(path="page.txt", id="page", kind="text", content=text)
+    (article,) = extract_all([doc])
+    assert article.document.outlet == outlet
+    manifest = replace(doc, outlet="Given Outlet")  # the user's word comes first
+    assert extract_all([manifest])[0].document.outlet == "Given Outlet"

@@ -11,6 +11,7 @@ source's web domain, else the page's site name, else its web host.
 from __future__ import annotations
 
 import logging
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
@@ -195,12 +196,42 @@ def _placed(
         host = web_host(doc.url or "")
         site = named.get(host) or site_label(articles[i].extraction.sitename or "", host)
         outlet = registry.outlet(None, doc.url, site or None)
+        if outlet is None:
+            outlet = _signed(articles[i].extraction, registry)
         if outlet != doc.outlet:
             out[i] = replace(articles[i], document=replace(doc, outlet=outlet))
     spelt = _spelt_alike([a.document for a in out])
     return [
         a if a.document is d else replace(a, document=d) for a, d in zip(out, spelt, strict=True)
     ]
+
+
+def _signed(extraction: Extraction, registry: SourceRegistry) -> str | None:
+    """The outlet a page's own furniture names when nothing else does: its donation appeal
+    ("A Message from The Moscow Times:") or copyright line ("© 2025 Daily8. All rights
+    reserved"); None unless exactly one outlet is named so."""
+    names: set[str] = set()
+    for removed in extraction.removed:
+        if removed.reason not in ("appeal", "legal"):
+            continue
+        line = " ".join(removed.text.split())
+        for pattern in _SIGNATURES:
+            match = pattern.search(line)
+            if match:
+                name = match.group("name").strip(" .,;:|-")
+                names.add(registry.outlet(name) or name)
+    return names.pop() if len(names) == 1 else None
+
+
+#: furniture lines that sign a page with its outlet's name
+_SIGNATURES = (
+    re.compile(r"^(?:a )?message from (?P<name>[^:.!?]{2,60}):?$", re.IGNORECASE),
+    re.compile(
+        r"^(?:copyright\s*)?(?:©|\(c\))\s*(?:copyright\s*)?(?:\d{4}(?:\s*[-\u2013]\s*\d{4})?\s*,?\s*)?"
+        r"(?P<name>[^\W\d][^|.,;©]{1,60}?)(?:\.?\s*(?:all rights reserved|[.,;|]|$))",
+        re.IGNORECASE,
+    ),
+)
 
 
 def _spelt_alike(docs: list[Document]) -> list[Document]:
