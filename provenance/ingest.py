@@ -398,6 +398,26 @@ def _from_bytes(
 
 
 _JSONL_FIELDS = ("outlet", "url", "published", "language", "title")
+#: the names scrapers give each field of a JSONL article (news-please, trafilatura's JSON,
+#: RSS-style feeds), looked up in this order
+_JSONL_ALIASES: dict[str, tuple[str, ...]] = {
+    "id": ("id", "guid", "uuid"),
+    "html": ("html", "raw_html", "content_html"),
+    "text": ("text", "maintext", "body", "content", "article", "full_text", "raw_text"),
+    "outlet": ("outlet", "sitename", "site_name", "source_name", "publisher", "site", "source"),
+    "url": ("url", "link", "canonical_url", "source_url"),
+    "published": (
+        *("published", "date_publish", "datePublished", "published_at", "publish_date"),
+        *("pubDate", "pub_date", "date"),
+    ),
+    "language": ("language", "lang"),
+    "title": ("title", "headline"),
+}
+_ADDRESS = re.compile(r"(?i)https?://")
+
+
+def _filled(value: object) -> bool:
+    return isinstance(value, str) and has_text(value)
 
 
 def _published(value: str | None, where: str) -> str | None:
@@ -487,12 +507,22 @@ def _jsonl_document(
     obj: dict[str, object], where: str, fallback_id: str, meta: ManifestRow
 ) -> Document:
     def field(name: str) -> str | None:
-        value = obj.get(name)
-        return one_line(str(value)) or None if value not in (None, "") else None
+        for key in _JSONL_ALIASES.get(name, (name,)):
+            value = obj.get(key)
+            if isinstance(value, str | int | float) and not isinstance(value, bool):
+                found = one_line(str(value))
+                if found and (name != "outlet" or not _ADDRESS.match(found)):
+                    return found
+        return None
 
-    html, body = obj.get("html"), obj.get("text")
-    is_html = isinstance(html, str) and bool(html.strip())
+    html = next((obj[k] for k in _JSONL_ALIASES["html"] if _filled(obj.get(k))), None)
+    body = next((obj[k] for k in _JSONL_ALIASES["text"] if _filled(obj.get(k))), None)
+    is_html = html is not None
     content = html if is_html else body
+    if not field("url"):  # a "source" that is an address (trafilatura's JSON) is the url
+        source = field("source")
+        if source and _ADDRESS.match(source):
+            obj = {**obj, "url": source}
     doc_id = printable(field("id") or fallback_id)
     if not isinstance(content, str) or not has_text(content):
         return Document(

@@ -30,6 +30,7 @@ from provenance.dates import date_problem, iso_date, utc_day
         ("Fri, 06 Jun 2025 23:30:00 -0500", "2025-06-06T23:30:00-05:00"),  # an RSS date
         ("Fri, 06 Jun 2025 23:30:00", "2025-06-06"),  # a time without its zone: the day
         ("1749195000", "2025-06-06T07:30:00+00:00"),  # Unix time
+        ("1749195000123", "2025-06-06T07:30:00+00:00"),  # in milliseconds
         ("13/07/2025", "2025-07-13"),  # only one reading is a date
         ("07/13/2025", "2025-07-13"),
         ("06/06/2025", "2025-06-06"),  # both readings are the same day

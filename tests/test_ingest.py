@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -210,3 +211,51 @@ def test_manifest_delimiters(tmp_path: Path, delimiter: str) -> None:
     )
     (doc,) = iter_documents([str(tmp_path)])
     assert (doc.outlet, doc.role, doc.published) == ("Outlet, Inc.", "source", "2025-06-06")
+
+
+def test_jsonl_fields_under_the_names_scrapers_give_them(tmp_path: Path) -> None:
+    lines = [
+        # news-please
+        {
+            "maintext": "Body one.",
+            "source_domain": "x",
+            "date_publish": "2025-06-06 10:00:00",
+            "url": "https://example.com/1",
+            "title": "One",
+        },
+        # trafilatura's JSON: "source" is the address, "sitename" the outlet
+        {
+            "raw_text": "Body two.",
+            "text": "Body two, clean.",
+            "source": "https://example.org/2",
+            "sitename": "Example Org",
+            "date": "2025-06-07",
+            "title": "Two",
+        },
+        # a feed: RSS date, link, publisher, milliseconds elsewhere
+        {
+            "content": "Body three.",
+            "link": "https://example.net/3",
+            "publisher": "Example Net",
+            "pubDate": "Sun, 08 Jun 2025 09:00:00 +0000",
+            "headline": "Three",
+            "lang": "en",
+        },
+        {"body": "Body four.", "published_at": 1749456000000, "source": "Example Four"},
+    ]
+    (tmp_path / "feed.jsonl").write_text("\n".join(json.dumps(x) for x in lines) + "\n")
+    docs = list(iter_documents([str(tmp_path / "feed.jsonl")]))
+    got = [(d.content, d.outlet, d.url, d.published, d.title) for d in docs]
+    assert got == [
+        ("Body one.", None, "https://example.com/1", "2025-06-06T10:00:00", "One"),
+        ("Body two, clean.", "Example Org", "https://example.org/2", "2025-06-07", "Two"),
+        (
+            "Body three.",
+            "Example Net",
+            "https://example.net/3",
+            "2025-06-08T09:00:00+00:00",
+            "Three",
+        ),
+        ("Body four.", "Example Four", None, "2025-06-09T08:00:00+00:00", None),
+    ]
+    assert docs[2].language == "en"
