@@ -161,3 +161,28 @@ def test_page_metadata_finds_what_one_xpath_per_look_up_finds(head: str, body: s
     if reference["language"]:
         reference["language"] = reference["language"].split("-")[0].split("_")[0].lower()
     assert {k: found[k] for k in reference} == reference
+
+
+@pytest.mark.parametrize(
+    ("note", "url"),
+    [
+        (
+            "<!-- saved from url=(0041)https://www.themoscowtimes.com/2025/06/x -->\n",
+            "https://www.themoscowtimes.com/2025/06/x",
+        ),
+        (
+            "<!--\n Page saved with SingleFile \n url: https://tass.com/politics/1 \n saved date: Fri Jun 06 2025\n-->",
+            "https://tass.com/politics/1",
+        ),
+        ("<!-- url: not an address -->", None),
+    ],
+)
+def test_a_saved_page_gives_the_address_it_was_saved_from(note: str, url: str | None) -> None:
+    ps = "".join(f"<p>{p}</p>" for p in BODY)
+    html = f"<!DOCTYPE html>\n{note}<html><head><title>t</title></head><body><article>{ps}</article></body></html>"
+    assert extract_html(html).url == url
+    # the page's own canonical address comes first
+    canonical = html.replace(
+        "<title>", '<link rel="canonical" href="https://example.org/a"><title>'
+    )
+    assert extract_html(canonical).url == "https://example.org/a"

@@ -10,6 +10,7 @@ also" lines, widgets, appeals, duplicates) and never costs recall.
 from __future__ import annotations
 
 import logging
+import re
 from configparser import ConfigParser
 from functools import lru_cache
 
@@ -89,6 +90,20 @@ def _meta_contents(tree: HtmlElement) -> dict[tuple[str, str], str]:
     return found
 
 
+#: the address a browser or SingleFile notes in a page it saves (the parser drops comments):
+#: ``<!-- saved from url=(0040)https://... -->``, ``<!-- Page saved with SingleFile url: https://...``
+_SAVED_FROM = re.compile(
+    r"<!--(?:(?!-->).){0,400}?(?:saved from url=\(\d+\)|\burl:\s*)(https?://[^\s<>\"']+)",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def saved_from(html: str) -> str | None:
+    """The address a saved page notes in a comment near its start, or None."""
+    match = _SAVED_FROM.search(html, 0, 4000)
+    return match.group(1)[:300] if match else None
+
+
 def page_metadata(tree: HtmlElement) -> dict[str, str | None]:
     """Title, author, url, sitename, language and date from a page's markup.
 
@@ -131,6 +146,7 @@ def extract_html(
     if tree is None:
         return Extraction(text="")
     meta = page_metadata(tree)
+    meta["url"] = meta["url"] or saved_from(html)
     try:
         result = trafilatura.bare_extraction(
             tree,
