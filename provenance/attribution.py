@@ -151,21 +151,31 @@ class SourceRegistry:
         is a source's name or alias; else the source whose web domain ``url`` is on (a
         subdomain too); else ``site_name``, the name the page gives itself, canonical too,
         or the source exactly one part of it names ("The Moscow Times | Independent News
-        From Russia"), or the host when it is an address; else ``url``'s web host ("www."
-        left out); else None.  A name with no letter or digit is no name.
+        From Russia"); else ``url``'s web host ("www." left out); else None.  A name with
+        no letter or digit is no name; a name that is an address or a host ("tass.ru",
+        "https://www.example.com/") is the source on that domain, else the host.
         """
         text = _name_of(name)
         if text:
-            return self.canonical(text) or text
+            return self._addressed(text) or self.canonical(text) or text
         found = self._source_at(url)
         if found is not None:
             return found
         text = _name_of(site_name)
         if text:
-            if re.match(r"(?i)(https?://|www\.)", text) and web_host(text):
-                return web_host(text)  # a page that gives its address for a name
-            return self.canonical(text) or self._part_named(text) or text
+            addressed = self._addressed(text)
+            if addressed != "":
+                return addressed or self.canonical(text) or self._part_named(text) or text
         return web_host(url or "") or None
+
+    def _addressed(self, text: str) -> str | None:
+        """For a name that is an address or a host: the source on its domain, else the host
+        ("" for an address with no host); None for any other name."""
+        if re.match(r"(?i)(?:https?:|www\b)", text):
+            return self._source_at(text) or web_host(text)
+        if _HOST.fullmatch(text):  # "tass.ru": a known source's domain; "NFL.com" stays
+            return self._source_at(text)
+        return None
 
     def _source_at(self, url: str | None) -> str | None:
         """The source whose web domain ``url``'s host is on, or None."""
@@ -199,6 +209,10 @@ def _mentions(registry: SourceRegistry, text: str) -> tuple[tuple[Span, str], ..
 
 #: what separates the parts of a site name: "Name | Tagline", "Section - Name"
 _SITE_NAME_PARTS = re.compile(r"\s+[-\u2013\u2014/]+\s+|\s*[|\u00b7\u2022\u00bb]+\s*|:\s+")
+
+
+#: a bare web host used as a name ("tass.ru", "NFL.com")
+_HOST = re.compile(r"[\w-]+(?:\.[\w-]+)*\.[a-zA-Z]{2,}/?")
 
 
 def web_host(url: str) -> str:

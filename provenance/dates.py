@@ -51,7 +51,7 @@ _DOTTED = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})\b")
 _NUMERIC = re.compile(r"(\d{1,2})[/-](\d{1,2})[/-](\d{4})\b")
 _DAY_MONTH = re.compile(_WEEKDAY + r"(\d{1,2})(?:st|nd|rd|th)?\.?\s+" + _MONTH + r",?\s+(\d{4})\b")
 _MONTH_DAY = re.compile(_WEEKDAY + _MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b")
-_EPOCH = re.compile(r"\d{9,10}(\.\d+)?|\d{12,13}")  # seconds, or milliseconds (JavaScript)
+_EPOCH = re.compile(r"(\d{9,13})(\.\d+)?")  # seconds, or milliseconds (12-13 digits)
 
 
 def iso_date(value: str | None) -> str | None:
@@ -96,14 +96,15 @@ def _read(value: str | None) -> str | None:
         except ValueError:
             return day
         return stamp.isoformat() if len(text) > 10 else day
-    if _EPOCH.fullmatch(text):
-        seconds = float(text) / (1000 if len(text) >= 12 and "." not in text else 1)
+    epoch = _EPOCH.fullmatch(text)
+    if epoch:
+        seconds = float(text) / (1000 if len(epoch.group(1)) >= 12 else 1)
         stamp = dt.datetime.fromtimestamp(seconds, tz=dt.UTC).replace(microsecond=0)
         return stamp.isoformat() if _EPOCH_YEARS[0] <= stamp.year <= _EPOCH_YEARS[1] else None
     with contextlib.suppress(TypeError, ValueError, IndexError, OverflowError):
         stamp = email.utils.parsedate_to_datetime(text)  # an RSS (RFC 2822) date
         if stamp.tzinfo is not None:  # (without a zone: the day as written, below)
-            return stamp.isoformat()
+            return stamp.isoformat() if _EPOCH_YEARS[0] <= stamp.year <= _EPOCH_YEARS[1] else None
     folded = text.casefold()
     for pattern, order in (
         (_YEAR_FIRST, (0, 1, 2)),

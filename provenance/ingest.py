@@ -403,17 +403,27 @@ _JSONL_FIELDS = ("outlet", "url", "published", "language", "title")
 _JSONL_ALIASES: dict[str, tuple[str, ...]] = {
     "id": ("id", "guid", "uuid"),
     "html": ("html", "raw_html", "content_html"),
-    "text": ("text", "maintext", "body", "content", "article", "full_text", "raw_text"),
-    "outlet": ("outlet", "sitename", "site_name", "source_name", "publisher", "site", "source"),
+    "text": (
+        *("text", "maintext", "body", "content", "content_text", "article", "full_text"),
+        "raw_text",
+    ),
+    "outlet": (
+        *("outlet", "sitename", "site_name", "source-hostname", "source_name", "publisher"),
+        *("site", "source"),
+    ),
     "url": ("url", "link", "canonical_url", "source_url"),
     "published": (
-        *("published", "date_publish", "datePublished", "published_at", "publish_date"),
-        *("pubDate", "pub_date", "date"),
+        *("published", "date_publish", "datePublished", "date_published", "published_at"),
+        *("publishedAt", "publish_date", "pubDate", "pub_date", "date"),
     ),
     "language": ("language", "lang"),
     "title": ("title", "headline"),
 }
 _ADDRESS = re.compile(r"(?i)https?://")
+#: a body field that is markup: it opens with a tag and closes a block element
+_HTML_BODY = re.compile(
+    r"\s*<(?=[!a-zA-Z])(?=[\s\S]*</(?:p|div|h[1-6]|li|blockquote|section|article)>)"
+)
 
 
 def _filled(value: object) -> bool:
@@ -509,6 +519,8 @@ def _jsonl_document(
     def field(name: str) -> str | None:
         for key in _JSONL_ALIASES.get(name, (name,)):
             value = obj.get(key)
+            if name == "outlet" and isinstance(value, dict):  # NewsAPI: "source": {"name": ...}
+                value = value.get("name")
             if isinstance(value, str | int | float) and not isinstance(value, bool):
                 found = one_line(str(value))
                 if found and (name != "outlet" or not _ADDRESS.match(found)):
@@ -517,6 +529,13 @@ def _jsonl_document(
 
     html = next((obj[k] for k in _JSONL_ALIASES["html"] if _filled(obj.get(k))), None)
     body = next((obj[k] for k in _JSONL_ALIASES["text"] if _filled(obj.get(k))), None)
+    if html is None and isinstance(body, str) and _HTML_BODY.match(body):
+        # markup in a body field (a feed's content:encoded, a CMS export): a page to extract
+        html = (
+            body
+            if _sniff_kind(body) == "html"
+            else f"<html><body><article>{body}</article></body></html>"
+        )
     is_html = html is not None
     content = html if is_html else body
     if not field("url"):  # a "source" that is an address (trafilatura's JSON) is the url

@@ -257,11 +257,16 @@ def _unique(
     """
     out = list(articles)
 
-    def order(k: int) -> tuple[bool, bool, str, str]:
+    def is_source(k: int) -> bool:
         doc = out[k].document
-        source = doc.role == "source" or (doc.outlet or "").casefold() in designated
-        day = publication_day(doc.published)
-        return not source, day is None, day or "", names[k]
+        return doc.role == "source" or (doc.outlet or "").casefold() in designated
+
+    def order(k: int) -> tuple[bool, bool, str, str]:
+        day = publication_day(out[k].document.published)
+        return not is_source(k), day is None, day or "", names[k]
+
+    def outlet(k: int) -> str | None:  # (a source's copy with no outlet named is named too)
+        return out[k].document.outlet or ("\x00source" if is_source(k) else None)
 
     groups: dict[str, list[int]] = {}
     for i in sorted(range(len(out)), key=order):
@@ -270,12 +275,12 @@ def _unique(
     for members in groups.values():
         kept: dict[str | None, int] = {}
         for i in members:  # each named outlet's first copy first
-            kept.setdefault(out[i].document.outlet, i)
+            kept.setdefault(outlet(i), i)
         named = [k for o, k in kept.items() if o is not None]
         if named:
             kept.pop(None, None)
         for i in members:
-            first = kept[out[i].document.outlet] if out[i].document.outlet in kept else named[0]
+            first = kept[outlet(i)] if outlet(i) in kept else named[0]
             if first != i:
                 log.info("%s: the same page as %s; audited once, as that", names[i], names[first])
                 out[i] = dataclasses.replace(out[i], status="duplicate")

@@ -454,8 +454,8 @@ _RU_ENDINGS = tuple(
             # verbs: infinitives (not -ат, -ет, -ете, -л, -ть...: депутат, комитете, канал,
             # часть would lose letters)
             *("ить", "ать", "ять", "еть"),
-            # nouns (not -ов, -ев, -ем: Песков, проблем, объём would lose letters)
-            *("ами", "ями", "ах", "ях", "ам", "ям", "ию", "ия", "ии"),
+            # nouns
+            *("ами", "ями", "ах", "ях", "ам", "ям", "ов", "ев", "ем", "ию", "ия", "ии"),
             *("а", "я", "о", "е", "ы", "и", "у", "ю", "ь", "й"),
         ),
         key=len,
@@ -490,7 +490,10 @@ def _stem_russian(word: str) -> str:
         if word.endswith(ending) and len(word) - len(ending) >= 3:
             word = word[: -len(ending)]
             break
-    # a stem vowel left before the ending ("предостави-ть", "росси-ей"): off too
+    # what is left may end as another form does: "Пескова" -> "песков" as "Песков" ->
+    # "песк"; "проблема" -> "проблем" as "проблем"; and a stem vowel ("предостави-ть")
+    if len(word) >= 5 and word.endswith(("ов", "ев", "ем")):
+        return word[:-2]
     return word[:-1] if len(word) > 3 and word[-1] in _RU_VOWELS else word
 
 

@@ -351,6 +351,11 @@ def test_vague_credits_searched_near_hints_equal_a_full_search(words: list[str],
         (None, "https://example.com/a", " | ", "example.com"),  # no name in it
         (None, "https://example.com/a", "https://www.newsnation.in", "newsnation.in"),
         ("Yahoo News - AP", None, None, "Yahoo News - AP"),  # the user's name is kept whole
+        ("tass.com", None, None, "TASS"),  # a host for a name: the source on it
+        ("www.example.com", None, None, "example.com"),
+        ("NFL.com", None, None, "NFL.com"),
+        (None, None, "https://tass.ru/", "TASS"),
+        (None, "https://example.com/a", "https://", "example.com"),
         (None, "not an address", None, None),
         (None, None, None, None),
     ],

@@ -175,6 +175,7 @@ def test_page_metadata_finds_what_one_xpath_per_look_up_finds(head: str, body: s
             "https://tass.com/politics/1",
         ),
         ("<!-- url: not an address -->", None),
+        ("<html><body><!-- source url: https://tass.com/politics/1 -->", None),  # not a saver's
     ],
 )
 def test_a_saved_page_gives_the_address_it_was_saved_from(note: str, url: str | None) -> None:

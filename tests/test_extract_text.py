@@ -451,6 +451,10 @@ def test_a_cache_without_template_lines_still_extracts() -> None:
         (["\u00a9 2025 Example Daily. All rights reserved"], "Example Daily"),
         (["Copyright \u00a9 2003-2025 Example News, Inc."], "Example News"),
         (["\u00a9 2025 Example Daily.", "A message from The Herald:"], None),  # two: none
+        (["\u00a9 2025 TASS"], None),  # a wire's copyright on a reprint: still a copy
+        (["A message from our editor-in-chief:"], None),
+        (["\u00a9 Sputnik / Ilya Pitalev"], None),  # a photo credit
+        (["\u00a9 The Herald 2025"], "The Herald"),
         ([], None),
     ],
 )

@@ -259,3 +259,31 @@ def test_jsonl_fields_under_the_names_scrapers_give_them(tmp_path: Path) -> None
         ("Body four.", "Example Four", None, "2025-06-09T08:00:00+00:00", None),
     ]
     assert docs[2].language == "en"
+
+
+def test_jsonl_markup_bodies_and_nested_fields(tmp_path: Path) -> None:
+    lines = [
+        {"content": "<p>First paragraph of the item.</p><p>Second one.</p>", "source": "tass.com"},
+        {
+            "text": "Plain <b>bold</b> words.",
+            "source-hostname": "Example Site",
+            "source": "https://example.org/a",
+        },
+        {
+            "description": "x",
+            "content": "Body.",
+            "source": {"id": None, "name": "Example Wire"},
+            "publishedAt": "2025-06-06T08:00:00Z",
+        },
+        {"content_text": "A JSON Feed item.", "date_published": 1749195000000.0},
+    ]
+    (tmp_path / "feed.jsonl").write_text("\n".join(json.dumps(x) for x in lines) + "\n")
+    docs = list(iter_documents([str(tmp_path / "feed.jsonl")]))
+    assert [d.kind for d in docs] == ["html", "text", "text", "text"]
+    assert docs[0].outlet == "tass.com"  # a host: the extraction names it TASS
+    assert (docs[1].outlet, docs[1].url) == ("Example Site", "https://example.org/a")
+    assert (docs[2].outlet, docs[2].published) == ("Example Wire", "2025-06-06T08:00:00+00:00")
+    assert (docs[3].content, docs[3].published) == (
+        "A JSON Feed item.",
+        "2025-06-06T07:30:00+00:00",
+    )

@@ -312,3 +312,15 @@ def test_which_copy_of_a_page_is_kept(tmp_path: Path) -> None:
     # two outlets publish the same text: both audited; the unnamed copy is one of them
     assert arts["paper.txt"] == arts["paper-x.txt"] == "ok"
     assert arts["paper-y.txt"] == "duplicate"
+
+
+def test_a_source_copy_with_no_outlet_is_kept_against_a_named_one(tmp_path: Path) -> None:
+    root = tmp_path / "c"
+    write_corpus(root)
+    (root / "wire-again.txt").write_bytes((root / "wire.txt").read_bytes())
+    manifest = (
+        (root / "manifest.csv").read_text().replace("wire.txt,TASS,source", "wire.txt,,source")
+    )
+    (root / "manifest.csv").write_text(manifest + "wire-again.txt,Daily8,article,2025-05-01\n")
+    arts = audit([str(root)]).tables.articles.set_index("article")["status"].to_dict()
+    assert arts["wire.txt"] == "ok" and arts["wire-again.txt"] == "ok"  # Daily8 published it too

@@ -209,27 +209,41 @@ def _placed(
 def _signed(extraction: Extraction, registry: SourceRegistry) -> str | None:
     """The outlet a page's own furniture names when nothing else does: its donation appeal
     ("A Message from The Moscow Times:") or copyright line ("© 2025 Daily8. All rights
-    reserved"); None unless exactly one outlet is named so."""
+    reserved"); None unless exactly one outlet is named so.
+
+    A copyright line naming a wire agency or another known source ("© 2025 TASS") is not
+    the page's own: outlets reprint wire stories with the agency's copyright, and such a
+    page must stay a copy.  Nor is a name that is a person's role ("our editor-in-chief")
+    or a photo credit ("© Sputnik / Ilya Pitalev").
+    """
     names: set[str] = set()
     for removed in extraction.removed:
         if removed.reason not in ("appeal", "legal"):
             continue
         line = " ".join(removed.text.split())
-        for pattern in _SIGNATURES:
+        for kind, pattern in _SIGNATURES:
             match = pattern.search(line)
-            if match:
-                name = match.group("name").strip(" .,;:|-")
-                names.add(registry.outlet(name) or name)
+            if match is None:
+                continue
+            name = re.sub(r"[\s,]*\b\d{4}$", "", match.group("name")).strip(" .,;:|-")
+            known = registry.canonical(name)
+            if not name[:1].isupper() or "/" in name or (kind == "copyright" and known):
+                continue
+            names.add(known or name)
     return names.pop() if len(names) == 1 else None
 
 
 #: furniture lines that sign a page with its outlet's name
 _SIGNATURES = (
-    re.compile(r"^(?:a )?message from (?P<name>[^:.!?]{2,60}):?$", re.IGNORECASE),
-    re.compile(
-        r"^(?:copyright\s*)?(?:©|\(c\))\s*(?:copyright\s*)?(?:\d{4}(?:\s*[-\u2013]\s*\d{4})?\s*,?\s*)?"
-        r"(?P<name>[^\W\d][^|.,;©]{1,60}?)(?:\.?\s*(?:all rights reserved|[.,;|]|$))",
-        re.IGNORECASE,
+    ("appeal", re.compile(r"^(?:a )?message from (?P<name>[^:.!?]{2,60}):?$", re.IGNORECASE)),
+    (
+        "copyright",
+        re.compile(
+            r"^(?:copyright\s*)?(?:©|\(c\))\s*(?:copyright\s*)?"
+            r"(?:\d{4}(?:\s*[-\u2013]\s*\d{4})?\s*,?\s*)?"
+            r"(?P<name>[^\W\d][^|.,;©]{1,60}?)(?:\.?\s*(?:all rights reserved|[.,;|]|$))",
+            re.IGNORECASE,
+        ),
     ),
 )
 

@@ -90,17 +90,19 @@ def _meta_contents(tree: HtmlElement) -> dict[tuple[str, str], str]:
     return found
 
 
-#: the address a browser or SingleFile notes in a page it saves (the parser drops comments):
-#: ``<!-- saved from url=(0040)https://... -->``, ``<!-- Page saved with SingleFile url: https://...``
+#: the address a browser or SingleFile notes at the top of a page it saves (the parser
+#: drops comments): ``<!-- saved from url=(0040)https://... -->`` before ``<html>``, and
+#: ``<!-- Page saved with SingleFile url: https://... -->`` at the start of the document
 _SAVED_FROM = re.compile(
-    r"<!--(?:(?!-->).){0,400}?(?:saved from url=\(\d+\)|\burl:\s*)(https?://[^\s<>\"']+)",
-    re.IGNORECASE | re.DOTALL,
+    r"\A\ufeff?\s*(?:<!doctype[^>]*>\s*)?(?:<html[^>]*>\s*)?<!--\s*"
+    r"(?:saved from url=\(\d+\)|page saved with singlefile\s+url:\s*)(https?://[^\s<>\"']+)",
+    re.IGNORECASE,
 )
 
 
 def saved_from(html: str) -> str | None:
-    """The address a saved page notes in a comment near its start, or None."""
-    match = _SAVED_FROM.search(html, 0, 4000)
+    """The address a saved page notes in a comment at its very start, or None."""
+    match = _SAVED_FROM.match(html[:2000])
     return match.group(1)[:300] if match else None
 
 
