@@ -430,6 +430,14 @@ def _filled(value: object) -> bool:
     return isinstance(value, str) and has_text(value)
 
 
+def _body(value: object) -> object:
+    """A body field as text: feedparser gives ``content`` as a list of {"value": ...}."""
+    if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+        parts = [v.get("value") for v in value]
+        return "\n\n".join(p for p in parts if isinstance(p, str) and p.strip()) or None
+    return value
+
+
 def _published(value: str | None, where: str) -> str | None:
     """A publication date in ISO form (see :mod:`provenance.dates`); one that cannot be
     read is logged (the run goes on: the article's order is unknown) and dropped."""
@@ -528,7 +536,8 @@ def _jsonl_document(
         return None
 
     html = next((obj[k] for k in _JSONL_ALIASES["html"] if _filled(obj.get(k))), None)
-    body = next((obj[k] for k in _JSONL_ALIASES["text"] if _filled(obj.get(k))), None)
+    bodies = (_body(obj.get(k)) for k in _JSONL_ALIASES["text"])
+    body = next((b for b in bodies if _filled(b)), None)
     if html is None and isinstance(body, str) and _HTML_BODY.match(body):
         # markup in a body field (a feed's content:encoded, a CMS export): a page to extract
         html = (

@@ -276,10 +276,12 @@ def test_jsonl_markup_bodies_and_nested_fields(tmp_path: Path) -> None:
             "publishedAt": "2025-06-06T08:00:00Z",
         },
         {"content_text": "A JSON Feed item.", "date_published": 1749195000000.0},
+        {"content": [{"type": "text/plain", "value": "A feedparser item."}, {"value": None}]},
     ]
     (tmp_path / "feed.jsonl").write_text("\n".join(json.dumps(x) for x in lines) + "\n")
     docs = list(iter_documents([str(tmp_path / "feed.jsonl")]))
-    assert [d.kind for d in docs] == ["html", "text", "text", "text"]
+    assert [d.kind for d in docs] == ["html", "text", "text", "text", "text"]
+    assert docs[4].content == "A feedparser item."
     assert docs[0].outlet == "tass.com"  # a host: the extraction names it TASS
     assert (docs[1].outlet, docs[1].url) == ("Example Site", "https://example.org/a")
     assert (docs[2].outlet, docs[2].published) == ("Example Wire", "2025-06-06T08:00:00+00:00")
