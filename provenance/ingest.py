@@ -295,9 +295,30 @@ def _kind_of(path: Path, settings: IngestSettings) -> str | None:
     return None
 
 
+#: what marks a folder provenance writes reports into (publish.CURRENT, state.LOCK_NAME,
+#: state.STATE_NAME): its files are a run's output, never articles
+REPORT_MARKERS = (".current", ".provenance.lock", ".provenance-state.sqlite")
+
+
+def is_report_folder(folder: Path) -> bool:
+    """Does ``folder`` hold provenance's reports (an ``--out`` folder)?"""
+    return any(os.path.lexists(folder / marker) for marker in REPORT_MARKERS)
+
+
 def _walk(root: Path, settings: IngestSettings) -> Iterator[Path]:
+    if is_report_folder(root):
+        log.warning("%s holds provenance's reports, not articles; skipped", root)
+        return
     for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        kept = []
+        for d in sorted(dirnames):
+            if d.startswith("."):
+                continue
+            if is_report_folder(Path(dirpath) / d):  # (an --out folder inside the corpus)
+                log.info("skipping %s: it holds provenance's reports", Path(dirpath) / d)
+                continue
+            kept.append(d)
+        dirnames[:] = kept
         for name in sorted(filenames):
             p = Path(dirpath) / name
             if name.startswith(".") or name == MANIFEST_NAME or name.lower() == "readme.md":

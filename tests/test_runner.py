@@ -354,3 +354,23 @@ def test_a_rerun_trusts_reports_whose_files_did_not_change(
     assert verify(out, known) == ["report.md: sha256 differs from the manifest"]
     outcome = run([str(corpus)], out)
     assert verify(out) == [] and not outcome.first_run
+
+
+def test_reports_written_inside_the_corpus_are_never_read_as_articles(tmp_path: Path) -> None:
+    from provenance import publish, state
+    from provenance.ingest import REPORT_MARKERS
+
+    assert set(REPORT_MARKERS) == {publish.CURRENT, state.LOCK_NAME, state.STATE_NAME}
+    corpus = copy_corpus(tmp_path)
+    out = corpus / "reports"
+    run([str(corpus)], out)
+    first = {n: (out / n).read_bytes() for n in ("articles.csv", "passages.csv")}
+    again = run([str(corpus)], out)  # the first run's texts/, report.md... are there now
+    assert len(again.documents) == 5
+    assert {n: (out / n).read_bytes() for n in first} == first
+    # a committed example folder (no lock, no state) is known by its .current link
+    (out / state.LOCK_NAME).unlink()
+    (out / STATE_NAME).unlink()
+    elsewhere = tmp_path / "elsewhere"
+    assert len(run([str(corpus)], elsewhere).documents) == 5
+    assert (elsewhere / "passages.csv").read_bytes() == first["passages.csv"]
