@@ -305,6 +305,21 @@ def is_report_folder(folder: Path) -> bool:
     return any(os.path.lexists(folder / marker) for marker in REPORT_MARKERS)
 
 
+def _manifests_in(root: Path) -> list[Path]:
+    """The manifest.csv files of ``root`` and of its subfolders, outermost first (the folders
+    :func:`_walk` reads: no hidden or report folders)."""
+    if is_report_folder(root):
+        return []
+    found = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(
+            d for d in dirnames if not d.startswith(".") and not is_report_folder(Path(dirpath) / d)
+        )
+        if MANIFEST_NAME in filenames:
+            found.append(Path(dirpath) / MANIFEST_NAME)
+    return sorted(found, key=lambda m: (len(m.parts), str(m)))
+
+
 def _walk(root: Path, settings: IngestSettings) -> Iterator[Path]:
     if is_report_folder(root):
         log.warning("%s holds provenance's reports, not articles; skipped", root)
@@ -660,11 +675,11 @@ def iter_documents(
         p = Path(given)
         if p.is_dir():
             rows = dict(explicit)
-            local = p / MANIFEST_NAME
-            if manifest is None and local.is_file():
-                rows = load_manifest(local)
+            found = _manifests_in(p) if manifest is None else []
+            for local in found:  # a subfolder's manifest speaks for its own files
+                rows.update(load_manifest(local))
             yield from ids.settle(_documents_in(p, rows, settings, seen, resolve), p, rows)
-            if manifest is None and local.is_file():
+            if found:
                 yield from _missing_from_manifest(rows, p, seen)
         else:
             yield from ids.settle(_documents_at(p, given, None, explicit, settings, seen, resolve))

@@ -289,3 +289,25 @@ def test_jsonl_markup_bodies_and_nested_fields(tmp_path: Path) -> None:
         "A JSON Feed item.",
         "2025-06-06T07:30:00+00:00",
     )
+
+
+def test_each_subfolder_manifest_speaks_for_its_files(tmp_path: Path) -> None:
+    for outlet in ("tass", "paper"):
+        (tmp_path / outlet).mkdir()
+        (tmp_path / outlet / "a.txt").write_text(f"An article of {outlet}.")
+    (tmp_path / "b.txt").write_text("An article at the top.")
+    (tmp_path / "manifest.csv").write_text("file,outlet\nb.txt,Top\npaper/a.txt,Wrong Paper\n")
+    (tmp_path / "tass" / "manifest.csv").write_text(
+        "file,outlet,role\na.txt,TASS,source\ngone.txt,TASS,\n"
+    )
+    (tmp_path / "paper" / "manifest.csv").write_text(
+        "file,outlet,published\na.txt,Paper,2025-06-06\n"
+    )
+    by_name = {
+        Path(d.path).parent.name + "/" + Path(d.path).name: (d.outlet, d.role, d.status)
+        for d in iter_documents([str(tmp_path)])
+    }
+    assert by_name[f"{tmp_path.name}/b.txt"] == ("Top", "article", "ok")
+    assert by_name["tass/a.txt"] == ("TASS", "source", "ok")
+    assert by_name["paper/a.txt"] == ("Paper", "article", "ok")  # the deeper manifest wins
+    assert by_name["tass/gone.txt"][2] == "missing"
