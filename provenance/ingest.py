@@ -73,6 +73,7 @@ class ManifestRow:
     published: str | None = None
     language: str | None = None
     title: str | None = None
+    listed_in: str = ""  # the manifest that lists the file (for messages)
 
 
 # --------------------------------------------------------------------------- decoding
@@ -213,6 +214,7 @@ def load_manifest(path: str | Path) -> dict[Path, ManifestRow]:
             published=_published(cell("published"), f"{path}: line {lineno}"),
             language=cell("language"),
             title=cell("title"),
+            listed_in=str(path),
         )
     return rows
 
@@ -295,48 +297,69 @@ def _kind_of(path: Path, settings: IngestSettings) -> str | None:
     return None
 
 
-#: what marks a folder provenance writes reports into (publish.CURRENT, state.LOCK_NAME,
-#: state.STATE_NAME): its files are a run's output, never articles
-REPORT_MARKERS = (".current", ".provenance.lock", ".provenance-state.sqlite")
+def _published_entry(path: str) -> bool:
+    """A report folder's published file or folder: a link into its current generation
+    (``articles.csv -> .current/articles.csv``).  Such a folder's other entries are hidden
+    (``.current``, ``.gen-*``, the lock and the state): nothing of it is read as an article,
+    wherever ``--out`` lies, while any article kept beside the reports still is."""
+    try:
+        return os.readlink(path).startswith(f"{CURRENT_LINK}/")
+    except OSError:  # not a link
+        return False
 
 
-def is_report_folder(folder: Path) -> bool:
-    """Does ``folder`` hold provenance's reports (an ``--out`` folder)?"""
-    return any(os.path.lexists(folder / marker) for marker in REPORT_MARKERS)
+#: the link to a report folder's current generation (publish.CURRENT)
+CURRENT_LINK = ".current"
+
+
+def _folders(root: Path) -> Iterator[tuple[str, list[str]]]:
+    """Each folder under ``root`` with its file names, sorted; hidden entries and a report
+    folder's published entries left out.  A link to a folder outside ``root`` is walked (each
+    real folder once); one to a folder inside it is not (the folder is walked where it is)."""
+    inside = os.path.realpath(root)
+    visited: set[str] = set()
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
+        real = os.path.realpath(dirpath)
+        if real in visited:  # (a link loop, or a folder linked twice)
+            dirnames[:] = []
+            continue
+        visited.add(real)
+        dirnames[:] = sorted(
+            d
+            for d in dirnames
+            if not d.startswith(".")
+            and not _published_entry(os.path.join(dirpath, d))
+            and not _links_inside(os.path.join(dirpath, d), inside)
+        )
+        yield (
+            dirpath,
+            sorted(
+                n
+                for n in filenames
+                if not n.startswith(".") and not _published_entry(os.path.join(dirpath, n))
+            ),
+        )
+
+
+def _links_inside(path: str, root: str) -> bool:
+    """Is ``path`` a link to a folder under ``root`` (the real path of the walk's root)?"""
+    if not os.path.islink(path):
+        return False
+    real = os.path.realpath(path)
+    return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
 
 
 def _manifests_in(root: Path) -> list[Path]:
-    """The manifest.csv files of ``root`` and of its subfolders, outermost first (the folders
-    :func:`_walk` reads: no hidden or report folders)."""
-    if is_report_folder(root):
-        return []
-    found = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(
-            d for d in dirnames if not d.startswith(".") and not is_report_folder(Path(dirpath) / d)
-        )
-        if MANIFEST_NAME in filenames:
-            found.append(Path(dirpath) / MANIFEST_NAME)
+    """The manifest.csv files of ``root`` and of its subfolders, outermost first."""
+    found = [Path(d) / MANIFEST_NAME for d, names in _folders(root) if MANIFEST_NAME in names]
     return sorted(found, key=lambda m: (len(m.parts), str(m)))
 
 
 def _walk(root: Path, settings: IngestSettings) -> Iterator[Path]:
-    if is_report_folder(root):
-        log.warning("%s holds provenance's reports, not articles; skipped", root)
-        return
-    for dirpath, dirnames, filenames in os.walk(root):
-        kept = []
-        for d in sorted(dirnames):
-            if d.startswith("."):
-                continue
-            if is_report_folder(Path(dirpath) / d):  # (an --out folder inside the corpus)
-                log.info("skipping %s: it holds provenance's reports", Path(dirpath) / d)
-                continue
-            kept.append(d)
-        dirnames[:] = kept
-        for name in sorted(filenames):
+    for dirpath, filenames in _folders(root):
+        for name in filenames:
             p = Path(dirpath) / name
-            if name.startswith(".") or name == MANIFEST_NAME or name.lower() == "readme.md":
+            if name == MANIFEST_NAME or name.lower() == "readme.md":
                 continue
             if _kind_of(p, settings) is None:
                 log.debug("skipping %s: not a suffix provenance reads", p)
@@ -466,12 +489,14 @@ def _filled(value: object) -> bool:
     return isinstance(value, str) and has_text(value)
 
 
-def _body(value: object) -> object:
-    """A body field as text: feedparser gives ``content`` as a list of {"value": ...}."""
+def _body(value: object) -> tuple[object, bool]:
+    """A body field as text, and whether it is markup: feedparser gives ``content`` as a
+    list of {"type": "text/html", "value": ...}."""
     if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
-        parts = [v.get("value") for v in value]
-        return "\n\n".join(p for p in parts if isinstance(p, str) and p.strip()) or None
-    return value
+        parts = [v for v in value if isinstance(v.get("value"), str) and v["value"].strip()]
+        html = any("html" in str(v.get("type", "")) for v in parts)
+        return "\n\n".join(v["value"] for v in parts) or None, html
+    return value, False
 
 
 def _published(value: str | None, where: str) -> str | None:
@@ -573,8 +598,8 @@ def _jsonl_document(
 
     html = next((obj[k] for k in _JSONL_ALIASES["html"] if _filled(obj.get(k))), None)
     bodies = (_body(obj.get(k)) for k in _JSONL_ALIASES["text"])
-    body = next((b for b in bodies if _filled(b)), None)
-    if html is None and isinstance(body, str) and _HTML_BODY.match(body):
+    body, marked = next(((b, m) for b, m in bodies if _filled(b)), (None, False))
+    if html is None and isinstance(body, str) and (marked or _HTML_BODY.match(body)):
         # markup in a body field (a feed's content:encoded, a CMS export): a page to extract
         html = (
             body
@@ -676,8 +701,10 @@ def iter_documents(
         if p.is_dir():
             rows = dict(explicit)
             found = _manifests_in(p) if manifest is None else []
-            for local in found:  # a subfolder's manifest speaks for its own files
-                rows.update(load_manifest(local))
+            broken: list[Document] = []
+            if found:
+                rows, broken = _discovered_rows(found, p)
+            yield from broken
             yield from ids.settle(_documents_in(p, rows, settings, seen, resolve), p, rows)
             if found:
                 yield from _missing_from_manifest(rows, p, seen)
@@ -763,6 +790,39 @@ def _documents_at(
     yield read_document(p, settings=settings, root=root, manifest=rows, resolved=resolved)
 
 
+def _discovered_rows(
+    manifests: list[Path], root: Path
+) -> tuple[dict[Path, ManifestRow], list[Document]]:
+    """The rows of the manifests found in a corpus folder, each file's from the manifest
+    of its own folder or the nearest folder above it (a manifest elsewhere that lists it
+    counts only when none of those does); and a failed document per manifest that cannot
+    be used (named, with the fix; the run goes on without it)."""
+    rows: dict[Path, ManifestRow] = {}
+    nearness: dict[Path, int] = {}
+    broken = []
+    for local in manifests:
+        try:
+            found = load_manifest(local)
+        except ManifestError as exc:
+            shown = printable(str(local))
+            broken.append(
+                Document(
+                    path=shown,
+                    id=printable(_doc_id(local, root)),
+                    kind="text",
+                    status="unreadable",
+                    error=f"{exc} - this manifest's files are audited without it",
+                )
+            )
+            continue
+        folder = _resolved(local.parent)
+        for path, row in found.items():
+            near = len(folder.parts) if folder in path.parents else -1
+            if near >= nearness.get(path, -2):
+                rows[path], nearness[path] = row, near
+    return rows, broken
+
+
 def _missing_from_manifest(
     rows: dict[Path, ManifestRow], base: Path, seen: set[Path]
 ) -> Iterable[Document]:
@@ -770,8 +830,11 @@ def _missing_from_manifest(
         if path not in seen and not path.exists():
             seen.add(path)
             shown = os.path.relpath(path, Path.cwd()) if path.is_absolute() else str(path)
+            listed = rows[path].listed_in
             exc = InputError(
-                "listed in the manifest but not found",
+                f"listed in {printable(listed)} but not found"
+                if listed
+                else "listed in the manifest but not found",
                 path=shown,
                 hint="fix the manifest's file column",
                 status="missing",

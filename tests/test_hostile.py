@@ -7,7 +7,7 @@ JSONL line, every manifest row naming a file that is not there.
 
 Skipped by design (never in ``articles.csv``): files whose suffix provenance does not read
 (``.pdf``, ``.bin``, no suffix...), dot files, ``README.md`` and ``manifest.csv``, symlinks
-to folders (the walk does not follow them), manifest rows naming a file that exists
+to folders inside the corpus (the walk does not follow them: the folder is read where it is), manifest rows naming a file that exists
 outside the corpus (only files under the corpus are read).  A folder named like a file
 (``folder.txt/``) is walked like any folder.
 

@@ -277,10 +277,11 @@ def test_jsonl_markup_bodies_and_nested_fields(tmp_path: Path) -> None:
         },
         {"content_text": "A JSON Feed item.", "date_published": 1749195000000.0},
         {"content": [{"type": "text/plain", "value": "A feedparser item."}, {"value": None}]},
+        {"content": [{"type": "text/html", "value": "Headline<br/><br/>A paragraph &amp; more."}]},
     ]
     (tmp_path / "feed.jsonl").write_text("\n".join(json.dumps(x) for x in lines) + "\n")
     docs = list(iter_documents([str(tmp_path / "feed.jsonl")]))
-    assert [d.kind for d in docs] == ["html", "text", "text", "text", "text"]
+    assert [d.kind for d in docs] == ["html", "text", "text", "text", "text", "html"]
     assert docs[4].content == "A feedparser item."
     assert docs[0].outlet == "tass.com"  # a host: the extraction names it TASS
     assert (docs[1].outlet, docs[1].url) == ("Example Site", "https://example.org/a")
@@ -311,3 +312,39 @@ def test_each_subfolder_manifest_speaks_for_its_files(tmp_path: Path) -> None:
     assert by_name["tass/a.txt"] == ("TASS", "source", "ok")
     assert by_name["paper/a.txt"] == ("Paper", "article", "ok")  # the deeper manifest wins
     assert by_name["tass/gone.txt"][2] == "missing"
+
+
+def test_the_manifest_of_a_files_own_folder_wins(tmp_path: Path) -> None:
+    for outlet in ("daily8", "other"):
+        (tmp_path / outlet).mkdir()
+        (tmp_path / outlet / "a.txt").write_text(f"An article of {outlet}.")
+    (tmp_path / "daily8" / "manifest.csv").write_text("file,outlet\na.txt,Daily8\n")
+    (tmp_path / "other" / "manifest.csv").write_text("file,outlet\n../daily8/a.txt,Other says\n")
+    docs = {d.path: d for d in iter_documents([str(tmp_path)])}
+    assert docs[str(tmp_path / "daily8" / "a.txt")].outlet == "Daily8"
+
+
+def test_a_broken_subfolder_manifest_fails_alone(tmp_path: Path) -> None:
+    for outlet in ("tass", "paper"):
+        (tmp_path / outlet).mkdir()
+        (tmp_path / outlet / "a.txt").write_text(f"An article of {outlet}.")
+    (tmp_path / "tass" / "manifest.csv").write_text("file,outlet,role\na.txt,TASS,boss\n")
+    (tmp_path / "paper" / "manifest.csv").write_text("file,outlet\na.txt,Paper\n")
+    docs = list(iter_documents([str(tmp_path)]))
+    broken = [d for d in docs if d.status != "ok"]
+    assert len(broken) == 1 and broken[0].status == "unreadable"
+    assert "tass/manifest.csv: line 2: role 'boss'" in (broken[0].error or "")
+    outlets = {Path(d.path).parent.name: d.outlet for d in docs if d.status == "ok"}
+    assert outlets == {"tass": None, "paper": "Paper"}
+
+
+def test_a_linked_subfolder_is_read(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    store.mkdir()
+    (store / "a.txt").write_text("An article kept elsewhere.")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "linked").symlink_to(store, target_is_directory=True)
+    (corpus / "loop").symlink_to(corpus, target_is_directory=True)  # never walked twice
+    docs = list(iter_documents([str(corpus)]))
+    assert [(Path(d.path).name, d.status) for d in docs] == [("a.txt", "ok")]

@@ -358,9 +358,9 @@ def test_a_rerun_trusts_reports_whose_files_did_not_change(
 
 def test_reports_written_inside_the_corpus_are_never_read_as_articles(tmp_path: Path) -> None:
     from provenance import publish, state
-    from provenance.ingest import REPORT_MARKERS
+    from provenance.ingest import CURRENT_LINK
 
-    assert set(REPORT_MARKERS) == {publish.CURRENT, state.LOCK_NAME, state.STATE_NAME}
+    assert CURRENT_LINK == publish.CURRENT
     corpus = copy_corpus(tmp_path)
     out = corpus / "reports"
     run([str(corpus)], out)
@@ -374,3 +374,9 @@ def test_reports_written_inside_the_corpus_are_never_read_as_articles(tmp_path: 
     elsewhere = tmp_path / "elsewhere"
     assert len(run([str(corpus)], elsewhere).documents) == 5
     assert (elsewhere / "passages.csv").read_bytes() == first["passages.csv"]
+    # the reports in the corpus folder itself: its articles are still read, the reports not
+    beside = copy_corpus(tmp_path / "b")
+    run([str(beside)], beside)
+    again = run([str(beside)], beside)
+    assert len(again.documents) == 5
+    assert (beside / "passages.csv").read_bytes() == first["passages.csv"]
