@@ -292,10 +292,15 @@ def test_jsonl_markup_bodies_and_nested_fields(tmp_path: Path) -> None:
     )
 
 
+def outlet_folders(root: Path, *outlets: str) -> None:
+    """A folder per outlet, each with an article a.txt."""
+    for outlet in outlets:
+        (root / outlet).mkdir()
+        (root / outlet / "a.txt").write_text(f"An article of {outlet}.")
+
+
 def test_each_subfolder_manifest_speaks_for_its_files(tmp_path: Path) -> None:
-    for outlet in ("tass", "paper"):
-        (tmp_path / outlet).mkdir()
-        (tmp_path / outlet / "a.txt").write_text(f"An article of {outlet}.")
+    outlet_folders(tmp_path, "tass", "paper")
     (tmp_path / "b.txt").write_text("An article at the top.")
     (tmp_path / "manifest.csv").write_text("file,outlet\nb.txt,Top\npaper/a.txt,Wrong Paper\n")
     (tmp_path / "tass" / "manifest.csv").write_text(
@@ -315,9 +320,7 @@ def test_each_subfolder_manifest_speaks_for_its_files(tmp_path: Path) -> None:
 
 
 def test_the_manifest_of_a_files_own_folder_wins(tmp_path: Path) -> None:
-    for outlet in ("daily8", "other"):
-        (tmp_path / outlet).mkdir()
-        (tmp_path / outlet / "a.txt").write_text(f"An article of {outlet}.")
+    outlet_folders(tmp_path, "daily8", "other")
     (tmp_path / "daily8" / "manifest.csv").write_text("file,outlet\na.txt,Daily8\n")
     (tmp_path / "other" / "manifest.csv").write_text("file,outlet\n../daily8/a.txt,Other says\n")
     docs = {d.path: d for d in iter_documents([str(tmp_path)])}
@@ -325,9 +328,7 @@ def test_the_manifest_of_a_files_own_folder_wins(tmp_path: Path) -> None:
 
 
 def test_a_broken_subfolder_manifest_fails_alone(tmp_path: Path) -> None:
-    for outlet in ("tass", "paper"):
-        (tmp_path / outlet).mkdir()
-        (tmp_path / outlet / "a.txt").write_text(f"An article of {outlet}.")
+    outlet_folders(tmp_path, "tass", "paper")
     (tmp_path / "tass" / "manifest.csv").write_text("file,outlet,role\na.txt,TASS,boss\n")
     (tmp_path / "paper" / "manifest.csv").write_text("file,outlet\na.txt,Paper\n")
     docs = list(iter_documents([str(tmp_path)]))
