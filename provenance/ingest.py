@@ -690,6 +690,7 @@ def iter_documents(
     problem is recorded on the document.
     """
     explicit = load_manifest(manifest) if manifest is not None else {}
+    beside: dict[Path, tuple[dict[Path, ManifestRow], list[Document]]] = {}
     seen: set[Path] = set()
     resolve = _Resolver()
     ids = _JsonlIds()
@@ -708,8 +709,19 @@ def iter_documents(
             yield from ids.settle(_documents_in(p, rows, settings, seen, resolve), p, rows)
             if found:
                 yield from _missing_from_manifest(rows, p, seen)
+        elif p.name == MANIFEST_NAME and manifest is None and p.is_file():
+            log.warning("%s is a manifest, not an article: give its folder, or --manifest", given)
         else:
-            yield from ids.settle(_documents_at(p, given, None, explicit, settings, seen, resolve))
+            rows = explicit
+            if manifest is None:  # a file's own folder's manifest speaks for it
+                if p.parent not in beside:
+                    local = p.parent / MANIFEST_NAME
+                    beside[p.parent] = (
+                        _discovered_rows([local], p.parent) if local.is_file() else ({}, [])
+                    )
+                    yield from beside[p.parent][1]
+                rows = beside[p.parent][0]
+            yield from ids.settle(_documents_at(p, given, None, rows, settings, seen, resolve))
     if manifest is not None:
         yield from _missing_from_manifest(explicit, Path(manifest).parent, seen)
 

@@ -349,3 +349,17 @@ def test_a_linked_subfolder_is_read(tmp_path: Path) -> None:
     (corpus / "loop").symlink_to(corpus, target_is_directory=True)  # never walked twice
     docs = list(iter_documents([str(corpus)]))
     assert [(Path(d.path).name, d.status) for d in docs] == [("a.txt", "ok")]
+
+
+def test_a_file_given_alone_takes_its_folders_manifest(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    outlet_folders(tmp_path, "tass")
+    (tmp_path / "tass" / "manifest.csv").write_text("file,outlet,role\na.txt,TASS,source\n")
+    (doc,) = iter_documents([str(tmp_path / "tass" / "a.txt")])
+    assert (doc.outlet, doc.role) == ("TASS", "source")
+    (tmp_path / "m.csv").write_text("file,outlet\n")
+    (doc,) = iter_documents([str(tmp_path / "tass" / "a.txt")], manifest=str(tmp_path / "m.csv"))
+    assert doc.outlet is None  # --manifest speaks alone
+    assert list(iter_documents([str(tmp_path / "tass" / "manifest.csv")])) == []
+    assert "is a manifest, not an article" in caplog.text
