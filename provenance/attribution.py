@@ -112,7 +112,7 @@ class SourceRegistry:
                 raise ValueError(f"source {source.name!r} is listed twice; merge its aliases")
             self._sources[source.name] = source
             for alias in (source.name, *source.aliases):
-                self._by_alias.setdefault(_fold(alias), source.name)
+                self._by_alias.setdefault(fold_name(alias), source.name)
             for domain in source.domains:
                 self._by_domain.setdefault(web_host(domain), source.name)
         if not self._sources:
@@ -140,7 +140,7 @@ class SourceRegistry:
 
     def canonical(self, name: str) -> str | None:
         """The canonical name for ``name`` (a name or an alias, any case), or None."""
-        return self._by_alias.get(_fold(name))
+        return self._by_alias.get(fold_name(name))
 
     def outlet(
         self, name: str | None, url: str | None = None, site_name: str | None = None
@@ -201,7 +201,7 @@ class SourceRegistry:
 def _mentions(registry: SourceRegistry, text: str) -> tuple[tuple[Span, str], ...]:
     found = []
     for match in registry._pattern.finditer(text):
-        name = registry._by_alias.get(_fold(match.group()))
+        name = registry._by_alias.get(fold_name(match.group()))
         if name is not None:
             found.append((Span(match.start(), match.end()), name))
     return tuple(found)
@@ -259,7 +259,8 @@ def _name_of(value: str | None) -> str:
     return text if re.search(r"\w", text) else ""
 
 
-def _fold(name: str) -> str:
+def fold_name(name: str) -> str:
+    """A name as names are compared: white space folded, case folded, "\u2011" as "-"."""
     return " ".join(name.replace("\u2011", "-").split()).casefold()
 
 
@@ -283,7 +284,7 @@ def _alias_pattern(aliases: Iterable[str]) -> re.Pattern[str]:
 def _merge(defaults: Sequence[Source], table: Mapping[str, Any]) -> list[Source]:
     """Defaults plus the ``[sources]`` table: new sources, extra aliases, designation."""
     merged = {s.name: s for s in defaults}
-    lookup = {_fold(a): s.name for s in defaults for a in (s.name, *s.aliases)}
+    lookup = {fold_name(a): s.name for s in defaults for a in (s.name, *s.aliases)}
     for name, entry in table.items():
         where = f"[sources.{name}]"
         if not isinstance(entry, dict):
@@ -296,15 +297,15 @@ def _merge(defaults: Sequence[Source], table: Mapping[str, Any]) -> list[Source]
             )
         aliases = _strings(entry, "aliases", where)
         domains = _strings(entry, "domains", where)
-        if any(not web_host(d) for d in domains):
-            bad = next(d for d in domains if not web_host(d))
+        bad = next((d for d in domains if not web_host(d)), None)
+        if bad is not None:
             raise ConfigError(
                 f"{where} domains: {bad!r} is not a web domain", hint='e.g. "tass.com"'
             )
         designated = entry.get("designated")
         if designated is not None and not isinstance(designated, bool):
             raise ConfigError(f"{where} designated must be true or false")
-        canonical = lookup.get(_fold(name), name)
+        canonical = lookup.get(fold_name(name), name)
         old = merged.get(canonical, Source(canonical))
         merged[canonical] = Source(
             canonical,

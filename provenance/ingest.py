@@ -502,17 +502,15 @@ def _body(value: object) -> tuple[object, bool]:
 def _published(value: str | None, where: str) -> str | None:
     """A publication date in ISO form (see :mod:`provenance.dates`); one that cannot be
     read is logged (the run goes on: the article's order is unknown) and dropped."""
-    if value is None:
-        return None
-    problem = date_problem(value)
-    if problem is not None:
+    found = iso_date(value)
+    if found is None and value is not None:
         log.warning(
             "%s: published %r is %s; until then its order against other articles is unknown",
             where,
             value,
-            problem,
+            date_problem(value),
         )
-    return iso_date(value)
+    return found
 
 
 _SURROGATE = re.compile("[\\ud800-\\udfff]")
@@ -608,10 +606,6 @@ def _jsonl_document(
         )
     is_html = html is not None
     content = html if is_html else body
-    if not field("url"):  # a "source" that is an address (trafilatura's JSON) is the url
-        source = field("source")
-        if source and _ADDRESS.match(source):
-            obj = {**obj, "url": source}
     doc_id = printable(field("id") or fallback_id)
     if not isinstance(content, str) or not has_text(content):
         return Document(
@@ -622,9 +616,14 @@ def _jsonl_document(
             error=f"{where}: no 'text' or 'html' - give the article body in one of them",
         )
     role_word = (field("role") or meta.role).lower()
-    values = {name: field(name) or getattr(meta, name) for name in _JSONL_FIELDS}
-    if field("published"):
-        values["published"] = _published(field("published"), where)
+    values = {name: field(name) for name in _JSONL_FIELDS}
+    source = field("source")
+    if not values["url"] and source and _ADDRESS.match(source):
+        values["url"] = source  # (trafilatura's JSON gives the page's address as "source")
+    dated = values["published"]
+    values = {name: value or getattr(meta, name) for name, value in values.items()}
+    if dated:  # the line's own date, read (or none, when unreadable)
+        values["published"] = _published(dated, where)
     return Document(
         path=where,
         id=doc_id,

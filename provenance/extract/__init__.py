@@ -178,24 +178,20 @@ def _placed(
     """
     from provenance.attribution import site_label, web_host
 
-    open_ = [
-        i
-        for i, (art, doc) in enumerate(zip(articles, given, strict=True))
-        if not doc.outlet and not (art.document.kind == "text" and art.document.outlet)
-    ]
+    pages: dict[int, tuple[str, str]] = {}  # (web host, site label) of each page to place
+    for i, (art, doc) in enumerate(zip(articles, given, strict=True)):
+        if not doc.outlet and not (art.document.kind == "text" and art.document.outlet):
+            host = web_host(art.document.url or "")
+            pages[i] = host, site_label(art.extraction.sitename or "", host)
     seen: dict[str, Counter[str]] = {}
-    for i in open_:
-        host = web_host(articles[i].document.url or "")
-        label = site_label(articles[i].extraction.sitename or "", host)
+    for host, label in pages.values():
         if host and label:
             seen.setdefault(host, Counter())[label] += 1
-    named = {host: min(c, key=lambda n: (-c[n], n)) for host, c in seen.items()}
+    named = {host: _most_said(c) for host, c in seen.items()}
     out = list(articles)
-    for i in open_:
+    for i, (host, label) in pages.items():
         doc = articles[i].document
-        host = web_host(doc.url or "")
-        site = named.get(host) or site_label(articles[i].extraction.sitename or "", host)
-        outlet = registry.outlet(None, doc.url, site or None)
+        outlet = registry.outlet(None, doc.url, named.get(host) or label or None)
         if outlet is None:
             outlet = _signed(articles[i].extraction, registry)
         if outlet != doc.outlet:
@@ -252,23 +248,25 @@ def _spelt_alike(docs: list[Document]) -> list[Document]:
     """The documents with one spelling per outlet: names that differ only in case or white
     space ("Daily8", "daily8 ") are one outlet, spelt as most of its documents spell it (the
     first in sort order on a tie)."""
+    from provenance.attribution import fold_name
+
     spellings: dict[str, Counter[str]] = {}
     for doc in docs:
         if doc.outlet:
-            spellings.setdefault(_folded(doc.outlet), Counter())[doc.outlet] += 1
-    chosen = {k: min(c, key=lambda n: (-c[n], n)) for k, c in spellings.items() if len(c) > 1}
+            spellings.setdefault(fold_name(doc.outlet), Counter())[doc.outlet] += 1
+    chosen = {k: _most_said(c) for k, c in spellings.items() if len(c) > 1}
     if not chosen:
         return docs
-    return [
-        replace(d, outlet=chosen[_folded(d.outlet)])
-        if d.outlet and _folded(d.outlet) in chosen and chosen[_folded(d.outlet)] != d.outlet
-        else d
-        for d in docs
-    ]
+    out = []
+    for d in docs:
+        spelt = chosen.get(fold_name(d.outlet)) if d.outlet else None
+        out.append(replace(d, outlet=spelt) if spelt and spelt != d.outlet else d)
+    return out
 
 
-def _folded(name: str) -> str:
-    return " ".join(name.split()).casefold()
+def _most_said(counts: Counter[str]) -> str:
+    """The name given most often, the first in sort order on a tie."""
+    return min(counts, key=lambda n: (-counts[n], n))
 
 
 def _extract_job(job: tuple[Document, frozenset[str]], *, settings: Settings) -> Article:
