@@ -38,6 +38,21 @@ log = logging.getLogger(__name__)
 
 MANIFEST_NAME = "manifest.csv"
 MANIFEST_COLUMNS = ("file", "outlet", "role", "url", "published", "language", "title")
+#: other names a manifest's columns go by (compared case-folded, spaces and hyphens as
+#: "_"); in a row, the first of a column's names with a value gives it
+_MANIFEST_ALIASES: dict[str, tuple[str, ...]] = {
+    "file": ("file", "path", "filename", "file_name", "filepath", "file_path"),
+    "outlet": ("outlet", "outlet_name", "publisher", "site_name", "sitename", "site", "media"),
+    "role": ("role",),
+    "url": ("url", "link", "canonical_url", "source_url", "address"),
+    "published": (
+        *("published", "date", "published_at", "publish_date", "publication_date"),
+        *("date_published", "datepublished", "date_publish", "pubdate", "pub_date"),
+        *("publishedat", "published_date"),
+    ),
+    "language": ("language", "lang"),
+    "title": ("title", "headline"),
+}
 _ROLE_WORDS: dict[str, Role] = {
     "source": "source",
     "designated": "source",
@@ -168,8 +183,9 @@ def load_manifest(path: str | Path) -> dict[Path, ManifestRow]:
     """Read a manifest CSV; keys are resolved file paths.
 
     Columns: file (required), outlet, role (source/article), url, published,
-    language, title; others are ignored.  ``file`` is relative to the
-    manifest's folder.
+    language, title, or their other names (:data:`_MANIFEST_ALIASES`: "date" for
+    published, "path" for file, ...); others are ignored.  ``file`` is relative to
+    the manifest's folder.
     """
     mpath = Path(path)
     try:
@@ -183,8 +199,9 @@ def load_manifest(path: str | Path) -> dict[Path, ManifestRow]:
     except InputError as exc:
         raise ManifestError(str(exc)) from None
     reader = csv.DictReader(io.StringIO(text), delimiter=_delimiter(text))
-    fields = [f.strip().lower() for f in (reader.fieldnames or [])]
-    if "file" not in fields:
+    fields = [_column(f) for f in (reader.fieldnames or [])]
+    names = {key: [a for a in aliases if a in fields] for key, aliases in _MANIFEST_ALIASES.items()}
+    if not names["file"]:
         raise ManifestError(
             "manifest has no 'file' column",
             path=str(path),
@@ -194,19 +211,21 @@ def load_manifest(path: str | Path) -> dict[Path, ManifestRow]:
     rows: dict[Path, ManifestRow] = {}
     resolve = _Resolver()
     for lineno, row in enumerate(reader, start=2):
-        name = (row.get("file") or "").strip()
+
+        def cell(key: str, row: dict[str, str | None] = row) -> str | None:
+            found = (one_line(row.get(alias) or "") for alias in names[key])
+            return next((value for value in found if value), None)
+
+        given = (row.get(alias) for alias in names["file"])
+        name = next((n.strip() for n in given if n and n.strip()), "")
         if not name:
             continue
-        role_word = (row.get("role") or "").strip().lower()
+        role_word = (cell("role") or "").strip().lower()
         if role_word not in _ROLE_WORDS:
             raise ManifestError(
                 f"line {lineno}: role {role_word!r} is neither 'source' nor 'article'",
                 path=str(path),
             )
-
-        def cell(key: str, row: dict[str, str | None] = row) -> str | None:
-            return one_line(row.get(key) or "") or None
-
         rows[resolve(_listed(mpath.parent, name))] = ManifestRow(
             outlet=cell("outlet"),
             role=_ROLE_WORDS[role_word],
@@ -217,6 +236,11 @@ def load_manifest(path: str | Path) -> dict[Path, ManifestRow]:
             listed_in=str(path),
         )
     return rows
+
+
+def _column(name: str) -> str:
+    """A manifest column's name as compared: "Published At" is published_at."""
+    return re.sub(r"[\s-]+", "_", name.strip().lstrip("\ufeff").casefold())
 
 
 def _delimiter(text: str) -> str:

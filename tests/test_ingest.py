@@ -189,6 +189,26 @@ def test_publication_dates_are_read_into_iso(
     assert "write 2025-07-06 or 2025-06-07" in warning
 
 
+def test_manifest_columns_go_by_their_other_names(tmp_path: Path) -> None:
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / name).write_text("Some article text.")
+    (tmp_path / "manifest.csv").write_text(
+        "Path,Publisher,Role,Link,Published,Date,Headline\n"
+        "a.txt,Paper A,source,https://a.example/1,,2025-06-06,Title A\n"
+        "b.txt,Paper B,article,,2025-06-08,2025-06-07,\n"
+    )
+    docs = {Path(d.path).name: d for d in iter_documents([str(tmp_path)])}
+    a, b = docs["a.txt"], docs["b.txt"]
+    assert (a.outlet, a.role, a.url, a.published, a.title) == (
+        "Paper A",
+        "source",
+        "https://a.example/1",
+        "2025-06-06",  # "date" where "published" is blank
+        "Title A",
+    )
+    assert (b.outlet, b.role, b.published) == ("Paper B", "article", "2025-06-08")
+
+
 def test_a_manifest_written_on_windows_names_files_in_subfolders(tmp_path: Path) -> None:
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "a.txt").write_text("Some article text.")
