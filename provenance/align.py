@@ -527,14 +527,18 @@ def _refine(
     if best is None:
         return cand
     first, last, matched = best
-    t_new = _word_span(
-        t.text, t.token_starts[ta + first.src_start], t.token_ends[ta + last.src_end - 1]
-    )
-    s_new = _word_span(
-        s.text, s.token_starts[sa + first.dest_start], s.token_ends[sa + last.dest_end - 1]
-    )
+    # the run's ends, carried over the same words next to them on both sides: of equally
+    # cheap alignments the opcodes may match an edge word ("The") to a copy further off
+    t_lo, s_lo = ta + first.src_start, sa + first.dest_start
+    t_hi, s_hi = ta + last.src_end, sa + last.dest_end
+    while t_lo > ta and s_lo > sa and t.token_ids[t_lo - 1] == s.token_ids[s_lo - 1]:
+        t_lo, s_lo, matched = t_lo - 1, s_lo - 1, matched + 1
+    while t_hi < tb and s_hi < sb and t.token_ids[t_hi] == s.token_ids[s_hi]:
+        t_hi, s_hi, matched = t_hi + 1, s_hi + 1, matched + 1
+    t_new = _word_span(t.text, t.token_starts[t_lo], t.token_ends[t_hi - 1])
+    s_new = _word_span(s.text, s.token_starts[s_lo], s.token_ends[s_hi - 1])
     total = sum(op.src_end - op.src_start for op in ops if op.tag == "equal")
-    width = max(last.src_end - first.src_start, last.dest_end - first.dest_start)
+    width = max(t_hi - t_lo, s_hi - s_lo)
     if matched >= settings.refine_keep * total or matched >= settings.refine_dense * width:
         t_span, s_span = t_new, s_new  # the run holds nearly every match, or is a copy
     else:

@@ -299,3 +299,18 @@ def test_a_russian_rewrite_is_found_through_its_changed_word_forms() -> None:
     assert (first.source.start, first.source.end) == (0, RU_SOURCE.index("\n\n"))
     assert second.target.end == len(RU_REWRITE) and second.source.end == len(RU_SOURCE)
     assert {first.kind, second.kind} == {"paraphrase"}
+
+
+def test_a_copy_at_the_start_of_a_text_keeps_its_first_word() -> None:
+    # "The" could be matched as well to the "the" of the source's first sentence: both
+    # word alignments cost the same, and the copy's first word must not be lost
+    copied = (
+        "The regional parliament approved a new water law on Tuesday after months of debate. "
+        "Lawmakers said the reform would cut leakage in the pipelines by nearly a third."
+    )
+    source = "Residents of the suburbs have complained about brown tap water.\n\n" + copied
+    for text in (copied, copied + "\n\nShop owners hope the works will not close the road."):
+        (p,) = align_texts(text, source)
+        assert text[p.target.start : p.target.end] == copied
+        assert source[p.source.start : p.source.end] == copied
+        assert p.kind == "verbatim"
