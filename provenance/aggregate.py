@@ -69,7 +69,7 @@ PASSAGE_COLUMNS = (
     "source_end",
     "source_text",
     "origin",  # outlet where the passage first appeared (end of the chain)
-    "direction",  # earlier-date / designated-source / credited-upstream / order-unknown
+    "direction",  # earlier-date / designated-source / credited-upstream / order-unknown ...
     "kind",  # verbatim / near-verbatim / paraphrase
     "similarity",  # 0-100
     "quote",  # true/false

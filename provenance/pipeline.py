@@ -21,7 +21,9 @@ Upstream inference.  Text that two or more outlets share, that no designated
 source's article in the corpus contains, and that an article credits to a
 designated source (TASS in the sample corpus) is attributed to that source as
 ``credited-upstream``: source text not in corpus (designated sources' own
-articles are references, so their credits to each other are not counted).  A
+articles are references, so their credits to each other are not counted).  An
+article sharing that material in an unknown order, crediting nobody for it, has it
+from the source too, uncredited: ``credited-elsewhere``.  A
 passage keeps its immediate source (``source``/``source_article``) and its
 ``origin``, the end of the chain of sources behind it.
 """
@@ -421,33 +423,61 @@ def _upstream_rows(
     own stretch of it, cut in its own places.  The stretches credited to one source
     are joined where they overlap, then cut again into runs of quoted and unquoted
     sentences: each piece of the article is reported once, not once a pair.
+
+    An article that shares such material, in an unknown order, with an outlet that
+    credits it to a designated source, and credits nobody for it, has it from that
+    source too, uncredited (``credited-elsewhere``): whichever of the two it came
+    through, the material is the source's.
     """
     from_sources: dict[str, list[Span]] = {}
     for r in rows:
         if aligner.entries[r["source_article"]].designated and r["direction"] != "taken-by":
             from_sources.setdefault(r["article"], []).append(Span(r["start"], r["end"]))
-    found: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    for r in rows:
-        credited = r["credited_source"]
-        if not credited or credited.casefold() not in designated:
-            continue
-        if r["direction"] in ("earlier-date", "closer-to-source"):
-            continue  # a later article's copy keeps its immediate source
-        if r["direction"] == "designated-source":
-            continue
+
+    def upstream_of(r: dict[str, Any]) -> bool:
+        """Could ``r``'s article have its passage from upstream of the corpus?"""
         span = Span(r["start"], r["end"])
         if any(overlap(span, s) > len(span) // 2 for s in from_sources.get(r["article"], [])):
-            continue  # the designated source's own article is in the corpus
+            return False  # the designated source's own article is in the corpus
         entry = aligner.entries[r["article"]]
-        if entry.designated or entry.full:
-            continue  # a designated source is the reference, not an outlet under audit
-        found.setdefault((r["article"], credited), []).append(r)
+        return not (entry.designated or entry.full)  # (a source is the reference)
+
+    def credits(r: dict[str, Any]) -> str | None:
+        """The designated source ``r``'s article credits for its passage, if any."""
+        named = r["credited_source"]
+        return named if named and named.casefold() in designated else None
+
+    found: dict[tuple[str, str, bool], list[dict[str, Any]]] = {}
+    crediting: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for r in rows:
+        # a later article's copy keeps its immediate source
+        if r["direction"] not in ("earlier-date", "closer-to-source", "designated-source"):
+            named = credits(r)
+            if named and upstream_of(r):
+                found.setdefault((r["article"], named, True), []).append(r)
+                crediting.setdefault((r["article"], r["source_article"]), []).append(r)
+    for r in rows:
+        if r["direction"] != "order-unknown" or credits(r) or not upstream_of(r):
+            continue
+        theirs = Span(r["source_start"], r["source_end"])
+        for other in crediting.get((r["source_article"], r["article"]), []):
+            if overlap(theirs, Span(other["start"], other["end"])) * 2 > len(theirs):
+                found.setdefault((r["article"], credits(other) or "", False), []).append(r)
+                break
     quote_share = aligner.settings.classify.quote_share
     upstream = []
-    for (article, credited), credited_rows in sorted(found.items()):
+    for (article, source, credited), source_rows in sorted(found.items()):
         entry = aligner.entries[article]
         quoted = quotes.Coverage(quotes.find_quotations(entry.reference))
-        for span, members in _joined_spans(credited_rows):
+        taken = [
+            Span(r["start"], r["end"])
+            for k, rs in found.items()
+            if k[0] == article and k[2]
+            for r in rs
+        ]
+        for span, members in _joined_spans(source_rows):
+            if not credited and any(overlap(span, t) * 2 > len(span) for t in taken):
+                continue  # the article credits a source for it after all
             for sents, _ in quote_runs(entry.reference, span, quoted):
                 piece = Span(sents[0].start, sents[-1].end)
                 # the credit of the row holding most of the piece (the first of equals)
@@ -459,12 +489,11 @@ def _upstream_rows(
                     similarity=0.0,
                     quote=quoted.share(piece) > quote_share,
                     altered_quote=False,
-                    credited=True,
-                    credit_text=r["credit_text"],
+                    credited=credited,
+                    credit_text=r["credit_text"] if credited else "",
                 )
-                upstream.append(
-                    passage_row(entry, None, p, how="credited-upstream", source_name=credited)
-                )
+                how = "credited-upstream" if credited else "credited-elsewhere"
+                upstream.append(passage_row(entry, None, p, how=how, source_name=source))
     return upstream
 
 

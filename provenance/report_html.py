@@ -154,7 +154,9 @@ _MORE_DEFINITIONS = (
     "- `direction`, why the copy is taken to go that way: `designated-source` (the source is "
     "a designated source), `earlier-date` (published earlier), `closer-to-source` (same or "
     "unknown date, but the other article reproduces a designated source's text more "
-    "faithfully), `credited-upstream` (credited to a source whose text is not in the corpus) "
+    "faithfully), `credited-upstream` (credited to a source whose text is not in the corpus), "
+    "`credited-elsewhere` (shared, in an unknown order, with an outlet that credits it to "
+    "such a source, and not credited here) "
     "or `order-unknown` (listed for both articles, counted in neither's shares).",
     "- `start`/`end`: half-open character offsets into the article's main text, written as "
     "texts/<article id>.txt; `file_start`/`file_end`: offsets into the decoded input file.",

@@ -122,6 +122,32 @@ def test_upstream_credit_when_source_text_is_absent(tmp_path: Path) -> None:
     assert up.credited.all()
 
 
+def test_an_uncredited_share_of_upstream_material_is_the_sources_uncredited(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "c"
+    write_corpus(root)
+    (root / "wire.txt").unlink()
+    (root / "blog.txt").write_text(" ".join(WIRE[:3]) + "\n\n" + OWN[2])  # credits nobody
+    manifest = (root / "manifest.csv").read_text().replace("wire.txt,TASS,source,2025-06-01\n", "")
+    (root / "manifest.csv").write_text(manifest.replace("2025-06-03", "2025-06-02"))
+    run = audit([str(root)])
+    p = run.tables.passages
+    assert set(p[p.direction == "credited-upstream"].article) == {"paper.txt"}
+    blog = p[(p.article == "blog.txt") & (p.direction == "credited-elsewhere")]
+    assert len(blog) == 1 and set(blog.source) == {"TASS"} and not blog.credited.any()
+    assert blog.text.iloc[0].startswith(WIRE[0]) and OWN[2] not in blog.text.iloc[0]
+    arts = run.tables.articles.set_index("article")
+    assert arts.loc["blog.txt", "top_source"] == "TASS"
+    assert arts.loc["blog.txt", "uncredited_share"] > 0.5
+    # dated apart, the copy is the earlier article's, and that one's origin is TASS
+    (root / "manifest.csv").write_text(manifest)
+    p = audit([str(root)]).tables.passages
+    assert not (p.direction == "credited-elsewhere").any()
+    blog = p[p.article == "blog.txt"]
+    assert set(blog.source_article) == {"paper.txt"} and set(blog.origin) == {"TASS"}
+
+
 def test_failed_inputs_are_listed_not_dropped(tmp_path: Path) -> None:
     root = tmp_path / "c"
     write_corpus(root)
