@@ -314,3 +314,20 @@ def test_a_copy_at_the_start_of_a_text_keeps_its_first_word() -> None:
         assert text[p.target.start : p.target.end] == copied
         assert source[p.source.start : p.source.end] == copied
         assert p.kind == "verbatim"
+
+
+def test_paragraph_pieces_have_exact_sides_around_a_paragraph_the_copy_left_out() -> None:
+    first = "The regional parliament approved a new water law on Tuesday. Lawmakers said it would cut leakage by a third."
+    left_out = "The bill allocates four billion roubles to new pumping stations. Opposition deputies wanted rural clinics instead."
+    last = "The city football club signed a young goalkeeper on Monday. The coach praised his reflexes in training."
+    source = f"{first}\n\n{left_out}\n\n{last}\n"
+    target = (
+        f"{first}\n\n{last}\n\nShop owners hope the works will not close the main road again.\n"
+    )
+    found = align_texts(target, source)
+    sides = [
+        (target[p.target.start : p.target.end], source[p.source.start : p.source.end])
+        for p in found
+    ]
+    assert sides == [(first, first), (last, last)]
+    assert [p.kind for p in found] == ["verbatim", "verbatim"]
