@@ -587,6 +587,8 @@ def _md_passage(i: int, p: Row) -> list[str]:
     if p["direction"]:
         where.append(md(direction(p)))
     credit = f"credited: {md(p['credit_text'])}" if p["credited"] else "uncredited"
+    if not p["credited"] and p["credit_text"]:  # a vague credit, or one naming another outlet
+        credit += f" (the text says: {md(p['credit_text'])})"
     return [
         str(i),
         f"{md(p['text'])} ({span_label(p)})",

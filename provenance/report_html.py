@@ -333,6 +333,8 @@ def passage_row(view: View, aid: str, i: int, p: dict[str, Any]) -> list[str]:
     if p["direction"]:
         where.append(f'<span class="muted">{e(direction(p))}</span>')
     credit = f"credited: {e(p['credit_text'])}" if p["credited"] else "<b>uncredited</b>"
+    if not p["credited"] and p["credit_text"]:  # a vague credit, or one naming another outlet
+        credit += f" (the text says: {e(p['credit_text'])})"
     return [
         f'<a href="#{aid}-m{i}">{i}</a>',
         f'{e(p["text"])}<br><span class="muted">{span_label(p)}</span>',

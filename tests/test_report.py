@@ -194,6 +194,7 @@ def make_tables() -> AuditTables:
             kind="paraphrase",
             similarity=71.25,
             source_text="the ruble fell 5% on Monday",
+            credit_text="told Russian state media",
         ),
         _passage(
             "foo.txt",
@@ -844,6 +845,17 @@ def test_order_unknown_passages_say_not_counted(tmp_path: Path) -> None:
     md = (tmp_path / "outlets" / "unknown-foo-txt.md").read_text("utf-8")
     assert "order-unknown (not counted)" in md
     assert "order-unknown (not counted)" in (tmp_path / "report.html").read_text("utf-8")
+
+
+def test_a_credit_that_does_not_name_the_source_is_shown_beside_uncredited(
+    tmp_path: Path,
+) -> None:
+    write(tmp_path)
+    md = (tmp_path / "outlets" / "unknown-foo-txt.md").read_text("utf-8")
+    assert "uncredited (the text says: told Russian state media)" in md
+    page = (tmp_path / "report.html").read_text("utf-8")
+    assert "<b>uncredited</b> (the text says: told Russian state media)" in page
+    assert md.count("the text says") == 1  # not where no credit was found
 
 
 def test_source_colours_are_distinct_and_stable() -> None:
