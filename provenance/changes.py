@@ -42,6 +42,7 @@ _READ = (
     "text",
     "kind",
     "credited",
+    "quote",
     "start",
     "end",
 )
@@ -107,7 +108,10 @@ def compare(
         add("removed-article", "", name)
     for r in counted(tables):
         if passage_key(r) not in before_passages:
-            detail = f"{r['kind'] or 'credited upstream'}; {'credited' if r['credited'] else 'uncredited'}"
+            # a quotation is no copying: neither credited nor uncredited (nor alerted on)
+            credit = "credited" if r["credited"] else "uncredited"
+            how = "quotation" if r.get("quote") else credit
+            detail = f"{r['kind'] or 'source text not in corpus'}; {how}"
             add(
                 "new-passage",
                 str(r["outlet"]),

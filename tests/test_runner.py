@@ -97,6 +97,18 @@ def test_an_articles_new_passages_are_listed_in_text_order(tmp_path: Path) -> No
         assert starts == sorted(starts), (outlet, article)
 
 
+def test_a_new_quotation_is_never_counted_as_new_uncredited_copying(tmp_path: Path) -> None:
+    outcome = run([str(CORPUS)], tmp_path / "out")
+    fresh = [r for r in outcome.changes if r["change"] == "new-passage"]
+    quoted = [r for r in fresh if r["detail"].endswith("; quotation")]
+    assert quoted and len(quoted) < len(fresh)
+    tables = outcome.tables.passages
+    counted = tables[(tables.direction != "order-unknown")]
+    assert len(quoted) == int(counted.quote.sum())
+    uncredited = (~counted.quote & ~counted.credited).sum()
+    assert outcome.new_uncredited == uncredited > 0
+
+
 def test_the_state_keeps_pair_rows_without_their_texts(tmp_path: Path) -> None:
     """The texts of a pair's rows are cut again from the articles when read back."""
     corpus, out = copy_corpus(tmp_path), tmp_path / "out"
