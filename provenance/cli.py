@@ -28,7 +28,7 @@ from typing import Any, TypeVar
 import click
 
 from provenance import __version__
-from provenance.errors import ProvenanceError
+from provenance.errors import OutputError, ProvenanceError
 from provenance.settings import Settings, load
 
 
@@ -90,7 +90,7 @@ def load_settings(config_path: str | None) -> Settings:
 def fail(err: ProvenanceError) -> None:
     """Report a core error on stderr in one line and exit with its code."""
     click.echo(f"provenance: error: {err}", err=True)
-    sys.exit(ExitCode.CONFIG)
+    sys.exit(ExitCode.OUTPUT if isinstance(err, OutputError) else ExitCode.CONFIG)
 
 
 def warn_input(path: str, message: str | None) -> None:

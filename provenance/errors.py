@@ -40,3 +40,7 @@ class ConfigError(ProvenanceError):
 
 class ManifestError(ProvenanceError):
     """The manifest file cannot be read or has the wrong columns."""
+
+
+class OutputError(ProvenanceError):
+    """The reports cannot be published where asked (something of the user's is in the way)."""

@@ -32,6 +32,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from provenance import __version__
+from provenance.errors import OutputError
 
 CURRENT = ".current"
 GEN_PREFIX = ".gen-"
@@ -155,8 +156,36 @@ def _sync(folder: Path, written: list[Path]) -> None:
 def _build(out: Path, files: Iterable[tuple[str, bytes]]) -> tuple[Path, set[str]]:
     """Write a generation folder in full (under a temporary name first), name it by its
     manifest's hash and return it with the top-level names it holds."""
+    _clear_leftovers(out)
     tmp = out / f"{GEN_PREFIX}tmp-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
+    try:
+        return _build_in(out, tmp, files)
+    except BaseException:  # a full disk, a bad name, an interrupt: no half-built folder left
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def _clear_leftovers(out: Path) -> None:
+    """Remove the temporary folders of runs that ended while building (their process is
+    gone): a run stopped by a full disk must not leave it full for the next one."""
+    for entry in out.glob(f"{GEN_PREFIX}tmp-*"):
+        pid = entry.name.removeprefix(f"{GEN_PREFIX}tmp-")
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process
+        return True
+    return True
+
+
+def _build_in(out: Path, tmp: Path, files: Iterable[tuple[str, bytes]]) -> tuple[Path, set[str]]:
     current = out / CURRENT
     # a first run has no current generation: no file to look for there (thousands of them)
     linkable = current.exists()
@@ -287,7 +316,7 @@ def _symlink(out: Path, name: str, target: str) -> None:
     if link.is_symlink() and os.readlink(link) == target:
         return
     if link.is_dir() and not link.is_symlink():  # a report folder of the old flat layout
-        trash = out / f"{GEN_PREFIX}old-{name}-{os.getpid()}"
+        trash = out / f"{GEN_PREFIX}old-{name}-{os.getpid()}"  # (see _foreign)
         os.replace(link, trash)
         shutil.rmtree(trash, ignore_errors=True)
     tmp = out / f".{name}.link-{os.getpid()}"
@@ -308,12 +337,54 @@ def publish(files: Mapping[str, bytes] | Iterable[tuple[str, bytes]], out: Path)
     out.mkdir(parents=True, exist_ok=True)
     pairs = files.items() if isinstance(files, Mapping) else files
     gen, tops = _build(out, pairs)
+    theirs = [top for top in sorted(tops | {CURRENT}) if _foreign(out, top)]
+    if theirs:
+        if gen.name != _current_name(out):
+            shutil.rmtree(gen, ignore_errors=True)
+        raise OutputError(
+            f"{theirs[0]} is not a report this tool wrote, and the reports need its name",
+            path=str(out),
+            hint="move it elsewhere, or choose another --out folder",
+        )
     for top in sorted(tops):
         _symlink(out, top, f"{CURRENT}/{top}")
     _symlink(out, CURRENT, gen.name)  # the commit point
     fsync_dir(out)
     _clean(out, gen.name, tops)
     return gen
+
+
+def _current_name(out: Path) -> str | None:
+    try:
+        return os.readlink(out / CURRENT)
+    except OSError:
+        return None
+
+
+def _foreign(out: Path, name: str) -> bool:
+    """Is ``out/name`` something publishing must not replace: a file or folder that is
+    not a link and not a report of the old flat layout (written straight into ``out``,
+    each file listed with its hash in a ``manifest.json`` that is a file, not a link)?"""
+    path = out / name
+    if path.is_symlink() or not os.path.lexists(path):
+        return False
+    try:
+        doc = json.loads((out / MANIFEST).read_bytes())
+        if (out / MANIFEST).is_symlink() or not str(doc["generator"]).startswith("provenance"):
+            return True
+        if name == MANIFEST:
+            return False
+        listed = doc["files"]
+        found = [path] if not path.is_dir() else [p for p in path.rglob("*") if not p.is_dir()]
+        for f in found:
+            entry = listed.get(f.relative_to(out).as_posix())
+            if f.is_symlink() or not isinstance(entry, dict):
+                return True
+            if hashlib.sha256(f.read_bytes()).hexdigest() != entry.get("sha256"):
+                return True
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return True
+    return False
 
 
 def _clean(out: Path, keep: str, tops: set[str]) -> None:

@@ -97,3 +97,16 @@ def test_unwritable_out_folder_exits_4(tmp_path: Path, corpus_dir: Path) -> None
     result = invoke(["audit", one, "--out", str(blocker / "sub")], code=4)
     assert "--out" in result.stderr and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_an_out_folder_holding_a_folder_of_articles_named_texts_exits_4(
+    tmp_path: Path, corpus_dir: Path
+) -> None:
+    news = tmp_path / "news"
+    (news / "texts").mkdir(parents=True)
+    article = (corpus_dir / "004_7883a29d71220dc2.txt").read_bytes()
+    (news / "texts" / "004.txt").write_bytes(article)
+    result = invoke(["audit", str(news), "--out", str(news)], code=4)
+    assert "texts is not a report this tool wrote" in result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert (news / "texts" / "004.txt").read_bytes() == article

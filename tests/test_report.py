@@ -30,6 +30,8 @@ from provenance.aggregate import (
 )
 from provenance.compose import Chunks
 from provenance.compose import key as part_key
+from provenance.errors import OutputError
+from provenance.publish import manifest as report_manifest
 from provenance.publish import publish, republish, verify
 from provenance.report_html import highlight, pct, similarity, source_colours
 from provenance.settings import AuditSettings
@@ -539,6 +541,42 @@ def test_a_second_run_replaces_the_whole_set_and_keeps_user_files(tmp_path: Path
     assert verify(tmp_path) == []
     gens = [p.name for p in tmp_path.iterdir() if p.name.startswith(".gen-")]
     assert len(gens) == 1  # the previous generation is gone
+
+
+def test_a_folder_of_the_users_where_a_report_goes_is_never_replaced(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write(out)
+    before = (out / "report.md").read_bytes()
+    (out / "outlets").unlink()
+    (out / "outlets").mkdir()
+    (out / "outlets" / "contacts.md").write_text("mine", encoding="utf-8")
+    with pytest.raises(OutputError, match="outlets is not a report this tool wrote"):
+        write(out)
+    assert (out / "outlets" / "contacts.md").read_text(encoding="utf-8") == "mine"
+    assert (out / "report.md").read_bytes() == before  # the previous reports stand
+    assert len([p for p in out.iterdir() if p.name.startswith(".gen-")]) == 1
+
+
+def test_reports_of_the_old_flat_layout_are_replaced(tmp_path: Path) -> None:
+    out, flat = tmp_path / "out", {"report.md": b"# old\n", "outlets/a.md": b"old\n"}
+    for rel, payload in flat.items():
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_bytes(payload)
+    (out / "manifest.json").write_bytes(report_manifest(flat))
+    write(out)
+    assert (out / "outlets").is_symlink() and verify(out) == []
+
+
+def test_a_failed_build_leaves_no_temporary_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    leftover = out / ".gen-tmp-999999999"  # of a process that is gone
+    leftover.mkdir(parents=True)
+    (leftover / "big.bin").write_bytes(b"x" * 1000)
+    with pytest.raises(ValueError, match="given twice"):
+        publish([("a.csv", b"a\n"), ("a.csv", b"b\n")], out)
+    assert [p.name for p in out.iterdir()] == []
 
 
 def test_identical_output_is_not_rewritten_and_foreign_links_replaced(tmp_path: Path) -> None:
