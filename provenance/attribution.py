@@ -287,6 +287,8 @@ def _merge(defaults: Sequence[Source], table: Mapping[str, Any]) -> list[Source]
     lookup = {fold_name(a): s.name for s in defaults for a in (s.name, *s.aliases)}
     for name, entry in table.items():
         where = f"[sources.{name}]"
+        if not fold_name(name):
+            raise ConfigError(f"{where}: a source needs a name", hint='e.g. [sources."Interfax"]')
         if not isinstance(entry, dict):
             raise ConfigError(f"{where} must be a table", hint='e.g. aliases = ["..."]')
         unknown = set(entry) - {"aliases", "designated", "domains"}

@@ -28,7 +28,7 @@ from typing import Any, TypeVar
 import click
 
 from provenance import __version__
-from provenance.errors import OutputError, ProvenanceError
+from provenance.errors import ConfigError, OutputError, ProvenanceError
 from provenance.settings import Settings, load
 
 
@@ -84,7 +84,19 @@ def manifest_option(f: F) -> F:
 
 
 def load_settings(config_path: str | None) -> Settings:
-    return load(config_path)
+    """The settings of ``--config``, its ``[sources]`` table checked too (named with the
+    file: a bad table stops the run before any work)."""
+    settings = load(config_path)
+    if settings.sources:
+        from provenance.attribution import SourceRegistry
+
+        try:
+            SourceRegistry.from_settings(settings)
+        except ConfigError as err:
+            if err.path is not None:
+                raise
+            raise ConfigError(str(err), path=config_path) from None
+    return settings
 
 
 def fail(err: ProvenanceError) -> None:

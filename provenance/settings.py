@@ -210,6 +210,27 @@ DEFAULTS = Settings()
 _SECTIONS = {f.name: f.type for f in dataclasses.fields(Settings) if f.name != "sources"}
 
 
+#: the least value of settings that may not be 0 (no number setting may be negative)
+_MINIMUM = {
+    "max_bytes": 1,
+    "template_min_pages": 2,  # one page cannot show a template
+    "template_max_chars": 1,
+    "ngram": 1,
+    "index_max_df": 1,
+    "max_unit_words": 1,
+    "max_refine_tokens": 1,
+    "max_compare_chars": 1,
+}
+
+
+def _in_range(where: str, value: Any, least: float, path: str) -> Any:
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ConfigError(f"{where} must be a finite number", path=path)
+    if value < least:
+        raise ConfigError(f"{where} must be at least {least}, not {value}", path=path)
+    return value
+
+
 def _coerce(section: str, key: str, value: Any, default: Any, path: str) -> Any:
     where = f"[{section}] {key}"
     if isinstance(default, bool):
@@ -219,11 +240,11 @@ def _coerce(section: str, key: str, value: Any, default: Any, path: str) -> Any:
     if isinstance(default, int):
         if isinstance(value, bool) or not isinstance(value, int):
             raise ConfigError(f"{where} must be a whole number", path=path)
-        return value
+        return _in_range(where, value, _MINIMUM.get(key, 0), path)
     if isinstance(default, float):
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise ConfigError(f"{where} must be a number", path=path)
-        return float(value)
+        return _in_range(where, float(value), _MINIMUM.get(key, 0), path)
     if isinstance(default, tuple):
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise ConfigError(f"{where} must be a list of strings", path=path)

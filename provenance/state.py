@@ -48,6 +48,10 @@ class Locked(ProvenanceError):
     """Another run holds the lock on the output folder."""
 
 
+#: how long to wait for another program holding the state file (sqlite3's busy timeout)
+BUSY_SECONDS = 10.0
+
+
 class StateError(ProvenanceError):
     """The state file cannot be opened or is damaged."""
 
@@ -120,10 +124,15 @@ class State:
         self.path = path
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(path, isolation_level=None)
+            self.db = sqlite3.connect(path, isolation_level=None, timeout=BUSY_SECONDS)
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=FULL")
             self._schema()
+            # written to now, so that a state that cannot be (read-only, locked by another
+            # program) stops the run before any work, not after the reports are published
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.execute("UPDATE meta SET value = value WHERE key = 'schema'")
+            self.db.execute("COMMIT")
         except sqlite3.DatabaseError as exc:
             raise StateError(
                 f"cannot use the state file ({exc})",
@@ -177,6 +186,16 @@ class State:
 
     def commit(self, snapshot: dict[str, Any]) -> None:
         """Write this run's cache entries and snapshot in one transaction; drop unused ones."""
+        try:
+            self._commit(snapshot)
+        except sqlite3.DatabaseError as exc:
+            raise StateError(
+                f"the reports are published, but the state could not be saved ({exc})",
+                path=str(self.path),
+                hint="check the file's permissions and free space; the next run redoes the work",
+            ) from None
+
+    def _commit(self, snapshot: dict[str, Any]) -> None:
         db = self.db
         db.execute("BEGIN IMMEDIATE")
         try:

@@ -80,8 +80,8 @@ def test_bad_sources_table_exits_3_before_any_output(tmp_path: Path) -> None:
     result = invoke(["extract", str(tmp_path / "a.txt"), "--config", str(cfg)], code=3)
     assert result.stdout == ""
     assert result.stderr.strip().splitlines() == [
-        "provenance: error: [sources.Meduza] domains: 'not a domain' is not a web domain"
-        ' - e.g. "tass.com"'
+        f"provenance: error: {cfg}: [sources.Meduza] domains: 'not a domain' is not a web"
+        ' domain - e.g. "tass.com"'
     ]
 
 
@@ -110,3 +110,13 @@ def test_an_out_folder_holding_a_folder_of_articles_named_texts_exits_4(
     assert "texts is not a report this tool wrote" in result.stderr
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert (news / "texts" / "004.txt").read_bytes() == article
+
+
+def test_a_nameless_source_in_the_config_exits_3_naming_the_file(
+    tmp_path: Path, corpus_dir: Path
+) -> None:
+    cfg = tmp_path / "c.toml"
+    cfg.write_text('[sources.""]\ndesignated = true\n')
+    result = invoke(["audit", str(corpus_dir), "--config", str(cfg)], code=3)
+    assert result.stderr.startswith(f"provenance: error: {cfg}: [sources.]: a source needs a name")
+    assert "Traceback" not in result.stderr

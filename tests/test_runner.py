@@ -7,6 +7,7 @@ import os
 import pickle
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -18,9 +19,10 @@ from conftest import CORPUS, ROOT, invoke
 
 import provenance.extract.templates as templates
 import provenance.pipeline as pipeline
+import provenance.state as state_module
 from provenance.publish import verify
 from provenance.runner import run
-from provenance.state import STATE_NAME, Locked, State, lock
+from provenance.state import STATE_NAME, Locked, State, StateError, lock
 
 
 def copy_corpus(tmp_path: Path) -> Path:
@@ -177,6 +179,35 @@ def test_a_damaged_state_file_is_one_clear_error(tmp_path: Path) -> None:
         ["audit", str(CORPUS), "--out", str(tmp_path / "o"), "--state", str(bad)], code=3
     )
     assert "state.sqlite" in result.stderr and "delete it" in result.stderr
+
+
+def test_a_state_another_program_holds_stops_the_run_before_any_work(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path, out = tmp_path / "state.sqlite", tmp_path / "o"
+    State(path).close()
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    monkeypatch.setattr(state_module, "BUSY_SECONDS", 0.1)
+    try:
+        with pytest.raises(StateError, match=r"state\.sqlite: cannot use the state file"):
+            run([str(CORPUS)], out, state_path=path)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert not (out / "report.md").exists()  # stopped before publishing anything
+
+
+def test_a_state_that_cannot_be_saved_is_one_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refused(self: State, snapshot: dict[str, Any]) -> None:
+        raise sqlite3.OperationalError("attempt to write a readonly database")
+
+    monkeypatch.setattr(State, "_commit", refused)
+    with pytest.raises(StateError, match="reports are published, but the state could not"):
+        run([str(CORPUS)], tmp_path / "o")
+    assert verify(tmp_path / "o") == []
 
 
 def test_lock_is_exclusive(tmp_path: Path) -> None:

@@ -49,3 +49,21 @@ def test_errors_name_file_and_key(tmp_path: Path, text: str, message: str) -> No
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="not found"):
         load(tmp_path / "absent.toml")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[align]\nngram = 0\n", "[align] ngram must be at least 1, not 0"),
+        ("[extract]\ntemplate_min_pages = 1\n", "template_min_pages must be at least 2"),
+        ("[ingest]\nmax_bytes = -1\n", "[ingest] max_bytes must be at least 1, not -1"),
+        ("[extract]\ntext_length_low = -1\n", "text_length_low must be at least 0"),
+        ("[audit]\norder_margin = nan\n", "order_margin must be a finite number"),
+    ],
+)
+def test_values_out_of_range_are_config_errors(tmp_path: Path, text: str, message: str) -> None:
+    cfg = tmp_path / "c.toml"
+    cfg.write_text(text)
+    with pytest.raises(ConfigError) as info:
+        load(cfg)
+    assert str(info.value).startswith(f"{cfg}: ") and message in str(info.value)
