@@ -28,7 +28,7 @@ from typing import Any, TypeVar
 import click
 
 from provenance import __version__
-from provenance.errors import ConfigError, OutputError, ProvenanceError
+from provenance.errors import ConfigError, NothingToAudit, OutputError, ProvenanceError
 from provenance.settings import Settings, load
 
 
@@ -102,6 +102,8 @@ def load_settings(config_path: str | None) -> Settings:
 def fail(err: ProvenanceError) -> None:
     """Report a core error on stderr in one line and exit with its code."""
     click.echo(f"provenance: error: {err}", err=True)
+    if isinstance(err, NothingToAudit):
+        sys.exit(ExitCode.INPUT_FAILED)
     sys.exit(ExitCode.OUTPUT if isinstance(err, OutputError) else ExitCode.CONFIG)
 
 

@@ -44,3 +44,7 @@ class ManifestError(ProvenanceError):
 
 class OutputError(ProvenanceError):
     """The reports cannot be published where asked (something of the user's is in the way)."""
+
+
+class NothingToAudit(ProvenanceError):
+    """No input of a run could be read: the run stops and keeps the previous reports."""

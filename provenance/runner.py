@@ -32,6 +32,7 @@ from provenance.changes import (
     new_uncredited,
     snapshot,
 )
+from provenance.errors import NothingToAudit
 from provenance.ingest import iter_documents
 from provenance.models import Document
 from provenance.publish import CURRENT, publish, republish, signatures, verify
@@ -166,6 +167,21 @@ def _republish(
     return RunOutcome(documents=[], first_run=False, generation=generation, published=out)
 
 
+def _something_to_audit(paths: Sequence[str], docs: Sequence[Document]) -> None:
+    """Stop a run none of whose inputs can be read (an unmounted folder, a mistyped path,
+    an empty folder): publishing it would replace every report with an empty one."""
+    if any(d.status == "ok" for d in docs):
+        return
+    where = ", ".join(paths)
+    failed = [d for d in docs if d.error]
+    found = f"{len(docs)} inputs, none readable: {failed[0].error}" if failed else "no inputs"
+    raise NothingToAudit(
+        f"nothing to audit ({found})",
+        path=where,
+        hint="check the corpus path; the previous reports are kept",
+    )
+
+
 def run(
     paths: Sequence[str],
     out: Path,
@@ -189,6 +205,7 @@ def run(
         state = State(state_path or out / STATE_NAME, full=full)
         try:
             docs = list(iter_documents(paths, manifest=manifest, settings=settings))
+            _something_to_audit(paths, docs)
             previous = state.previous()
             signature = _signature(docs, settings, sources)
             if not full and previous and previous.get("signature") == signature:

@@ -120,3 +120,17 @@ def test_a_nameless_source_in_the_config_exits_3_naming_the_file(
     result = invoke(["audit", str(corpus_dir), "--config", str(cfg)], code=3)
     assert result.stderr.startswith(f"provenance: error: {cfg}: [sources.]: a source needs a name")
     assert "Traceback" not in result.stderr
+
+
+def test_a_corpus_with_nothing_readable_keeps_the_previous_reports(
+    tmp_path: Path, corpus_dir: Path
+) -> None:
+    out = tmp_path / "out"
+    invoke(["audit", str(corpus_dir), "--out", str(out), "-q"])
+    before = (out / "articles.csv").read_bytes()
+    (tmp_path / "empty").mkdir()
+    for gone in (tmp_path / "unmounted", tmp_path / "empty"):
+        result = invoke(["audit", str(gone), "--out", str(out), "-q"], code=1)
+        assert f"provenance: error: {gone}: nothing to audit" in result.stderr
+        assert "the previous reports are kept" in result.stderr
+        assert (out / "articles.csv").read_bytes() == before
