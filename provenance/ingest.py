@@ -336,13 +336,15 @@ def _published_entry(path: str) -> bool:
 CURRENT_LINK = ".current"
 
 
-def _folders(root: Path) -> Iterator[tuple[str, list[str]]]:
+def _folders(root: Path, unlisted: list[OSError] | None = None) -> Iterator[tuple[str, list[str]]]:
     """Each folder under ``root`` with its file names, sorted; hidden entries and a report
     folder's published entries left out.  A link to a folder outside ``root`` is walked (each
-    real folder once); one to a folder inside it is not (the folder is walked where it is)."""
+    real folder once); one to a folder inside it is not (the folder is walked where it is).
+    A folder that cannot be listed is added to ``unlisted``."""
     inside = os.path.realpath(root)
     visited: set[str] = set()
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
+    onerror = unlisted.append if unlisted is not None else None
+    for dirpath, dirnames, filenames in os.walk(root, onerror=onerror, followlinks=True):
         real = os.path.realpath(dirpath)
         if real in visited:  # (a link loop, or a folder linked twice)
             dirnames[:] = []
@@ -379,8 +381,10 @@ def _manifests_in(root: Path) -> list[Path]:
     return sorted(found, key=lambda m: (len(m.parts), str(m)))
 
 
-def _walk(root: Path, settings: IngestSettings) -> Iterator[Path]:
-    for dirpath, filenames in _folders(root):
+def _walk(
+    root: Path, settings: IngestSettings, unlisted: list[OSError] | None = None
+) -> Iterator[Path]:
+    for dirpath, filenames in _folders(root, unlisted):
         for name in filenames:
             p = Path(dirpath) / name
             if name == MANIFEST_NAME or name.lower() == "readme.md":
@@ -795,8 +799,24 @@ def _documents_in(
     seen: set[Path],
     resolve: _Resolver,
 ) -> Iterator[Document]:
-    for f in _walk(root, settings.ingest):
+    unlisted: list[OSError] = []
+    for f in _walk(root, settings.ingest, unlisted):
         yield from _documents_at(f, str(f), root, rows, settings, seen, resolve)
+    for exc in unlisted:  # its files are not audited: named, never skipped in silence
+        folder = str(exc.filename or root)
+        yield Document(
+            path=folder,
+            id=printable(_doc_id(Path(folder), root) if folder != str(root) else root.name),
+            kind="text",
+            status="unreadable",
+            error=str(
+                InputError(
+                    f"cannot list the folder ({exc.strerror or exc})",
+                    path=printable(folder),
+                    hint="check its permissions",
+                )
+            ),
+        )
 
 
 def _documents_at(

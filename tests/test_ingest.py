@@ -5,7 +5,9 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -383,3 +385,26 @@ def test_a_file_given_alone_takes_its_folders_manifest(
     assert doc.outlet is None  # --manifest speaks alone
     assert list(iter_documents([str(tmp_path / "tass" / "manifest.csv")])) == []
     assert "is a manifest, not an article" in caplog.text
+
+
+def test_a_folder_that_cannot_be_listed_is_a_failed_input(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "locked").mkdir()
+    (tmp_path / "locked" / "x.txt").write_text("Hidden article text.")
+    (tmp_path / "a.txt").write_text("Some article text.")
+    scandir = os.scandir
+
+    def refusing(path: Any = ".") -> Any:
+        if Path(path).name == "locked":  # (as a folder with mode 000 does, but for root)
+            raise PermissionError(13, "Permission denied", str(path))
+        return scandir(path)
+
+    monkeypatch.setattr(os, "scandir", refusing)
+    docs = {Path(d.path).name: d for d in iter_documents([str(tmp_path)])}
+    assert docs["a.txt"].status == "ok"
+    locked = docs["locked"]
+    assert (locked.status, locked.id) == ("unreadable", "locked")
+    assert locked.error == (
+        f"{tmp_path / 'locked'}: cannot list the folder (Permission denied) - check its permissions"
+    )
