@@ -215,7 +215,12 @@ def _article_record(article: Any) -> dict[str, Any]:
     help="SQLite state file (default: OUT/.provenance-state.sqlite).",
 )
 @click.option("--full", is_flag=True, help="Ignore the state's cache and redo everything.")
-@click.option("-q", "--quiet", is_flag=True, help="Print nothing when all is well (for cron).")
+@click.option(
+    "-q",
+    "--quiet",
+    is_flag=True,
+    help="Print nothing when all is well (for cron) but warnings about inputs to fix.",
+)
 @click.option(
     "--fail-under",
     type=click.FloatRange(0, 1),
@@ -254,6 +259,9 @@ def audit(
 
     from provenance.state import Locked, lock
     from provenance.workers import default_jobs
+
+    # "provenance -q audit" is as quiet as "provenance audit -q" (and quieter: no warnings)
+    quiet = quiet or logging.getLogger().getEffectiveLevel() >= logging.ERROR
 
     try:
         settings = load_settings(config_path)

@@ -209,6 +209,7 @@ def load_manifest(path: str | Path) -> dict[Path, ManifestRow]:
         )
     reader.fieldnames = fields
     rows: dict[Path, ManifestRow] = {}
+    lines: dict[Path, int] = {}
     resolve = _Resolver()
     for lineno, row in enumerate(reader, start=2):
 
@@ -226,7 +227,8 @@ def load_manifest(path: str | Path) -> dict[Path, ManifestRow]:
                 f"line {lineno}: role {role_word!r} is neither 'source' nor 'article'",
                 path=str(path),
             )
-        rows[resolve(_listed(mpath.parent, name))] = ManifestRow(
+        key = resolve(_listed(mpath.parent, name))
+        row_of = ManifestRow(
             outlet=cell("outlet"),
             role=_ROLE_WORDS[role_word],
             url=cell("url"),
@@ -235,6 +237,17 @@ def load_manifest(path: str | Path) -> dict[Path, ManifestRow]:
             title=cell("title"),
             listed_in=str(path),
         )
+        if key in rows and rows[key] != row_of:
+            log.warning(
+                "%s: line %d lists %s again, with other values than line %d; line %d is used"
+                " - keep one row per file",
+                path,
+                lineno,
+                name,
+                lines[key],
+                lineno,
+            )
+        rows[key], lines[key] = row_of, lineno
     return rows
 
 

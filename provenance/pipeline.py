@@ -761,6 +761,14 @@ def audit(
     names = article_names(articles, roots)
     articles = _unique(articles, names, designated)
     entries = _entries(articles, names, designated, settings.audit.sources_in_full)
+    outlets = {e.outlet.casefold() for e in entries if e.outlet}
+    for name in sources:
+        if registry.canonical(name) is None and name.casefold() not in outlets:
+            log.warning(
+                "--source %r names no outlet of the corpus and no known source"
+                " - check its spelling (outlets are named in articles.csv)",
+                name,
+            )
     aligner = _Aligner(entries, registry, settings, state, jobs)
     clock.done("prepare", len(entries))
     pairs = [(a.name, b.name) for a, b in aligner.pairs()]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gzip
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 from conftest import invoke
@@ -134,3 +136,18 @@ def test_a_corpus_with_nothing_readable_keeps_the_previous_reports(
         assert f"provenance: error: {gone}: nothing to audit" in result.stderr
         assert "the previous reports are kept" in result.stderr
         assert (out / "articles.csv").read_bytes() == before
+
+
+def test_the_global_quiet_flag_makes_a_successful_audit_print_nothing(
+    tmp_path: Path, corpus_dir: Path
+) -> None:
+    one = str(corpus_dir / "004_7883a29d71220dc2.txt")
+    args = [sys.executable, "-m", "provenance"]
+    done = subprocess.run(
+        [*args, "-q", "audit", one, "--out", str(tmp_path / "o")], capture_output=True, text=True
+    )
+    assert (done.returncode, done.stderr) == (0, "")
+    done = subprocess.run(
+        [*args, "audit", one, "--out", str(tmp_path / "o")], capture_output=True, text=True
+    )
+    assert done.returncode == 0 and done.stderr.startswith("provenance: audited 1 articles")

@@ -408,3 +408,17 @@ def test_a_folder_that_cannot_be_listed_is_a_failed_input(
     assert locked.error == (
         f"{tmp_path / 'locked'}: cannot list the folder (Permission denied) - check its permissions"
     )
+
+
+def test_a_file_listed_twice_differently_in_a_manifest_is_named(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (tmp_path / "a.txt").write_text("Some article text.")
+    (tmp_path / "manifest.csv").write_text(
+        "file,outlet,role\na.txt,Daily Planet,article\na.txt,Daily Planet,article\n"
+        "a.txt,Other Outlet,source\n"
+    )
+    (doc,) = iter_documents([str(tmp_path)])
+    assert (doc.outlet, doc.role) == ("Other Outlet", "source")
+    (warning,) = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert "manifest.csv: line 4 lists a.txt again, with other values than line 3" in warning

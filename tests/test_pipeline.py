@@ -350,3 +350,16 @@ def test_a_source_copy_with_no_outlet_is_kept_against_a_named_one(tmp_path: Path
     (root / "manifest.csv").write_text(manifest + "wire-again.txt,Daily8,article,2025-05-01\n")
     arts = audit([str(root)]).tables.articles.set_index("article")["status"].to_dict()
     assert arts["wire.txt"] == "ok" and arts["wire-again.txt"] == "ok"  # Daily8 published it too
+
+
+def test_a_source_named_on_the_command_line_is_designated_and_a_typo_named(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    write_corpus(tmp_path / "c")
+    p = audit([str(tmp_path / "c")], sources=["paper"]).tables.passages
+    blog = p[(p.article == "blog.txt") & (p.source_article == "paper.txt")]
+    assert set(blog.direction) == {"designated-source"}
+    assert not [r for r in caplog.records if r.levelname == "WARNING"]
+    audit([str(tmp_path / "c")], sources=["Papr"])
+    (warning,) = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert warning.startswith("--source 'Papr' names no outlet of the corpus and no known source")
