@@ -41,9 +41,23 @@ class ExitCode(enum.IntEnum):
     LOCKED = 5
     UNDER_SHARE = 6
     NEW_UNCREDITED = 7
+    INTERRUPTED = 130
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """The command group; Ctrl-C (or SIGINT from a supervisor) ends any command with one
+    line and exit 130, the shell's code for it (click would say "Aborted!" and exit 1,
+    the code of failed inputs)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (KeyboardInterrupt, click.exceptions.Abort):
+            click.echo("provenance: interrupted", err=True)
+            sys.exit(ExitCode.INTERRUPTED)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="provenance")
 @click.option("-v", "--verbose", count=True, help="More log output on stderr (-vv for debug).")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr.")

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import invoke
 
 RUSSIAN = (
@@ -151,3 +152,16 @@ def test_the_global_quiet_flag_makes_a_successful_audit_print_nothing(
         [*args, "audit", one, "--out", str(tmp_path / "o")], capture_output=True, text=True
     )
     assert done.returncode == 0 and done.stderr.startswith("provenance: audited 1 articles")
+
+
+def test_an_interrupted_run_exits_130_in_one_line(
+    tmp_path: Path, corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import provenance.runner
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(provenance.runner, "run", interrupted)
+    result = invoke(["audit", str(corpus_dir), "--out", str(tmp_path / "o")], code=130)
+    assert result.stderr == "provenance: interrupted\n"
