@@ -80,7 +80,7 @@ def config_option(f: F) -> F:
     return click.option(
         "--config",
         "config_path",
-        type=click.Path(dir_okay=False),
+        type=click.Path(),  # (a folder is a config error, exit 3, not a usage error)
         default=None,
         help="TOML file with settings and extra sources.",
     )(f)
@@ -90,7 +90,7 @@ def manifest_option(f: F) -> F:
     """``--manifest FILE``: outlet/role/url/published/language per file."""
     return click.option(
         "--manifest",
-        type=click.Path(dir_okay=False),
+        type=click.Path(),  # (a folder is a manifest error, exit 3)
         default=None,
         help="CSV with columns file,outlet,role,url,published,language "
         "(default: manifest.csv in each corpus folder).",
@@ -209,7 +209,7 @@ def _article_record(article: Any) -> dict[str, Any]:
 @click.option(
     "--out",
     "out_dir",
-    type=click.Path(file_okay=False),
+    type=click.Path(),  # (a file is an output error, exit 4)
     default="reports",
     show_default=True,
     help="Folder for the reports (and, by default, the run state).",
@@ -224,7 +224,7 @@ def _article_record(article: Any) -> dict[str, Any]:
 @click.option(
     "--state",
     "state_path",
-    type=click.Path(dir_okay=False),
+    type=click.Path(),  # (a folder is a state error, exit 3)
     default=None,
     help="SQLite state file (default: OUT/.provenance-state.sqlite).",
 )

@@ -193,7 +193,11 @@ def load_manifest(path: str | Path) -> dict[Path, ManifestRow]:
     except FileNotFoundError:
         raise ManifestError("manifest not found", path=str(path), hint="check --manifest") from None
     except OSError as exc:
-        raise ManifestError(f"cannot read manifest ({exc.strerror})", path=str(path)) from None
+        raise ManifestError(
+            f"cannot read manifest ({exc.strerror})",
+            path=str(path),
+            hint="give --manifest a readable CSV file",
+        ) from None
     try:
         text, _ = decode(raw, path=str(path))
     except InputError as exc:

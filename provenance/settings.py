@@ -294,9 +294,15 @@ def load(path: str | Path | None = None, *, base: Settings = DEFAULTS) -> Settin
         raise ConfigError(
             "config file not found", path=spath, hint="check the --config path"
         ) from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError:
         raise ConfigError(
-            f"cannot read config file ({exc.__class__.__name__})", path=spath
+            "config file is not UTF-8 text", path=spath, hint="save it as UTF-8"
+        ) from None
+    except OSError as exc:
+        raise ConfigError(
+            f"cannot read config file ({exc.strerror or exc.__class__.__name__})",
+            path=spath,
+            hint="give a readable TOML file to --config",
         ) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"not valid TOML ({exc})", path=spath) from None

@@ -165,3 +165,22 @@ def test_an_interrupted_run_exits_130_in_one_line(
     monkeypatch.setattr(provenance.runner, "run", interrupted)
     result = invoke(["audit", str(corpus_dir), "--out", str(tmp_path / "o")], code=130)
     assert result.stderr == "provenance: interrupted\n"
+
+
+def test_a_path_of_the_wrong_kind_is_a_config_or_output_error(
+    tmp_path: Path, corpus_dir: Path
+) -> None:
+    one, folder, afile = (
+        str(corpus_dir / "004_7883a29d71220dc2.txt"),
+        tmp_path / "d",
+        tmp_path / "f",
+    )
+    folder.mkdir()
+    afile.write_text("x")
+    out = ["--out", str(tmp_path / "o")]
+    for option, code in (("--config", 3), ("--manifest", 3), ("--state", 3)):
+        result = invoke(["audit", one, option, str(folder), *out], code=code)
+        assert result.stderr.startswith(f"provenance: error: {folder}: ")
+        assert len(result.stderr.strip().splitlines()) == 1 and " - " in result.stderr
+    result = invoke(["audit", one, "--out", str(afile)], code=4)
+    assert result.stderr.startswith(f"provenance: error: {afile}: cannot write the reports")
