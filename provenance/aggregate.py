@@ -14,6 +14,8 @@ when its span overlaps the passage's span in the article.  For each article:
 - ``uncredited_share``: the remaining copied words.
 - ``original_share``: 1 - copied_share.
 
+An article (or outlet) with no main-text words has every share blank (None).
+
 So ``copied = quoted + credited + uncredited``, each word counted once (a word
 covered by several passages takes the first class in that order).  Verdicts use
 METER's labels: ``wholly`` derived when copied_share >= WHOLLY, ``partially``
@@ -240,11 +242,12 @@ def _article_figures(
     return {
         **{k: article.get(k) for k in ("article", "outlet", "role", "title", "published")},
         "words": words,
-        "original_share": round(1 - _share(copied, words), PRECISION) if words else 0.0,
-        "copied_share": _share(copied, words),
-        "quoted_share": _share(counts["quoted"], words),
-        "credited_share": _share(counts["credited"], words),
-        "uncredited_share": _share(counts["uncredited"], words),
+        # no main text, no figures (blank, not "0% original")
+        "original_share": round(1 - _share(copied, words), PRECISION) if words else None,
+        "copied_share": _share(copied, words) if words else None,
+        "quoted_share": _share(counts["quoted"], words) if words else None,
+        "credited_share": _share(counts["credited"], words) if words else None,
+        "uncredited_share": _share(counts["uncredited"], words) if words else None,
         "top_source": top[0][0] if top else "",
         "verdict": verdict(_share(copied, words), settings=settings) if words else "",
         "status": article.get("status", "ok"),
@@ -271,10 +274,10 @@ def _outlet_tables(
                 "outlet": outlet,
                 "articles": len(names),
                 "words": words,
-                "original_share": round(1 - _share(copied, words), PRECISION) if words else 0.0,
-                "copied_share": _share(copied, words),
-                "credited_share": _share(counts["credited"], words),
-                "uncredited_share": _share(counts["uncredited"], words),
+                "original_share": round(1 - _share(copied, words), PRECISION) if words else None,
+                "copied_share": _share(copied, words) if words else None,
+                "credited_share": _share(counts["credited"], words) if words else None,
+                "uncredited_share": _share(counts["uncredited"], words) if words else None,
             }
         )
         for source in sorted(per_source):

@@ -8,6 +8,7 @@ the next run compares itself with it and writes ``changes.csv`` and ``changes.md
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -66,7 +67,9 @@ def snapshot(tables: AuditTables, hashes: Mapping[str, str]) -> dict[str, Any]:
         "articles": dict(sorted(hashes.items())),
         "passages": sorted({passage_key(r) for r in counted(tables)}),
         "outlets": {
-            str(r["outlet"]): float(r["original_share"]) for r in tables.outlets.to_dict("records")
+            str(r["outlet"]): float(r["original_share"])
+            for r in tables.outlets.to_dict("records")
+            if _figure(r["original_share"])
         },
     }
 
@@ -121,6 +124,8 @@ def compare(
                 after=f"{r['start']}-{r['end']}",
             )
     for r in tables.outlets.to_dict("records"):
+        if not _figure(r["original_share"]):
+            continue  # an outlet with no main text has no share to move
         outlet, now = str(r["outlet"]), float(r["original_share"])
         was = before_outlets.get(outlet)
         if was is not None and abs(now - was) > threshold:
@@ -136,6 +141,14 @@ def compare(
             x["after"],
         ),
     )
+
+
+def _figure(value: Any) -> bool:
+    """Is ``value`` a share (not blank: None, NaN or "")?"""
+    try:
+        return math.isfinite(float(value))
+    except (TypeError, ValueError):
+        return False
 
 
 _CHARS = re.compile(r"([0-9]+)-([0-9]+)")

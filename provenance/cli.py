@@ -325,8 +325,10 @@ def _audit_exit(
         code = ExitCode.UNDER_SHARE
     if not quiet or code != ExitCode.OK:
         t = outcome.tables
+        audited = t.articles[t.articles.status == "ok"]  # (failed inputs are counted apart)
         click.echo(
-            f"provenance: audited {len(t.articles)} articles from {len(t.outlets)} outlets, "
+            f"provenance: audited {len(audited)} articles from {audited.outlet.nunique()}"
+            " outlets, "
             f"{len(t.passages)} copied passages, {len(outcome.changes)} changes, "
             f"{outcome.new_uncredited} new uncredited, {len(outcome.failed)} inputs failed"
             f" -> {out_dir}",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -184,3 +185,13 @@ def test_a_path_of_the_wrong_kind_is_a_config_or_output_error(
         assert len(result.stderr.strip().splitlines()) == 1 and " - " in result.stderr
     result = invoke(["audit", one, "--out", str(afile)], code=4)
     assert result.stderr.startswith(f"provenance: error: {afile}: cannot write the reports")
+
+
+def test_the_summary_counts_failed_inputs_apart(tmp_path: Path, corpus_dir: Path) -> None:
+    corpus = tmp_path / "c"
+    shutil.copytree(corpus_dir, corpus)
+    (corpus / "broken.txt").write_bytes(b"\x00\x01 binary")
+    result = invoke(["audit", str(corpus), "--out", str(tmp_path / "o")], code=1)
+    summary = result.stderr.strip().splitlines()[-1]
+    assert summary.startswith("provenance: audited 5 articles from 5 outlets, ")
+    assert "1 inputs failed" in summary

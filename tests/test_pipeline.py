@@ -156,6 +156,13 @@ def test_failed_inputs_are_listed_not_dropped(tmp_path: Path) -> None:
     arts = run.tables.articles.set_index("article")
     assert arts.loc["broken.txt", "status"] == "binary"
     assert [d.path for d in run.failed] == [str(root / "broken.txt")]
+    # no main text, no figures: blank, not "0% original"
+    shares = ["original_share", "copied_share", "credited_share", "uncredited_share"]
+    assert arts.loc["broken.txt", shares].isna().all()
+    outlets = run.tables.outlets.set_index("outlet")
+    assert outlets.loc["unknown (broken.txt)", "words"] == 0
+    assert outlets.loc["unknown (broken.txt)", shares].isna().all()
+    assert outlets.loc["Paper", shares].notna().all()
 
 
 def test_worker_processes_give_the_same_tables(tmp_path: Path) -> None:
