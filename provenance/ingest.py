@@ -234,16 +234,11 @@ def load_manifest(path: str | Path) -> dict[Path, ManifestRow]:
         name = next((n.strip() for n in given if n and n.strip()), "")
         if not name:
             continue
-        role_word = (cell("role") or "").strip().lower()
-        if role_word not in _ROLE_WORDS:
-            raise ManifestError(
-                f"line {lineno}: role {role_word!r} is neither 'source' nor 'article'",
-                path=str(path),
-            )
+        role = _role((cell("role") or "").strip(), f"{path}: line {lineno}")
         key = resolve(_listed(mpath.parent, name))
         row_of = ManifestRow(
             outlet=cell("outlet"),
-            role=_ROLE_WORDS[role_word],
+            role=role,
             url=cell("url"),
             published=_published(cell("published"), f"{path}: line {lineno}"),
             language=cell("language"),
@@ -262,6 +257,20 @@ def load_manifest(path: str | Path) -> dict[Path, ManifestRow]:
             )
         rows[key], lines[key] = row_of, lineno
     return rows
+
+
+def _role(word: str, where: str) -> Role:
+    """The role a manifest cell or a JSONL field gives; an unknown word is named on stderr
+    and taken as "article" (the rest of the manifest or line still counts)."""
+    role = _ROLE_WORDS.get(word.lower())
+    if role is None:
+        log.warning(
+            "%s: role %r is neither 'source' nor 'article'; taken as 'article'"
+            " - write source for a designated source's own article",
+            where,
+            word,
+        )
+    return role or "article"
 
 
 def _column(name: str) -> str:
@@ -669,7 +678,7 @@ def _jsonl_document(
             status="empty",
             error=f"{where}: no 'text' or 'html' - give the article body in one of them",
         )
-    role_word = (field("role") or meta.role).lower()
+    role = _role(field("role") or meta.role, where)
     values = {name: field(name) for name in _JSONL_FIELDS}
     source = field("source")
     if not values["url"] and source and _ADDRESS.match(source):
@@ -684,7 +693,7 @@ def _jsonl_document(
         kind="html" if is_html else "text",
         content=_whole(content),
         encoding="utf-8",
-        role=_ROLE_WORDS.get(role_word, "article"),
+        role=role,
         **values,  # type: ignore[arg-type]
     )
 

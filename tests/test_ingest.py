@@ -143,16 +143,29 @@ def test_explicit_manifest_and_missing_entries(tmp_path: Path) -> None:
     assert docs[1].status == "missing" and docs[1].outlet == "Outlet B"
 
 
-@pytest.mark.parametrize(
-    ("content", "message"),
-    [("name,outlet\na.txt,X\n", "no 'file' column"), ("file,role\na.txt,boss\n", "role")],
-)
-def test_bad_manifest_is_one_clear_error(tmp_path: Path, content: str, message: str) -> None:
+def test_bad_manifest_is_one_clear_error(tmp_path: Path) -> None:
     manifest = tmp_path / "manifest.csv"
-    manifest.write_text(content)
-    with pytest.raises(ManifestError, match=message) as info:
+    manifest.write_text("name,outlet\na.txt,X\n")
+    with pytest.raises(ManifestError, match="no 'file' column") as info:
         load_manifest(manifest)
     assert str(manifest) in str(info.value)
+
+
+def test_a_bad_role_is_named_and_loses_nothing_else(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / name).write_text("Some article text.")
+    (tmp_path / "manifest.csv").write_text("file,outlet,role\na.txt,TASS,source\nb.txt,B,wire\n")
+    (tmp_path / "feed.jsonl").write_text('{"text": "An item.", "outlet": "C", "role": "boss"}\n')
+    docs = {Path(d.path).name: d for d in iter_documents([str(tmp_path)])}
+    assert (docs["a.txt"].outlet, docs["a.txt"].role) == ("TASS", "source")
+    assert (docs["b.txt"].outlet, docs["b.txt"].role) == ("B", "article")
+    assert (docs["feed.jsonl:1"].outlet, docs["feed.jsonl:1"].role) == ("C", "article")
+    warnings = sorted(r.getMessage() for r in caplog.records if r.levelname == "WARNING")
+    assert len(warnings) == 2
+    assert "feed.jsonl:1: role 'boss' is neither 'source' nor 'article'" in warnings[0]
+    assert "manifest.csv: line 3: role 'wire' is neither" in warnings[1]
 
 
 def test_resolver_agrees_with_path_resolve(tmp_path: Path) -> None:
@@ -363,12 +376,12 @@ def test_the_manifest_of_a_files_own_folder_wins(tmp_path: Path) -> None:
 
 def test_a_broken_subfolder_manifest_fails_alone(tmp_path: Path) -> None:
     outlet_folders(tmp_path, "tass", "paper")
-    (tmp_path / "tass" / "manifest.csv").write_text("file,outlet,role\na.txt,TASS,boss\n")
+    (tmp_path / "tass" / "manifest.csv").write_text("name,outlet,role\na.txt,TASS,source\n")
     (tmp_path / "paper" / "manifest.csv").write_text("file,outlet\na.txt,Paper\n")
     docs = list(iter_documents([str(tmp_path)]))
     broken = [d for d in docs if d.status != "ok"]
     assert len(broken) == 1 and broken[0].status == "unreadable"
-    assert "tass/manifest.csv: line 2: role 'boss'" in (broken[0].error or "")
+    assert "tass/manifest.csv: manifest has no 'file' column" in (broken[0].error or "")
     outlets = {Path(d.path).parent.name: d.outlet for d in docs if d.status == "ok"}
     assert outlets == {"tass": None, "paper": "Paper"}
 
