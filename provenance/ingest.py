@@ -467,12 +467,20 @@ def _read_bytes(path: Path, shown: str, settings: IngestSettings) -> bytes:
             "no such file", path=shown, hint="check the path or the manifest", status="missing"
         ) from None
     except OSError as exc:
-        raise InputError(f"cannot read ({exc.strerror})", path=shown, status="unreadable") from None
+        raise InputError(
+            f"cannot read ({exc.strerror})",
+            path=shown,
+            hint="check its permissions",
+            status="unreadable",
+        ) from None
     if stat.S_ISDIR(info.st_mode):
-        raise InputError("is a directory", path=shown, status="unreadable")
+        raise InputError("is a directory", path=shown, hint="give a file here", status="unreadable")
     if not stat.S_ISREG(info.st_mode):  # a FIFO would block, /dev/zero never ends
         raise InputError(
-            "not a regular file (a pipe, socket or device)", path=shown, status="unreadable"
+            "not a regular file (a pipe, socket or device)",
+            path=shown,
+            hint="remove it from the corpus",
+            status="unreadable",
         )
     if info.st_size > settings.max_bytes:
         raise _too_large(f"file is {info.st_size:,} bytes, over", settings.max_bytes, shown)
@@ -480,9 +488,16 @@ def _read_bytes(path: Path, shown: str, settings: IngestSettings) -> bytes:
         with path.open("rb") as fh:
             data = fh.read(settings.max_bytes + 1)
     except IsADirectoryError:
-        raise InputError("is a directory", path=shown, status="unreadable") from None
+        raise InputError(
+            "is a directory", path=shown, hint="give a file here", status="unreadable"
+        ) from None
     except OSError as exc:
-        raise InputError(f"cannot read ({exc.strerror})", path=shown, status="unreadable") from None
+        raise InputError(
+            f"cannot read ({exc.strerror})",
+            path=shown,
+            hint="check its permissions",
+            status="unreadable",
+        ) from None
     if len(data) > settings.max_bytes:  # it grew while we looked
         raise _too_large("file is over", settings.max_bytes, shown)
     return data
