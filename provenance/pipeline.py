@@ -23,7 +23,9 @@ designated source (TASS in the sample corpus) is attributed to that source as
 ``credited-upstream``: source text not in corpus (designated sources' own
 articles are references, so their credits to each other are not counted).  An
 article sharing that material in an unknown order, crediting nobody for it, has it
-from the source too, uncredited: ``credited-elsewhere``.  A
+from the source too, uncredited: ``credited-elsewhere``.  A paraphrase of a designated
+source's passage crediting another designated source, which that passage (or the
+paragraph before it) credits too, is that other source's material.  A
 passage keeps its immediate source (``source``/``source_article``) and its
 ``origin``, the end of the chain of sources behind it.
 """
@@ -414,6 +416,42 @@ def _pair_rows(aligner: _Aligner, a: Entry, b: Entry) -> list[dict[str, Any]]:
     ]
 
 
+def _credited_through(
+    rows: list[dict[str, Any]], aligner: _Aligner, designated: set[str], near_verbatim: float
+) -> None:
+    """Mark (``through``) the paraphrases of a designated source's passage that credit
+    another designated source, when the source's passage credits that one too: "according
+    to TASS", rewording what The Moscow Times also has "in comments to TASS".  Both took it
+    from TASS; the likeness of two rewrites is no copying from The Moscow Times (nor is a
+    quotation translated otherwise an altered one).  :func:`_upstream_rows` gives them to
+    TASS, source text not in corpus."""
+    for r in rows:
+        named = r["credited_source"]
+        if (
+            r["direction"] != "designated-source"
+            or float(r["similarity"] or 0) >= near_verbatim
+            or not named
+            or named.casefold() not in designated
+            or named == r["source"]
+        ):
+            continue
+        source = aligner.entries[r["source_article"]]
+        text, found = source.reference, source.reference.find(r["source_text"])
+        if found < 0:
+            continue
+        # its paragraphs, and the one before (a credit given once covers the next paragraph)
+        lines = [m.span() for m in re.finditer(r"[^\n]*\S[^\n]*", text)]
+        first = next((k for k, (_, end) in enumerate(lines) if end > found), len(lines) - 1)
+        lo = lines[max(first - 1, 0)][0] if lines else 0
+        hi = text.find("\n", found + len(r["source_text"]))
+        hi = len(text) if hi < 0 else hi
+        if any(
+            c.source == named and lo <= c.span.start and c.span.end <= hi
+            for c in find_credits(text, aligner.registry)
+        ):
+            r["through"] = named
+
+
 def _upstream_rows(
     rows: list[dict[str, Any]], aligner: _Aligner, designated: set[str]
 ) -> list[dict[str, Any]]:
@@ -431,6 +469,8 @@ def _upstream_rows(
     """
     from_sources: dict[str, list[Span]] = {}
     for r in rows:
+        if r.get("through"):
+            continue  # (see _credited_through)
         if aligner.entries[r["source_article"]].designated and r["direction"] != "taken-by":
             from_sources.setdefault(r["article"], []).append(Span(r["start"], r["end"]))
 
@@ -451,7 +491,11 @@ def _upstream_rows(
     crediting: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for r in rows:
         # a later article's copy keeps its immediate source
-        if r["direction"] not in ("earlier-date", "closer-to-source", "designated-source"):
+        if r.get("through") or r["direction"] not in (
+            "earlier-date",
+            "closer-to-source",
+            "designated-source",
+        ):
             named = credits(r)
             if named and upstream_of(r):
                 found.setdefault((r["article"], named, True), []).append(r)
@@ -775,7 +819,9 @@ def audit(
     rows = _pair_results(aligner, pairs, jobs, state, progress)
     clock.done("align", len(pairs))
     order_by_source(rows, settings.audit.order_margin, settings.align.near_verbatim)
+    _credited_through(rows, aligner, designated, settings.align.near_verbatim)
     rows += _upstream_rows(rows, aligner, designated)
+    rows = [r for r in rows if not r.pop("through", None)]
     origins(rows)
     rows = [r for r in rows if r["direction"] != "taken-by"]
     for r in rows:

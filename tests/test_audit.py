@@ -142,6 +142,13 @@ def test_novikov_material_of_000_credited_to_tass_upstream(out: Path) -> None:
     assert tass.text.str.contains("Novikov|Musk has a completely different game").any()
     assert tass.text.str.contains("Bannon").any()
     assert (tass.credited == "true").all()
+    # The Moscow Times has Novikov's words "in comments to the state-run TASS news agency":
+    # 000's rewording of them, crediting TASS, is TASS's, not copied from The Moscow Times
+    # (nor is his quotation, translated otherwise, an altered one)
+    tmt = p[(p.article == A000) & (p.source_article == A003)]
+    assert not tmt.text.str.contains("Novikov|completely different game").any()
+    arts = read(out, "articles.csv").set_index("article")
+    assert float(arts.loc[A000, "uncredited_share"]) == 0.0
 
 
 def test_upstream_material_is_reported_once_in_quoted_and_unquoted_runs(out: Path) -> None:

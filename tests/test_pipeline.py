@@ -370,3 +370,43 @@ def test_a_source_named_on_the_command_line_is_designated_and_a_typo_named(
     audit([str(tmp_path / "c")], sources=["Papr"])
     (warning,) = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
     assert warning.startswith("--source 'Papr' names no outlet of the corpus and no known source")
+
+
+@pytest.mark.parametrize("source_credits_tass", [True, False])
+def test_a_rewording_credited_to_tass_of_a_sources_tass_material_is_tass(
+    tmp_path: Path, source_credits_tass: bool
+) -> None:
+    root = tmp_path / "c"
+    root.mkdir()
+    told = ", he told the TASS news agency." if source_credits_tass else "."
+    (root / "mt.txt").write_text(
+        "The regional governor said on Tuesday that the new bridge across the river would open"
+        " in the spring, after two years of delays caused by a shortage of steel and a dispute"
+        f" with the contractor{told}\n\nHe added that the toll for lorries would be lowered by"
+        " a third to help farmers in the north bring their grain to the port.\n\nLocal"
+        " residents have waited for the crossing since the old ferry was closed in a storm."
+    )
+    (root / "paper.txt").write_text(
+        "On Tuesday the regional governor said the new river bridge would open in spring after"
+        " delays of two years, which were caused by a steel shortage and by a dispute with its"
+        " contractor, according to TASS.\n\nThe governor added that the toll for lorries would"
+        " be lowered by a third, to help the farmers in the north bring grain to the port.\n\n"
+        "Our correspondent visited the site and saw workers painting the railings."
+    )
+    (root / "manifest.csv").write_text(
+        "file,outlet,role\nmt.txt,The Moscow Times,source\npaper.txt,Paper,article\n"
+    )
+    p = audit([str(root)]).tables.passages
+    (row,) = p.to_dict("records")
+    if source_credits_tass:  # both have it from TASS: no copying from The Moscow Times
+        assert (row["source"], row["direction"], row["credited"]) == (
+            "TASS",
+            "credited-upstream",
+            True,
+        )
+    else:  # a rewording of The Moscow Times, whatever the paper credits
+        assert (row["source"], row["kind"], row["credited"]) == (
+            "The Moscow Times",
+            "paraphrase",
+            False,
+        )
