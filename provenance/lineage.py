@@ -168,14 +168,19 @@ def order_by_source(rows: list[dict[str, Any]], margin: float, copied_floor: flo
 
 
 def origins(rows: list[dict[str, Any]]) -> None:
-    """Follow each passage's source back to where the material first appeared."""
+    """Follow each passage's source back to where the material first appeared.
+
+    A passage's origin is that of the source's passages covering more than half of its
+    source side together (the source may have that stretch in pieces, quoted and
+    unquoted runs of one upstream text), else its source.
+    """
     by_article: dict[str, list[dict[str, Any]]] = {}
     for r in rows:
         if r["direction"] not in ("taken-by", "order-unknown"):
             by_article.setdefault(r["article"], []).append(r)
-    # the passages of its source that each passage lies mostly in (found once: only their
-    # origins change from round to round)
-    within: list[tuple[dict[str, Any], list[dict[str, Any]]]] = []
+    # the passages of its source that each passage's source side overlaps (found once:
+    # only their origins change from round to round)
+    within: list[tuple[dict[str, Any], Span, list[dict[str, Any]]]] = []
     for r in rows:
         if not r["source_article"] or r["direction"] in ("taken-by", "order-unknown"):
             continue
@@ -183,17 +188,34 @@ def origins(rows: list[dict[str, Any]]) -> None:
         ups = [
             up
             for up in by_article.get(r["source_article"], [])
-            if overlap(span, Span(up["start"], up["end"])) * 2 > len(span)
+            if overlap(span, Span(up["start"], up["end"]))
         ]
         if ups:
-            within.append((r, ups))
+            within.append((r, span, ups))
     for _ in range(8):  # chains longer than this are not plausible in news
         changed = False
-        for r, ups in within:
-            for up in ups:
-                if r["origin"] != up["origin"]:
-                    r["origin"] = up["origin"]
-                    changed = True
-                    break
+        for r, span, ups in within:
+            found = _main_origin(span, ups)
+            if found is not None and r["origin"] != found:
+                r["origin"] = found
+                changed = True
         if not changed:
             return
+
+
+def _main_origin(span: Span, ups: list[dict[str, Any]]) -> str | None:
+    """The origin whose passages among ``ups`` cover more than half of ``span`` together
+    (the most covering, the first of equals), or None."""
+    pieces: dict[str, list[Span]] = {}
+    for up in ups:
+        piece = Span(max(span.start, up["start"]), min(span.end, up["end"]))
+        pieces.setdefault(up["origin"], []).append(piece)
+    best, most = None, len(span) // 2
+    for origin, spans in pieces.items():
+        covered, reach = 0, span.start
+        for piece in sorted(spans, key=lambda p: (p.start, p.end)):
+            covered += max(0, piece.end - max(piece.start, reach))
+            reach = max(reach, piece.end)
+        if covered > most:
+            best, most = origin, covered
+    return best

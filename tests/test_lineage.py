@@ -136,3 +136,17 @@ def test_pieces_of_one_passage_join_in_any_source_order() -> None:
         [p((0, 4), (5, 9), extra=piece), p((6, 10), (0, 4), extra=piece)], target, source
     )
     assert [(x.target, x.source) for x in joined] == [(Span(0, 10), Span(0, 9))]
+
+
+def test_a_passages_origin_is_that_of_the_pieces_covering_most_of_its_source_side() -> None:
+    up = "credited-upstream"
+    rows = [
+        {**row("a", "", up, (0, 40), (0, 0), 0.0), "origin": "TASS"},  # a has it in pieces
+        {**row("a", "", up, (41, 80), (0, 0), 0.0), "origin": "TASS"},
+        row("a", "m", "designated-source", (81, 100), (0, 19), 100.0),
+        row("b", "a", "earlier-date", (0, 60), (0, 90), 70.0),  # mostly TASS's pieces
+        row("c", "a", "earlier-date", (0, 30), (60, 100), 70.0),  # neither over half: a's
+        row("d", "b", "earlier-date", (0, 50), (0, 60), 90.0),  # through b
+    ]
+    origins(rows)
+    assert [r["origin"] for r in rows[3:]] == ["TASS", "A", "TASS"]
