@@ -90,11 +90,12 @@ OUTLET_COLUMNS = (
     "words",
     "original_share",
     "copied_share",
+    "quoted_share",
     "credited_share",
     "uncredited_share",
 )
 
-OUTLET_SOURCE_COLUMNS = ("outlet", "source", "words", "share", "credited_share")
+OUTLET_SOURCE_COLUMNS = ("outlet", "source", "words", "share", "quoted_share", "credited_share")
 
 REMOVED_COLUMNS = ("article", "outlet", "reason", "text")
 
@@ -276,6 +277,7 @@ def _outlet_tables(
                 "words": words,
                 "original_share": round(1 - _share(copied, words), PRECISION) if words else None,
                 "copied_share": _share(copied, words) if words else None,
+                "quoted_share": _share(counts["quoted"], words) if words else None,
                 "credited_share": _share(counts["credited"], words) if words else None,
                 "uncredited_share": _share(counts["uncredited"], words) if words else None,
             }
@@ -289,6 +291,7 @@ def _outlet_tables(
                     "source": source,
                     "words": n,
                     "share": _share(n, words),
+                    "quoted_share": _share(c["quoted"], words),
                     "credited_share": _share(c["credited"], words),
                 }
             )

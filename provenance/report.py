@@ -539,7 +539,7 @@ def _num(value: Any) -> str:
 
 
 def md_summary(view: View, outlets_dir: str = "outlets/") -> list[str]:
-    head = ["outlet", "articles", "words", "original", "copied", "credited", "uncredited"]
+    head = ["outlet", "articles", "words", "original", "copied", "quoted", "credited", "uncredited"]
     rows = []
     for o in view.outlets:
         f = o.figures or {}
@@ -616,9 +616,13 @@ def md_outlet_head(o: OutletView, level: int) -> list[str]:
     if f:
         lines += [md(outlet_line(f)), ""]
     if o.sources:
-        head = ["source", "words", "share", "credited"]
+        head = ["source", "words", "share", "quoted", "credited"]
         rows = [
-            [md(s["source"]), _num(s["words"]), pct(s["share"]), pct(s["credited_share"])]
+            [
+                md(s["source"]),
+                _num(s["words"]),
+                *(pct(s[c]) for c in ("share", "quoted_share", "credited_share")),
+            ]
             for s in o.sources
         ]
         lines += ["Copied from:", "", *md_table(head, rows)]

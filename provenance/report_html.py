@@ -140,8 +140,11 @@ def definitions(settings: AuditSettings) -> list[str]:
 _MORE_DEFINITIONS = (
     "Outlet figures (outlets.csv) are the same shares pooled over the words of all the "
     "outlet's articles. In outlet_sources.csv, `words` are the outlet's words copied from "
-    "that source, `share` their share of the outlet's words and `credited_share` the share "
-    "of the outlet's words copied from it with credit.",
+    "that source, `share` their share of the outlet's words, `quoted_share` the share of the "
+    "outlet's words in quotations shared with it and `credited_share` the share of the "
+    "outlet's words copied from it with credit (so share = quoted + credited + uncredited). "
+    "A word several passages cover counts once, for the passage of the highest class "
+    "(quoted, credited, uncredited), then from the source the article took most from.",
     "For each copied passage:",
     "- `kind`: `verbatim` (the same words), `near-verbatim` (the same sentences with small "
     "edits) or `paraphrase` (the same content reworded); blank when the source text is not "
@@ -276,8 +279,9 @@ def outlet_line(f: dict[str, Any]) -> str:
     """One sentence with an outlet's figures (outlets.csv)."""
     return (
         f"{num(f['articles'])} article(s), {num(f['words'])} words: original "
-        f"{pct(f['original_share'])}, copied {pct(f['copied_share'])} (credited "
-        f"{pct(f['credited_share'])}, uncredited {pct(f['uncredited_share'])})."
+        f"{pct(f['original_share'])}, copied {pct(f['copied_share'])} (quoted "
+        f"{pct(f['quoted_share'])}, credited {pct(f['credited_share'])}, uncredited "
+        f"{pct(f['uncredited_share'])})."
     )
 
 
@@ -292,11 +296,17 @@ def summary(view: View) -> str:
         link = f'<a href="#o-{o.slug}">{e(o.name or "(none)")}</a>'
         shares = [
             pct(f.get(c))
-            for c in ("original_share", "copied_share", "credited_share", "uncredited_share")
+            for c in (
+                "original_share",
+                "copied_share",
+                "quoted_share",
+                "credited_share",
+                "uncredited_share",
+            )
         ]
         rows.append([link, _n(f.get("articles")), _n(f.get("words")), *shares])
-    head = ["outlet", "articles", "words", "original", "copied", "credited", "uncredited"]
-    return table(head, rows, num=range(1, 7))
+    head = ["outlet", "articles", "words", "original", "copied", "quoted", "credited", "uncredited"]
+    return table(head, rows, num=range(1, 8))
 
 
 def legend(view: View) -> str:
@@ -425,12 +435,16 @@ def outlet_head(view: View, o: OutletView) -> str:
         parts.append(f"<p>{e(outlet_line(f))}</p>")
     if o.sources:
         rows = [
-            [swatch(view, s["source"]), _n(s["words"]), pct(s["share"]), pct(s["credited_share"])]
+            [
+                swatch(view, s["source"]),
+                _n(s["words"]),
+                *(pct(s[c]) for c in ("share", "quoted_share", "credited_share")),
+            ]
             for s in o.sources
         ]
         parts.append(
             "<p>Copied from:</p>"
-            + table(["source", "words", "share", "credited"], rows, num=(1, 2, 3))
+            + table(["source", "words", "share", "quoted", "credited"], rows, num=(1, 2, 3, 4))
         )
     return "\n".join(parts) + "\n"
 

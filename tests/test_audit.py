@@ -112,8 +112,9 @@ def test_outlet_shares_recomputed_from_passages(out: Path) -> None:
         copied = sum(c["quoted"] + c["credited"] + c["uncredited"] for c in mine)
         assert int(r["words"]) == words and int(r["articles"]) == len(mine)
         assert float(r["copied_share"]) == pytest.approx(copied / words, abs=1e-4)
-        credited = sum(c["credited"] for c in mine)
-        assert float(r["credited_share"]) == pytest.approx(credited / words, abs=1e-4)
+        for cls in ("quoted", "credited", "uncredited"):
+            share = sum(c[cls] for c in mine) / words
+            assert float(r[f"{cls}_share"]) == pytest.approx(share, abs=1e-4), cls
 
 
 def test_page_furniture_counts_nowhere(out: Path) -> None:

@@ -216,6 +216,7 @@ def make_tables() -> AuditTables:
             "words": w,
             "original_share": orig,
             "copied_share": 1 - orig,
+            "quoted_share": 0.0,
             "credited_share": cr,
             "uncredited_share": 1 - orig - cr,
         }
@@ -235,6 +236,7 @@ def make_tables() -> AuditTables:
             "source": "TASS",
             "words": 5,
             "share": 0.384615,
+            "quoted_share": 0.0,
             "credited_share": 1.0,
         },
         {
@@ -242,6 +244,7 @@ def make_tables() -> AuditTables:
             "source": "The Moscow Times",
             "words": 12,
             "share": 0.4,
+            "quoted_share": 0.0,
             "credited_share": 0.0,
         },
         {
@@ -699,7 +702,8 @@ def test_markdown_sections_and_definitions(tmp_path: Path) -> None:
     md = (tmp_path / "report.md").read_text("utf-8")
     head = md.split("## Definitions")[0]
     assert "Designated sources: TASS, The Moscow Times." in head
-    assert "| [Фонтанка](outlets/fontanka.md) | 1 | 13 | 87.65% | 12.35% | 0.00% | 12.35% |" in head
+    row = "| [Фонтанка](outlets/fontanka.md) | 1 | 13 | 87.65% | 12.35% | 0.00% | 0.00% | 12.35% |"
+    assert row in head
     assert "## Фонтанка" in head and "### fontanka/2024/01/01.txt" in head
     assert "Boilerplate removed: 3 block(s)." in head
     assert "| navigation | 2 | Главная \\| Новости |" in head
