@@ -97,7 +97,8 @@ OUTLET_COLUMNS = (
 
 OUTLET_SOURCE_COLUMNS = ("outlet", "source", "words", "share", "quoted_share", "credited_share")
 
-REMOVED_COLUMNS = ("article", "outlet", "reason", "text")
+#: ``order``: the block's place among the article's removed blocks (in text order)
+REMOVED_COLUMNS = ("article", "outlet", "order", "reason", "text")
 
 
 @dataclass

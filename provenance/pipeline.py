@@ -881,8 +881,8 @@ def _tables(
             }
         )
         removed += [
-            {"article": name, "outlet": outlet, "reason": r.reason, "text": r.text}
-            for r in art.extraction.removed
+            {"article": name, "outlet": outlet, "order": k, "reason": r.reason, "text": r.text}
+            for k, r in enumerate(art.extraction.removed)
         ]
     texts = {e.name: e.text for e in entries}
     ids = {e.name: _text_id(e.name) for e in entries}

@@ -89,7 +89,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "passages": ("article", "start", "end", "source", "source_article", "source_start"),
     "outlets": ("outlet",),
     "outlet_sources": ("outlet", "source"),
-    "removed": ("article", "reason", "text"),
+    "removed": ("article", "order"),
 }
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -573,7 +573,8 @@ def _md_article_body(a: ArticleView) -> list[str]:
         total = sum(n for _, n, _ in a.removed)
         lines += [f"Boilerplate removed: {total} block(s).", ""]
         lines += md_table(
-            ["reason", "blocks", "first"], [[md(r), str(n), md(x)] for r, n, x in a.removed]
+            ["reason", "blocks", "first removed"],
+            [[md(r), str(n), md(x)] for r, n, x in a.removed],
         )
     return lines
 

@@ -162,7 +162,17 @@ _MORE_DEFINITIONS = (
     "such a source, and not credited here) "
     "or `order-unknown` (listed for both articles, counted in neither's shares).",
     "- `start`/`end`: half-open character offsets into the article's main text, written as "
-    "texts/<article id>.txt; `file_start`/`file_end`: offsets into the decoded input file.",
+    "texts/<article id>.txt; `file_start`/`file_end`: offsets into the decoded input file "
+    "(for a passage over several paragraphs, the file's stretch also holds any boilerplate "
+    "removed between them, and its own line breaks).",
+    "Boilerplate removed, by reason: `title` (the headline, kept as the title), `byline`, "
+    "`timestamp`, `advertising`, `read-also` (\"Read also\" lines), `related-articles` "
+    "(other articles' headlines and teasers), `link-list`, `widget` (share buttons, menus), "
+    "`comments`, `appeal` (donation and subscription appeals), `legal` (copyright lines), "
+    "`photo-credit`, `markup`, `template` (lines the outlet's other pages repeat), "
+    "`duplicate` (a paragraph given twice), `short-fragment` and `far-from-prose` (lines "
+    "and blocks that do not read as the article's prose, or lie apart from it: menus, "
+    "lists, other articles' text).",
     "An article's `status`: `ok` (audited), `duplicate` (the same page as another input, "
     "the one published first: audited once, as that one), or why no main text was read "
     "(`no-text`, `empty`, `binary`, `missing`...). Only `ok` articles count in any figure.",
@@ -422,7 +432,7 @@ def article(view: View, a: ArticleView, aid: str) -> str:
         rows = [[e(reason), str(n), e(x)] for reason, n, x in a.removed]
         parts.append(
             f"<p>Boilerplate removed: {total} block(s).</p>"
-            + table(["reason", "blocks", "first"], rows, num=(1,))
+            + table(["reason", "blocks", "first removed"], rows, num=(1,))
         )
     return "\n".join(parts) + "\n"
 

@@ -1079,3 +1079,22 @@ def test_an_extra_file_may_stand_in_for_a_composed_one() -> None:
         files = dict(report.iter_reports(tables, extra=extra, jobs=jobs, chunks=Chunks()))
         assert files["passages.csv"] == b"replaced\n" and files["report.html"] == b"<p>mine</p>"
         assert b"<html" not in files["report.html"] and "report.md" in files
+
+
+def test_the_boilerplate_summary_shows_the_first_block_removed(tmp_path: Path) -> None:
+    tables = make_tables()
+    article = "fontanka/2024/01/01.txt"
+    tables.removed = pd.DataFrame(
+        [
+            {"article": article, "outlet": "Фонтанка", "order": k, "reason": "widget", "text": t}
+            for k, t in enumerate(["Share on Telegram", "Comments", "Add to favourites"])
+        ],
+        columns=list(REMOVED_COLUMNS),
+    )
+    write(tmp_path, tables)
+    md = (tmp_path / "report.md").read_text("utf-8")
+    assert "| reason | blocks | first removed |" in md
+    assert "| widget | 3 | Share on Telegram |" in md
+    assert "<td>Share on Telegram</td>" in (tmp_path / "report.html").read_text("utf-8")
+    defs = md.split("## Definitions")[1]
+    assert "`far-from-prose`" in defs and "`related-articles`" in defs
