@@ -166,7 +166,7 @@ _MORE_DEFINITIONS = (
     "(for a passage over several paragraphs, the file's stretch also holds any boilerplate "
     "removed between them, and its own line breaks).",
     "Boilerplate removed, by reason: `title` (the headline, kept as the title), `byline`, "
-    "`timestamp`, `advertising`, `read-also` (\"Read also\" lines), `related-articles` "
+    '`timestamp`, `advertising`, `read-also` ("Read also" lines), `related-articles` '
     "(other articles' headlines and teasers), `link-list`, `widget` (share buttons, menus), "
     "`comments`, `appeal` (donation and subscription appeals), `legal` (copyright lines), "
     "`photo-credit`, `markup`, `template` (lines the outlet's other pages repeat), "
