@@ -136,7 +136,8 @@ def order_by_source(rows: list[dict[str, Any]], margin: float, copied_floor: flo
 
     Only passages that one of the two copies from the source (similarity at least
     ``copied_floor``, the near-verbatim threshold) are evidence: a paraphrase-level
-    likeness says the wording is independent, not which copy is more faithful.
+    likeness says the wording is independent, not which copy is more faithful.  Nor is a
+    passage the two articles have word for word: there both are as faithful.
     """
     from_source: dict[str, list[tuple[Span, float]]] = {}
     for r in rows:
@@ -148,6 +149,8 @@ def order_by_source(rows: list[dict[str, Any]], margin: float, copied_floor: flo
         a, b = r["article"], r["source_article"]
         if r["direction"] != "order-unknown" or a > b:
             continue  # each shared passage once, from its first article's side
+        if float(r["similarity"] or 0) >= 100:
+            continue  # the same words in both: neither is nearer the source there
         sa = _best_similarity(from_source.get(a), Span(r["start"], r["end"]))
         sb = _best_similarity(from_source.get(b), Span(r["source_start"], r["source_end"]))
         if sa is not None and sb is not None and max(sa, sb) >= copied_floor:

@@ -150,3 +150,14 @@ def test_a_passages_origin_is_that_of_the_pieces_covering_most_of_its_source_sid
     ]
     origins(rows)
     assert [r["origin"] for r in rows[3:]] == ["TASS", "A", "TASS"]
+
+
+def test_a_passage_two_articles_have_word_for_word_is_no_evidence_of_order() -> None:
+    rows = [
+        row("a", "s", "designated-source", (0, 100), (0, 100), 100.0),
+        row("b", "s", "designated-source", (0, 150), (0, 150), 80.0),  # wider, less alike
+        row("a", "b", "order-unknown", (0, 100), (0, 100), 100.0),
+        row("b", "a", "order-unknown", (0, 100), (0, 100), 100.0),
+    ]
+    order_by_source(rows, 5.0, 80.0)
+    assert [r["direction"] for r in rows[2:]] == ["order-unknown", "order-unknown"]
