@@ -63,6 +63,15 @@ def direction(a: T, b: T) -> tuple[T, T, str] | None:
 _KIND_ORDER = ("paraphrase", "near-verbatim", "verbatim")
 
 
+def _whole_paragraphs(text: str) -> bool:
+    """Is ``text`` one paragraph or more, with the line breaks around them?"""
+    body = text.strip()
+    if not body:
+        return False
+    before, after = text[: text.index(body[0])], text[text.rindex(body[-1]) + 1 :]
+    return "\n" in before and "\n" in after
+
+
 def _joinable(a: Passage, b: Passage, target: str, source: str) -> bool:
     """Do two passages continue each other, classified alike?
 
@@ -86,6 +95,13 @@ def _joinable(a: Passage, b: Passage, target: str, source: str) -> bool:
     piece = a.extra.get("piece_of")
     if piece is not None and piece == b.extra.get("piece_of"):
         gap = target[a.target.end : b.target.start]
+        theirs = source[a.source.end : b.source.start]
+        exact = a.kind == b.kind == "verbatim"  # (an edited copy's paragraph may be unseen)
+        if exact and (
+            (not gap.strip() and _whole_paragraphs(theirs))
+            or (not theirs.strip() and _whole_paragraphs(gap))
+        ):
+            return False  # paragraphs one side has between two copied ones, the other not
         # a left-out paragraph joins prose only: it might hold a quotation of its own
         return not gap.strip() or not a.quote
     if b.target.start - a.target.end > 4 or target[a.target.end : b.target.start].strip():

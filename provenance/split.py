@@ -213,36 +213,45 @@ def word_sides(
         source.token_starts[sa + j] if sa + j < sb else s_span.end for j in word_cuts(firsts, ops)
     ]
     sides = tiles(source.text, s_span, cuts)
-    # a side ends at the last source word its part's words match: source words the
-    # target skipped between two parts (a paragraph left out) are in neither side
+    # a side holds the source words its part's words match: source words the target
+    # skipped between two parts (a paragraph left out) are in neither side, and a part of
+    # three words or more matching no two in a row has none (a paragraph of its own)
     bounds = [0, *firsts, tb - ta]
     t_ids, s_ids = target.token_ids, source.token_ids
+    floor = 0  # source words before this one belong to earlier sides
     for k, side in enumerate(sides):
-        matched = _matched_words(ops, bounds[k], bounds[k + 1])
-        if side is None or matched is None:
+        if side is None:
             continue
-        i, first, j, end = matched
-        low = source.token_range(side)[0] - sa
+        matched = _matched_words(ops, bounds[k], bounds[k + 1])
+        if matched is None:
+            continue
+        i, first, j, end, runs = matched
+        if not runs and bounds[k + 1] - bounds[k] >= 3:
+            sides[k] = None
+            continue
         # carried back and on over the same words next to them (a lone "the" matched off)
-        while i > bounds[k] and first > low and t_ids[ta + i - 1] == s_ids[sa + first - 1]:
+        while i > bounds[k] and first > floor and t_ids[ta + i - 1] == s_ids[sa + first - 1]:
             i, first = i - 1, first - 1
         while j < bounds[k + 1] and sa + end < sb and t_ids[ta + j] == s_ids[sa + end]:
             j, end = j + 1, end + 1
         lo, hi = source.token_starts[sa + first], source.token_ends[sa + end - 1]
-        while lo > side.start and source.text[lo - 1] in OPENING:
+        while lo > s_span.start and source.text[lo - 1] in OPENING:
             lo -= 1
         while hi < side.end and not source.text[hi].isspace() and not source.text[hi].isalnum():
             hi += 1
-        sides[k] = Span(max(side.start, lo), min(side.end, hi)) if lo < hi else side
+        sides[k] = Span(max(s_span.start, lo), min(max(side.end, hi), s_span.end))
+        floor = end
     return sides
 
 
-def _matched_words(ops: Sequence[Any], lo: int, hi: int) -> tuple[int, int, int, int] | None:
+def _matched_words(
+    ops: Sequence[Any], lo: int, hi: int
+) -> tuple[int, int, int, int, bool] | None:
     """The target words ``lo``..``hi`` that the word alignment ``ops`` matches in runs of
     two words or more within the part (else in any run, or replaces), as
-    ``(first target word, its source word, end target word, its source end)``, or None.
-    (Of equally cheap alignments, the opcodes may match a lone "the" to a copy in a
-    stretch the target skipped.)"""
+    ``(first target word, its source word, end target word, its source end, in runs)``,
+    or None.  (Of equally cheap alignments, the opcodes may match a lone "the" to a copy
+    in a stretch the target skipped.)"""
     inside = [op for op in ops if op.src_start < hi and lo < op.src_end]
     runs = [
         op
@@ -258,7 +267,9 @@ def _matched_words(ops: Sequence[Any], lo: int, hi: int) -> tuple[int, int, int,
         if found is None:
             found = (i, a, j, b)
         found = (found[0], found[1], j, b) if j >= found[2] else found
-    return found if found is not None and found[1] < found[3] else None
+    if found is None or found[1] >= found[3]:
+        return None
+    return (*found, bool(runs))
 
 
 def word_cuts(cuts: Sequence[int], ops: Sequence[Any]) -> list[int]:

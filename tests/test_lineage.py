@@ -120,13 +120,29 @@ def test_no_evidence_keeps_the_order_unknown() -> None:
 
 def test_pieces_of_one_passage_join_across_a_left_out_paragraph() -> None:
     target, source = "aaaa\n\nnoise\n\nbbbb", "aaaa bbbb"
-    piece = {"piece_of": "0-17"}
+    piece: dict[str, Any] = {"extra": {"piece_of": "0-17"}, "kind": "paraphrase", "sim": 70.0}
     joined = merge_adjacent(
-        [p((0, 4), (0, 4), extra=piece), p((13, 17), (5, 9), extra=piece)], target, source
+        [p((0, 4), (0, 4), **piece), p((13, 17), (5, 9), **piece)], target, source
     )
     assert [(x.target, x.source) for x in joined] == [(Span(0, 17), Span(0, 9))]
     loose = merge_adjacent([p((0, 4), (0, 4)), p((13, 17), (5, 9))], target, source)
     assert len(loose) == 2  # not pieces of one passage: the paragraph between keeps them apart
+
+
+def test_verbatim_pieces_stay_apart_around_a_paragraph_only_one_side_has() -> None:
+    """A rewrite's paragraph between two pieces may be too edited to match: the copy's.
+    Between two word-for-word pieces, a paragraph the other side lacks is no copy."""
+    piece = {"piece_of": "0-17"}
+    for target, source, spans in (
+        ("aaaa\n\nnoise\n\nbbbb", "aaaa\n\nbbbb", ((0, 4), (13, 17), (0, 4), (6, 10))),
+        ("aaaa\n\nbbbb", "aaaa\n\nnoise\n\nbbbb", ((0, 4), (6, 10), (0, 4), (13, 17))),
+    ):
+        t1, t2, s1, s2 = spans
+        kept = merge_adjacent([p(t1, s1, extra=piece), p(t2, s2, extra=piece)], target, source)
+        assert [(x.target, x.source) for x in kept] == [
+            (Span(*t1), Span(*s1)),
+            (Span(*t2), Span(*s2)),
+        ]
 
 
 def test_pieces_of_one_passage_join_in_any_source_order() -> None:

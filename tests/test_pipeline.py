@@ -410,3 +410,26 @@ def test_a_rewording_credited_to_tass_of_a_sources_tass_material_is_tass(
             "paraphrase",
             False,
         )
+
+
+def test_paragraphs_copied_around_a_left_out_one_are_two_verbatim_passages(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "c"
+    root.mkdir()
+    first, left_out, last = " ".join(WIRE[:2]), " ".join(WIRE[2:4]), " ".join(OTHER[:2])
+    (root / "early.txt").write_text(f"{first}\n\n{left_out}\n\n{last}\n")
+    (root / "late.txt").write_text(f"{first}\n\n{last}\n\n{OWN[0]}\n")
+    (root / "manifest.csv").write_text(
+        "file,outlet,date\nearly.txt,Early,2025-06-01\nlate.txt,Late,2025-06-02\n"
+    )
+    p = audit([str(root)]).tables.passages
+    assert list(zip(p.text, p.source_text, p.kind, strict=True)) == [
+        (first, first, "verbatim"),
+        (last, last, "verbatim"),
+    ]
+    # undated, each is listed for both, the left-out paragraph in neither
+    (root / "manifest.csv").write_text("file,outlet\nearly.txt,Early\nlate.txt,Late\n")
+    p = audit([str(root)]).tables.passages
+    assert sorted(p.text) == sorted([first, last, first, last])
+    assert set(p.direction) == {"order-unknown"} and set(p.kind) == {"verbatim"}
