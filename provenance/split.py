@@ -244,9 +244,7 @@ def word_sides(
     return sides
 
 
-def _matched_words(
-    ops: Sequence[Any], lo: int, hi: int
-) -> tuple[int, int, int, int, bool] | None:
+def _matched_words(ops: Sequence[Any], lo: int, hi: int) -> tuple[int, int, int, int, bool] | None:
     """The target words ``lo``..``hi`` that the word alignment ``ops`` matches in runs of
     two words or more within the part (else in any run, or replaces), as
     ``(first target word, its source word, end target word, its source end, in runs)``,
