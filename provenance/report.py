@@ -60,6 +60,7 @@ from provenance.publish import Counted, fsync_dir, publish
 from provenance.report_html import (
     article_facts,
     article_key,
+    credit_label,
     definitions,
     direction,
     html_parts,
@@ -587,9 +588,7 @@ def _md_passage(i: int, p: Row) -> list[str]:
         where.append(f"origin {md(p['origin'])}")
     if p["direction"]:
         where.append(md(direction(p)))
-    credit = f"credited: {md(p['credit_text'])}" if p["credited"] else "uncredited"
-    if not p["credited"] and p["credit_text"]:  # a vague credit, or one naming another outlet
-        credit += f" (the text says: {md(p['credit_text'])})"
+    credit = credit_label(p, md, "uncredited")
     return [
         str(i),
         f"{md(p['text'])} ({span_label(p)})",

@@ -344,6 +344,18 @@ def legend(view: View) -> str:
     )
 
 
+def credit_label(p: dict[str, Any], esc: Callable[[Any], str], uncredited: str) -> str:
+    """A passage's credit as the reports show it: the credit found; or ``uncredited``
+    (not counted, when the order is unknown), with any credit the text gives that does
+    not name the source (a vague one, or one naming another outlet)."""
+    if p["credited"]:
+        return f"credited: {esc(p['credit_text'])}"
+    label = "uncredited, not counted" if p["direction"] == "order-unknown" else uncredited
+    if p["credit_text"]:
+        label += f" (the text says: {esc(p['credit_text'])})"
+    return label
+
+
 def passage_row(view: View, aid: str, i: int, p: dict[str, Any]) -> list[str]:
     where = [swatch(view, p["source"])]
     if p["source_article"]:
@@ -354,9 +366,7 @@ def passage_row(view: View, aid: str, i: int, p: dict[str, Any]) -> list[str]:
         where.append(f"origin {e(p['origin'])}")
     if p["direction"]:
         where.append(f'<span class="muted">{e(direction(p))}</span>')
-    credit = f"credited: {e(p['credit_text'])}" if p["credited"] else "<b>uncredited</b>"
-    if not p["credited"] and p["credit_text"]:  # a vague credit, or one naming another outlet
-        credit += f" (the text says: {e(p['credit_text'])})"
+    credit = credit_label(p, e, "<b>uncredited</b>")
     return [
         f'<a href="#{aid}-m{i}">{i}</a>',
         f'{e(p["text"])}<br><span class="muted">{span_label(p)}</span>',

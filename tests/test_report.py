@@ -887,6 +887,7 @@ def test_order_unknown_passages_say_not_counted(tmp_path: Path) -> None:
     md = (tmp_path / "outlets" / "unknown-foo-txt.md").read_text("utf-8")
     assert "order-unknown (not counted)" in md
     assert "order-unknown (not counted)" in (tmp_path / "report.html").read_text("utf-8")
+    assert md.count("| uncredited, not counted |") == 1  # its credit cell too
 
 
 def test_a_credit_that_does_not_name_the_source_is_shown_beside_uncredited(
