@@ -932,7 +932,14 @@ def _missing_from_manifest(
     rows: dict[Path, ManifestRow], base: Path, seen: set[Path]
 ) -> Iterable[Document]:
     for path in sorted(rows):
-        if path not in seen and not path.exists():
+        if path not in seen and path.is_dir():
+            seen.add(path)
+            log.warning(
+                "%s: listed in %s as a file, but a folder - give each of its files a row",
+                printable(str(path)),
+                printable(rows[path].listed_in or "the manifest"),
+            )
+        elif path not in seen and not path.exists():
             seen.add(path)
             shown = os.path.relpath(path, Path.cwd()) if path.is_absolute() else str(path)
             listed = rows[path].listed_in

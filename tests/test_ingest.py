@@ -447,3 +447,19 @@ def test_a_file_listed_twice_differently_in_a_manifest_is_named(
     assert (doc.outlet, doc.role) == ("Other Outlet", "source")
     (warning,) = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
     assert "manifest.csv: line 4 lists a.txt again, with other values than line 3" in warning
+
+
+def test_a_manifest_row_naming_a_folder_is_named(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "a.txt").write_text("Some article text.")
+    (tmp_path / "manifest.csv").write_text("file,outlet\nsub,Paper\n")
+    docs = list(iter_documents([str(tmp_path)]))
+    assert [(Path(d.path).name, d.status) for d in docs] == [("a.txt", "ok")]
+    (warning,) = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert warning.endswith(
+        "sub: listed in "
+        + str(tmp_path / "manifest.csv")
+        + " as a file, but a folder - give each of its files a row"
+    )
