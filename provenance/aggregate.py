@@ -7,9 +7,9 @@ when its span overlaps the passage's span in the article.  For each article:
 - ``copied_share``: words covered by passages the article took from elsewhere
   (an earlier article, a designated source, or credited upstream material whose
   source text is not in the corpus).
-- ``quoted_share``: of those, words inside quotation marks (someone's words, which
-  the source quotes too: repeating what someone said is not copying the source's prose).
-- ``credited_share``: copied words outside quotation marks whose passage names
+- ``quoted_share``: of those, words inside a quotation shared with the source
+  (repeating what someone said is not copying the source's prose).
+- ``credited_share``: copied words outside shared quotations whose passage names
   its source (sentence, paragraph or the article's credit lines).
 - ``uncredited_share``: the remaining copied words.
 - ``original_share``: 1 - copied_share.
@@ -17,8 +17,7 @@ when its span overlaps the passage's span in the article.  For each article:
 An article (or outlet) with no main-text words has every share blank (None).
 
 So ``copied = quoted + credited + uncredited``, each word counted once (a word
-outside quotation marks covered by several passages takes the first class of
-credited and uncredited).  Verdicts use
+covered by several passages takes the first class in that order).  Verdicts use
 METER's labels: ``wholly`` derived when copied_share >= WHOLLY, ``partially``
 when >= PARTIALLY, else ``non-derived``.
 """
@@ -34,7 +33,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from provenance.quotes import find_quotations
 from provenance.settings import AuditSettings
 
 _AUDIT = AuditSettings()
@@ -156,28 +154,7 @@ def _word_bounds(text: str) -> tuple[np.ndarray, np.ndarray]:
 def _passage_class(row: Mapping[str, Any]) -> str:
     if row["quote"]:
         return "quoted"
-    return _prose_class(row)
-
-
-def _prose_class(row: Mapping[str, Any]) -> str:
     return "credited" if row["credited"] else "uncredited"
-
-
-def quotation_spans(text: str) -> list[tuple[int, int]]:
-    """The outermost quotations of ``text``, marks included, as (start, end)."""
-    return [(q.span.start, q.span.end) for q in find_quotations(text) if q.depth == 0]
-
-
-def _quoted_words(text: str, quotations: Sequence[tuple[int, int]]) -> np.ndarray:
-    """For each word of ``text``, whether it lies inside one of ``quotations`` (spans,
-    marks included, none inside another)."""
-    starts, _ = _word_bounds(text)
-    if not quotations:
-        return np.zeros(len(starts), dtype=bool)
-    q = np.array(sorted(quotations), dtype=np.intp).reshape(-1, 2)
-    at = np.searchsorted(q[:, 0], starts, side="right") - 1
-    inside: np.ndarray = (at >= 0) & (starts < q[np.maximum(at, 0), 1])
-    return inside
 
 
 def _quality(row: Mapping[str, Any]) -> float:
@@ -185,10 +162,9 @@ def _quality(row: Mapping[str, Any]) -> float:
     return float(similarity) if similarity not in ("", None) else 0.0
 
 
-def _owners(text: str, passages: Sequence[Mapping[str, Any]], *, prose: bool = False) -> np.ndarray:
+def _owners(text: str, passages: Sequence[Mapping[str, Any]]) -> np.ndarray:
     """For each word of ``text``, the index in ``passages`` of the passage it is
-    counted under, or -1; the rules are :func:`article_coverage`'s (``prose``: as if no
-    passage were a quotation, for the words outside quotation marks)."""
+    counted under, or -1; the rules are :func:`article_coverage`'s."""
     starts, ends = _word_bounds(text)
     owner = np.full(len(starts), -1, dtype=np.intp)
     if not passages:
@@ -203,7 +179,7 @@ def _owners(text: str, passages: Sequence[Mapping[str, Any]], *, prose: bool = F
 
     def rank(i: int) -> tuple[int, float, float, int]:
         row = passages[i]
-        cls = _CLASSES.index(_prose_class(row) if prose else _passage_class(row))
+        cls = _CLASSES.index(_passage_class(row))
         return (cls, -weight[str(row["source"])], -_quality(row), int(row["start"]))
 
     for i in sorted(range(len(passages)), key=rank, reverse=True):  # best rank written last
@@ -237,26 +213,13 @@ class _Counted:
         return sum(self.sources.values(), Counter())
 
 
-def _count(
-    text: str, passages: Sequence[Mapping[str, Any]], quotations: Sequence[tuple[int, int]] = ()
-) -> _Counted:
-    """Word counts per source and class.  A copied word inside quotation marks is quoted
-    (someone's words, shared with the source); one outside is credited or uncredited as
-    its passage is, whether or not the passage as a whole is a quotation ("Novikov
-    replied" before his words is prose)."""
-    owner = _owners(text, passages, prose=True)
-    inside = _quoted_words(text, quotations)
-    slots = len(passages) + 1
-    quoted = np.bincount(owner[inside] + 1, minlength=slots)[1:].tolist()
-    rest = np.bincount(owner[~inside] + 1, minlength=slots)[1:].tolist()
+def _count(text: str, passages: Sequence[Mapping[str, Any]]) -> _Counted:
+    owner = _owners(text, passages)
+    owned = np.bincount(owner + 1, minlength=len(passages) + 1)[1:].tolist()
     sources: dict[str, Counter[str]] = {}
-    for row, n_quoted, n_rest in zip(passages, quoted, rest, strict=True):
-        if n_quoted or n_rest:
-            counts = sources.setdefault(str(row["source"]), Counter())
-            counts["quoted"] += n_quoted
-            counts[_prose_class(row)] += n_rest
-    for counts in sources.values():
-        counts += Counter()  # (drops the zero counts)
+    for row, n in zip(passages, owned, strict=True):
+        if n:
+            sources.setdefault(str(row["source"]), Counter())[_passage_class(row)] += n
     return _Counted(len(owner), sources)
 
 
@@ -362,9 +325,7 @@ def build_tables(
     counted: dict[str, _Counted] = {}
     for art in articles:
         name = str(art["article"])
-        text = texts.get(name, "")
-        mine = taken.get(name, [])
-        counted[name] = _count(text, mine, quotation_spans(text) if mine else ())
+        counted[name] = _count(texts.get(name, ""), taken.get(name, []))
         figures.append(_article_figures(art, counted[name], settings))
     article_df = pd.DataFrame(figures, columns=list(ARTICLE_COLUMNS))
     article_df = article_df.sort_values(["article"], kind="stable").reset_index(drop=True)

@@ -143,15 +143,13 @@ _MORE_DEFINITIONS = (
     "that source, `share` their share of the outlet's words, `quoted_share` the share of the "
     "outlet's words in quotations shared with it and `credited_share` the share of the "
     "outlet's words copied from it with credit (so share = quoted + credited + uncredited). "
-    "A word several passages cover counts once: inside quotation marks as quoted, else for "
-    "the passage of the higher class (credited, uncredited), then from the source the "
-    "article took most from.",
+    "A word several passages cover counts once, for the passage of the highest class "
+    "(quoted, credited, uncredited), then from the source the article took most from.",
     "For each copied passage:",
     "- `kind`: `verbatim` (the same words), `near-verbatim` (the same sentences with small "
     "edits) or `paraphrase` (the same content reworded); blank when the source text is not "
     "in the corpus. `similarity`: 0-100, how closely the passage matches the source text.",
-    "- `quote`: the passage is mostly inside a quotation shared with the source (the shares "
-    "count word by word: only words inside quotation marks are quoted); `altered quote`: "
+    "- `quote`: the passage is inside a quotation shared with the source; `altered quote`: "
     "the quoted words differ from the source's. `credited`: the passage names its source "
     "(`credit_text` is the credit found).",
     "- `source`: the outlet it was taken from (`source_article` blank when that text is not "

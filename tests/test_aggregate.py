@@ -67,15 +67,13 @@ def test_partial_word_overlap_counts_the_word() -> None:
 
 def test_shares_partition_copied_words() -> None:
     articles = [{"article": "a", "outlet": "X", "role": "article", "title": "", "published": ""}]
-    text = '"one two" three four five six seven eight nine ten'  # (as TEXT, two words quoted)
-    words = word_spans(text)
     passages = [
-        row("a", 0, words[1][1] + 1, quote=True),
-        row("a", words[2][0], words[4][1], credited=True),
-        row("a", *words[5]),
-        row("a", words[6][0], words[9][1], direction="order-unknown"),
+        row("a", *span_of(0, 2), quote=True),
+        row("a", *span_of(2, 5), credited=True),
+        row("a", *span_of(5, 6)),
+        row("a", *span_of(6, 10), direction="order-unknown"),
     ]
-    tables = build_tables(articles, passages, [], {"a": text}, {"a": "a"})
+    tables = build_tables(articles, passages, [], {"a": TEXT}, {"a": "a"})
     (fig,) = tables.articles.to_dict("records")
     assert list(tables.articles.columns) == list(ARTICLE_COLUMNS)
     assert fig["words"] == 10
@@ -84,24 +82,6 @@ def test_shares_partition_copied_words() -> None:
     assert fig["original_share"] == pytest.approx(0.4)
     assert fig["verdict"] == "partially"
     assert len(tables.passages) == 4  # order-unknown passages are listed, not counted
-
-
-def test_quoted_words_are_those_inside_quotation_marks() -> None:
-    """Not a passage's flag: the prose around a quotation is no quotation, and a
-    quotation inside a prose passage is one."""
-    articles = [{"article": "a", "outlet": "X", "role": "article", "title": "", "published": ""}]
-    text = 'Novikov replied: "I think so." Then he left. She said "no way" and went home.'
-    said, home = text.index("Then"), text.index("She")
-    passages = [
-        row("a", 0, said - 1, quote=True),  # 2 prose words, 3 quoted
-        row("a", home, len(text), credited=True),  # 2 quoted words, 5 prose
-    ]
-    tables = build_tables(articles, passages, [], {"a": text}, {"a": "a"})
-    (fig,) = tables.articles.to_dict("records")
-    words = len(word_spans(text))
-    assert fig["quoted_share"] == round(5 / words, 4)
-    assert fig["uncredited_share"] == round(2 / words, 4)  # "Novikov replied"
-    assert fig["credited_share"] == round(5 / words, 4)
 
 
 def test_outlet_tables_weight_by_words() -> None:

@@ -10,8 +10,6 @@ import pandas as pd
 import pytest
 from conftest import CORPUS, invoke
 
-from provenance.quotes import find_quotations
-
 WORD = re.compile(r"\w+")
 A000, A001, A002, A003, A004 = sorted(p.name for p in CORPUS.glob("*.txt"))
 
@@ -63,23 +61,22 @@ def test_spans_slice_the_written_texts(out: Path) -> None:
 
 
 def recomputed(out: Path) -> dict[str, dict[str, int]]:
-    """Word counts per article and class, from passages.csv and texts/ alone (with the
-    quotation marks of the texts: a copied word inside them is quoted)."""
+    """Word counts per article and class, from passages.csv and texts/ alone."""
     passages = read(out, "passages.csv")
     counts: dict[str, dict[str, int]] = {}
     for article in read(out, "articles.csv")["article"]:
         text = main_text(out, article)
         spans = [m.span() for m in WORD.finditer(text)]
-        quoted = [(q.span.start, q.span.end) for q in find_quotations(text) if q.depth == 0]
         cls: list[str | None] = [None] * len(spans)
         rows = passages[(passages.article == article) & (passages.direction != "order-unknown")]
         for r in rows.to_dict("records"):
+            kind = (
+                "quoted"
+                if r["quote"] == "true"
+                else ("credited" if r["credited"] == "true" else "uncredited")
+            )
             for i, (s, e) in enumerate(spans):
                 if s < int(r["end"]) and e > int(r["start"]):
-                    if any(a <= s < b for a, b in quoted):
-                        kind = "quoted"
-                    else:
-                        kind = "credited" if r["credited"] == "true" else "uncredited"
                     order = ["quoted", "credited", "uncredited"]
                     if cls[i] is None or order.index(kind) < order.index(cls[i]):  # type: ignore[arg-type]
                         cls[i] = kind
