@@ -124,11 +124,7 @@ def decode(data: bytes, *, path: str = "<input>") -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    matches = from_bytes(data)
-    best = matches.best()
-    if best is not None:  # of equally good readings, the encodings news is written in
-        tied = [m for m in matches if (m.chaos, m.coherence) == (best.chaos, best.coherence)]
-        best = next((m for enc in _USUAL for m in tied if m.encoding == enc), best)
+    best = from_bytes(data).best()
     if best is None or best.encoding is None:
         raise InputError(
             "cannot tell the text encoding",
@@ -137,11 +133,6 @@ def decode(data: bytes, *, path: str = "<input>") -> tuple[str, str]:
             status="undecodable",
         )
     return str(best), best.encoding
-
-
-#: encodings preferred, in order, among readings charset-normalizer finds equally good (a
-#: short French or German text reads as well in cp1250 as in cp1252: "crčme" for "crème")
-_USUAL = ("cp1252", "latin_1", "iso8859_15", "cp1251", "koi8_r")
 
 
 def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
