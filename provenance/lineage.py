@@ -211,11 +211,13 @@ def origins(rows: list[dict[str, Any]]) -> None:
         ]
         if ups:
             within.append((r, span, ups))
+    first = [r["origin"] for r, _, _ in within]  # each passage's own source, to begin with
     for _ in range(8):  # chains longer than this are not plausible in news
         changed = False
-        for r, span, ups in within:
+        for (r, span, ups), own in zip(within, first, strict=True):
             found = _main_origin(span, ups)
-            if found is not None and r["origin"] != found:
+            found = own if found is None else found  # (none over half: its own source)
+            if r["origin"] != found:
                 r["origin"] = found
                 changed = True
         if not changed:

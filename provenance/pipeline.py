@@ -439,17 +439,22 @@ def _credited_through(
         text, found = source.reference, source.reference.find(r["source_text"])
         if found < 0:
             continue
-        # its paragraphs, and the one before (a credit given once covers the next paragraph)
+        # a credit covers its paragraph and the next (a credit given once): the source's
+        # passage must lie in what one credit covers, not run on into the source's own
         lines = [m.span() for m in re.finditer(r"[^\n]*\S[^\n]*", text)]
-        first = next((k for k, (_, end) in enumerate(lines) if end > found), len(lines) - 1)
-        lo = lines[max(first - 1, 0)][0] if lines else 0
-        hi = text.find("\n", found + len(r["source_text"]))
-        hi = len(text) if hi < 0 else hi
-        if any(
-            c.source == named and lo <= c.span.start and c.span.end <= hi
-            for c in find_credits(text, aligner.registry)
-        ):
-            r["through"] = named
+        end = found + len(r["source_text"])
+        for c in find_credits(text, aligner.registry):
+            if c.source != named:
+                continue
+            k = next((k for k, (_, stop) in enumerate(lines) if stop > c.span.start), None)
+            if k is None:
+                continue
+            lo, hi = lines[k][0], lines[min(k + 1, len(lines) - 1)][1]
+            if lo <= found and end <= hi:
+                break
+        else:
+            continue
+        r["through"] = named
 
 
 def _upstream_rows(
@@ -501,8 +506,8 @@ def _upstream_rows(
                 found.setdefault((r["article"], named, True), []).append(r)
                 crediting.setdefault((r["article"], r["source_article"]), []).append(r)
     for r in rows:
-        if r["direction"] != "order-unknown" or credits(r) or not upstream_of(r):
-            continue
+        if r["direction"] != "order-unknown" or r["credited_source"] or not upstream_of(r):
+            continue  # (an article crediting any outlet for it, its source too, is not here)
         theirs = Span(r["source_start"], r["source_end"])
         for other in crediting.get((r["source_article"], r["article"]), []):
             if overlap(theirs, Span(other["start"], other["end"])) * 2 > len(theirs):

@@ -237,9 +237,9 @@ def word_sides(
         lo, hi = source.token_starts[sa + first], source.token_ends[sa + end - 1]
         while lo > s_span.start and source.text[lo - 1] in OPENING:
             lo -= 1
-        while hi < side.end and not source.text[hi].isspace() and not source.text[hi].isalnum():
+        while hi < s_span.end and not source.text[hi].isspace() and not source.text[hi].isalnum():
             hi += 1
-        sides[k] = Span(max(s_span.start, lo), min(max(side.end, hi), s_span.end))
+        sides[k] = Span(max(s_span.start, lo), min(hi, s_span.end))
         floor = end
     return sides
 

@@ -331,3 +331,18 @@ def test_paragraph_pieces_have_exact_sides_around_a_paragraph_the_copy_left_out(
     ]
     assert sides == [(first, first), (last, last)]
     assert [p.kind for p in found] == ["verbatim", "verbatim"]
+
+
+def test_a_piece_before_a_paragraph_the_copy_left_out_ends_where_its_words_do() -> None:
+    """(Whatever word the left-out paragraph starts with.)"""
+    first = "The regional parliament approved a new water law on Tuesday. Lawmakers said it would cut leakage by a third."
+    left_out = "Opposition deputies wanted rural clinics instead. They called it wasteful."
+    last = "Football club Zenit signed a young goalkeeper on Monday. Its coach praised his reflexes in training."
+    source = f"{first}\n\n{left_out}\n\n{last}"
+    target = f"{first}\n\n{last}\n\nShop owners hope the works will not close the main road again."
+    found = align_texts(target, source)
+    sides = [
+        (target[p.target.start : p.target.end], source[p.source.start : p.source.end])
+        for p in found
+    ]
+    assert sides == [(first, first), (last, last)]

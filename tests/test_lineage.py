@@ -177,3 +177,22 @@ def test_a_passage_two_articles_have_word_for_word_is_no_evidence_of_order() -> 
     ]
     order_by_source(rows, 5.0, 80.0)
     assert [r["direction"] for r in rows[2:]] == ["order-unknown", "order-unknown"]
+
+
+def test_origins_do_not_depend_on_the_order_of_the_rows() -> None:
+    """A passage whose source's stretch no one origin covers over half keeps its source,
+    however the rows come (an origin found in an earlier round is not kept)."""
+
+    def rows() -> list[dict[str, Any]]:
+        return [
+            {**row("a", "b", "earlier-date", (0, 100), (0, 100), 90.0), "origin": "B"},
+            {**row("b", "c", "earlier-date", (0, 30), (0, 30), 90.0), "origin": "C"},
+            {**row("b", "c", "earlier-date", (30, 60), (200, 230), 90.0), "origin": "C"},
+            {**row("b", "e", "earlier-date", (60, 100), (0, 40), 90.0), "origin": "E"},
+            {**row("c", "x", "designated-source", (0, 30), (0, 30), 100.0), "origin": "X"},
+        ]
+
+    first, last = rows(), rows()
+    origins(first)
+    origins(last[1:] + last[:1])
+    assert first[0]["origin"] == last[0]["origin"] == "B"

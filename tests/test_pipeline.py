@@ -433,3 +433,51 @@ def test_paragraphs_copied_around_a_left_out_one_are_two_verbatim_passages(
     p = audit([str(root)]).tables.passages
     assert sorted(p.text) == sorted([first, last, first, last])
     assert set(p.direction) == {"order-unknown"} and set(p.kind) == {"verbatim"}
+
+
+def test_an_article_crediting_the_outlet_it_shares_material_with_is_not_uncredited(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "c"
+    write_corpus(root)
+    (root / "wire.txt").unlink()
+    (root / "blog.txt").write_text(" ".join(WIRE[:3]) + ", according to Paper Times.\n\n" + OWN[2])
+    manifest = (root / "manifest.csv").read_text().replace("wire.txt,TASS,source,2025-06-01\n", "")
+    manifest = manifest.replace("2025-06-03", "2025-06-02").replace(",Paper,", ",Paper Times,")
+    (root / "manifest.csv").write_text(manifest)
+    run = audit([str(root)])
+    p = run.tables.passages
+    assert set(p[p.article == "blog.txt"].credited) == {True}  # it names its source
+    assert not (p.direction == "credited-elsewhere").any()
+    assert run.tables.articles.set_index("article").loc["blog.txt", "uncredited_share"] == 0.0
+
+
+def test_a_sources_tass_credit_covers_its_paragraph_and_the_next_only(tmp_path: Path) -> None:
+    """The Moscow Times credits TASS for Novikov's words, not for its own analysis and
+    its exclusive after them: a paraphrase of all three is The Moscow Times'."""
+    root = tmp_path / "c"
+    root.mkdir()
+    (root / "mt.txt").write_text(
+        "Russia could offer asylum to Musk, lawmaker says\n\n"
+        "Dmitry Novikov, first deputy chairman of the State Duma's International Affairs"
+        " Committee, made the remarks in comments to TASS on Friday, saying Russia could grant"
+        " Musk asylum if he asked.\n\nAnalysts in Moscow see the offer as a publicity stunt"
+        " aimed at embarrassing the White House, and note that the Kremlin has used similar"
+        " gestures before with Edward Snowden.\n\nThe Moscow Times has learned that the"
+        " Foreign Ministry was not consulted before the lawmaker spoke, according to two"
+        " officials familiar with the matter.\n"
+    )
+    (root / "a.txt").write_text(
+        "Duma deputy floats asylum for Musk\n\nDmitry Novikov, first deputy head of the Duma's"
+        " International Affairs Committee, said on Friday that Russia might give Musk asylum"
+        " if he asked for it, according to TASS.\n\nMoscow analysts regard the offer as a"
+        " publicity stunt meant to embarrass the White House, noting that the Kremlin used a"
+        " similar gesture before with Edward Snowden.\n\nIt has emerged that the Foreign"
+        " Ministry was not consulted before the lawmaker made his remarks, two officials"
+        " familiar with the matter said.\n\nMusk has not commented on the offer.\n"
+    )
+    (root / "manifest.csv").write_text(
+        "file,outlet,role\nmt.txt,The Moscow Times,source\na.txt,Example Gazette,article\n"
+    )
+    p = audit([str(root)]).tables.passages
+    assert set(p.source) == {"The Moscow Times"} and not p.credited.any()
