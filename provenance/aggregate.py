@@ -233,25 +233,41 @@ def _share(part: int, whole: int) -> float:
     return round(part / whole, PRECISION) if whole else 0.0
 
 
+def _shares(counts: Mapping[str, int], words: int) -> dict[str, Any]:
+    """original/copied/quoted/credited/uncredited shares of ``words``, rounded so that the
+    three classes add up to the copied share and it and the original share to 1 exactly
+    as printed (largest remainders); all blank (None) without words: no main text, no
+    figures, not "0% original"."""
+    names = ("quoted_share", "credited_share", "uncredited_share")
+    if not words:
+        return dict.fromkeys(("original_share", "copied_share", *names))
+    unit = 10**PRECISION
+    exact = [counts.get(c, 0) * unit / words for c in ("quoted", "credited", "uncredited")]
+    copied = round(sum(exact))
+    parts = [int(x) for x in exact]
+    by_remainder = sorted(range(3), key=lambda k: (parts[k] - exact[k], k))
+    for k in by_remainder[: max(0, copied - sum(parts))]:
+        parts[k] += 1
+    return {
+        "original_share": (unit - copied) / unit,
+        "copied_share": copied / unit,
+        **{name: part / unit for name, part in zip(names, parts, strict=True)},
+    }
+
+
 def _article_figures(
     article: Mapping[str, Any], counted: _Counted, settings: AuditSettings
 ) -> dict[str, Any]:
     words = counted.words
-    counts = counted.classes()
+    shares = _shares(counted.classes(), words)
     by_source = {source: sum(c.values()) for source, c in counted.sources.items()}
-    copied = sum(counts.values())
     top = sorted(by_source.items(), key=lambda kv: (-kv[1], kv[0]))
     return {
         **{k: article.get(k) for k in ("article", "outlet", "role", "title", "published")},
         "words": words,
-        # no main text, no figures (blank, not "0% original")
-        "original_share": round(1 - _share(copied, words), PRECISION) if words else None,
-        "copied_share": _share(copied, words) if words else None,
-        "quoted_share": _share(counts["quoted"], words) if words else None,
-        "credited_share": _share(counts["credited"], words) if words else None,
-        "uncredited_share": _share(counts["uncredited"], words) if words else None,
+        **shares,
         "top_source": top[0][0] if top else "",
-        "verdict": verdict(_share(copied, words), settings=settings) if words else "",
+        "verdict": verdict(shares["copied_share"], settings=settings) if words else "",
         "status": article.get("status", "ok"),
     }
 
@@ -270,17 +286,12 @@ def _outlet_tables(
             for source, c in part.sources.items():
                 per_source.setdefault(source, Counter()).update(c)
         counts: Counter[str] = sum(per_source.values(), Counter())
-        copied = sum(counts.values())
         outlet_rows.append(
             {
                 "outlet": outlet,
                 "articles": len(names),
                 "words": words,
-                "original_share": round(1 - _share(copied, words), PRECISION) if words else None,
-                "copied_share": _share(copied, words) if words else None,
-                "quoted_share": _share(counts["quoted"], words) if words else None,
-                "credited_share": _share(counts["credited"], words) if words else None,
-                "uncredited_share": _share(counts["uncredited"], words) if words else None,
+                **_shares(counts, words),
             }
         )
         for source in sorted(per_source):

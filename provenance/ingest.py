@@ -42,9 +42,9 @@ MANIFEST_COLUMNS = ("file", "outlet", "role", "url", "published", "language", "t
 #: "_"); in a row, the first of a column's names with a value gives it
 _MANIFEST_ALIASES: dict[str, tuple[str, ...]] = {
     "file": ("file", "path", "filename", "file_name", "filepath", "file_path"),
-    "outlet": ("outlet", "outlet_name", "publisher", "site_name", "sitename", "site", "media"),
+    "outlet": ("outlet", "outlet_name", "publisher", "site_name", "sitename"),
     "role": ("role",),
-    "url": ("url", "link", "canonical_url", "source_url", "address"),
+    "url": ("url", "link", "canonical_url", "source_url"),
     "published": (
         *("published", "date", "published_at", "publish_date", "publication_date"),
         *("date_published", "datepublished", "date_publish", "pubdate", "pub_date"),
@@ -167,6 +167,21 @@ def _strip_gzip(data: bytes, path: str, max_bytes: int = DEFAULTS.ingest.max_byt
     if len(out) > max_bytes:
         raise _too_large("decompresses to over", max_bytes, path)
     return out
+
+
+def _read_capped(fh: BinaryIO, max_bytes: int, size: int) -> bytes:
+    """At most ``max_bytes`` + 1 bytes of ``fh``, read in pieces the size the file says it
+    has (a read of the whole cap would reserve that much memory first)."""
+    chunks, total = [], 0
+    want = min(max_bytes, size) + 1
+    while total <= max_bytes:
+        chunk = fh.read(min(want, max_bytes + 1 - total))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+        want = 1 << 20  # (a file that grew since it was looked at)
+    return b"".join(chunks)
 
 
 def _too_large(what: str, max_bytes: int, path: str) -> InputError:
@@ -477,7 +492,7 @@ def _read_bytes(path: Path, shown: str, settings: IngestSettings) -> bytes:
         raise _too_large(f"file is {info.st_size:,} bytes, over", settings.max_bytes, shown)
     try:
         with path.open("rb") as fh:
-            data = fh.read(settings.max_bytes + 1)
+            data = _read_capped(fh, settings.max_bytes, info.st_size)
     except IsADirectoryError:
         raise InputError(
             "is a directory", path=shown, hint="give a file here", status="unreadable"
@@ -923,18 +938,37 @@ def _missing_from_manifest(
     rows: dict[Path, ManifestRow], base: Path, seen: set[Path]
 ) -> Iterable[Document]:
     for path in sorted(rows):
-        if path not in seen and path.is_dir():
+        if path in seen:
+            continue
+        try:
+            is_dir, exists = path.is_dir(), path.exists()
+        except OSError as exc:  # a folder on its way that cannot be looked into
+            seen.add(path)
+            shown = os.path.relpath(path, Path.cwd()) if path.is_absolute() else str(path)
+            yield _failed(
+                shown,
+                path.stem,
+                "text",
+                InputError(
+                    f"cannot read ({exc.strerror})",
+                    path=shown,
+                    hint="check the permissions of its folder",
+                    status="unreadable",
+                ),
+            )
+            continue
+        if is_dir:
             seen.add(path)
             log.warning(
                 "%s: listed in %s as a file, but a folder - give each of its files a row",
                 printable(str(path)),
                 printable(rows[path].listed_in or "the manifest"),
             )
-        elif path not in seen and not path.exists():
+        elif not exists:
             seen.add(path)
             shown = os.path.relpath(path, Path.cwd()) if path.is_absolute() else str(path)
             listed = rows[path].listed_in
-            exc = InputError(
+            gone = InputError(
                 f"listed in {printable(listed)} but not found"
                 if listed
                 else "listed in the manifest but not found",
@@ -942,4 +976,4 @@ def _missing_from_manifest(
                 hint="fix the manifest's file column",
                 status="missing",
             )
-            yield replace(_failed(shown, path.stem, "text", exc), outlet=rows[path].outlet)
+            yield replace(_failed(shown, path.stem, "text", gone), outlet=rows[path].outlet)

@@ -223,11 +223,33 @@ _MINIMUM = {
 }
 
 
+_SHARES = (
+    *("template_min_share", "text_prose_good", "text_prose_near", "index_max_df_share"),
+    *("seed_cosine", "seed_dice", "seed_relative", "seed_ngram_share", "min_passage_cosine"),
+    *("summary_seed_cosine", "summary_seed_dice", "summary_min_cosine", "extend_cosine"),
+    *("refine_min_share", "refine_keep", "refine_dense", "refine_max_cut_share"),
+    *("refine_keep_cosine", "piece_min_shared", "quote_share", "min_quote_overlap"),
+    *("altered_min_share", "wholly", "partially", "change_threshold"),
+)
+#: the greatest value of settings that have one: shares are 0-1, similarities 0-100
+_MAXIMUM: dict[str, float] = {
+    **dict.fromkeys(_SHARES, 1),
+    **dict.fromkeys(("min_paraphrase_token_set", "near_verbatim", "order_margin"), 100),
+    "doc_seconds": 86_400,  # a day
+    "pair_seconds": 86_400,
+    "max_bytes": 1 << 34,  # 16 GiB
+    "ngram": 12,
+}
+
+
 def _in_range(where: str, value: Any, least: float, path: str) -> Any:
     if value != value or value in (float("inf"), float("-inf")):
         raise ConfigError(f"{where} must be a finite number", path=path)
     if value < least:
         raise ConfigError(f"{where} must be at least {least}, not {value}", path=path)
+    most = _MAXIMUM.get(where.rsplit(" ", 1)[-1])
+    if most is not None and value > most:
+        raise ConfigError(f"{where} must be at most {most:g}, not {value}", path=path)
     return value
 
 

@@ -48,6 +48,8 @@ class Locked(ProvenanceError):
     """Another run holds the lock on the output folder."""
 
 
+_FILE_HINT = "give --state the path of a file in a writable folder"
+
 #: how long to wait for another program holding the state file (sqlite3's busy timeout)
 BUSY_SECONDS = 10.0
 
@@ -122,8 +124,15 @@ class State:
 
     def __init__(self, path: Path, *, full: bool = False) -> None:
         self.path = path
+        if path.is_dir():
+            raise StateError("is a folder, not a state file", path=str(path), hint=_FILE_HINT)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StateError(
+                f"cannot make its folder ({exc.strerror or exc})", path=str(path), hint=_FILE_HINT
+            ) from None
+        try:
             self.db = sqlite3.connect(path, isolation_level=None, timeout=BUSY_SECONDS)
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=FULL")
@@ -134,10 +143,15 @@ class State:
             self.db.execute("UPDATE meta SET value = value WHERE key = 'schema'")
             self.db.execute("COMMIT")
         except sqlite3.DatabaseError as exc:
+            why = str(exc)
+            if "locked" in why:
+                hint = "another program holds it: let it finish, or pass --state elsewhere"
+            elif "readonly" in why or "read-only" in why:
+                hint = "make it writable, or pass --state elsewhere"
+            else:
+                hint = "delete it (the next run rebuilds it) or pass --state elsewhere"
             raise StateError(
-                f"cannot use the state file ({exc})",
-                path=str(path),
-                hint="delete it (the next run rebuilds it) or pass --state elsewhere",
+                f"cannot use the state file ({why})", path=str(path), hint=hint
             ) from None
         if full:
             self.db.execute("DELETE FROM cache")

@@ -110,3 +110,19 @@ def test_outlet_tables_weight_by_words() -> None:
 )
 def test_verdict_thresholds(share: float, label: str) -> None:
     assert verdict(share) == label
+
+
+@given(st.integers(0, 5000), st.integers(0, 5000), st.integers(0, 5000), st.integers(0, 20000))
+def test_printed_shares_add_up(quoted: int, credited: int, uncredited: int, rest: int) -> None:
+    from provenance.aggregate import _shares
+
+    words = quoted + credited + uncredited + rest
+    shares = _shares({"quoted": quoted, "credited": credited, "uncredited": uncredited}, words)
+    if not words:
+        assert set(shares.values()) == {None}
+        return
+    parts = [shares[f"{c}_share"] for c in ("quoted", "credited", "uncredited")]
+    assert f"{sum(parts):.4f}" == f"{shares['copied_share']:.4f}"
+    assert f"{shares['copied_share'] + shares['original_share']:.4f}" == "1.0000"
+    for part, n in zip(parts, (quoted, credited, uncredited), strict=True):
+        assert abs(part - n / words) < 1e-4

@@ -451,3 +451,34 @@ def test_a_manifest_row_naming_a_folder_is_named(
         + str(tmp_path / "manifest.csv")
         + " as a file, but a folder - give each of its files a row"
     )
+
+
+def test_a_manifest_row_in_a_folder_that_cannot_be_looked_into_is_a_failed_input(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "locked").mkdir()
+    (tmp_path / "a.txt").write_text("Some article text.")
+    (tmp_path / "manifest.csv").write_text("file,outlet\na.txt,Paper\nlocked/x.txt,Paper\n")
+    stat = os.stat
+
+    def refusing(path: Any, *args: Any, **kwargs: Any) -> Any:
+        if "locked" in str(path) and str(path).endswith("x.txt"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return stat(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "stat", refusing)
+    docs = {Path(d.path).name: d for d in iter_documents([str(tmp_path)])}
+    assert docs["a.txt"].status == "ok"
+    assert docs["x.txt"].status == "unreadable"
+    assert "cannot read (Permission denied) - check the permissions" in (docs["x.txt"].error or "")
+
+
+@pytest.mark.parametrize(("size", "told"), [(5, 5), (25, 25), (3_000_000, 10), (40, 0)])
+def test_a_file_is_read_whole_up_to_the_cap_whatever_size_it_was_said_to_have(
+    size: int, told: int
+) -> None:
+    from provenance.ingest import _read_capped
+
+    data = bytes(range(256)) * (size // 256) + b"x" * (size % 256)
+    got = _read_capped(io.BytesIO(data), max_bytes=2_000_000, size=told)
+    assert got == data[:2_000_001]

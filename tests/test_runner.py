@@ -426,3 +426,17 @@ def test_reports_written_inside_the_corpus_are_never_read_as_articles(tmp_path: 
     again = run([str(beside)], beside)
     assert len(again.documents) == 5
     assert (beside / "passages.csv").read_bytes() == first["passages.csv"]
+
+
+def test_a_state_path_that_cannot_be_a_file_is_one_clear_error(tmp_path: Path) -> None:
+    afile = tmp_path / "afile"
+    afile.write_text("x")
+    for state, message in (
+        (afile / "s.sqlite", "cannot make its folder"),
+        (tmp_path, "is a folder, not a state file"),
+    ):
+        result = invoke(
+            ["audit", str(CORPUS), "--out", str(tmp_path / "o"), "--state", str(state)], code=3
+        )
+        assert result.stderr.startswith(f"provenance: error: {state}: {message}")
+        assert "give --state the path of a file" in result.stderr

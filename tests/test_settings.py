@@ -59,6 +59,9 @@ def test_missing_file(tmp_path: Path) -> None:
         ("[ingest]\nmax_bytes = -1\n", "[ingest] max_bytes must be at least 1, not -1"),
         ("[extract]\ntext_length_low = -1\n", "text_length_low must be at least 0"),
         ("[audit]\norder_margin = nan\n", "order_margin must be a finite number"),
+        ("[align]\nseed_cosine = 5.0\n", "[align] seed_cosine must be at most 1, not 5.0"),
+        ("[ingest]\ndoc_seconds = 3e6\n", "doc_seconds must be at most 86400"),
+        ("[align]\nngram = 1000\n", "ngram must be at most 12"),
     ],
 )
 def test_values_out_of_range_are_config_errors(tmp_path: Path, text: str, message: str) -> None:
