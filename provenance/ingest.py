@@ -219,6 +219,13 @@ def load_manifest(path: str | Path) -> dict[Path, ManifestRow]:
         raise ManifestError(str(exc)) from None
     reader = csv.DictReader(io.StringIO(text), delimiter=_delimiter(text))
     fields = [_column(f) for f in (reader.fieldnames or [])]
+    twice = sorted({f for f in fields if f and fields.count(f) > 1})
+    if twice:
+        raise ManifestError(
+            f"column {twice[0]!r} is named twice in the first row",
+            path=str(path),
+            hint="keep one column of each name (names are compared in any case)",
+        )
     names = {key: [a for a in aliases if a in fields] for key, aliases in _MANIFEST_ALIASES.items()}
     if not names["file"]:
         raise ManifestError(

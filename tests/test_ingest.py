@@ -131,10 +131,17 @@ def test_explicit_manifest_and_missing_entries(tmp_path: Path) -> None:
     assert docs[1].status == "missing" and docs[1].outlet == "Outlet B"
 
 
-def test_bad_manifest_is_one_clear_error(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("name,outlet\na.txt,X\n", "no 'file' column"),
+        ("file,date,Date\na.txt,2025-06-06,\n", "column 'date' is named twice"),
+    ],
+)
+def test_bad_manifest_is_one_clear_error(tmp_path: Path, content: str, message: str) -> None:
     manifest = tmp_path / "manifest.csv"
-    manifest.write_text("name,outlet\na.txt,X\n")
-    with pytest.raises(ManifestError, match="no 'file' column") as info:
+    manifest.write_text(content)
+    with pytest.raises(ManifestError, match=message) as info:
         load_manifest(manifest)
     assert str(manifest) in str(info.value)
 
