@@ -19,9 +19,26 @@ RUSSIAN = "Депутат Госдумы заявил, что Россия мо�
 FRENCH = "Le député a déclaré à l'agence que la Russie était prête à accueillir l'entrepreneur."
 
 
+SHORT_RUSSIAN = "Москва заявила, что санкции не помогут."
+CAPS_RUSSIAN = "ПЕСКОВ: КРЕМЛЬ НЕ БУДЕТ ВМЕШИВАТЬСЯ. Заявил он."
+
+
 @pytest.mark.parametrize(
     ("text", "encoding"),
-    [(RUSSIAN, "cp1251"), (RUSSIAN, "koi8-r"), (FRENCH, "latin-1"), (RUSSIAN, "utf-8")],
+    [
+        (RUSSIAN, "cp1251"),
+        (RUSSIAN, "koi8-r"),
+        (FRENCH, "latin-1"),
+        (RUSSIAN, "utf-8"),
+        # short ones, which charset-normalizer alone misreads (koi8-r as Japanese)
+        (SHORT_RUSSIAN, "koi8-r"),
+        (SHORT_RUSSIAN, "cp1251"),
+        (CAPS_RUSSIAN, "koi8-r"),
+        (CAPS_RUSSIAN, "cp1251"),
+        ("Україна заявила про нові санкції проти Росії.", "cp1251"),
+        ("Ministr financí řekl, že daně se příští rok nezvýší.", "cp1250"),
+        ("Η κυβέρνηση ανακοίνωσε νέα μέτρα για την οικονομία.", "cp1253"),
+    ],
 )
 def test_decode_detects_legacy_encodings(text: str, encoding: str) -> None:
     decoded, _ = decode(text.encode(encoding))
