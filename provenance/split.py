@@ -97,7 +97,12 @@ def fill_unseeded(
                 )
                 for i, side in zip(run, tiles(source.text, Span(lo, hi), at), strict=True):
                     found = _trimmed(target, source, parts[i], side) or tiled[i]
-                    if not _quoted(target, source, parts[i], found):
+                    # (the words it shares may lie in a neighbour's side: then not here)
+                    if (
+                        found is not None
+                        and _joins(target, source, parts[i], found, min_shared)
+                        and not _quoted(target, source, parts[i], found)
+                    ):
                         sides[i] = found
         else:  # out of order: the share interpolation gives it
             for i in range(k, end):

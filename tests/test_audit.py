@@ -205,3 +205,12 @@ def test_without_the_manifest_the_pages_own_signatures_name_the_source(
     assert got.set_index("article").loc[A003, "outlet"] == "The Moscow Times"
     shares = [c for c in expected.columns if c.endswith("_share")] + ["verdict", "words"]
     assert got[shares].equals(expected[shares])
+
+
+def test_002s_sentences_are_paired_with_their_own_counterparts(out: Path) -> None:
+    """002's "Bannon warned that this action would represent a significant threat" is 000's
+    "Bannon argued this could be a serious threat", never the Peskov sentence after it."""
+    p = read(out, "passages.csv")
+    for r in p[(p.article == A002) & (p.source_article == A000)].to_dict("records"):
+        if "Bannon warned" in r["text"]:
+            assert "Bannon" in r["source_text"], r["source_text"]
