@@ -274,6 +274,7 @@ def load_manifest(path: str | Path) -> dict[Path, ManifestRow]:
     reader.fieldnames = fields
     rows: dict[Path, ManifestRow] = {}
     lines: dict[Path, int] = {}
+    as_written: dict[Path, tuple[str | None, ...]] = {}  # each file's row
     resolve = _Resolver()
     for lineno, row in enumerate(reader, start=2):
 
@@ -285,8 +286,13 @@ def load_manifest(path: str | Path) -> dict[Path, ManifestRow]:
         name = next((n.strip() for n in given if n and n.strip()), "")
         if not name:
             continue
-        role = _role((cell("role") or "").strip(), f"{path}: line {lineno}")
         key = resolve(_listed(mpath.parent, name))
+        cells = tuple(row.get(f) for f in fields)
+        if as_written.get(key) == cells:
+            lines[key] = lineno
+            continue  # the same row again: nothing to say twice
+        as_written[key] = cells
+        role = _role((cell("role") or "").strip(), f"{path}: line {lineno}")
         row_of = ManifestRow(
             outlet=cell("outlet"),
             role=role,

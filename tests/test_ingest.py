@@ -506,3 +506,14 @@ def test_a_file_is_read_whole_up_to_the_cap_whatever_size_it_was_said_to_have(
     data = bytes(range(256)) * (size // 256) + b"x" * (size % 256)
     got = _read_capped(io.BytesIO(data), max_bytes=2_000_000, size=told)
     assert got == data[:2_000_001]
+
+
+def test_a_row_given_twice_as_it_is_is_read_once(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (tmp_path / "a.txt").write_text("Some article text.")
+    (tmp_path / "manifest.csv").write_text("file,date,role\n" + "a.txt,06/07/2025,boss\n" * 2)
+    (doc,) = iter_documents([str(tmp_path)])
+    assert doc.published is None and doc.role == "article"
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert len(warnings) == 2  # the ambiguous date and the role, once each
