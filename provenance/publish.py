@@ -391,6 +391,9 @@ def _clean(out: Path, keep: str, tops: set[str]) -> None:
     """Remove old generations and links to report names this run no longer has."""
     for entry in sorted(out.iterdir()):
         if entry.name.startswith(GEN_PREFIX) and entry.name != keep:
+            pid = entry.name.removeprefix(f"{GEN_PREFIX}tmp-")
+            if pid.isdigit() and int(pid) != os.getpid() and _alive(int(pid)):
+                continue  # another process is building there
             shutil.rmtree(entry, ignore_errors=True)
         elif entry.is_symlink() and ".link-" in entry.name and entry.name.startswith("."):
             entry.unlink()  # a link a killed run made and did not rename

@@ -580,6 +580,10 @@ def test_a_failed_build_leaves_no_temporary_folder(
     with pytest.raises(ValueError, match="given twice"):
         publish([("a.csv", b"a\n"), ("a.csv", b"b\n")], out)
     assert [p.name for p in out.iterdir()] == []
+    live = out / f".gen-tmp-{os.getppid()}"  # a process still building there
+    live.mkdir()
+    publish([("a.csv", b"a\n")], out)
+    assert live.is_dir()  # neither at the start of the build nor when cleaning up
 
 
 def test_identical_output_is_not_rewritten_and_foreign_links_replaced(tmp_path: Path) -> None:
