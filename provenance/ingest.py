@@ -498,6 +498,14 @@ def _doc_id(path: Path, root: Path | None) -> str:
     return name or rel.as_posix()
 
 
+def _unreadable(exc: OSError, shown: str, hint: str = "check its permissions") -> InputError:
+    return InputError(f"cannot read ({exc.strerror})", path=shown, hint=hint, status="unreadable")
+
+
+def _a_folder(shown: str) -> InputError:
+    return InputError("is a directory", path=shown, hint="give a file here", status="unreadable")
+
+
 def _failed(path: str, doc_id: str, kind: str, exc: InputError) -> Document:
     return Document(
         path=path,
@@ -524,14 +532,9 @@ def _read_bytes(path: Path, shown: str, settings: IngestSettings) -> bytes:
             "no such file", path=shown, hint="check the path or the manifest", status="missing"
         ) from None
     except OSError as exc:
-        raise InputError(
-            f"cannot read ({exc.strerror})",
-            path=shown,
-            hint="check its permissions",
-            status="unreadable",
-        ) from None
+        raise _unreadable(exc, shown) from None
     if stat.S_ISDIR(info.st_mode):
-        raise InputError("is a directory", path=shown, hint="give a file here", status="unreadable")
+        raise _a_folder(shown)
     if not stat.S_ISREG(info.st_mode):  # a FIFO would block, /dev/zero never ends
         raise InputError(
             "not a regular file (a pipe, socket or device)",
@@ -545,16 +548,9 @@ def _read_bytes(path: Path, shown: str, settings: IngestSettings) -> bytes:
         with path.open("rb") as fh:
             data = _read_capped(fh, settings.max_bytes, info.st_size)
     except IsADirectoryError:
-        raise InputError(
-            "is a directory", path=shown, hint="give a file here", status="unreadable"
-        ) from None
+        raise _a_folder(shown) from None
     except OSError as exc:
-        raise InputError(
-            f"cannot read ({exc.strerror})",
-            path=shown,
-            hint="check its permissions",
-            status="unreadable",
-        ) from None
+        raise _unreadable(exc, shown) from None
     if len(data) > settings.max_bytes:  # it grew while we looked
         raise _too_large("file is over", settings.max_bytes, shown)
     return data
@@ -911,19 +907,13 @@ def _documents_in(
         yield from _documents_at(f, str(f), root, rows, settings, seen, resolve)
     for exc in unlisted:  # its files are not audited: named, never skipped in silence
         folder = str(exc.filename or root)
-        yield Document(
-            path=folder,
-            id=printable(_doc_id(Path(folder), root) if folder != str(root) else root.name),
-            kind="text",
-            status="unreadable",
-            error=str(
-                InputError(
-                    f"cannot list the folder ({exc.strerror or exc})",
-                    path=printable(folder),
-                    hint="check its permissions",
-                )
-            ),
+        doc_id = printable(_doc_id(Path(folder), root) if folder != str(root) else root.name)
+        why = InputError(
+            f"cannot list the folder ({exc.strerror or exc})",
+            path=printable(folder),
+            hint="check its permissions",
         )
+        yield _failed(folder, doc_id, "text", why)
 
 
 def _documents_at(
@@ -991,22 +981,13 @@ def _missing_from_manifest(
     for path in sorted(rows):
         if path in seen:
             continue
+        shown = os.path.relpath(path, Path.cwd()) if path.is_absolute() else str(path)
         try:
             is_dir, exists = path.is_dir(), path.exists()
         except OSError as exc:  # a folder on its way that cannot be looked into
             seen.add(path)
-            shown = os.path.relpath(path, Path.cwd()) if path.is_absolute() else str(path)
-            yield _failed(
-                shown,
-                path.stem,
-                "text",
-                InputError(
-                    f"cannot read ({exc.strerror})",
-                    path=shown,
-                    hint="check the permissions of its folder",
-                    status="unreadable",
-                ),
-            )
+            hint = "check the permissions of its folder"
+            yield _failed(shown, path.stem, "text", _unreadable(exc, shown, hint))
             continue
         if is_dir:
             seen.add(path)
@@ -1017,7 +998,6 @@ def _missing_from_manifest(
             )
         elif not exists:
             seen.add(path)
-            shown = os.path.relpath(path, Path.cwd()) if path.is_absolute() else str(path)
             listed = rows[path].listed_in
             gone = InputError(
                 f"listed in {printable(listed)} but not found"

@@ -513,19 +513,18 @@ def _upstream_rows(
             if overlap(theirs, Span(other["start"], other["end"])) * 2 > len(theirs):
                 found.setdefault((r["article"], credits(other) or "", False), []).append(r)
                 break
+    taken: dict[str, list[Span]] = {}  # per article, what it credits a source for
+    for (article, _, credited), source_rows in found.items():
+        if credited:
+            taken.setdefault(article, []).extend(Span(r["start"], r["end"]) for r in source_rows)
     quote_share = aligner.settings.classify.quote_share
     upstream = []
     for (article, source, credited), source_rows in sorted(found.items()):
         entry = aligner.entries[article]
         quoted = quotes.Coverage(quotes.find_quotations(entry.reference))
-        taken = [
-            Span(r["start"], r["end"])
-            for k, rs in found.items()
-            if k[0] == article and k[2]
-            for r in rs
-        ]
         for span, members in _joined_spans(source_rows):
-            if not credited and any(overlap(span, t) * 2 > len(span) for t in taken):
+            mine = taken.get(article, [])
+            if not credited and any(overlap(span, t) * 2 > len(span) for t in mine):
                 continue  # the article credits a source for it after all
             for sents, _ in quote_runs(entry.reference, span, quoted):
                 piece = Span(sents[0].start, sents[-1].end)

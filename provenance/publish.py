@@ -170,9 +170,14 @@ def _clear_leftovers(out: Path) -> None:
     """Remove the temporary folders of runs that ended while building (their process is
     gone): a run stopped by a full disk must not leave it full for the next one."""
     for entry in out.glob(f"{GEN_PREFIX}tmp-*"):
-        pid = entry.name.removeprefix(f"{GEN_PREFIX}tmp-")
-        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+        if not _building(entry):
             shutil.rmtree(entry, ignore_errors=True)
+
+
+def _building(entry: Path) -> bool:
+    """Is ``entry`` the temporary folder of another process still building?"""
+    pid = entry.name.removeprefix(f"{GEN_PREFIX}tmp-")
+    return pid.isdigit() and int(pid) != os.getpid() and _alive(int(pid))
 
 
 def _alive(pid: int) -> bool:
@@ -391,10 +396,8 @@ def _clean(out: Path, keep: str, tops: set[str]) -> None:
     """Remove old generations and links to report names this run no longer has."""
     for entry in sorted(out.iterdir()):
         if entry.name.startswith(GEN_PREFIX) and entry.name != keep:
-            pid = entry.name.removeprefix(f"{GEN_PREFIX}tmp-")
-            if pid.isdigit() and int(pid) != os.getpid() and _alive(int(pid)):
-                continue  # another process is building there
-            shutil.rmtree(entry, ignore_errors=True)
+            if not _building(entry):
+                shutil.rmtree(entry, ignore_errors=True)
         elif entry.is_symlink() and ".link-" in entry.name and entry.name.startswith("."):
             entry.unlink()  # a link a killed run made and did not rename
         elif (

@@ -242,12 +242,13 @@ _MAXIMUM: dict[str, float] = {
 }
 
 
-def _in_range(where: str, value: Any, least: float, path: str) -> Any:
+def _in_range(where: str, key: str, value: Any, path: str) -> Any:
     if value != value or value in (float("inf"), float("-inf")):
         raise ConfigError(f"{where} must be a finite number", path=path)
+    least = _MINIMUM.get(key, 0)
     if value < least:
         raise ConfigError(f"{where} must be at least {least}, not {value}", path=path)
-    most = _MAXIMUM.get(where.rsplit(" ", 1)[-1])
+    most = _MAXIMUM.get(key)
     if most is not None and value > most:
         raise ConfigError(f"{where} must be at most {most:g}, not {value}", path=path)
     return value
@@ -262,11 +263,11 @@ def _coerce(section: str, key: str, value: Any, default: Any, path: str) -> Any:
     if isinstance(default, int):
         if isinstance(value, bool) or not isinstance(value, int):
             raise ConfigError(f"{where} must be a whole number", path=path)
-        return _in_range(where, value, _MINIMUM.get(key, 0), path)
+        return _in_range(where, key, value, path)
     if isinstance(default, float):
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise ConfigError(f"{where} must be a number", path=path)
-        return _in_range(where, float(value), _MINIMUM.get(key, 0), path)
+        return _in_range(where, key, float(value), path)
     if isinstance(default, tuple):
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise ConfigError(f"{where} must be a list of strings", path=path)

@@ -108,13 +108,20 @@ def test_same_day_is_order_unknown(tmp_path: Path) -> None:
     assert any(OWN[2] in text for text in pair.text)
 
 
-def test_upstream_credit_when_source_text_is_absent(tmp_path: Path) -> None:
-    root = tmp_path / "c"
+def without_the_wire(root: Path, blog: str) -> str:
+    """The corpus with TASS's own article gone, ``blog`` as the blog's text and the blog
+    published the same day as the paper; returns the manifest with the blog's own date."""
     write_corpus(root)
     (root / "wire.txt").unlink()
-    (root / "blog.txt").write_text(" ".join(WIRE[:3]) + ", TASS reported.\n\n" + OWN[2])
+    (root / "blog.txt").write_text(blog)
     manifest = (root / "manifest.csv").read_text().replace("wire.txt,TASS,source,2025-06-01\n", "")
     (root / "manifest.csv").write_text(manifest.replace("2025-06-03", "2025-06-02"))
+    return manifest
+
+
+def test_upstream_credit_when_source_text_is_absent(tmp_path: Path) -> None:
+    root = tmp_path / "c"
+    without_the_wire(root, " ".join(WIRE[:3]) + ", TASS reported.\n\n" + OWN[2])
     p = audit([str(root)]).tables.passages
     up = p[p.direction == "credited-upstream"]
     assert set(up.article) == {"blog.txt", "paper.txt"}
@@ -126,11 +133,7 @@ def test_an_uncredited_share_of_upstream_material_is_the_sources_uncredited(
     tmp_path: Path,
 ) -> None:
     root = tmp_path / "c"
-    write_corpus(root)
-    (root / "wire.txt").unlink()
-    (root / "blog.txt").write_text(" ".join(WIRE[:3]) + "\n\n" + OWN[2])  # credits nobody
-    manifest = (root / "manifest.csv").read_text().replace("wire.txt,TASS,source,2025-06-01\n", "")
-    (root / "manifest.csv").write_text(manifest.replace("2025-06-03", "2025-06-02"))
+    manifest = without_the_wire(root, " ".join(WIRE[:3]) + "\n\n" + OWN[2])  # credits nobody
     run = audit([str(root)])
     p = run.tables.passages
     assert set(p[p.direction == "credited-upstream"].article) == {"paper.txt"}
@@ -439,11 +442,8 @@ def test_an_article_crediting_the_outlet_it_shares_material_with_is_not_uncredit
     tmp_path: Path,
 ) -> None:
     root = tmp_path / "c"
-    write_corpus(root)
-    (root / "wire.txt").unlink()
-    (root / "blog.txt").write_text(" ".join(WIRE[:3]) + ", according to Paper Times.\n\n" + OWN[2])
-    manifest = (root / "manifest.csv").read_text().replace("wire.txt,TASS,source,2025-06-01\n", "")
-    manifest = manifest.replace("2025-06-03", "2025-06-02").replace(",Paper,", ",Paper Times,")
+    without_the_wire(root, " ".join(WIRE[:3]) + ", according to Paper Times.\n\n" + OWN[2])
+    manifest = (root / "manifest.csv").read_text().replace(",Paper,", ",Paper Times,")
     (root / "manifest.csv").write_text(manifest)
     run = audit([str(root)])
     p = run.tables.passages
