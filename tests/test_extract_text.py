@@ -263,6 +263,25 @@ def test_long_article_on_a_web_page_keeps_every_paragraph() -> None:
     assert not set(blocks) & {*menu, *ad, "Share"}
 
 
+def test_a_bar_in_a_long_paragraph_does_not_make_it_a_menu() -> None:
+    """A bar makes a short line a menu ("Home | News"), but a long paragraph with one in it
+    (an inline credit, a table rule left in the text) is still prose."""
+    from provenance.extract.text import _Block, _measure, _prose_probability
+
+    def prose(text: str) -> float:
+        block = _Block(0, len(text), text)
+        _measure(block)
+        return _prose_probability(block)
+
+    plain = f"{_ESSAY[1]} {_ESSAY[2]} {_ESSAY[3]}"
+    barred = f"{_ESSAY[1]} {_ESSAY[2]} (Photo | Harbour Trust) {_ESSAY[3]}"
+    good, near = ExtractSettings().text_prose_good, ExtractSettings().text_prose_near
+    assert prose(plain) >= good
+    assert prose(barred) >= good
+    for menu in ["Home | News | Sport | Weather", "Harbours | Fishing | Ferries | Weather"]:
+        assert prose(menu) < near
+
+
 @pytest.mark.parametrize("blank", [True, False], ids=["blank-lines", "no-blank-lines"])
 def test_hard_wrapped_essay_is_kept_whole(blank: bool) -> None:
     """Hard-wrapped at 72 columns, with or without blank lines between paragraphs (a book

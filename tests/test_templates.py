@@ -121,6 +121,9 @@ def test_learnt_lines_are_removed_by_clean_text() -> None:
         ("News | Sport | Business | Culture", "link-list"),
         ("var x = {a: 1}; if (x) { y = 2; }", "markup"),
         ("5 comments so far...", "comments"),
+        ("Reader Comments (12)", "comments"),
+        ("Show all comments", "comments"),
+        ("Комментарии (3)", "comments"),
         ("Реклама", "advertising"),
         ("Читайте также: Песков отказался комментировать", "read-also"),
         ("Новости по теме", "related-articles"),
@@ -154,6 +157,9 @@ def test_furniture_reason(line: str, reason: str) -> None:
         "Реклама на телевидении подорожала на 20% за год, сообщили в ассоциации.",
         "Contact us if you see anything unusual, the police said on Monday.",
         "The café · bar on the corner has been open since the early 1990s, its owner said.",
+        # a wrapped line of text (or a programme) that names a comment later on
+        "Relations in NYC Comment: Joyce",
+        "the mayor had no comment",
     ],
 )
 def test_furniture_reason_leaves_prose(line: str) -> None:

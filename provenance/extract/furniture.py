@@ -357,6 +357,8 @@ _LINK_RE = re.compile(r"!?\[[^\]\n]*\]\([^)\s]*\)|https?://\S+|www\.\S+")
 #: characters that are frequent in code and markup, rare in prose
 _CODE_CHARS = frozenset("{}=;<>[]\\|&$")
 _MAX_FURNITURE_CHARS = 160
+#: words a comment-section heading may have before its name ("Reader", "5", "Show all")
+_HEADING_LEAD_WORDS = 2
 _MAX_SEARCH_CHARS = 250
 
 
@@ -376,6 +378,14 @@ _FURNITURE_RE, _FURNITURE_REASONS = _combine(_FURNITURE)
 _PREFIX_RE, _PREFIX_REASONS = _combine(_PREFIX)
 _SEARCH_RE, _SEARCH_REASONS = _combine(_SEARCH)
 _CODE_CHARS_STR = "".join(sorted(_CODE_CHARS))
+
+
+def _comments_heading(line: str) -> bool:
+    """A comment section's heading names it in its first words ("5 comments so far",
+    "Reader Comments (12)", "Have your say"); a line that says "comment" later is a
+    wrapped line of text or a programme ("Relations in NYC Comment: Joyce")."""
+    found = _COMMENTS_HEADING_RE.search(line)
+    return found is not None and len(line[: found.start()].split()) <= _HEADING_LEAD_WORDS
 
 
 def _reason_of(match: re.Match[str] | None, reasons: tuple[str, ...]) -> str | None:
@@ -411,7 +421,7 @@ def furniture_reason(line: str) -> str | None:
             length <= 60
             and (not line.endswith(".") or line.endswith(".."))
             and line.count(" ") < 6
-            and _COMMENTS_HEADING_RE.search(line)
+            and _comments_heading(line)
         ):
             return "comments"
     if length <= _MAX_SEARCH_CHARS and any(key in lower for key in _SEARCH_KEYS):

@@ -197,7 +197,7 @@ def _measure(block: _Block) -> None:
 # pages, sorted by id) and checked on the other half; see bench/l3s.py.
 # Features, on raw scales: natural log of characters, stop-word share, share of
 # capitalised words, log(1 + sentences), ends like a sentence, digit share (capped
-# at 0.25), log(1 + words), mean word length / 10, contains "|", ends with an
+# at 0.25), log(1 + words), mean word length / 10, contains "|" (see _pipes), ends with an
 # ellipsis (a teaser), contains quotation marks, commas and semicolons per word.
 # fmt: off
 _PROSE_WEIGHTS = (
@@ -206,6 +206,16 @@ _PROSE_WEIGHTS = (
 # fmt: on
 _PROSE_BIAS = -7.826
 _QUOTES = '"“”«»'
+#: a bar in every this many characters (or fewer) makes a block fully a "contains |" block
+_PIPE_CHARS = 250
+
+
+def _pipes(text: str, length: int) -> float:
+    """The "contains |" feature, for a long block by its density: a menu or breadcrumb
+    line ("Home | News | World") has a bar every few words, a long paragraph with a
+    stray table rule ("| | |") a few in thousands of characters (not a menu)."""
+    bars = text.count("|")
+    return min(1.0, bars * _PIPE_CHARS / length) if bars else 0.0
 
 
 def _prose_probability(block: _Block) -> float:
@@ -221,7 +231,7 @@ def _prose_probability(block: _Block) -> float:
         min(len(_DIGIT_RE.findall(text)) / length, 0.25),
         math.log1p(block.words),
         length / words / 10,
-        1.0 if "|" in text else 0.0,
+        _pipes(text, length),
         1.0 if text.endswith(("...", "…")) else 0.0,
         1.0 if any(q in text for q in _QUOTES) else 0.0,
         (text.count(",") + text.count(";")) / words,
