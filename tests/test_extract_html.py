@@ -46,7 +46,7 @@ def test_main_text_and_metadata() -> None:
     assert ex.text.count("\n\n") >= 2  # paragraphs separated by a blank line
     assert ex.title == "Lawmaker offers asylum"
     assert ex.author == "Jane Reporter"
-    assert ex.published == "2025-06-06"
+    assert ex.published == "2025-06-06T10:00:00+00:00"  # the time and zone kept
     assert ex.sitename == "The Daily Example"
     assert ex.url == "https://example.org/news/asylum"
     assert ex.language == "en"
@@ -81,7 +81,7 @@ def test_document_metadata_fills_blanks_but_manifest_wins() -> None:
     article = extract_document(doc)
     assert article.status == "ok"
     assert article.document.outlet == "Manifest Outlet"
-    assert article.document.published == "2025-06-06"
+    assert article.document.published == "2025-06-06T10:00:00+00:00"
     assert article.document.title == "Lawmaker offers asylum"
 
 

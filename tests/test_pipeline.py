@@ -481,3 +481,40 @@ def test_a_sources_tass_credit_covers_its_paragraph_and_the_next_only(tmp_path: 
     )
     p = audit([str(root)]).tables.passages
     assert set(p.source) == {"The Moscow Times"} and not p.credited.any()
+
+
+def _html_page(title: str, published_head: str, paragraphs: list[str]) -> str:
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return (
+        f"<html><head><title>{title}</title>{published_head}</head>"
+        f"<body><article><h1>{title}</h1>{body}</article></body></html>"
+    )
+
+
+@pytest.mark.parametrize("where", ["meta", "json-ld"])
+def test_html_publication_times_decide_the_order_in_utc(tmp_path: Path, where: str) -> None:
+    """A page published at 23:30 on the 20th in New York (04:30 UTC on the 21st) came after
+    one published at 02:00 on the 21st in Moscow (23:00 UTC on the 20th): the time and zone
+    a page's metadata gives are kept, not cut to the day as written."""
+
+    def head(stamp: str) -> str:
+        if where == "meta":
+            return f'<meta property="article:published_time" content="{stamp}">'
+        return (
+            '<script type="application/ld+json">'
+            f'{{"@type": "NewsArticle", "datePublished": "{stamp}"}}</script>'
+        )
+
+    root = tmp_path / "c"
+    root.mkdir()
+    (root / "late.html").write_text(
+        _html_page("Water law passed", head("2025-05-20T23:30:00-05:00"), [*WIRE[:3], OWN[0]])
+    )
+    (root / "early.html").write_text(
+        _html_page("Parliament passes water law", head("2025-05-21T02:00:00+03:00"), WIRE[:4])
+    )
+    run = audit([str(root)])
+    arts = run.tables.articles.set_index("article")
+    assert arts.loc["late.html", "published"] == "2025-05-20T23:30:00-05:00"
+    p = run.tables.passages
+    assert len(p) and set(p.article) == {"late.html"} and set(p.direction) == {"earlier-date"}
