@@ -512,7 +512,7 @@ _BRACKETS = frozenset((("(", ")"), ("/", "/"), ("[", "]")))
 def _dash_credit(text: str, first: Span, last: Span) -> bool:
     """A credit line: "- TASS" at the end of a line, or "Source: TASS"."""
     before = text[_line_start(text, first.start) : first.start]
-    after = text[last.end : _line_end(text, last.end) + 1].strip(" .")
+    after = text[last.end : _line_end(text, last.end)].strip(" .")
     return not after and bool(re.search(r"(?:^|\s)[-\u2013\u2014]\s*$", before))
 
 
@@ -684,7 +684,9 @@ def _layout(text: str, credits: tuple[Credit, ...]) -> _Layout:
         para = _containing(paras, credit.span.start) or credit.span
         words = len(text[para.start : para.end].split())
         dateline = credit.text.startswith("(") and credit.span.start < 300  # "MOSCOW (TASS) -"
-        lines.append(credit.kind == "contributed" or words <= 12 or dateline)
+        # "... tracking grain cargoes. (TASS)": a sign-off, the last thing in the text
+        signoff = credit.text.startswith("(") and not text[credit.span.end :].strip()
+        lines.append(credit.kind == "contributed" or words <= 12 or dateline or signoff)
     return _Layout(sents, paras, tuple(people), quote_keys, said, tuple(lines))
 
 

@@ -245,6 +245,47 @@ def test_dateline_credits_the_whole_article() -> None:
     assert [(c.source, level) for c, level in ranked] == [("TASS", "credit-line")]
 
 
+_FILLER = (
+    "The talks in Astana lasted for most of the day and covered railway tariffs, customs"
+    " procedures at the border crossings, the timetable of the new ferry line and the"
+    " financing of terminal works, officials from both delegations said afterwards, adding"
+    " that the next round would take place in the autumn."
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a headline that ends with its source, the body below it
+        "Grain corridor to be expanded - TASS\n\nRussia and Kazakhstan agreed to expand the"
+        " corridor through the Caspian ports, the minister told reporters on Wednesday.\n\n"
+        "Exports via the ports rose by forty percent last year, customs data showed.",
+        # a sign-off at the very end of the last paragraph (far from any dateline)
+        "Russia and Kazakhstan agreed to expand the corridor through the Caspian ports, the"
+        " minister told reporters on Wednesday.\n\n" + _FILLER + "\n\nExports via the ports"
+        " rose by forty percent last year, customs data showed, and the ministers discussed"
+        " joint standards. (TASS)",
+    ],
+    ids=["headline-dash", "sign-off"],
+)
+def test_a_headline_or_sign_off_credit_covers_the_whole_article(text: str) -> None:
+    credits = find_credits(text, REGISTRY)
+    assert [c.source for c in credits] == ["TASS"]
+    ranked = ranked_credits(text, span_of(text, "Russia and Kazakhstan"), credits)
+    assert [(c.source, level) for c, level in ranked] == [("TASS", "credit-line")]
+
+
+def test_a_parenthesised_credit_inside_the_text_is_no_sign_off() -> None:
+    text = (
+        _FILLER + "\n\nThe minister spoke on Monday about grain exports and ports (TASS) and"
+        " left.\n\nLater the parliament voted for a new budget after a long debate."
+    )
+    ranked = ranked_credits(
+        text, span_of(text, "Later the parliament"), find_credits(text, REGISTRY)
+    )
+    assert [level for _, level in ranked if level == "credit-line"] == []
+
+
 def test_a_credit_covers_the_story_that_follows_until_another_source() -> None:
     text = (
         "The minister resigned on Friday after a stormy session of parliament in the capital, "
