@@ -62,10 +62,33 @@ def counted(tables: AuditTables) -> list[dict[str, Any]]:
     return rows
 
 
-def snapshot(tables: AuditTables, hashes: Mapping[str, str]) -> dict[str, Any]:
+def _unread(tables: AuditTables) -> set[str]:
+    """The articles of this run's inputs that could not be audited (a file emptied or cut
+    off while the scraper wrote it, a page that timed out): still there, so not removed."""
+    a = tables.articles
+    if a.empty or "status" not in a.columns:
+        return set()
+    return {str(n) for n, status in zip(a["article"], a["status"], strict=True) if status != "ok"}
+
+
+def snapshot(
+    tables: AuditTables, hashes: Mapping[str, str], previous: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """What the next run compares itself with.  An article that could not be audited this
+    time keeps what the ``previous`` snapshot had of it, so that when it is read again
+    unchanged, its passages are not new (nor alerted on) and it was never "removed"."""
+    articles = dict(hashes)
+    passages = {passage_key(r) for r in counted(tables)}
+    kept = _unread(tables) & set((previous or {}).get("articles", {})) - set(hashes)
+    if kept:
+        assert previous is not None
+        for name in kept:
+            articles[name] = previous["articles"][name]
+        prefixes = tuple(f"{name}|" for name in kept)
+        passages |= {k for k in previous.get("passages", []) if k.startswith(prefixes)}
     return {
-        "articles": dict(sorted(hashes.items())),
-        "passages": sorted({passage_key(r) for r in counted(tables)}),
+        "articles": dict(sorted(articles.items())),
+        "passages": sorted(passages),
         "outlets": {
             str(r["outlet"]): float(r["original_share"])
             for r in tables.outlets.to_dict("records")
@@ -107,7 +130,7 @@ def compare(
             add("new-article", outlet_of.get(name, ""), name)
         elif before_articles[name] != hashes[name]:
             add("changed-article", outlet_of.get(name, ""), name)
-    for name in sorted(set(before_articles) - set(hashes)):
+    for name in sorted(set(before_articles) - set(hashes) - _unread(tables)):
         add("removed-article", "", name)
     for r in counted(tables):
         if passage_key(r) not in before_passages:

@@ -246,7 +246,7 @@ def run(
             log.debug(
                 "reports: %d article parts copied, %d rendered", chunks.reused, chunks.rendered
             )
-            done = snapshot(result.tables, result.hashes)
+            done = snapshot(result.tables, result.hashes, previous)
             published = signatures(out)
             state.commit(
                 {**done, "signature": signature, "chunks": chunks.saved(), "published": published}

@@ -87,6 +87,24 @@ def test_a_new_article_is_the_only_new_work(tmp_path: Path) -> None:
     assert published(out) == from_scratch(corpus, tmp_path)  # incremental = from scratch
 
 
+def test_an_article_unreadable_for_one_run_is_neither_removed_nor_new_again(
+    tmp_path: Path,
+) -> None:
+    """A file emptied (or cut off) while the scraper wrote it is a failed input that night,
+    not a removed article; when it is read again unchanged, its passages are not new."""
+    corpus, out = copy_corpus(tmp_path), tmp_path / "out"
+    run([str(corpus)], out)
+    article = corpus / "002_ff3b1c2c26e4a046.txt"
+    text = article.read_bytes()
+    article.write_bytes(b"")
+    night = run([str(corpus)], out)
+    assert not [r for r in night.changes if r["change"] == "removed-article"]
+    article.write_bytes(text)
+    back = run([str(corpus)], out)
+    assert not [r for r in back.changes if r["article"] == article.name]
+    assert back.new_uncredited == 0
+
+
 def test_an_articles_new_passages_are_listed_in_text_order(tmp_path: Path) -> None:
     """chars 756-1221 before chars 1223-1472 (numbers, not strings, are compared)."""
     outcome = run([str(CORPUS)], tmp_path / "out")
