@@ -57,6 +57,16 @@ class _Group(click.Group):
             sys.exit(ExitCode.INTERRUPTED)
 
 
+class _Messages(logging.Formatter):
+    """Warnings as "provenance: warning: ...", like the errors' "provenance: ..." lines (cron
+    mail filters on the prefix); the progress and debug lines (-v, -vv) name their module."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        if record.levelno >= logging.WARNING:
+            return f"provenance: {record.levelname.lower()}: {record.getMessage()}"
+        return f"{record.levelname} {record.name}: {record.getMessage()}"
+
+
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="provenance")
 @click.option("-v", "--verbose", count=True, help="More log output on stderr (-vv for debug).")
@@ -66,7 +76,9 @@ def cli(verbose: int, quiet: bool) -> None:
     level = (
         logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
     )
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    handler = logging.StreamHandler()
+    handler.setFormatter(_Messages())
+    logging.basicConfig(level=level, handlers=[handler])
     if verbose < 2:  # trafilatura and htmldate log every unparseable page at ERROR: cron mail noise
         for name in ("trafilatura", "htmldate", "courlan"):
             logging.getLogger(name).setLevel(logging.CRITICAL)

@@ -13,6 +13,7 @@ gets a status other than ``ok`` and a one-line ``error`` and the walk goes on.
 from __future__ import annotations
 
 import csv
+import difflib
 import gzip
 import io
 import json
@@ -21,11 +22,12 @@ import os
 import re
 import stat
 import sys
+import unicodedata
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from charset_normalizer import from_bytes
 
@@ -255,8 +257,10 @@ def load_manifest(path: str | Path) -> dict[Path, ManifestRow]:
         text, _ = decode(raw, path=str(path))
     except InputError as exc:
         raise ManifestError(str(exc)) from None
-    reader = csv.DictReader(io.StringIO(text), delimiter=_delimiter(text))
+    delimiter = _delimiter(text)
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
     fields = [_column(f) for f in (reader.fieldnames or [])]
+    _unknown_columns(fields, str(path))
     twice = sorted({f for f in fields if f and fields.count(f) > 1})
     if twice:
         raise ManifestError(
@@ -276,7 +280,10 @@ def load_manifest(path: str | Path) -> dict[Path, ManifestRow]:
     lines: dict[Path, int] = {}
     as_written: dict[Path, tuple[str | None, ...]] = {}  # each file's row
     resolve = _Resolver()
-    for lineno, row in enumerate(reader, start=2):
+    last_line = 1
+    for row in reader:
+        lineno, last_line = last_line + 1, reader.line_num
+        _one_row_per_line(row, delimiter, lineno, last_line, str(path))
 
         def cell(key: str, row: dict[str, str | None] = row) -> str | None:
             found = (one_line(row.get(alias) or "") for alias in names[key])
@@ -316,6 +323,38 @@ def load_manifest(path: str | Path) -> dict[Path, ManifestRow]:
     return rows
 
 
+def _one_row_per_line(
+    row: dict[str | None, Any], delimiter: str, first: int, last: int, path: str
+) -> None:
+    """A value that runs over lines holding the delimiter is rows swallowed by a quote left
+    open ("Russia offers asylum without its closing quote): every row after it would be
+    read as part of one value, silently."""
+    values = [v for v in row.values() if isinstance(v, str)]
+    if any("\n" in v and delimiter in v for v in values):
+        raise ManifestError(
+            f"line {first}: a quoted value runs on to line {last}, over other rows"
+            " - a quote left open?",
+            path=path,
+            hint='close the quote, or write a quote inside a value twice ("")',
+        )
+
+
+def _unknown_columns(fields: Sequence[str], path: str) -> None:
+    """Name a column that is almost a known one ("outlett"): its values would be ignored."""
+    known = sorted({alias for aliases in _MANIFEST_ALIASES.values() for alias in aliases})
+    for field in fields:
+        if field and field not in known:
+            close = difflib.get_close_matches(field, known, n=1, cutoff=0.8)
+            if close:
+                log.warning(
+                    "%s: column %r is not one the manifest reads, so its values are ignored"
+                    " - did you mean %r?",
+                    path,
+                    field,
+                    close[0],
+                )
+
+
 def _role(word: str, where: str) -> Role:
     """The role a manifest cell or a JSONL field gives; an unknown word is named on stderr
     and taken as "article" (the rest of the manifest or line still counts)."""
@@ -346,10 +385,15 @@ def _delimiter(text: str) -> str:
 
 def _listed(folder: Path, name: str) -> Path:
     """The path a manifest's ``file`` cell names; "sub\\a.txt" (a manifest written on
-    Windows) is sub/a.txt when there is no file of that very name."""
+    Windows) is sub/a.txt, and a name is found in either Unicode spelling of its accented
+    letters (composed or not), when there is no file of that very name."""
     path = folder / name
-    if "\\" in name and not os.path.lexists(path):
-        other = folder / name.replace("\\", "/")
+    if os.path.lexists(path):
+        return path
+    # "café.txt" typed in the manifest (composed é), saved by macOS with a decomposed é
+    spellings = {unicodedata.normalize(form, name) for form in ("NFC", "NFD")} - {name}
+    for spelling in sorted(spellings) + ([name.replace("\\", "/")] if "\\" in name else []):
+        other = folder / spelling
         if os.path.lexists(other):
             return other
     return path
@@ -1004,7 +1048,23 @@ def _missing_from_manifest(
                 if listed
                 else "listed in the manifest but not found",
                 path=shown,
-                hint="fix the manifest's file column",
+                hint=f"fix the manifest's file column (its names are relative to {_folder_of(listed)})",
                 status="missing",
             )
             yield replace(_failed(shown, path.stem, "text", gone), outlet=rows[path].outlet)
+        else:  # there, but outside every folder audited: its row is not used
+            seen.add(path)
+            log.warning(
+                "%s: listed in %s, but outside the folders audited - not audited;"
+                " move it into the corpus folder, or give its folder too",
+                printable(shown),
+                printable(rows[path].listed_in or "the manifest"),
+            )
+
+
+def _folder_of(manifest: str | None) -> str:
+    """The folder a manifest's file names are relative to, as the user would write it."""
+    if not manifest:
+        return "the manifest's folder"
+    folder = Path(manifest).parent
+    return printable(str(folder.resolve() if str(folder) == "." else folder)) + os.sep

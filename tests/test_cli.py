@@ -155,6 +155,23 @@ def test_the_global_quiet_flag_makes_a_successful_audit_print_nothing(
     assert done.returncode == 0 and done.stderr.startswith("provenance: audited 1 articles")
 
 
+def test_warnings_and_errors_share_the_provenance_prefix(tmp_path: Path) -> None:
+    """Cron mail is filtered on "provenance:": a warning says so too, without a module name."""
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("The council met on Monday and approved the budget.")
+    (corpus / "manifest.csv").write_text("file,outlett\na.txt,Paper\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "provenance", "audit", str(corpus), "--out", str(tmp_path / "o")],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0
+    lines = done.stderr.splitlines()
+    assert lines[0].startswith("provenance: warning: ") and "did you mean 'outlet'?" in lines[0]
+    assert all(line.startswith("provenance: ") for line in lines)
+
+
 def test_an_interrupted_run_exits_130_in_one_line(
     tmp_path: Path, corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -153,6 +153,11 @@ def test_explicit_manifest_and_missing_entries(tmp_path: Path) -> None:
     [
         ("name,outlet\na.txt,X\n", "no 'file' column"),
         ("file,date,Date\na.txt,2025-06-06,\n", "column 'date' is named twice"),
+        # a quote left open swallows every row after it into one value
+        (
+            'file,outlet,title\na.txt,X,"Russia offers asylum\nb.txt,Y,\nc.txt,Z,\n',
+            "line 2: a quoted value runs on to line 4, over other rows - a quote left open",
+        ),
     ],
 )
 def test_bad_manifest_is_one_clear_error(tmp_path: Path, content: str, message: str) -> None:
@@ -246,6 +251,48 @@ def test_manifest_columns_go_by_their_other_names(tmp_path: Path) -> None:
         "Title A",
     )
     assert (b.outlet, b.role, b.published) == ("Paper B", "article", "2025-06-08")
+
+
+def test_a_quoted_value_may_hold_a_line_break(tmp_path: Path) -> None:
+    (tmp_path / "manifest.csv").write_text(
+        'file,outlet,notes\na.txt,X,"a note\nover two lines"\nb.txt,Y,\n'
+    )
+    rows = load_manifest(tmp_path / "manifest.csv")
+    assert [r.outlet for r in rows.values()] == ["X", "Y"]
+
+
+def test_a_column_almost_named_as_one_the_manifest_reads_is_named(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (tmp_path / "manifest.csv").write_text("file,outlett,role,notes\na.txt,X,source,seen\n")
+    load_manifest(tmp_path / "manifest.csv")
+    (warning,) = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert "column 'outlett' is not one the manifest reads" in warning
+    assert warning.endswith("did you mean 'outlet'?")  # (and "notes" is no typo)
+
+
+def test_a_manifest_name_matches_either_unicode_spelling_of_a_file(tmp_path: Path) -> None:
+    """macOS saves "café" with a decomposed é; the manifest was typed with a composed one."""
+    composed, decomposed = "caf\u00e9.txt", "cafe\u0301.txt"
+    (tmp_path / decomposed).write_text("Some article text.")
+    (tmp_path / "manifest.csv").write_text(f"file,outlet\n{composed},Outlet A\n", "utf-8")
+    (doc,) = iter_documents([str(tmp_path)])
+    assert (doc.status, doc.outlet) == ("ok", "Outlet A")
+
+
+def test_a_manifest_row_outside_the_folders_audited_is_named(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "a.txt").write_text("Some article text.")
+    (tmp_path / "elsewhere.txt").write_text("Another article.")
+    (tmp_path / "corpus" / "manifest.csv").write_text(
+        "file,outlet\na.txt,Outlet A\n../elsewhere.txt,Outlet B\n"
+    )
+    docs = list(iter_documents([str(tmp_path / "corpus")]))
+    assert [Path(d.path).name for d in docs] == ["a.txt"]
+    (warning,) = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert "elsewhere.txt: listed in" in warning and "outside the folders audited" in warning
 
 
 def test_a_manifest_written_on_windows_names_files_in_subfolders(tmp_path: Path) -> None:
