@@ -21,6 +21,7 @@ import contextlib
 import enum
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
@@ -47,7 +48,8 @@ class ExitCode(enum.IntEnum):
 class _Group(click.Group):
     """The command group; Ctrl-C (or SIGINT from a supervisor) ends any command with one
     line and exit 130, the shell's code for it (click would say "Aborted!" and exit 1,
-    the code of failed inputs)."""
+    the code of failed inputs).  A reader that stops reading the output (``| head``)
+    ends it quietly, with exit 0."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -55,6 +57,10 @@ class _Group(click.Group):
         except (KeyboardInterrupt, click.exceptions.Abort):
             click.echo("provenance: interrupted", err=True)
             sys.exit(ExitCode.INTERRUPTED)
+        except BrokenPipeError:  # "provenance extract corpus | head": the reader has enough
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())  # (no second error when Python flushes it)
+            sys.exit(ExitCode.OK)
 
 
 class _Messages(logging.Formatter):
@@ -346,7 +352,18 @@ def _audit_exit(
             f" -> {out_dir}",
             err=True,
         )
+    if code == ExitCode.UNDER_SHARE:
+        assert fail_under is not None
+        click.echo(f"provenance: {_under(outcome.original_shares(), fail_under)}", err=True)
     return int(code)
+
+
+def _under(shares: dict[str, float], floor: float, most: int = 5) -> str:
+    """The outlets whose original share is under ``floor``, lowest first (the first few)."""
+    low = sorted((share, outlet) for outlet, share in shares.items() if share < floor)
+    named = ", ".join(f"{outlet} {share:.2f}" for share, outlet in low[:most])
+    more = f" and {len(low) - most} more" if len(low) > most else ""
+    return f"original share under {floor:.2f} (--fail-under): {named}{more}"
 
 
 @contextlib.contextmanager

@@ -257,7 +257,8 @@ def _unique(
     Each outlet named for the content keeps one copy (two outlets that publish the same
     text are copying, and both are audited); a copy no outlet is named for is a duplicate
     of a named one, or else of the first unnamed one.  The copy kept is a designated
-    source's, then the one published first (an undated one last), then the first by name.
+    source's (the one whose role is "source" first), then the one published first (an
+    undated one last), then the first by name.
     """
     out = list(articles)
 
@@ -265,9 +266,11 @@ def _unique(
         doc = out[k].document
         return doc.role == "source" or (doc.outlet or "").casefold() in designated
 
-    def order(k: int) -> tuple[bool, bool, str, str]:
+    def order(k: int) -> tuple[bool, bool, bool, str, str]:
         day = publication_day(out[k].document.published)
-        return not is_source(k), day is None, day or "", names[k]
+        # the copy the manifest calls the source's before one only its outlet makes so
+        marked = out[k].document.role == "source"
+        return not is_source(k), not marked, day is None, day or "", names[k]
 
     def outlet(k: int) -> str | None:  # (a source's copy with no outlet named is named too)
         return out[k].document.outlet or ("\x00source" if is_source(k) else None)
@@ -871,6 +874,8 @@ def _tables(
     settings: Settings,
 ) -> AuditTables:
     article_rows, removed = [], []
+    # a designated source's article is audited as source text, whatever role it was given
+    as_sources = {e.name for e in entries if e.designated}
     for art, name in zip(articles, names, strict=True):
         outlet = outlet_label(art.document, name)
         doc = art.document
@@ -878,7 +883,7 @@ def _tables(
             {
                 "article": name,
                 "outlet": outlet,
-                "role": doc.role,
+                "role": "source" if name in as_sources else doc.role,
                 "title": doc.title or "",
                 "published": doc.published or "",
                 "status": art.status,

@@ -100,14 +100,18 @@ class RunOutcome:
 
     def lowest_original_share(self) -> float | None:
         """The lowest original share of an outlet that is not a designated source."""
+        shares = self.original_shares()
+        return min(shares.values()) if shares else None
+
+    def original_shares(self) -> dict[str, float]:
+        """The original share of each outlet with words that is not a designated source."""
         arts = self.tables.articles
         sources = set(arts.loc[arts.role == "source", "outlet"])
-        shares = [
-            float(r["original_share"])
+        return {
+            str(r["outlet"]): float(r["original_share"])
             for r in self.tables.outlets.to_dict("records")
             if r["outlet"] not in sources and int(r["words"]) > 0
-        ]
-        return min(shares) if shares else None
+        }
 
 
 def _read_tables(out: Path) -> AuditTables:

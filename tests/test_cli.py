@@ -172,6 +172,23 @@ def test_warnings_and_errors_share_the_provenance_prefix(tmp_path: Path) -> None
     assert all(line.startswith("provenance: ") for line in lines)
 
 
+def test_a_reader_that_stops_reading_ends_extract_quietly(tmp_path: Path) -> None:
+    """``provenance extract corpus | head``: no error line, and not the failed-inputs code."""
+    paragraph = "The council met on Monday and approved the budget for the coming year. " * 40
+    for i in range(60):  # far more than a pipe holds
+        (tmp_path / f"{i:02d}.txt").write_text(f"Story {i}\n\n{paragraph}\n\n{paragraph}")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "provenance", "extract", str(tmp_path), "--format", "text"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.read(100)
+    proc.stdout.close()
+    stderr = proc.stderr.read()
+    assert (proc.wait(), stderr) == (0, b"")
+
+
 def test_an_interrupted_run_exits_130_in_one_line(
     tmp_path: Path, corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -350,6 +350,19 @@ def test_which_copy_of_a_page_is_kept(tmp_path: Path) -> None:
     assert arts["paper-y.txt"] == "duplicate"
 
 
+def test_the_copy_the_manifest_calls_the_source_is_kept(tmp_path: Path) -> None:
+    """A stray copy of the source's article, of the source's outlet but not marked as its
+    source text (first by name, dated earlier), does not displace the one that is."""
+    root = tmp_path / "c"
+    write_corpus(root)
+    (root / "0-copy.txt").write_bytes((root / "wire.txt").read_bytes())
+    manifest = (root / "manifest.csv").read_text()
+    (root / "manifest.csv").write_text(manifest + "0-copy.txt,TASS,article,2025-05-01\n")
+    arts = audit([str(root)]).tables.articles.set_index("article")
+    assert arts.loc["wire.txt", ["status", "role"]].tolist() == ["ok", "source"]
+    assert arts.loc["0-copy.txt", "status"] == "duplicate"
+
+
 def test_a_source_copy_with_no_outlet_is_kept_against_a_named_one(tmp_path: Path) -> None:
     root = tmp_path / "c"
     write_corpus(root)
@@ -518,3 +531,15 @@ def test_html_publication_times_decide_the_order_in_utc(tmp_path: Path, where: s
     assert arts.loc["late.html", "published"] == "2025-05-20T23:30:00-05:00"
     p = run.tables.passages
     assert len(p) and set(p.article) == {"late.html"} and set(p.direction) == {"earlier-date"}
+
+
+def test_a_designated_sources_article_is_listed_as_source_text(tmp_path: Path) -> None:
+    """An article whose outlet is a designated source is audited as source text: its row says
+    so, even when nothing marked its role (no manifest, or the default role)."""
+    root = tmp_path / "c"
+    write_corpus(root)
+    manifest = (root / "manifest.csv").read_text().replace("wire.txt,TASS,source", "wire.txt,TASS,")
+    (root / "manifest.csv").write_text(manifest)
+    arts = audit([str(root)]).tables.articles.set_index("article")
+    assert arts.loc["wire.txt", "role"] == "source"
+    assert arts.loc["paper.txt", "role"] == "article"

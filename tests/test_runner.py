@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import itertools
 import os
 import pickle
@@ -269,7 +270,23 @@ def test_quiet_success_prints_nothing_and_alerts_exit(tmp_path: Path) -> None:
     fresh = tmp_path / "fresh"
     alert = invoke(["audit", str(CORPUS), "--out", str(fresh), "--alert-uncredited", "-q"], code=7)
     assert "new uncredited" in alert.stderr
-    invoke(["audit", str(CORPUS), "--out", str(fresh), "--fail-under", "0.99", "-q"], code=6)
+    under = invoke(["audit", str(CORPUS), "--out", str(fresh), "--fail-under", "0.2", "-q"], code=6)
+    # the outlets under the share, lowest first: the mail says which, not just that
+    *_, line = under.stderr.splitlines()
+    outlets = list(csv.DictReader((fresh / "outlets.csv").open(encoding="utf-8")))
+    sources = {
+        r["outlet"]
+        for r in csv.DictReader((fresh / "articles.csv").open())
+        if r["role"] == "source"
+    }
+    low = sorted(
+        (float(r["original_share"]), r["outlet"])
+        for r in outlets
+        if r["outlet"] not in sources and float(r["original_share"]) < 0.2
+    )
+    assert len(low) >= 2
+    named = ", ".join(f"{outlet} {share:.2f}" for share, outlet in low)
+    assert line == f"provenance: original share under 0.20 (--fail-under): {named}"
 
 
 def test_killed_runs_leave_complete_reports(tmp_path: Path) -> None:
