@@ -289,7 +289,7 @@ def audit(
     """
     from pathlib import Path
 
-    from provenance.state import Locked, lock
+    from provenance.state import Locked, StateError, lock
     from provenance.workers import default_jobs
 
     # "provenance -q audit" is as quiet as "provenance audit -q" (and quieter: no warnings)
@@ -297,6 +297,12 @@ def audit(
 
     try:
         settings = load_settings(config_path)
+        if state_path and not Path(state_path).parent.is_dir():  # a typo would start afresh
+            raise StateError(
+                f"its folder {Path(state_path).parent} does not exist",
+                path=state_path,
+                hint="create the folder, or check the path (a new state audits everything again)",
+            )
         with lock(Path(out_dir)), _progress(quiet) as progress:
             from provenance.runner import run  # after the lock: pandas takes a while to import
 
@@ -386,6 +392,35 @@ def _progress(quiet: bool) -> Iterator[Callable[[str, int, int], None] | None]:
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
+
+
+@cli.command()
+@click.argument("out_dir", default="reports", type=click.Path(file_okay=False))
+def verify(out_dir: str) -> None:
+    """Check that the reports in OUT_DIR are complete and unedited (exit 0), or name each
+    problem on stderr (exit 4).  Reads and hashes every file the run published.
+
+    Example (after a crash, or in a monitoring job): provenance verify /data/reports
+    """
+    from pathlib import Path
+
+    from provenance.publish import CURRENT
+    from provenance.publish import verify as check
+
+    current = Path(out_dir) / CURRENT
+    if not current.is_dir():
+        click.echo(
+            f"provenance: {out_dir}: no published reports there"
+            " - give the folder of a run's --out (default: reports)",
+            err=True,
+        )
+        sys.exit(ExitCode.OUTPUT)
+    problems = check(Path(out_dir))
+    for problem in problems:
+        click.echo(f"provenance: {problem}", err=True)
+    if problems:
+        sys.exit(ExitCode.OUTPUT)
+    click.echo(f"provenance: {out_dir}: the reports are complete", err=True)
 
 
 # --------------------------------------------------------------------------- align

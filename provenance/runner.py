@@ -37,7 +37,7 @@ from provenance.ingest import iter_documents
 from provenance.models import Document
 from provenance.publish import CURRENT, publish, republish, signatures, verify
 from provenance.settings import DEFAULTS, Settings
-from provenance.state import STATE_NAME, State, digest, lock
+from provenance.state import STATE_NAME, State, StateError, digest, lock
 
 log = logging.getLogger(__name__)
 
@@ -149,6 +149,22 @@ def _same(path: Path, payload: bytes) -> bool:
         return False
 
 
+def _own_state(state_path: Path | None, out: Path, previous: dict[str, Any] | None) -> None:
+    """A state given with --state serves one reports folder: its snapshot (what "new" means
+    in the changes) and its cache (entries another run did not use are dropped) are that
+    folder's.  Shared by two, each run would compare itself with the other's.  (The state
+    inside the reports folder, the default, moves with it: no check.)"""
+    if state_path is None or previous is None:
+        return
+    owner = previous.get("out")
+    if owner and owner != str(out.resolve()):
+        raise StateError(
+            f"this state keeps the runs of the reports in {owner}, not of {out}",
+            path=str(state_path),
+            hint="give each --out folder its own --state file",
+        )
+
+
 def _republish(
     out: Path, threshold: float, known: dict[str, Any] | None = None
 ) -> RunOutcome | None:
@@ -178,7 +194,9 @@ def _something_to_audit(paths: Sequence[str], docs: Sequence[Document]) -> None:
         return
     where = ", ".join(paths)
     failed = [d for d in docs if d.error]
-    found = f"{len(docs)} inputs, none readable: {failed[0].error}" if failed else "no inputs"
+    named = "; ".join(str(d.error) for d in failed[:3])
+    more = f"; and {len(failed) - 3} more" if len(failed) > 3 else ""
+    found = f"{len(docs)} inputs, none readable: {named}{more}" if failed else "no inputs"
     raise NothingToAudit(
         f"nothing to audit ({found})",
         path=where,
@@ -211,6 +229,7 @@ def run(
             docs = list(iter_documents(paths, manifest=manifest, settings=settings))
             _something_to_audit(paths, docs)
             previous = state.previous()
+            _own_state(state_path, out, previous)
             signature = _signature(docs, settings, sources)
             if not full and previous and previous.get("signature") == signature:
                 same = _republish(out, settings.audit.change_threshold, previous.get("published"))
@@ -253,7 +272,13 @@ def run(
             done = snapshot(result.tables, result.hashes, previous)
             published = signatures(out)
             state.commit(
-                {**done, "signature": signature, "chunks": chunks.saved(), "published": published}
+                {
+                    **done,
+                    "signature": signature,
+                    "chunks": chunks.saved(),
+                    "published": published,
+                    "out": str(out.resolve()),
+                }
             )
         finally:
             state.close()

@@ -138,6 +138,14 @@ def test_a_corpus_with_nothing_readable_keeps_the_previous_reports(
         assert f"provenance: error: {gone}: nothing to audit" in result.stderr
         assert "the previous reports are kept" in result.stderr
         assert (out / "articles.csv").read_bytes() == before
+    # inputs there, none of them readable: each is named (the first few)
+    blank = tmp_path / "blank"
+    blank.mkdir()
+    for name in ("a.txt", "b.txt"):
+        (blank / name).write_text("")
+    result = invoke(["audit", str(blank), "--out", str(out), "-q"], code=1)
+    assert "2 inputs, none readable" in result.stderr
+    assert str(blank / "a.txt") in result.stderr and str(blank / "b.txt") in result.stderr
 
 
 def test_the_global_quiet_flag_makes_a_successful_audit_print_nothing(
@@ -187,6 +195,18 @@ def test_a_reader_that_stops_reading_ends_extract_quietly(tmp_path: Path) -> Non
     proc.stdout.close()
     stderr = proc.stderr.read()
     assert (proc.wait(), stderr) == (0, b"")
+
+
+def test_verify_checks_the_published_reports(tmp_path: Path, corpus_dir: Path) -> None:
+    out = tmp_path / "reports"
+    invoke(["audit", str(corpus_dir / "004_7883a29d71220dc2.txt"), "--out", str(out), "-q"])
+    assert "the reports are complete" in invoke(["verify", str(out)]).stderr
+    with (out / "report.md").open("a", encoding="utf-8") as fh:
+        fh.write("edited\n")
+    edited = invoke(["verify", str(out)], code=4)
+    assert edited.stderr == "provenance: report.md: sha256 differs from the manifest\n"
+    missing = invoke(["verify", str(tmp_path / "nowhere")], code=4)
+    assert "no published reports there" in missing.stderr
 
 
 def test_an_interrupted_run_exits_130_in_one_line(

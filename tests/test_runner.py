@@ -466,12 +466,31 @@ def test_reports_written_inside_the_corpus_are_never_read_as_articles(tmp_path: 
 def test_a_state_path_that_cannot_be_a_file_is_one_clear_error(tmp_path: Path) -> None:
     afile = tmp_path / "afile"
     afile.write_text("x")
-    for state, message in (
-        (afile / "s.sqlite", "cannot make its folder"),
-        (tmp_path, "is a folder, not a state file"),
-    ):
+    result = invoke(
+        ["audit", str(CORPUS), "--out", str(tmp_path / "o"), "--state", str(tmp_path)], code=3
+    )
+    assert result.stderr.startswith(f"provenance: error: {tmp_path}: is a folder, not a state")
+    assert "give --state the path of a file" in result.stderr
+    # a folder that is not there (a typo) is not made: a new state would audit all again
+    for state in (afile / "s.sqlite", tmp_path / "typo" / "s.sqlite"):
         result = invoke(
             ["audit", str(CORPUS), "--out", str(tmp_path / "o"), "--state", str(state)], code=3
         )
-        assert result.stderr.startswith(f"provenance: error: {state}: {message}")
-        assert "give --state the path of a file" in result.stderr
+        assert result.stderr.startswith(
+            f"provenance: error: {state}: its folder {state.parent} does not exist"
+        )
+        assert not (tmp_path / "typo").exists()
+
+
+def test_a_state_file_serves_one_reports_folder(tmp_path: Path) -> None:
+    """Two --out folders sharing a --state would each compare itself with the other's run
+    (a flood of "new" passages): the second is turned away, and the first goes on."""
+    state = tmp_path / "shared.sqlite"
+    first = ["audit", str(CORPUS), "--out", str(tmp_path / "a"), "--state", str(state), "-q"]
+    invoke(first)
+    other = invoke(
+        ["audit", str(CORPUS), "--out", str(tmp_path / "b"), "--state", str(state)], code=3
+    )
+    assert "this state keeps the runs of the reports in" in other.stderr
+    assert not (tmp_path / "b" / "report.md").exists()
+    assert invoke([*first, "--alert-uncredited"]).stderr == ""  # nothing new for the first
