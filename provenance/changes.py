@@ -21,17 +21,36 @@ CHANGE_COLUMNS = ("change", "outlet", "article", "source", "detail", "before", "
 NO_CHANGES_CSV = ",".join(CHANGE_COLUMNS) + "\n"
 #: change kinds, in report order
 KINDS = (
+    "settings-changed",
     "new-article",
+    "renamed-article",
     "changed-article",
     "removed-article",
     "new-passage",
     "originality-moved",
 )
+#: the snapshot's passage identities: 2 = by the texts' contents (a renamed file or outlet
+#: keeps its passages), 1 (no "identity" key) = by file and outlet names
+IDENTITY = 2
+#: an article's metadata the changes name when it alone changed
+_META = ("outlet", "role", "published")
 
 
 def passage_key(row: Mapping[str, Any]) -> str:
+    """A passage's identity in version 1 snapshots (by file and outlet names)."""
     text = hashlib.sha256(str(row["text"]).encode("utf-8", "replace")).hexdigest()[:16]
     return f"{row['article']}|{row['source']}|{row['source_article'] or ''}|{text}"
+
+
+def passage_id(row: Mapping[str, Any], hashes: Mapping[str, str]) -> str:
+    """A passage's identity by content: its article's text, its source's text (or, for a
+    source whose text is not in the corpus, the source's name) and its own text, so that
+    renaming a file or an outlet makes no passage new."""
+    text = hashlib.sha256(str(row["text"]).encode("utf-8", "replace")).hexdigest()[:16]
+    article = hashes.get(str(row["article"]), str(row["article"]))
+    source_article = str(row["source_article"] or "")
+    source = hashes.get(source_article, source_article) if source_article else str(row["source"])
+    return f"{article[:16]}|{source[:16] if source_article else source}|{text}"
 
 
 #: the passage columns a snapshot and the changes read
@@ -68,26 +87,43 @@ def _unread(tables: AuditTables) -> set[str]:
     a = tables.articles
     if a.empty or "status" not in a.columns:
         return set()
-    return {str(n) for n, status in zip(a["article"], a["status"], strict=True) if status != "ok"}
+    return {
+        str(n)
+        for n, status in zip(a["article"], a["status"], strict=True)
+        if status not in ("ok", "missing")  # (a file listed but not there is gone)
+    }
+
+
+def _metadata(tables: AuditTables) -> dict[str, list[str]]:
+    a = tables.articles
+    columns = [a[c].astype(str).tolist() for c in _META]
+    return {str(n): list(values) for n, *values in zip(a["article"], *columns, strict=True)}
 
 
 def snapshot(
-    tables: AuditTables, hashes: Mapping[str, str], previous: Mapping[str, Any] | None = None
+    tables: AuditTables,
+    hashes: Mapping[str, str],
+    previous: Mapping[str, Any] | None = None,
+    *,
+    settings: str = "",
 ) -> dict[str, Any]:
     """What the next run compares itself with.  An article that could not be audited this
     time keeps what the ``previous`` snapshot had of it, so that when it is read again
-    unchanged, its passages are not new (nor alerted on) and it was never "removed"."""
+    unchanged, its passages are not new (nor alerted on) and it was never "removed".
+    ``settings``: a digest of the settings and sources of the run."""
     articles = dict(hashes)
-    passages = {passage_key(r) for r in counted(tables)}
+    passages = {passage_id(r, hashes) for r in counted(tables)}
     kept = _unread(tables) & set((previous or {}).get("articles", {})) - set(hashes)
-    if kept:
-        assert previous is not None
+    if kept and previous is not None and previous.get("identity") == IDENTITY:
         for name in kept:
             articles[name] = previous["articles"][name]
-        prefixes = tuple(f"{name}|" for name in kept)
+        prefixes = tuple(f"{articles[name][:16]}|" for name in kept)
         passages |= {k for k in previous.get("passages", []) if k.startswith(prefixes)}
     return {
+        "identity": IDENTITY,
+        "settings": settings,
         "articles": dict(sorted(articles.items())),
+        "metadata": _metadata(tables),
         "passages": sorted(passages),
         "outlets": {
             str(r["outlet"]): float(r["original_share"])
@@ -103,11 +139,14 @@ def compare(
     hashes: Mapping[str, str],
     *,
     threshold: float,
+    settings: str = "",
 ) -> list[dict[str, Any]]:
     """Change rows (CHANGE_COLUMNS) between the previous snapshot and this run."""
     before_articles: Mapping[str, str] = (previous or {}).get("articles", {})
     before_passages = set((previous or {}).get("passages", []))
     before_outlets: Mapping[str, float] = (previous or {}).get("outlets", {})
+    before_meta: Mapping[str, list[str]] = (previous or {}).get("metadata", {})
+    by_content = (previous or {}).get("identity") == IDENTITY
     outlet_of = dict(zip(tables.articles["article"], tables.articles["outlet"], strict=True))
     rows: list[dict[str, Any]] = []
 
@@ -125,15 +164,35 @@ def compare(
             }
         )
 
+    before_settings = (previous or {}).get("settings")
+    if previous is not None and before_settings is not None and before_settings != settings:
+        add("settings-changed", "", detail="the settings or --source changed: figures may move")
+    gone = sorted(set(before_articles) - set(hashes) - _unread(tables))
+    moved: dict[str, str] = {}  # the content of a file gone -> its old name
+    for name in gone:
+        moved.setdefault(before_articles[name], name)
+    now_meta = _metadata(tables)
     for name in sorted(hashes):
+        outlet = outlet_of.get(name, "")
         if name not in before_articles:
-            add("new-article", outlet_of.get(name, ""), name)
+            old = moved.pop(hashes[name], None)
+            if old is None:
+                add("new-article", outlet, name)
+            else:
+                add("renamed-article", outlet, name, before=old, after=name)
+                gone.remove(old)
         elif before_articles[name] != hashes[name]:
-            add("changed-article", outlet_of.get(name, ""), name)
-    for name in sorted(set(before_articles) - set(hashes) - _unread(tables)):
+            add("changed-article", outlet, name, detail="text")
+        elif name in before_meta and before_meta[name] != now_meta.get(name):
+            then, present = before_meta[name], now_meta.get(name, [""] * len(_META))
+            for field, a, b in zip(_META, then, present, strict=True):
+                if a != b:
+                    add("changed-article", outlet, name, detail=field, before=a, after=b)
+    for name in gone:
         add("removed-article", "", name)
     for r in counted(tables):
-        if passage_key(r) not in before_passages:
+        known = passage_id(r, hashes) if by_content else passage_key(r)
+        if known not in before_passages:
             # a quotation is no copying: neither credited nor uncredited (nor alerted on)
             credit = "credited" if r["credited"] else "uncredited"
             how = "quotation" if r.get("quote") else credit
@@ -198,6 +257,24 @@ def changes_md(rows: Sequence[Mapping[str, Any]], *, first_run: bool, threshold:
     counts = {k: sum(1 for r in rows if r["change"] == k) for k in KINDS}
     lines += [f"- {k}: {n}" for k, n in counts.items() if n]
     lines.append("")
+    if any(r["change"] == "settings-changed" for r in rows):
+        lines += [
+            "The settings or the sources changed: figures may move with no article changed.",
+            "",
+        ]
+    renamed = [r for r in rows if r["change"] == "renamed-article"]
+    if renamed:
+        lines += ["## Renamed articles (the same text: its passages are not new)", ""]
+        lines += [f"- {_md(r['before'])} -> {_md(r['after'])}" for r in renamed]
+        lines.append("")
+    relabelled = [r for r in rows if r["change"] == "changed-article" and r["detail"] != "text"]
+    if relabelled:
+        lines += ["## Articles whose outlet, role or date changed", ""]
+        lines += [
+            f"- {_md(r['article'])}: {r['detail']} {_md(r['before'])} -> {_md(r['after'])}"
+            for r in relabelled
+        ]
+        lines.append("")
     moved = [r for r in rows if r["change"] == "originality-moved"]
     if moved:
         lines += [f"## Outlets whose original share moved by more than {threshold:.0%}", ""]

@@ -250,7 +250,12 @@ def run(
                 documents=docs,
             )
             threshold = settings.audit.change_threshold
-            changes = compare(previous, result.tables, result.hashes, threshold=threshold)
+            configured = digest(
+                "settings", repr(settings), sorted(settings.sources.items()), list(sources)
+            )
+            changes = compare(
+                previous, result.tables, result.hashes, threshold=threshold, settings=configured
+            )
             extra = {
                 "changes.csv": csv_text(changes, CHANGE_COLUMNS),
                 "changes.md": changes_md(changes, first_run=previous is None, threshold=threshold),
@@ -269,7 +274,7 @@ def run(
             log.debug(
                 "reports: %d article parts copied, %d rendered", chunks.reused, chunks.rendered
             )
-            done = snapshot(result.tables, result.hashes, previous)
+            done = snapshot(result.tables, result.hashes, previous, settings=configured)
             published = signatures(out)
             state.commit(
                 {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import itertools
 import os
 import pickle
@@ -494,3 +495,55 @@ def test_a_state_file_serves_one_reports_folder(tmp_path: Path) -> None:
     assert "this state keeps the runs of the reports in" in other.stderr
     assert not (tmp_path / "b" / "report.md").exists()
     assert invoke([*first, "--alert-uncredited"]).stderr == ""  # nothing new for the first
+
+
+def test_a_renamed_file_or_relabelled_outlet_is_no_new_copying(tmp_path: Path) -> None:
+    """Housekeeping (a file renamed, an outlet named in the manifest) keeps the passages;
+    the changes say what happened instead of listing them all as new."""
+    corpus, out = copy_corpus(tmp_path), tmp_path / "out"
+    run([str(corpus)], out)
+    (corpus / "004_7883a29d71220dc2.txt").rename(corpus / "004 renamed.txt")
+    manifest = corpus / "manifest.csv"
+    manifest.write_text(
+        manifest.read_text(encoding="utf-8")
+        .replace("004_7883a29d71220dc2.txt", "004 renamed.txt")
+        .replace("001_1bac6ef4c7f7c27f.txt,,", "001_1bac6ef4c7f7c27f.txt,Weekly Planet,"),
+        encoding="utf-8",
+    )
+    outcome = run([str(corpus)], out)
+    rows = {(r["change"], r["article"], r["detail"]): r for r in outcome.changes}
+    renamed = rows[("renamed-article", "004 renamed.txt", "")]
+    assert renamed["before"] == "004_7883a29d71220dc2.txt"
+    relabel = rows[("changed-article", "001_1bac6ef4c7f7c27f.txt", "outlet")]
+    assert (relabel["before"], relabel["after"]) == (
+        "unknown (001_1bac6ef4c7f7c27f.txt)",
+        "Weekly Planet",
+    )
+    assert not [r for r in outcome.changes if r["change"] in ("new-passage", "new-article")]
+    assert outcome.new_uncredited == 0
+    text = (out / "changes.md").read_text(encoding="utf-8")
+    assert "004_7883a29d71220dc2.txt -> 004 renamed.txt" in text
+    assert "outlet unknown (001_1bac6ef4c7f7c27f.txt) -> Weekly Planet" in text
+
+
+def test_changed_settings_are_named_in_the_changes(tmp_path: Path) -> None:
+    from provenance.settings import DEFAULTS
+
+    out = tmp_path / "out"
+    run([str(CORPUS)], out)
+    stricter = DEFAULTS.replace(audit=dataclasses.replace(DEFAULTS.audit, wholly=0.95))
+    outcome = run([str(CORPUS)], out, settings=stricter)
+    assert [r["change"] for r in outcome.changes][:1] == ["settings-changed"]
+    assert "The settings or the sources changed" in (out / "changes.md").read_text()
+
+
+def test_a_snapshot_of_names_is_still_compared_by_names(tmp_path: Path) -> None:
+    """A state written before passages were known by content compares the old way once:
+    upgrading does not make every passage new."""
+    from provenance.changes import compare, counted, passage_key
+
+    outcome = run([str(CORPUS)], tmp_path / "out")
+    tables = outcome.tables
+    hashes = {str(r["article"]): str(r["article"]) for r in tables.articles.to_dict("records")}
+    old = {"articles": hashes, "passages": [passage_key(r) for r in counted(tables)]}
+    assert compare(old, tables, hashes, threshold=0.05) == []
