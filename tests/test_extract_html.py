@@ -187,3 +187,31 @@ def test_a_saved_page_gives_the_address_it_was_saved_from(note: str, url: str | 
         "<title>", '<link rel="canonical" href="https://example.org/a"><title>'
     )
     assert extract_html(canonical).url == "https://example.org/a"
+
+
+@pytest.mark.parametrize(
+    ("title", "site", "headline"),
+    [
+        (
+            "Lawmaker offers asylum | The Daily Example",
+            "The Daily Example",
+            "Lawmaker offers asylum",
+        ),
+        (
+            "Moscow to host ministers - Economy & Business - TASS",
+            "TASS",
+            "Moscow to host ministers",
+        ),
+        ("Putin - Trump talks end - TASS", "TASS", "Putin - Trump talks end"),
+        ("Lawmaker offers asylum", "The Daily Example", "Lawmaker offers asylum"),
+        ("Stocks fall - markets wobble", "The Daily Example", "Stocks fall - markets wobble"),
+    ],
+)
+def test_a_page_title_loses_the_site_name_it_ends_with(
+    title: str, site: str, headline: str
+) -> None:
+    page = (
+        f'<html><head><title>{title}</title><meta property="og:site_name" content="{site}">'
+        f"</head><body><article>{''.join(f'<p>{p}</p>' for p in BODY)}</article></body></html>"
+    )
+    assert extract_html(page).title == headline

@@ -122,6 +122,13 @@ def test_learnt_lines_are_removed_by_clean_text() -> None:
         ("var x = {a: 1}; if (x) { y = 2; }", "markup"),
         ("5 comments so far...", "comments"),
         ("Reader Comments (12)", "comments"),
+        (
+            "We rely on our readers. If you value our reporting, please become a supporter"
+            " for as little as $5 a month.",
+            "appeal",
+        ),
+        ("Energy Portal is funded by readers like you.", "appeal"),
+        ("If you value this kind of journalism, please consider supporting us.", "appeal"),
         ("Show all comments", "comments"),
         ("Комментарии (3)", "comments"),
         ("Реклама", "advertising"),
@@ -159,6 +166,8 @@ def test_furniture_reason(line: str, reason: str) -> None:
         "The café · bar on the corner has been open since the early 1990s, its owner said.",
         # a wrapped line of text (or a programme) that names a comment later on
         "Relations in NYC Comment: Joyce",
+        "Please become a member of the committee, the chairman told the deputy on Monday.",
+        "Officials said the scheme would cost as little as 5 dollars a year per household.",
         "the mayor had no comment",
     ],
 )

@@ -325,7 +325,14 @@ _SEARCH: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\b(sign up|subscribe|register)\b.{0,40}\b(our|free|daily|weekly)\b.{0,20}"
             r"\b(newsletters?|e-?mail alerts?|alerts)\b|\b(e-?mail|news|text) alerts\b"
             r"|\b(subscribe|add) to (our|the) rss\b|upload your (photos|pics|pictures|videos)"
-            r"|\b(delivered|straight|directly|sent) to your inbox\b",
+            r"|\b(delivered|straight|directly|sent) to your inbox\b"
+            # a donation appeal speaks to the reader: "If you value our reporting, please
+            # become a supporter for as little as $5", "funded by readers like you"
+            r"|\bif you (value|enjoy|appreciate|rely on) (our|this|what we)\b"
+            r"|\bplease (consider )?(supporting|support|donating to|donate to) (us|our)\b"
+            r"|\bbecome a (supporter|member|patron)\b.{0,40}\b(as little as|month|year|today)\b"
+            r"|\b(funded|supported) by (readers|people|members) like you\b"
+            r"|\bwe rely on (our )?readers\b|\bfor as little as [$€£]?\s?\d",
             _I,
         ),
     ),
@@ -344,6 +351,7 @@ _SEARCH: tuple[tuple[str, re.Pattern[str]], ...] = (
 _SEARCH_KEYS = (
     *("©", "(c)", "copyright", "rights reserved", "disclaimer", "terms", "privacy", "polic"),
     *("may not be", "alert", "newsletter", "rss", "upload", "comment", "inbox"),
+    *("if you", "please", "become a", "like you", "rely on", "as little as"),
 )
 #: a comment-section heading: "5 comments so far...", "Reader Comments (12)", "Have your say"
 _COMMENTS_HEADING_RE = re.compile(

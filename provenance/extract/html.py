@@ -146,6 +146,8 @@ def page_metadata(tree: HtmlElement) -> dict[str, str | None]:
                 break
     if meta["language"]:
         meta["language"] = meta["language"].split("-")[0].split("_")[0].lower()
+    if meta["title"] and meta["sitename"]:
+        meta["title"] = _without_site(meta["title"], meta["sitename"])
     meta["published"] = _published_time(tree, metas)
     if meta["published"] is None:
         try:
@@ -153,6 +155,26 @@ def page_metadata(tree: HtmlElement) -> dict[str, str | None]:
         except (ValueError, TypeError):
             meta["published"] = None
     return meta
+
+
+#: what separates a page title's parts: "Headline | Site", "Headline - Section - Site"
+_TITLE_PARTS = re.compile(r"\s+[|\u2013\u2014-]\s+|\s+::\s+|\s+\u00b7\s+")
+
+
+def _without_site(title: str, site: str) -> str:
+    """The headline of a page title that ends with the site's name ("... | Energy Portal"),
+    without it and the short section names before it ("... - Economy & Business - TASS")."""
+    cuts = list(_TITLE_PARTS.finditer(title))
+    if not cuts or title[cuts[-1].end() :].strip().casefold() != site.strip().casefold():
+        return title
+    keep = len(cuts) - 1  # the separator the title is cut at
+    first = len(title[: cuts[0].start()])
+    while keep > 0:  # a short part before the site's name is a section's
+        part = title[cuts[keep - 1].end() : cuts[keep].start()]
+        if len(part.split()) > 3 or len(part) >= first:
+            break
+        keep -= 1
+    return title[: cuts[keep].start()].strip() or title
 
 
 def _published_time(tree: HtmlElement, metas: dict[tuple[str, str], str]) -> str | None:
