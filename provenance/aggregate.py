@@ -13,6 +13,8 @@ when its span overlaps the passage's span in the article.  For each article:
   its source (sentence, paragraph or the article's credit lines).
 - ``uncredited_share``: the remaining copied words.
 - ``original_share``: 1 - copied_share.
+- ``altered_quotes``: the quotations among the copied passages whose quoted words differ
+  from the source's (a misquotation: its words count in quoted_share, and it is named here).
 
 An article (or outlet) with no main-text words has every share blank (None).
 
@@ -56,6 +58,7 @@ ARTICLE_COLUMNS = (
     "uncredited_share",
     "top_source",  # the source (outlet) most copied from, blank when none
     "verdict",  # wholly / partially / non-derived
+    "altered_quotes",  # quotations that differ from the source's (counted once each)
     "status",  # ingestion/extraction status: ok, no-text, binary, empty, ...
 )
 
@@ -93,6 +96,7 @@ OUTLET_COLUMNS = (
     "quoted_share",
     "credited_share",
     "uncredited_share",
+    "altered_quotes",
 )
 
 OUTLET_SOURCE_COLUMNS = ("outlet", "source", "words", "share", "quoted_share", "credited_share")
@@ -208,6 +212,8 @@ class _Counted:
     words: int
     #: source -> class -> words
     sources: dict[str, Counter[str]]
+    #: altered quotations: stretches of text (one against several sources counts once)
+    altered: int = 0
 
     def classes(self) -> Counter[str]:
         return sum(self.sources.values(), Counter())
@@ -220,7 +226,23 @@ def _count(text: str, passages: Sequence[Mapping[str, Any]]) -> _Counted:
     for row, n in zip(passages, owned, strict=True):
         if n:
             sources.setdefault(str(row["source"]), Counter())[_passage_class(row)] += n
-    return _Counted(len(owner), sources)
+    altered = sorted((r["start"], r["end"]) for r in passages if _true(r.get("altered_quote")))
+    return _Counted(len(owner), sources, _stretches(altered))
+
+
+def _stretches(spans: Sequence[tuple[int, int]]) -> int:
+    """How many stretches of text the sorted ``spans`` cover (overlapping ones are one: a
+    quotation listed against two sources, or cut into passages that overlap)."""
+    count, end = 0, -1
+    for start, stop in spans:
+        if start > end:  # (passages that touch are one stretch)
+            count += 1
+        end = max(end, stop)
+    return count
+
+
+def _true(value: Any) -> bool:
+    return value is True or str(value).lower() == "true"
 
 
 def verdict(copied_share: float, *, settings: AuditSettings = _AUDIT) -> str:
@@ -268,6 +290,7 @@ def _article_figures(
         **shares,
         "top_source": top[0][0] if top else "",
         "verdict": verdict(shares["copied_share"], settings=settings) if words else "",
+        "altered_quotes": counted.altered,
         "status": article.get("status", "ok"),
     }
 
@@ -292,6 +315,7 @@ def _outlet_tables(
                 "articles": len(names),
                 "words": words,
                 **_shares(counts, words),
+                "altered_quotes": sum(c.altered for c in parts),
             }
         )
         for source in sorted(per_source):

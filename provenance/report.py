@@ -540,14 +540,18 @@ def _num(value: Any) -> str:
 
 
 def md_summary(view: View, outlets_dir: str = "outlets/") -> list[str]:
-    head = ["outlet", "articles", "words", "original", "copied", "quoted", "credited", "uncredited"]
+    head = [
+        *("outlet", "articles", "words", "original", "copied", "quoted", "credited"),
+        *("uncredited", "altered quotes"),
+    ]
     rows = []
     for o in view.outlets:
         f = o.figures or {}
         rows.append(
             [_link(o.name or "(none)", f"{outlets_dir}{o.slug}.md")]
             + [_num(f.get("articles")), _num(f.get("words"))]
-            + [pct(f.get(c)) for c in OUTLET_COLUMNS[3:]]
+            + [pct(f.get(c)) for c in OUTLET_COLUMNS[3:8]]
+            + [_num(f.get("altered_quotes"))]
         )
     return md_table(head, rows)
 

@@ -291,8 +291,17 @@ def outlet_line(f: dict[str, Any]) -> str:
         f"{num(f['articles'])} article(s), {num(f['words'])} words: original "
         f"{pct(f['original_share'])}, copied {pct(f['copied_share'])} (quoted "
         f"{pct(f['quoted_share'])}, credited {pct(f['credited_share'])}, uncredited "
-        f"{pct(f['uncredited_share'])})."
+        f"{pct(f['uncredited_share'])}){_altered(f.get('altered_quotes'))}."
     )
+
+
+def _altered(count: Any) -> str:
+    """ "; 2 altered quotations" when an outlet or article misquotes its sources."""
+    try:
+        n = int(count)
+    except (TypeError, ValueError):
+        return ""
+    return f"; {n} altered quotation{'s' if n != 1 else ''}" if n > 0 else ""
 
 
 def swatch(view: View, source: Any) -> str:
@@ -314,9 +323,13 @@ def summary(view: View) -> str:
                 "uncredited_share",
             )
         ]
-        rows.append([link, _n(f.get("articles")), _n(f.get("words")), *shares])
-    head = ["outlet", "articles", "words", "original", "copied", "quoted", "credited", "uncredited"]
-    return table(head, rows, num=range(1, 8))
+        altered = _n(f.get("altered_quotes"))
+        rows.append([link, _n(f.get("articles")), _n(f.get("words")), *shares, altered])
+    head = [
+        *("outlet", "articles", "words", "original", "copied", "quoted", "credited"),
+        *("uncredited", "altered quotes"),
+    ]
+    return table(head, rows, num=range(1, 9))
 
 
 def legend(view: View) -> str:

@@ -80,9 +80,15 @@ def recomputed(out: Path) -> dict[str, dict[str, int]]:
                     order = ["quoted", "credited", "uncredited"]
                     if cls[i] is None or order.index(kind) < order.index(cls[i]):  # type: ignore[arg-type]
                         cls[i] = kind
+        # altered quotations: the stretches of text their passages cover together
+        covered = set()
+        for r in rows[rows.altered_quote == "true"].to_dict("records"):
+            covered.update(range(int(r["start"]), int(r["end"])))
+        stretches = sum(1 for i in covered if i - 1 not in covered)
         counts[article] = {
             "words": len(spans),
             **{k: sum(c == k for c in cls) for k in ("quoted", "credited", "uncredited")},
+            "altered": stretches,
         }
     return counts
 
@@ -101,6 +107,7 @@ def test_article_shares_recomputed_from_passages(out: Path) -> None:
         ):
             assert float(r[column]) == pytest.approx(value / c["words"], abs=1e-4), column
         assert float(r["original_share"]) == pytest.approx(1 - copied / c["words"], abs=1e-4)
+        assert int(r["altered_quotes"]) == c["altered"]
 
 
 def test_outlet_shares_recomputed_from_passages(out: Path) -> None:
@@ -115,6 +122,7 @@ def test_outlet_shares_recomputed_from_passages(out: Path) -> None:
         for cls in ("quoted", "credited", "uncredited"):
             share = sum(c[cls] for c in mine) / words
             assert float(r[f"{cls}_share"]) == pytest.approx(share, abs=1e-4), cls
+        assert int(r["altered_quotes"]) == sum(c["altered"] for c in mine)
 
 
 def test_page_furniture_counts_nowhere(out: Path) -> None:
