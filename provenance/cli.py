@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import enum
+import io
 import json
 import logging
 import os
@@ -58,6 +59,7 @@ class _Group(click.Group):
             click.echo("provenance: interrupted", err=True)
             sys.exit(ExitCode.INTERRUPTED)
         except BrokenPipeError:  # "provenance extract corpus | head": the reader has enough
+            # (only stdout can raise it: stderr goes quiet instead, see _Stderr)
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())  # (no second error when Python flushes it)
             sys.exit(ExitCode.OK)
@@ -518,5 +520,33 @@ def _print_passages(result: Any, fmt: str) -> None:
 # ----------------------------------------------------------------------- end of align
 
 
+class _Stderr(io.TextIOWrapper):
+    """stderr that goes quiet when its reader is gone (``... 2>&1 | head``): a message
+    nobody reads any more must not turn into an error, nor change the exit code."""
+
+    def write(self, text: str) -> int:
+        try:
+            return super().write(text)
+        except BrokenPipeError:
+            self._gone()
+            return len(text)
+
+    def flush(self) -> None:
+        try:
+            super().flush()
+        except BrokenPipeError:
+            self._gone()
+
+    def _gone(self) -> None:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, self.buffer.fileno())  # (what is still buffered goes there)
+        os.close(devnull)
+
+
 def main() -> None:
+    stream = sys.stderr
+    if stream is not None and hasattr(stream, "buffer"):
+        sys.stderr = _Stderr(
+            stream.buffer, encoding=stream.encoding, errors=stream.errors, line_buffering=True
+        )
     cli()

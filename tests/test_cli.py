@@ -209,6 +209,19 @@ def test_verify_checks_the_published_reports(tmp_path: Path, corpus_dir: Path) -
     assert "no published reports there" in missing.stderr
 
 
+def test_a_closed_stderr_keeps_the_exit_code(tmp_path: Path) -> None:
+    """``... 2>&1 | head``: the messages nobody reads are dropped, the exit code stays."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "provenance", "audit", str(tmp_path / "gone"), "--out",
+         str(tmp_path / "o")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )  # fmt: skip
+    assert proc.stderr is not None
+    proc.stderr.close()  # the reader is gone before the error is written
+    assert proc.wait() == 1
+
+
 def test_an_interrupted_run_exits_130_in_one_line(
     tmp_path: Path, corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
