@@ -108,22 +108,27 @@ def snapshot(
     settings: str = "",
 ) -> dict[str, Any]:
     """What the next run compares itself with.  An article that could not be audited this
-    time keeps what the ``previous`` snapshot had of it, so that when it is read again
-    unchanged, its passages are not new (nor alerted on) and it was never "removed".
+    time keeps what the ``previous`` snapshot had of it, and the passages known before stay
+    known, so that when it is read again unchanged, no passage is new (nor alerted on) and
+    it was never "removed".
     ``settings``: a digest of the settings and sources of the run."""
     articles = dict(hashes)
+    metadata = _metadata(tables)
     passages = {passage_id(r, hashes) for r in counted(tables)}
     kept = _unread(tables) & set((previous or {}).get("articles", {})) - set(hashes)
     if kept and previous is not None and previous.get("identity") == IDENTITY:
         for name in kept:
             articles[name] = previous["articles"][name]
-        prefixes = tuple(f"{articles[name][:16]}|" for name in kept)
-        passages |= {k for k in previous.get("passages", []) if k.startswith(prefixes)}
+            if name in previous.get("metadata", {}):
+                metadata[name] = previous["metadata"][name]
+        # every passage known before stays known: its own, the other articles' passages
+        # taken from it, and those its absence changed (upstream material others share)
+        passages |= set(previous.get("passages", []))
     return {
         "identity": IDENTITY,
         "settings": settings,
         "articles": dict(sorted(articles.items())),
-        "metadata": _metadata(tables),
+        "metadata": metadata,
         "passages": sorted(passages),
         "outlets": {
             str(r["outlet"]): float(r["original_share"])

@@ -94,17 +94,19 @@ def test_an_article_unreadable_for_one_run_is_neither_removed_nor_new_again(
 ) -> None:
     """A file emptied (or cut off) while the scraper wrote it is a failed input that night,
     not a removed article; when it is read again unchanged, its passages are not new."""
-    corpus, out = copy_corpus(tmp_path), tmp_path / "out"
-    run([str(corpus)], out)
-    article = corpus / "002_ff3b1c2c26e4a046.txt"
-    text = article.read_bytes()
-    article.write_bytes(b"")
-    night = run([str(corpus)], out)
-    assert not [r for r in night.changes if r["change"] == "removed-article"]
-    article.write_bytes(text)
-    back = run([str(corpus)], out)
-    assert not [r for r in back.changes if r["article"] == article.name]
-    assert back.new_uncredited == 0
+    for name in ("002_ff3b1c2c26e4a046.txt", "000_75248550d3bec6f4.txt"):  # (000: a source)
+        work = tmp_path / name
+        corpus, out = copy_corpus(work), work / "out"
+        run([str(corpus)], out)
+        article = corpus / name
+        text = article.read_bytes()
+        article.write_bytes(b"")
+        night = run([str(corpus)], out)
+        assert not [r for r in night.changes if r["change"] == "removed-article"]
+        article.write_bytes(text)
+        back = run([str(corpus)], out)
+        assert not [r for r in back.changes if r["change"] != "originality-moved"], name
+        assert back.new_uncredited == 0
 
 
 def test_an_articles_new_passages_are_listed_in_text_order(tmp_path: Path) -> None:
@@ -547,3 +549,12 @@ def test_a_snapshot_of_names_is_still_compared_by_names(tmp_path: Path) -> None:
     hashes = {str(r["article"]): str(r["article"]) for r in tables.articles.to_dict("records")}
     old = {"articles": hashes, "passages": [passage_key(r) for r in counted(tables)]}
     assert compare(old, tables, hashes, threshold=0.05) == []
+
+
+def test_a_deleted_file_the_manifest_still_lists_is_removed(tmp_path: Path) -> None:
+    corpus, out = copy_corpus(tmp_path), tmp_path / "out"
+    run([str(corpus)], out)
+    (corpus / "004_7883a29d71220dc2.txt").unlink()  # (manifest.csv still lists it)
+    outcome = run([str(corpus)], out)
+    removed = [r["article"] for r in outcome.changes if r["change"] == "removed-article"]
+    assert removed == ["004_7883a29d71220dc2.txt"]
