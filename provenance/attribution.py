@@ -513,7 +513,8 @@ def _dash_credit(text: str, first: Span, last: Span) -> bool:
     """A credit line: "- TASS" at the end of a line, or "Source: TASS"."""
     before = text[_line_start(text, first.start) : first.start]
     after = text[last.end : _line_end(text, last.end)].strip(" .")
-    return not after and bool(re.search(r"(?:^|\s)[-\u2013\u2014]\s*$", before))
+    # words before the dash: a list item "- TASS" names the agency, it credits nothing
+    return not after and bool(re.search(r"\w\S*\s+[-\u2013\u2014]\s*$", before))
 
 
 def _anaphoric_credits(text: str, mentions: Sequence[tuple[Span, str]]) -> list[Credit]:
@@ -684,10 +685,18 @@ def _layout(text: str, credits: tuple[Credit, ...]) -> _Layout:
         para = _containing(paras, credit.span.start) or credit.span
         words = len(text[para.start : para.end].split())
         dateline = credit.text.startswith("(") and credit.span.start < 300  # "MOSCOW (TASS) -"
-        # "... tracking grain cargoes. (TASS)": a sign-off, the last thing in the text
-        signoff = credit.text.startswith("(") and not text[credit.span.end :].strip()
-        lines.append(credit.kind == "contributed" or words <= 12 or dateline or signoff)
+        lines.append(
+            credit.kind == "contributed" or words <= 12 or dateline or _sign_off(text, credit)
+        )
     return _Layout(sents, paras, tuple(people), quote_keys, said, tuple(lines))
+
+
+def _sign_off(text: str, credit: Credit) -> bool:
+    """ "... tracking grain cargoes. (TASS)" or "/TASS/": a bracketed credit after the last
+    sentence, the last thing in the text (not a caption's "Photo: S. Bobylev (TASS)")."""
+    if not credit.text.startswith(("(", "/", "[")) or text[credit.span.end :].strip(" .\n\t"):
+        return False
+    return text[: credit.span.start].rstrip().endswith((".", "!", "?", "…", '"', "»", "”"))
 
 
 def _containing(spans: Sequence[Span], pos: int) -> Span | None:

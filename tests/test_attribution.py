@@ -286,6 +286,37 @@ def test_a_parenthesised_credit_inside_the_text_is_no_sign_off() -> None:
     assert [level for _, level in ranked if level == "credit-line"] == []
 
 
+@pytest.mark.parametrize("ending", [". (TASS)", ". (TASS).", ". /TASS/"])
+def test_sign_offs_in_their_forms(ending: str) -> None:
+    text = "Russia and Kazakhstan agreed to expand the corridor.\n\n" + _FILLER[:-1] + ending
+    ranked = ranked_credits(
+        text, span_of(text, "Russia and Kazakhstan"), find_credits(text, REGISTRY)
+    )
+    assert [(c.source, level) for c, level in ranked] == [("TASS", "credit-line")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a caption or a mention at the very end is no sign-off
+        "Russia and Kazakhstan agreed to expand the corridor.\n\n"
+        + _FILLER
+        + " Pictured: the minister. Photo: Sergei Bobylev (TASS)",
+        "Russia and Kazakhstan agreed to expand the corridor.\n\n"
+        + _FILLER
+        + " The minister refused to speak to the state news agency (TASS)",
+        # a list item naming an agency credits nothing
+        _FILLER + "\n\nThe ministry named the agencies barred from the briefing:\n- TASS\n"
+        "- Interfax\nRussia and Kazakhstan agreed to expand the corridor on Monday.",
+    ],
+    ids=["caption", "mention", "list-item"],
+)
+def test_a_mention_at_the_end_or_in_a_list_credits_nothing_else(text: str) -> None:
+    credits = find_credits(text, REGISTRY)
+    ranked = ranked_credits(text, span_of(text, "Russia and Kazakhstan"), credits)
+    assert ranked == []
+
+
 def test_a_credit_covers_the_story_that_follows_until_another_source() -> None:
     text = (
         "The minister resigned on Friday after a stormy session of parliament in the capital, "
