@@ -130,6 +130,10 @@ def test_learnt_lines_are_removed_by_clean_text() -> None:
         ("Energy Portal is funded by readers like you.", "appeal"),
         ("If you value this kind of journalism, please consider supporting us.", "appeal"),
         ("Show all comments", "comments"),
+        ("View all 12 comments", "comments"),
+        ("There are 5 comments", "comments"),
+        ("Be the first to comment", "comments"),
+        ("Displaying 1-10 of 54 comments", "comments"),
         ("Комментарии (3)", "comments"),
         ("Реклама", "advertising"),
         ("Читайте также: Песков отказался комментировать", "read-also"),
@@ -166,6 +170,7 @@ def test_furniture_reason(line: str, reason: str) -> None:
         "The café · bar on the corner has been open since the early 1990s, its owner said.",
         # a wrapped line of text (or a programme) that names a comment later on
         "Relations in NYC Comment: Joyce",
+        "Comment: Vernon Benjamin, Marist College",
         "Please become a member of the committee, the chairman told the deputy on Monday.",
         "Officials said the scheme would cost as little as 5 dollars a year per household.",
         "the mayor had no comment",

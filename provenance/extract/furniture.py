@@ -367,6 +367,8 @@ _CODE_CHARS = frozenset("{}=;<>[]\\|&$")
 _MAX_FURNITURE_CHARS = 160
 #: words a comment-section heading may have before its name ("Reader", "5", "Show all")
 _HEADING_LEAD_WORDS = 2
+#: a label followed by a name: "Comment: Joyce Goodfriend" (a programme, not a heading)
+_NAMED_AFTER = re.compile(r"\s*:\s*[A-ZА-ЯЁ][a-zа-яё]")
 _MAX_SEARCH_CHARS = 250
 
 
@@ -390,10 +392,16 @@ _CODE_CHARS_STR = "".join(sorted(_CODE_CHARS))
 
 def _comments_heading(line: str) -> bool:
     """A comment section's heading names it in its first words ("5 comments so far",
-    "Reader Comments (12)", "Have your say"); a line that says "comment" later is a
-    wrapped line of text or a programme ("Relations in NYC Comment: Joyce")."""
+    "Reader Comments (12)", "Have your say") or ends with it after a capital ("View all 12
+    comments", "Be the first to comment"); a line that says "comment" later, or goes on with
+    a name after it, is a wrapped line of text or a programme ("Relations in NYC Comment:
+    Joyce", "the mayor had no comment")."""
     found = _COMMENTS_HEADING_RE.search(line)
-    return found is not None and len(line[: found.start()].split()) <= _HEADING_LEAD_WORDS
+    if found is None or _NAMED_AFTER.match(line, found.end()):
+        return False
+    if len(line[: found.start()].split()) <= _HEADING_LEAD_WORDS:
+        return True
+    return line[:1].isupper() and not re.search(r"[^\W\d_]", line[found.end() :])
 
 
 def _reason_of(match: re.Match[str] | None, reasons: tuple[str, ...]) -> str | None:
