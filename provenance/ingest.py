@@ -13,7 +13,6 @@ gets a status other than ``ok`` and a one-line ``error`` and the walk goes on.
 from __future__ import annotations
 
 import csv
-import difflib
 import gzip
 import io
 import json
@@ -30,6 +29,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from charset_normalizer import from_bytes
+from rapidfuzz.distance import OSA
 
 from provenance.dates import date_problem, iso_date
 from provenance.errors import InputError, ManifestError
@@ -280,10 +280,11 @@ def load_manifest(path: str | Path) -> dict[Path, ManifestRow]:
     lines: dict[Path, int] = {}
     as_written: dict[Path, tuple[str | None, ...]] = {}  # each file's row
     resolve = _Resolver()
-    last_line = 1
     for row in reader:
-        lineno, last_line = last_line + 1, reader.line_num
-        _one_row_per_line(row, delimiter, lineno, last_line, str(path))
+        # the record's first line (blank lines before it are skipped by the reader)
+        spread = sum(v.rstrip("\n").count("\n") for v in row.values() if isinstance(v, str))
+        lineno = reader.line_num - spread
+        _one_row_per_line(row, delimiter, lineno, reader.line_num, str(path))
 
         def cell(key: str, row: dict[str, str | None] = row) -> str | None:
             found = (one_line(row.get(alias) or "") for alias in names[key])
@@ -330,7 +331,7 @@ def _one_row_per_line(
     open ("Russia offers asylum without its closing quote): every row after it would be
     read as part of one value, silently."""
     values = [v for v in row.values() if isinstance(v, str)]
-    if any("\n" in v and delimiter in v for v in values):
+    if any(_swallowed(v, delimiter) for v in values):
         raise ManifestError(
             f"line {first}: a quoted value runs on to line {last}, over other rows"
             " - a quote left open?",
@@ -339,12 +340,27 @@ def _one_row_per_line(
         )
 
 
+#: a line that begins like a manifest row: a file name of a kind provenance reads
+_ROW_START = re.compile(r"\s*[^\n]*\.(txt|md|html?|jsonl|gz)\s*$", re.IGNORECASE)
+
+
+def _swallowed(value: str, delimiter: str) -> bool:
+    """Does ``value`` hold lines that begin like rows of the manifest (a file name, then
+    the delimiter)?  A note written over two lines does not."""
+    lines = value.split("\n")[1:]
+    return any(
+        delimiter in line and _ROW_START.match(line.split(delimiter, 1)[0]) for line in lines
+    )
+
+
 def _unknown_columns(fields: Sequence[str], path: str) -> None:
     """Name a column that is almost a known one ("outlett"): its values would be ignored."""
     known = sorted({alias for aliases in _MANIFEST_ALIASES.values() for alias in aliases})
     for field in fields:
         if field and field not in known:
-            close = difflib.get_close_matches(field, known, n=1, cutoff=0.8)
+            # a slip of one letter ("outlett", "pubished", "tilte"), not another word with
+            # a known one in it ("outlet_id", "subheadline", "published_by")
+            close = [k for k in known if len(field) >= 4 and OSA.distance(field, k) <= 1]
             if close:
                 log.warning(
                     "%s: column %r is not one the manifest reads, so its values are ignored"
@@ -882,7 +898,7 @@ def iter_documents(
             yield from broken
             yield from ids.settle(_documents_in(p, rows, settings, seen, resolve), p, rows)
             if found:
-                yield from _missing_from_manifest(rows, p, seen)
+                yield from _missing_from_manifest(rows, p, seen, folder=True)
         elif p.name == MANIFEST_NAME and manifest is None and p.is_file():
             log.warning("%s is a manifest, not an article: give its folder, or --manifest", given)
         else:
@@ -1020,8 +1036,12 @@ def _discovered_rows(
 
 
 def _missing_from_manifest(
-    rows: dict[Path, ManifestRow], base: Path, seen: set[Path]
+    rows: dict[Path, ManifestRow], base: Path, seen: set[Path], *, folder: bool = False
 ) -> Iterable[Document]:
+    """Failed inputs for the rows whose files are not there; with ``folder`` (the manifest
+    of the folder ``base`` audited), a warning for each row naming a file it did not read.
+    (A manifest given with --manifest may list more than the paths audited.)"""
+    inside = _resolved(base) if folder else None
     for path in sorted(rows):
         if path in seen:
             continue
@@ -1052,14 +1072,25 @@ def _missing_from_manifest(
                 status="missing",
             )
             yield replace(_failed(shown, path.stem, "text", gone), outlet=rows[path].outlet)
-        else:  # there, but outside every folder audited: its row is not used
+        elif inside is not None:  # there, but not audited: its row is not used
             seen.add(path)
-            log.warning(
-                "%s: listed in %s, but outside the folders audited - not audited;"
-                " move it into the corpus folder, or give its folder too",
-                printable(shown),
-                printable(rows[path].listed_in or "the manifest"),
-            )
+            listed = printable(rows[path].listed_in or "the manifest")
+            if inside in path.parents:
+                log.warning(
+                    "%s: listed in %s, but not a file provenance reads - not audited;"
+                    " it reads .txt, .md, .html, .htm and .jsonl files (also gzipped), not"
+                    " hidden ones",
+                    printable(shown),
+                    listed,
+                )
+            else:
+                log.warning(
+                    "%s: listed in %s, but outside the folder audited - not audited;"
+                    " move it into %s, or give its folder too",
+                    printable(shown),
+                    listed,
+                    printable(str(base)),
+                )
 
 
 def _folder_of(manifest: str | None) -> str:

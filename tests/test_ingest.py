@@ -158,6 +158,10 @@ def test_explicit_manifest_and_missing_entries(tmp_path: Path) -> None:
             'file,outlet,title\na.txt,X,"Russia offers asylum\nb.txt,Y,\nc.txt,Z,\n',
             "line 2: a quoted value runs on to line 4, over other rows - a quote left open",
         ),
+        (  # (the line is the file's, blank lines counted)
+            'file,outlet,title\n\n\na.txt,X,"Russia offers asylum\nb.txt,Y,\n',
+            "line 4: a quoted value runs on to line 5",
+        ),
     ],
 )
 def test_bad_manifest_is_one_clear_error(tmp_path: Path, content: str, message: str) -> None:
@@ -255,7 +259,7 @@ def test_manifest_columns_go_by_their_other_names(tmp_path: Path) -> None:
 
 def test_a_quoted_value_may_hold_a_line_break(tmp_path: Path) -> None:
     (tmp_path / "manifest.csv").write_text(
-        'file,outlet,notes\na.txt,X,"a note\nover two lines"\nb.txt,Y,\n'
+        'file,outlet,notes\na.txt,X,"a note, on\ntwo lines"\nb.txt,Y,\n'
     )
     rows = load_manifest(tmp_path / "manifest.csv")
     assert [r.outlet for r in rows.values()] == ["X", "Y"]
@@ -264,11 +268,13 @@ def test_a_quoted_value_may_hold_a_line_break(tmp_path: Path) -> None:
 def test_a_column_almost_named_as_one_the_manifest_reads_is_named(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    (tmp_path / "manifest.csv").write_text("file,outlett,role,notes\na.txt,X,source,seen\n")
+    (tmp_path / "manifest.csv").write_text(
+        "file,outlett,role,notes,outlet_id,subheadline,published_by\na.txt,X,source,,,,\n"
+    )
     load_manifest(tmp_path / "manifest.csv")
     (warning,) = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
     assert "column 'outlett' is not one the manifest reads" in warning
-    assert warning.endswith("did you mean 'outlet'?")  # (and "notes" is no typo)
+    assert warning.endswith("did you mean 'outlet'?")  # (the other columns are no typos)
 
 
 def test_a_manifest_name_matches_either_unicode_spelling_of_a_file(tmp_path: Path) -> None:
@@ -292,7 +298,33 @@ def test_a_manifest_row_outside_the_folders_audited_is_named(
     docs = list(iter_documents([str(tmp_path / "corpus")]))
     assert [Path(d.path).name for d in docs] == ["a.txt"]
     (warning,) = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
-    assert "elsewhere.txt: listed in" in warning and "outside the folders audited" in warning
+    assert "elsewhere.txt: listed in" in warning and "outside the folder audited" in warning
+
+
+def test_a_manifest_row_naming_a_file_provenance_does_not_read_says_so(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (tmp_path / "a.txt").write_text("Some article text.")
+    (tmp_path / "scan.pdf").write_bytes(b"%PDF-1.4")
+    (tmp_path / "manifest.csv").write_text("file,outlet\na.txt,A\nscan.pdf,B\n")
+    list(iter_documents([str(tmp_path)]))
+    (warning,) = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert "scan.pdf: listed in" in warning and "not a file provenance reads" in warning
+
+
+def test_a_manifest_given_for_part_of_its_files_names_no_others(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """--manifest may list a whole archive while one day's folder is audited."""
+    (tmp_path / "day1").mkdir()
+    (tmp_path / "day2").mkdir()
+    (tmp_path / "day1" / "a.txt").write_text("Some article text.")
+    (tmp_path / "day2" / "b.txt").write_text("Another article text.")
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text("file,outlet\nday1/a.txt,A\nday2/b.txt,B\n")
+    (doc,) = iter_documents([str(tmp_path / "day1")], manifest=str(manifest))
+    assert doc.outlet == "A"
+    assert not [r for r in caplog.records if r.levelname == "WARNING"]
 
 
 def test_a_manifest_written_on_windows_names_files_in_subfolders(tmp_path: Path) -> None:
