@@ -299,7 +299,11 @@ def audit(
 
     try:
         settings = load_settings(config_path)
-        if state_path and not Path(state_path).parent.is_dir():  # a typo would start afresh
+        if (  # a typo would start afresh (the --out folder a first run makes is no typo)
+            state_path
+            and not Path(state_path).parent.is_dir()
+            and Path(state_path).parent.absolute() != Path(out_dir).absolute()
+        ):
             raise StateError(
                 f"its folder {Path(state_path).parent} does not exist",
                 path=state_path,

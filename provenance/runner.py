@@ -149,20 +149,32 @@ def _same(path: Path, payload: bytes) -> bool:
         return False
 
 
-def _own_state(state_path: Path | None, out: Path, previous: dict[str, Any] | None) -> None:
+def _own_state(state_path: Path | None, out: Path, previous: dict[str, Any] | None) -> bool:
     """A state given with --state serves one reports folder: its snapshot (what "new" means
     in the changes) and its cache (entries another run did not use are dropped) are that
     folder's.  Shared by two, each run would compare itself with the other's.  (The state
-    inside the reports folder, the default, moves with it: no check.)"""
-    if state_path is None or previous is None:
-        return
+    inside the reports folder, the default, moves with it: no check.)  True when the state
+    follows a reports folder that was moved (its old place holds no reports)."""
+    if state_path is None or previous is None or _resolved(state_path.parent) == _resolved(out):
+        return False
     owner = previous.get("out")
-    if owner and owner != str(out.resolve()):
+    if not owner or owner == str(_resolved(out)):
+        return False
+    # (a folder no longer there, or holding no reports, was moved: the state follows it)
+    if (Path(owner) / CURRENT).exists():
         raise StateError(
             f"this state keeps the runs of the reports in {owner}, not of {out}",
             path=str(state_path),
-            hint="give each --out folder its own --state file",
+            hint="give each --out folder its own --state file (or delete this one to start afresh)",
         )
+    return True
+
+
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except OSError:  # (a link loop)
+        return path.absolute()
 
 
 def _republish(
@@ -229,7 +241,9 @@ def run(
             docs = list(iter_documents(paths, manifest=manifest, settings=settings))
             _something_to_audit(paths, docs)
             previous = state.previous()
-            _own_state(state_path, out, previous)
+            if _own_state(state_path, out, previous):
+                state.amend(out=str(_resolved(out)))  # (a run with nothing to do commits nothing)
+                previous = state.previous()
             signature = _signature(docs, settings, sources)
             if not full and previous and previous.get("signature") == signature:
                 same = _republish(out, settings.audit.change_threshold, previous.get("published"))
@@ -282,7 +296,7 @@ def run(
                     "signature": signature,
                     "chunks": chunks.saved(),
                     "published": published,
-                    "out": str(out.resolve()),
+                    "out": str(_resolved(out)),
                 }
             )
         finally:

@@ -198,6 +198,21 @@ class State:
         row = self.db.execute("SELECT value FROM meta WHERE key = 'snapshot'").fetchone()
         return None if row is None else dict(json.loads(row[0]))
 
+    def amend(self, **fields: Any) -> None:
+        """Change fields of the saved snapshot (nothing else: the cache stays as it is)."""
+        snapshot = {**(self.previous() or {}), **fields}
+        try:
+            self.db.execute(
+                "INSERT OR REPLACE INTO meta VALUES ('snapshot', ?)",
+                (json.dumps(snapshot, sort_keys=True, ensure_ascii=False),),
+            )
+        except sqlite3.DatabaseError as exc:
+            raise StateError(
+                f"the state could not be saved ({exc})",
+                path=str(self.path),
+                hint="check the file's permissions and free space",
+            ) from None
+
     def commit(self, snapshot: dict[str, Any]) -> None:
         """Write this run's cache entries and snapshot in one transaction; drop unused ones."""
         try:

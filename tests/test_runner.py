@@ -558,3 +558,19 @@ def test_a_deleted_file_the_manifest_still_lists_is_removed(tmp_path: Path) -> N
     outcome = run([str(corpus)], out)
     removed = [r["article"] for r in outcome.changes if r["change"] == "removed-article"]
     assert removed == ["004_7883a29d71220dc2.txt"]
+
+
+def test_a_state_follows_its_reports_folder_when_it_moves(tmp_path: Path) -> None:
+    state = tmp_path / "st.sqlite"
+    invoke(["audit", str(CORPUS), "--out", str(tmp_path / "a"), "--state", str(state), "-q"])
+    (tmp_path / "a").rename(tmp_path / "b")  # the reports moved: the state follows them
+    invoke(["audit", str(CORPUS), "--out", str(tmp_path / "b"), "--state", str(state), "-q"])
+    other = ["audit", str(CORPUS), "--out", str(tmp_path / "c"), "--state", str(state), "-q"]
+    assert str(tmp_path / "b") in invoke(other, code=3).stderr  # (now b's)
+    # a state inside its reports folder, named with --state: a first run makes the folder,
+    # and the state moves with it
+    inside = tmp_path / "d" / "state.sqlite"
+    invoke(["audit", str(CORPUS), "--out", str(tmp_path / "d"), "--state", str(inside), "-q"])
+    (tmp_path / "d").rename(tmp_path / "e")
+    moved = tmp_path / "e" / "state.sqlite"
+    invoke(["audit", str(CORPUS), "--out", str(tmp_path / "e"), "--state", str(moved), "-q"])
