@@ -201,27 +201,27 @@ class State:
     def amend(self, **fields: Any) -> None:
         """Change fields of the saved snapshot (nothing else: the cache stays as it is)."""
         snapshot = {**(self.previous() or {}), **fields}
-        try:
+        with self._saving("the state could not be saved", ""):
             self.db.execute(
                 "INSERT OR REPLACE INTO meta VALUES ('snapshot', ?)",
                 (json.dumps(snapshot, sort_keys=True, ensure_ascii=False),),
             )
-        except sqlite3.DatabaseError as exc:
-            raise StateError(
-                f"the state could not be saved ({exc})",
-                path=str(self.path),
-                hint="check the file's permissions and free space",
-            ) from None
 
     def commit(self, snapshot: dict[str, Any]) -> None:
         """Write this run's cache entries and snapshot in one transaction; drop unused ones."""
-        try:
+        why = "the reports are published, but the state could not be saved"
+        with self._saving(why, "; the next run redoes the work"):
             self._commit(snapshot)
+
+    @contextlib.contextmanager
+    def _saving(self, what: str, then: str) -> Iterator[None]:
+        try:
+            yield
         except sqlite3.DatabaseError as exc:
             raise StateError(
-                f"the reports are published, but the state could not be saved ({exc})",
+                f"{what} ({exc})",
                 path=str(self.path),
-                hint="check the file's permissions and free space; the next run redoes the work",
+                hint=f"check the file's permissions and free space{then}",
             ) from None
 
     def _commit(self, snapshot: dict[str, Any]) -> None:
