@@ -373,9 +373,9 @@ def _audit_exit(
 def _under(shares: dict[str, float], floor: float, most: int = 5) -> str:
     """The outlets whose original share is under ``floor``, lowest first (the first few)."""
     low = sorted((share, outlet) for outlet, share in shares.items() if share < floor)
-    named = ", ".join(f"{outlet} {share:.2f}" for share, outlet in low[:most])
+    named = ", ".join(f"{outlet} {share:.4f}" for share, outlet in low[:most])  # (as in CSV)
     more = f" and {len(low) - most} more" if len(low) > most else ""
-    return f"original share under {floor:.2f} (--fail-under): {named}{more}"
+    return f"original share under {floor:g} (--fail-under): {named}{more}"
 
 
 @contextlib.contextmanager

@@ -513,9 +513,10 @@ def test_html_publication_times_decide_the_order_in_utc(tmp_path: Path, where: s
     def head(stamp: str) -> str:
         if where == "meta":
             return f'<meta property="article:published_time" content="{stamp}">'
-        return (
-            '<script type="application/ld+json">'
-            f'{{"@type": "NewsArticle", "datePublished": "{stamp}"}}</script>'
+        return (  # (the page's @graph holds an older WebPage date too: the article's counts)
+            '<script type="application/ld+json">{"@graph": [{"@type": "WebPage",'
+            ' "datePublished": "2019-03-01T00:00:00Z"}, {"@type": "NewsArticle",'
+            f' "datePublished": "{stamp}"}}]}}</script>'
         )
 
     root = tmp_path / "c"

@@ -288,8 +288,8 @@ def test_quiet_success_prints_nothing_and_alerts_exit(tmp_path: Path) -> None:
         if r["outlet"] not in sources and float(r["original_share"]) < 0.2
     )
     assert len(low) >= 2
-    named = ", ".join(f"{outlet} {share:.2f}" for share, outlet in low)
-    assert line == f"provenance: original share under 0.20 (--fail-under): {named}"
+    named = ", ".join(f"{outlet} {share:.4f}" for share, outlet in low)
+    assert line == f"provenance: original share under 0.2 (--fail-under): {named}"
 
 
 def test_killed_runs_leave_complete_reports(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ also" lines, widgets, appeals, duplicates) and never costs recall.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from configparser import ConfigParser
@@ -80,6 +81,35 @@ _PUBLISHED_TIME = (
 )
 #: "datePublished" in a page's JSON-LD (schema.org NewsArticle)
 _JSON_LD_PUBLISHED = re.compile(r'"datePublished"\s*:\s*"([^"]{10,40})"')
+#: schema.org types of an article (its date is the page's, not an embedded video's)
+_ARTICLE_TYPES = re.compile(r"(News|Blog|Reportage|Analysis|Opinion|Report)?Article|BlogPosting")
+
+
+def _json_ld_published(script: str) -> list[str]:
+    """The "datePublished" values of a JSON-LD script, an article's first (a page's
+    @graph also holds its WebPage, an embedded VideoObject, ...); unparsable JSON is
+    searched for the key."""
+    try:
+        data = json.loads(script)
+    except ValueError:
+        return _JSON_LD_PUBLISHED.findall(script)
+    found: list[tuple[bool, str]] = []
+    stack = [data]
+    while stack:
+        node = stack.pop(0)
+        if isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, dict):
+            date = node.get("datePublished")
+            if isinstance(date, str):
+                kinds = node.get("@type")
+                kinds = kinds if isinstance(kinds, list) else [kinds]
+                article = any(isinstance(k, str) and _ARTICLE_TYPES.fullmatch(k) for k in kinds)
+                found.append((not article, date))
+            stack.extend(v for v in node.values() if isinstance(v, (dict, list)))
+    return [date for _, date in sorted(found, key=lambda f: f[0])]  # (stable: order kept)
+
+
 #: the XPaths compiled once (a string given to tree.xpath() is parsed on every call)
 _XPATHS = {
     source[0]: etree.XPath(source[0])
@@ -183,7 +213,7 @@ def _published_time(tree: HtmlElement, metas: dict[tuple[str, str], str]) -> str
     values = [metas.get(key) for key in _PUBLISHED_TIME]
     for script in tree.iter("script"):
         if (script.get("type") or "").strip().lower() == "application/ld+json" and script.text:
-            values += _JSON_LD_PUBLISHED.findall(script.text[:100_000])
+            values += _json_ld_published(script.text[:100_000])
     for value in values:
         stamp = iso_date(value)
         if stamp is not None and utc_day(stamp) is not None:  # a time with its zone
