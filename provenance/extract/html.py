@@ -89,6 +89,8 @@ def _json_ld_published(script: str) -> list[str]:
     """The "datePublished" values of a JSON-LD script, an article's first (a page's
     @graph also holds its WebPage, an embedded VideoObject, ...); unparsable JSON is
     searched for the key."""
+    if "datePublished" not in script:
+        return []
     try:
         data = json.loads(script)
     except ValueError:
