@@ -18,7 +18,7 @@ import bisect
 import math
 import zlib
 from array import array
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Any
@@ -379,6 +379,8 @@ class CorpusIndex:
         self._owners = np.zeros(0, dtype=np.int32)  # the document number of each
         self._pending: list[tuple[np.ndarray, int]] = []
         self._held: tuple[frozenset[str], np.ndarray] | None = None
+        #: each document's distinct content-word bigrams (see :meth:`reworded_pairs`)
+        self._bigrams: list[np.ndarray] = []
 
     def __len__(self) -> int:
         return len(self._ids)
@@ -398,6 +400,8 @@ class CorpusIndex:
         self._ids.append(doc_id)
         self._docs[doc_id] = doc
         self._pending.append((np.unique(doc.fingerprints), number))
+        if self.settings.reworded_min_shared > 0:
+            self._bigrams.append(np.unique(_ngrams(doc.terms.astype(np.uint64), 2)))
 
     def _postings(self) -> tuple[np.ndarray, np.ndarray]:
         if self._pending:
@@ -488,6 +492,56 @@ class CorpusIndex:
                 x, y = self._ids[c // len(self._ids)], self._ids[c % len(self._ids)]
                 out.append((x, y, total, rest) if x < y else (y, x, total, rest))
         return sorted(out)
+
+    def reworded_pairs(self, sources: Collection[str]) -> list[tuple[str, str, int]]:
+        """Pairs of one of ``sources`` and another document sharing at least
+        ``reworded_min_shared`` distinct content-word bigrams (under the document-frequency
+        cap), as ``(a, b, shared)`` with ``a < b``, sorted.
+
+        A text reworded word by word (synonyms swapped, words moved) keeps few runs of
+        three content words, so it may share too few n-grams with its source to be a
+        candidate; it still shares many pairs.  Only pairs with a designated source are
+        looked for this way: bigrams are commoner, and the audit is about those sources.
+        """
+        need = self.settings.reworded_min_shared
+        wanted = frozenset(sources)
+        if need <= 0 or not wanted or len(self._bigrams) != len(self._ids):
+            return []
+        mine = [n for n, d in enumerate(self._ids) if d in wanted]
+        rest = [n for n, d in enumerate(self._ids) if d not in wanted]
+        if not mine or not rest:
+            return []
+        (a_keys, a_owners), (b_keys, b_owners) = (self._bigram_postings(g) for g in (mine, rest))
+        a_starts, a_sizes = _groups(a_keys)
+        b_starts, b_sizes = _groups(b_keys)
+        # the bigrams both sides hold, with their postings on each side
+        at = np.searchsorted(b_keys[b_starts], a_keys[a_starts]) if len(b_starts) else a_starts
+        at = np.minimum(at, max(len(b_starts) - 1, 0))
+        common = (len(b_starts) > 0) & (b_keys[b_starts][at] == a_keys[a_starts])
+        common &= a_sizes + b_sizes[at] <= self.max_df()
+        a_starts, a_sizes = a_starts[common], a_sizes[common]
+        b_starts, b_sizes = b_starts[at[common]], b_sizes[at[common]]
+        # every source posting with every other posting of the same bigram
+        i = np.repeat(_ranges(a_starts, a_sizes), np.repeat(b_sizes, a_sizes))
+        j = _ranges(np.repeat(b_starts, a_sizes), np.repeat(b_sizes, a_sizes))
+        n = np.int64(len(self._ids))
+        x, y = a_owners[i].astype(np.int64), b_owners[j].astype(np.int64)
+        found, shared = np.unique(np.minimum(x, y) * n + np.maximum(x, y), return_counts=True)
+        out = []
+        for c, total in zip(found.tolist(), shared.tolist(), strict=True):
+            if total >= need:
+                p, q = self._ids[c // len(self._ids)], self._ids[c % len(self._ids)]
+                out.append((p, q, total) if p < q else (q, p, total))
+        return sorted(out)
+
+    def _bigram_postings(self, numbers: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+        """Sorted bigram keys of the documents ``numbers``, and the document of each."""
+        keys = np.concatenate([self._bigrams[k] for k in numbers])
+        owners = np.concatenate(
+            [np.full(len(self._bigrams[k]), k, dtype=np.int32) for k in numbers]
+        )
+        order = np.argsort(keys, kind="stable")
+        return keys[order], owners[order]
 
     def _held_by(self, doc_ids: Collection[str]) -> np.ndarray:
         """Per posting: does one of ``doc_ids`` hold its n-gram (cached per id set)?"""

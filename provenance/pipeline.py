@@ -365,13 +365,19 @@ class _Aligner:
         sources = [n for n, e in self.entries.items() if e.designated]
         beyond = self.settings.audit.beyond_sources and bool(sources)
         need = max(self.settings.align.min_shared, 1)
-        for a, b, _shared, unexplained in self.index.sharing_pairs(beyond=sources):
+        found = self.index.sharing_pairs(beyond=sources)
+        for a, b, _shared, unexplained in found:
             pair = (self.entries[a], self.entries[b])
             # material both took from a designated source is reported against the source
             explained = beyond and not any(e.designated for e in pair) and unexplained < need
             if explained and direction(*pair) is None:
                 continue
             yield pair
+        # a designated source and a text that reworded it word by word (few shared n-grams)
+        seen = {(a, b) for a, b, _, _ in found}
+        for a, b, _shared in self.index.reworded_pairs(sources):
+            if (a, b) not in seen:
+                yield self.entries[a], self.entries[b]
 
     def align(self, target: Entry, source: Entry) -> list[Passage]:
         found = align_prepared(

@@ -70,6 +70,9 @@ class AlignSettings:
     index_max_df_share: float = 0.01
     #: a corpus document is a candidate when it shares at least this many n-grams
     min_shared: int = 2
+    #: ... or, a designated source's article and another article, when they share at least
+    #: this many content-word bigrams (a text reworded word by word keeps few n-grams; 0: off)
+    reworded_min_shared: int = 8
     # -- sentence seeds (align.py): tf-isf cosine and Dice of content-word stems
     #: a sentence of more words than this is cut into shorter matching units
     max_unit_words: int = 35

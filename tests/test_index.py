@@ -17,6 +17,7 @@ from provenance.index import (
     CorpusIndex,
     Prepared,
     SentenceSpace,
+    _ngrams,
     ngram_hashes,
     prepare,
     shared_seeds,
@@ -139,6 +140,52 @@ def test_sharing_pairs_are_the_pairs_of_candidates(seed: int) -> None:
     # an unexplained count that reaches min_shared is the one candidates() gives
     for (a, b, _, rest), (*_, want) in zip(found, sorted(expected), strict=True):
         assert (rest if rest >= settings.min_shared else None) == want, (a, b)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_reworded_pairs_count_the_bigrams_a_source_shares(seed: int) -> None:
+    """Pairs of a source and another document, by their shared distinct content-word
+    bigrams under the document-frequency cap, computed here directly."""
+    settings = AlignSettings(index_max_df=4, index_max_df_share=0.0, reworded_min_shared=3)
+    index = CorpusIndex(settings=settings)
+    texts = _corpus(seed)
+    for name, text in texts.items():
+        index.add(name, text)
+    sources = sorted(texts)[::4]
+    grams = {n: set(_ngrams(index.document(n).terms.astype(np.uint64), 2).tolist()) for n in texts}
+    df = Counter(g for n in texts for g in grams[n])
+    expected = []
+    for a, b in itertools.combinations(sorted(texts), 2):
+        if (a in sources) != (b in sources):
+            shared = sum(1 for g in grams[a] & grams[b] if df[g] <= index.max_df())
+            if shared >= 3:
+                expected.append((a, b, shared))
+    found = index.reworded_pairs(sources)
+    assert len(found) >= 3 and found == expected
+    assert CorpusIndex(settings=AlignSettings(reworded_min_shared=0)).reworded_pairs(sources) == []
+
+
+def test_a_text_reworded_word_by_word_is_a_candidate_of_its_source() -> None:
+    """Words moved about keep pairs of content words together but break the runs of three
+    the n-gram candidates need."""
+    source = (
+        "Grain exports through the Caspian ports rose sharply last year. "
+        "The ministers agreed to expand the terminal capacity in Aktau. "
+        "Railway tariffs for grain cargoes will fall next spring. "
+        "Traders expect record harvest volumes across the northern regions."
+    )
+    reworded = (
+        "Last year grain exports rose sharply through Caspian ports. "
+        "In Aktau the ministers agreed terminal capacity would expand. "
+        "Next spring railway tariffs will fall for grain cargoes. "
+        "Record harvest volumes are what traders expect across northern regions."
+    )
+    index = CorpusIndex(settings=AlignSettings(min_shared=3, reworded_min_shared=6))
+    index.add("wire", source)
+    index.add("copy", reworded)
+    index.add("other", "The football club signed a young goalkeeper from a second division team.")
+    assert index.sharing_pairs() == []  # too few runs of three content words
+    assert [(a, b) for a, b, _ in index.reworded_pairs(["wire"])] == [("copy", "wire")]
 
 
 def _units(t: Prepared, s: Prepared) -> list[Counter[int]]:

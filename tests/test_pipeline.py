@@ -544,3 +544,28 @@ def test_a_designated_sources_article_is_listed_as_source_text(tmp_path: Path) -
     arts = audit([str(root)]).tables.articles.set_index("article")
     assert arts.loc["wire.txt", "role"] == "source"
     assert arts.loc["paper.txt", "role"] == "article"
+
+
+def test_a_source_reworded_word_by_word_is_found_through_its_word_pairs(tmp_path: Path) -> None:
+    root = tmp_path / "c"
+    root.mkdir()
+    (root / "wire.txt").write_text(
+        "Grain exports through the Caspian ports rose sharply last year, officials said. "
+        "The ministers agreed to expand the terminal capacity in Aktau by next summer. "
+        "Railway tariffs for grain cargoes will fall next spring, the ministry added. "
+        "Traders expect record harvest volumes across the northern regions this autumn."
+    )
+    (root / "copy.txt").write_text(
+        "Last year grain exports rose sharply through Caspian ports, officials said. "
+        "By next summer in Aktau the ministers agreed terminal capacity would expand. "
+        "Next spring railway tariffs will fall for grain cargoes, the ministry added. "
+        "Record harvest volumes are what traders expect this autumn across northern regions."
+    )
+    (root / "manifest.csv").write_text("file,outlet,role\nwire.txt,TASS,source\ncopy.txt,Blog,\n")
+
+    def found(reworded: int) -> bool:
+        align = dataclasses.replace(DEFAULTS.align, min_shared=4, reworded_min_shared=reworded)
+        p = audit([str(root)], settings=DEFAULTS.replace(align=align)).tables.passages
+        return bool(((p.article == "copy.txt") & (p.source_article == "wire.txt")).any())
+
+    assert found(8) and not found(0)
