@@ -25,6 +25,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -289,14 +290,13 @@ def audit(
 
     Example (cron): provenance audit /data/news --out /data/reports -q --alert-uncredited
     """
-    from pathlib import Path
-
     from provenance.state import Locked, StateError, lock
     from provenance.workers import default_jobs
 
     # "provenance -q audit" is as quiet as "provenance audit -q" (and quieter: no warnings)
     quiet = quiet or logging.getLogger().getEffectiveLevel() >= logging.ERROR
 
+    existed = os.path.lexists(out_dir)
     try:
         settings = load_settings(config_path)
         if (  # a typo would start afresh (the --out folder a first run makes is no typo)
@@ -328,6 +328,8 @@ def audit(
         click.echo(f"provenance: error: {err}", err=True)
         sys.exit(ExitCode.LOCKED)
     except ProvenanceError as err:
+        if isinstance(err, NothingToAudit) and not existed:
+            _remove_made(Path(out_dir))  # (a mistyped corpus leaves no folder behind)
         fail(err)
     except OSError as exc:
         click.echo(
@@ -337,6 +339,20 @@ def audit(
         )
         sys.exit(ExitCode.OUTPUT)
     sys.exit(_audit_exit(outcome, out_dir, quiet, fail_under, alert_uncredited))
+
+
+def _remove_made(out: Path) -> None:
+    """Remove the reports folder this run made, if it holds only the lock and a new state."""
+    from provenance.state import LOCK_NAME, STATE_NAME
+
+    try:
+        names = {p.name for p in out.iterdir()}
+        if names <= {LOCK_NAME, STATE_NAME, f"{STATE_NAME}-wal", f"{STATE_NAME}-shm"}:
+            for name in names:
+                (out / name).unlink()
+            out.rmdir()
+    except OSError:
+        pass  # (left as it is: nothing depends on it)
 
 
 def _audit_exit(
@@ -408,8 +424,6 @@ def verify(out_dir: str) -> None:
 
     Example (after a crash, or in a monitoring job): provenance verify /data/reports
     """
-    from pathlib import Path
-
     from provenance.publish import CURRENT
     from provenance.publish import verify as check
 

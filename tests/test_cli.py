@@ -138,6 +138,9 @@ def test_a_corpus_with_nothing_readable_keeps_the_previous_reports(
         assert f"provenance: error: {gone}: nothing to audit" in result.stderr
         assert "the previous reports are kept" in result.stderr
         assert (out / "articles.csv").read_bytes() == before
+    # a mistyped corpus with a new --out leaves no empty reports folder behind
+    invoke(["audit", str(tmp_path / "typo"), "--out", str(tmp_path / "new")], code=1)
+    assert not (tmp_path / "new").exists()
     # inputs there, none of them readable: each is named (the first few)
     blank = tmp_path / "blank"
     blank.mkdir()
