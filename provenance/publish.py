@@ -133,10 +133,13 @@ def _sync(folder: Path, written: list[Path]) -> None:
     """Make the files ``written`` under ``folder`` durable.
 
     Linux: one ``syncfs`` of the file system holding them, instead of an fsync
-    per file (a corpus has thousands of report files); elsewhere, or if that
-    call fails, an fsync per file.
+    per file (a corpus has thousands of report files), unless only a few were
+    written; elsewhere, or if that call fails, an fsync per file.
     """
     if not written:
+        return
+    if len(written) <= _FSYNC_EACH:  # (syncfs flushes every dirty file of the file system)
+        _fsync_each(written)
         return
     try:
         libc = ctypes.CDLL(None, use_errno=True)
@@ -148,9 +151,20 @@ def _sync(folder: Path, written: list[Path]) -> None:
             os.close(fd)
     except (OSError, AttributeError):  # no syncfs here
         pass
+    _fsync_each(written)
+
+
+#: up to this many files written (a re-run that copied the rest), an fsync each
+_FSYNC_EACH = 64
+
+
+def _fsync_each(written: list[Path]) -> None:
     for path in written:
-        with open(path, "rb") as fh:
-            os.fsync(fh.fileno())
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def _build(out: Path, files: Iterable[tuple[str, bytes]]) -> tuple[Path, set[str]]:

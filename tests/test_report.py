@@ -1103,3 +1103,25 @@ def test_the_boilerplate_summary_shows_the_first_block_removed(tmp_path: Path) -
     assert "<td>Share on Telegram</td>" in (tmp_path / "report.html").read_text("utf-8")
     defs = md.split("## Definitions")[1]
     assert "`far-from-prose`" in defs and "`related-articles`" in defs
+
+
+@pytest.mark.parametrize("files", [3, 100])
+def test_published_files_are_made_durable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, files: int
+) -> None:
+    """A few files written: an fsync each (syncfs would flush the whole file system);
+    thousands: one syncfs; either way every written file is synced before the switch."""
+    import provenance.publish as publish_module
+
+    synced: list[int] = []
+    real = os.fsync
+    monkeypatch.setattr(publish_module.os, "fsync", lambda fd: (synced.append(fd), real(fd)))
+    calls: list[str] = []
+    monkeypatch.setattr(
+        publish_module, "_fsync_each", lambda written: calls.append(f"each {len(written)}")
+    )
+    payload = {f"texts/{k:03d}.txt": f"text {k}\n".encode() for k in range(files)}
+    publish_module.publish(payload, tmp_path / "out")
+    assert (tmp_path / "out" / "texts" / "000.txt").read_bytes() == b"text 0\n"
+    assert calls == ([f"each {files}"] if files <= publish_module._FSYNC_EACH else [])
+    assert synced  # (the folders and the manifest are synced in any case)
