@@ -29,11 +29,18 @@ KINDS = (
     "new-passage",
     "originality-moved",
 )
-#: the snapshot's passage identities: 2 = by the texts' contents (a renamed file or outlet
-#: keeps its passages), 1 (no "identity" key) = by file and outlet names
-IDENTITY = 2
+#: the snapshot's passage identities: 3 = [article file, source file (or, for a source whose
+#: text is not in the corpus, its name), passage text hash], so that naming an outlet makes no
+#: passage new, and a renamed file's passages are found under its new name; 1 (no
+#: "identity" key) = a string with the names of the article, its source outlet and file
+IDENTITY = 3
 #: an article's metadata the changes name when it alone changed
 _META = ("outlet", "role", "published")
+#: statuses of an input still there that could not be audited this time (not "missing",
+#: nor "duplicate": a second copy of another article is audited as that one)
+_SETTLED = ("ok", "missing", "duplicate")
+
+Identity = tuple[str, str, str]
 
 
 def passage_key(row: Mapping[str, Any]) -> str:
@@ -42,15 +49,17 @@ def passage_key(row: Mapping[str, Any]) -> str:
     return f"{row['article']}|{row['source']}|{row['source_article'] or ''}|{text}"
 
 
-def passage_id(row: Mapping[str, Any], hashes: Mapping[str, str]) -> str:
-    """A passage's identity by content: its article's text, its source's text (or, for a
-    source whose text is not in the corpus, the source's name) and its own text, so that
-    renaming a file or an outlet makes no passage new."""
+def passage_id(row: Mapping[str, Any]) -> Identity:
+    """A passage's identity: its article's file, its source's file (or the source's name
+    when its text is not in the corpus), and a hash of its own text."""
     text = hashlib.sha256(str(row["text"]).encode("utf-8", "replace")).hexdigest()[:16]
-    article = hashes.get(str(row["article"]), str(row["article"]))
-    source_article = str(row["source_article"] or "")
-    source = hashes.get(source_article, source_article) if source_article else str(row["source"])
-    return f"{article[:16]}|{source[:16] if source_article else source}|{text}"
+    return str(row["article"]), str(row["source_article"] or "") or f"@{row['source']}", text
+
+
+def _identities(previous: Mapping[str, Any] | None) -> set[Identity]:
+    """The passage identities of a version 3 snapshot."""
+    found = (previous or {}).get("passages", [])
+    return {(str(p[0]), str(p[1]), str(p[2])) for p in found if isinstance(p, list) and len(p) == 3}
 
 
 #: the passage columns a snapshot and the changes read
@@ -90,7 +99,7 @@ def _unread(tables: AuditTables) -> set[str]:
     return {
         str(n)
         for n, status in zip(a["article"], a["status"], strict=True)
-        if status not in ("ok", "missing")  # (a file listed but not there is gone)
+        if status not in _SETTLED
     }
 
 
@@ -114,7 +123,7 @@ def snapshot(
     ``settings``: a digest of the settings and sources of the run."""
     articles = dict(hashes)
     metadata = _metadata(tables)
-    passages = {passage_id(r, hashes) for r in counted(tables)}
+    passages = {passage_id(r) for r in counted(tables)}
     kept = _unread(tables) & set((previous or {}).get("articles", {})) - set(hashes)
     if kept and previous is not None and previous.get("identity") == IDENTITY:
         for name in kept:
@@ -123,13 +132,13 @@ def snapshot(
                 metadata[name] = previous["metadata"][name]
         # every passage known before stays known: its own, the other articles' passages
         # taken from it, and those its absence changed (upstream material others share)
-        passages |= set(previous.get("passages", []))
+        passages |= _identities(previous)
     return {
         "identity": IDENTITY,
         "settings": settings,
         "articles": dict(sorted(articles.items())),
         "metadata": metadata,
-        "passages": sorted(passages),
+        "passages": [list(p) for p in sorted(passages)],
         "outlets": {
             str(r["outlet"]): float(r["original_share"])
             for r in tables.outlets.to_dict("records")
@@ -148,11 +157,19 @@ def compare(
 ) -> list[dict[str, Any]]:
     """Change rows (CHANGE_COLUMNS) between the previous snapshot and this run."""
     before_articles: Mapping[str, str] = (previous or {}).get("articles", {})
-    before_passages = set((previous or {}).get("passages", []))
+    before_passages: set[Any] = set()
+    if previous is not None and previous.get("identity") != IDENTITY:  # (version 1: strings)
+        before_passages = {p for p in previous.get("passages", []) if isinstance(p, str)}
     before_outlets: Mapping[str, float] = (previous or {}).get("outlets", {})
     before_meta: Mapping[str, list[str]] = (previous or {}).get("metadata", {})
-    by_content = (previous or {}).get("identity") == IDENTITY
+    by_identity = (previous or {}).get("identity") == IDENTITY
     outlet_of = dict(zip(tables.articles["article"], tables.articles["outlet"], strict=True))
+    a_names = tables.articles["article"].tolist()
+    a_status = (
+        tables.articles["status"].tolist()
+        if "status" in tables.articles.columns
+        else ["ok"] * len(a_names)
+    )
     rows: list[dict[str, Any]] = []
 
     def add(change: str, outlet: str, article: str = "", **kw: Any) -> None:
@@ -174,29 +191,39 @@ def compare(
         add("settings-changed", "", detail="the settings or --source changed: figures may move")
     gone = sorted(set(before_articles) - set(hashes) - _unread(tables))
     moved: dict[str, str] = {}  # the content of a file gone -> its old name
+    present = {str(n) for n, st in zip(a_names, a_status, strict=True) if st != "missing"}
     for name in gone:
-        moved.setdefault(before_articles[name], name)
+        if name not in present:  # (a file still there as a duplicate of another was not renamed)
+            moved.setdefault(before_articles[name], name)
     now_meta = _metadata(tables)
+    renamed: dict[str, str] = {}  # old name -> new name
     for name in sorted(hashes):
         outlet = outlet_of.get(name, "")
+        earlier = name
         if name not in before_articles:
             old = moved.pop(hashes[name], None)
             if old is None:
                 add("new-article", outlet, name)
-            else:
-                add("renamed-article", outlet, name, before=old, after=name)
-                gone.remove(old)
+                continue
+            add("renamed-article", outlet, name, before=old, after=name)
+            gone.remove(old)
+            renamed[old], earlier = name, old
         elif before_articles[name] != hashes[name]:
             add("changed-article", outlet, name, detail="text")
-        elif name in before_meta and before_meta[name] != now_meta.get(name):
-            then, present = before_meta[name], now_meta.get(name, [""] * len(_META))
-            for field, a, b in zip(_META, then, present, strict=True):
+            continue
+        if earlier in before_meta and before_meta[earlier] != now_meta.get(name):
+            then, later = before_meta[earlier], now_meta.get(name, [""] * len(_META))
+            for field, a, b in zip(_META, then, later, strict=True):
                 if a != b:
                     add("changed-article", outlet, name, detail=field, before=a, after=b)
     for name in gone:
         add("removed-article", "", name)
+    if by_identity:  # (a renamed file's passages, and those taken from it, under its new name)
+        before_passages = {
+            (renamed.get(a, a), renamed.get(b, b), text) for a, b, text in _identities(previous)
+        }
     for r in counted(tables):
-        known = passage_id(r, hashes) if by_content else passage_key(r)
+        known = passage_id(r) if by_identity else passage_key(r)
         if known not in before_passages:
             # a quotation is no copying: neither credited nor uncredited (nor alerted on)
             credit = "credited" if r["credited"] else "uncredited"

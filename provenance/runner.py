@@ -18,6 +18,7 @@ import contextlib
 import csv
 import dataclasses
 import functools
+import hashlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -142,6 +143,13 @@ def _signature(docs: Sequence[Document], settings: Settings, sources: Sequence[s
     return digest("run", repr(settings), sorted(settings.sources.items()), list(sources), inputs)
 
 
+def _configured(settings: Settings, sources: Sequence[str]) -> str:
+    """A digest of the settings and --source names as given (not of the code, unlike the
+    state's keys: a new version of provenance is no change of settings)."""
+    given = repr((repr(settings), sorted(settings.sources.items()), sorted(set(sources))))
+    return hashlib.sha256(given.encode("utf-8")).hexdigest()[:16]
+
+
 def _same(path: Path, payload: bytes) -> bool:
     try:
         return path.read_bytes() == payload
@@ -264,9 +272,7 @@ def run(
                 documents=docs,
             )
             threshold = settings.audit.change_threshold
-            configured = digest(
-                "settings", repr(settings), sorted(settings.sources.items()), list(sources)
-            )
+            configured = _configured(settings, sources)
             changes = compare(
                 previous, result.tables, result.hashes, threshold=threshold, settings=configured
             )

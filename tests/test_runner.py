@@ -574,3 +574,84 @@ def test_a_state_follows_its_reports_folder_when_it_moves(tmp_path: Path) -> Non
     (tmp_path / "d").rename(tmp_path / "e")
     moved = tmp_path / "e" / "state.sqlite"
     invoke(["audit", str(CORPUS), "--out", str(tmp_path / "e"), "--state", str(moved), "-q"])
+
+
+_WIRE = (
+    "The regional parliament approved a new water management law on Tuesday after months of"
+    " debate. Lawmakers said the reform would cut leakage in municipal pipelines by nearly a"
+    " third within five years. The bill allocates four billion roubles to replace ageing"
+    " pumping stations in twelve districts."
+)
+_OWN = (
+    "Residents of the northern suburbs have complained about brown tap water for several"
+    " summers, and a local engineer told our correspondent the stations were built in the sixties."
+)
+
+
+def test_an_edit_elsewhere_in_an_article_or_its_source_makes_no_passage_new(
+    tmp_path: Path,
+) -> None:
+    """A passage is known by its article's and source's files and its own text, not by
+    the whole files' contents: an edit elsewhere in either makes none of it new."""
+    corpus, out = tmp_path / "corpus", tmp_path / "out"
+    corpus.mkdir()
+    (corpus / "wire.txt").write_text(_WIRE + "\n")
+    (corpus / "paper.txt").write_text(_OWN + "\n\n" + _WIRE + "\n")
+    (corpus / "manifest.csv").write_text(
+        "file,outlet,role\nwire.txt,TASS,source\npaper.txt,Paper,\n"
+    )
+    first = run([str(corpus)], out)
+    assert [r["change"] for r in first.changes].count("new-passage") >= 1
+    added = (
+        "\n\nThe governor is expected to sign the document into law before the end of the month.\n"
+    )
+    for name in ("wire.txt", "paper.txt"):
+        with (corpus / name).open("a", encoding="utf-8") as fh:
+            fh.write(added if name == "wire.txt" else "\n\nShop owners hope the works end soon.\n")
+    outcome = run([str(corpus)], out)
+    assert sorted(
+        (r["change"], r["detail"]) for r in outcome.changes if r["change"] != "originality-moved"
+    ) == [
+        ("changed-article", "text"),
+        ("changed-article", "text"),
+    ]
+    assert outcome.new_uncredited == 0
+
+
+def test_a_new_outlet_copying_word_for_word_is_new_copying(tmp_path: Path) -> None:
+    """The same text under another file and outlet is another outlet's copying."""
+    corpus, out = copy_corpus(tmp_path), tmp_path / "out"
+    run([str(corpus)], out)
+    (corpus / "005_copy.txt").write_bytes((corpus / "002_ff3b1c2c26e4a046.txt").read_bytes())
+    with (corpus / "manifest.csv").open("a", encoding="utf-8") as fh:
+        fh.write("005_copy.txt,Delta,article,,,en,\n")
+    outcome = run([str(corpus)], out)
+    fresh = [r for r in outcome.changes if r["change"] == "new-passage"]
+    assert fresh and {r["article"] for r in fresh} == {"005_copy.txt"}
+    assert outcome.new_uncredited > 0
+
+
+def test_a_rename_with_a_new_outlet_names_both(tmp_path: Path) -> None:
+    corpus, out = copy_corpus(tmp_path), tmp_path / "out"
+    run([str(corpus)], out)
+    (corpus / "001_1bac6ef4c7f7c27f.txt").rename(corpus / "001 renamed.txt")
+    manifest = corpus / "manifest.csv"
+    manifest.write_text(
+        manifest.read_text(encoding="utf-8").replace(
+            "001_1bac6ef4c7f7c27f.txt,,", "001 renamed.txt,Weekly Planet,"
+        ),
+        encoding="utf-8",
+    )
+    changes = run([str(corpus)], out).changes
+    assert [(r["change"], r["detail"]) for r in changes if r["article"] == "001 renamed.txt"] == [
+        ("renamed-article", ""),
+        ("changed-article", "outlet"),
+    ]
+    assert not [r for r in changes if r["change"] == "new-passage"]
+
+
+def test_the_order_of_sources_given_is_no_change_of_settings(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run([str(CORPUS)], out, sources=["TASS", "The Moscow Times"])
+    outcome = run([str(CORPUS)], out, sources=["The Moscow Times", "TASS"])
+    assert not [r for r in outcome.changes if r["change"] == "settings-changed"]
