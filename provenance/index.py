@@ -514,10 +514,11 @@ class CorpusIndex:
         (a_keys, a_owners), (b_keys, b_owners) = (self._bigram_postings(g) for g in (mine, rest))
         a_starts, a_sizes = _groups(a_keys)
         b_starts, b_sizes = _groups(b_keys)
+        if not len(a_starts) or not len(b_starts):  # (texts too short to have a bigram)
+            return []
         # the bigrams both sides hold, with their postings on each side
-        at = np.searchsorted(b_keys[b_starts], a_keys[a_starts]) if len(b_starts) else a_starts
-        at = np.minimum(at, max(len(b_starts) - 1, 0))
-        common = (len(b_starts) > 0) & (b_keys[b_starts][at] == a_keys[a_starts])
+        at = np.minimum(np.searchsorted(b_keys[b_starts], a_keys[a_starts]), len(b_starts) - 1)
+        common = b_keys[b_starts][at] == a_keys[a_starts]
         common &= a_sizes + b_sizes[at] <= self.max_df()
         a_starts, a_sizes = a_starts[common], a_sizes[common]
         b_starts, b_sizes = b_starts[at[common]], b_sizes[at[common]]

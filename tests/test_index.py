@@ -286,3 +286,14 @@ def test_vocabulary_stays_bounded_and_hashes_as_the_functions_do() -> None:
         assert len(vocab.ids) <= max(vocab.most, len(set(norms)))
     assert list(vocab.hashes([])[0]) == []
     assert _stem_id("the") == 0 and _stem_id("minister") == _stem_id("ministers") != 0
+
+
+def test_reworded_pairs_of_texts_too_short_for_a_bigram() -> None:
+    index = CorpusIndex()
+    index.add("src", STORY)
+    index.add("tiny", "Yes.")
+    assert index.reworded_pairs(["src"]) == []
+    index = CorpusIndex()
+    index.add("src", "Breaking.")
+    index.add("other", STORY)
+    assert index.reworded_pairs(["src"]) == []
