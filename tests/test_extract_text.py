@@ -263,6 +263,14 @@ def test_long_article_on_a_web_page_keeps_every_paragraph() -> None:
     assert not set(blocks) & {*menu, *ad, "Share"}
 
 
+def test_a_declined_to_comment_subheading_does_not_end_the_article() -> None:
+    menu = ["Home | News | Sport | Weather"]
+    related = ["Related Articles", "Ferry timetable changes in March", "New pier opens"]
+    lines = [*menu, *_ESSAY[:4], "Kremlin declines to comment", *_ESSAY[5:], "Share", *related]
+    blocks = _blocks(clean_text("\n".join(lines)))
+    assert all(block in blocks for block in _ESSAY[5:] if len(block) > 100)
+
+
 def test_a_bar_in_a_long_paragraph_does_not_make_it_a_menu() -> None:
     """A bar makes a short line a menu ("Home | News"), but a long paragraph with one in it
     (an inline credit, a table rule left in the text) is still prose."""

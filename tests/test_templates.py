@@ -171,8 +171,19 @@ def test_furniture_reason(line: str, reason: str) -> None:
         # a wrapped line of text (or a programme) that names a comment later on
         "Relations in NYC Comment: Joyce",
         "Comment: Vernon Benjamin, Marist College",
+        # a subheading of news: the article goes on after it
+        "Peskov declined to comment",
+        "Kremlin spokesman Peskov: No comment",
+        "Песков отказался от комментариев",
+        "В Кремле отказались от комментариев",
         "Please become a member of the committee, the chairman told the deputy on Monday.",
         "Officials said the scheme would cost as little as 5 dollars a year per household.",
+        # news that speaks of paying, or quotes someone asking for support
+        "Charter flights to Antalya are now available for as little as $150, the association said.",
+        "Shares of the company traded for as little as 3 cents on Monday.",
+        '"Ukraine could become a member of the European Union within a year," the minister said.',
+        '"If you value our city\'s history, vote no," said the campaign leader.',
+        '"Please support our farmers," the protesters\' banners read.',
         "the mayor had no comment",
     ],
 )

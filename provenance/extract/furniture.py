@@ -325,14 +325,7 @@ _SEARCH: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\b(sign up|subscribe|register)\b.{0,40}\b(our|free|daily|weekly)\b.{0,20}"
             r"\b(newsletters?|e-?mail alerts?|alerts)\b|\b(e-?mail|news|text) alerts\b"
             r"|\b(subscribe|add) to (our|the) rss\b|upload your (photos|pics|pictures|videos)"
-            r"|\b(delivered|straight|directly|sent) to your inbox\b"
-            # a donation appeal speaks to the reader: "If you value our reporting, please
-            # become a supporter for as little as $5", "funded by readers like you"
-            r"|\bif you (value|enjoy|appreciate|rely on) (our|this|what we)\b"
-            r"|\bplease (consider )?(supporting|support|donating to|donate to) (us|our)\b"
-            r"|\bbecome a (supporter|member|patron)\b.{0,40}\b(as little as|month|year|today)\b"
-            r"|\b(funded|supported) by (readers|people|members) like you\b"
-            r"|\bwe rely on (our )?readers\b|\bfor as little as [$€£]?\s?\d",
+            r"|\b(delivered|straight|directly|sent) to your inbox\b",
             _I,
         ),
     ),
@@ -347,11 +340,26 @@ _SEARCH: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
 )
+#: a donation appeal's address to the reader (``_appeal``; the line is lower-cased) ...
+_READER_RE = re.compile(
+    r"\bif you (value|enjoy|appreciate|rely on|like) (our|this|what we)\b"
+    r"|\bplease (consider )?(supporting|support|donating|donate|contributing|becoming)\b"
+    r"|\bbecome a (supporter|member|patron|subscriber)\b"
+    r"|\b(funded|supported|paid for) by (readers|people|members|listeners) like you\b"
+    r"|\bwe rely on (our )?(readers|supporters|members)\b|\bfor as little as\b"
+)
+#: ... and what it asks for
+_FUNDING_RE = re.compile(
+    r"\bjournalism\b|\breporting\b|\bnewsroom\b|\bdonat|\bcontribut|\bsupporters?\b"
+    r"|\bmembership\b|\bsubscri|\bindependent (media|press|news)\b|\bour work\b|\bfunded\b"
+)
+_APPEAL_KEYS = ("if you", "please", "become a", "like you", "rely on", "as little as")
+_QUOTE_MARKS = ('"', "“", "”", "«", "»", "„")
+_MAX_APPEAL_CHARS = 400
 #: every ``_SEARCH`` match contains one of these (a cheap filter before the regex)
 _SEARCH_KEYS = (
     *("©", "(c)", "copyright", "rights reserved", "disclaimer", "terms", "privacy", "polic"),
     *("may not be", "alert", "newsletter", "rss", "upload", "comment", "inbox"),
-    *("if you", "please", "become a", "like you", "rely on", "as little as"),
 )
 #: a comment-section heading: "5 comments so far...", "Reader Comments (12)", "Have your say"
 _COMMENTS_HEADING_RE = re.compile(
@@ -367,6 +375,8 @@ _CODE_CHARS = frozenset("{}=;<>[]\\|&$")
 _MAX_FURNITURE_CHARS = 160
 #: words a comment-section heading may have before its name ("Reader", "5", "Show all")
 _HEADING_LEAD_WORDS = 2
+#: "Be the first to comment"
+_FIRST_TO = re.compile(r"\bfirst to\b|\bпервым\b", re.IGNORECASE)
 #: a label followed by a name: "Comment: Joyce Goodfriend" (a programme, not a heading)
 _NAMED_AFTER = re.compile(r"\s*:\s*[A-ZА-ЯЁ][a-zа-яё]")
 _MAX_SEARCH_CHARS = 250
@@ -392,16 +402,19 @@ _CODE_CHARS_STR = "".join(sorted(_CODE_CHARS))
 
 def _comments_heading(line: str) -> bool:
     """A comment section's heading names it in its first words ("5 comments so far",
-    "Reader Comments (12)", "Have your say") or ends with it after a capital ("View all 12
-    comments", "Be the first to comment"); a line that says "comment" later, or goes on with
-    a name after it, is a wrapped line of text or a programme ("Relations in NYC Comment:
-    Joyce", "the mayor had no comment")."""
+    "Reader Comments (12)", "Have your say") or ends with it and counts the comments or
+    invites the first ("View all 12 comments", "Be the first to comment"); a line that says
+    "comment" later, or goes on with a name after it, is a line of text or a programme
+    ("Peskov declined to comment", "Relations in NYC Comment: Joyce")."""
     found = _COMMENTS_HEADING_RE.search(line)
     if found is None or _NAMED_AFTER.match(line, found.end()):
         return False
     if len(line[: found.start()].split()) <= _HEADING_LEAD_WORDS:
         return True
-    return line[:1].isupper() and not re.search(r"[^\W\d_]", line[found.end() :])
+    # ends with it, and counts the comments or invites the first ("Peskov declined to
+    # comment" is a line of news)
+    ends = not re.search(r"[^\W\d_]", line[found.end() :])
+    return ends and (any(c.isdigit() for c in line) or _FIRST_TO.search(line) is not None)
 
 
 def _reason_of(match: re.Match[str] | None, reasons: tuple[str, ...]) -> str | None:
@@ -441,8 +454,21 @@ def furniture_reason(line: str) -> str | None:
         ):
             return "comments"
     if length <= _MAX_SEARCH_CHARS and any(key in lower for key in _SEARCH_KEYS):
-        return _reason_of(_SEARCH_RE.search(lower), _SEARCH_REASONS)
+        reason = _reason_of(_SEARCH_RE.search(lower), _SEARCH_REASONS)
+        if reason:
+            return reason
+    if length <= _MAX_APPEAL_CHARS and _appeal(lower):
+        return "appeal"
     return None
+
+
+def _appeal(lower: str) -> bool:
+    """A donation appeal: it speaks to the reader ("If you value our reporting", "funded by
+    readers like you") about paying for the outlet's work (journalism, a supporter, a
+    donation), and quotes nobody (a protester's "Please support our farmers" is news)."""
+    if not any(key in lower for key in _APPEAL_KEYS) or any(q in lower for q in _QUOTE_MARKS):
+        return False
+    return _READER_RE.search(lower) is not None and _FUNDING_RE.search(lower) is not None
 
 
 # --- Lines around the body: what ends an article, menus, headlines, bylines ---
