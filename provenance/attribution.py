@@ -513,8 +513,11 @@ def _dash_credit(text: str, first: Span, last: Span) -> bool:
     """A credit line: "- TASS" at the end of a line, or "Source: TASS"."""
     before = text[_line_start(text, first.start) : first.start]
     after = text[last.end : _line_end(text, last.end)].strip(" .")
-    # words before the dash: a list item "- TASS" names the agency, it credits nothing
-    return not after and bool(re.search(r"\w\S*\s+[-\u2013\u2014]\s*$", before))
+    if after or not re.search(r"(?:^|\s)[-\u2013\u2014]\s*$", before):
+        return False
+    # words before the dash ("Grain corridor to grow - TASS"), or a line of its own that
+    # ends the text ("— TASS"); a list item "- TASS" names the agency, it credits nothing
+    return bool(re.search(r"\w", before)) or not text[last.end :].strip(" .\n\t")
 
 
 def _anaphoric_credits(text: str, mentions: Sequence[tuple[Span, str]]) -> list[Credit]:
@@ -696,7 +699,9 @@ def _sign_off(text: str, credit: Credit) -> bool:
     sentence, the last thing in the text (not a caption's "Photo: S. Bobylev (TASS)")."""
     if not credit.text.startswith(("(", "/", "[")) or text[credit.span.end :].strip(" .\n\t"):
         return False
-    return text[: credit.span.start].rstrip().endswith((".", "!", "?", "…", '"', "»", "”"))
+    # after a full stop (a closing quotation mark after one too), not after a quoted word:
+    # '... called the sanctions "illegal" (TASS).' credits the quotation
+    return re.search(r"[.!?…][\"'»”’]?$", text[: credit.span.start].rstrip()) is not None
 
 
 def _containing(spans: Sequence[Span], pos: int) -> Span | None:

@@ -286,7 +286,7 @@ def test_a_parenthesised_credit_inside_the_text_is_no_sign_off() -> None:
     assert [level for _, level in ranked if level == "credit-line"] == []
 
 
-@pytest.mark.parametrize("ending", [". (TASS)", ". (TASS).", ". /TASS/"])
+@pytest.mark.parametrize("ending", [". (TASS)", ". (TASS).", ". /TASS/", ".\n— TASS", ".\n- ТАСС"])
 def test_sign_offs_in_their_forms(ending: str) -> None:
     text = "Russia and Kazakhstan agreed to expand the corridor.\n\n" + _FILLER[:-1] + ending
     ranked = ranked_credits(
@@ -305,11 +305,15 @@ def test_sign_offs_in_their_forms(ending: str) -> None:
         "Russia and Kazakhstan agreed to expand the corridor.\n\n"
         + _FILLER
         + " The minister refused to speak to the state news agency (TASS)",
+        # a quoted word credited, at the very end
+        "Russia and Kazakhstan agreed to expand the corridor.\n\n"
+        + _FILLER[:-1]
+        + ', and Peskov called the sanctions "illegal" (TASS).',
         # a list item naming an agency credits nothing
         _FILLER + "\n\nThe ministry named the agencies barred from the briefing:\n- TASS\n"
         "- Interfax\nRussia and Kazakhstan agreed to expand the corridor on Monday.",
     ],
-    ids=["caption", "mention", "list-item"],
+    ids=["caption", "mention", "quoted-word", "list-item"],
 )
 def test_a_mention_at_the_end_or_in_a_list_credits_nothing_else(text: str) -> None:
     credits = find_credits(text, REGISTRY)
