@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -198,9 +199,9 @@ def test_a_saved_page_gives_the_address_it_was_saved_from(note: str, url: str | 
             "Lawmaker offers asylum",
         ),
         (
-            "Moscow to host ministers - Economy & Business - TASS",
-            "TASS",
-            "Moscow to host ministers",
+            "Moscow Exchange - Q2 results - Interfax",
+            "Interfax",
+            "Moscow Exchange - Q2 results",  # (a part before the site name stays)
         ),
         ("Putin - Trump talks end - TASS", "TASS", "Putin - Trump talks end"),
         ("Lawmaker offers asylum", "The Daily Example", "Lawmaker offers asylum"),
@@ -215,3 +216,29 @@ def test_a_page_title_loses_the_site_name_it_ends_with(
         f"</head><body><article>{''.join(f'<p>{p}</p>' for p in BODY)}</article></body></html>"
     )
     assert extract_html(page).title == headline
+
+
+@pytest.mark.parametrize(
+    ("article", "published"),
+    [
+        ({"@type": "OpinionNewsArticle", "datePublished": "2025-06-06T10:30:00+03:00"}, None),
+        ({"@type": "LiveBlogPosting", "datePublished": "2025-06-06T10:30:00+03:00"}, None),
+        ({"@type": "http://schema.org/NewsArticle", "datePublished": "2025-06-06T10:30:00Z"}, None),
+        ({"@type": "NewsArticle", "datePublished": "2025-06-06"}, "2025-06-06"),
+    ],
+)
+def test_the_json_ld_article_date_beats_the_other_nodes(
+    article: dict[str, str], published: str | None
+) -> None:
+    from trafilatura.utils import load_html
+
+    from provenance.dates import iso_date
+    from provenance.extract.html import page_metadata
+
+    graph = [{"@type": "WebPage", "datePublished": "2019-01-01T00:00:00+00:00"}, article]
+    script = json.dumps({"@context": "https://schema.org", "@graph": graph})
+    tree = load_html(
+        f'<html><head><script type="application/ld+json">{script}</script></head>'
+        "<body><p>text</p></body></html>"
+    )
+    assert page_metadata(tree)["published"] == (published or iso_date(article["datePublished"]))

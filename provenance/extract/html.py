@@ -81,21 +81,24 @@ _PUBLISHED_TIME = (
 )
 #: "datePublished" in a page's JSON-LD (schema.org NewsArticle)
 _JSON_LD_PUBLISHED = re.compile(r'"datePublished"\s*:\s*"([^"]{10,40})"')
-#: schema.org types of an article (its date is the page's, not an embedded video's)
-_ARTICLE_TYPES = re.compile(r"(News|Blog|Reportage|Analysis|Opinion|Report)?Article|BlogPosting")
+#: schema.org types of an article (its date is the page's, not an embedded video's):
+#: Article and its kinds (NewsArticle, OpinionNewsArticle, ...), BlogPosting, LiveBlogPosting
+_ARTICLE_TYPES = re.compile(r"Article$|BlogPosting$")
 
 
-def _json_ld_published(script: str) -> list[str]:
-    """The "datePublished" values of a JSON-LD script, an article's first (a page's
-    @graph also holds its WebPage, an embedded VideoObject, ...); unparsable JSON is
-    searched for the key."""
+def _json_ld_published(script: str) -> tuple[list[str], list[str]]:
+    """The "datePublished" values of a JSON-LD script: the article's (schema.org's
+    NewsArticle, BlogPosting, LiveBlogPosting, ... also written as a URL), and the others
+    (a page's @graph also holds its WebPage, an embedded VideoObject, ...); unparsable
+    JSON is searched for the key (all of them "others")."""
     if "datePublished" not in script:
-        return []
+        return [], []
     try:
         data = json.loads(script)
     except ValueError:
-        return _JSON_LD_PUBLISHED.findall(script)
-    found: list[tuple[bool, str]] = []
+        return [], _JSON_LD_PUBLISHED.findall(script)
+    articles: list[str] = []
+    others: list[str] = []
     stack = [data]
     while stack:
         node = stack.pop(0)
@@ -106,10 +109,10 @@ def _json_ld_published(script: str) -> list[str]:
             if isinstance(date, str):
                 kinds = node.get("@type")
                 kinds = kinds if isinstance(kinds, list) else [kinds]
-                article = any(isinstance(k, str) and _ARTICLE_TYPES.fullmatch(k) for k in kinds)
-                found.append((not article, date))
+                names = [re.split(r"[/#:]", k)[-1] for k in kinds if isinstance(k, str)]
+                (articles if any(_ARTICLE_TYPES.search(k) for k in names) else others).append(date)
             stack.extend(v for v in node.values() if isinstance(v, (dict, list)))
-    return [date for _, date in sorted(found, key=lambda f: f[0])]  # (stable: order kept)
+    return articles, others
 
 
 #: the XPaths compiled once (a string given to tree.xpath() is parsed on every call)
@@ -195,30 +198,36 @@ _TITLE_PARTS = re.compile(r"\s+[|\u2013\u2014-]\s+|\s+::\s+|\s+\u00b7\s+")
 
 def _without_site(title: str, site: str) -> str:
     """The headline of a page title that ends with the site's name ("... | Energy Portal"),
-    without it and the short section names before it ("... - Economy & Business - TASS")."""
+    without it (a part before it, "... - World - TASS", may be a section or the headline's
+    own: "Moscow Exchange - Q2 results - Interfax"; it stays)."""
     cuts = list(_TITLE_PARTS.finditer(title))
     if not cuts or title[cuts[-1].end() :].strip().casefold() != site.strip().casefold():
         return title
-    keep = len(cuts) - 1  # the separator the title is cut at
-    first = len(title[: cuts[0].start()])
-    while keep > 0:  # a short part before the site's name is a section's
-        part = title[cuts[keep - 1].end() : cuts[keep].start()]
-        if len(part.split()) > 3 or len(part) >= first:
-            break
-        keep -= 1
-    return title[: cuts[keep].start()].strip() or title
+    return title[: cuts[-1].start()].strip() or title
 
 
 def _published_time(tree: HtmlElement, metas: dict[tuple[str, str], str]) -> str | None:
     """The publication time in full (ISO 8601 with its UTC offset) where the page's
-    metadata gives one, else None (htmldate then finds the day)."""
-    values = [metas.get(key) for key in _PUBLISHED_TIME]
+    metadata gives one, or the day its JSON-LD gives the article; else None (htmldate then
+    finds the day)."""
+    articles: list[str] = []
+    others: list[str] = []
     for script in tree.iter("script"):
         if (script.get("type") or "").strip().lower() == "application/ld+json" and script.text:
-            values += _json_ld_published(script.text[:100_000])
-    for value in values:
+            mine, theirs = _json_ld_published(script.text[:100_000])
+            articles += mine
+            others += theirs
+    for value in [*(metas.get(key) for key in _PUBLISHED_TIME), *articles]:
         stamp = iso_date(value)
         if stamp is not None and utc_day(stamp) is not None:  # a time with its zone
+            return stamp
+    for value in articles:  # the article's day (no other node's date beats it)
+        stamp = iso_date(value)
+        if stamp is not None:
+            return stamp
+    for value in others:
+        stamp = iso_date(value)
+        if stamp is not None and utc_day(stamp) is not None:
             return stamp
     return None
 
