@@ -165,7 +165,25 @@ def align_prepared(
         found += [p for p in passages if p is not None]
     if settings.summary_max_ratio > 0:  # (a summary grown or joined past it: dropped)
         found = [p for p in found if len(p.source) <= settings.summary_max_ratio * len(p.target)]
+    if settings.summary_paragraphs:
+        found = [_summarised_paragraphs(p, source, settings) for p in found]
     return sorted(found, key=lambda p: (p.target.start, p.source.start))
+
+
+def _summarised_paragraphs(p: Passage, source: Prepared, settings: AlignSettings) -> Passage:
+    """A summary (a target side ``summary_ratio`` times shorter than its source side) sums
+    up the source's paragraphs it draws on: its source side is they, whole, not the stretch
+    from its first matched sentence to its last."""
+    if (
+        len(p.source) < settings.summary_ratio * len(p.target)
+        or len(p.target) < 2 * settings.min_chars
+    ):
+        return p
+    paras = [q for q in source.paragraphs if q.start < p.source.end and p.source.start < q.end]
+    if not paras:
+        return p
+    whole = Span(min(p.source.start, paras[0].start), max(p.source.end, paras[-1].end))
+    return p if whole == p.source else dataclasses.replace(p, source=whole)
 
 
 # -------------------------------------------------------------------- extension

@@ -100,6 +100,8 @@ class AlignSettings:
     #: ... and at most this many times longer (0: no limit): a sentence or two against a
     #: whole section share a topic, not a text
     summary_max_ratio: float = 16.0
+    #: a summary's source side is the whole of the source paragraphs it draws on
+    summary_paragraphs: bool = True
     #: seed thresholds (cosine, Dice) used when looking for summaries
     summary_seed_cosine: float = 0.25
     summary_seed_dice: float = 0.2

@@ -346,3 +346,23 @@ def test_a_piece_before_a_paragraph_the_copy_left_out_ends_where_its_words_do() 
         for p in found
     ]
     assert sides == [(first, first), (last, last)]
+
+
+def test_a_summary_takes_the_whole_source_paragraphs_it_draws_on() -> None:
+    """A target side several times shorter than its source side sums up the source's
+    paragraphs: its source side is they, whole; a short fragment or a copy is left as it is."""
+    from provenance.align import _summarised_paragraphs
+    from provenance.index import prepare
+    from provenance.models import Passage, Span
+
+    sentence = "The harbour authority reported on the state of the quays and the cranes. "
+    first, second = sentence * 20, sentence * 6
+    source = prepare(first.strip() + "\n\n" + second.strip())
+    para = source.paragraphs[0]
+    settings = AlignSettings()
+    summary = Passage(Span(0, 320), Span(para.start + 100, para.end - 100), "paraphrase", 40.0)
+    assert _summarised_paragraphs(summary, source, settings).source == para
+    fragment = Passage(Span(0, 120), Span(para.start + 100, para.start + 600), "paraphrase", 40.0)
+    copy = Passage(Span(0, 320), Span(para.start + 100, para.start + 420), "verbatim", 100.0)
+    for p in (fragment, copy):
+        assert _summarised_paragraphs(p, source, settings) == p
