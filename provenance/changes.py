@@ -56,6 +56,16 @@ def passage_id(row: Mapping[str, Any]) -> Identity:
     return str(row["article"]), str(row["source_article"] or "") or f"@{row['source']}", text
 
 
+def _passage_id_v2(row: Mapping[str, Any], hashes: Mapping[str, str]) -> str:
+    """A passage's identity in version 2 snapshots (by the whole texts' contents), to read
+    a state that version wrote once."""
+    text = hashlib.sha256(str(row["text"]).encode("utf-8", "replace")).hexdigest()[:16]
+    article = hashes.get(str(row["article"]), str(row["article"]))
+    source_article = str(row["source_article"] or "")
+    source = hashes.get(source_article, source_article) if source_article else str(row["source"])
+    return f"{article[:16]}|{source[:16] if source_article else source}|{text}"
+
+
 def _identities(previous: Mapping[str, Any] | None) -> set[Identity]:
     """The passage identities of a version 3 snapshot."""
     found = (previous or {}).get("passages", [])
@@ -187,7 +197,7 @@ def compare(
         )
 
     before_settings = (previous or {}).get("settings")
-    if previous is not None and before_settings is not None and before_settings != settings:
+    if by_identity and before_settings is not None and before_settings != settings:
         add("settings-changed", "", detail="the settings or --source changed: figures may move")
     gone = sorted(set(before_articles) - set(hashes) - _unread(tables))
     moved: dict[str, str] = {}  # the content of a file gone -> its old name
@@ -222,8 +232,14 @@ def compare(
         before_passages = {
             (renamed.get(a, a), renamed.get(b, b), text) for a, b, text in _identities(previous)
         }
+    version = (previous or {}).get("identity")
     for r in counted(tables):
-        known = passage_id(r) if by_identity else passage_key(r)
+        if by_identity:
+            known: Any = passage_id(r)
+        elif version == 2:
+            known = _passage_id_v2(r, hashes)
+        else:
+            known = passage_key(r)
         if known not in before_passages:
             # a quotation is no copying: neither credited nor uncredited (nor alerted on)
             credit = "credited" if r["credited"] else "uncredited"

@@ -146,7 +146,8 @@ def _signature(docs: Sequence[Document], settings: Settings, sources: Sequence[s
 def _configured(settings: Settings, sources: Sequence[str]) -> str:
     """A digest of the settings and --source names as given (not of the code, unlike the
     state's keys: a new version of provenance is no change of settings)."""
-    given = repr((repr(settings), sorted(settings.sources.items()), sorted(set(sources))))
+    names = sorted({name.casefold() for name in sources})  # (outlet names: in any case)
+    given = repr((repr(settings), sorted(settings.sources.items()), names))
     return hashlib.sha256(given.encode("utf-8")).hexdigest()[:16]
 
 
