@@ -199,12 +199,16 @@ def compare(
     before_settings = (previous or {}).get("settings")
     if by_identity and before_settings is not None and before_settings != settings:
         add("settings-changed", "", detail="the settings or --source changed: figures may move")
-    gone = sorted(set(before_articles) - set(hashes) - _unread(tables))
+    # a file still there as a second copy of another is audited as that one: not removed,
+    # and the copy audited carries its passages (it may be a new file that sorts first)
+    copies = {str(n) for n, st in zip(a_names, a_status, strict=True) if st == "duplicate"}
+    gone = sorted(set(before_articles) - set(hashes) - _unread(tables) - copies)
     moved: dict[str, str] = {}  # the content of a file gone -> its old name
-    present = {str(n) for n, st in zip(a_names, a_status, strict=True) if st != "missing"}
     for name in gone:
-        if name not in present:  # (a file still there as a duplicate of another was not renamed)
-            moved.setdefault(before_articles[name], name)
+        moved.setdefault(before_articles[name], name)
+    copied: dict[str, str] = {}  # the content of a file now a second copy -> its name
+    for name in sorted(copies & set(before_articles)):
+        copied.setdefault(before_articles[name], name)
     now_meta = _metadata(tables)
     renamed: dict[str, str] = {}  # old name -> new name
     for name in sorted(hashes):
@@ -213,7 +217,10 @@ def compare(
         if name not in before_articles:
             old = moved.pop(hashes[name], None)
             if old is None:
-                add("new-article", outlet, name)
+                twin = copied.get(hashes[name])
+                if twin is not None:  # audited in the place of an earlier copy of its text
+                    renamed[twin] = name
+                add("new-article", outlet, name, detail=f"the same text as {twin}" if twin else "")
                 continue
             add("renamed-article", outlet, name, before=old, after=name)
             gone.remove(old)

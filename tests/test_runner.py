@@ -666,3 +666,22 @@ def test_the_order_of_sources_given_is_no_change_of_settings(tmp_path: Path) -> 
     for sources in (["The Moscow Times", "TASS"], ["tass", "the moscow times"]):
         outcome = run([str(CORPUS)], out, sources=sources)
         assert not [r for r in outcome.changes if r["change"] == "settings-changed"]
+
+
+def test_a_second_copy_of_an_article_is_not_its_removal(tmp_path: Path) -> None:
+    """A copy that sorts first is audited in the original's place: the original is not
+    removed, and the copy carries its passages (those from a designated source are found
+    the same; an order-unknown pair is aligned from the other side now, so may differ)."""
+    corpus, out = copy_corpus(tmp_path), tmp_path / "out"
+    run([str(corpus)], out)
+    (corpus / "0000_copy.txt").write_bytes((corpus / "001_1bac6ef4c7f7c27f.txt").read_bytes())
+    outcome = run([str(corpus)], out)
+    arts = outcome.tables.articles.set_index("article")
+    assert arts.loc["001_1bac6ef4c7f7c27f.txt", "status"] == "duplicate"  # (the premise)
+    assert not [r for r in outcome.changes if r["change"] == "removed-article"]
+    fresh = [r for r in outcome.changes if r["change"] == "new-passage"]
+    assert not [r for r in fresh if r["source"] == "The Moscow Times"]
+    taken = outcome.tables.passages
+    assert (taken.article == "0000_copy.txt").sum() > len(fresh)
+    (new,) = [r for r in outcome.changes if r["change"] == "new-article"]
+    assert new["article"] == "0000_copy.txt" and "001_1bac6ef4c7f7c27f.txt" in new["detail"]
