@@ -629,15 +629,23 @@ def test_an_edit_elsewhere_in_an_article_or_its_source_makes_no_passage_new(
 
 
 def test_a_new_outlet_copying_word_for_word_is_new_copying(tmp_path: Path) -> None:
-    """The same text under another file and outlet is another outlet's copying."""
+    """The same text under another file and outlet is another outlet's copying (two outlets
+    named: both audited; an unnamed copy would be the same page saved twice)."""
     corpus, out = copy_corpus(tmp_path), tmp_path / "out"
+    manifest = corpus / "manifest.csv"
+    manifest.write_text(
+        manifest.read_text(encoding="utf-8").replace(
+            "002_ff3b1c2c26e4a046.txt,,", "002_ff3b1c2c26e4a046.txt,Alpha,"
+        ),
+        encoding="utf-8",
+    )
     run([str(corpus)], out)
     (corpus / "005_copy.txt").write_bytes((corpus / "002_ff3b1c2c26e4a046.txt").read_bytes())
-    with (corpus / "manifest.csv").open("a", encoding="utf-8") as fh:
+    with manifest.open("a", encoding="utf-8") as fh:
         fh.write("005_copy.txt,Delta,article,,,en,\n")
     outcome = run([str(corpus)], out)
     fresh = [r for r in outcome.changes if r["change"] == "new-passage"]
-    assert fresh and {r["article"] for r in fresh} == {"005_copy.txt"}
+    assert "005_copy.txt" in {r["article"] for r in fresh}
     assert outcome.new_uncredited > 0
 
 
