@@ -129,6 +129,12 @@ def test_learnt_lines_are_removed_by_clean_text() -> None:
         ),
         ("Energy Portal is funded by readers like you.", "appeal"),
         ("If you value this kind of journalism, please consider supporting us.", "appeal"),
+        (
+            "If you value our journalism, please become a supporter of \u201cNovaya Gazeta"
+            " Europe\u201d for as little as \u20ac5 a month.",
+            "appeal",
+        ),
+        ("Если вам важна наша работа, поддержите нас пожертвованием.", "appeal"),
         ("Show all comments", "comments"),
         ("View all 12 comments", "comments"),
         ("There are 5 comments", "comments"),
@@ -173,6 +179,8 @@ def test_furniture_reason(line: str, reason: str) -> None:
         "Comment: Vernon Benjamin, Marist College",
         # a subheading of news: the article goes on after it
         "Peskov declined to comment",
+        "5 officials declined to comment",
+        "Zakharova was first to comment",
         "Kremlin spokesman Peskov: No comment",
         "Песков отказался от комментариев",
         "В Кремле отказались от комментариев",
@@ -184,6 +192,10 @@ def test_furniture_reason(line: str, reason: str) -> None:
         '"Ukraine could become a member of the European Union within a year," the minister said.',
         '"If you value our city\'s history, vote no," said the campaign leader.',
         '"Please support our farmers," the protesters\' banners read.',
+        "Ukraine, which applied for membership in 2022, wants to become a member of the EU by 2030.",
+        "Officials in Kharkiv asked residents to please donate blood at the city hospital.",
+        "The Red Cross urged people to please donate to its relief fund for flood victims.",
+        "Netflix now offers subscriptions for as little as $7 a month in several countries.",
         "the mayor had no comment",
     ],
 )

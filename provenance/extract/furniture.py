@@ -347,14 +347,22 @@ _READER_RE = re.compile(
     r"|\bbecome a (supporter|member|patron|subscriber)\b"
     r"|\b(funded|supported|paid for) by (readers|people|members|listeners) like you\b"
     r"|\bwe rely on (our )?(readers|supporters|members)\b|\bfor as little as\b"
+    r"|поддержите|если вам (важн|нрав|интерес|дорог)"
 )
 #: ... and what it asks for
 _FUNDING_RE = re.compile(
     r"\bjournalism\b|\breporting\b|\bnewsroom\b|\bdonat|\bcontribut|\bsupporters?\b"
     r"|\bmembership\b|\bsubscri|\bindependent (media|press|news)\b|\bour work\b|\bfunded\b"
+    r"|пожертв|донат|журналистик|нашу работу|редакци|подписк"
 )
-_APPEAL_KEYS = ("if you", "please", "become a", "like you", "rely on", "as little as")
-_QUOTE_MARKS = ('"', "“", "”", "«", "»", "„")
+#: ... about the outlet itself (first person) or to the reader ("readers like you")
+_OURS_RE = re.compile(r"\b(we|us|our|ours)\b|like you\b|\b(нас|наш\w*|мы|нам)\b")
+#: a quotation, taken out before the appeal is looked for
+_QUOTED_RE = re.compile(r'"[^"]*"|“[^”]*”|«[^»]*»|„[^“”]*[“”]')
+_APPEAL_KEYS = (
+    *("if you", "please", "become a", "like you", "rely on", "as little as"),
+    *("поддержите", "если вам"),
+)
 _MAX_APPEAL_CHARS = 400
 #: every ``_SEARCH`` match contains one of these (a cheap filter before the regex)
 _SEARCH_KEYS = (
@@ -376,7 +384,7 @@ _MAX_FURNITURE_CHARS = 160
 #: words a comment-section heading may have before its name ("Reader", "5", "Show all")
 _HEADING_LEAD_WORDS = 2
 #: "Be the first to comment"
-_FIRST_TO = re.compile(r"\bfirst to\b|\bпервым\b", re.IGNORECASE)
+_FIRST_TO = re.compile(r"\bbe (the )?first to\b|\bстаньте первым\b", re.IGNORECASE)
 #: a label followed by a name: "Comment: Joyce Goodfriend" (a programme, not a heading)
 _NAMED_AFTER = re.compile(r"\s*:\s*[A-ZА-ЯЁ][a-zа-яё]")
 _MAX_SEARCH_CHARS = 250
@@ -414,7 +422,8 @@ def _comments_heading(line: str) -> bool:
     # ends with it, and counts the comments or invites the first ("Peskov declined to
     # comment" is a line of news)
     ends = not re.search(r"[^\W\d_]", line[found.end() :])
-    return ends and (any(c.isdigit() for c in line) or _FIRST_TO.search(line) is not None)
+    counted = re.search(r"\d[\d,.]*\s*$", line[: found.start()]) is not None  # "of 54 comments"
+    return ends and (counted or _FIRST_TO.search(line) is not None)
 
 
 def _reason_of(match: re.Match[str] | None, reasons: tuple[str, ...]) -> str | None:
@@ -463,12 +472,18 @@ def furniture_reason(line: str) -> str | None:
 
 
 def _appeal(lower: str) -> bool:
-    """A donation appeal: it speaks to the reader ("If you value our reporting", "funded by
-    readers like you") about paying for the outlet's work (journalism, a supporter, a
-    donation), and quotes nobody (a protester's "Please support our farmers" is news)."""
-    if not any(key in lower for key in _APPEAL_KEYS) or any(q in lower for q in _QUOTE_MARKS):
+    """A donation appeal: the outlet speaks to the reader ("If you value our reporting",
+    "funded by readers like you") about paying for its work (journalism, a supporter, a
+    donation), in its own words (a protester's quoted "Please support our farmers" is news,
+    and so are "please donate blood" and "become a member of the EU")."""
+    if not any(key in lower for key in _APPEAL_KEYS):
         return False
-    return _READER_RE.search(lower) is not None and _FUNDING_RE.search(lower) is not None
+    own = _QUOTED_RE.sub(" ", lower)  # (what someone is quoted saying is not the outlet's)
+    return (
+        _READER_RE.search(own) is not None
+        and _FUNDING_RE.search(own) is not None
+        and _OURS_RE.search(own) is not None
+    )
 
 
 # --- Lines around the body: what ends an article, menus, headlines, bylines ---
