@@ -242,3 +242,33 @@ def test_the_json_ld_article_date_beats_the_other_nodes(
         "<body><p>text</p></body></html>"
     )
     assert page_metadata(tree)["published"] == (published or iso_date(article["datePublished"]))
+
+
+@pytest.mark.parametrize(
+    ("scripts", "published"),
+    [
+        # a related story's teaser nested in the page (hasPart) is not the page's date
+        (
+            [{"@type": "WebPage", "datePublished": "2025-06-06",
+              "hasPart": [{"@type": "NewsArticle", "datePublished": "2019-03-01"}]}],
+            "2025-06-06",
+        ),
+        # nor one in a list of related stories in a script of its own
+        (
+            [{"@type": "ItemList", "itemListElement": [{"@type": "ListItem", "item": {
+                "@type": "NewsArticle", "datePublished": "2019-03-01T00:00:00Z"}}]},
+             {"@type": "NewsArticle", "datePublished": "2025-06-06"}],
+            "2025-06-06",
+        ),
+    ],
+)  # fmt: skip
+def test_a_nested_teasers_date_is_not_the_pages(
+    scripts: list[dict[str, Any]], published: str
+) -> None:
+    from trafilatura.utils import load_html
+
+    from provenance.extract.html import page_metadata
+
+    tags = "".join(f'<script type="application/ld+json">{json.dumps(x)}</script>' for x in scripts)
+    tree = load_html(f"<html><head>{tags}</head><body><p>text</p></body></html>")
+    assert page_metadata(tree)["published"] == published

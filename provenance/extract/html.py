@@ -14,6 +14,7 @@ import logging
 import re
 from configparser import ConfigParser
 from functools import lru_cache
+from typing import Any
 
 import htmldate
 import trafilatura
@@ -82,14 +83,16 @@ _PUBLISHED_TIME = (
 #: "datePublished" in a page's JSON-LD (schema.org NewsArticle)
 _JSON_LD_PUBLISHED = re.compile(r'"datePublished"\s*:\s*"([^"]{10,40})"')
 #: schema.org types of an article (its date is the page's, not an embedded video's):
-#: Article and its kinds (NewsArticle, OpinionNewsArticle, ...), BlogPosting, LiveBlogPosting
-_ARTICLE_TYPES = re.compile(r"Article$|BlogPosting$")
+#: Article and its kinds (NewsArticle, OpinionNewsArticle, Report, ...), BlogPosting,
+#: LiveBlogPosting
+_ARTICLE_TYPES = re.compile(r"Article$|BlogPosting$|^Report$")
 
 
 def _json_ld_published(script: str) -> tuple[list[str], list[str]]:
-    """The "datePublished" values of a JSON-LD script: the article's (schema.org's
-    NewsArticle, BlogPosting, LiveBlogPosting, ... also written as a URL), and the others
-    (a page's @graph also holds its WebPage, an embedded VideoObject, ...); unparsable
+    """The "datePublished" values of a JSON-LD script: the page's own article's (schema.org's
+    NewsArticle, BlogPosting, LiveBlogPosting, ... also written as a URL, at the top or in the
+    @graph), and the others (the page's WebPage, then what is nested: a related story's
+    teaser in ``hasPart``, an embedded video, ...), each list shallowest first; unparsable
     JSON is searched for the key (all of them "others")."""
     if "datePublished" not in script:
         return [], []
@@ -97,22 +100,26 @@ def _json_ld_published(script: str) -> tuple[list[str], list[str]]:
         data = json.loads(script)
     except ValueError:
         return [], _JSON_LD_PUBLISHED.findall(script)
-    articles: list[str] = []
-    others: list[str] = []
-    stack = [data]
-    while stack:
-        node = stack.pop(0)
+    found: list[tuple[int, bool, str]] = []  # (depth, not the article, date)
+    level: list[tuple[Any, int]] = [(data, 0)]
+    while level:
+        node, depth = level.pop(0)
         if isinstance(node, list):
-            stack.extend(node)
+            level.extend((item, depth) for item in node)  # (a list is no level of its own)
         elif isinstance(node, dict):
             date = node.get("datePublished")
             if isinstance(date, str):
                 kinds = node.get("@type")
                 kinds = kinds if isinstance(kinds, list) else [kinds]
-                names = [re.split(r"[/#:]", k)[-1] for k in kinds if isinstance(k, str)]
-                (articles if any(_ARTICLE_TYPES.search(k) for k in names) else others).append(date)
-            stack.extend(v for v in node.values() if isinstance(v, (dict, list)))
-    return articles, others
+                names = [re.split(r"[/#:]", k.rstrip("/"))[-1] for k in kinds if isinstance(k, str)]
+                article = any(_ARTICLE_TYPES.search(k) for k in names)
+                found.append((depth, not article, date))
+            for key, value in node.items():
+                if isinstance(value, (dict, list)):  # (@graph holds the page's own nodes)
+                    level.append((value, depth if key == "@graph" else depth + 1))
+    found.sort(key=lambda f: (f[0], f[1]))  # (stable: the script's order among equals)
+    articles = [d for depth, other, d in found if not other and depth == 0]
+    return articles, [d for depth, other, d in found if other or depth != 0]
 
 
 #: the XPaths compiled once (a string given to tree.xpath() is parsed on every call)
