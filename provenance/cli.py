@@ -296,9 +296,16 @@ def audit(
     # "provenance -q audit" is as quiet as "provenance audit -q" (and quieter: no warnings)
     quiet = quiet or logging.getLogger().getEffectiveLevel() >= logging.ERROR
 
-    existed = os.path.lexists(out_dir)
+    given = corpus or ("corpus",)
     try:
         settings = load_settings(config_path)
+        gone = [p for p in given if p != "-" and not os.path.lexists(p)]
+        if len(gone) == len(given):  # a mistyped corpus: no reports folder made for nothing
+            raise NothingToAudit(
+                "nothing to audit (no such file or folder)",
+                path=", ".join(gone),
+                hint="check the corpus path; the previous reports are kept",
+            )
         if (  # a typo would start afresh (the --out folder a first run makes is no typo)
             state_path
             and not Path(state_path).parent.is_dir()
@@ -313,7 +320,7 @@ def audit(
             from provenance.runner import run  # after the lock: pandas takes a while to import
 
             outcome = run(
-                corpus or ("corpus",),
+                given,
                 Path(out_dir),
                 manifest=manifest,
                 settings=settings,
@@ -328,8 +335,6 @@ def audit(
         click.echo(f"provenance: error: {err}", err=True)
         sys.exit(ExitCode.LOCKED)
     except ProvenanceError as err:
-        if isinstance(err, NothingToAudit) and not existed:
-            _remove_made(Path(out_dir))  # (a mistyped corpus leaves no folder behind)
         fail(err)
     except OSError as exc:
         click.echo(
@@ -339,20 +344,6 @@ def audit(
         )
         sys.exit(ExitCode.OUTPUT)
     sys.exit(_audit_exit(outcome, out_dir, quiet, fail_under, alert_uncredited))
-
-
-def _remove_made(out: Path) -> None:
-    """Remove the reports folder this run made, if it holds only the lock and a new state."""
-    from provenance.state import LOCK_NAME, STATE_NAME
-
-    try:
-        names = {p.name for p in out.iterdir()}
-        if names <= {LOCK_NAME, STATE_NAME, f"{STATE_NAME}-wal", f"{STATE_NAME}-shm"}:
-            for name in names:
-                (out / name).unlink()
-            out.rmdir()
-    except OSError:
-        pass  # (left as it is: nothing depends on it)
 
 
 def _audit_exit(
