@@ -166,14 +166,18 @@ def align_prepared(
     if settings.summary_max_ratio > 0:  # (a summary grown or joined past it: dropped)
         found = [p for p in found if len(p.source) <= settings.summary_max_ratio * len(p.target)]
     if settings.summary_paragraphs:
-        found = [_summarised_paragraphs(p, source, settings) for p in found]
+        found = [_summarised_paragraphs(p, source, settings, found) for p in found]
     return sorted(found, key=lambda p: (p.target.start, p.source.start))
 
 
-def _summarised_paragraphs(p: Passage, source: Prepared, settings: AlignSettings) -> Passage:
+def _summarised_paragraphs(
+    p: Passage, source: Prepared, settings: AlignSettings, others: Sequence[Passage] = ()
+) -> Passage:
     """A summary (a target side ``summary_ratio`` times shorter than its source side) sums
     up the source's paragraphs it draws on: its source side is they, whole, not the stretch
-    from its first matched sentence to its last."""
+    from its first matched sentence to its last.  Not when that would make it longer than
+    ``summary_max_ratio`` times the target side (a wire's one huge paragraph holding other
+    stories) or take in another passage's source side."""
     if (
         len(p.source) < settings.summary_ratio * len(p.target)
         or len(p.target) < 2 * settings.min_chars
@@ -183,7 +187,19 @@ def _summarised_paragraphs(p: Passage, source: Prepared, settings: AlignSettings
     if not paras:
         return p
     whole = Span(min(p.source.start, paras[0].start), max(p.source.end, paras[-1].end))
-    return p if whole == p.source else dataclasses.replace(p, source=whole)
+    if whole == p.source:
+        return p
+    if settings.summary_max_ratio > 0 and len(whole) > settings.summary_max_ratio * len(p.target):
+        return p
+    if any(
+        o is not p
+        and o.source.start < whole.end
+        and whole.start < o.source.end
+        and not (p.source.start < o.source.end and o.source.start < p.source.end)
+        for o in others
+    ):
+        return p
+    return dataclasses.replace(p, source=whole)
 
 
 # -------------------------------------------------------------------- extension

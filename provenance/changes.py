@@ -196,8 +196,9 @@ def compare(
             }
         )
 
-    before_settings = (previous or {}).get("settings")
-    if by_identity and before_settings is not None and before_settings != settings:
+    before_settings = str((previous or {}).get("settings") or "")
+    same_kind = before_settings.split(":", 1)[0] == settings.split(":", 1)[0]  # (see runner)
+    if by_identity and before_settings and same_kind and before_settings != settings:
         add("settings-changed", "", detail="the settings or --source changed: figures may move")
     # a file still there as a second copy of another is audited as that one: not removed,
     # and the copy audited carries its passages (it may be a new file that sorts first)
@@ -226,6 +227,9 @@ def compare(
             gone.remove(old)
             renamed[old], earlier = name, old
         elif before_articles[name] != hashes[name]:
+            twin = copied.get(hashes[name])
+            if twin is not None and twin != name:  # edited into a copy of a file now its copy
+                renamed[twin] = name
             add("changed-article", outlet, name, detail="text")
             continue
         if earlier in before_meta and before_meta[earlier] != now_meta.get(name):

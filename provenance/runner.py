@@ -144,11 +144,22 @@ def _signature(docs: Sequence[Document], settings: Settings, sources: Sequence[s
 
 
 def _configured(settings: Settings, sources: Sequence[str]) -> str:
-    """A digest of the settings and --source names as given (not of the code, unlike the
-    state's keys: a new version of provenance is no change of settings)."""
+    """A digest of what the config file and --source set apart from the defaults (not of
+    the code, unlike the state's keys: a new version of provenance, or a setting it adds
+    with its default, is no change of settings), prefixed with the way it is worked out
+    ("2:"): a digest worked out otherwise is not compared."""
+    changed = sorted(
+        (f"{section.name}.{f.name}", repr(getattr(getattr(settings, section.name), f.name)))
+        for section in dataclasses.fields(settings)
+        if dataclasses.is_dataclass(getattr(settings, section.name))
+        for f in dataclasses.fields(getattr(settings, section.name))
+        if getattr(getattr(settings, section.name), f.name)
+        != getattr(getattr(DEFAULTS, section.name), f.name)
+    )
     names = sorted({name.casefold() for name in sources})  # (outlet names: in any case)
-    given = repr((repr(settings), sorted(settings.sources.items()), names))
-    return hashlib.sha256(given.encode("utf-8")).hexdigest()[:16]
+    own = sorted((k, repr(v)) for k, v in settings.sources.items() if DEFAULTS.sources.get(k) != v)
+    given = repr((changed, own, names))
+    return "2:" + hashlib.sha256(given.encode("utf-8")).hexdigest()[:16]
 
 
 def _same(path: Path, payload: bytes) -> bool:

@@ -366,3 +366,9 @@ def test_a_summary_takes_the_whole_source_paragraphs_it_draws_on() -> None:
     copy = Passage(Span(0, 320), Span(para.start + 100, para.start + 420), "verbatim", 100.0)
     for p in (fragment, copy):
         assert _summarised_paragraphs(p, source, settings) == p
+    # not past summary_max_ratio (a huge paragraph holding other stories) ...
+    narrow = dataclasses.replace(settings, summary_max_ratio=4.0)
+    assert _summarised_paragraphs(summary, source, narrow) == summary
+    # ... nor over another passage's source side
+    other = Passage(Span(400, 500), Span(para.start, para.start + 80), "verbatim", 100.0)
+    assert _summarised_paragraphs(summary, source, settings, [summary, other]) == summary

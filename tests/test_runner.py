@@ -693,3 +693,16 @@ def test_a_second_copy_of_an_article_is_not_its_removal(tmp_path: Path) -> None:
     assert (taken.article == "0000_copy.txt").sum() > len(fresh)
     (new,) = [r for r in outcome.changes if r["change"] == "new-article"]
     assert new["article"] == "0000_copy.txt" and "001_1bac6ef4c7f7c27f.txt" in new["detail"]
+
+
+def test_the_settings_digest_covers_what_the_config_changes_from_the_defaults() -> None:
+    """A setting written with its default value (or added by a new version with one) is no
+    change of settings; another value is."""
+    from provenance.runner import _configured
+    from provenance.settings import DEFAULTS
+
+    same = DEFAULTS.replace(audit=dataclasses.replace(DEFAULTS.audit, wholly=DEFAULTS.audit.wholly))
+    other = DEFAULTS.replace(audit=dataclasses.replace(DEFAULTS.audit, wholly=0.9))
+    assert _configured(same, ["TASS"]) == _configured(DEFAULTS, ["tass"])
+    assert _configured(other, ["TASS"]) != _configured(DEFAULTS, ["TASS"])
+    assert _configured(DEFAULTS, []).startswith("2:")

@@ -342,8 +342,8 @@ _SEARCH: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 #: a donation appeal's address to the reader (``_appeal``; the line is lower-cased) ...
 _READER_RE = re.compile(
-    r"\bif you (value|enjoy|appreciate|rely on|like) (our|this|what we)\b"
-    r"|\bplease (consider )?(supporting|support|donating|donate|contributing|becoming)\b"
+    r"\bif you (value|enjoy|appreciate|rely on|like)\b"
+    r"|(?:^|[.!?:,]\s+)please (consider )?(supporting|support|donating|donate|contributing|becoming)\b"
     r"|\bbecome a (supporter|member|patron|subscriber)\b"
     r"|\b(funded|supported|paid for) by (readers|people|members|listeners) like you\b"
     r"|\bwe rely on (our )?(readers|supporters|members)\b|\bfor as little as\b"
@@ -355,10 +355,16 @@ _FUNDING_RE = re.compile(
     r"|\bmembership\b|\bsubscri|\bindependent (media|press|news)\b|\bour work\b|\bfunded\b"
     r"|пожертв|донат|журналистик|нашу работу|редакци|подписк"
 )
-#: ... about the outlet itself (first person) or to the reader ("readers like you")
-_OURS_RE = re.compile(r"\b(we|us|our|ours)\b|like you\b|\b(нас|наш\w*|мы|нам)\b")
-#: a quotation, taken out before the appeal is looked for
-_QUOTED_RE = re.compile(r'"[^"]*"|“[^”]*”|«[^»]*»|„[^“”]*[“”]')
+#: ... about the outlet itself (first person) or to the reader (you, an imperative); in
+#: lower case as written ("the US" is no "us")
+_OURS_RE = re.compile(
+    r"\b([Ww]e|us|[Oo]urs?|[Yy]ou|[Yy]our)\b"
+    r"|\b([Нн]ас|[Нн]аш\w*|[Мм]ы|[Нн]ам|[Пп]оддержите|[Пп]ожертвуйте|[Оо]формите)\b"
+)
+#: a quotation (one level of «» inside «» too), taken out before the appeal is looked for
+_QUOTED_RE = re.compile(r'"[^"]*"|“[^”]*”|«(?:[^«»]|«[^«»]*»)*»|„[^“”]*[“”]|‘[^’]*’')
+#: a quotation still open at the end of the line
+_OPEN_QUOTE_RE = re.compile(r'["“«„‘][^"“”«»„‘’]*$')
 _APPEAL_KEYS = (
     *("if you", "please", "become a", "like you", "rely on", "as little as"),
     *("поддержите", "если вам"),
@@ -384,7 +390,7 @@ _MAX_FURNITURE_CHARS = 160
 #: words a comment-section heading may have before its name ("Reader", "5", "Show all")
 _HEADING_LEAD_WORDS = 2
 #: "Be the first to comment"
-_FIRST_TO = re.compile(r"\bbe (the )?first to\b|\bстаньте первым\b", re.IGNORECASE)
+_FIRST_TO = re.compile(r"\bbe (the )?first to\b|\b(станьте|будьте) первым", re.IGNORECASE)
 #: a label followed by a name: "Comment: Joyce Goodfriend" (a programme, not a heading)
 _NAMED_AFTER = re.compile(r"\s*:\s*[A-ZА-ЯЁ][a-zа-яё]")
 _MAX_SEARCH_CHARS = 250
@@ -466,22 +472,25 @@ def furniture_reason(line: str) -> str | None:
         reason = _reason_of(_SEARCH_RE.search(lower), _SEARCH_REASONS)
         if reason:
             return reason
-    if length <= _MAX_APPEAL_CHARS and _appeal(lower):
+    if length <= _MAX_APPEAL_CHARS and _appeal(line, lower):
         return "appeal"
     return None
 
 
-def _appeal(lower: str) -> bool:
+def _appeal(line: str, lower: str) -> bool:
     """A donation appeal: the outlet speaks to the reader ("If you value our reporting",
     "funded by readers like you") about paying for its work (journalism, a supporter, a
     donation), in its own words (a protester's quoted "Please support our farmers" is news,
     and so are "please donate blood" and "become a member of the EU")."""
     if not any(key in lower for key in _APPEAL_KEYS):
         return False
-    own = _QUOTED_RE.sub(" ", lower)  # (what someone is quoted saying is not the outlet's)
+    # (what someone is quoted saying is not the outlet's, also a quotation left open: it
+    # goes on in the next paragraph)
+    own = _OPEN_QUOTE_RE.sub(" ", _QUOTED_RE.sub(" ", _QUOTED_RE.sub(" ", line)))
+    folded = own.lower()
     return (
-        _READER_RE.search(own) is not None
-        and _FUNDING_RE.search(own) is not None
+        _READER_RE.search(folded) is not None
+        and _FUNDING_RE.search(folded) is not None
         and _OURS_RE.search(own) is not None
     )
 

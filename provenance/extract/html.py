@@ -80,6 +80,8 @@ _PUBLISHED_TIME = (
     ("name", "dc.date.issued"),
     ("name", "DC.date.issued"),
 )
+#: JSON-LD keys whose nodes are the page's own (its article), not nested in it
+_OWN_NODES = frozenset(("@graph", "mainEntity", "mainEntityOfPage"))
 #: "datePublished" in a page's JSON-LD (schema.org NewsArticle)
 _JSON_LD_PUBLISHED = re.compile(r'"datePublished"\s*:\s*"([^"]{10,40})"')
 #: schema.org types of an article (its date is the page's, not an embedded video's):
@@ -115,8 +117,8 @@ def _json_ld_published(script: str) -> tuple[list[str], list[str]]:
                 article = any(_ARTICLE_TYPES.search(k) for k in names)
                 found.append((depth, not article, date))
             for key, value in node.items():
-                if isinstance(value, (dict, list)):  # (@graph holds the page's own nodes)
-                    level.append((value, depth if key == "@graph" else depth + 1))
+                if isinstance(value, (dict, list)):  # (the page's own nodes, see _OWN_NODES)
+                    level.append((value, depth if key in _OWN_NODES else depth + 1))
     found.sort(key=lambda f: (f[0], f[1]))  # (stable: the script's order among equals)
     articles = [d for depth, other, d in found if not other and depth == 0]
     return articles, [d for depth, other, d in found if other or depth != 0]
