@@ -301,6 +301,10 @@ def audit(
         settings = load_settings(config_path)
         gone = [p for p in given if p != "-" and not os.path.lexists(p)]
         if len(gone) == len(given):  # a mistyped corpus: no reports folder made for nothing
+            if manifest is not None:  # (an unusable --manifest stops the run first, exit 3)
+                from provenance.ingest import load_manifest
+
+                load_manifest(manifest)
             raise NothingToAudit(
                 "nothing to audit (no such file or folder)",
                 path=", ".join(gone),

@@ -141,6 +141,10 @@ def test_a_corpus_with_nothing_readable_keeps_the_previous_reports(
     # a mistyped corpus with a new --out leaves no empty reports folder behind
     invoke(["audit", str(tmp_path / "typo"), "--out", str(tmp_path / "new")], code=1)
     assert not (tmp_path / "new").exists()
+    # (an unusable --manifest is still the error it names, exit 3)
+    (tmp_path / "bad.csv").write_text("name,outlet\na.txt,X\n")
+    bad = ["audit", str(tmp_path / "typo"), "--manifest", str(tmp_path / "bad.csv")]
+    assert "no 'file' column" in invoke([*bad, "--out", str(tmp_path / "new")], code=3).stderr
     # inputs there, none of them readable: each is named (the first few)
     blank = tmp_path / "blank"
     blank.mkdir()
