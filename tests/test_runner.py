@@ -706,3 +706,23 @@ def test_the_settings_digest_covers_what_the_config_changes_from_the_defaults() 
     assert _configured(same, ["TASS"]) == _configured(DEFAULTS, ["tass"])
     assert _configured(other, ["TASS"]) != _configured(DEFAULTS, ["TASS"])
     assert _configured(DEFAULTS, []).startswith("2:")
+
+
+def test_a_file_edited_into_a_copy_of_another_carries_its_passages(tmp_path: Path) -> None:
+    """a.txt is overwritten with b.txt's text and sorts first: it is audited, b.txt becomes
+    its copy, and what y.txt took from b.txt is what it takes from a.txt now (not new)."""
+    corpus, out = tmp_path / "c", tmp_path / "out"
+    corpus.mkdir()
+    for mine, seed in (
+        ("a.txt", "004_7883a29d71220dc2.txt"),
+        ("b.txt", "000_75248550d3bec6f4.txt"),
+        ("y.txt", "001_1bac6ef4c7f7c27f.txt"),
+        ("mt.txt", "003_9d665848576a88f2.txt"),
+    ):
+        shutil.copy(CORPUS / seed, corpus / mine)
+    run([str(corpus)], out)
+    shutil.copy(corpus / "b.txt", corpus / "a.txt")
+    outcome = run([str(corpus)], out)
+    assert outcome.tables.articles.set_index("article").loc["b.txt", "status"] == "duplicate"
+    assert not [r for r in outcome.changes if r["change"] in ("new-passage", "removed-article")]
+    assert outcome.new_uncredited == 0
