@@ -43,27 +43,29 @@ _SETTLED = ("ok", "missing", "duplicate")
 Identity = tuple[str, str, str]
 
 
+def _text_hash(row: Mapping[str, Any]) -> str:
+    return hashlib.sha256(str(row["text"]).encode("utf-8", "replace")).hexdigest()[:16]
+
+
 def passage_key(row: Mapping[str, Any]) -> str:
     """A passage's identity in version 1 snapshots (by file and outlet names)."""
-    text = hashlib.sha256(str(row["text"]).encode("utf-8", "replace")).hexdigest()[:16]
-    return f"{row['article']}|{row['source']}|{row['source_article'] or ''}|{text}"
+    return f"{row['article']}|{row['source']}|{row['source_article'] or ''}|{_text_hash(row)}"
 
 
 def passage_id(row: Mapping[str, Any]) -> Identity:
     """A passage's identity: its article's file, its source's file (or the source's name
     when its text is not in the corpus), and a hash of its own text."""
-    text = hashlib.sha256(str(row["text"]).encode("utf-8", "replace")).hexdigest()[:16]
-    return str(row["article"]), str(row["source_article"] or "") or f"@{row['source']}", text
+    source = str(row["source_article"] or "") or f"@{row['source']}"
+    return str(row["article"]), source, _text_hash(row)
 
 
 def _passage_id_v2(row: Mapping[str, Any], hashes: Mapping[str, str]) -> str:
     """A passage's identity in version 2 snapshots (by the whole texts' contents), to read
     a state that version wrote once."""
-    text = hashlib.sha256(str(row["text"]).encode("utf-8", "replace")).hexdigest()[:16]
     article = hashes.get(str(row["article"]), str(row["article"]))
     source_article = str(row["source_article"] or "")
     source = hashes.get(source_article, source_article) if source_article else str(row["source"])
-    return f"{article[:16]}|{source[:16] if source_article else source}|{text}"
+    return f"{article[:16]}|{source[:16] if source_article else source}|{_text_hash(row)}"
 
 
 def _identities(previous: Mapping[str, Any] | None) -> set[Identity]:

@@ -61,9 +61,15 @@ class _Group(click.Group):
             sys.exit(ExitCode.INTERRUPTED)
         except BrokenPipeError:  # "provenance extract corpus | head": the reader has enough
             # (only stdout can raise it: stderr goes quiet instead, see _Stderr)
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())  # (no second error when Python flushes it)
+            _to_devnull(sys.stdout.fileno())  # (no second error when Python flushes it)
             sys.exit(ExitCode.OK)
+
+
+def _to_devnull(fd: int) -> None:
+    """Send what is still written to ``fd`` (a pipe its reader closed) nowhere."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)
 
 
 class _Messages(logging.Formatter):
@@ -310,13 +316,14 @@ def audit(
                 path=", ".join(gone),
                 hint="check the corpus path; the previous reports are kept",
             )
+        state_folder = Path(state_path).parent if state_path else None
         if (  # a typo would start afresh (the --out folder a first run makes is no typo)
-            state_path
-            and not Path(state_path).parent.is_dir()
-            and Path(state_path).parent.absolute() != Path(out_dir).absolute()
+            state_folder is not None
+            and not state_folder.is_dir()
+            and state_folder.absolute() != Path(out_dir).absolute()
         ):
             raise StateError(
-                f"its folder {Path(state_path).parent} does not exist",
+                f"its folder {state_folder} does not exist",
                 path=state_path,
                 hint="create the folder, or check the path (a new state audits everything again)",
             )
@@ -551,9 +558,7 @@ class _Stderr(io.TextIOWrapper):
             self._gone()
 
     def _gone(self) -> None:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, self.buffer.fileno())  # (what is still buffered goes there)
-        os.close(devnull)
+        _to_devnull(self.buffer.fileno())  # (what is still buffered goes there)
 
 
 def main() -> None:

@@ -405,12 +405,12 @@ class CorpusIndex:
 
     def _postings(self) -> tuple[np.ndarray, np.ndarray]:
         if self._pending:
-            keys = np.concatenate([self._keys, *(u for u, _ in self._pending)])
-            owners = np.concatenate(
-                [self._owners, *(np.full(len(u), n, dtype=np.int32) for u, n in self._pending)]
+            self._keys, self._owners = _sorted_postings(
+                [
+                    (self._keys, self._owners),
+                    *((u, np.full(len(u), n, np.int32)) for u, n in self._pending),
+                ]
             )
-            order = np.argsort(keys, kind="stable")  # documents stay in order per n-gram
-            self._keys, self._owners = keys[order], owners[order]
             self._pending = []
             self._held = None
         return self._keys, self._owners
@@ -489,9 +489,13 @@ class CorpusIndex:
             found.tolist(), shared.tolist(), unexplained.tolist(), strict=True
         ):
             if total >= need:
-                x, y = self._ids[c // len(self._ids)], self._ids[c % len(self._ids)]
-                out.append((x, y, total, rest) if x < y else (y, x, total, rest))
+                out.append((*self._pair(c), total, rest))
         return sorted(out)
+
+    def _pair(self, code: int) -> tuple[str, str]:
+        """The ids of the documents ``code`` (``a * n + b``, numbers) pairs, in order."""
+        x, y = self._ids[code // len(self._ids)], self._ids[code % len(self._ids)]
+        return (x, y) if x < y else (y, x)
 
     def reworded_pairs(self, sources: Collection[str]) -> list[tuple[str, str, int]]:
         """Pairs of one of ``sources`` and another document sharing at least
@@ -531,18 +535,14 @@ class CorpusIndex:
         out = []
         for c, total in zip(found.tolist(), shared.tolist(), strict=True):
             if total >= need:
-                p, q = self._ids[c // len(self._ids)], self._ids[c % len(self._ids)]
-                out.append((p, q, total) if p < q else (q, p, total))
+                out.append((*self._pair(c), total))
         return sorted(out)
 
     def _bigram_postings(self, numbers: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
         """Sorted bigram keys of the documents ``numbers``, and the document of each."""
-        keys = np.concatenate([self._bigrams[k] for k in numbers])
-        owners = np.concatenate(
-            [np.full(len(self._bigrams[k]), k, dtype=np.int32) for k in numbers]
+        return _sorted_postings(
+            [(self._bigrams[k], np.full(len(self._bigrams[k]), k, np.int32)) for k in numbers]
         )
-        order = np.argsort(keys, kind="stable")
-        return keys[order], owners[order]
 
     def _held_by(self, doc_ids: Collection[str]) -> np.ndarray:
         """Per posting: does one of ``doc_ids`` hold its n-gram (cached per id set)?"""
@@ -566,6 +566,16 @@ class CorpusIndex:
         _, df = self._df(text.fingerprints[t_pos])
         ok = df <= self.max_df()
         return list(zip(t_pos[ok].tolist(), s_pos[ok].tolist(), strict=True))
+
+
+def _sorted_postings(
+    parts: Sequence[tuple[np.ndarray, np.ndarray]],
+) -> tuple[np.ndarray, np.ndarray]:
+    """(keys, owners) parts joined and sorted by key; documents stay in order per key."""
+    keys = np.concatenate([k for k, _ in parts])
+    owners = np.concatenate([o for _, o in parts])
+    order = np.argsort(keys, kind="stable")
+    return keys[order], owners[order]
 
 
 def _groups(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

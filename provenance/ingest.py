@@ -340,16 +340,14 @@ def _one_row_per_line(
         )
 
 
-#: a line that begins like a manifest row: a file name of a kind provenance reads
-_ROW_START = re.compile(r"\s*[^\n]*\.(txt|md|html?|jsonl|gz)\s*$", re.IGNORECASE)
-
-
 def _swallowed(value: str, delimiter: str) -> bool:
-    """Does ``value`` hold lines that begin like rows of the manifest (a file name, then
-    the delimiter)?  A note written over two lines does not."""
+    """Does ``value`` hold lines that begin like rows of the manifest (the name of a file of
+    a kind provenance reads, then the delimiter)?  A note written over two lines does not."""
     lines = value.split("\n")[1:]
     return any(
-        delimiter in line and _ROW_START.match(line.split(delimiter, 1)[0]) for line in lines
+        delimiter in line
+        and _kind_of(Path(line.split(delimiter, 1)[0].strip()), DEFAULTS.ingest) is not None
+        for line in lines
     )
 
 

@@ -34,7 +34,7 @@ from provenance.changes import (
     snapshot,
 )
 from provenance.errors import NothingToAudit
-from provenance.ingest import iter_documents
+from provenance.ingest import _resolved, iter_documents
 from provenance.models import Document
 from provenance.publish import CURRENT, publish, republish, signatures, verify
 from provenance.settings import DEFAULTS, Settings
@@ -188,13 +188,6 @@ def _own_state(state_path: Path | None, out: Path, previous: dict[str, Any] | No
             hint="give each --out folder its own --state file (or delete this one to start afresh)",
         )
     return True
-
-
-def _resolved(path: Path) -> Path:
-    try:
-        return path.resolve()
-    except OSError:  # (a link loop)
-        return path.absolute()
 
 
 def _republish(

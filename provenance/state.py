@@ -202,16 +202,19 @@ class State:
         """Change fields of the saved snapshot (nothing else: the cache stays as it is)."""
         snapshot = {**(self.previous() or {}), **fields}
         with self._saving("the state could not be saved", ""):
-            self.db.execute(
-                "INSERT OR REPLACE INTO meta VALUES ('snapshot', ?)",
-                (json.dumps(snapshot, sort_keys=True, ensure_ascii=False),),
-            )
+            self._save_snapshot(snapshot)
 
     def commit(self, snapshot: dict[str, Any]) -> None:
         """Write this run's cache entries and snapshot in one transaction; drop unused ones."""
         why = "the reports are published, but the state could not be saved"
         with self._saving(why, "; the next run redoes the work"):
             self._commit(snapshot)
+
+    def _save_snapshot(self, snapshot: dict[str, Any]) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO meta VALUES ('snapshot', ?)",
+            (json.dumps(snapshot, sort_keys=True, ensure_ascii=False),),
+        )
 
     @contextlib.contextmanager
     def _saving(self, what: str, then: str) -> Iterator[None]:
@@ -242,10 +245,7 @@ class State:
                 "DELETE FROM cache WHERE NOT EXISTS "
                 "(SELECT 1 FROM used WHERE used.kind = cache.kind AND used.key = cache.key)"
             )
-            db.execute(
-                "INSERT OR REPLACE INTO meta VALUES ('snapshot', ?)",
-                (json.dumps(snapshot, sort_keys=True, ensure_ascii=False),),
-            )
+            self._save_snapshot(snapshot)
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
