@@ -246,16 +246,16 @@ class _Entries:
         a0, na = self.starts[v], self.df[v]
         b0, nb = other.starts[w], other.df[w]
         i = _ranges(a0, na)
-        per = np.repeat(nb, na)
-        j = _ranges(np.repeat(b0, na), per)
-        return np.repeat(i, per), j
+        per = nb.repeat(na)
+        j = _ranges(b0.repeat(na), per)
+        return i.repeat(per), j
 
 
 def _positions(sorted_keys: np.ndarray, keys: np.ndarray) -> np.ndarray:
     """Index of each of ``keys`` in ``sorted_keys`` (distinct), -1 where absent."""
     if not len(sorted_keys) or not len(keys):
         return np.full(len(keys), -1, dtype=np.int64)
-    at = np.searchsorted(sorted_keys, keys)
+    at = sorted_keys.searchsorted(keys)
     at[at == len(sorted_keys)] = 0
     return np.where(sorted_keys[at] == keys, at, -1)
 
@@ -589,8 +589,11 @@ def _groups(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     """The indices ``starts[k] .. starts[k] + lengths[k] - 1`` of every k, concatenated."""
     total = int(lengths.sum())
-    offsets = np.cumsum(lengths) - lengths
-    return np.repeat(starts - offsets, lengths) + np.arange(total)
+    offsets = lengths.cumsum() - lengths
+    # (array methods: numpy's functions of the same names cost a wrapper call each, and
+    # these run a few hundred thousand times a corpus)
+    out: np.ndarray = (starts - offsets).repeat(lengths) + np.arange(total)
+    return out
 
 
 def _shared_positions(target: Prepared, source: Prepared) -> tuple[np.ndarray, np.ndarray]:
@@ -600,11 +603,11 @@ def _shared_positions(target: Prepared, source: Prepared) -> tuple[np.ndarray, n
 
 def _equal_keys(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Every ``(i, j)`` with ``a[i] == b[j]``, in order of ``i`` (then ``j``)."""
-    order = np.argsort(b, kind="stable")
+    order = b.argsort(kind="stable")
     ordered = b[order]
-    lo = np.searchsorted(ordered, a, side="left")
-    count = np.searchsorted(ordered, a, side="right") - lo
-    return np.repeat(np.arange(len(a)), count), order[_ranges(lo, count)]
+    lo = ordered.searchsorted(a, side="left")
+    count = ordered.searchsorted(a, side="right") - lo
+    return np.arange(len(a)).repeat(count), order[_ranges(lo, count)]
 
 
 def shared_seeds(target: Prepared, source: Prepared) -> list[tuple[int, int]]:
@@ -645,6 +648,7 @@ class SentenceSpace:
         self._s_norms = np.sqrt(np.bincount(s.units, weights=self._s_weight**2, minlength=n_s))
         #: tf-isf cosine of each seed found by :meth:`seeds`
         self.seed_cosine: dict[Seed, float] = {}
+        self._sides: dict[tuple[bool, int, int], tuple[np.ndarray, float]] = {}
         self._pair_scores: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
     def seeds(self, min_cosine: float, min_dice: float, relative: float = 0.0) -> list[Seed]:
@@ -689,12 +693,27 @@ class SentenceSpace:
 
     def cosine(self, t_range: tuple[int, int], s_range: tuple[int, int]) -> float:
         """tf-isf cosine of target units ``t_range`` and source units ``s_range`` (inclusive)."""
-        a = self._vector(self.target.unit_terms, self._t_weight, t_range)
-        b = self._vector(self.source.unit_terms, self._s_weight, s_range)
-        na, nb = math.sqrt(float(a @ a)), math.sqrt(float(b @ b))
+        a, na = self._side(True, t_range)
+        b, nb = self._side(False, s_range)
         if not na or not nb:
             return 0.0
-        return float(a[self._t_shared] @ b[self._t_match[self._t_shared]]) / (na * nb)
+        return float(a @ b) / (na * nb)
+
+    def _side(self, target: bool, units: tuple[int, int]) -> tuple[np.ndarray, float]:
+        """The summed vector of a side's ``units`` over the terms both texts hold (in the
+        order of :attr:`_t_shared`), and its norm over all its terms; kept, as growing a
+        passage a sentence at a time asks for the same sides again."""
+        key = (target, *units)
+        found = self._sides.get(key)
+        if found is None:
+            if target:
+                v = self._vector(self.target.unit_terms, self._t_weight, units)
+                shared = v[self._t_shared]
+            else:
+                v = self._vector(self.source.unit_terms, self._s_weight, units)
+                shared = v[self._t_match[self._t_shared]]
+            found = self._sides[key] = (shared, math.sqrt(float(v @ v)))
+        return found
 
     @staticmethod
     def _vector(entries: _Entries, weights: np.ndarray, units: tuple[int, int]) -> np.ndarray:

@@ -398,18 +398,21 @@ def _resolve(text: str, speaker: str, pos: int, named: Sequence[tuple[int, str]]
     return name_key(people[-1]) if people else None
 
 
-Analysis = tuple[tuple["Quotation", ...], tuple[tuple[int, str], ...]]
+Analysis = tuple[tuple["Quotation", ...], tuple[tuple[int, str], ...] | None]
 
 
 def analyse(text: str) -> Analysis:
-    """Everything this module works out about ``text``, to :func:`remember` elsewhere."""
-    return _find_quotations(text), _speech_subjects(text)
+    """Everything this module works out about ``text``, to :func:`remember` elsewhere: its
+    quotations, and its speech subjects when finding those needed them (a text with a
+    quotation whose speaker is a pronoun; else they are worked out where asked for)."""
+    return _find_quotations(text), _speech_subjects.known(text)
 
 
 def remember(text: str, found: Analysis) -> None:
     """Take :func:`analyse`'s result for ``text`` (computed in another process)."""
     _find_quotations.put((text,), found[0])
-    _speech_subjects.put((text,), found[1])
+    if found[1] is not None:
+        _speech_subjects.put((text,), found[1])
 
 
 def find_quotations(text: str) -> list[Quotation]:
@@ -422,7 +425,9 @@ def _find_quotations(text: str) -> tuple[Quotation, ...]:
     spans = quotation_spans(text)
     outer = [span for span, depth in spans if depth == 0]
     sents = sentences(text)
-    named = list(speech_subjects(text))
+    # the named speakers met so far, for a pronoun's: those of the quotations as they come,
+    # and the subjects of speech verbs, worked out only when a pronoun needs them
+    quoted: list[tuple[int, str]] = []
     result: list[Quotation] = []
     prev: Quotation | None = None
     for span, depth in spans:
@@ -436,11 +441,11 @@ def _find_quotations(text: str) -> tuple[Quotation, ...]:
             if speaker is None and prev is not None and _adjacent(text, sents, prev, span):
                 speaker, key = prev.speaker, prev.speaker_key
             elif speaker is not None and _is_reference(speaker):
+                named = sorted([*_speech_subjects(text), *quoted])
                 key = _resolve(text, speaker, span.start, named)
             elif speaker is not None:
                 key = name_key(speaker)
-                named.append((span.start, key or ""))
-                named.sort()
+                quoted.append((span.start, key or ""))
         closed = text[span.end - 1] in _MARKS and len(span) > 1
         inner = Span(span.start + 1, span.end - 1 if closed else span.end)
         quotation = Quotation(span, inner, depth, speaker, key)

@@ -283,6 +283,10 @@ class TextMemo(Generic[R]):
         self._memo.move_to_end(key)
         return value
 
+    def known(self, *key: Any) -> R | None:
+        """The result for ``key`` if it was worked out (or put in) here, else None."""
+        return self._memo.get(key)
+
     def put(self, key: tuple[Any, ...], value: R) -> None:
         self._memo[key] = value
         self._memo.move_to_end(key)

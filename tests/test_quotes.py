@@ -126,6 +126,35 @@ def test_a_russian_pronoun_points_back_to_the_speaker() -> None:
     assert [key for _, _, key in speakers(text)] == ["новиков"]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Novikov spoke on Friday. "It is a game," he said. Peskov said it was not.',
+        '"It is a game," Novikov said. Peskov said it was not.',
+        "No quotation here. Peskov said it was not.",
+    ],
+)
+def test_an_analysis_handed_to_another_process_gives_the_same_speakers(text: str) -> None:
+    """A worker analyses a text and the main process remembers it (forked pair workers then
+    inherit it): speakers and speech subjects are those worked out on the spot, whether or
+    not the worker needed the speech subjects (only a pronoun's speaker does)."""
+    from provenance import quotes
+
+    def forget() -> None:  # (another process: nothing known yet)
+        for memo in (quotes._find_quotations, quotes._speech_subjects):
+            memo._memo.clear()
+
+    forget()
+    found = quotes.analyse(text)
+    assert (found[1] is not None) == (" he said" in text)  # (pronoun: subjects were needed)
+    forget()
+    here = (quotes.find_quotations(text), quotes.speech_subjects(text))
+    forget()
+    quotes.remember(text, found)
+    assert quotes._find_quotations.known(text) is not None
+    assert (quotes.find_quotations(text), quotes.speech_subjects(text)) == here
+
+
 def test_speaker_of_the_adjacent_sentence_and_of_descriptions() -> None:
     text = (
         "Russian lawmaker Dmitry Novikov spoke on Friday.\n"

@@ -37,6 +37,7 @@ must not cost recall there.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Sequence
@@ -49,6 +50,10 @@ from provenance.models import Extraction, Piece, Removed
 from provenance.settings import ExtractSettings
 
 __all__ = ["clean_text", "furniture_reason"]
+
+#: a line's furniture reason, asked for twice a line (joining wrapped lines, then classifying
+#: blocks) and for an outlet's lines on every page
+_furniture = functools.lru_cache(maxsize=8192)(furniture_reason)
 
 GOOD, NEAR, SHORT, BAD = "good", "near", "short", "bad"
 
@@ -157,7 +162,7 @@ def _goes_on(a: str, b: str, *, wrapped: bool) -> bool:
         joins = wrapped or len(a) >= _WRAPPED_MIN
     else:  # "... I go to the" + "Horned Dorset every year": a wrapped line ends mid-phrase
         joins = wrapped and len(a) >= _WRAPPED_MIN and (a[-1].islower() or a[-1] in ",-–")
-    return joins and furniture_reason(a) is None and furniture_reason(b) is None
+    return joins and _furniture(a) is None and _furniture(b) is None
 
 
 def _hard_wrapped(text: str, lines: Sequence[_Block]) -> bool:
@@ -597,7 +602,7 @@ def clean_text(
     _check(settings)
     blocks = _blocks(text)
     for block in blocks:
-        block.reason = furniture_reason(block.text)
+        block.reason = _furniture(block.text)
         if residual and block.reason not in shapes.RESIDUAL_REASONS:
             block.reason = None
         if block.reason is None and template_lines and normalize_line(block.text) in template_lines:
