@@ -19,7 +19,9 @@ from dataclasses import replace
 from typing import Any, Protocol, TypeVar
 
 from provenance.dates import utc_day
-from provenance.models import Passage, Span
+from provenance.models import Passage, PassageKind, Span
+from provenance.segment import terms, words
+from provenance.settings import AlignSettings
 
 
 class Dated(Protocol):
@@ -61,6 +63,19 @@ def direction(a: T, b: T) -> tuple[T, T, str] | None:
 
 
 _KIND_ORDER = ("paraphrase", "near-verbatim", "verbatim")
+_ALIGN = AlignSettings()
+#: a paragraph between two pieces of a copy, in one text, is that text's own when it has
+#: this many words or more and less than this share of its content words is in the other's
+#: side (PAN13: the join of pieces across an edited paragraph still holds; a looser rule
+#: cut obfuscated copies apart)
+_OWN_WORDS = 12
+_OWN_SHARE = 0.1
+
+
+def _shared_share(text: str, other: str) -> float:
+    """The share of the content words (stems) of ``text`` that ``other`` holds too."""
+    mine = set(terms(words(text)))
+    return len(mine & set(terms(words(other)))) / len(mine) if mine else 1.0
 
 
 def _whole_paragraphs(text: str) -> bool:
@@ -72,14 +87,18 @@ def _whole_paragraphs(text: str) -> bool:
     return "\n" in before and "\n" in after
 
 
-def _joinable(a: Passage, b: Passage, target: str, source: str) -> bool:
+def _joinable(
+    a: Passage, b: Passage, target: str, source: str, min_shared: float = _ALIGN.piece_min_shared
+) -> bool:
     """Do two passages continue each other, classified alike?
 
     Paragraph pieces of one aligned passage (``extra["piece_of"]``) do when they
     follow each other in both texts: the aligner matched the whole stretch, and
     cut it only to classify each paragraph, so a paragraph it left out between
     them (too little of it matched on its own) belongs to the copy too, unless the
-    pieces are quotations (the paragraph between may be prose, or another quotation).
+    pieces are quotations (the paragraph between may be prose, or another quotation)
+    or the paragraph is plainly one text's own (see ``_OWN_WORDS``), or close copies
+    (not paraphrases) have paragraphs between them in one text only.
     Other passages do when only white space separates them in the target and their
     source sides continue each other or overlap (paragraphs rewriting one stretch).
     """
@@ -96,12 +115,28 @@ def _joinable(a: Passage, b: Passage, target: str, source: str) -> bool:
     if piece is not None and piece == b.extra.get("piece_of"):
         gap = target[a.target.end : b.target.start]
         theirs = source[a.source.end : b.source.start]
-        exact = a.kind == b.kind == "verbatim"  # (an edited copy's paragraph may be unseen)
-        if exact and (
+        # (a paraphrase's paragraph may be unseen: reworded past matching on its own)
+        close = a.kind != "paraphrase" and b.kind != "paraphrase"
+        if close and (
             (not gap.strip() and _whole_paragraphs(theirs))
             or (not theirs.strip() and _whole_paragraphs(gap))
         ):
             return False  # paragraphs one side has between two copied ones, the other not
+        # nor where either side has a paragraph of its own between them, one of
+        # _OWN_WORDS words or more of which hardly any content word is in the other side:
+        # the article's own paragraph between two copied ones (or one it left out of the
+        # source) is not part of the copy
+        joined_source = Span(min(a.source.start, b.source.start), max(a.source.end, b.source.end))
+        for between, other in (
+            (gap, source[joined_source.start : joined_source.end]),
+            (theirs, target[a.target.start : b.target.end]),
+        ):
+            if (
+                _whole_paragraphs(between)
+                and len(between.split()) >= _OWN_WORDS
+                and _shared_share(between, other) < _OWN_SHARE
+            ):
+                return False
         # a left-out paragraph joins prose only: it might hold a quotation of its own
         return not gap.strip() or not a.quote
     if b.target.start - a.target.end > 4 or target[a.target.end : b.target.start].strip():
@@ -114,26 +149,43 @@ def _joinable(a: Passage, b: Passage, target: str, source: str) -> bool:
     )
 
 
-def merge_adjacent(passages: list[Passage], target: str, source: str) -> list[Passage]:
+def merge_adjacent(
+    passages: list[Passage],
+    target: str,
+    source: str,
+    *,
+    min_shared: float = _ALIGN.piece_min_shared,
+    near_verbatim: float = _ALIGN.near_verbatim,
+) -> list[Passage]:
     """Join passages that continue each other (paragraph after paragraph) in both texts.
 
     The aligner cuts passages at the target's paragraphs; consecutive paragraphs
-    copied in order, classified alike, are one copied passage.  The joined kind is
-    the weaker of the two, its similarity the length-weighted mean.
+    copied in order, classified alike, are one copied passage.  The joined similarity
+    is the length-weighted mean, and the kind is the one that similarity gives
+    (verbatim only when both are), so a joined passage's kind and similarity agree.
+    Paragraphs between two pieces (either text) join in only when ``min_shared`` of
+    their content words occur in the other text's side (see :func:`_joinable`).
     """
     merged: list[Passage] = []
     for p in sorted(passages, key=lambda p: (p.target.start, p.source.start)):
         last = merged[-1] if merged else None
-        if last is None or not _joinable(last, p, target, source):
+        if last is None or not _joinable(last, p, target, source, min_shared):
             merged.append(p)
             continue
         la, lb = len(last.target), len(p.target)
+        similarity = (last.similarity * la + p.similarity * lb) / max(la + lb, 1)
+        kind: PassageKind
+        if last.kind == p.kind == "verbatim":
+            kind = "verbatim"
+        else:
+            # (as the reports show it: one decimal)
+            kind = "near-verbatim" if round(similarity, 1) >= near_verbatim else "paraphrase"
         merged[-1] = replace(
             last,
             target=Span(last.target.start, p.target.end),
             source=Span(min(last.source.start, p.source.start), max(last.source.end, p.source.end)),
-            kind=min(last.kind, p.kind, key=_KIND_ORDER.index),
-            similarity=(last.similarity * la + p.similarity * lb) / max(la + lb, 1),
+            kind=kind,
+            similarity=similarity,
         )
     return merged
 

@@ -386,7 +386,11 @@ class _Aligner:
             settings=self.settings.align,
         )
         return merge_adjacent(
-            self.classified(target, source, found), target.reference, source.reference
+            self.classified(target, source, found),
+            target.reference,
+            source.reference,
+            min_shared=self.settings.align.piece_min_shared,
+            near_verbatim=self.settings.align.near_verbatim,
         )
 
     def credits_a_designated_source(self, entry: Entry) -> bool:

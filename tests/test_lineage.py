@@ -196,3 +196,61 @@ def test_origins_do_not_depend_on_the_order_of_the_rows() -> None:
     origins(first)
     origins(last[1:] + last[:1])
     assert first[0]["origin"] == last[0]["origin"] == "B"
+
+
+OWN = "Local traders told us that the cost of rail freight has risen by a fifth since January."
+COPIED_A = "The terminal can handle up to eight million tonnes of grain and oilseeds per year."
+COPIED_B = "Exporters are seeking access to markets in Southeast Asia, including Vietnam."
+LEFT_OUT = "The first trains carrying wheat, barley and rapeseed left the terminal in April."
+
+
+def _pieces(target: str, source: str, kind: str = "verbatim") -> list[Passage]:
+    """Two pieces of one aligned passage: COPIED_A and COPIED_B in both texts."""
+    extra = {"piece_of": "whole"}
+    sim = 100.0 if kind == "verbatim" else 95.0
+    return [
+        p(
+            (target.index(x), target.index(x) + len(x)),
+            (source.index(x), source.index(x) + len(x)),
+            extra=extra,
+            kind=kind,
+            sim=sim,
+        )
+        for x in (COPIED_A, COPIED_B)
+    ]
+
+
+def test_an_articles_own_paragraph_between_two_copied_ones_is_not_copied() -> None:
+    """Both texts have a paragraph between the pieces, unlike each other: the article's own
+    paragraph is no part of the copy, however many paragraphs the aligner spanned."""
+    target = f"{COPIED_A}\n\n{OWN}\n\n{COPIED_B}"
+    source = f"{COPIED_A}\n\n{LEFT_OUT}\n\n{COPIED_B}"
+    kept = merge_adjacent(_pieces(target, source), target, source)
+    assert [target[x.target.start : x.target.end] for x in kept] == [COPIED_A, COPIED_B]
+    # an edited version of the source's paragraph between them is the copy's
+    edited = LEFT_OUT.replace("first trains", "earliest trains").replace("left", "departed")
+    target = f"{COPIED_A}\n\n{edited}\n\n{COPIED_B}"
+    joined = merge_adjacent(_pieces(target, source, "paraphrase"), target, source)
+    assert [(x.target.start, x.target.end) for x in joined] == [(0, len(target))]
+
+
+def test_a_close_copy_leaving_out_a_source_paragraph_does_not_take_it_in() -> None:
+    """Near-verbatim pieces with a source paragraph between them that the article has not:
+    the source side shown must not hold the paragraph the article left out."""
+    target = f"{COPIED_A}\n\n{COPIED_B}"
+    source = f"{COPIED_A}\n\n{LEFT_OUT}\n\n{COPIED_B}"
+    kept = merge_adjacent(_pieces(target, source, "near-verbatim"), target, source)
+    assert [source[x.source.start : x.source.end] for x in kept] == [COPIED_A, COPIED_B]
+
+
+def test_a_joined_passages_kind_agrees_with_its_similarity() -> None:
+    target, source = "aaaa\n\nbbbb", "aaaa\nbbbx"
+    joined = merge_adjacent(
+        [p((0, 4), (0, 4)), p((6, 10), (5, 9), kind="paraphrase", sim=70.0)], target, source
+    )
+    assert [(x.kind, x.similarity) for x in joined] == [("near-verbatim", 85.0)]
+    low = merge_adjacent(
+        [p((0, 4), (0, 4), kind="near-verbatim", sim=90.0), p((6, 10), (5, 9), sim=60.0,
+          kind="paraphrase")], target, source
+    )  # fmt: skip
+    assert [(x.kind, x.similarity) for x in low] == [("paraphrase", 75.0)]
