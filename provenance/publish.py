@@ -431,8 +431,7 @@ def verify(out: Path, known: Mapping[str, Any] | None = None) -> list[str]:
     an edit changes the modification time); any other file is hashed.
     """
     try:
-        doc = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-        entries = doc["files"]
+        entries = _listed(out)
     except (OSError, ValueError, KeyError, TypeError) as exc:
         return [f"{out / MANIFEST}: unreadable manifest ({exc.__class__.__name__})"]
     problems = []
@@ -450,6 +449,16 @@ def verify(out: Path, known: Mapping[str, Any] | None = None) -> list[str]:
     return problems
 
 
+def _listed(out: Path) -> dict[str, dict[str, Any]]:
+    """The files ``out``'s manifest lists, each with its entry; TypeError when the manifest
+    is not of the shape provenance writes (edited, or another program's)."""
+    doc = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    entries = doc["files"] if isinstance(doc, dict) else None
+    if not isinstance(entries, dict) or not all(isinstance(e, dict) for e in entries.values()):
+        raise TypeError("not a manifest of provenance's")
+    return entries
+
+
 def _file_signature(path: Path, sha256: object) -> list[Any]:
     info = path.stat()
     return [info.st_size, info.st_mtime_ns, info.st_ino, sha256]
@@ -459,7 +468,7 @@ def signatures(out: Path) -> dict[str, list[Any]]:
     """Size, modification time, inode and manifest sha256 of each file published in ``out``
     (for :func:`verify`'s ``known``); files that cannot be read are left out."""
     try:
-        entries = json.loads((out / MANIFEST).read_text(encoding="utf-8"))["files"]
+        entries = _listed(out)
     except (OSError, ValueError, KeyError, TypeError):
         return {}
     found = {}

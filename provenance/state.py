@@ -119,6 +119,12 @@ def lock(folder: Path) -> Iterator[None]:
         os.close(fd)
 
 
+def _corrupt(exc: sqlite3.DatabaseError) -> bool:
+    """Is the error SQLite's word for a damaged file (not a full disk or a lock)?"""
+    why = str(exc).lower()
+    return "malformed" in why or "not a database" in why or "corrupt" in why
+
+
 class State:
     """The cache and the previous run's snapshot, in one SQLite file."""
 
@@ -154,7 +160,10 @@ class State:
                 f"cannot use the state file ({why})", path=str(path), hint=hint
             ) from None
         if full:
-            self.db.execute("DELETE FROM cache")
+            try:
+                self.db.execute("DELETE FROM cache")
+            except sqlite3.DatabaseError as exc:
+                raise self._damaged(exc) from None
         self.used: dict[str, set[str]] = {}
         self._pending: list[tuple[str, str, bytes]] = []
 
@@ -176,15 +185,27 @@ class State:
     def get(self, kind: str, key: str) -> Any:
         """The cached object, or None."""
         self.used.setdefault(kind, set()).add(key)
-        row = self.db.execute(
-            "SELECT value FROM cache WHERE kind = ? AND key = ?", (kind, key)
-        ).fetchone()
+        row = self._select("SELECT value FROM cache WHERE kind = ? AND key = ?", (kind, key))
         if row is None:
             return None
         try:
             return pickle.loads(row[0])
         except Exception:  # a damaged entry is a cache miss
             return None
+
+    def _select(self, sql: str, params: tuple[str, ...] = ()) -> Any:
+        """The first row ``sql`` selects (or None); a damaged file stops the run with exit 3."""
+        try:
+            return self.db.execute(sql, params).fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise self._damaged(exc) from None
+
+    def _damaged(self, exc: Exception) -> StateError:
+        return StateError(
+            f"the state file is damaged ({exc})",
+            path=str(self.path),
+            hint="delete it (the next run rebuilds it) or pass --state elsewhere",
+        )
 
     def put(self, kind: str, key: str, value: Any) -> None:
         """Cache ``value``; it is written at :meth:`commit`."""
@@ -195,8 +216,16 @@ class State:
 
     def previous(self) -> dict[str, Any] | None:
         """The snapshot the last completed run saved, or None on a first run."""
-        row = self.db.execute("SELECT value FROM meta WHERE key = 'snapshot'").fetchone()
-        return None if row is None else dict(json.loads(row[0]))
+        row = self._select("SELECT value FROM meta WHERE key = 'snapshot'")
+        if row is None:
+            return None
+        try:
+            snapshot = json.loads(row[0])
+        except (TypeError, ValueError) as exc:
+            raise self._damaged(exc) from None
+        if not isinstance(snapshot, dict):
+            raise self._damaged(TypeError("its snapshot is not a JSON object"))
+        return snapshot
 
     def amend(self, **fields: Any) -> None:
         """Change fields of the saved snapshot (nothing else: the cache stays as it is)."""
@@ -221,6 +250,8 @@ class State:
         try:
             yield
         except sqlite3.DatabaseError as exc:
+            if _corrupt(exc):
+                raise self._damaged(exc) from None
             raise StateError(
                 f"{what} ({exc})",
                 path=str(self.path),

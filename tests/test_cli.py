@@ -216,6 +216,20 @@ def test_verify_checks_the_published_reports(tmp_path: Path, corpus_dir: Path) -
     assert "no published reports there" in missing.stderr
 
 
+@pytest.mark.parametrize("doc", ['{"files": []}', '{"files": {"report.md": 1}}', "[]"])
+def test_a_manifest_of_another_shape_is_a_problem_named_and_rebuilt(
+    tmp_path: Path, corpus_dir: Path, doc: str
+) -> None:
+    out = tmp_path / "reports"
+    args = ["audit", str(corpus_dir / "004_7883a29d71220dc2.txt"), "--out", str(out), "-q"]
+    invoke(args)
+    (out / "manifest.json").resolve().write_text(doc, encoding="utf-8")
+    broken = invoke(["verify", str(out)], code=4)
+    assert "manifest.json: unreadable manifest" in broken.stderr
+    invoke(args)  # nothing changed in the input: the damaged reports are published again
+    assert "the reports are complete" in invoke(["verify", str(out)]).stderr
+
+
 def test_a_closed_stderr_keeps_the_exit_code(tmp_path: Path) -> None:
     """``... 2>&1 | head``: the messages nobody reads are dropped, the exit code stays."""
     proc = subprocess.Popen(

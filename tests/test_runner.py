@@ -203,6 +203,28 @@ def test_a_damaged_state_file_is_one_clear_error(tmp_path: Path) -> None:
     assert "state.sqlite" in result.stderr and "delete it" in result.stderr
 
 
+def test_a_state_damaged_inside_or_with_a_bad_snapshot_is_one_clear_error(tmp_path: Path) -> None:
+    """Damage that opening the file does not show (a page of the cache table, the snapshot's
+    JSON) is found when the run reads it: exit 3 and what to do, never a traceback."""
+    out = tmp_path / "o"
+    invoke(["audit", str(CORPUS), "--out", str(out), "-q"])
+    path = out / ".provenance-state.sqlite"
+    good = path.read_bytes()
+    for damage in ("page", "json", "list"):
+        if damage == "page":  # the cache table's root page, overwritten
+            path.write_bytes(good[:4096] + b"\x07" * 200 + good[4296:])
+        else:
+            path.write_bytes(good)
+            db = sqlite3.connect(path)
+            value = "{bad" if damage == "json" else "[1, 2]"
+            db.execute("UPDATE meta SET value = ? WHERE key = 'snapshot'", (value,))
+            db.commit()
+            db.close()
+        result = invoke(["audit", str(CORPUS), "--out", str(out), "-q", "--full"], code=3)
+        assert "the state file is damaged" in result.stderr, damage
+        assert "delete it" in result.stderr and "Traceback" not in result.stderr
+
+
 def test_a_state_another_program_holds_stops_the_run_before_any_work(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
