@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+import hashlib
 import io
 import json
 import logging
@@ -126,6 +127,16 @@ def decode(data: bytes, *, path: str = "<input>") -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    mostly = _mostly_utf8(data)
+    if mostly is not None:
+        text, bad = mostly
+        log.warning(
+            "%s: %d byte(s) that are not UTF-8 in UTF-8 text, each read as \ufffd"
+            " - re-save the file as UTF-8 to keep them",
+            path,
+            bad,
+        )
+        return text, "utf-8"
     russian = _russian_reading(data)
     if russian is not None:
         return russian
@@ -138,6 +149,17 @@ def decode(data: bytes, *, path: str = "<input>") -> tuple[str, str]:
             status="undecodable",
         )
     return str(best), best.encoding
+
+
+def _mostly_utf8(data: bytes) -> tuple[str, int] | None:
+    """UTF-8 text with a few stray bytes (a scraper's slip, one line of a feed written in
+    another encoding), read as UTF-8 with those bytes replaced, and their number; None when
+    the bytes are not that (another encoding's text has next to no valid UTF-8 sequences
+    of two bytes or more, and a whole reading of it in that encoding is right)."""
+    text = data.decode("utf-8", "replace")
+    bad = text.count("\ufffd") - data.count("\ufffd".encode())
+    wide = len(text) - len(text.encode("ascii", "ignore")) - text.count("\ufffd")
+    return (text, bad) if bad > 0 and wide >= 4 * bad and wide >= 3 else None
 
 
 _WORDS = re.compile(r"[^\W\d_]+")
@@ -758,19 +780,26 @@ def _jsonl_documents(data: bytes, shown: str, stem: str, meta: ManifestRow) -> I
                 exc = ValueError("nested too deeply")
             yield Document(
                 path=where,
-                id=f"{stem}:{lineno}",
+                id=_line_id(stem, line),
                 kind="text",
                 status="unreadable",
                 error=f"{where}: not a JSON object ({exc}) - one article object per line",
             )
             continue
-        yield _jsonl_document(obj, where, f"{stem}:{lineno}", meta)
+        yield _jsonl_document(obj, where, stem, meta, line)
     if not found:
         raise InputError("no JSON lines in the file", path=shown, status="empty")
 
 
+def _line_id(stem: str, key: str) -> str:
+    """The id of a JSONL article that gives none: ``<file stem>:`` and a hash of its address
+    (else of its line), not its line number: a feed that puts new articles first, or is
+    re-sorted, keeps each article's id (its passages are not new the next night)."""
+    return f"{stem}:{hashlib.sha256(key.encode('utf-8', 'surrogatepass')).hexdigest()[:12]}"
+
+
 def _jsonl_document(
-    obj: dict[str, object], where: str, fallback_id: str, meta: ManifestRow
+    obj: dict[str, object], where: str, stem: str, meta: ManifestRow, line: str
 ) -> Document:
     def field(name: str) -> str | None:
         for key in _JSONL_ALIASES.get(name, (name,)):
@@ -795,7 +824,8 @@ def _jsonl_document(
         )
     is_html = html is not None
     content = html if is_html else body
-    doc_id = printable(field("id") or fallback_id)
+    address = field("url") or (field("source") if _ADDRESS.match(field("source") or "") else None)
+    doc_id = printable(field("id") or _line_id(stem, address or line))
     if not isinstance(content, str) or not has_text(content):
         return Document(
             path=where,

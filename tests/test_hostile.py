@@ -33,7 +33,7 @@ import pytest
 from click.testing import CliRunner
 
 from provenance.cli import cli
-from provenance.ingest import one_line, printable
+from provenance.ingest import _line_id, one_line, printable
 from provenance.models import STATUSES
 from provenance.settings import DEFAULTS, IngestSettings
 
@@ -382,18 +382,24 @@ def gen_jsonl(c: Corpus) -> None:
     for i, sep in enumerate(["\u2028", "\u2029", "\x85", "\x0c", "\x1c"]):
         obj("jsonl", {"id": f"separator-{i}", "text": prose(rng, 1) + sep + prose(rng, 1)})
     stem = "feeds/feed"
-    body, n = [], 0
-    for n, (line, name, category) in enumerate(lines, start=1):
+    body: list[str] = []
+    given: Counter[str] = Counter()
+
+    def line_name(key: str) -> str:  # an article with no id: a hash of its line (~2: again)
+        name = _line_id(stem, key)
+        given[name] += 1
+        return name if given[name] == 1 else f"{name}~{given[name]}"
+
+    for line, name, category in lines:
         body.append(line)
         if name is None:
-            name = one_line(json.loads(line).get("id") or "") or f"{stem}:{n}"
+            name = one_line(json.loads(line).get("id") or "") or line_name(line)
         c.expect(category, name)
     not_objects = ["[1, 2]", "42", '"text"', "null", "true", "{broken", "{'single': 1}", "}{"]
     not_objects += ["[" * 100_000 + "]" * 100_000, '{"a": ' * 50_000 + "1" + "}" * 50_000]
     for extra in not_objects * 3:
-        n += 1
         body.append(extra)
-        c.expect("jsonl-not-object", f"{stem}:{n}")
+        c.expect("jsonl-not-object", line_name(extra))
     path = c.root / "feeds" / "feed.jsonl"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(body) + "\n", encoding="utf-8", errors="surrogatepass")

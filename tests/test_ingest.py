@@ -117,15 +117,61 @@ def test_jsonl_lines_become_documents(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     docs = list(iter_documents([str(f)]))
-    assert [(d.id, d.status) for d in docs] == [
-        ("a", "ok"),
-        ("feed:3", "unreadable"),
-        ("feed:4", "ok"),
-        ("c", "empty"),
-    ]
+    assert [d.status for d in docs] == ["ok", "unreadable", "ok", "empty"]
+    assert [docs[0].id, docs[3].id] == ["a", "c"]
     assert docs[0].role == "source" and docs[0].outlet == "X" and docs[0].published == "2025-06-06"
     assert docs[2].kind == "html" and docs[2].url == "http://x/2"
-    assert "feed.jsonl:3" in (docs[1].error or "")
+    assert "feed.jsonl:3" in (docs[1].error or "") and docs[1].path.endswith("feed.jsonl:3")
+
+
+def test_a_jsonl_article_without_an_id_keeps_its_id_when_the_feed_is_reordered(
+    tmp_path: Path,
+) -> None:
+    """Feeds put new articles first: an id from the line number would name another article
+    the next night (its passages 'new', an alert).  The address, else the line, names it."""
+    lines = [
+        '{"text": "Body one.", "url": "http://x/1"}',
+        '{"text": "Body two."}',
+        '{"text": "Body three.", "url": "http://x/3"}',
+    ]
+    f = tmp_path / "feed.jsonl"
+
+    def ids() -> dict[str, str]:
+        return {d.content: d.id for d in iter_documents([str(f)])}
+
+    f.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    before = ids()
+    new = '{"text": "Body zero, tonight."}'
+    edited = lines[0].replace("Body one.", "Body one, corrected.")
+    f.write_text("\n".join([new, lines[2], lines[1], edited]) + "\n", encoding="utf-8")
+    after = ids()
+    assert after["Body three."] == before["Body three."]
+    assert after["Body two."] == before["Body two."]
+    assert after["Body one, corrected."] == before["Body one."]  # (its address names it)
+    assert len(set(after.values())) == 4 and all(i.startswith("feed:") for i in after.values())
+
+
+def test_utf8_text_with_a_stray_byte_stays_utf8_and_says_so(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """One byte of another encoding in a UTF-8 feed or page: the rest is read as it is (not
+    the whole file guessed as another encoding, garbling or losing every article in it)."""
+    ru = "Председатель комитета Госдумы Дмитрий Новиков заявил ТАСС. "
+    lines = [f'{{"id": "n{i}", "text": "{ru * 3}{i}"}}'.encode() for i in range(5)]
+    lines[2] = lines[2][:40] + b"\x93" + lines[2][40:]
+    f = tmp_path / "feed.jsonl"
+    f.write_bytes(b"\n".join(lines) + b"\n")
+    docs = list(iter_documents([str(f)]))
+    assert [d.status for d in docs] == ["ok"] * 5
+    assert docs[4].content == ru * 3 + "4" and "\ufffd" in docs[2].content
+    assert "feed.jsonl: 1 byte(s) that are not UTF-8" in caplog.text
+    page = tmp_path / "page.txt"
+    page.write_bytes("He said \u201cno\u201d to \u201cthat\u201d.".encode() + b"\xa0Then.")
+    assert read_document(page).content == "He said \u201cno\u201d to \u201cthat\u201d.\ufffdThen."
+    # another encoding's text is still read as that encoding, whole
+    russian = tmp_path / "cp1251.txt"
+    russian.write_bytes((ru * 3).encode("cp1251"))
+    assert read_document(russian).content == ru * 3
 
 
 def test_stdin_text_and_jsonl() -> None:
