@@ -362,10 +362,12 @@ _CUE_BEFORE = re.compile(
     r"confirmed|run|aired)\s+by|"
     r"(?:report|reports|dispatch|article|story|interview)\s+(?:from|by|in|on)|"
     r"citing|quoting|via|source:|sources:|courtesy\s+of|"
+    r"based\s+on\s+(?:materials|reports|reporting|information)\s+(?:from|by|of)|"
     r"(?:additional\s+)?reporting\s+(?:by|from)|with\s+(?:additional\s+)?inputs?\s+from|"
     r"with\s+(?:additional\s+)?(?:reporting|contributions?)\s+from|contributed\s+by|"
     r"(?:wrote|said|says|writes)\s+(?:in|on|to)|"
-    r"по\s+данным|по\s+сообщению|по\s+информации|со\s+ссылкой\s+на|сообщает|сообщил[аи]?|"
+    r"по\s+данным|по\s+сообщению|по\s+информации|по\s+материалам|со\s+ссылкой\s+на|"
+    r"сообщает|сообщил[аи]?|"
     r"передает|передаёт|передают|пишет|пишут|сообщают|цитирует|информирует|"
     r"(?:в|во)\s+(?:беседе|интервью|разговоре|комментарии|комментарий|эфире)(?:\s+(?:с|для))?|"
     r"(?:в|во)\s+(?:материале|публикации|статье|сообщении|заметке)|"
@@ -376,12 +378,20 @@ _CONTRIBUTED_BEFORE = re.compile(
     r"with\s+(?:additional\s+)?(?:reporting|contributions?)\s+from|contributed\s+by)\s*$"
 )
 _CUE_AFTER = re.compile(
+    # (an apposition between: "TASS, the Russian state news agency, reported")
+    r"(?:,\s+(?:the|a|an)\s+[^,.;:\n\"\u201c\u201d]{1,60}?,)?"
     r"(?:,\s+|\s+)(?:has\s+|had\s+|have\s+|also\s+|earlier\s+|first\s+|later\s+)?"
     r"(?:reported|reports|reporting|report|said|says|wrote|writes|cited|cites|quoted|quotes|"
     r"learned|learnt|understands|stated|announced|published|citing|quoting|noted|added|"
     r"contributed|contributes|confirmed|broadcast|carried|informs|claimed|claims|"
     r"сообщает|сообщил[аи]?|сообщило|сообщают|передает|передаёт|передают|пишет|пишут|"
     r"уточняет|информирует|отмечает|цитирует)\b"
+)
+#: "... sanctioned TASS, said EU spokesman Peter Stano": the one after the verb speaks, the
+#: mention only ends the clause he is quoted in
+_INVERTED = re.compile(
+    r",\s+(?:said|says|added|adds|noted|notes|stated|states|wrote|writes|claimed|claims|"
+    r"told|explained|stressed)\s+(?:(?:the|a|an)\s+\w|[A-Z\u0410-\u042f\u0401])"
 )
 _REPORT_NOUN = re.compile(r"\s+(?:report|reporting|dispatch|interview|article)\b", re.IGNORECASE)
 _CONTRIBUTED_AFTER = re.compile(r"\s+(?:also\s+)?contribut", re.IGNORECASE)
@@ -452,7 +462,7 @@ def _explicit_credits(text: str, registry: SourceRegistry) -> list[Credit]:
         first = _noun_phrase(text, group[0][0], floor)
         last = _noun_phrase(text, group[-1][0], floor)
         before = _CUE_BEFORE.search(text, max(floor, first.start - 60), first.start)
-        after = _CUE_AFTER.match(text, last.end)
+        after = None if _INVERTED.match(text, last.end) else _CUE_AFTER.match(text, last.end)
         start, end = first.start, last.end
         kind: CreditKind = "explicit"
         if before is not None:
@@ -689,9 +699,30 @@ def _layout(text: str, credits: tuple[Credit, ...]) -> _Layout:
         words = len(text[para.start : para.end].split())
         dateline = credit.text.startswith("(") and credit.span.start < 300  # "MOSCOW (TASS) -"
         lines.append(
-            credit.kind == "contributed" or words <= 12 or dateline or _sign_off(text, credit)
+            credit.kind == "contributed"
+            or words <= 12
+            or dateline
+            or _sign_off(text, credit)
+            or _republication_note(text, para)
         )
     return _Layout(sents, paras, tuple(people), quote_keys, said, tuple(lines))
+
+
+#: what a closing note says of the whole article: where it was first published
+_REPUBLISHED = re.compile(
+    r"(?i)\b(?:originally|first)\s+(?:published|appeared|ran)\b|\brepublish|\breprint|"
+    r"\bcontent[- ]sharing\b|\bsyndicat|\bpartnership\s+with\b|по\s+материалам|"
+    r"based\s+on\s+(?:materials|reports|reporting)\b|впервые\s+опубликован|перепечат"
+)
+
+
+def _republication_note(text: str, para: Span) -> bool:
+    """ "This story was originally published by TASS and is republished here under a
+    content-sharing agreement.": the last paragraph, saying where the article comes from,
+    credits all of it (however long the sentence)."""
+    return (
+        not text[para.end :].strip() and _REPUBLISHED.search(text, para.start, para.end) is not None
+    )
 
 
 def _sign_off(text: str, credit: Credit) -> bool:

@@ -133,6 +133,10 @@ def test_registry_checks_its_arguments() -> None:
         ("Об этом он сообщил агентству ТАСС.", ("TASS", "explicit")),
         ("Как передает корреспондент ТАСС, решение принято.", ("TASS", "explicit")),
         ("Об этом сообщает информагентство ТАСС.", ("TASS", "explicit")),
+        # an apposition between the name and the verb; "based on materials from"
+        ("TASS, the Russian state news agency, reported it on Tuesday.", ("TASS", "explicit")),
+        ("По материалам ТАСС.", ("TASS", "explicit")),
+        ("Based on materials from TASS.", ("TASS", "explicit")),
     ],
 )
 def test_credit_cues(text: str, expected: tuple[str | None, str]) -> None:
@@ -152,6 +156,9 @@ def test_credit_cues(text: str, expected: tuple[str | None, str]) -> None:
         "It is so, according to Kremlin spokesman Dmitry Peskov.",
         "Путин и ТАСС.",
         "See the TASS/Reuters poll.",
+        # "X, said <speaker>": the speaker is quoted, the outlet is what he spoke of
+        "Brussels has sanctioned RIA Novosti and TASS, said EU spokesman Peter Stano.",
+        "The ban covers TASS, said the ministry's spokeswoman.",
     ],
 )
 def test_mentions_without_a_cue_are_not_credits(text: str) -> None:
@@ -273,6 +280,31 @@ def test_a_headline_or_sign_off_credit_covers_the_whole_article(text: str) -> No
     assert [c.source for c in credits] == ["TASS"]
     ranked = ranked_credits(text, span_of(text, "Russia and Kazakhstan"), credits)
     assert [(c.source, level) for c, level in ranked] == [("TASS", "credit-line")]
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "This story was originally published by TASS and is republished here under a"
+        " content-sharing agreement with the agency.",
+        "По материалам ТАСС.",
+    ],
+)
+def test_a_closing_republication_note_credits_the_whole_article(note: str) -> None:
+    text = (
+        "Russia and Kazakhstan agreed to expand the corridor through the Caspian ports, the"
+        " minister told reporters on Wednesday.\n\n" + _FILLER + "\n\n" + note
+    )
+    credits = find_credits(text, REGISTRY)
+    assert [c.source for c in credits] == ["TASS"]
+    ranked = ranked_credits(text, span_of(text, "Russia and Kazakhstan"), credits)
+    assert [(c.source, level) for c, level in ranked] == [("TASS", "credit-line")]
+    if len(note.split()) > 12:  # (a line of a few words is a credit line anywhere)
+        # the same sentence inside the article (a paragraph after it) is that paragraph's
+        inside = text + "\n\nExports via the ports rose by forty percent last year, data showed."
+        found = find_credits(inside, REGISTRY)
+        ranked = ranked_credits(inside, span_of(inside, "Russia and Kazakhstan"), found)
+        assert ("TASS", "credit-line") not in [(c.source, level) for c, level in ranked]
 
 
 def test_a_parenthesised_credit_inside_the_text_is_no_sign_off() -> None:
