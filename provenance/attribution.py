@@ -259,6 +259,11 @@ def _name_of(value: str | None) -> str:
     return text if re.search(r"\w", text) else ""
 
 
+def same_outlet(a: str, b: str) -> bool:
+    """Do two outlet names name one outlet ("The Kommersant" and "Kommersant")?"""
+    return fold_name(a).removeprefix("the ") == fold_name(b).removeprefix("the ")
+
+
 def fold_name(name: str) -> str:
     """A name as names are compared: white space folded, case folded, "\u2011" as "-"."""
     return " ".join(name.replace("\u2011", "-").split()).casefold()
@@ -563,8 +568,21 @@ _UNREGISTERED = re.compile(
 )
 
 
+#: "the Kommersant newspaper reported": found from the outlet word (capitalised: few
+#: positions of a text to try), then widened over the capitalised words before it
+_UNREGISTERED_AFTER = re.compile(
+    rf"\b(?=[A-Z]){_OUTLET_WORD}(?:-[A-Z]\w*)?"
+    r"(?:\s+(?:newspaper|daily|paper|website|magazine|business\s+daily|news\s+site))?"
+    r",?\s+(?:has\s+|had\s+|also\s+|first\s+|earlier\s+)?"
+    r"(?:reported|reports|wrote|writes|said|says|cited|cites|published|learned|learnt)\b"
+)
+_NAME_BEFORE = re.compile(r"(?:(?:the|The)\s+)?(?:[A-Z][\w&'.-]*\s+){0,4}$")
+_NAME_END = re.compile(rf"{_OUTLET_WORD}(?:-[A-Z]\w*)?")
+
+
 def _unregistered_credits(text: str) -> list[Credit]:
-    """ "as reported by The New York Post": a named outlet the registry does not know.
+    """ "as reported by The New York Post", "the Kommersant newspaper reported": a named
+    outlet the registry does not know.
 
     Only names ending in an outlet word count, so "according to Dmitry Peskov"
     (a person) is never taken for a source.
@@ -574,7 +592,16 @@ def _unregistered_credits(text: str) -> list[Credit]:
         name = re.sub(r"^the\s+", "The ", match.group(1).strip())
         span = Span(match.start(), match.end())
         credits.append(Credit(span, name, "explicit", text[span.start : span.end]))
-    return credits
+    for match in _UNREGISTERED_AFTER.finditer(text):
+        floor = max(_line_start(text, match.start()), match.start() - 80)
+        lead = _NAME_BEFORE.search(text, floor, match.start())
+        start = lead.start() if lead else match.start()
+        word = _NAME_END.match(text, match.start())
+        end = word.end() if word else match.start()
+        name = re.sub(r"^the\s+", "The ", text[start:end].strip())
+        span = Span(start, match.end())
+        credits.append(Credit(span, name, "explicit", text[span.start : span.end]))
+    return sorted(credits, key=lambda c: c.span.start)
 
 
 def _vague_credits(text: str) -> list[Credit]:

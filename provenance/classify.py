@@ -46,7 +46,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from provenance.align import similarity
-from provenance.attribution import Credit, Level, SourceRegistry, find_credits, ranked_credits
+from provenance.attribution import (
+    Credit,
+    Level,
+    SourceRegistry,
+    find_credits,
+    ranked_credits,
+    same_outlet,
+)
 from provenance.models import Passage, PassageKind, Span
 from provenance.quotes import Coverage, Quotation, find_quotations
 from provenance.segment import (
@@ -330,9 +337,15 @@ def _credit(text: str, p: Passage, credits: Sequence[Credit], source_name: str |
         return p
     credit, level = ranked[0]
     if source_name is not None:
-        credit, level = next(((c, lv) for c, lv in ranked if c.source == source_name), ranked[0])
+        credit, level = next(
+            ((c, lv) for c, lv in ranked if c.source and same_outlet(c.source, source_name)),
+            ranked[0],
+        )
     named = credit.kind != "vague" and credit.source is not None
-    credited = named and (source_name is None or credit.source == source_name)
+    credited = named and (
+        source_name is None
+        or (credit.source is not None and same_outlet(credit.source, source_name))
+    )
     extra = {**p.extra, "credit_kind": credit.kind, "credit_level": level}
     return dataclasses.replace(
         p,

@@ -1,7 +1,8 @@
 """Lineage of shared passages: which article came first, and where material came from.
 
-- :func:`direction`: a designated source comes before any other article, then
-  the earlier publication day; same-day or unknown dates give None (unknown).
+- :func:`direction`: a designated source comes before any other article (unless
+  that one is dated earlier and the source names its outlet), then the earlier
+  publication day; same-day or unknown dates give None (unknown).
 - :func:`order_by_source`: with unknown order, the article that reproduces a
   designated source's text more faithfully is the earlier one (stemmatology's
   rule: a copy accumulates changes).
@@ -15,6 +16,7 @@ Rows are the pipeline's passage dicts (provenance.aggregate.PASSAGE_COLUMNS plus
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any, Protocol, TypeVar
 
@@ -49,16 +51,34 @@ def publication_day(value: str | None) -> str | None:
     return day if day.replace("-", "").isdigit() else None
 
 
-def direction(a: T, b: T) -> tuple[T, T, str] | None:
-    """``(earlier, later, reason)`` for two articles, or None when unknown."""
+def direction(a: T, b: T, cites: Callable[[T, T], bool] | None = None) -> tuple[T, T, str] | None:
+    """``(earlier, later, reason)`` for two articles, or None when unknown.
+
+    A designated source comes first, unless the other article is dated earlier and the
+    source's text names that article's outlet (``cites(source, other)``): a wire rewriting a
+    newspaper's exclusive ("the Kommersant newspaper reported") took it from the paper.
+    """
     if a.designated != b.designated:
-        return (a, b, "designated-source") if a.designated else (b, a, "designated-source")
+        source, other = (a, b) if a.designated else (b, a)
+        if (
+            cites is not None
+            and _by_date(other, source) == (other, source)
+            and cites(source, other)
+        ):
+            return other, source, "earlier-date"
+        return source, other, "designated-source"
+    found = _by_date(a, b)
+    return None if found is None else (*found, "earlier-date")
+
+
+def _by_date(a: T, b: T) -> tuple[T, T] | None:
+    """``(earlier, later)`` by publication day, or None when the dates cannot tell."""
     da, db = publication_day(a.published), publication_day(b.published)
     ua, ub = utc_day(a.published), utc_day(b.published)
     if ua and ub:  # both times with their zones: the days in one zone
         da, db = ua, ub
     if da and db and da != db:
-        return (a, b, "earlier-date") if da < db else (b, a, "earlier-date")
+        return (a, b) if da < db else (b, a)
     return None
 
 

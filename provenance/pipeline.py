@@ -47,7 +47,13 @@ from typing import Any, TypeVar
 from provenance import quotes
 from provenance.aggregate import AuditTables, build_tables
 from provenance.align import align_prepared
-from provenance.attribution import Credit, SourceRegistry, find_credits, remember_credits
+from provenance.attribution import (
+    Credit,
+    SourceRegistry,
+    find_credits,
+    fold_name,
+    remember_credits,
+)
 from provenance.classify import classify, quote_runs
 from provenance.extract import assemble, extract_all
 from provenance.index import CorpusIndex, Prepared, prepare
@@ -393,6 +399,14 @@ class _Aligner:
             near_verbatim=self.settings.align.near_verbatim,
         )
 
+    def names_outlet(self, source: Entry, other: Entry) -> bool:
+        """Does ``source``'s text name ``other``'s outlet (a wire citing a newspaper)?"""
+        if other.outlet.startswith("unknown (") or other.designated:
+            return False
+        name = fold_name(other.outlet)
+        found = re.search(rf"(?<!\w){re.escape(name)}(?!\w)", fold_name(source.reference))
+        return bool(name) and found is not None
+
     def credits_a_designated_source(self, entry: Entry) -> bool:
         """Does the text credit a designated source anywhere (cheap: credits are cached)?"""
         return any(
@@ -412,7 +426,7 @@ class _Aligner:
 
 
 def _pair_rows(aligner: _Aligner, a: Entry, b: Entry) -> list[dict[str, Any]]:
-    order = direction(a, b)
+    order = direction(a, b, aligner.names_outlet)
     if order is not None:
         earlier, later, how = order
         passages = aligner.align(later, earlier)

@@ -155,7 +155,8 @@ _MORE_DEFINITIONS = (
     "- `source`: the outlet it was taken from (`source_article` blank when that text is not "
     "in the corpus); `origin`: the outlet where it first appeared.",
     "- `direction`, why the copy is taken to go that way: `designated-source` (the source is "
-    "a designated source), `earlier-date` (published earlier), `closer-to-source` (same or "
+    "a designated source), `earlier-date` (published earlier; also an article a designated "
+    "source's later text names as its source), `closer-to-source` (same or "
     "unknown date, but the other article reproduces a designated source's text more "
     "faithfully), `credited-upstream` (credited to a source whose text is not in the corpus), "
     "`credited-elsewhere` (shared, in an unknown order, with an outlet that credits it to "

@@ -137,6 +137,9 @@ def test_registry_checks_its_arguments() -> None:
         ("TASS, the Russian state news agency, reported it on Tuesday.", ("TASS", "explicit")),
         ("По материалам ТАСС.", ("TASS", "explicit")),
         ("Based on materials from TASS.", ("TASS", "explicit")),
+        # an outlet the registry does not know, named before its verb
+        ("the Kommersant newspaper reported on Thursday.", ("The Kommersant", "explicit")),
+        ("He left, The New York Post reported.", ("The New York Post", "explicit")),
     ],
 )
 def test_credit_cues(text: str, expected: tuple[str | None, str]) -> None:

@@ -108,6 +108,39 @@ def test_same_day_is_order_unknown(tmp_path: Path) -> None:
     assert any(OWN[2] in text for text in pair.text)
 
 
+@pytest.mark.parametrize(
+    ("paper_day", "names_it", "first"),
+    [
+        ("2025-05-31", True, "paper"),  # the wire rewrote the paper's exclusive, crediting it
+        ("2025-05-31", False, "wire"),  # no word of the paper: the source comes first
+        ("2025-06-01", True, "wire"),  # the same day: the source comes first
+    ],
+)
+def test_a_source_that_names_an_earlier_articles_outlet_took_it_from_that_article(
+    tmp_path: Path, paper_day: str, names_it: bool, first: str
+) -> None:
+    root = tmp_path / "c"
+    root.mkdir()
+    credit = ", the Vedomosti newspaper reported" if names_it else ", officials said"
+    (root / "wire.txt").write_text(WIRE[0].rstrip(".") + credit + ". " + " ".join(WIRE[1:]))
+    (root / "paper.txt").write_text(" ".join(WIRE) + "\n\n" + OWN[0])
+    (root / "manifest.csv").write_text(
+        "file,outlet,role,published\n"
+        "wire.txt,TASS,source,2025-06-01\n"
+        f"paper.txt,Vedomosti,article,{paper_day}\n"
+    )
+    tables = audit([str(root)]).tables
+    p, shares = tables.passages, tables.articles.set_index("article")
+    assert set(p.article) == {"wire.txt" if first == "paper" else "paper.txt"}
+    if first == "paper":
+        assert set(p.direction) == {"earlier-date"}
+        assert shares.loc["paper.txt", "copied_share"] == 0
+        assert shares.loc["wire.txt", "credited_share"] == shares.loc["wire.txt", "copied_share"]
+        assert shares.loc["wire.txt", "copied_share"] > 0.5
+    else:
+        assert set(p.direction) == {"designated-source"}
+
+
 def without_the_wire(root: Path, blog: str) -> str:
     """The corpus with TASS's own article gone, ``blog`` as the blog's text and the blog
     published the same day as the paper; returns the manifest with the blog's own date."""
