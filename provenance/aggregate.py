@@ -301,7 +301,10 @@ def _outlet_tables(
     outlet_rows = []
     source_rows = []
     # one list of article names per outlet (sorted, blank outlets dropped, as groupby does)
+    # only ok articles count (a failed input or a duplicate copy of another is no article)
+    usable = set(articles.loc[articles["status"] == "ok", "article"])
     for outlet, names in articles.groupby("outlet", sort=True)["article"].agg(list).items():
+        names = [a for a in names if a in usable]
         parts = [counted[a] for a in names if a in counted]
         words = sum(c.words for c in parts)
         per_source: dict[str, Counter[str]] = {}

@@ -99,6 +99,20 @@ def test_outlet_tables_weight_by_words() -> None:
     assert (src["source"], src["words"], src["share"]) == ("TASS", 10, 0.5)
 
 
+@pytest.mark.parametrize("status", ["duplicate", "no-text", "binary"])
+def test_an_outlets_articles_are_its_ok_ones(status: str) -> None:
+    """'Only ok articles count in any figure': a duplicate copy or a failed input is no
+    article of the outlet's."""
+    articles = [
+        {"article": "a", "outlet": "X", "role": "article", "title": "", "published": ""},
+        {"article": "b", "outlet": "X", "role": "article", "title": "", "published": "",
+         "status": status},
+    ]  # fmt: skip
+    tables = build_tables(articles, [], [], {"a": TEXT}, {})
+    (outlet,) = tables.outlets.to_dict("records")
+    assert (outlet["articles"], outlet["words"]) == (1, 10)
+
+
 @pytest.mark.parametrize(
     ("share", "label"),
     [
