@@ -3,7 +3,8 @@
 The only module that imports click or prints.  Exit codes (one place, ``ExitCode``):
 
 0  success
-1  some inputs failed (each named on stderr); the rest were processed and printed
+1  some inputs failed, or article pairs were skipped (each named on stderr); the rest
+   were processed and printed
 2  usage error (bad option, missing argument) - click's own code
 3  configuration error (bad --config, --manifest or state file)
 4  the reports cannot be written (--out is not a writable folder)
@@ -365,7 +366,7 @@ def _audit_exit(
         warn_input(doc.path, doc.error)
     lowest = outcome.lowest_original_share() if fail_under is not None else None
     code = ExitCode.OK
-    if outcome.failed:
+    if outcome.failed or outcome.skipped:  # (a skipped pair is named on stderr as it happens)
         code = ExitCode.INPUT_FAILED
     if alert and outcome.new_uncredited:
         code = ExitCode.NEW_UNCREDITED
@@ -379,7 +380,8 @@ def _audit_exit(
             " outlets, "
             f"{len(t.passages)} copied passages, {len(outcome.changes)} changes, "
             f"{outcome.new_uncredited} new uncredited, {len(outcome.failed)} inputs failed"
-            f" -> {out_dir}",
+            + (f", {len(outcome.skipped)} pairs skipped" if outcome.skipped else "")
+            + f" -> {out_dir}",
             err=True,
         )
     if code == ExitCode.UNDER_SHARE:

@@ -128,6 +128,9 @@ class AuditRun:
     designated: list[str] = field(default_factory=list)
     #: article -> sha256 of its input content (for run-to-run changes)
     hashes: dict[str, str] = field(default_factory=dict)
+    #: article pairs whose alignment timed out or failed (named on stderr; their passages
+    #: are missing from the figures), as "article + article"
+    skipped: list[str] = field(default_factory=list)
 
     @property
     def failed(self) -> list[Document]:
@@ -740,8 +743,10 @@ def _pair_results(
     jobs: int,
     state: State | None,
     progress: Progress | None,
+    skipped: list[str] | None = None,
 ) -> list[dict[str, Any]]:
-    """Rows of every pair, in pair order: from the state when cached, else aligned."""
+    """Rows of every pair, in pair order: from the state when cached, else aligned (a pair
+    that timed out or failed has none, and is added to ``skipped``)."""
     keys = _pair_keys(aligner, pairs) if state else []
     found: dict[int, list[dict[str, Any]]] = {}
     if state:
@@ -756,6 +761,8 @@ def _pair_results(
     done = len(found)
     for i, rows in zip(todo, _align_all(aligner, [pairs[i] for i in todo], jobs), strict=True):
         found[i] = rows or []
+        if rows is None and skipped is not None:
+            skipped.append(" + ".join(pairs[i]))
         if state and rows is not None:
             state.put("pair", keys[i], [_without_texts(r, aligner) for r in rows])
         done += 1
@@ -847,7 +854,8 @@ def audit(
     aligner = _Aligner(entries, registry, settings, state, jobs)
     clock.done("prepare", len(entries))
     pairs = [(a.name, b.name) for a, b in aligner.pairs()]
-    rows = _pair_results(aligner, pairs, jobs, state, progress)
+    skipped: list[str] = []
+    rows = _pair_results(aligner, pairs, jobs, state, progress, skipped)
     clock.done("align", len(pairs))
     order_by_source(rows, settings.audit.order_margin, settings.align.near_verbatim)
     _credited_through(rows, aligner, designated, settings.align.near_verbatim)
@@ -867,6 +875,7 @@ def audit(
         documents=[a.document for a in articles],
         designated=sorted(watched),
         hashes=hashes,
+        skipped=skipped,
     )
 
 

@@ -56,6 +56,8 @@ class RunOutcome:
     #: the run's tables; when None, read from ``published`` (the reports folder) on first use
     given: AuditTables | None = None
     published: Path | None = None
+    #: article pairs this run could not align (timed out or failed): see AuditRun.skipped
+    skipped: list[str] = field(default_factory=list)
 
     @property
     def tables(self) -> AuditTables:
@@ -258,7 +260,9 @@ def run(
                 state.amend(out=str(_resolved(out)))  # (a run with nothing to do commits nothing)
                 previous = state.previous()
             signature = _signature(docs, settings, sources)
-            if not full and previous and previous.get("signature") == signature:
+            # (pairs the last run could not align are tried again: no shortcut then)
+            again = bool(previous and previous.get("skipped"))
+            if not full and previous and previous.get("signature") == signature and not again:
                 same = _republish(out, settings.audit.change_threshold, previous.get("published"))
                 if same is not None:
                     return same.with_documents(docs)
@@ -308,6 +312,7 @@ def run(
                     "chunks": chunks.saved(),
                     "published": published,
                     "out": str(_resolved(out)),
+                    "skipped": result.skipped,
                 }
             )
         finally:
@@ -318,4 +323,5 @@ def run(
         changes=changes,
         first_run=previous is None,
         generation=generation,
+        skipped=list(result.skipped),
     )

@@ -786,3 +786,39 @@ def test_a_pair_that_hangs_is_skipped_and_logged(
     assert set(passages["article"]) == {"a.txt", "b.txt"}  # x/y skipped, a/b aligned
     assert runs[1].tables.passages.equals(runs[2].tables.passages)
     assert "aligning x.txt with y.txt took more than 1 s; pair skipped" in caplog.text
+
+
+def test_a_skipped_pair_exits_1_and_is_tried_again_the_next_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The figures of a skipped pair's articles lack its passages: the run says so (exit 1)
+    and the next run, with nothing changed, does not take the published reports as done."""
+    import provenance.pipeline as pipeline
+
+    real = pipeline._pair_rows
+    hang = {"on": True}
+
+    def pair_rows(aligner, a, b):  # type: ignore[no-untyped-def]
+        if hang["on"]:
+            _misbehave(a.text + b.text)
+        return real(aligner, a, b)
+
+    monkeypatch.setattr(pipeline, "_pair_rows", pair_rows)
+    rng = random.Random(3)
+    stuck = prose(rng, 2)
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "x.txt").write_text(stuck + "\n\nHANG " + prose(rng, 1))
+    (corpus / "y.txt").write_text(stuck + "\n\n" + prose(rng, 1))
+    config = tmp_path / "config.toml"
+    config.write_text("[ingest]\npair_seconds = 1.0\n")
+    out = tmp_path / "out"
+    args = ["audit", str(corpus), "--out", str(out), "--config", str(config), "-j", "2"]
+    first = CliRunner().invoke(cli, args)
+    assert first.exit_code == 1, (first.exception, first.stderr)
+    assert "aligning x.txt with y.txt took more than 1 s; pair skipped" in caplog.text
+    assert "1 pairs skipped" in first.stderr and not cells(out / "passages.csv")
+    hang["on"] = False  # (the next night it goes through)
+    second = CliRunner().invoke(cli, args)
+    assert second.exit_code == 0, (second.exception, second.stderr)
+    assert {r["article"] for r in cells(out / "passages.csv")} == {"x.txt", "y.txt"}
