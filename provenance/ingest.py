@@ -895,6 +895,27 @@ def _read_stdin(stream: BinaryIO, settings: IngestSettings) -> Iterator[Document
         yield _failed("<stdin>", "stdin", "text", exc)
 
 
+def _any_file(folder: Path) -> bool:
+    """Does ``folder`` hold a file anywhere below it (an unmounted mount point holds none)?"""
+    try:
+        return any(True for _ in (f for f in folder.rglob("*") if not f.is_dir()))
+    except OSError:
+        return True  # (what cannot be looked into is named by the walk itself)
+
+
+def _empty_folder(folder: Path, given: str) -> Document:
+    """A corpus folder with no file at all: a failed input, so that a run over several
+    folders, one of them unmounted, says so (exit 1) instead of dropping its articles."""
+    shown = printable(given)
+    return Document(
+        path=shown,
+        id=shown,
+        kind="text",
+        status="empty",
+        error=f"{shown}: an empty folder - check that it is the corpus and that it is mounted",
+    )
+
+
 def iter_documents(
     paths: Sequence[str],
     *,
@@ -924,7 +945,12 @@ def iter_documents(
             if found:
                 rows, broken = _discovered_rows(found, p)
             yield from broken
-            yield from ids.settle(_documents_in(p, rows, settings, seen, resolve), p, rows)
+            count = 0
+            for doc in ids.settle(_documents_in(p, rows, settings, seen, resolve), p, rows):
+                count += 1
+                yield doc
+            if not count and not broken and not _any_file(p):
+                yield _empty_folder(p, given)
             if found:
                 yield from _missing_from_manifest(rows, p, seen, folder=True)
         elif p.name == MANIFEST_NAME and manifest is None and p.is_file():

@@ -144,6 +144,8 @@ def article_name(doc: Document, roots: Sequence[Path]) -> str:
     """The article's key: its path relative to the corpus folder it came from."""
     if ":" in doc.path and not Path(doc.path).exists():  # a JSONL line "feed.jsonl:3"
         return doc.id
+    if doc.status == "empty" and os.path.isdir(doc.path):  # an empty corpus folder, as given
+        return doc.id
     path = Path(os.path.abspath(doc.path))  # not resolve(): a symlink keeps its own name
     for root in roots:
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import gzip
 import json
 import shutil
@@ -124,6 +125,26 @@ def test_a_nameless_source_in_the_config_exits_3_naming_the_file(
     result = invoke(["audit", str(corpus_dir), "--config", str(cfg)], code=3)
     assert result.stderr.startswith(f"provenance: error: {cfg}: [sources.]: a source needs a name")
     assert "Traceback" not in result.stderr
+
+
+def test_an_empty_folder_among_corpus_folders_is_a_failed_input(
+    tmp_path: Path, corpus_dir: Path
+) -> None:
+    """``audit news wires``, the wires' mount gone: its articles are not silently dropped
+    from the reports without a word; the run names the folder and exits 1."""
+    one, two = tmp_path / "one", tmp_path / "two"
+    one.mkdir()
+    two.mkdir()
+    for f in sorted(corpus_dir.glob("00[01]*.txt")):
+        (one / f.name).write_bytes(f.read_bytes())
+    out = tmp_path / "out"
+    result = invoke(["audit", str(one), str(two), "--out", str(out), "-q"], code=1)
+    assert f"provenance: {two}: an empty folder - check that it is the corpus" in result.stderr
+    statuses = {r["article"]: r["status"] for r in csv.DictReader(
+        (out / "articles.csv").open(encoding="utf-8"))}  # fmt: skip
+    assert statuses[str(two)] == "empty" and list(statuses.values()).count("ok") == 2
+    # a folder whose files another given folder already holds is not empty
+    invoke(["audit", str(one), str(one), "--out", str(out), "-q"])
 
 
 def test_a_corpus_with_nothing_readable_keeps_the_previous_reports(
