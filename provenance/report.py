@@ -34,6 +34,7 @@ import logging
 import math
 import os
 import re
+import signal
 import tempfile
 import unicodedata
 from collections import defaultdict
@@ -871,6 +872,7 @@ def _render_into(jobs: list[functools.partial[bytes]], sender: Any, parent: int)
     its bytes; None at the end."""
     from provenance.workers import die_with_parent
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle (one line)
     die_with_parent(parent)  # (it holds the run's lock too: never outlive a killed run)
     for compose in jobs:
         chunks, rel = compose.args[0], compose.args[1]

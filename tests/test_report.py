@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import functools
 import html
 import io
 import json
 import os
 import random
 import re
+import time
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -1125,3 +1127,33 @@ def test_published_files_are_made_durable(
     assert (tmp_path / "out" / "texts" / "000.txt").read_bytes() == b"text 0\n"
     assert calls == ([f"each {files}"] if files <= publish_module._FSYNC_EACH else [])
     assert synced  # (the folders and the manifest are synced in any case)
+
+
+def _slow_compose(chunks: object, rel: str) -> bytes:
+    time.sleep(1.0)
+    return b"done"
+
+
+def test_ctrl_c_leaves_the_renderer_beside_to_the_run(capfd: pytest.CaptureFixture[str]) -> None:
+    """Ctrl-C goes to the whole process group: the renderer composing files beside the run
+    ignores it (the run itself stops in one line, and its children die with it), never
+    printing a traceback of its own."""
+    import multiprocessing
+    import signal
+
+    chunks = Chunks(keyed=False)
+    chunks.index["x"] = {"sha256": "", "parts": []}
+    receiver, sender = multiprocessing.Pipe(duplex=False)
+    job = functools.partial(_slow_compose, chunks, "x")
+    process = multiprocessing.get_context("fork").Process(
+        target=report._render_into, args=([job], sender, os.getpid())
+    )
+    process.start()
+    sender.close()  # (the renderer's end: its death is the end of the pipe here)
+    time.sleep(0.3)
+    assert process.pid is not None
+    os.kill(process.pid, signal.SIGINT)
+    assert receiver.recv()["rel"] == "x" and receiver.recv_bytes() == b"done"
+    process.join(10)
+    assert process.exitcode == 0
+    assert "Traceback" not in capfd.readouterr().err
