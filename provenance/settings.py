@@ -15,6 +15,7 @@ Modules never read globals or the environment: they take ``settings`` by keyword
 from __future__ import annotations
 
 import dataclasses
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -276,12 +277,26 @@ def _coerce(section: str, key: str, value: Any, default: Any, path: str) -> Any:
     if isinstance(default, tuple):
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise ConfigError(f"{where} must be a list of strings", path=path)
+        if key.endswith("_suffixes"):
+            return _suffixes(where, value, path)
         return tuple(value)
     if isinstance(default, str):
         if not isinstance(value, str):
             raise ConfigError(f"{where} must be a string", path=path)
         return value
     return value
+
+
+def _suffixes(where: str, value: list[str], path: str) -> tuple[str, ...]:
+    """File suffixes as files are matched: a dot and lower case (".HTML" is ".html")."""
+    for suffix in value:
+        if not re.fullmatch(r"\.[^./\\\s]+", suffix):
+            raise ConfigError(
+                f"{where}: {suffix!r} is not a file suffix",
+                path=path,
+                hint='write it with its dot, e.g. [".html", ".htm"]',
+            )
+    return tuple(dict.fromkeys(v.lower() for v in value))
 
 
 def _section(name: str, table: Any, path: str) -> Any:

@@ -70,3 +70,18 @@ def test_values_out_of_range_are_config_errors(tmp_path: Path, text: str, messag
     with pytest.raises(ConfigError) as info:
         load(cfg)
     assert str(info.value).startswith(f"{cfg}: ") and message in str(info.value)
+
+
+@pytest.mark.parametrize("suffix", ["html", "ht ml", ".", "*.html"])
+def test_a_suffix_without_its_dot_is_a_config_error(tmp_path: Path, suffix: str) -> None:
+    """`html_suffixes = ["html"]` matched no file: the HTML pages were skipped in silence."""
+    cfg = tmp_path / "c.toml"
+    cfg.write_text(f'[ingest]\nhtml_suffixes = ["{suffix}"]\n')
+    with pytest.raises(ConfigError, match="is not a file suffix"):
+        load(cfg)
+
+
+def test_suffixes_match_as_file_names_do(tmp_path: Path) -> None:
+    cfg = tmp_path / "c.toml"
+    cfg.write_text('[ingest]\nhtml_suffixes = [".HTML", ".htm", ".html"]\n')
+    assert load(cfg).ingest.html_suffixes == (".html", ".htm")
