@@ -243,6 +243,22 @@ def test_long_clean_essay_is_kept_whole(sep: str) -> None:
     _assert_pieces(source, out)
 
 
+@pytest.mark.parametrize(
+    "dateline",
+    ["MOSCOW, June 5 (TASS) - ", "МОСКВА, 5 июня. /ТАСС/. ", "WASHINGTON (AP) \u2014 "],
+)
+def test_a_heading_over_a_wire_dateline_is_the_headline(dateline: str) -> None:
+    """A scraped wire story with nothing else around it: its first line is the headline (the
+    dateline under it says so), not text to match: two outlets' headlines over one copied
+    story made it a 'paraphrase'."""
+    body = [dateline + _ESSAY[1], *_ESSAY[2:5]]
+    out = clean_text("\n\n".join(["Grain corridor to expand", *body]))
+    assert out.title == "Grain corridor to expand"
+    assert _blocks(out) == body
+    # a heading over an ordinary paragraph of a clean text stays the text's own
+    assert clean_text("\n\n".join(["Grain corridor to expand", *_ESSAY[1:5]])).title is None
+
+
 def test_clean_essay_loses_only_its_furniture() -> None:
     out = clean_text("\n".join([*_ESSAY, "© 2025 Coastal Trust"]))
     assert _blocks(out) == _ESSAY

@@ -628,13 +628,23 @@ def byline_name(line: str) -> str:
 
 
 def signed(blocks: Sequence[Line], t: int) -> bool:
-    """True when a byline or a date stands within two lines of ``blocks[t]``."""
+    """True when a byline or a date stands within two lines of ``blocks[t]``, or the next
+    line opens with a wire dateline ("MOSCOW, June 5 (TASS) -"): a story's headline."""
     return any(
         block.reason == "timestamp"
         or BYLINE_RE.fullmatch(block.text)
         or DATED_BYLINE_RE.fullmatch(block.text)
         for block in blocks[max(t - 2, 0) : t + 3]
-    )
+    ) or (t + 1 < len(blocks) and DATELINE_RE.match(blocks[t + 1].text) is not None)
+
+
+#: a wire story's dateline opening its first paragraph: a place in capitals, maybe a day,
+#: then the agency in brackets or slashes and a dash or a stop ("MOSCOW, June 5 (TASS) -",
+#: "МОСКВА, 5 июня. /ТАСС/.", "WASHINGTON (AP) —")
+DATELINE_RE = re.compile(
+    r"[A-ZА-ЯЁ][A-ZА-ЯЁ .'-]{2,40}"
+    r"(?:,\s*[^.()/\n]{3,30}?)?\.?\s*(?:\([^()\n]{2,40}\)|/[^/\n]{2,40}/)\.?\s*[-–—:.]"
+)
 
 
 def guess_language(text: str) -> str | None:
