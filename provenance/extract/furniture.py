@@ -640,7 +640,7 @@ def signed(blocks: Sequence[Line], t: int) -> bool:
 
 #: a wire story's dateline opening its first paragraph: a place in capitals, maybe a day,
 #: then the agency in brackets or slashes and a dash or a stop ("MOSCOW, June 5 (TASS) -",
-#: "МОСКВА, 5 июня. /ТАСС/.", "WASHINGTON (AP) —")
+#: "WASHINGTON (AP) -", and the same in Cyrillic: TASS's own "MOSCOW, June 5. /TASS/.")
 DATELINE_RE = re.compile(
     r"[A-ZА-ЯЁ][A-ZА-ЯЁ .'-]{2,40}"
     r"(?:,\s*[^.()/\n]{3,30}?)?\.?\s*(?:\([^()\n]{2,40}\)|/[^/\n]{2,40}/)\.?\s*[-–—:.]"
