@@ -85,6 +85,11 @@ def _statements(text: str) -> tuple[Statement, ...]:
     return tuple(statements(text, find_quotations(text)))
 
 
+def statements_in(text: str) -> tuple[Statement, ...]:
+    """The statements of ``text`` (worked out once per text)."""
+    return _statements(text)
+
+
 def statements(text: str, quotations: Sequence[Quotation]) -> list[Statement]:
     """Group top-level quotations with a known speaker into statements."""
     groups: list[list[Quotation]] = []

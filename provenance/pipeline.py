@@ -54,7 +54,8 @@ from provenance.attribution import (
     fold_name,
     remember_credits,
 )
-from provenance.classify import classify, quote_runs
+from provenance.classify import classify, quote_runs, statements_in
+from provenance.classify import overlap as quote_overlap
 from provenance.extract import assemble, extract_all
 from provenance.index import CorpusIndex, Prepared, prepare
 from provenance.ingest import iter_documents
@@ -388,7 +389,31 @@ class _Aligner:
         seen = {(a, b) for a, b, _, _ in found}
         for a, b, _shared in self.index.reworded_pairs(sources):
             if (a, b) not in seen:
+                seen.add((a, b))
                 yield self.entries[a], self.entries[b]
+        # ... or that quotes its speaker in other words (a misquotation shares few n-grams)
+        for a, b in self.quote_pairs():
+            if (a, b) not in seen:
+                yield self.entries[a], self.entries[b]
+
+    def quote_pairs(self) -> list[tuple[str, str]]:
+        """Pairs ``(a, b)``, ``a < b``, of a designated source's article and another article
+        that quote one speaker in words that agree (``[classify] min_quote_overlap``): the
+        statements classify.py compares for altered quotations."""
+        least = self.settings.classify.min_quote_overlap
+        said: dict[str, tuple[list[tuple[str, str]], list[tuple[str, str]]]] = {}
+        for name, e in self.entries.items():
+            for st in statements_in(e.reference):
+                side = said.setdefault(st.speaker_key, ([], []))[0 if e.designated else 1]
+                side.append((name, st.text))
+        found: set[tuple[str, str]] = set()
+        for sources, others in said.values():
+            for s_name, s_text in sources:
+                for o_name, o_text in others:
+                    pair = (s_name, o_name) if s_name < o_name else (o_name, s_name)
+                    if pair not in found and quote_overlap(o_text, s_text) >= least:
+                        found.add(pair)
+        return sorted(found)
 
     def align(self, target: Entry, source: Entry) -> list[Passage]:
         found = align_prepared(

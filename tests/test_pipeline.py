@@ -602,3 +602,30 @@ def test_a_source_reworded_word_by_word_is_found_through_its_word_pairs(tmp_path
         return bool(((p.article == "copy.txt") & (p.source_article == "wire.txt")).any())
 
     assert found(8) and not found(0)
+
+
+def test_a_misquotation_of_a_source_is_found_though_it_shares_few_ngrams(tmp_path: Path) -> None:
+    """A quotation in other words shares no run of three content words with the source, so
+    the index does not pair the two articles; the speaker and the quoted words do."""
+    root = tmp_path / "c"
+    root.mkdir()
+    (root / "wire.txt").write_text(
+        "The Kremlin sees no grounds for optimism about the next round of talks, Kremlin"
+        " Spokesman Dmitry Peskov told reporters on Tuesday.\n\n"
+        '"We are not inclined to make any forecasts. The process is complicated, and it would'
+        ' be wrong to expect quick breakthroughs," Peskov said.\n\n' + " ".join(WIRE)
+    )
+    (root / "paper.txt").write_text(
+        "The Kremlin has again played down hopes for a settlement, in remarks that analysts"
+        " read as a signal that Moscow is in no hurry.\n\n"
+        '"We are not making any forecasts. The process is very difficult and there will be no'
+        ' breakthroughs," Peskov said on Tuesday.\n\n' + " ".join(OTHER)
+    )
+    (root / "manifest.csv").write_text(
+        "file,outlet,role,published\nwire.txt,TASS,source,2025-06-10\n"
+        "paper.txt,Paper,article,2025-06-11\n"
+    )
+    tables = audit([str(root)]).tables
+    p = tables.passages
+    assert list(p.article) == ["paper.txt"] and bool(p.altered_quote.iloc[0])
+    assert tables.articles.set_index("article").loc["paper.txt", "altered_quotes"] == 1
