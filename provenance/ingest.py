@@ -180,9 +180,11 @@ def _russian_reading(data: bytes) -> tuple[str, str] | None:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        words = _WORDS.findall(text[:20_000])
+        # (the words with a letter outside ASCII: a manifest's file names and column names
+        # or a page's English words are the same in every reading)
+        words = [w for w in _WORDS.findall(text[:20_000]) if not w.isascii()]
         cyrillic = [w for w in words if _CYRILLIC.search(w)]
-        if len(cyrillic) < 3 or len(cyrillic) * 2 < len(words):
+        if len(cyrillic) < 2 or len(cyrillic) * 2 < len(words):
             continue
         if any(_LATIN.search(w) for w in cyrillic):
             continue  # a Latin text's accented letters, read as Cyrillic
@@ -276,9 +278,15 @@ def load_manifest(path: str | Path) -> dict[Path, ManifestRow]:
             hint="give --manifest a readable CSV file",
         ) from None
     try:
-        text, _ = decode(raw, path=str(path))
+        text, encoding = decode(raw, path=str(path))
     except InputError as exc:
         raise ManifestError(str(exc)) from None
+    if encoding not in ("utf-8", "utf_8", "ascii") and not text.isascii():
+        log.warning(
+            "%s: not UTF-8; read as %s - if outlet names look wrong, save it as UTF-8",
+            path,
+            encoding,
+        )
     delimiter = _delimiter(text)
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
     fields = [_column(f) for f in (reader.fieldnames or [])]

@@ -38,11 +38,27 @@ CAPS_RUSSIAN = "ПЕСКОВ: КРЕМЛЬ НЕ БУДЕТ ВМЕШИВАТЬС�
         ("Україна заявила про нові санкції проти Росії.", "cp1251"),
         ("Ministr financí řekl, že daně se příští rok nezvýší.", "cp1250"),
         ("Η κυβέρνηση ανακοίνωσε νέα μέτρα για την οικονομία.", "cp1253"),
+        # a manifest saved from Excel: two Russian names among file names and column names
+        ("file;outlet\n000_7524.txt;Коммерсантъ\n001_1bac.txt;Известия\n", "cp1251"),
+        ("file;outlet\n000_7524.txt;Коммерсантъ\n001_1bac.txt;Известия\n", "koi8-r"),
     ],
 )
 def test_decode_detects_legacy_encodings(text: str, encoding: str) -> None:
     decoded, _ = decode(text.encode(encoding))
     assert decoded == text
+
+
+def test_a_manifest_not_in_utf8_is_named(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """A short Latin-1 manifest may be guessed wrong (cp1250): the run says which encoding
+    it read, so a wrong outlet name is traced to its file."""
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_bytes("file,outlet\na.txt,Café Crème\n".encode("latin-1"))
+    load_manifest(manifest)
+    assert "manifest.csv: not UTF-8; read as" in caplog.text
+    caplog.clear()
+    manifest.write_text("file,outlet\na.txt,Café Crème\n", encoding="utf-8")
+    load_manifest(manifest)
+    assert "not UTF-8" not in caplog.text
 
 
 def test_a_stray_nul_is_text_but_many_are_binary() -> None:
