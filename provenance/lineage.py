@@ -17,6 +17,7 @@ Rows are the pipeline's passage dicts (provenance.aggregate.PASSAGE_COLUMNS plus
 from __future__ import annotations
 
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from dataclasses import replace
 from typing import Any, Protocol, TypeVar
 
@@ -92,10 +93,23 @@ _OWN_WORDS = 12
 _OWN_SHARE = 0.1
 
 
-def _shared_share(text: str, other: str) -> float:
-    """The share of the content words (stems) of ``text`` that ``other`` holds too."""
-    mine = set(terms(words(text)))
-    return len(mine & set(terms(words(other)))) / len(mine) if mine else 1.0
+#: the content-word stems of a stretch of the target (True) or the source (the index's
+#: prepared texts give them from their word arrays, with no tokenising again)
+StemSets = Callable[[bool, Span], AbstractSet[Any]]
+
+
+def _text_stems(target: str, source: str) -> StemSets:
+    def stems(side: bool, span: Span) -> AbstractSet[Any]:
+        return set(terms(words((target if side else source)[span.start : span.end])))
+
+    return stems
+
+
+def _shared_share(stems: StemSets, side: bool, span: Span, other: Span) -> float:
+    """The share of the content words of ``span`` (of the target when ``side``, else of the
+    source) that ``other`` (of the other text) holds too."""
+    mine = stems(side, span)
+    return len(mine & stems(not side, other)) / len(mine) if mine else 1.0
 
 
 def _whole_paragraphs(text: str) -> bool:
@@ -108,7 +122,7 @@ def _whole_paragraphs(text: str) -> bool:
 
 
 def _joinable(
-    a: Passage, b: Passage, target: str, source: str, min_shared: float = _ALIGN.piece_min_shared
+    a: Passage, b: Passage, target: str, source: str, stems: StemSets | None = None
 ) -> bool:
     """Do two passages continue each other, classified alike?
 
@@ -147,14 +161,16 @@ def _joinable(
         # the article's own paragraph between two copied ones (or one it left out of the
         # source) is not part of the copy
         joined_source = Span(min(a.source.start, b.source.start), max(a.source.end, b.source.end))
-        for between, other in (
-            (gap, source[joined_source.start : joined_source.end]),
-            (theirs, target[a.target.start : b.target.end]),
+        own_gap = Span(a.source.end, max(a.source.end, b.source.start))
+        for side, between, span, other in (
+            (True, gap, Span(a.target.end, b.target.start), joined_source),
+            (False, theirs, own_gap, Span(a.target.start, b.target.end)),
         ):
             if (
                 _whole_paragraphs(between)
                 and len(between.split()) >= _OWN_WORDS
-                and _shared_share(between, other) < _OWN_SHARE
+                and _shared_share(stems or _text_stems(target, source), side, span, other)
+                < _OWN_SHARE
             ):
                 return False
         # a left-out paragraph joins prose only: it might hold a quotation of its own
@@ -174,8 +190,8 @@ def merge_adjacent(
     target: str,
     source: str,
     *,
-    min_shared: float = _ALIGN.piece_min_shared,
     near_verbatim: float = _ALIGN.near_verbatim,
+    stems: StemSets | None = None,
 ) -> list[Passage]:
     """Join passages that continue each other (paragraph after paragraph) in both texts.
 
@@ -183,13 +199,13 @@ def merge_adjacent(
     copied in order, classified alike, are one copied passage.  The joined similarity
     is the length-weighted mean, and the kind is the one that similarity gives
     (verbatim only when both are), so a joined passage's kind and similarity agree.
-    Paragraphs between two pieces (either text) join in only when ``min_shared`` of
-    their content words occur in the other text's side (see :func:`_joinable`).
+    Paragraphs between two pieces (either text) that are plainly one text's own keep them
+    apart (see :func:`_joinable`); ``stems`` gives the content-word stems of a stretch.
     """
     merged: list[Passage] = []
     for p in sorted(passages, key=lambda p: (p.target.start, p.source.start)):
         last = merged[-1] if merged else None
-        if last is None or not _joinable(last, p, target, source, min_shared):
+        if last is None or not _joinable(last, p, target, source, stems):
             merged.append(p)
             continue
         la, lb = len(last.target), len(p.target)

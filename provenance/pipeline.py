@@ -416,17 +416,20 @@ class _Aligner:
         return sorted(found)
 
     def align(self, target: Entry, source: Entry) -> list[Passage]:
-        found = align_prepared(
-            self.index.document(target.name),
-            self.index.document(source.name),
-            settings=self.settings.align,
-        )
+        t_doc, s_doc = self.index.document(target.name), self.index.document(source.name)
+        found = align_prepared(t_doc, s_doc, settings=self.settings.align)
+
+        def stems(side: bool, span: Span) -> set[int]:
+            doc = t_doc if side else s_doc
+            i, j = doc.token_range(span)
+            return set(doc.token_stems[i:j]) - {0}  # (0: a stop word)
+
         return merge_adjacent(
             self.classified(target, source, found),
             target.reference,
             source.reference,
-            min_shared=self.settings.align.piece_min_shared,
             near_verbatim=self.settings.align.near_verbatim,
+            stems=stems,
         )
 
     def names_outlet(self, source: Entry, other: Entry) -> bool:
