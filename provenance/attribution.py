@@ -398,6 +398,11 @@ _INVERTED = re.compile(
     r",\s+(?:said|says|added|adds|noted|notes|stated|states|wrote|writes|claimed|claims|"
     r"told|explained|stressed)\s+(?:(?:the|a|an)\s+\w|[A-Z\u0410-\u042f\u0401])"
 )
+_SAID_AFTER_COMMA = re.compile(
+    r",\s+(?:said|says|added|adds|noted|notes|stated|states|claimed|claims)$"
+)
+#: a speaker named right after the verb: the verb is his ("..., said EU spokesman Stano")
+_SPOKEN_BY = re.compile(r"\s+(?:(?:the|a|an)\s+\w|[A-Z\u0410-\u042f\u0401])")
 _REPORT_NOUN = re.compile(r"\s+(?:report|reporting|dispatch|interview|article)\b", re.IGNORECASE)
 _CONTRIBUTED_AFTER = re.compile(r"\s+(?:also\s+)?contribut", re.IGNORECASE)
 _JOIN = re.compile(r"^\s*(?:,|and|&|и|,\s*(?:and|и))\s*(?:the\s+)?$", re.IGNORECASE)
@@ -468,6 +473,12 @@ def _explicit_credits(text: str, registry: SourceRegistry) -> list[Credit]:
         last = _noun_phrase(text, group[-1][0], floor)
         before = _CUE_BEFORE.search(text, max(floor, first.start - 60), first.start)
         after = None if _INVERTED.match(text, last.end) else _CUE_AFTER.match(text, last.end)
+        if (
+            after is not None
+            and _SAID_AFTER_COMMA.search(after.group())
+            and _SPOKEN_BY.match(text, after.end())
+        ):
+            after = None  # "TASS, the two state agencies, said EU spokesman Peter Stano"
         start, end = first.start, last.end
         kind: CreditKind = "explicit"
         if before is not None:
@@ -568,16 +579,29 @@ _UNREGISTERED = re.compile(
 )
 
 
-#: "the Kommersant newspaper reported": found from the outlet word (capitalised: few
-#: positions of a text to try), then widened over the capitalised words before it
+#: "the Kommersant newspaper reported": a publication's name (not "Agency", "Fox", "Mail",
+#: "Media": an agency, a person or a company that "said" something is no outlet) or any name
+#: with "newspaper" after it, then a verb of publishing (not "said"), found from the name
+#: (capitalised: few positions of a text to try)
+_PUBLICATION = (
+    r"(?:Post|Times|News|Journal|Telegraph|Guardian|Herald|Tribune|Gazette|Gazeta|Chronicle|"
+    r"Inquirer|Economist|Newsweek|Politico|Bloomberg|Axios|Reuters|Kommersant|Vedomosti|"
+    r"Izvestia|Meduza|Novaya\s+Gazeta|RBC|Fontanka|Interfax|Dozhd|CNN|BBC|NBC|CBS)"
+)
+#: the names that stand alone ("Kommersant reported"): no words before them are taken in
+_SELF_NAMED = re.compile(
+    r"(?:Kommersant|Vedomosti|Izvestia|Meduza|RBC|Fontanka|Interfax|Dozhd|Politico|Bloomberg|"
+    r"Axios|Reuters|Newsweek|CNN|BBC|NBC|CBS)"
+)
 _UNREGISTERED_AFTER = re.compile(
-    rf"\b(?=[A-Z]){_OUTLET_WORD}(?:-[A-Z]\w*)?"
-    r"(?:\s+(?:newspaper|daily|paper|website|magazine|business\s+daily|news\s+site))?"
+    rf"\b(?=[A-Z])(?:{_PUBLICATION}|(?P<named>[A-Z][\w&'.-]*)(?=\s+(?:newspaper|daily|"
+    r"business\s+daily|weekly|magazine|news\s+site|website)\b))"
+    r"(?:\s+(?:newspaper|daily|paper|website|magazine|business\s+daily|weekly|news\s+site))?"
     r",?\s+(?:has\s+|had\s+|also\s+|first\s+|earlier\s+)?"
-    r"(?:reported|reports|wrote|writes|said|says|cited|cites|published|learned|learnt)\b"
+    r"(?:reported|reports|wrote|writes|published|learned|learnt|revealed)\b"
 )
 _NAME_BEFORE = re.compile(r"(?:(?:the|The)\s+)?(?:[A-Z][\w&'.-]*\s+){0,4}$")
-_NAME_END = re.compile(rf"{_OUTLET_WORD}(?:-[A-Z]\w*)?")
+_NAME_END = re.compile(rf"{_PUBLICATION}|[A-Z][\w&'.-]*")
 
 
 def _unregistered_credits(text: str) -> list[Credit]:
@@ -593,11 +617,12 @@ def _unregistered_credits(text: str) -> list[Credit]:
         span = Span(match.start(), match.end())
         credits.append(Credit(span, name, "explicit", text[span.start : span.end]))
     for match in _UNREGISTERED_AFTER.finditer(text):
-        floor = max(_line_start(text, match.start()), match.start() - 80)
-        lead = _NAME_BEFORE.search(text, floor, match.start())
-        start = lead.start() if lead else match.start()
-        word = _NAME_END.match(text, match.start())
-        end = word.end() if word else match.start()
+        start = match.start()
+        word = _NAME_END.match(text, start)
+        end = word.end() if word else start
+        if not _SELF_NAMED.fullmatch(text, start, end):  # "The New York Post": its words too
+            lead = _NAME_BEFORE.search(text, max(_line_start(text, start), start - 80), start)
+            start = lead.start() if lead else start
         name = re.sub(r"^the\s+", "The ", text[start:end].strip())
         span = Span(start, match.end())
         credits.append(Credit(span, name, "explicit", text[span.start : span.end]))
@@ -730,7 +755,7 @@ def _layout(text: str, credits: tuple[Credit, ...]) -> _Layout:
             or words <= 12
             or dateline
             or _sign_off(text, credit)
-            or _republication_note(text, para)
+            or _republication_note(text, para, credit)
         )
     return _Layout(sents, paras, tuple(people), quote_keys, said, tuple(lines))
 
@@ -743,13 +768,24 @@ _REPUBLISHED = re.compile(
 )
 
 
-def _republication_note(text: str, para: Span) -> bool:
+def _republication_note(text: str, para: Span, credit: Credit) -> bool:
     """ "This story was originally published by TASS and is republished here under a
-    content-sharing agreement.": the last paragraph, saying where the article comes from,
-    credits all of it (however long the sentence)."""
+    content-sharing agreement.": the last paragraph, saying where the article comes from in
+    its credit's own words ("published by TASS", "По материалам ТАСС"), credits all of it
+    however long the sentence ("In March, TASS reported that ... a partnership with ..." is
+    a report, not a note)."""
     return (
-        not text[para.end :].strip() and _REPUBLISHED.search(text, para.start, para.end) is not None
+        not text[para.end :].strip()
+        and _NOTE_CUE.search(credit.text) is not None
+        and _REPUBLISHED.search(text, para.start, para.end) is not None
     )
+
+
+#: the credit of a note on where the article comes from
+_NOTE_CUE = re.compile(
+    r"(?i)^(?:published|carried|republished|reprinted)\s+(?:by|from)|^по\s+материалам|"
+    r"^based\s+on|^courtesy\s+of|^source:"
+)
 
 
 def _sign_off(text: str, credit: Credit) -> bool:

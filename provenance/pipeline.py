@@ -51,8 +51,8 @@ from provenance.attribution import (
     Credit,
     SourceRegistry,
     find_credits,
-    fold_name,
     remember_credits,
+    same_outlet,
 )
 from provenance.classify import classify, quote_runs, statements_in
 from provenance.classify import overlap as quote_overlap
@@ -433,12 +433,16 @@ class _Aligner:
         )
 
     def names_outlet(self, source: Entry, other: Entry) -> bool:
-        """Does ``source``'s text name ``other``'s outlet (a wire citing a newspaper)?"""
+        """Does ``source``'s text credit ``other``'s outlet ("the Kommersant newspaper
+        reported"), while ``other`` credits no designated source (a wire citing a paper's
+        exclusive, not a paper citing the wire)?"""
         if other.outlet.startswith("unknown (") or other.designated:
             return False
-        name = fold_name(other.outlet)
-        found = re.search(rf"(?<!\w){re.escape(name)}(?!\w)", fold_name(source.reference))
-        return bool(name) and found is not None
+        cited = any(
+            c.source is not None and same_outlet(c.source, other.outlet)
+            for c in find_credits(source.reference, self.registry)
+        )
+        return cited and not self.credits_a_designated_source(other)
 
     def credits_a_designated_source(self, entry: Entry) -> bool:
         """Does the text credit a designated source anywhere (cheap: credits are cached)?"""

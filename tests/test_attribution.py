@@ -138,7 +138,8 @@ def test_registry_checks_its_arguments() -> None:
         ("По материалам ТАСС.", ("TASS", "explicit")),
         ("Based on materials from TASS.", ("TASS", "explicit")),
         # an outlet the registry does not know, named before its verb
-        ("the Kommersant newspaper reported on Thursday.", ("The Kommersant", "explicit")),
+        ("the Kommersant newspaper reported on Thursday.", ("Kommersant", "explicit")),
+        ("In June Kommersant reported that the deal was off.", ("Kommersant", "explicit")),
         ("He left, The New York Post reported.", ("The New York Post", "explicit")),
     ],
 )
@@ -162,6 +163,11 @@ def test_credit_cues(text: str, expected: tuple[str | None, str]) -> None:
         # "X, said <speaker>": the speaker is quoted, the outlet is what he spoke of
         "Brussels has sanctioned RIA Novosti and TASS, said EU spokesman Peter Stano.",
         "The ban covers TASS, said the ministry's spokeswoman.",
+        "The EU has sanctioned RIA Novosti and TASS, the two state agencies, said EU spokesman"
+        " Peter Stano.",
+        # an agency, a person or a company that said something is no outlet
+        "The International Atomic Energy Agency said its inspectors had visited the plant.",
+        "Defence Secretary Liam Fox said so. American Express said so. Royal Mail said so.",
     ],
 )
 def test_mentions_without_a_cue_are_not_credits(text: str) -> None:
@@ -302,6 +308,14 @@ def test_a_closing_republication_note_credits_the_whole_article(note: str) -> No
     assert [c.source for c in credits] == ["TASS"]
     ranked = ranked_credits(text, span_of(text, "Russia and Kazakhstan"), credits)
     assert [(c.source, level) for c, level in ranked] == [("TASS", "credit-line")]
+    # a last paragraph that reports something TASS said is no note on the article's origin
+    report = (
+        text.rsplit("\n\n", 1)[0] + "\n\nIn March, TASS reported that the owner had signed a"
+        " partnership with a Turkish developer to rebuild the complex by the end of 2027."
+    )
+    ranked = ranked_credits(report, span_of(report, "Russia and Kazakhstan"), find_credits(
+        report, REGISTRY))  # fmt: skip
+    assert ("TASS", "credit-line") not in [(c.source, level) for c, level in ranked]
     if len(note.split()) > 12:  # (a line of a few words is a credit line anywhere)
         # the same sentence inside the article (a paragraph after it) is that paragraph's
         inside = text + "\n\nExports via the ports rose by forty percent last year, data showed."

@@ -109,25 +109,28 @@ def test_same_day_is_order_unknown(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("paper_day", "names_it", "first"),
+    ("paper_day", "credit", "outlet", "first"),
     [
-        ("2025-05-31", True, "paper"),  # the wire rewrote the paper's exclusive, crediting it
-        ("2025-05-31", False, "wire"),  # no word of the paper: the source comes first
-        ("2025-06-01", True, "wire"),  # the same day: the source comes first
+        # the wire rewrote the paper's exclusive, crediting it (under either name)
+        ("2025-05-31", ", the Vedomosti newspaper reported", "Vedomosti", "paper"),
+        ("2025-05-31", ", Vedomosti reported", "The Vedomosti", "paper"),
+        # no credit of the paper: the source comes first
+        ("2025-05-31", ", officials said", "Vedomosti", "wire"),
+        ("2025-05-31", " near the Kievskaya metro station", "Metro", "wire"),  # a common word
+        ("2025-06-01", ", the Vedomosti newspaper reported", "Vedomosti", "wire"),  # same day
     ],
 )
 def test_a_source_that_names_an_earlier_articles_outlet_took_it_from_that_article(
-    tmp_path: Path, paper_day: str, names_it: bool, first: str
+    tmp_path: Path, paper_day: str, credit: str, outlet: str, first: str
 ) -> None:
     root = tmp_path / "c"
     root.mkdir()
-    credit = ", the Vedomosti newspaper reported" if names_it else ", officials said"
     (root / "wire.txt").write_text(WIRE[0].rstrip(".") + credit + ". " + " ".join(WIRE[1:]))
     (root / "paper.txt").write_text(" ".join(WIRE) + "\n\n" + OWN[0])
     (root / "manifest.csv").write_text(
         "file,outlet,role,published\n"
         "wire.txt,TASS,source,2025-06-01\n"
-        f"paper.txt,Vedomosti,article,{paper_day}\n"
+        f"paper.txt,{outlet},article,{paper_day}\n"
     )
     tables = audit([str(root)]).tables
     p, shares = tables.passages, tables.articles.set_index("article")
