@@ -156,6 +156,7 @@ def _mostly_utf8(data: bytes) -> tuple[str, int] | None:
     another encoding), read as UTF-8 with those bytes replaced, and their number; None when
     the bytes are not that (another encoding's text has next to no valid UTF-8 sequences
     of two bytes or more, and a whole reading of it in that encoding is right)."""
+    data = data.removeprefix(_BOMS[0][0])  # (a BOM is no text, whatever follows it)
     text = data.decode("utf-8", "replace")
     bad = text.count("\ufffd") - data.count("\ufffd".encode())
     wide = len(text) - len(text.encode("ascii", "ignore")) - text.count("\ufffd")
@@ -769,16 +770,58 @@ def printable(name: str) -> str:
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", name)
 
 
+def _jsonl_lines(data: bytes, shown: str) -> Iterator[tuple[str, InputError | None]]:
+    """The file's lines, decoded: as one text when it is UTF-8 (or one encoding throughout),
+    else line by line (a feed with one line written in another encoding loses that line
+    only, or reads it in its own encoding); an undecodable line comes with its error."""
+    try:
+        text = data.removeprefix(_BOMS[0][0]).decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:  # lines end at \n only: JSON text may hold a raw U+2028, form feed or \x1c
+        yield from ((line, None) for line in text.split("\n"))
+        return
+    lines = data.removeprefix(_BOMS[0][0]).split(b"\n")
+    if sum(1 for raw in lines if not _utf8(raw)) * 2 > len(lines):
+        text, _ = decode(data, path=shown)  # (a file in another encoding)
+        yield from ((line, None) for line in text.split("\n"))
+        return
+    for lineno, raw in enumerate(lines, start=1):
+        if _utf8(raw):
+            yield raw.decode("utf-8"), None
+            continue
+        try:
+            yield decode(raw, path=f"{shown}:{lineno}")[0], None
+        except InputError as exc:
+            yield "", exc
+
+
+def _utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _jsonl_documents(data: bytes, shown: str, stem: str, meta: ManifestRow) -> Iterator[Document]:
     """One Document per non-blank line; a file with none is one ``empty`` Document."""
-    text, _ = decode(data, path=shown)
     found = False
-    # lines end at \n only: JSON text may hold a raw U+2028, form feed or \x1c in a string
-    for lineno, line in enumerate(text.split("\n"), start=1):
+    for lineno, (line, problem) in enumerate(_jsonl_lines(data, shown), start=1):
+        where = f"{shown}:{lineno}"
+        if problem is not None:
+            found = True
+            yield Document(
+                path=where,
+                id=f"{stem}:{lineno}",
+                kind="text",
+                status=problem.status,  # type: ignore[arg-type]
+                error=str(problem),
+            )
+            continue
         if not line.strip():
             continue
         found = True
-        where = f"{shown}:{lineno}"
         try:
             obj = json.loads(line)
             if not isinstance(obj, dict):
@@ -788,7 +831,7 @@ def _jsonl_documents(data: bytes, shown: str, stem: str, meta: ManifestRow) -> I
                 exc = ValueError("nested too deeply")
             yield Document(
                 path=where,
-                id=_line_id(stem, line),
+                id=_line_id(stem, _address_in(line) or line),
                 kind="text",
                 status="unreadable",
                 error=f"{where}: not a JSON object ({exc}) - one article object per line",
@@ -797,6 +840,21 @@ def _jsonl_documents(data: bytes, shown: str, stem: str, meta: ManifestRow) -> I
         yield _jsonl_document(obj, where, stem, meta, line)
     if not found:
         raise InputError("no JSON lines in the file", path=shown, status="empty")
+
+
+def _address_in(line: str) -> str | None:
+    """The url a JSONL line gives, read from the raw line (one cut off or otherwise broken
+    keeps the id it has whole: a failed input, not a removed article and a new one)."""
+    found = _RAW_URL.search(line)
+    if found is None:
+        return None
+    try:  # (as a whole line's field reads it: JSON escapes undone, one line)
+        return one_line(str(json.loads(f'"{found.group(1)}"'))) or None
+    except ValueError:
+        return None
+
+
+_RAW_URL = re.compile(r'"(?:' + "|".join(_JSONL_ALIASES["url"]) + r')"\s*:\s*"((?:[^"\\]|\\.)+)"')
 
 
 def _line_id(stem: str, key: str) -> str:
@@ -833,7 +891,8 @@ def _jsonl_document(
     is_html = html is not None
     content = html if is_html else body
     address = field("url") or (field("source") if _ADDRESS.match(field("source") or "") else None)
-    doc_id = printable(field("id") or _line_id(stem, address or line))
+    # (a url, else a title, names the article whatever else of it is edited)
+    doc_id = printable(field("id") or _line_id(stem, address or field("title") or line))
     if not isinstance(content, str) or not has_text(content):
         return Document(
             path=where,

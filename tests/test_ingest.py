@@ -148,7 +148,7 @@ def test_a_jsonl_article_without_an_id_keeps_its_id_when_the_feed_is_reordered(
     lines = [
         '{"text": "Body one.", "url": "http://x/1"}',
         '{"text": "Body two."}',
-        '{"text": "Body three.", "url": "http://x/3"}',
+        '{"url": "http://x/3", "text": "Body three."}',
     ]
     f = tmp_path / "feed.jsonl"
 
@@ -165,6 +165,17 @@ def test_a_jsonl_article_without_an_id_keeps_its_id_when_the_feed_is_reordered(
     assert after["Body two."] == before["Body two."]
     assert after["Body one, corrected."] == before["Body one."]  # (its address names it)
     assert len(set(after.values())) == 4 and all(i.startswith("feed:") for i in after.values())
+    # a line cut off while the feed was written keeps its id (a failed input that night)
+    cut = lines[2][: lines[2].index("Body three")]
+    f.write_text("\n".join([lines[0], lines[1], cut]) + "\n", encoding="utf-8")
+    broken = {d.status: d.id for d in iter_documents([str(f)])}
+    assert broken["unreadable"] == before["Body three."]
+    # without a url, its title names it: an edit of its text keeps its id
+    titled = '{"title": "Grain deal", "text": "Body four."}'
+    f.write_text(titled + "\n", encoding="utf-8")
+    first = ids()["Body four."]
+    f.write_text(titled.replace("four", "four, corrected") + "\n", encoding="utf-8")
+    assert ids()["Body four, corrected."] == first
 
 
 def test_utf8_text_with_a_stray_byte_stays_utf8_and_says_so(
@@ -180,10 +191,19 @@ def test_utf8_text_with_a_stray_byte_stays_utf8_and_says_so(
     docs = list(iter_documents([str(f)]))
     assert [d.status for d in docs] == ["ok"] * 5
     assert docs[4].content == ru * 3 + "4" and "\ufffd" in docs[2].content
-    assert "feed.jsonl: 1 byte(s) that are not UTF-8" in caplog.text
+    assert "feed.jsonl:3: 1 byte(s) that are not UTF-8" in caplog.text  # (its line)
     page = tmp_path / "page.txt"
     page.write_bytes("He said \u201cno\u201d to \u201cthat\u201d.".encode() + b"\xa0Then.")
     assert read_document(page).content == "He said \u201cno\u201d to \u201cthat\u201d.\ufffdThen."
+    # a feed in UTF-8 with one line in cp1251 reads that line in its own encoding (it was an
+    # article of U+FFFD); a BOM before a stray byte is no text (the first line was lost)
+    lines[3] = f'{{"id": "n3", "text": "{ru}"}}'.encode("cp1251")
+    junk = b"\x00\x00\xff" * 20  # (a line no encoding reads: that line's failure alone)
+    f.write_bytes(b"\xef\xbb\xbf" + b"\n".join([*lines, junk]) + b"\n")
+    docs = list(iter_documents([str(f)]))
+    assert [d.status for d in docs] == ["ok"] * 5 + ["binary"]
+    assert docs[3].content == ru and docs[0].content == ru * 3 + "0"
+    assert (docs[5].error or "").startswith(f"{f}:6: binary")
     # another encoding's text is still read as that encoding, whole
     russian = tmp_path / "cp1251.txt"
     russian.write_bytes((ru * 3).encode("cp1251"))
