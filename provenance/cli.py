@@ -364,6 +364,8 @@ def _audit_exit(
     """Report the run on stderr and compute its exit code (see the module docstring)."""
     for doc in outcome.failed:
         warn_input(doc.path, doc.error)
+    for message in outcome.skipped:
+        click.echo(f"provenance: {message}", err=True)
     lowest = outcome.lowest_original_share() if fail_under is not None else None
     code = ExitCode.OK
     if outcome.failed or outcome.skipped:  # (a skipped pair is named on stderr as it happens)

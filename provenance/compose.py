@@ -104,11 +104,11 @@ class Chunks:
         *,
         keyed: bool = True,
     ):
-        files = previous.get("files") if previous else None
+        files = previous.get("files") if isinstance(previous, Mapping) else None
         #: whether to key the parts (for the next run); off, and with nothing previous,
         #: files are composed without working out a key (and :attr:`index` lists no parts)
         self.keyed = keyed
-        same = previous is not None and previous.get("renderer") == renderer()
+        same = isinstance(previous, Mapping) and previous.get("renderer") == renderer()
         self.previous: dict[str, Any] = dict(files) if same and isinstance(files, dict) else {}
         self.folder = folder
         self.index: dict[str, dict[str, Any]] = {}

@@ -962,25 +962,23 @@ def _read_stdin(stream: BinaryIO, settings: IngestSettings) -> Iterator[Document
         yield _failed("<stdin>", "stdin", "text", exc)
 
 
-def _any_file(folder: Path) -> bool:
-    """Does ``folder`` hold a file anywhere below it (an unmounted mount point holds none)?"""
-    try:
-        return any(True for _ in (f for f in folder.rglob("*") if not f.is_dir()))
-    except OSError:
-        return True  # (what cannot be looked into is named by the walk itself)
+def _no_input_in(folder: Path, settings: IngestSettings) -> bool:
+    """Does ``folder`` hold no file provenance reads (an unmounted mount point, a folder with
+    only a README, a .gitkeep or the reports of an earlier run)?"""
+    return not any(True for _ in _walk(folder, settings, []))
 
 
-def _empty_folder(folder: Path, given: str) -> Document:
-    """A corpus folder with no file at all: a failed input, so that a run over several
+def _empty_folder(given: str) -> Document:
+    """A corpus folder with no input in it: a failed input, so that a run over several
     folders, one of them unmounted, says so (exit 1) instead of dropping its articles."""
     shown = printable(given)
-    return Document(
+    why = InputError(
+        "no article in the folder",
         path=shown,
-        id=shown,
-        kind="text",
+        hint="check that it is the corpus and that it is mounted",
         status="empty",
-        error=f"{shown}: an empty folder - check that it is the corpus and that it is mounted",
     )
+    return _failed(shown, shown, "text", why)
 
 
 def iter_documents(
@@ -1016,8 +1014,8 @@ def iter_documents(
             for doc in ids.settle(_documents_in(p, rows, settings, seen, resolve), p, rows):
                 count += 1
                 yield doc
-            if not count and not broken and not _any_file(p):
-                yield _empty_folder(p, given)
+            if not count and not broken and _no_input_in(p, settings.ingest):
+                yield _empty_folder(given)
             if found:
                 yield from _missing_from_manifest(rows, p, seen, folder=True)
         elif p.name == MANIFEST_NAME and manifest is None and p.is_file():

@@ -129,8 +129,8 @@ class AuditRun:
     designated: list[str] = field(default_factory=list)
     #: article -> sha256 of its input content (for run-to-run changes)
     hashes: dict[str, str] = field(default_factory=dict)
-    #: article pairs whose alignment timed out or failed (named on stderr; their passages
-    #: are missing from the figures), as "article + article"
+    #: a message for each article pair whose alignment timed out or failed (their passages
+    #: are missing from the figures)
     skipped: list[str] = field(default_factory=list)
 
     @property
@@ -677,24 +677,24 @@ def _pair_job(pair: tuple[str, str]) -> list[dict[str, Any]]:
     return _pair_rows(aligner, aligner.entries[pair[0]], aligner.entries[pair[1]])
 
 
-def _skipped(pair: tuple[str, str], outcome: Outcome[list[dict[str, Any]]], limit: float) -> None:
-    """Log a pair whose alignment timed out or failed; the run goes on without it."""
+def _skipped(pair: tuple[str, str], outcome: Outcome[list[dict[str, Any]]], limit: float) -> str:
+    """The message for a pair whose alignment timed out or failed (the run goes on without
+    it; the CLI names it on stderr, even under -q, as it names failed inputs)."""
     a, b = pair
     if outcome.kind == "timeout":
-        log.warning(
-            "aligning %s with %s took more than %g s; pair skipped (raise [ingest] pair_seconds)",
-            a,
-            b,
-            limit,
-        )
+        why = f"took more than {limit:g} s; pair skipped - raise [ingest] pair_seconds"
     else:
-        log.warning("aligning %s with %s failed (%s); pair skipped", a, b, outcome.message)
+        why = f"failed ({outcome.message}); pair skipped"
+    message = f"aligning {a} with {b} {why}"
+    log.debug("%s", message)
+    return message
 
 
 def _align_all(
     aligner: _Aligner, pairs: list[tuple[str, str]], jobs: int
-) -> Iterator[list[dict[str, Any]] | None]:
-    """Rows of each pair (None when skipped), in pair order, aligned in forked workers (or here).
+) -> Iterator[list[dict[str, Any]] | str]:
+    """Rows of each pair (the message when skipped), in pair order, aligned in forked workers
+    (or here).
 
     Workers are forked so they share the prepared corpus without copying it.
     Each pair runs under ``[ingest] pair_seconds`` (:func:`run_batched`): a worker over it is killed
@@ -716,8 +716,7 @@ def _align_all(
             if outcome.ok and outcome.value is not None:
                 yield outcome.value
             else:
-                _skipped(pair, outcome, limit)
-                yield None
+                yield _skipped(pair, outcome, limit)
     finally:
         _WORKER.clear()
 
@@ -793,12 +792,15 @@ def _pair_results(
     todo = [i for i in range(len(pairs)) if i not in found]
     aligner.analyse({name for i in todo for name in pairs[i]}, jobs)
     done = len(found)
-    for i, rows in zip(todo, _align_all(aligner, [pairs[i] for i in todo], jobs), strict=True):
-        found[i] = rows or []
-        if rows is None and skipped is not None:
-            skipped.append(" + ".join(pairs[i]))
-        if state and rows is not None:
-            state.put("pair", keys[i], [_without_texts(r, aligner) for r in rows])
+    for i, got in zip(todo, _align_all(aligner, [pairs[i] for i in todo], jobs), strict=True):
+        if isinstance(got, str):  # skipped: no rows, the message kept (and nothing cached)
+            if skipped is not None:
+                skipped.append(got)
+            found[i] = []
+        else:
+            found[i] = got
+            if state:
+                state.put("pair", keys[i], [_without_texts(r, aligner) for r in got])
         done += 1
         if progress:
             progress("align", done, len(pairs))

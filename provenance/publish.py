@@ -434,15 +434,16 @@ def verify(out: Path, known: Mapping[str, Any] | None = None) -> list[str]:
         entries = _listed(out)
     except (OSError, ValueError, KeyError, TypeError) as exc:
         return [f"{out / MANIFEST}: unreadable manifest ({exc.__class__.__name__})"]
-    problems = []
+    problems = [] if entries else [f"{out / MANIFEST}: lists no files"]
     for rel, entry in sorted(entries.items()):
         path = out / rel
         try:
             if known and known.get(rel) == _file_signature(path, entry.get("sha256")):
                 continue
             payload = path.read_bytes()
-        except OSError:
-            problems.append(f"{rel}: missing")
+        except (OSError, ValueError):  # (ValueError: a name with a NUL in it)
+            shown = rel if rel.isprintable() else rel.encode("unicode_escape").decode("ascii")
+            problems.append(f"{shown}: missing")
             continue
         if hashlib.sha256(payload).hexdigest() != entry.get("sha256"):
             problems.append(f"{rel}: sha256 differs from the manifest")
@@ -473,6 +474,6 @@ def signatures(out: Path) -> dict[str, list[Any]]:
         return {}
     found = {}
     for rel, entry in entries.items():
-        with contextlib.suppress(OSError):
+        with contextlib.suppress(OSError, ValueError):
             found[rel] = _file_signature(out / rel, entry.get("sha256"))
     return found

@@ -831,7 +831,15 @@ class _Aside:
         process = context.Process(
             target=_render_into, args=(jobs, sender, os.getpid()), daemon=True
         )
-        process.start()
+        # forked ignoring Ctrl-C (set in the child only, a Ctrl-C right after the fork still
+        # came with a traceback); this process takes it again at once
+        main = threading.current_thread() is threading.main_thread()
+        handler = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
+        try:
+            process.start()
+        finally:
+            if handler is not None:
+                signal.signal(signal.SIGINT, handler)
         sender.close()
         threading.Thread(target=self._receive, args=(receiver, process), daemon=True).start()
 

@@ -282,9 +282,15 @@ def run(
             )
             threshold = settings.audit.change_threshold
             configured = _configured(settings, sources)
-            changes = compare(
-                previous, result.tables, result.hashes, threshold=threshold, settings=configured
-            )
+            try:  # (the previous run's snapshot: its shape is its own, or the file is damaged)
+                changes = compare(
+                    previous, result.tables, result.hashes, threshold=threshold, settings=configured
+                )
+                done = snapshot(result.tables, result.hashes, previous, settings=configured)
+            except (TypeError, KeyError, ValueError, AttributeError) as exc:
+                if previous is None:
+                    raise
+                raise state.damaged(exc) from None
             extra = {
                 "changes.csv": csv_text(changes, CHANGE_COLUMNS),
                 "changes.md": changes_md(changes, first_run=previous is None, threshold=threshold),
@@ -303,7 +309,6 @@ def run(
             log.debug(
                 "reports: %d article parts copied, %d rendered", chunks.reused, chunks.rendered
             )
-            done = snapshot(result.tables, result.hashes, previous, settings=configured)
             published = signatures(out)
             state.commit(
                 {

@@ -289,7 +289,19 @@ def _coerce(section: str, key: str, value: Any, default: Any, path: str) -> Any:
 
 def _suffixes(where: str, value: list[str], path: str) -> tuple[str, ...]:
     """File suffixes as files are matched: a dot and lower case (".HTML" is ".html")."""
+    if not value:
+        raise ConfigError(
+            f"{where} is empty: no file would be read as that kind",
+            path=path,
+            hint="give at least one suffix; leave out of the corpus the files not to read",
+        )
     for suffix in value:
+        if suffix.lower().endswith(".gz"):
+            raise ConfigError(
+                f"{where}: {suffix!r} - gzipped files are read whatever the suffix",
+                path=path,
+                hint='give the suffix without ".gz"',
+            )
         if not re.fullmatch(r"\.[^./\\\s]+", suffix):
             raise ConfigError(
                 f"{where}: {suffix!r} is not a file suffix",

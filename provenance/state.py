@@ -163,7 +163,7 @@ class State:
             try:
                 self.db.execute("DELETE FROM cache")
             except sqlite3.DatabaseError as exc:
-                raise self._damaged(exc) from None
+                raise self.damaged(exc) from None
         self.used: dict[str, set[str]] = {}
         self._pending: list[tuple[str, str, bytes]] = []
 
@@ -198,9 +198,10 @@ class State:
         try:
             return self.db.execute(sql, params).fetchone()
         except sqlite3.DatabaseError as exc:
-            raise self._damaged(exc) from None
+            raise self.damaged(exc) from None
 
-    def _damaged(self, exc: Exception) -> StateError:
+    def damaged(self, exc: Exception) -> StateError:
+        """The error for a state file found damaged (its SQLite pages or its content)."""
         return StateError(
             f"the state file is damaged ({exc})",
             path=str(self.path),
@@ -222,9 +223,9 @@ class State:
         try:
             snapshot = json.loads(row[0])
         except (TypeError, ValueError) as exc:
-            raise self._damaged(exc) from None
+            raise self.damaged(exc) from None
         if not isinstance(snapshot, dict):
-            raise self._damaged(TypeError("its snapshot is not a JSON object"))
+            raise self.damaged(TypeError("its snapshot is not a JSON object"))
         return snapshot
 
     def amend(self, **fields: Any) -> None:
@@ -251,7 +252,7 @@ class State:
             yield
         except sqlite3.DatabaseError as exc:
             if _corrupt(exc):
-                raise self._damaged(exc) from None
+                raise self.damaged(exc) from None
             raise StateError(
                 f"{what} ({exc})",
                 path=str(self.path),

@@ -210,13 +210,14 @@ def test_a_state_damaged_inside_or_with_a_bad_snapshot_is_one_clear_error(tmp_pa
     invoke(["audit", str(CORPUS), "--out", str(out), "-q"])
     path = out / ".provenance-state.sqlite"
     good = path.read_bytes()
-    for damage in ("page", "json", "list"):
+    for damage in ("page", "json", "list", "shape"):
         if damage == "page":  # the cache table's root page, overwritten
             path.write_bytes(good[:4096] + b"\x07" * 200 + good[4296:])
         else:
             path.write_bytes(good)
             db = sqlite3.connect(path)
-            value = "{bad" if damage == "json" else "[1, 2]"
+            value = {"json": "{bad", "list": "[1, 2]", "shape": '{"articles": 5, "identity": 3,'
+                     ' "chunks": 7}'}[damage]  # fmt: skip
             db.execute("UPDATE meta SET value = ? WHERE key = 'snapshot'", (value,))
             db.commit()
             db.close()

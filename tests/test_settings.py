@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -72,12 +73,25 @@ def test_values_out_of_range_are_config_errors(tmp_path: Path, text: str, messag
     assert str(info.value).startswith(f"{cfg}: ") and message in str(info.value)
 
 
-@pytest.mark.parametrize("suffix", ["html", "ht ml", ".", "*.html"])
-def test_a_suffix_without_its_dot_is_a_config_error(tmp_path: Path, suffix: str) -> None:
-    """`html_suffixes = ["html"]` matched no file: the HTML pages were skipped in silence."""
+@pytest.mark.parametrize(
+    ("suffixes", "message"),
+    [
+        ('["html"]', "is not a file suffix"),
+        ('["ht ml"]', "is not a file suffix"),
+        ('["."]', "is not a file suffix"),
+        ('["*.html"]', "is not a file suffix"),
+        ("[]", "is empty"),
+        ('[".html.gz"]', "gzipped files are read whatever the suffix"),
+    ],
+)
+def test_a_suffix_list_that_reads_no_file_is_a_config_error(
+    tmp_path: Path, suffixes: str, message: str
+) -> None:
+    """`html_suffixes = ["html"]` (or []) matched no file: the HTML pages were skipped in
+    silence."""
     cfg = tmp_path / "c.toml"
-    cfg.write_text(f'[ingest]\nhtml_suffixes = ["{suffix}"]\n')
-    with pytest.raises(ConfigError, match="is not a file suffix"):
+    cfg.write_text(f"[ingest]\nhtml_suffixes = {suffixes}\n")
+    with pytest.raises(ConfigError, match=re.escape(message)):
         load(cfg)
 
 
