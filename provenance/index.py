@@ -356,6 +356,11 @@ def _join_short(
     return units, unit_of
 
 
+#: the holders of an n-gram over the document-frequency cap that each of its other holders
+#: is paired with (see :meth:`CorpusIndex.sharing_pairs`)
+_HUBS = 2
+
+
 class CorpusIndex:
     """Inverted index of fingerprints over prepared documents.
 
@@ -457,15 +462,27 @@ class CorpusIndex:
         return sorted(found, key=lambda dc: (-dc[1], dc[0]))
 
     def sharing_pairs(
-        self, *, min_shared: int | None = None, beyond: Collection[str] = ()
+        self,
+        *,
+        min_shared: int | None = None,
+        beyond: Collection[str] = (),
+        hubs: Sequence[str] = (),
     ) -> list[tuple[str, str, int, int]]:
-        """Every pair of documents that are each other's :meth:`candidates`, at once.
+        """Every pair of documents that are each other's :meth:`candidates`, at once, and
+        the pairs of documents that share text many documents carry.
 
         Returns ``(a, b, shared, unexplained)`` with ``a < b``, sorted: ``shared``
         counts the distinct n-grams both hold, ``unexplained`` those of them none
         of ``beyond`` holds.  One pass over the postings (an n-gram held by ``k``
         documents makes ``k * (k - 1) / 2`` pairs, and ``k`` is capped), instead
         of a query per document.
+
+        An n-gram over the document-frequency cap links each document holding it to its
+        first holders only (``hubs`` gives the order, the documents most wanted first;
+        then the index's order): a story carried by more outlets than the cap is still
+        found, each copy against the first copies, at a cost that grows with the number
+        of copies, not its square.  Such pairs count when they share at least
+        ``common_min_shared`` of those n-grams (a common phrase links few).
         """
         need = max(self.settings.min_shared if min_shared is None else min_shared, 1)
         keys, owners = self._postings()
@@ -474,23 +491,73 @@ class CorpusIndex:
         starts, sizes = _groups(keys)
         held = self._held_by(beyond)[starts] if beyond else np.zeros(len(starts), dtype=bool)
         ok = (sizes >= 2) & (sizes <= self.max_df())
-        starts, sizes, held = starts[ok], sizes[ok], held[ok]
+        codes, plain = self._clique_pairs(owners, starts[ok], sizes[ok], held[ok])
+        hub = np.zeros(len(codes), dtype=bool)
+        common = self.settings.common_min_shared
+        big = sizes > self.max_df()
+        if common > 0 and big.any():
+            more, more_plain = self._hub_pairs(owners, starts[big], sizes[big], held[big], hubs)
+            codes, plain = np.concatenate([codes, more]), np.concatenate([plain, more_plain])
+            hub = np.r_[hub, np.ones(len(more), dtype=bool)]
+        found, where = np.unique(codes, return_inverse=True)
+        by_hub = np.bincount(where, weights=hub, minlength=len(found)).astype(np.int64)
+        shared = np.bincount(where, minlength=len(found))
+        unexplained = np.bincount(where, weights=plain, minlength=len(found)).astype(np.int64)
+        # either count reaching its least makes the pair; both count in its shares
+        keep = shared - by_hub >= need
+        if common > 0:
+            keep |= by_hub >= common
+        return sorted(
+            (*self._pair(c), total, rest)
+            for c, total, rest in zip(
+                found[keep].tolist(), shared[keep].tolist(), unexplained[keep].tolist(), strict=True
+            )
+        )
+
+    def _clique_pairs(
+        self, owners: np.ndarray, starts: np.ndarray, sizes: np.ndarray, held: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Each pair of holders of each n-gram (runs ``starts``/``sizes`` of the postings),
+        as pair codes, and per code whether none of ``beyond`` holds its n-gram."""
         # each posting of those n-grams with each later posting of the same n-gram
         first = _ranges(starts, sizes)
         later = np.repeat(starts + sizes, sizes) - first - 1
         a, b = owners[np.repeat(first, later)], owners[_ranges(first + 1, later)]
         n = np.int64(len(self._ids))
-        code = np.minimum(a, b).astype(np.int64) * n + np.maximum(a, b)
-        found, where, shared = np.unique(code, return_inverse=True, return_counts=True)
-        plain = np.repeat(np.repeat(~held, sizes), later)
-        unexplained = np.bincount(where, weights=plain, minlength=len(found)).astype(np.int64)
-        out = []
-        for c, total, rest in zip(
-            found.tolist(), shared.tolist(), unexplained.tolist(), strict=True
-        ):
-            if total >= need:
-                out.append((*self._pair(c), total, rest))
-        return sorted(out)
+        codes = np.minimum(a, b).astype(np.int64) * n + np.maximum(a, b)
+        return codes, np.repeat(np.repeat(~held, sizes), later)
+
+    def _hub_pairs(
+        self,
+        owners: np.ndarray,
+        starts: np.ndarray,
+        sizes: np.ndarray,
+        held: np.ndarray,
+        hubs: Sequence[str],
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Like :meth:`_clique_pairs`, but each holder with the first :data:`_HUBS` holders
+        of the n-gram only, by ``hubs`` order."""
+        rank = np.arange(len(self._ids), dtype=np.int64) + len(self._ids)
+        number = {d: k for k, d in enumerate(self._ids)}
+        for r, d in enumerate(hubs):
+            if d in number:
+                rank[number[d]] = min(int(rank[number[d]]), r)
+        postings = _ranges(starts, sizes)
+        mine = owners[postings]
+        group = np.repeat(np.arange(len(starts)), sizes)
+        mine = mine[np.lexsort((rank[mine], group))]  # each n-gram's holders, hubs first
+        first = sizes.cumsum() - sizes
+        n = np.int64(len(self._ids))
+        codes, plain = [], []
+        for k in range(_HUBS):  # (every group has more holders than the cap, at least 2)
+            hub = np.repeat(mine[first + k], sizes)
+            other = hub != mine
+            if k:  # the pair of the two hubs is made once
+                other &= ~np.isin(np.arange(len(mine)), first)
+            a, b = hub[other], mine[other]
+            codes.append(np.minimum(a, b).astype(np.int64) * n + np.maximum(a, b))
+            plain.append(np.repeat(~held, sizes)[other])
+        return np.concatenate(codes), np.concatenate(plain)
 
     def _pair(self, code: int) -> tuple[str, str]:
         """The ids of the documents ``code`` (``a * n + b``, numbers) pairs, in order."""

@@ -56,6 +56,7 @@ from provenance.attribution import (
 )
 from provenance.classify import classify, quote_runs, statements_in
 from provenance.classify import overlap as quote_overlap
+from provenance.dates import utc_day
 from provenance.extract import assemble, extract_all
 from provenance.index import CorpusIndex, Prepared, prepare
 from provenance.ingest import iter_documents
@@ -377,7 +378,7 @@ class _Aligner:
         sources = [n for n, e in self.entries.items() if e.designated]
         beyond = self.settings.audit.beyond_sources and bool(sources)
         need = max(self.settings.align.min_shared, 1)
-        found = self.index.sharing_pairs(beyond=sources)
+        found = self.index.sharing_pairs(beyond=sources, hubs=self.hubs())
         for a, b, _shared, unexplained in found:
             pair = (self.entries[a], self.entries[b])
             # material both took from a designated source is reported against the source
@@ -395,6 +396,17 @@ class _Aligner:
         for a, b in self.quote_pairs():
             if (a, b) not in seen:
                 yield self.entries[a], self.entries[b]
+
+    def hubs(self) -> list[str]:
+        """The articles, those a copy most likely took from first: designated sources, then
+        by publication day, the undated last (the hubs of text many outlets carry, see
+        :meth:`CorpusIndex.sharing_pairs`)."""
+
+        def key(e: Entry) -> tuple[bool, bool, str, str]:
+            day = utc_day(e.published) or publication_day(e.published)
+            return (not e.designated, day is None, day or "", e.name)
+
+        return [e.name for e in sorted(self.entries.values(), key=key)]
 
     def quote_pairs(self) -> list[tuple[str, str]]:
         """Pairs ``(a, b)``, ``a < b``, of a designated source's article and another article

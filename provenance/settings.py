@@ -71,6 +71,10 @@ class AlignSettings:
     index_max_df_share: float = 0.01
     #: a corpus document is a candidate when it shares at least this many n-grams
     min_shared: int = 2
+    #: ... or, for n-grams over the cap, which pair each holder with the first two holders
+    #: only (designated sources first, then the earliest published), at least this many
+    #: (a story more outlets carry than the cap; a common phrase links few; 0: off)
+    common_min_shared: int = 8
     #: ... or, a designated source's article and another article, when they share at least
     #: this many content-word bigrams (a text reworded word by word keeps few n-grams; 0: off)
     reworded_min_shared: int = 8

@@ -8,6 +8,7 @@ import os
 import random
 import subprocess
 import sys
+import zlib
 from collections import Counter
 
 import numpy as np
@@ -121,7 +122,7 @@ def _corpus(seed: int, docs: int = 30) -> dict[str, str]:
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_sharing_pairs_are_the_pairs_of_candidates(seed: int) -> None:
-    settings = AlignSettings(index_max_df=4, index_max_df_share=0.0)
+    settings = AlignSettings(index_max_df=4, index_max_df_share=0.0, common_min_shared=0)
     index = CorpusIndex(settings=settings)
     texts = _corpus(seed)
     for name, text in texts.items():
@@ -140,6 +141,74 @@ def test_sharing_pairs_are_the_pairs_of_candidates(seed: int) -> None:
     # an unexplained count that reaches min_shared is the one candidates() gives
     for (a, b, _, rest), (*_, want) in zip(found, sorted(expected), strict=True):
         assert (rest if rest >= settings.min_shared else None) == want, (a, b)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_ngrams_over_the_cap_pair_their_holders_with_the_first_holders(seed: int) -> None:
+    """Computed here directly: each n-gram under the cap pairs all its holders, each over
+    it pairs its holders with its first two holders in the ``hubs`` order; a pair made by
+    n-grams over the cap only counts from ``common_min_shared`` of them."""
+    settings = AlignSettings(index_max_df=3, index_max_df_share=0.0, common_min_shared=4)
+    index = CorpusIndex(settings=settings)
+    texts = _corpus(seed)
+    for name, text in texts.items():
+        index.add(name, text)
+    hubs = sorted(texts, key=lambda n: (zlib.crc32(f"{seed}{n}".encode()) % 7, n))[
+        :12
+    ]  # the rest: by name
+    order: dict[str, int] = {}
+    for k, n in enumerate([*hubs, *sorted(texts)]):
+        order.setdefault(n, k)
+    grams = {n: set(index.document(n).fingerprints.tolist()) for n in texts}
+    holders: dict[int, list[str]] = {}
+    for n in sorted(texts):
+        for g in grams[n]:
+            holders.setdefault(g, []).append(n)
+    clique: Counter[tuple[str, str]] = Counter()
+    star: Counter[tuple[str, str]] = Counter()
+    for docs in holders.values():
+        if 2 <= len(docs) <= 3:
+            clique.update(itertools.combinations(sorted(docs), 2))
+        elif len(docs) > 3:
+            first = sorted(docs, key=order.__getitem__)[:2]
+            made = {tuple(sorted((h, d))) for h in first for d in docs if d != h}
+            star.update(made)  # type: ignore[arg-type]
+    expected = sorted(
+        (a, b, clique[a, b] + star[a, b], clique[a, b] + star[a, b])
+        for a, b in set(clique) | set(star)
+        if clique[a, b] >= settings.min_shared or star[a, b] >= 4
+    )
+    found = index.sharing_pairs(hubs=hubs)
+    assert star and found == expected
+    # the pairs star n-grams add are few: each document with two hubs per n-gram
+    assert len(star) < len(texts) * 2 * max(len(v) for v in holders.values())
+
+
+def test_a_story_more_outlets_carry_than_the_cap_is_found_against_its_source() -> None:
+    """A wire story forty outlets carry, with a cap of twenty: every copy is paired with
+    the wire, which the hubs name first; copies are not paired with each other beyond the
+    two hubs, and the formula all of them end with (few n-grams) pairs nothing."""
+    wire = (
+        "The central bank raised its key interest rate by two points on Friday, citing "
+        "inflation that has outpaced forecasts for six straight months. Governor Elvira "
+        "Nabiullina said further increases remain possible if consumer prices keep rising. "
+        "Analysts polled before the meeting had expected a smaller move of one point."
+    )
+    index = CorpusIndex(settings=AlignSettings(index_max_df=20, index_max_df_share=0.0))
+    outlets = [f"outlet{k:02d}" for k in range(40)]
+    index.add("wire", wire)
+    for k, name in enumerate(outlets):
+        own = " ".join(f"local{k}word{j}" for j in range(8)).capitalize() + "."
+        index.add(name, f"{own} {wire} {FORMULA}")
+    found = {(a, b) for a, b, *_ in index.sharing_pairs(hubs=["wire", "outlet07"])}
+    assert {(name, "wire") for name in outlets} <= found
+    assert {tuple(sorted((name, "outlet07"))) for name in outlets if name != "outlet07"} <= found
+    assert len(found) == 2 * len(outlets) - 1  # (outlet07 with the wire once)
+    off = CorpusIndex(settings=AlignSettings(index_max_df=20, common_min_shared=0))
+    off.add("wire", wire)
+    for name in outlets:
+        off.add(name, f"{wire} {FORMULA}")
+    assert off.sharing_pairs(hubs=["wire"]) == []  # what the cap alone did
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])

@@ -632,3 +632,39 @@ def test_a_misquotation_of_a_source_is_found_though_it_shares_few_ngrams(tmp_pat
     p = tables.passages
     assert list(p.article) == ["paper.txt"] and bool(p.altered_quote.iloc[0])
     assert tables.articles.set_index("article").loc["paper.txt", "altered_quotes"] == 1
+
+
+@pytest.mark.parametrize("with_source", [True, False])
+def test_a_story_more_outlets_carry_than_the_index_cap_is_found_in_every_copy(
+    tmp_path: Path, with_source: bool
+) -> None:
+    """The index leaves out n-grams more documents hold than its cap (common phrases), so a
+    wire story more outlets carry than that was found in none of them. With the wire in the
+    corpus each copy is its passage; without it, the copies credit TASS and the passage is
+    TASS's material, credited, its text not in the corpus."""
+    root = tmp_path / "c"
+    root.mkdir()
+    rows = ["file,outlet,role,published"]
+    story = "\n\n".join(" ".join(WIRE[k : k + 3]) for k in range(0, len(WIRE), 3))
+    if with_source:
+        (root / "wire.txt").write_text(story + "\n")
+        rows.append("wire.txt,TASS,source,2025-06-01")
+    for k in range(8):
+        own = " ".join(f"local{k}word{j}" for j in range(12)).capitalize() + "."
+        (root / f"o{k}.txt").write_text(
+            f"Outlet {k} desk\n\n{own}\n\n{'' if with_source else 'According to TASS, '}{story}\n"
+        )
+        rows.append(f"o{k}.txt,Outlet{k},article,2025-06-02")
+    (root / "manifest.csv").write_text("\n".join(rows) + "\n")
+
+    def copied(common: int) -> list[float]:
+        align = dataclasses.replace(
+            DEFAULTS.align, index_max_df=3, index_max_df_share=0.0, common_min_shared=common
+        )
+        tables = audit([str(root)], settings=DEFAULTS.replace(align=align)).tables
+        a = tables.articles.set_index("article").loc[[f"o{k}.txt" for k in range(8)]]
+        assert common == 0 or set(a.top_source) == {"TASS"}
+        return a["uncredited_share" if with_source else "credited_share"].tolist()
+
+    assert min(copied(8)) > 0.5
+    assert max(copied(0)) == 0.0  # (the cap alone: found in none)
