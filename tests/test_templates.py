@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import functools
+from pathlib import Path
+
 import pytest
 
 from provenance.extract.furniture import furniture_reason
 from provenance.extract.templates import learn_templates, normalize_line
 from provenance.extract.text import clean_text
-from provenance.settings import ExtractSettings
+from provenance.pipeline import audit
+from provenance.settings import DEFAULTS, ExtractSettings
 
 WIRE = (
     "Russia could offer political asylum to tech billionaire Elon Musk following his public"
@@ -227,3 +231,37 @@ def test_quoted_and_sentence_lines_need_more_than_repetition() -> None:
     assert normalize_line("Home | News | Sport") in learnt
     everywhere = [_page(n, sentence) for n in range(1, 11)]
     assert normalize_line(sentence) in learn_templates({"Outlet": everywhere})["Outlet"]
+
+
+def test_a_credit_line_every_reprint_carries_is_not_template() -> None:
+    """An outlet that republishes the wire ends every article with "Source: TASS": that is
+    each article's credit, however often it repeats (learnt as template, it was removed and
+    all its reprints became uncredited copies)."""
+    from provenance.attribution import SourceRegistry
+    from provenance.extract import _credits
+
+    registry = SourceRegistry.from_settings(DEFAULTS)
+    pages = [_page(n, "Source: TASS", "Follow us on Telegram") for n in range(1, 6)]
+    plain = learn_templates({"Reprints": pages})["Reprints"]
+    assert normalize_line("Source: TASS") in plain  # (what repetition alone says)
+    learnt = learn_templates({"Reprints": pages}, credits=functools.partial(_credits, registry))[
+        "Reprints"
+    ]
+    assert normalize_line("Source: TASS") not in learnt
+    assert normalize_line("Follow us on Telegram") in learnt
+
+
+def test_reprints_of_one_outlet_keep_their_credit_in_the_audit(tmp_path: Path) -> None:
+    root = tmp_path / "c"
+    root.mkdir()
+    rows = ["file,outlet,role,published"]
+    for n in range(1, 6):
+        body = _page(n).split("\n")[2] + f" Officials in district {n * 11} welcomed the plan."
+        (root / f"wire{n}.txt").write_text(f"Wire story {n}\n\n{body}\n")
+        (root / f"copy{n}.txt").write_text(f"Reprint {n}\n\n{body}\n\nSource: TASS\n")
+        rows += [f"wire{n}.txt,TASS,source,2025-06-01", f"copy{n}.txt,Reprints,,2025-06-02"]
+    (root / "manifest.csv").write_text("\n".join(rows) + "\n")
+    articles = audit([str(root)]).tables.articles.set_index("article")
+    copies = articles.loc[[f"copy{n}.txt" for n in range(1, 6)]]
+    assert (copies.copied_share > 0.9).all()
+    assert (copies.uncredited_share == 0).all() and (copies.credited_share > 0.9).all()

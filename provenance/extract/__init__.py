@@ -119,7 +119,9 @@ def extract_all(
                 del pages[outlet]
     if pages:
         texts = {outlet: [d.content for d in found] for outlet, found in pages.items()}
-        learnt = learn_templates(texts, settings=settings.extract)
+        learnt = learn_templates(
+            texts, settings=settings.extract, credits=partial(_credits, registry)
+        )
         templates.update(learnt)
         if keep_lines is not None:
             for outlet, lines in learnt.items():
@@ -151,6 +153,13 @@ def extract_all(
             cache.put(doc, lines, done[i])
     articles = [done[i] if i in done else _unread(doc) for i, doc in enumerate(docs)]
     return _placed(articles, given, registry)
+
+
+def _credits(registry: SourceRegistry, line: str) -> bool:
+    """Does ``line`` credit a named source ("Source: TASS", "(Reuters)")?"""
+    from provenance.attribution import find_credits
+
+    return any(c.source is not None for c in find_credits(line, registry))
 
 
 def _named(doc: Document, registry: SourceRegistry) -> Document:

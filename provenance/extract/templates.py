@@ -17,7 +17,8 @@ and that line is exactly what the audit must find.  So a line is template only
 * when it is furniture-shaped: at most ``template_max_chars`` characters
   (normalised).  Longer lines are prose, and prose is never learnt as template,
   however often it repeats: this length cap is the main safeguard,
-* when it quotes nobody: a line with quotation marks is content, and
+* when it quotes nobody: a line with quotation marks is content,
+* when it credits no source ("Source: TASS" under every reprint is each one's credit), and
 * when, if it is sentence-length (eight words or more), it is on at least 80%
   of the outlet's pages: a short wire sentence that several articles of a story
   repeat is on some of the pages, a newsletter prompt is on all of them.
@@ -31,7 +32,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from provenance.settings import ExtractSettings
 
@@ -60,12 +61,13 @@ def normalize_line(line: str) -> str:
     return folded.strip(_EDGE_PUNCT)
 
 
-def _page_lines(page: str, max_chars: int) -> set[str]:
-    lines = set()
+def _page_lines(page: str, max_chars: int) -> dict[str, str]:
+    """The normalised lines of ``page`` that may be template, each with a line it stands for."""
+    lines: dict[str, str] = {}
     for raw in _LINE_RE.findall(page):  # the lines clean_text sees
         norm = normalize_line(raw)
         if norm and len(norm) <= max_chars and not _QUOTE_RE.search(raw):
-            lines.add(norm)
+            lines.setdefault(norm, raw)
     return lines
 
 
@@ -78,6 +80,7 @@ def learn_templates(
     pages_by_outlet: Mapping[str, Sequence[str]],
     *,
     settings: ExtractSettings = ExtractSettings(),  # noqa: B008 - frozen, safe default
+    credits: Callable[[str], bool] | None = None,
 ) -> dict[str, frozenset[str]]:
     """Normalised template lines per outlet, to pass to ``clean_text(template_lines=...)``.
 
@@ -86,6 +89,8 @@ def learn_templates(
     ``settings.template_min_pages`` distinct pages learns nothing.  Lines with
     quotation marks are never learnt (a quote is content), and a sentence-shaped
     line (eight words or more) must be on ``_PROSE_SHARE`` of the pages, not just ``template_min_share``.
+    Nor is a line for which ``credits(line)`` holds: "Source: TASS" under every article an
+    outlet republishes is each article's credit, however often it repeats.
     """
     if settings.template_min_pages < 2:
         raise ValueError("template_min_pages must be at least 2: one page cannot show a template")
@@ -96,11 +101,18 @@ def learn_templates(
             result[outlet] = frozenset()
             continue
         counts: Counter[str] = Counter()
+        seen: dict[str, str] = {}
         for page in distinct:
-            counts.update(_page_lines(page, settings.template_max_chars))
+            lines = _page_lines(page, settings.template_max_chars)
+            counts.update(lines.keys())
+            for norm, raw in lines.items():
+                seen.setdefault(norm, raw)
         need = max(settings.template_min_pages, settings.template_min_share * len(distinct))
         need_prose = max(need, _PROSE_SHARE * len(distinct))
         result[outlet] = frozenset(
-            line for line, n in counts.items() if n >= (need_prose if _prose_shaped(line) else need)
+            line
+            for line, n in counts.items()
+            if n >= (need_prose if _prose_shaped(line) else need)
+            and (credits is None or not credits(seen[line]))
         )
     return result
