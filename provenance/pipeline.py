@@ -383,19 +383,26 @@ class _Aligner:
             pair = (self.entries[a], self.entries[b])
             # material both took from a designated source is reported against the source
             explained = beyond and not any(e.designated for e in pair) and unexplained < need
-            if explained and direction(*pair) is None:
+            if (explained and direction(*pair) is None) or self.own(*pair):
                 continue
             yield pair
         # a designated source and a text that reworded it word by word (few shared n-grams)
         seen = {(a, b) for a, b, _, _ in found}
         for a, b, _shared in self.index.reworded_pairs(sources):
-            if (a, b) not in seen:
+            if (a, b) not in seen and not self.own(self.entries[a], self.entries[b]):
                 seen.add((a, b))
                 yield self.entries[a], self.entries[b]
         # ... or that quotes its speaker in other words (a misquotation shares few n-grams)
         for a, b in self.quote_pairs():
-            if (a, b) not in seen:
+            if (a, b) not in seen and not self.own(self.entries[a], self.entries[b]):
                 yield self.entries[a], self.entries[b]
+
+    def own(self, a: Entry, b: Entry) -> bool:
+        """Are ``a`` and ``b`` articles of one outlet, which are not compared (``[audit]
+        same_outlet``)?  An outlet reusing its own text took it from nobody."""
+        if self.settings.audit.same_outlet or a.outlet.startswith("unknown ("):
+            return False
+        return same_outlet(a.outlet, b.outlet)
 
     def hubs(self) -> list[str]:
         """The articles, those a copy most likely took from first: designated sources, then

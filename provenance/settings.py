@@ -195,6 +195,9 @@ class AuditSettings:
     #: each other only for n-grams no designated source's article holds: what both
     #: took from a source is reported against that source, not as order-unknown sharing
     beyond_sources: bool = True
+    #: two articles of one outlet are compared too: its reuse of its own text (a background
+    #: paragraph, an update of a story) counts as copying from itself (off: it is its own)
+    same_outlet: bool = False
 
     def __post_init__(self) -> None:
         if not 0 < self.partially <= self.wholly <= 1:

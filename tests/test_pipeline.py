@@ -668,3 +668,27 @@ def test_a_story_more_outlets_carry_than_the_index_cap_is_found_in_every_copy(
 
     assert min(copied(8)) > 0.5
     assert max(copied(0)) == 0.0  # (the cap alone: found in none)
+
+
+def test_an_outlet_reusing_its_own_paragraph_took_it_from_nobody(tmp_path: Path) -> None:
+    """Two articles of one outlet sharing a background paragraph: no passage (it was the
+    outlet 'copying' 33% of an article from itself, uncredited); another outlet's copy of
+    the paragraph is still its copy, and ``[audit] same_outlet`` compares the two."""
+    root = tmp_path / "c"
+    root.mkdir()
+    background = " ".join(WIRE[:4])
+    (root / "a1.txt").write_text(f"First\n\n{OTHER[0]} {OTHER[1]}\n\n{background}\n")
+    (root / "a2.txt").write_text(f"Second\n\n{OTHER[2]} {OTHER[3]}\n\n{background}\n")
+    (root / "b1.txt").write_text(f"Third\n\n{OWN[0]} {OWN[1]}\n\n{background}\n")
+    (root / "manifest.csv").write_text(
+        "file,outlet,role,published\na1.txt,Alpha,,2025-06-01\na2.txt,The Alpha,,2025-06-03\n"
+        "b1.txt,Beta,,2025-06-04\n"
+    )
+
+    def sources(same: bool) -> set[tuple[str, str]]:
+        settings = DEFAULTS.replace(audit=dataclasses.replace(DEFAULTS.audit, same_outlet=same))
+        p = audit([str(root)], settings=settings).tables.passages
+        return set(zip(p.article, p.source_article, strict=True))
+
+    assert sources(False) == {("b1.txt", "a1.txt"), ("b1.txt", "a2.txt")}
+    assert sources(True) == {("a2.txt", "a1.txt"), ("b1.txt", "a1.txt"), ("b1.txt", "a2.txt")}
