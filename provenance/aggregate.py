@@ -181,10 +181,11 @@ def _owners(text: str, passages: Sequence[Mapping[str, Any]]) -> np.ndarray:
     for row, length in zip(passages, lengths, strict=True):
         weight[str(row["source"])] += length * max(_quality(row), 1.0)
 
-    def rank(i: int) -> tuple[int, float, float, int]:
+    def rank(i: int) -> tuple[int, float, float, bool, int]:
         row = passages[i]
         cls = _CLASSES.index(_passage_class(row))
-        return (cls, -weight[str(row["source"])], -_quality(row), int(row["start"]))
+        relayed = str(row.get("origin") or row["source"]) != str(row["source"])
+        return (cls, -weight[str(row["source"])], -_quality(row), relayed, int(row["start"]))
 
     for i in sorted(range(len(passages)), key=rank, reverse=True):  # best rank written last
         owner[first[i] : last[i]] = i
@@ -200,7 +201,9 @@ def article_coverage(
     highest class (quoted, credited, uncredited); the one from the article's
     main source, the source whose passages cover most of the article weighted
     by similarity (a rewrite of one article that also overlaps that article's
-    other copies is a copy of the first); the more similar; the earlier.
+    other copies is a copy of the first); the more similar; the one taken from its origin
+    rather than from an article that relays it (word for word the same as the origin, a
+    relay is no likelier the source); the earlier.
     """
     return [passages[i] if i >= 0 else None for i in _owners(text, passages).tolist()]
 

@@ -53,6 +53,20 @@ def test_word_coverage_takes_overlaps_once_with_class_priority() -> None:
     assert owner[0] is a and owner[2] is b and owner[5] is b  # quotation wins the overlap
 
 
+def test_words_a_relay_and_its_origin_cover_alike_go_to_the_origin() -> None:
+    """A copy in two pieces from TASS and in one piece from an outlet that relays TASS word
+    for word: as much weight, as similar; the words were split between the two sources
+    (36 to the relay, 31 to TASS), and the relay was the article's top source."""
+    relay = dict(source="Eurasia Wire", source_article="e.html", origin="TASS")
+    pieces = [row("a", *span_of(0, 5), origin="TASS"), row("a", *span_of(5, 10), origin="TASS")]
+    for order in (
+        [*pieces, row("a", *span_of(0, 10), **relay)],
+        [row("a", *span_of(0, 10), **relay), *pieces],
+    ):
+        owner = article_coverage(TEXT, order)
+        assert {o["source"] for o in owner if o is not None} == {"TASS"}
+
+
 @given(st.text() | st.sampled_from(["", "a_b 12", "naïve café—x", "\ud800ab\udfff c", "日本 語"]))
 def test_word_bounds_are_the_word_spans(text: str) -> None:
     starts, ends = word_bounds(text)
