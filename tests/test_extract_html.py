@@ -53,6 +53,19 @@ def test_main_text_and_metadata() -> None:
     assert ex.language == "en"
 
 
+def test_the_headline_inside_the_article_is_the_title_not_text() -> None:
+    """trafilatura keeps an <h1> inside <article> as the first paragraph: it was counted as
+    the article's words and matched other outlets' headlines as a copied passage."""
+    ex = extract_html(page(BODY))
+    assert ex.text.startswith(BODY[0]) and "Lawmaker offers asylum" not in ex.text
+    assert ("title", "Lawmaker offers asylum") in {(r.reason, r.text) for r in ex.removed}
+    # an <h1> the page's title does not give is dropped too; a heading further on is kept
+    other = page(BODY, extra="<h2>What the Kremlin said</h2><p>" + BODY[1] + " Again.</p>")
+    other = other.replace("<h1>Lawmaker offers asylum</h1>", "<h1>Asylum offer for Musk</h1>")
+    ex = extract_html(other)
+    assert ex.text.startswith(BODY[0]) and "What the Kremlin said" in ex.text
+
+
 def test_no_cross_document_deduplication() -> None:
     first = extract_html(page(BODY))
     second = extract_html(page(BODY))

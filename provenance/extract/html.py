@@ -281,7 +281,10 @@ def extract_html(
         )
     doc = result if isinstance(result, dict) else result.as_dict()
     body = _paragraphs(doc.get("text") or "")
-    cleaned = clean_text(body, settings=settings, template_lines=template_lines, residual=True)
+    headlines = [meta["title"] or "", *(h.text_content() for h in tree.iterfind(".//h1"))]
+    cleaned = clean_text(
+        body, settings=settings, template_lines=template_lines, residual=True, headlines=headlines
+    )
     return Extraction(
         text=cleaned.text,
         title=meta["title"] or cleaned.title,

@@ -40,7 +40,7 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 
 from provenance.extract import furniture as shapes
@@ -538,6 +538,16 @@ def _drop_duplicates(blocks: Sequence[_Block], keep: list[bool], min_chars: int)
             keep[i], blocks[i].reason = False, "duplicate"
 
 
+def _drop_headline(blocks: Sequence[_Block], keep: list[bool], headlines: Collection[str]) -> None:
+    """The first block left is the page's headline (its title or <h1>, as the page gives
+    it) when it reads the same: the headline, not the article's text (a headline matched
+    another outlet's as a copied passage)."""
+    wanted = {normalize_line(h) for h in headlines if h and h.strip()} - {""}
+    first = next((i for i, kept in enumerate(keep) if kept), None)
+    if wanted and first is not None and normalize_line(blocks[first].text) in wanted:
+        keep[first], blocks[first].reason = False, "title"
+
+
 def _metadata(
     blocks: Sequence[_Block], keep: list[bool], start: int, *, clean: bool
 ) -> tuple[str | None, str | None]:
@@ -590,6 +600,7 @@ def clean_text(
     settings: ExtractSettings = ExtractSettings(),  # noqa: B008 - frozen, safe default
     template_lines: frozenset[str] = frozenset(),
     residual: bool = False,
+    headlines: Collection[str] = (),
 ) -> Extraction:
     """The main text of scraped plain ``text``, with what was removed and why.
 
@@ -609,6 +620,7 @@ def clean_text(
             block.reason = "template"
     if residual:
         keep = [block.reason is None for block in blocks]
+        _drop_headline(blocks, keep, headlines)
         _drop_duplicates(blocks, keep, 30)
         return _assemble(blocks, keep)
     keep, lo, hi, clean = _classify(blocks, settings)
