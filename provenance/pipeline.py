@@ -406,12 +406,15 @@ class _Aligner:
 
     def hubs(self) -> list[str]:
         """The articles, those a copy most likely took from first: designated sources, then
-        by publication day, the undated last (the hubs of text many outlets carry, see
-        :meth:`CorpusIndex.sharing_pairs`)."""
+        articles crediting one, each by publication day, the undated last (the hubs of text
+        many outlets carry, see :meth:`CorpusIndex.sharing_pairs`)."""
 
-        def key(e: Entry) -> tuple[bool, bool, str, str]:
+        def key(e: Entry) -> tuple[bool, bool, bool, str, str]:
             day = utc_day(e.published) or publication_day(e.published)
-            return (not e.designated, day is None, day or "", e.name)
+            # a copy that credits the source (absent from the corpus) is the one each copy
+            # must meet for its text to be known as the source's (credited-elsewhere)
+            relays = e.designated or self.credits_a_designated_source(e)
+            return (not e.designated, not relays, day is None, day or "", e.name)
 
         return [e.name for e in sorted(self.entries.values(), key=key)]
 

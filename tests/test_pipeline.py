@@ -692,3 +692,26 @@ def test_an_outlet_reusing_its_own_paragraph_took_it_from_nobody(tmp_path: Path)
 
     assert sources(False) == {("b1.txt", "a1.txt"), ("b1.txt", "a2.txt")}
     assert sources(True) == {("a2.txt", "a1.txt"), ("b1.txt", "a1.txt"), ("b1.txt", "a2.txt")}
+
+
+def test_copies_of_an_absent_source_meet_a_copy_that_credits_it(tmp_path: Path) -> None:
+    """TASS absent, eight copies over the index cap, the first two by name crediting nobody:
+    those two were the hubs every copy was paired with, so no uncredited copy met a copy
+    crediting TASS and each came out wholly original; copies that credit the source are
+    the hubs now, and every copy is TASS's material."""
+    root = tmp_path / "c"
+    root.mkdir()
+    story = "\n\n".join(" ".join(WIRE[k : k + 3]) for k in range(0, len(WIRE), 3))
+    rows = ["file,outlet,role"]
+    for k in range(8):
+        own = " ".join(f"local{k}word{j}" for j in range(12)).capitalize() + "."
+        credit = "According to TASS, " if k % 3 == 2 else ""
+        (root / f"o{k}.txt").write_text(f"Outlet {k} desk\n\n{own}\n\n{credit}{story}\n")
+        rows.append(f"o{k}.txt,Outlet{k},article")
+    (root / "manifest.csv").write_text("\n".join(rows) + "\n")
+    align = dataclasses.replace(DEFAULTS.align, index_max_df=3, index_max_df_share=0.0)
+    a = audit([str(root)], settings=DEFAULTS.replace(align=align)).tables.articles
+    a = a.set_index("article")
+    assert (a.copied_share > 0.5).all() and set(a.top_source) == {"TASS"}
+    plain = [f"o{k}.txt" for k in range(8) if k % 3 != 2]
+    assert (a.loc[plain, "uncredited_share"] > 0.5).all()
