@@ -556,7 +556,9 @@ def _upstream_rows(
     An article that shares such material, in an unknown order, with an outlet that
     credits it to a designated source, and credits nobody for it, has it from that
     source too, uncredited (``credited-elsewhere``): whichever of the two it came
-    through, the material is the source's.
+    through, the material is the source's.  A later article that credits the source the
+    earlier one credits for it has it from that source, credited, as the earlier one
+    does (its passages from the earlier article stay listed, counted under the credit).
     """
     from_sources: dict[str, list[Span]] = {}
     for r in rows:
@@ -591,6 +593,21 @@ def _upstream_rows(
             if named and upstream_of(r):
                 found.setdefault((r["article"], named, True), []).append(r)
                 crediting.setdefault((r["article"], r["source_article"]), []).append(r)
+    for r in rows:
+        # a later article crediting the source its earlier outlet credits for the material
+        # names where it came from, as the earlier one does: not a copy of that outlet's
+        if r.get("through") or r["direction"] not in ("earlier-date", "closer-to-source"):
+            continue
+        named = credits(r)
+        if not named or not upstream_of(r):
+            continue
+        theirs = Span(r["source_start"], r["source_end"])
+        for other in crediting.get((r["source_article"], r["article"]), []):
+            if credits(other) == named and overlap(
+                theirs, Span(other["start"], other["end"])
+            ) * 2 > len(theirs):
+                found.setdefault((r["article"], named, True), []).append(r)
+                break
     for r in rows:
         if r["direction"] != "order-unknown" or r["credited_source"] or not upstream_of(r):
             continue  # (an article crediting any outlet for it, its source too, is not here)

@@ -715,3 +715,25 @@ def test_copies_of_an_absent_source_meet_a_copy_that_credits_it(tmp_path: Path) 
     assert (a.copied_share > 0.5).all() and set(a.top_source) == {"TASS"}
     plain = [f"o{k}.txt" for k in range(8) if k % 3 != 2]
     assert (a.loc[plain, "uncredited_share"] > 0.5).all()
+
+
+def test_a_later_copy_crediting_the_absent_source_its_earlier_copy_credits_is_credited(
+    tmp_path: Path,
+) -> None:
+    """Three copies crediting TASS (absent), a day apart: the latest was an uncredited copy
+    of the one before (it credits TASS, not that outlet), and --alert-uncredited fired. A
+    later copy that credits nobody is still the earlier outlet's uncredited copy."""
+    root = tmp_path / "c"
+    root.mkdir()
+    story = "\n\n".join(" ".join(WIRE[k : k + 2]) for k in range(0, len(WIRE), 2))
+    rows = ["file,outlet,role,published"]
+    for k in range(4):  # (the last, crediting nobody, dated as the second)
+        credit = "According to TASS, " if k < 3 else ""
+        (root / f"c{k}.txt").write_text(f"Paper {k} desk\n\n{credit}{story}\n")
+        rows.append(f"c{k}.txt,Paper{k},article,2025-06-0{5 + k if k < 3 else 6}")
+    (root / "manifest.csv").write_text("\n".join(rows) + "\n")
+    a = audit([str(root)]).tables.articles.set_index("article")
+    credited = a.loc[["c0.txt", "c1.txt", "c2.txt"]]
+    assert (credited.credited_share > 0.8).all() and (credited.uncredited_share < 0.1).all()
+    assert set(credited.top_source) == {"TASS"}
+    assert a.loc["c3.txt", "uncredited_share"] > 0.8
