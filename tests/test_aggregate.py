@@ -67,6 +67,20 @@ def test_words_a_relay_and_its_origin_cover_alike_go_to_the_origin() -> None:
         assert {o["source"] for o in owner if o is not None} == {"TASS"}
 
 
+def test_a_relay_weighs_only_for_what_its_origin_does_not_give_as_faithfully() -> None:
+    """A copy of an outlet's copy of TASS, with the outlet's headline (word 0): the relay's
+    passage covers one more word than TASS's, a little more faithfully, and outweighed it
+    for every word; now TASS has the words it gives within a few points, the relay the
+    headline. A relay reproduced far more faithfully than the origin still wins."""
+    relay = row("a", *span_of(0, 10), source="Paper", source_article="p.txt", origin="TASS")
+    relay["similarity"] = 100.0
+    wire = row("a", *span_of(1, 10), origin="TASS", similarity=97.3)
+    owner = article_coverage(TEXT, [relay, wire])
+    assert owner[0] is relay and all(o is wire for o in owner[1:])
+    wire["similarity"] = 60.0  # (the outlet's rewrite, copied word for word)
+    assert all(o is relay for o in article_coverage(TEXT, [relay, wire]))
+
+
 @given(st.text() | st.sampled_from(["", "a_b 12", "naïve café—x", "\ud800ab\udfff c", "日本 語"]))
 def test_word_bounds_are_the_word_spans(text: str) -> None:
     starts, ends = word_bounds(text)

@@ -737,3 +737,26 @@ def test_a_later_copy_crediting_the_absent_source_its_earlier_copy_credits_is_cr
     assert (credited.credited_share > 0.8).all() and (credited.uncredited_share < 0.1).all()
     assert set(credited.top_source) == {"TASS"}
     assert a.loc["c3.txt", "uncredited_share"] > 0.8
+
+
+def test_copies_keeping_a_plain_text_wires_headline_are_the_wires(tmp_path: Path) -> None:
+    """The wire's headline (over its dateline) is its title; two copies keep it as their
+    first line, which the wire's passage took in less faithfully than the earlier copy's:
+    the earlier copy, a relay of the wire, outweighed it, and the later copy went wholly to
+    the earlier one (PaperB: 100% PaperA). A relay weighs only for what its origin does not
+    give as faithfully."""
+    root = tmp_path / "c"
+    root.mkdir()
+    title = "Regional parliament approves water law after months of debate"
+    body = "\n\n".join(WIRE)
+    (root / "wire.txt").write_text(f"{title}\n\nMOSCOW, June 5. /TASS/. {body}\n")
+    for k in range(2):
+        (root / f"c{k}.txt").write_text(f"{title}\n\n{body}\n")
+    (root / "manifest.csv").write_text(
+        "file,outlet,role,published\nwire.txt,TASS,source,2025-06-05\n"
+        "c0.txt,PaperA,article,2025-06-05\nc1.txt,PaperB,article,2025-06-06\n"
+    )
+    tables = audit([str(root)]).tables
+    sources = tables.outlet_sources.set_index(["outlet", "source"]).share
+    assert sources.get(("PaperB", "TASS")) == sources.get(("PaperA", "TASS")) == 1.0
+    assert ("PaperB", "PaperA") not in sources.index
