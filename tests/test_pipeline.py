@@ -760,3 +760,30 @@ def test_copies_keeping_a_plain_text_wires_headline_are_the_wires(tmp_path: Path
     sources = tables.outlet_sources.set_index(["outlet", "source"]).share
     assert sources.get(("PaperB", "TASS")) == sources.get(("PaperA", "TASS")) == 1.0
     assert ("PaperB", "PaperA") not in sources.index
+
+
+def test_same_day_copies_of_the_wire_list_only_what_the_wire_does_not_hold(
+    tmp_path: Path,
+) -> None:
+    """Two same-day copies of the wire, which also share a sentence of their own: the pair
+    is compared for that sentence; the paragraphs both have from the wire are listed
+    against the wire only, not again between the two (order-unknown)."""
+    root = tmp_path / "c"
+    root.mkdir()
+    said = '"We will not raise water tariffs for households this year," the governor said.'
+    paragraphs = [" ".join(WIRE[:2]), said, " ".join(WIRE[2:4]), WIRE[4]]
+    (root / "wire.txt").write_text("\n\n".join(paragraphs) + "\n")
+    extra = " ".join(OWN)
+    for name in ("a", "b"):
+        (root / f"{name}.txt").write_text("\n\n".join([*paragraphs[:-1], extra]) + "\n")
+    (root / "manifest.csv").write_text(
+        "file,outlet,role,published\nwire.txt,TASS,source,2025-06-05\n"
+        "a.txt,PaperA,,2025-06-06\nb.txt,PaperB,,2025-06-06\n"
+    )
+    p = audit([str(root)]).tables.passages
+    between = p[p.direction == "order-unknown"]
+    assert set(between.article) == {"a.txt", "b.txt"}
+    for row in between.itertuples():
+        assert OWN[0][:40] in row.text  # (each holds the shared sentence of their own)
+    wire = p[p.source == "TASS"]
+    assert len(between) == 2 and len(wire) >= 2
