@@ -69,6 +69,7 @@ from provenance.report_html import (
     outlet_line,
     pct,
     quote_label,
+    ranked,
     removed_summary,
     similarity,
     source_colours,
@@ -546,7 +547,7 @@ def md_summary(view: View, outlets_dir: str = "outlets/") -> list[str]:
         *("uncredited", "altered quotes"),
     ]
     rows = []
-    for o in view.outlets:
+    for o in ranked(view):
         f = o.figures or {}
         rows.append(
             [_link(o.name or "(none)", f"{outlets_dir}{o.slug}.md")]
@@ -663,7 +664,8 @@ def md_parts(view: View) -> Iterator[Part]:
     lines = [f"# {md(view.title, newline=' ')}", ""]
     if view.sources:
         lines += ["Designated sources: " + ", ".join(md(s) for s in view.sources) + ".", ""]
-    yield _tidy([*lines, "## Outlets", "", *md_summary(view)])
+    order = "Most uncredited copying first, then most copying."
+    yield _tidy([*lines, "## Outlets", "", order, "", *md_summary(view)])
     for o in view.outlets:
         yield "\n" + _tidy(md_outlet_head(o, 2))
         yield from _md_articles(o, 3, "")

@@ -103,15 +103,20 @@ def quote_label(p: dict[str, Any]) -> str:
 def source_colours(designated: Sequence[str], seen: Iterable[str]) -> dict[str, int]:
     """Source -> palette index: designated sources in order, then each other source (sorted)
     its slot by a hash of its name, or the next free one so a page never repeats a colour
-    while it has colours left."""
+    while it has colours left; never a designated source's."""
     out: dict[str, int] = {}
     for name in dict.fromkeys(designated):
         out[name] = len(out) % len(PALETTE)
+    # a designated source's colour is its own: with more sources than colours, the others
+    # share the rest among themselves (text copied from some outlet never looks like TASS's)
+    rest = [c for c in range(len(PALETTE)) if c not in set(out.values())] or list(
+        range(len(PALETTE))
+    )
     for name in sorted(set(seen) - set(out)):
-        slot = int(hashlib.sha256(name.encode("utf-8")).hexdigest()[:8], 16) % len(PALETTE)
-        free = [(slot + k) % len(PALETTE) for k in range(len(PALETTE))]
+        slot = int(hashlib.sha256(name.encode("utf-8")).hexdigest()[:8], 16) % len(rest)
+        free = [rest[(slot + k) % len(rest)] for k in range(len(rest))]
         taken = set(out.values())
-        out[name] = next((c for c in free if c not in taken), slot)
+        out[name] = next((c for c in free if c not in taken), rest[slot])
     return out
 
 
@@ -309,9 +314,27 @@ def swatch(view: View, source: Any) -> str:
     return f'<span class="sw c{view.colours.get(str(source), 0)}"></span>{e(source or "(unknown)")}'
 
 
+def ranked(view: View) -> list[OutletView]:
+    """The outlets, most uncredited copying first, then most copying, then by name: the
+    summary a fact-checker reads top down (the sections after it stay in name order)."""
+
+    def share(o: OutletView, column: str) -> float:
+        value = (o.figures or {}).get(column)
+        try:
+            number = float(value)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            return 0.0
+        return number if number == number else 0.0  # (NaN: no words)
+
+    return sorted(
+        view.outlets,
+        key=lambda o: (-share(o, "uncredited_share"), -share(o, "copied_share"), o.name or ""),
+    )
+
+
 def summary(view: View) -> str:
     rows = []
-    for o in view.outlets:
+    for o in ranked(view):
         f = o.figures or {}
         link = f'<a href="#o-{o.slug}">{e(o.name or "(none)")}</a>'
         shares = [

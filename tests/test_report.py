@@ -915,6 +915,10 @@ def test_source_colours_are_distinct_and_stable() -> None:
     assert colours == source_colours(("TASS", "The Moscow Times"), reversed(names))
     many = source_colours((), [f"s{i}" for i in range(30)])
     assert set(many.values()) == set(range(10))
+    # with more sources than colours, no other source takes a designated source's colour
+    crowded = source_colours(("TASS", "The Moscow Times"), [f"s{i}" for i in range(40)])
+    assert [c for name, c in crowded.items() if c in (0, 1)] == [0, 1]
+    assert set(crowded.values()) == set(range(10))
 
 
 def test_figures_tolerate_blank_and_text_values() -> None:
@@ -1157,3 +1161,24 @@ def test_ctrl_c_leaves_the_renderer_beside_to_the_run(capfd: pytest.CaptureFixtu
     process.join(10)
     assert process.exitcode == 0
     assert "Traceback" not in capfd.readouterr().err
+
+
+def test_the_outlet_summaries_rank_uncredited_copying_first(tmp_path: Path) -> None:
+    """With hundreds of outlets the summary a fact-checker reads top down was in name order;
+    it is ranked by uncredited share, then copied share, in report.md and report.html."""
+    write(tmp_path)
+    outlets = {row[0]: row for row in read_csv(tmp_path / "outlets.csv")[1:]}
+    head = read_csv(tmp_path / "outlets.csv")[0]
+    unc, cop = head.index("uncredited_share"), head.index("copied_share")
+    want = sorted(
+        outlets, key=lambda n: (-float(outlets[n][unc] or 0), -float(outlets[n][cop] or 0), n)
+    )
+    assert want != sorted(outlets)  # (the example tables rank otherwise than by name)
+    md = (tmp_path / "report.md").read_text("utf-8")
+    table = md.split("## Outlets", 1)[1].split("\n## ", 1)[0]
+    found = [n for n in want if f"[{n}]" in table]  # (names Markdown leaves as they are)
+    assert len(found) >= 4 and sorted(found, key=lambda n: table.index(f"[{n}]")) == found
+    page = (tmp_path / "report.html").read_text("utf-8")
+    summary = page.split("</table>", 1)[0]
+    shown = [n for n in want if f">{n}</a>" in summary]
+    assert len(shown) >= 4 and sorted(shown, key=lambda n: summary.index(f">{n}</a>")) == shown
