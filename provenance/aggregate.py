@@ -60,6 +60,7 @@ ARTICLE_COLUMNS = (
     "verdict",  # wholly / partially / non-derived
     "altered_quotes",  # quotations that differ from the source's (counted once each)
     "status",  # ingestion/extraction status: ok, no-text, binary, empty, ...
+    "text_file",  # its main text in the report folder (texts/...), blank when none
 )
 
 PASSAGE_COLUMNS = (
@@ -400,6 +401,11 @@ def build_tables(
         name = str(art["article"])
         counted[name] = _count(texts.get(name, ""), taken.get(name, []))
         figures.append(_article_figures(art, counted[name], settings))
+    from provenance.report import text_paths  # (report.py builds on this module)
+
+    paths = text_paths({a: ids.get(a, a) for a in texts})
+    for row in figures:
+        row["text_file"] = paths.get(str(row["article"]), "")
     article_df = pd.DataFrame(figures, columns=list(ARTICLE_COLUMNS))
     article_df = article_df.sort_values(["article"], kind="stable").reset_index(drop=True)
     outlets, outlet_sources = _outlet_tables(article_df, counted)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 from pathlib import Path
 
@@ -787,3 +788,32 @@ def test_same_day_copies_of_the_wire_list_only_what_the_wire_does_not_hold(
         assert OWN[0][:40] in row.text  # (each holds the shared sentence of their own)
     wire = p[p.source == "TASS"]
     assert len(between) == 2 and len(wire) >= 2
+
+
+def test_articles_csv_names_each_articles_text_file(tmp_path: Path) -> None:
+    """story.txt, story.html and story.htm share one name without their suffixes: texts/
+    story.txt held another article's text, and nothing said which file was whose."""
+    from provenance.report import write_reports
+
+    root = tmp_path / "c"
+    root.mkdir()
+    (root / "story.txt").write_text(" ".join(WIRE) + "\n")
+    (root / "story.html").write_text(
+        "<html><head><title>T</title></head><body><article>"
+        + "".join(f"<p>{s} {s}</p>" for s in OWN)
+        + "</article></body></html>"
+    )
+    (root / "story.htm").write_text(
+        "<html><body><article>"
+        + "".join(f"<p>{s} {s}</p>" for s in OTHER)
+        + "</article></body></html>"
+    )
+    tables = audit([str(root)]).tables
+    write_reports(tables, tmp_path / "r")
+    rows = list(csv.DictReader((tmp_path / "r" / "articles.csv").open(encoding="utf-8")))
+    files = {r["article"]: r["text_file"] for r in rows}
+    assert sorted(files) == ["story.htm", "story.html", "story.txt"]
+    assert len(set(files.values())) == 3
+    for article, rel in files.items():
+        text = (tmp_path / "r" / rel).read_text(encoding="utf-8")
+        assert text == tables.texts[article] and text.strip()
