@@ -285,3 +285,22 @@ def test_a_nested_teasers_date_is_not_the_pages(
     tags = "".join(f'<script type="application/ld+json">{json.dumps(x)}</script>' for x in scripts)
     tree = load_html(f"<html><head>{tags}</head><body><p>text</p></body></html>")
     assert page_metadata(tree)["published"] == published
+
+
+def test_what_a_browser_never_shows_is_no_text() -> None:
+    """trafilatura drops display:none, not an element with the hidden attribute nor a
+    <template>: their text was read as the article's."""
+    hidden = "<div hidden><p>Hidden words no reader sees on the page at any time.</p></div>"
+    template = "<template><p>Template words a script may clone into the page later.</p></template>"
+    ex = extract_html(page([BODY[0], BODY[1]], extra=hidden + template + f"<p>{BODY[2]}</p>"))
+    assert all(p in ex.text for p in BODY)
+    assert "Hidden words" not in ex.text and "Template words" not in ex.text
+
+
+def test_a_pull_quote_in_other_quotation_marks_is_a_second_copy() -> None:
+    said = '"We will not change the schedule, whatever the cost," the head of the agency said.'
+    curly = said.replace('"We', "\u201cWe").replace('cost,"', "cost,\u201d")
+    ex = extract_html(
+        page([BODY[0], said, BODY[1], BODY[2]], extra=f"<blockquote><p>{curly}</p></blockquote>")
+    )
+    assert ex.text.count("whatever the cost") == 1

@@ -241,6 +241,17 @@ def _published_time(tree: HtmlElement, metas: dict[tuple[str, str], str]) -> str
     return None
 
 
+#: what a browser never shows: an element with the ``hidden`` attribute, a <template>
+#: (trafilatura drops display:none, not these)
+_UNRENDERED = etree.XPath("//body//*[@hidden] | //body//template")
+
+
+def _drop_unrendered(tree: HtmlElement) -> None:
+    for element in _UNRENDERED(tree):
+        if element.getparent() is not None:
+            element.drop_tree()  # (its tail, the text after it, stays)
+
+
 def extract_html(
     html: str,
     *,
@@ -253,6 +264,7 @@ def extract_html(
     if tree is None:
         return Extraction(text="")
     meta = page_metadata(tree)
+    _drop_unrendered(tree)
     meta["url"] = meta["url"] or saved_from(html)
     try:
         result = trafilatura.bare_extraction(

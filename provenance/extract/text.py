@@ -520,22 +520,32 @@ def _drop_duplicates(blocks: Sequence[_Block], keep: list[bool], min_chars: int)
     """
     first: dict[str, int] = {}
     kept = [i for i, k in enumerate(keep) if k]
+    keys = [_copy_key(blocks[i].text) for i in kept]
     for n, i in enumerate(kept):
-        text = blocks[i].text
-        if len(text) < min_chars:
+        text = keys[n]
+        if len(blocks[i].text) < min_chars:
             continue
         if text not in first:
             first[text] = n
             continue
         m = first[text]
-        nxt = blocks[kept[n + 1]].text if n + 1 < len(kept) else None
+        nxt = keys[n + 1] if n + 1 < len(kept) else None
         if (
             len(text) >= _LONG_DUPLICATE
             or n - m <= 3
-            or (nxt is not None and m + 1 < len(kept) and blocks[kept[m + 1]].text == nxt)
-            or (n > 0 and m > 0 and blocks[kept[n - 1]].text == blocks[kept[m - 1]].text)
+            or (nxt is not None and m + 1 < len(kept) and keys[m + 1] == nxt)
+            or (n > 0 and m > 0 and keys[n - 1] == keys[m - 1])
         ):
             keep[i], blocks[i].reason = False, "duplicate"
+
+
+#: quotation marks and apostrophes, each as the plain one (a pull quote set in other marks)
+_MARKS = str.maketrans("\u201c\u201d\u201e\u00ab\u00bb\u2018\u2019\u201a", "\"\"\"\"\"''\'")
+
+
+def _copy_key(text: str) -> str:
+    """A block as copies of it are compared: quotation marks and white space folded."""
+    return " ".join(text.translate(_MARKS).split())
 
 
 def _drop_headline(blocks: Sequence[_Block], keep: list[bool], headlines: Collection[str]) -> None:
