@@ -151,6 +151,8 @@ def _joinable(
         theirs = source[a.source.end : b.source.start]
         # (a paraphrase's paragraph may be unseen: reworded past matching on its own)
         close = a.kind != "paraphrase" and b.kind != "paraphrase"
+        if close and b.source.end <= a.source.start:
+            return False  # paragraphs copied in another order: two copies, not one span
         if close and (
             (not gap.strip() and _whole_paragraphs(theirs))
             or (not theirs.strip() and _whole_paragraphs(gap))

@@ -145,13 +145,24 @@ def test_verbatim_pieces_stay_apart_around_a_paragraph_only_one_side_has() -> No
         ]
 
 
-def test_pieces_of_one_passage_join_in_any_source_order() -> None:
-    target, source = "aaaa\n\nbbbb", "bbbb aaaa"
-    piece = {"piece_of": "0-10"}
+def test_paraphrased_pieces_of_one_passage_join_in_any_source_order() -> None:
+    """A rewrite moves its paragraphs about: its pieces are one copy. Paragraphs copied
+    word for word in another order are two copies: joined, the passage's source side took
+    in a paragraph the copy left out, and "verbatim" text differed from its source text."""
+    target, source = "aaaa\n\nbbbb", "bbbb cccc aaaa"
+    piece: dict[str, Any] = {"extra": {"piece_of": "0-10"}, "kind": "paraphrase", "sim": 70.0}
     joined = merge_adjacent(
-        [p((0, 4), (5, 9), extra=piece), p((6, 10), (0, 4), extra=piece)], target, source
+        [p((0, 4), (10, 14), **piece), p((6, 10), (0, 4), **piece)], target, source
     )
-    assert [(x.target, x.source) for x in joined] == [(Span(0, 10), Span(0, 9))]
+    assert [(x.target, x.source) for x in joined] == [(Span(0, 10), Span(0, 14))]
+    piece = {"extra": {"piece_of": "0-10"}}  # (verbatim)
+    apart = merge_adjacent(
+        [p((0, 4), (10, 14), **piece), p((6, 10), (0, 4), **piece)], target, source
+    )
+    assert [(x.target, x.source) for x in apart] == [
+        (Span(0, 4), Span(10, 14)),
+        (Span(6, 10), Span(0, 4)),
+    ]
 
 
 def test_a_passages_origin_is_that_of_the_pieces_covering_most_of_its_source_side() -> None:
