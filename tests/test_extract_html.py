@@ -219,6 +219,11 @@ def test_a_saved_page_gives_the_address_it_was_saved_from(note: str, url: str | 
         ("Putin - Trump talks end - TASS", "TASS", "Putin - Trump talks end"),
         ("Lawmaker offers asylum", "The Daily Example", "Lawmaker offers asylum"),
         ("Stocks fall - markets wobble", "The Daily Example", "Stocks fall - markets wobble"),
+        (  # a site name with its slogan: the title ends with the name alone
+            "Asylum offer | The Daily Ledger",
+            "The Daily Ledger | Breaking News and Analysis",
+            "Asylum offer",
+        ),
     ],
 )
 def test_a_page_title_loses_the_site_name_it_ends_with(
