@@ -36,8 +36,7 @@ Method (after Sanchez-Perez et al., PAN 2014, plus word-level edges):
    short ones go (``min_chars``) unless near-verbatim whole sentences of at
    least ``min_words`` words; a paraphrase needs ``min_paraphrase_pairs``
    sentence pairs and a rapidfuzz ``token_set_ratio`` of
-   ``min_paraphrase_token_set``; a lone pair keeps its longest word-for-word run
-   when that has ``min_words`` words (a lead that moves the wire's attribution).
+   ``min_paraphrase_token_set``.
 5. *Scoring*: rapidfuzz ``fuzz.ratio`` on the normalised texts (bounded by
    ``max_compare_chars``; longer passages are compared word by word) gives the
    0-100 similarity and the kind: ``verbatim`` (identical once normalised),
@@ -689,22 +688,13 @@ def _prepared_similarity(
 
 
 def _passage(
-    cand: _Candidate,
-    target: Prepared,
-    source: Prepared,
-    settings: AlignSettings,
-    *,
-    core: bool = False,
+    cand: _Candidate, target: Prepared, source: Prepared, settings: AlignSettings
 ) -> Passage | None:
     t_text = target.text[cand.target.start : cand.target.end]
     s_text = source.text[cand.source.start : cand.source.end]
     score = _prepared_similarity(target, cand.target, source, cand.source, settings)
     kind = _kind(score, settings)
-    if not (cand.whole or core) and _dropped(t_text, s_text, kind, cand, target, settings):
-        if kind == "paraphrase" and cand.support < settings.min_paraphrase_pairs:
-            found = _verbatim_core(cand, target, source, settings)
-            if found is not None:  # (min_words words word for word: no length floor)
-                return _passage(found, target, source, settings, core=True)
+    if not cand.whole and _dropped(t_text, s_text, kind, cand, target, settings):
         return None  # (a paragraph piece goes with its passage, which passed)
     return Passage(
         target=cand.target,
@@ -714,34 +704,6 @@ def _passage(
         extra={"sentence_pairs": str(len(cand.seeds))}
         | ({"piece_of": f"{cand.parent.start}-{cand.parent.end}"} if cand.parent else {}),
     )
-
-
-def _verbatim_core(
-    cand: _Candidate, target: Prepared, source: Prepared, settings: AlignSettings
-) -> _Candidate | None:
-    """The longest run of words a lone sentence pair has word for word, when it has
-    ``min_words`` or more: a lead that moves the wire's attribution ("The head of Roscosmos
-    said on Friday that ...") and keeps its 19 words after it is no paraphrase to drop."""
-    (i, j), (k, m) = target.token_range(cand.target), source.token_range(cand.source)
-    if min(j - i, m - k) < settings.min_words or max(j - i, m - k) > settings.max_refine_tokens:
-        return None
-    ours, theirs = target.token_ids[i:j], source.token_ids[k:m]
-    best = (0, 0, 0)  # (length, start in ours, start in theirs)
-    run = [0] * (len(theirs) + 1)
-    for a in range(len(ours)):
-        prev = 0
-        for b in range(len(theirs)):
-            here = run[b + 1]
-            run[b + 1] = prev + 1 if ours[a] == theirs[b] else 0
-            if run[b + 1] > best[0]:
-                best = (run[b + 1], a - run[b + 1] + 1, b - run[b + 1] + 1)
-            prev = here
-    n, a, b = best
-    if n < settings.min_words:
-        return None
-    t_span = Span(target.token_starts[i + a], target.token_ends[i + a + n - 1])
-    s_span = Span(source.token_starts[k + b], source.token_ends[k + b + n - 1])
-    return _Candidate(t_span, s_span, cand.seeds, cand.weight, cand.support)
 
 
 def _dropped(

@@ -540,7 +540,7 @@ def _drop_duplicates(blocks: Sequence[_Block], keep: list[bool], min_chars: int)
 
 
 #: quotation marks and apostrophes, each as the plain one (a pull quote set in other marks)
-_MARKS = str.maketrans("\u201c\u201d\u201e\u00ab\u00bb\u2018\u2019\u201a", '"""""\'\'\'')
+_MARKS = str.maketrans("\u201c\u201d\u201e\u00ab\u00bb\u2018\u2019\u201a", "\"\"\"\"\"''\'")
 
 
 def _copy_key(text: str) -> str:
