@@ -309,22 +309,3 @@ def test_a_pull_quote_in_other_quotation_marks_is_a_second_copy() -> None:
         page([BODY[0], said, BODY[1], BODY[2]], extra=f"<blockquote><p>{curly}</p></blockquote>")
     )
     assert ex.text.count("whatever the cost") == 1
-
-
-def test_the_paragraphs_after_an_appeals_heading_are_the_appeal() -> None:
-    """trafilatura keeps a donation box's paragraphs; only its heading was furniture on
-    sight, and "We are facing unprecedented challenges" stayed as the article's words."""
-    box = (
-        '<div class="contribute-box"><p>A Message from The Daily Example:</p>'
-        "<p>We are facing unprecedented challenges. The authorities have designated us an"
-        " undesirable organization, criminalizing our work and putting our staff at risk.</p>"
-        "<p>By supporting The Daily Example, you are defending open, independent journalism"
-        " in the face of repression. Thank you for standing with us.</p></div>"
-    )
-    ex = extract_html(page(BODY, extra=box))
-    assert all(p in ex.text for p in BODY)
-    assert "unprecedented" not in ex.text and "standing with us" not in ex.text
-    # news after such a heading that asks for nothing stays
-    news = box.replace("By supporting The Daily Example, you are defending", "Analysts see")
-    news = news.replace(" Thank you for standing with us.", "")
-    assert "unprecedented" in extract_html(page(BODY, extra=news)).text

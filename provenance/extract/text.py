@@ -548,32 +548,6 @@ def _copy_key(text: str) -> str:
     return " ".join(text.translate(_MARKS).split())
 
 
-#: words of a donation appeal's body: support, donations, contributions, membership
-_SUPPORT_RE = re.compile(
-    r"\b(support(ing)?\s+(us|our|the)\b|donat|contribut|your\s+help|subscri|membership"
-    r"|become\s+a\s+(member|supporter)|поддерж|пожертв|помо(чь|щь)\s+нам)",
-    re.IGNORECASE,
-)
-#: the most paragraphs an appeal's heading may leave after it for them to be the appeal
-_APPEAL_PARAGRAPHS = 8
-
-
-def _drop_appeal_after_its_heading(blocks: Sequence[_Block], keep: list[bool]) -> None:
-    """The few last paragraphs after an appeal's heading ("A Message from The Moscow
-    Times:"), when one of them asks for support, are the appeal: on a page, trafilatura
-    keeps the box's paragraphs ("We are facing unprecedented challenges. ...") and its
-    heading alone is furniture on sight."""
-    heads = [i for i, b in enumerate(blocks) if b.reason == "appeal" and _ends_article(b)]
-    if not heads:
-        return
-    rest = [i for i in range(heads[-1] + 1, len(blocks)) if keep[i]]
-    if 0 < len(rest) <= _APPEAL_PARAGRAPHS and any(
-        _SUPPORT_RE.search(blocks[i].text) for i in rest
-    ):
-        for i in rest:
-            keep[i], blocks[i].reason = False, "appeal"
-
-
 def _drop_headline(blocks: Sequence[_Block], keep: list[bool], headlines: Collection[str]) -> None:
     """The first block left is the page's headline (its title or <h1>, as the page gives
     it) when it reads the same: the headline, not the article's text (a headline matched
@@ -656,7 +630,6 @@ def clean_text(
             block.reason = "template"
     if residual:
         keep = [block.reason is None for block in blocks]
-        _drop_appeal_after_its_heading(blocks, keep)
         _drop_headline(blocks, keep, headlines)
         _drop_duplicates(blocks, keep, 30)
         return _assemble(blocks, keep)
