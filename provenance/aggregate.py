@@ -195,18 +195,12 @@ def _owners(text: str, passages: Sequence[Mapping[str, Any]]) -> np.ndarray:
     return owner
 
 
-#: similarity points a passage from the origin may fall short of a relay's and still give
-#: the words as faithfully (the origin's side takes in a headline or a dateline the relay's
-#: copy left out: 97.3 against the relay's 100)
-_AS_FAITHFUL = 5.0
-
-
 def _given_by_origin(
     i: int, passages: Sequence[Mapping[str, Any]], first: np.ndarray, last: np.ndarray
 ) -> int:
     """How many words of passage ``i``, taken from an article that relays another
-    (``origin``), a passage from that origin covers as faithfully (within
-    :data:`_AS_FAITHFUL` points): those words weigh
+    (``origin``), a passage from that origin covers as faithfully (as similar or more:
+    an outlet's rewrite copied word for word is the outlet's): those words weigh
     nothing for the relay (a copy of the wire that an earlier copy of the wire also
     holds, with a headline of its own, went wholly to the earlier copy)."""
     row = passages[i]
@@ -216,7 +210,7 @@ def _given_by_origin(
     lo, hi = int(first[i]), int(last[i])
     covered = np.zeros(max(hi - lo, 0), dtype=bool)
     for j, other in enumerate(passages):
-        if str(other["source"]) == origin and _quality(other) >= _quality(row) - _AS_FAITHFUL:
+        if str(other["source"]) == origin and _quality(other) >= _quality(row):
             a, b = max(int(first[j]), lo), min(int(last[j]), hi)
             if a < b:
                 covered[a - lo : b - lo] = True

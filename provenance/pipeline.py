@@ -404,19 +404,19 @@ class _Aligner:
             return False
         return same_outlet(a.outlet, b.outlet)
 
-    def hubs(self) -> list[str]:
-        """The articles, those a copy most likely took from first: designated sources, then
-        articles crediting one, each by publication day, the undated last (the hubs of text
-        many outlets carry, see :meth:`CorpusIndex.sharing_pairs`)."""
+    def hubs(self) -> list[list[str]]:
+        """The hubs of text more articles carry than the index's cap (see
+        :meth:`CorpusIndex.sharing_pairs`): designated sources only, the earliest first (the
+        undated first: a designated source comes first), twice (two of them may hold it).
+        Text only outlets share is left alone there: boilerplate many outlets print, paired
+        with a hub, became copying of the hub's, and through a hub crediting TASS, TASS's."""
 
-        def key(e: Entry) -> tuple[bool, bool, bool, str, str]:
+        def earliest(e: Entry) -> tuple[bool, str, str]:
             day = utc_day(e.published) or publication_day(e.published)
-            # a copy that credits the source (absent from the corpus) is the one each copy
-            # must meet for its text to be known as the source's (credited-elsewhere)
-            relays = e.designated or self.credits_a_designated_source(e)
-            return (not e.designated, not relays, day is None, day or "", e.name)
+            return (day is not None, day or "", e.name)
 
-        return [e.name for e in sorted(self.entries.values(), key=key)]
+        sources = [e.name for e in sorted(self.entries.values(), key=earliest) if e.designated]
+        return [sources, sources]
 
     def quote_pairs(self) -> list[tuple[str, str]]:
         """Pairs ``(a, b)``, ``a < b``, of a designated source's article and another article
@@ -648,9 +648,11 @@ def _upstream_rows(
     return upstream
 
 
-#: an order-unknown passage this much of which the article has from a designated source
-#: is that source's material, not listed again between the two outlets
+#: an order-unknown passage this much of which the article has from a designated source,
+#: all but fewer than this many characters, is that source's material, not listed again
+#: between the two outlets
 _SOURCES_SHARE = 0.8
+_SOURCES_REST = 80
 
 
 def _beyond_sources(rows: list[dict[str, Any]], aligner: _Aligner) -> list[dict[str, Any]]:
@@ -669,7 +671,10 @@ def _beyond_sources(rows: list[dict[str, Any]], aligner: _Aligner) -> list[dict[
     def sourced(r: dict[str, Any]) -> bool:
         span = Span(r["start"], r["end"])
         covered = sum(overlap(span, Span(a, b)) for a, b in merged.get(r["article"], []))
-        return covered >= _SOURCES_SHARE * max(len(span), 1)
+        # (what is left must be no more than a few words: a sentence the two share beyond
+        # the source is evidence, listed)
+        rest = len(span) - covered
+        return covered >= _SOURCES_SHARE * max(len(span), 1) and rest < _SOURCES_REST
 
     return [r for r in rows if r["direction"] != "order-unknown" or not sourced(r)]
 

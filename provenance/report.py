@@ -533,8 +533,9 @@ def md_table(head: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
     return [*lines, ""]
 
 
-def _link(label: str, target: str) -> str:
-    return f"[{md(label)}]({urlquote(target, safe='/#')})"
+def _link(label: str, target: str, anchor: str = "") -> str:
+    """A Markdown link to the file ``target`` (a '#' in its name is part of the name)."""
+    return f"[{md(label)}]({urlquote(target, safe='/')}{'#' + anchor if anchor else ''})"
 
 
 def _num(value: Any) -> str:
@@ -676,7 +677,7 @@ def outlet_md_parts(view: View, o: OutletView) -> Iterator[Part]:
     """outlets/<slug>.md as parts."""
     yield _tidy(md_outlet_head(o, 1))
     yield from _md_articles(o, 2, "../")
-    yield f"\nDefinitions of every figure: {_link('report.md', '../report.md#definitions')}.\n"
+    yield f"\nDefinitions of every figure: {_link('report.md', '../report.md', 'definitions')}.\n"
 
 
 def render_md(view: View) -> str:

@@ -71,10 +71,10 @@ class AlignSettings:
     index_max_df_share: float = 0.01
     #: a corpus document is a candidate when it shares at least this many n-grams
     min_shared: int = 2
-    #: ... or, for n-grams over the cap, which pair each holder with the first two holders
-    #: only (designated sources first, then the earliest published), at least this many
-    #: (a story more outlets carry than the cap; a common phrase links few; 0: off)
-    common_min_shared: int = 8
+    #: ... or, for n-grams over the cap, which pair each holder with the first two
+    #: designated sources' articles holding them only, at least this many (a story more
+    #: outlets carry than the cap is found against the source; 0: off)
+    common_min_shared: int = 4
     #: ... or, a designated source's article and another article, when they share at least
     #: this many content-word bigrams (a text reworded word by word keeps few n-grams; 0: off)
     reworded_min_shared: int = 8
@@ -196,8 +196,10 @@ class AuditSettings:
     #: took from a source is reported against that source, not as order-unknown sharing
     beyond_sources: bool = True
     #: two articles of one outlet are compared too: its reuse of its own text (a background
-    #: paragraph, an update of a story) counts as copying from itself (off: it is its own)
-    same_outlet: bool = False
+    #: paragraph, an update of a story) counts as copying from itself.  Off: it is its own,
+    #: but outlets named alike are one ("The Star" and "Star", every blog on a platform
+    #: named after the platform), and copying between them is hidden
+    same_outlet: bool = True
 
     def __post_init__(self) -> None:
         if not 0 < self.partially <= self.wholly <= 1:

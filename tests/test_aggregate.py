@@ -68,16 +68,17 @@ def test_words_a_relay_and_its_origin_cover_alike_go_to_the_origin() -> None:
 
 
 def test_a_relay_weighs_only_for_what_its_origin_does_not_give_as_faithfully() -> None:
-    """A copy of an outlet's copy of TASS, with the outlet's headline (word 0): the relay's
-    passage covers one more word than TASS's, a little more faithfully, and outweighed it
-    for every word; now TASS has the words it gives within a few points, the relay the
-    headline. A relay reproduced far more faithfully than the origin still wins."""
+    """A copy of an outlet's copy of TASS that adds a headline of its own (word 0): the
+    relay's passage covers one more word than TASS's, as faithfully, and outweighed it for
+    every word; now TASS has the words it gives as faithfully, the relay the headline. A
+    relay reproduced more faithfully than the origin (its rewrite, its own words in it)
+    still wins."""
     relay = row("a", *span_of(0, 10), source="Paper", source_article="p.txt", origin="TASS")
     relay["similarity"] = 100.0
-    wire = row("a", *span_of(1, 10), origin="TASS", similarity=97.3)
+    wire = row("a", *span_of(1, 10), origin="TASS", similarity=100.0)
     owner = article_coverage(TEXT, [relay, wire])
     assert owner[0] is relay and all(o is wire for o in owner[1:])
-    wire["similarity"] = 60.0  # (the outlet's rewrite, copied word for word)
+    wire["similarity"] = 97.9  # (the relay's own sentence inside the copy)
     assert all(o is relay for o in article_coverage(TEXT, [relay, wire]))
 
 

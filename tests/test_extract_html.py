@@ -293,13 +293,19 @@ def test_a_nested_teasers_date_is_not_the_pages(
 
 
 def test_what_a_browser_never_shows_is_no_text() -> None:
-    """trafilatura drops display:none, not an element with the hidden attribute nor a
-    <template>: their text was read as the article's."""
-    hidden = "<div hidden><p>Hidden words no reader sees on the page at any time.</p></div>"
+    """trafilatura drops display:none, not a <template>: its text was read as the
+    article's. Text behind the hidden attribute stays: a "Read more" button shows it."""
+    hidden = "<div hidden><p>" + BODY[2] + " The rest behind a Read more button.</p></div>"
     template = "<template><p>Template words a script may clone into the page later.</p></template>"
-    ex = extract_html(page([BODY[0], BODY[1]], extra=hidden + template + f"<p>{BODY[2]}</p>"))
-    assert all(p in ex.text for p in BODY)
-    assert "Hidden words" not in ex.text and "Template words" not in ex.text
+    ex = extract_html(page([BODY[0], BODY[1]], extra=template + hidden))
+    assert all(p in ex.text for p in BODY) and "Read more button" in ex.text
+    assert "Template words" not in ex.text
+
+
+def test_a_flash_whose_one_paragraph_is_its_headline_keeps_it() -> None:
+    flash = BODY[0]
+    html = page([flash]).replace("Lawmaker offers asylum", flash)
+    assert extract_html(html).text.strip() == flash
 
 
 def test_a_pull_quote_in_other_quotation_marks_is_a_second_copy() -> None:

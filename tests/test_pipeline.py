@@ -635,46 +635,45 @@ def test_a_misquotation_of_a_source_is_found_though_it_shares_few_ngrams(tmp_pat
     assert tables.articles.set_index("article").loc["paper.txt", "altered_quotes"] == 1
 
 
-@pytest.mark.parametrize("with_source", [True, False])
 def test_a_story_more_outlets_carry_than_the_index_cap_is_found_in_every_copy(
-    tmp_path: Path, with_source: bool
+    tmp_path: Path,
 ) -> None:
     """The index leaves out n-grams more documents hold than its cap (common phrases), so a
-    wire story more outlets carry than that was found in none of them. With the wire in the
-    corpus each copy is its passage; without it, the copies credit TASS and the passage is
-    TASS's material, credited, its text not in the corpus."""
+    wire story more outlets carry than that was found in none of them; each copy is the
+    wire's passage now. A disclaimer all the outlets print, which the wire does not, is no
+    copying of anyone's (paired with a hub outlet, it was)."""
     root = tmp_path / "c"
     root.mkdir()
     rows = ["file,outlet,role,published"]
     story = "\n\n".join(" ".join(WIRE[k : k + 3]) for k in range(0, len(WIRE), 3))
-    if with_source:
-        (root / "wire.txt").write_text(story + "\n")
-        rows.append("wire.txt,TASS,source,2025-06-01")
+    (root / "wire.txt").write_text(story + "\n")
+    rows.append("wire.txt,TASS,source,2025-06-01")
+    notice = " ".join(OTHER)  # (printed by every outlet, under every article)
     for k in range(8):
         own = " ".join(f"local{k}word{j}" for j in range(12)).capitalize() + "."
-        (root / f"o{k}.txt").write_text(
-            f"Outlet {k} desk\n\n{own}\n\n{'' if with_source else 'According to TASS, '}{story}\n"
-        )
-        rows.append(f"o{k}.txt,Outlet{k},article,2025-06-02")
+        (root / f"o{k}.txt").write_text(f"Outlet {k} desk\n\n{own}\n\n{story}\n\n{notice}\n")
+        rows.append(f"o{k}.txt,Outlet{k},article,2025-06-0{2 + k % 3}")
     (root / "manifest.csv").write_text("\n".join(rows) + "\n")
 
-    def copied(common: int) -> list[float]:
+    def run(common: int) -> tuple[list[float], set[str]]:
         align = dataclasses.replace(
             DEFAULTS.align, index_max_df=3, index_max_df_share=0.0, common_min_shared=common
         )
         tables = audit([str(root)], settings=DEFAULTS.replace(align=align)).tables
         a = tables.articles.set_index("article").loc[[f"o{k}.txt" for k in range(8)]]
         assert common == 0 or set(a.top_source) == {"TASS"}
-        return a["uncredited_share" if with_source else "credited_share"].tolist()
+        return a["uncredited_share"].tolist(), set(tables.passages.source)
 
-    assert min(copied(8)) > 0.5
-    assert max(copied(0)) == 0.0  # (the cap alone: found in none)
+    shares, sources = run(4)
+    assert min(shares) > 0.4 and sources == {"TASS"}
+    assert max(run(0)[0]) == 0.0  # (the cap alone: found in none)
 
 
 def test_an_outlet_reusing_its_own_paragraph_took_it_from_nobody(tmp_path: Path) -> None:
-    """Two articles of one outlet sharing a background paragraph: no passage (it was the
-    outlet 'copying' 33% of an article from itself, uncredited); another outlet's copy of
-    the paragraph is still its copy, and ``[audit] same_outlet`` compares the two."""
+    """Two articles of one outlet sharing a background paragraph: with ``[audit]
+    same_outlet = false``, no passage (the outlet 'copied' 33% of an article from itself,
+    uncredited); another outlet's copy of the paragraph is still its copy. The default
+    compares the two (outlet names are not always reliable enough to leave pairs out)."""
     root = tmp_path / "c"
     root.mkdir()
     background = " ".join(WIRE[:4])
@@ -693,29 +692,6 @@ def test_an_outlet_reusing_its_own_paragraph_took_it_from_nobody(tmp_path: Path)
 
     assert sources(False) == {("b1.txt", "a1.txt"), ("b1.txt", "a2.txt")}
     assert sources(True) == {("a2.txt", "a1.txt"), ("b1.txt", "a1.txt"), ("b1.txt", "a2.txt")}
-
-
-def test_copies_of_an_absent_source_meet_a_copy_that_credits_it(tmp_path: Path) -> None:
-    """TASS absent, eight copies over the index cap, the first two by name crediting nobody:
-    those two were the hubs every copy was paired with, so no uncredited copy met a copy
-    crediting TASS and each came out wholly original; copies that credit the source are
-    the hubs now, and every copy is TASS's material."""
-    root = tmp_path / "c"
-    root.mkdir()
-    story = "\n\n".join(" ".join(WIRE[k : k + 3]) for k in range(0, len(WIRE), 3))
-    rows = ["file,outlet,role"]
-    for k in range(8):
-        own = " ".join(f"local{k}word{j}" for j in range(12)).capitalize() + "."
-        credit = "According to TASS, " if k % 3 == 2 else ""
-        (root / f"o{k}.txt").write_text(f"Outlet {k} desk\n\n{own}\n\n{credit}{story}\n")
-        rows.append(f"o{k}.txt,Outlet{k},article")
-    (root / "manifest.csv").write_text("\n".join(rows) + "\n")
-    align = dataclasses.replace(DEFAULTS.align, index_max_df=3, index_max_df_share=0.0)
-    a = audit([str(root)], settings=DEFAULTS.replace(align=align)).tables.articles
-    a = a.set_index("article")
-    assert (a.copied_share > 0.5).all() and set(a.top_source) == {"TASS"}
-    plain = [f"o{k}.txt" for k in range(8) if k % 3 != 2]
-    assert (a.loc[plain, "uncredited_share"] > 0.5).all()
 
 
 def test_a_later_copy_crediting_the_absent_source_its_earlier_copy_credits_is_credited(
@@ -738,29 +714,6 @@ def test_a_later_copy_crediting_the_absent_source_its_earlier_copy_credits_is_cr
     assert (credited.credited_share > 0.8).all() and (credited.uncredited_share < 0.1).all()
     assert set(credited.top_source) == {"TASS"}
     assert a.loc["c3.txt", "uncredited_share"] > 0.8
-
-
-def test_copies_keeping_a_plain_text_wires_headline_are_the_wires(tmp_path: Path) -> None:
-    """The wire's headline (over its dateline) is its title; two copies keep it as their
-    first line, which the wire's passage took in less faithfully than the earlier copy's:
-    the earlier copy, a relay of the wire, outweighed it, and the later copy went wholly to
-    the earlier one (PaperB: 100% PaperA). A relay weighs only for what its origin does not
-    give as faithfully."""
-    root = tmp_path / "c"
-    root.mkdir()
-    title = "Regional parliament approves water law after months of debate"
-    body = "\n\n".join(WIRE)
-    (root / "wire.txt").write_text(f"{title}\n\nMOSCOW, June 5. /TASS/. {body}\n")
-    for k in range(2):
-        (root / f"c{k}.txt").write_text(f"{title}\n\n{body}\n")
-    (root / "manifest.csv").write_text(
-        "file,outlet,role,published\nwire.txt,TASS,source,2025-06-05\n"
-        "c0.txt,PaperA,article,2025-06-05\nc1.txt,PaperB,article,2025-06-06\n"
-    )
-    tables = audit([str(root)]).tables
-    sources = tables.outlet_sources.set_index(["outlet", "source"]).share
-    assert sources.get(("PaperB", "TASS")) == sources.get(("PaperA", "TASS")) == 1.0
-    assert ("PaperB", "PaperA") not in sources.index
 
 
 def test_same_day_copies_of_the_wire_list_only_what_the_wire_does_not_hold(
@@ -817,3 +770,38 @@ def test_articles_csv_names_each_articles_text_file(tmp_path: Path) -> None:
     for article, rel in files.items():
         text = (tmp_path / "r" / rel).read_text(encoding="utf-8")
         assert text == tables.texts[article] and text.strip()
+
+
+def test_a_shared_paragraph_beyond_the_source_keeps_its_order_unknown_row() -> None:
+    """An order-unknown row 94% of which both have from the wire, and a 35-word paragraph
+    the wire does not have: it was dropped with the rest (the 80% rule), and what the two
+    outlets share beyond the source went unlisted. A few words left over still go."""
+    from types import SimpleNamespace
+
+    from provenance.pipeline import _beyond_sources
+
+    entries = {"w": SimpleNamespace(designated=True), "a": SimpleNamespace(designated=False)}
+    aligner = SimpleNamespace(entries=entries)
+    wire = {"article": "b", "source_article": "w", "direction": "designated-source"}
+    rows = [
+        {**wire, "start": 0, "end": 3000},
+        {
+            "article": "b",
+            "source_article": "a",
+            "direction": "order-unknown",
+            "start": 0,
+            "end": 3200,
+        },
+        {
+            "article": "b",
+            "source_article": "a",
+            "direction": "order-unknown",
+            "start": 0,
+            "end": 3040,
+        },
+    ]
+    kept = _beyond_sources(rows, aligner)  # type: ignore[arg-type]
+    assert [(r["direction"], r["end"]) for r in kept] == [
+        ("designated-source", 3000),
+        ("order-unknown", 3200),
+    ]

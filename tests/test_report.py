@@ -1182,3 +1182,11 @@ def test_the_outlet_summaries_rank_uncredited_copying_first(tmp_path: Path) -> N
     summary = page.split("</table>", 1)[0]
     shown = [n for n in want if f">{n}</a>" in summary]
     assert len(shown) >= 4 and sorted(shown, key=lambda n: summary.index(f">{n}</a>")) == shown
+
+
+def test_a_markdown_link_keeps_a_hash_in_a_file_name() -> None:
+    """texts/a#b.txt was linked as texts/a plus a fragment."""
+    assert report._link("main text", "texts/a#b c.txt") == "[main text](texts/a%23b%20c.txt)"
+    assert report._link("report.md", "../report.md", "definitions").endswith(
+        "report.md#definitions)"
+    )

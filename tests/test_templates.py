@@ -249,6 +249,12 @@ def test_a_credit_line_every_reprint_carries_is_not_template() -> None:
     ]
     assert normalize_line("Source: TASS") not in learnt
     assert normalize_line("Follow us on Telegram") in learnt
+    # a site's list of its sources under every page credits no copy: still template
+    listed = [_page(n, "Sources: TASS, Reuters, AFP") for n in range(1, 6)]
+    learnt = learn_templates({"Lists": listed}, credits=functools.partial(_credits, registry))[
+        "Lists"
+    ]
+    assert normalize_line("Sources: TASS, Reuters, AFP") in learnt
 
 
 def test_reprints_of_one_outlet_keep_their_credit_in_the_audit(tmp_path: Path) -> None:

@@ -156,10 +156,13 @@ def extract_all(
 
 
 def _credits(registry: SourceRegistry, line: str) -> bool:
-    """Does ``line`` credit a named source ("Source: TASS", "(Reuters)")?"""
+    """Does ``line`` credit one named source ("Source: TASS", "(Reuters)")?  A line naming
+    several ("Sources: TASS, Reuters, AFP" under every page) is the site's list, which
+    would credit every copy of any of them."""
     from provenance.attribution import find_credits
 
-    return any(c.source is not None for c in find_credits(line, registry))
+    named = {c.source for c in find_credits(line, registry) if c.source is not None}
+    return len(named) == 1 and len({name for _, name in registry.mentions(line)}) <= 1
 
 
 def _named(doc: Document, registry: SourceRegistry) -> Document:

@@ -243,9 +243,10 @@ def _published_time(tree: HtmlElement, metas: dict[tuple[str, str], str]) -> str
     return None
 
 
-#: what a browser never shows: an element with the ``hidden`` attribute, a <template>
-#: (trafilatura drops display:none, not these)
-_UNRENDERED = etree.XPath("//body//*[@hidden] | //body//template")
+#: what a browser never shows: a <template> (trafilatura drops display:none, not this; an
+#: element with the ``hidden`` attribute stays: it may be the rest of the article a "Read
+#: more" button shows, or text a search finds, hidden="until-found")
+_UNRENDERED = etree.XPath("//body//template")
 
 
 def _drop_unrendered(tree: HtmlElement) -> None:

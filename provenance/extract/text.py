@@ -540,7 +540,7 @@ def _drop_duplicates(blocks: Sequence[_Block], keep: list[bool], min_chars: int)
 
 
 #: quotation marks and apostrophes, each as the plain one (a pull quote set in other marks)
-_MARKS = str.maketrans("\u201c\u201d\u201e\u00ab\u00bb\u2018\u2019\u201a", "\"\"\"\"\"''\'")
+_MARKS = str.maketrans("\u201c\u201d\u201e\u00ab\u00bb\u2018\u2019\u201a", '"""""\'\'\'')
 
 
 def _copy_key(text: str) -> str:
@@ -553,9 +553,19 @@ def _drop_headline(blocks: Sequence[_Block], keep: list[bool], headlines: Collec
     it) when it reads the same: the headline, not the article's text (a headline matched
     another outlet's as a copied passage)."""
     wanted = {normalize_line(h) for h in headlines if h and h.strip()} - {""}
-    first = next((i for i, kept in enumerate(keep) if kept), None)
-    if wanted and first is not None and normalize_line(blocks[first].text) in wanted:
-        keep[first], blocks[first].reason = False, "title"
+    kept = [i for i, k in enumerate(keep) if k]
+    # (a flash's one paragraph may be its headline: the text, then; so is a long one)
+    if (
+        wanted
+        and len(kept) > 1
+        and len(blocks[kept[0]].text.split()) <= _HEADLINE_WORDS
+        and normalize_line(blocks[kept[0]].text) in wanted
+    ):
+        keep[kept[0]], blocks[kept[0]].reason = False, "title"
+
+
+#: the most words of a headline dropped from the top of a page's text
+_HEADLINE_WORDS = 20
 
 
 def _metadata(
