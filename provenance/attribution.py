@@ -115,10 +115,14 @@ class SourceRegistry:
                 self._by_alias.setdefault(fold_name(alias), source.name)
             for domain in source.domains:
                 self._by_domain.setdefault(web_host(domain), source.name)
+                # a domain names its source in a text too ("Source: tass.com")
+                self._by_alias.setdefault(fold_name(web_host(domain)), source.name)
         if not self._sources:
             raise ValueError("a SourceRegistry needs at least one source")
         self._pattern = _alias_pattern(
-            alias for s in self._sources.values() for alias in (s.name, *s.aliases)
+            alias
+            for s in self._sources.values()
+            for alias in (s.name, *s.aliases, *(web_host(d) for d in s.domains))
         )
 
     @classmethod
@@ -276,6 +280,8 @@ def _alias_pattern(aliases: Iterable[str]) -> re.Pattern[str]:
     folded: set[str] = set()
     for alias in sorted(set(aliases), key=len, reverse=True):
         body = r"[\s\u00a0]+".join(re.escape(w) for w in alias.split())
+        if "." in alias and not alias.strip().count(" "):  # a domain: not inside an address
+            body = rf"(?<![/.@]){body}(?![/.]\w)"
         parts.append(body if alias.isupper() else f"(?i:{body})")
         (exact if alias.isupper() else folded).add(re.escape(alias.lstrip()[:1]))
     if not parts:

@@ -544,3 +544,13 @@ def test_config_adds_domains() -> None:
         SourceRegistry.from_settings(
             DEFAULTS.replace(sources={"Meduza": {"domains": ["tass.com"]}})
         )
+
+
+def test_a_sources_domain_credits_it_but_not_inside_an_address() -> None:
+    """'Source: tass.com' under a reprint credited nobody (12 reprints of one outlet: all
+    uncredited); a link to a TASS page is no credit line."""
+    found = find_credits("The council met on Friday.\n\nSource: tass.com", REGISTRY)
+    assert [(c.source, c.kind) for c in found] == [("TASS", "explicit")]
+    found = find_credits("Reported by themoscowtimes.com on Friday.", REGISTRY)
+    assert [c.source for c in found] == ["The Moscow Times"]
+    assert find_credits("More at https://tass.com/politics/1 and www.tass.ru/x.", REGISTRY) == []
