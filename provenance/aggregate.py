@@ -179,10 +179,8 @@ def _owners(text: str, passages: Sequence[Mapping[str, Any]]) -> np.ndarray:
     last = np.searchsorted(starts, [int(row["end"]) for row in passages], side="left")
     lengths = np.maximum(last - first, 0).tolist()
     weight: dict[str, float] = defaultdict(float)
-    for i, (row, length) in enumerate(zip(passages, lengths, strict=True)):
-        weight[str(row["source"])] += (length - _given_by_origin(i, passages, first, last)) * max(
-            _quality(row), 1.0
-        )
+    for row, length in zip(passages, lengths, strict=True):
+        weight[str(row["source"])] += length * max(_quality(row), 1.0)
 
     def rank(i: int) -> tuple[int, float, float, bool, int]:
         row = passages[i]
@@ -195,28 +193,6 @@ def _owners(text: str, passages: Sequence[Mapping[str, Any]]) -> np.ndarray:
     return owner
 
 
-def _given_by_origin(
-    i: int, passages: Sequence[Mapping[str, Any]], first: np.ndarray, last: np.ndarray
-) -> int:
-    """How many words of passage ``i``, taken from an article that relays another
-    (``origin``), a passage from that origin covers as faithfully (as similar or more:
-    an outlet's rewrite copied word for word is the outlet's): those words weigh
-    nothing for the relay (a copy of the wire that an earlier copy of the wire also
-    holds, with a headline of its own, went wholly to the earlier copy)."""
-    row = passages[i]
-    origin = str(row.get("origin") or row["source"])
-    if origin == str(row["source"]):
-        return 0
-    lo, hi = int(first[i]), int(last[i])
-    covered = np.zeros(max(hi - lo, 0), dtype=bool)
-    for j, other in enumerate(passages):
-        if str(other["source"]) == origin and _quality(other) >= _quality(row):
-            a, b = max(int(first[j]), lo), min(int(last[j]), hi)
-            if a < b:
-                covered[a - lo : b - lo] = True
-    return int(covered.sum())
-
-
 def article_coverage(
     text: str, passages: Sequence[Mapping[str, Any]]
 ) -> list[Mapping[str, Any] | None]:
@@ -226,9 +202,7 @@ def article_coverage(
     highest class (quoted, credited, uncredited); the one from the article's
     main source, the source whose passages cover most of the article weighted
     by similarity (a rewrite of one article that also overlaps that article's
-    other copies is a copy of the first; an article relaying another, its origin, weighs
-    only for words no passage from the origin covers as faithfully); the more similar;
-    the one taken from its origin
+    other copies is a copy of the first); the more similar; the one taken from its origin
     rather than from an article that relays it (word for word the same as the origin, a
     relay is no likelier the source); the earlier.
     """

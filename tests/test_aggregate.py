@@ -67,19 +67,14 @@ def test_words_a_relay_and_its_origin_cover_alike_go_to_the_origin() -> None:
         assert {o["source"] for o in owner if o is not None} == {"TASS"}
 
 
-def test_a_relay_weighs_only_for_what_its_origin_does_not_give_as_faithfully() -> None:
-    """A copy of an outlet's copy of TASS that adds a headline of its own (word 0): the
-    relay's passage covers one more word than TASS's, as faithfully, and outweighed it for
-    every word; now TASS has the words it gives as faithfully, the relay the headline. A
-    relay reproduced more faithfully than the origin (its rewrite, its own words in it)
-    still wins."""
+def test_a_copy_of_a_relays_whole_article_goes_to_the_relay() -> None:
+    """A copy of an outlet's copy of TASS with the outlet's own intro (word 0): the relay
+    covers more of it, as faithfully, and is its source (a chain), TASS its origin."""
     relay = row("a", *span_of(0, 10), source="Paper", source_article="p.txt", origin="TASS")
     relay["similarity"] = 100.0
     wire = row("a", *span_of(1, 10), origin="TASS", similarity=100.0)
-    owner = article_coverage(TEXT, [relay, wire])
-    assert owner[0] is relay and all(o is wire for o in owner[1:])
-    wire["similarity"] = 97.9  # (the relay's own sentence inside the copy)
     assert all(o is relay for o in article_coverage(TEXT, [relay, wire]))
+    assert all(o is relay for o in article_coverage(TEXT, [wire, relay]))
 
 
 @given(st.text() | st.sampled_from(["", "a_b 12", "naïve café—x", "\ud800ab\udfff c", "日本 語"]))
