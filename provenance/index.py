@@ -466,7 +466,7 @@ class CorpusIndex:
         *,
         min_shared: int | None = None,
         beyond: Collection[str] = (),
-        hubs: Sequence[Sequence[str]] = (),
+        hubs: Sequence[str] = (),
     ) -> list[tuple[str, str, int, int]]:
         """Every pair of documents that are each other's :meth:`candidates`, at once, and
         the pairs of documents that share text many documents carry.
@@ -477,9 +477,9 @@ class CorpusIndex:
         documents makes ``k * (k - 1) / 2`` pairs, and ``k`` is capped), instead
         of a query per document.
 
-        An n-gram over the document-frequency cap links each document holding it to two of
-        its holders only, the first by each order of ``hubs`` (the documents that may be
-        hubs, most wanted first): a story carried by more outlets than the cap is still
+        An n-gram over the document-frequency cap links each document holding it to its first
+        two holders in ``hubs`` only (the documents that may be hubs, most wanted first): a
+        story carried by more outlets than the cap is still
         found, each copy against the first copies, at a cost that grows with the number
         of copies, not its square.  Such pairs count when they share at least
         ``common_min_shared`` of those n-grams (a common phrase links few).
@@ -533,37 +533,32 @@ class CorpusIndex:
         starts: np.ndarray,
         sizes: np.ndarray,
         held: np.ndarray,
-        hubs: Sequence[Sequence[str]],
+        hubs: Sequence[str],
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Like :meth:`_clique_pairs`, but each holder with :data:`_HUBS` holders of the
-        n-gram only: the first by each order of ``hubs``, each another holder than the ones
-        before.  Only documents the orders name are hubs: an n-gram none of them holds
-        pairs nothing (boilerplate many outlets carry is no story taken from a source)."""
+        """Like :meth:`_clique_pairs`, but each holder with the first :data:`_HUBS` holders
+        of the n-gram in ``hubs`` order only.  Only documents ``hubs`` names are hubs: an
+        n-gram none of them holds pairs nothing (boilerplate many outlets carry is no story
+        taken from a source)."""
+        unranked = len(self._ids)
+        rank = np.full(len(self._ids), unranked, dtype=np.int64)
         number = {d: k for k, d in enumerate(self._ids)}
-        postings = _ranges(starts, sizes)
-        mine = owners[postings]
+        for r, d in reversed(list(enumerate(hubs))):  # (the first place of a repeated id)
+            if d in number:
+                rank[number[d]] = r
         group = np.repeat(np.arange(len(starts)), sizes)
+        mine = owners[_ranges(starts, sizes)]
+        mine = mine[np.lexsort((rank[mine], group))]  # each n-gram's holders, hubs first
         first = sizes.cumsum() - sizes
         n = np.int64(len(self._ids))
-        taken = np.full(len(mine), False)  # holders already a hub of their n-gram
         codes, plain = [], []
-        unranked = len(self._ids)
-        for k in range(min(_HUBS, len(hubs))):
-            rank = np.full(len(self._ids), unranked, dtype=np.int64)
-            for r, d in enumerate(hubs[k]):
-                if d in number:
-                    rank[number[d]] = min(int(rank[number[d]]), r)
-            # each n-gram's holders, its hub by this order first (the earlier hubs last)
-            order = np.lexsort((rank[mine], taken, group))
-            mine, taken = mine[order], taken[order]
-            hub = np.repeat(mine[first], sizes)
-            valid = (rank[mine[first]] < unranked) & ~taken[first]
-            ranked = np.repeat(valid, sizes)
-            other = (hub != mine) & ~taken & ranked  # (an earlier hub is paired once)
+        for k in range(_HUBS):  # (every group has more holders than the cap, at least 2)
+            valid = rank[mine[first + k]] < unranked
+            hub = np.repeat(mine[first + k], sizes)
+            # each holder after the hub (the ones before it are hubs, paired with it already)
+            other = np.repeat(valid, sizes) & (np.arange(len(mine)) - np.repeat(first, sizes) > k)
             a, b = hub[other], mine[other]
             codes.append(np.minimum(a, b).astype(np.int64) * n + np.maximum(a, b))
             plain.append(np.repeat(~held, sizes)[other])
-            taken[first[valid]] = True
         return np.concatenate(codes), np.concatenate(plain)
 
     def _pair(self, code: int) -> tuple[str, str]:

@@ -404,19 +404,18 @@ class _Aligner:
             return False
         return same_outlet(a.outlet, b.outlet)
 
-    def hubs(self) -> list[list[str]]:
+    def hubs(self) -> list[str]:
         """The hubs of text more articles carry than the index's cap (see
         :meth:`CorpusIndex.sharing_pairs`): designated sources only, the earliest first (the
-        undated first: a designated source comes first), twice (two of them may hold it).
-        Text only outlets share is left alone there: boilerplate many outlets print, paired
-        with a hub, became copying of the hub's, and through a hub crediting TASS, TASS's."""
+        undated first: a designated source comes first).  Text only outlets share is left
+        alone there: boilerplate many outlets print, paired with a hub, became copying of
+        the hub's, and through a hub crediting TASS, TASS's."""
 
         def earliest(e: Entry) -> tuple[bool, str, str]:
             day = utc_day(e.published) or publication_day(e.published)
             return (day is not None, day or "", e.name)
 
-        sources = [e.name for e in sorted(self.entries.values(), key=earliest) if e.designated]
-        return [sources, sources]
+        return [e.name for e in sorted(self.entries.values(), key=earliest) if e.designated]
 
     def quote_pairs(self) -> list[tuple[str, str]]:
         """Pairs ``(a, b)``, ``a < b``, of a designated source's article and another article
@@ -661,33 +660,22 @@ def _beyond_sources(rows: list[dict[str, Any]], aligner: _Aligner) -> list[dict[
     what no source holds, and what a source holds is listed against the source (a story
     400 outlets carry listed its paragraphs between every two same-day copies, 14,394 of
     20,495 rows of report.md)."""
-    spans: dict[str, list[tuple[int, int]]] = {}
+    taken: dict[str, list[dict[str, Any]]] = {}
     for r in rows:
         source = aligner.entries.get(r["source_article"])  # (none: not in the corpus)
         if r["direction"] != "order-unknown" and source is not None and source.designated:
-            spans.setdefault(r["article"], []).append((r["start"], r["end"]))
-    merged = {article: _merged(found) for article, found in spans.items()}
+            taken.setdefault(r["article"], []).append(r)
+    merged = {article: [s for s, _ in _joined_spans(found)] for article, found in taken.items()}
 
     def sourced(r: dict[str, Any]) -> bool:
         span = Span(r["start"], r["end"])
-        covered = sum(overlap(span, Span(a, b)) for a, b in merged.get(r["article"], []))
+        covered = sum(overlap(span, s) for s in merged.get(r["article"], []))
         # (what is left must be no more than a few words: a sentence the two share beyond
         # the source is evidence, listed)
         rest = len(span) - covered
         return covered >= _SOURCES_SHARE * max(len(span), 1) and rest < _SOURCES_REST
 
     return [r for r in rows if r["direction"] != "order-unknown" or not sourced(r)]
-
-
-def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """``(start, end)`` spans sorted and joined where they overlap."""
-    out: list[tuple[int, int]] = []
-    for start, end in sorted(spans):
-        if out and start <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], end))
-        else:
-            out.append((start, end))
-    return out
 
 
 def _joined_spans(
