@@ -235,6 +235,12 @@ def web_host(url: str) -> str:
 _GENERIC_LABELS = frozenset(("www", "com", "org", "net", "edu", "gov", "co", "news", "online", "m"))
 
 
+def host_labels(host: str) -> list[str]:
+    """The labels of a web host that can name its site: "daily8" of "news.daily8.co.uk"
+    (not its top-level domain, nor "www", "news", "co" and the like)."""
+    return [x for x in host.split(".")[:-1] if len(x) >= 2 and x not in _GENERIC_LABELS]
+
+
 def site_label(site_name: str, host: str = "") -> str:
     """A page's site name, white space folded; when it has several parts ("Name | Tagline")
     and ``host`` is known, the part that names the host: the one that is its name ("WSJ"

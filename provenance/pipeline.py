@@ -57,7 +57,7 @@ from provenance.attribution import (
 from provenance.classify import classify, quote_runs, statements_in
 from provenance.classify import overlap as quote_overlap
 from provenance.dates import utc_day
-from provenance.extract import assemble, extract_all
+from provenance.extract import assemble, copyright_credits, extract_all
 from provenance.index import CorpusIndex, Prepared, prepare
 from provenance.ingest import iter_documents
 from provenance.lineage import (
@@ -678,6 +678,29 @@ def _beyond_sources(rows: list[dict[str, Any]], aligner: _Aligner) -> list[dict[
     return [r for r in rows if r["direction"] != "order-unknown" or not sourced(r)]
 
 
+def _copyright_credited(rows: list[dict[str, Any]], aligner: _Aligner) -> None:
+    """Credit the passages an article took from a source its page's copyright line names
+    ("© 2025 TASS. All rights reserved." under a reprint, removed as furniture): the
+    line says the whole text is that source's (see :func:`copyright_credits`)."""
+    lines: dict[str, list[tuple[str, str]]] = {}
+    for r in rows:
+        name = r["article"]
+        if r["credited"] or name in lines:
+            continue
+        entry = aligner.entries[name]
+        lines[name] = [
+            (source, line)
+            for source, line in copyright_credits(entry.article.extraction, aligner.registry)
+            if not same_outlet(source, entry.outlet)
+        ]
+    for r in rows:
+        if r["credited"]:
+            continue
+        line = next((t for s, t in lines[r["article"]] if same_outlet(s, r["source"])), None)
+        if line is not None:
+            r.update(credited=True, credit_text=line, credited_source=r["source"])
+
+
 def _joined_spans(
     rows: Iterable[dict[str, Any]],
 ) -> list[tuple[Span, list[dict[str, Any]]]]:
@@ -970,6 +993,7 @@ def audit(
     rows = [r for r in rows if r["direction"] != "taken-by"]
     if settings.audit.beyond_sources:
         rows = _beyond_sources(rows, aligner)
+    _copyright_credited(rows, aligner)
     for r in rows:
         r.pop("credited_source", None)
     tables = _tables(articles, names, entries, rows, settings)

@@ -155,8 +155,9 @@ _MORE_DEFINITIONS = (
     "edits) or `paraphrase` (the same content reworded); blank when the source text is not "
     "in the corpus. `similarity`: 0-100, how closely the passage matches the source text.",
     "- `quote`: the passage is inside a quotation shared with the source; `altered quote`: "
-    "the quoted words differ from the source's. `credited`: the passage names its source "
-    "(`credit_text` is the credit found).",
+    "the quoted words differ from the source's. `credited`: the passage names its source, "
+    "or the page's copyright line does (a reprint's \"\u00a9 2025 TASS\", removed as "
+    "furniture) (`credit_text` is the credit found).",
     "- `source`: the outlet it was taken from (`source_article` blank when that text is not "
     "in the corpus); `origin`: the outlet where it first appeared.",
     "- `direction`, why the copy is taken to go that way: `designated-source` (the source is "

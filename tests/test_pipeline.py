@@ -367,6 +367,41 @@ def test_an_outlet_spelt_in_other_cases_is_one_outlet(tmp_path: Path) -> None:
     assert run.tables.outlets.set_index("outlet").loc["PAPER", "articles"] == 3
 
 
+def test_an_outlet_named_by_its_web_host_is_the_outlet_the_manifest_names(
+    tmp_path: Path,
+) -> None:
+    """A page without a site name is named by its host ("paper.example"); the manifest's
+    "Paper" spells that host, so both are one outlet.  A host two names spell stays."""
+    root = tmp_path / "c"
+    write_corpus(root)
+    html = '<html><head><title>t</title><link rel="canonical" href="{}"></head><body>'
+    html += "<article><p>{}</p></article></body></html>"
+    (root / "page.html").write_text(html.format("https://www.paper.example/n/1", OWN[2]))
+    (root / "other.html").write_text(html.format("https://news.sport.example/1", OTHER[1]))
+    manifest = (root / "manifest.csv").read_text()
+    (root / "manifest.csv").write_text(manifest + "x.txt,Sport-Daily,article,2025-06-05\n")
+    (root / "x.txt").write_text(" ".join(OWN[:2]))
+    run = audit([str(root)])
+    outlets = run.tables.articles.set_index("article")["outlet"]
+    assert outlets["page.html"] == "Paper"
+    assert run.tables.outlets.set_index("outlet").loc["Paper", "articles"] == 2
+    # the host's label is "sport", which neither "Sport Daily" nor "Sport-Daily" spells
+    assert outlets["other.html"] == "news.sport.example"
+
+
+def test_a_host_two_outlets_spell_names_neither() -> None:
+    from provenance.extract import _hosts_named
+
+    names = {"daily8.com", "Daily8", "themoscowtimes.com", "The Moscow Times", "Example"}
+    assert _hosts_named(names | {"news.example.co.uk"}) == {
+        "daily8.com": "Daily8",
+        "themoscowtimes.com": "The Moscow Times",
+        "news.example.co.uk": "Example",
+    }
+    assert _hosts_named(names | {"Daily-8"})["themoscowtimes.com"] == "The Moscow Times"
+    assert "daily8.com" not in _hosts_named(names | {"Daily-8"})
+
+
 def test_which_copy_of_a_page_is_kept(tmp_path: Path) -> None:
     root = tmp_path / "c"
     write_corpus(root)
@@ -805,3 +840,28 @@ def test_a_shared_paragraph_beyond_the_source_keeps_its_order_unknown_row() -> N
         ("designated-source", 3000),
         ("order-unknown", 3200),
     ]
+
+
+def test_a_reprint_under_the_sources_copyright_line_is_credited(tmp_path: Path) -> None:
+    """ "\u00a9 2025 TASS. All rights reserved." under a reprint, removed as furniture, credits
+    TASS for the text; a photo credit "\u00a9 TASS / ..." credits a picture, not the text."""
+    root = tmp_path / "c"
+    write_corpus(root)
+    own = "Our reporter asked the district council when the first station will be replaced."
+    body = "\n\n" + " ".join(WIRE[:4]) + "\n\n"
+    (root / "reprint.txt").write_text(own + body + "\u00a9 2025 TASS. All rights reserved.\n")
+    (root / "pictured.txt").write_text(OTHER[3] + body + "\u00a9 TASS / Ivan Petrov\n")
+    manifest = (root / "manifest.csv").read_text()
+    (root / "manifest.csv").write_text(
+        manifest + "reprint.txt,Reprints,article,2025-06-04\npictured.txt,Pics,article,2025-06-04\n"
+    )
+    tables = audit([str(root)]).tables
+    arts = tables.articles.set_index("article")
+    assert 0.5 < arts.loc["reprint.txt", "copied_share"] < 1
+    assert arts.loc["reprint.txt", "credited_share"] == arts.loc["reprint.txt", "copied_share"]
+    rows = tables.passages[tables.passages["article"] == "reprint.txt"]
+    rows = rows[rows["source"] == "TASS"]
+    assert rows["credited"].all() and len(rows) > 0
+    assert set(rows["credit_text"]) == {"\u00a9 2025 TASS. All rights reserved."}
+    assert arts.loc["pictured.txt", "credited_share"] == 0.0
+    assert arts.loc["pictured.txt", "uncredited_share"] > 0.5

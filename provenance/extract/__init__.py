@@ -241,6 +241,26 @@ def _signed(extraction: Extraction, registry: SourceRegistry) -> str | None:
     return names.pop() if len(names) == 1 else None
 
 
+def copyright_credits(extraction: Extraction, registry: SourceRegistry) -> list[tuple[str, str]]:
+    """(source, line) for each copyright line of the removed furniture that names a known
+    source ("© 2025 TASS. All rights reserved." under a reprint): the page says the text
+    is that source's, a credit for all of it.  Not a photo credit ("© TASS / Sergei
+    Bobylev", "Photo: © TASS"), which credits a picture."""
+    found = []
+    for removed in extraction.removed:
+        if removed.reason != "legal":
+            continue
+        line = " ".join(removed.text.split())
+        match = _SIGNATURES[1][1].search(line)
+        if match is None:
+            continue
+        name = re.sub(r"[\s,]*\b\d{4}$", "", match.group("name")).strip(" .,;:|-")
+        known = registry.canonical(name)
+        if known and "/" not in line:
+            found.append((known, line))
+    return found
+
+
 #: furniture lines that sign a page with its outlet's name
 _SIGNATURES = (
     ("appeal", re.compile(r"^(?:a )?message from (?P<name>[^:.!?]{2,60}):?$", re.IGNORECASE)),
@@ -259,20 +279,51 @@ _SIGNATURES = (
 def _spelt_alike(docs: list[Document]) -> list[Document]:
     """The documents with one spelling per outlet: names that differ only in case or white
     space ("Daily8", "daily8 ") are one outlet, spelt as most of its documents spell it (the
-    first in sort order on a tie)."""
+    first in sort order on a tie); a web host that names an outlet ("daily8.com", the name a
+    page without a site name gets) is that outlet when exactly one other name spells it
+    ("Daily8", "The Daily 8"), see :func:`_hosts_named`."""
     from provenance.attribution import fold_name
 
     spellings: dict[str, Counter[str]] = {}
     for doc in docs:
         if doc.outlet:
             spellings.setdefault(fold_name(doc.outlet), Counter())[doc.outlet] += 1
-    chosen = {k: _most_said(c) for k, c in spellings.items() if len(c) > 1}
+    chosen = {k: _most_said(c) for k, c in spellings.items()}
+    chosen.update(_hosts_named(set(chosen.values())))
+    chosen = {k: v for k, v in chosen.items() if len(spellings[k]) > 1 or v not in spellings[k]}
     if not chosen:
         return docs
     out = []
     for d in docs:
         spelt = chosen.get(fold_name(d.outlet)) if d.outlet else None
         out.append(replace(d, outlet=spelt) if spelt and spelt != d.outlet else d)
+    return out
+
+
+def _hosts_named(names: set[str]) -> dict[str, str]:
+    """{folded web host: the one other name in ``names`` that spells its site's label}.
+
+    "daily8.com" and "news.daily8.co.uk" are spelt by "Daily8" and "Daily 8";
+    "themoscowtimes.com" by "The Moscow Times"; letters and digits are compared, case
+    and a leading "the" aside.  A host that two names spell ("Daily8" and "Daily-8")
+    stays as it is.
+    """
+    from provenance.attribution import fold_name, host_labels, web_host
+
+    def squashed(name: str) -> set[str]:
+        key = re.sub(r"\W+", "", fold_name(name))
+        return {key, key.removeprefix("the")} - {""}
+
+    hosts = {n for n in names if web_host(n) == fold_name(n)}
+    by_key: dict[str, set[str]] = {}
+    for name in names - hosts:
+        for key in squashed(name):
+            by_key.setdefault(key, set()).add(name)
+    out = {}
+    for host in hosts:
+        named = {n for label in host_labels(fold_name(host)) for n in by_key.get(label, ())}
+        if len(named) == 1:
+            out[fold_name(host)] = named.pop()
     return out
 
 
