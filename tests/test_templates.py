@@ -159,6 +159,8 @@ def test_learnt_lines_are_removed_by_clean_text() -> None:
         ("Contact us", "widget"),
         ("Startseite · Nachrichten · Aktienkurse · Impressum", "link-list"),
         ("Story continues below advertisement", "advertising"),
+        ("Related: Kremlin says talks with Kyiv will resume next week", "read-also"),
+        ("Filed under: Latest News, Europe, Electric Cars", "widget"),
     ],
 )
 def test_furniture_reason(line: str, reason: str) -> None:
@@ -208,6 +210,13 @@ def test_furniture_reason(line: str, reason: str) -> None:
         "«Мы просим читателей «Новой газеты» помочь: поддержите нас», — заявила она.",
         "The mayor urged residents to please support our local businesses and donate to the fund.",
         "the mayor had no comment",
+        # a label run into a paragraph of prose: the paragraph is the article's
+        "RELATED: The group's endorsees did not fare very well in the election. Aside from the"
+        " incumbents, who were in no danger of being unseated, most of its endorsement roster"
+        " lost by wide margins, according to the official results.",
+        "Filed under: Latest News The production of the two electric cars has been suspended"
+        " for lack of demand, according to a Japanese business daily. The two models are made"
+        " in Japan and sold under the badges of the two French companies.",
     ],
 )
 def test_furniture_reason_leaves_prose(line: str) -> None:

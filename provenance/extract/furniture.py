@@ -441,6 +441,21 @@ def _reason_of(match: re.Match[str] | None, reasons: tuple[str, ...]) -> str | N
     return None  # pragma: no cover - one group always matched
 
 
+#: prefix reasons that label what follows ("Related:", "Filed under:"): a label heads a
+#: title or a list, not a paragraph of prose
+_LABELS = frozenset(("read-also", "widget"))
+#: a sentence ends and another begins
+_NEXT_SENTENCE = re.compile(r"[.!?][\"'”’)]?\s+[\"'“‘(]?[A-ZА-ЯЁ]")
+_PROSE_CHARS = 200
+
+
+def _prose(line: str, start: int) -> bool:
+    """Is ``line`` from ``start`` on a paragraph of prose: two sentences or more, and
+    longer than a headline ("RELATED: The group's endorsees did not fare well. Aside from
+    ...", or a scraper's "Filed under: Latest News" run into the story's first paragraph)?"""
+    return len(line) - start > _PROSE_CHARS and _NEXT_SENTENCE.search(line, start) is not None
+
+
 def furniture_reason(line: str) -> str | None:
     """The reason a stripped line is furniture on its own, or None."""
     length = len(line)
@@ -452,8 +467,9 @@ def furniture_reason(line: str) -> str | None:
     bars = line.count(" | ") + line.count("·") + line.count(" • ")
     if bars >= 2 and length < 40 * (bars + 1):
         return "link-list"
-    reason = _reason_of(_PREFIX_RE.match(lower), _PREFIX_REASONS)
-    if reason:
+    prefix = _PREFIX_RE.match(lower)
+    reason = _reason_of(prefix, _PREFIX_REASONS)
+    if reason and not (prefix and reason in _LABELS and _prose(line, prefix.end())):
         return reason
     if length >= 20 and sum(map(line.count, _CODE_CHARS_STR)) > max(2, 0.04 * length):
         return "markup"
