@@ -16,6 +16,7 @@ Rows are the pipeline's passage dicts (provenance.aggregate.PASSAGE_COLUMNS plus
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from dataclasses import replace
@@ -91,6 +92,9 @@ _ALIGN = AlignSettings()
 #: cut obfuscated copies apart)
 _OWN_WORDS = 12
 _OWN_SHARE = 0.1
+#: a paragraph between two rewritten pieces whose source sides meet rewords them when this
+#: share of its content words is in those two source sides
+_REWORDED_SHARE = 0.4
 
 
 #: the content-word stems of a stretch of the target (True) or the source (the index's
@@ -121,8 +125,25 @@ def _whole_paragraphs(text: str) -> bool:
     return "\n" in before and "\n" in after
 
 
+def _sentences_only(text: str) -> bool:
+    """Is ``text`` whole sentences: it begins as a sentence begins and ends as one ends (not
+    a stretch of lines wrapped inside a paragraph, "...manage your\ndiabetes. Your body ...
+    oats, bran, an")?"""
+    body = text.strip()
+    return _SENTENCE_START.match(body) is not None and _SENTENCE_END.search(body) is not None
+
+
+_SENTENCE_START = re.compile(r"[\"'\u201c\u2018\u00ab(\[]?[^\W_a-z\u0430-\u044f\u0451]")
+_SENTENCE_END = re.compile(r"[.!?\u2026][\"'\u201d\u2019\u00bb)\]]?$")
+
+
 def _joinable(
-    a: Passage, b: Passage, target: str, source: str, stems: StemSets | None = None
+    a: Passage,
+    b: Passage,
+    target: str,
+    source: str,
+    stems: StemSets | None = None,
+    previous: Passage | None = None,
 ) -> bool:
     """Do two passages continue each other, classified alike?
 
@@ -135,6 +156,7 @@ def _joinable(
     (not paraphrases) have paragraphs between them in one text only.
     Other passages do when only white space separates them in the target and their
     source sides continue each other or overlap (paragraphs rewriting one stretch).
+    ``previous`` is the last passage joined into ``a`` (``a`` itself when None).
     """
     same_class = (a.quote, a.altered_quote, a.credited, a.credit_text, a.credited_source) == (
         b.quote,
@@ -175,6 +197,25 @@ def _joinable(
                 < _OWN_SHARE
             ):
                 return False
+        # a paragraph of the target's between two rewritten pieces whose source sides meet
+        # (or come in the other order) has nothing in the source between them to reword:
+        # it is part of the copy only if it rewords what the two pieces' source sides say
+        # (a rewrite spread over three paragraphs), not when it only shares their topic (an
+        # outlet's own background paragraph in a story written from the wire's facts)
+        last = previous or a
+        if (
+            not close
+            and _whole_paragraphs(gap)
+            and _sentences_only(gap)
+            and len(gap.split()) >= _OWN_WORDS
+        ):
+            get = stems or _text_stems(target, source)
+            mine = get(True, Span(a.target.end, b.target.start))
+            around = get(False, last.source) | get(False, b.source)
+            if last.source.end < b.source.start:
+                around = around | get(False, Span(last.source.end, b.source.start))
+            if mine and len(mine & around) / len(mine) < _REWORDED_SHARE:
+                return False
         # a left-out paragraph joins prose only: it might hold a quotation of its own
         return not gap.strip() or not a.quote
     if b.target.start - a.target.end > 4 or target[a.target.end : b.target.start].strip():
@@ -205,11 +246,14 @@ def merge_adjacent(
     apart (see :func:`_joinable`); ``stems`` gives the content-word stems of a stretch.
     """
     merged: list[Passage] = []
+    piece: Passage | None = None  # the last passage joined into merged[-1]
     for p in sorted(passages, key=lambda p: (p.target.start, p.source.start)):
         last = merged[-1] if merged else None
-        if last is None or not _joinable(last, p, target, source, stems):
+        if last is None or not _joinable(last, p, target, source, stems, piece):
             merged.append(p)
+            piece = p
             continue
+        piece = p
         la, lb = len(last.target), len(p.target)
         similarity = (last.similarity * la + p.similarity * lb) / max(la + lb, 1)
         kind: PassageKind

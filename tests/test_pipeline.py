@@ -865,3 +865,68 @@ def test_a_reprint_under_the_sources_copyright_line_is_credited(tmp_path: Path) 
     assert set(rows["credit_text"]) == {"\u00a9 2025 TASS. All rights reserved."}
     assert arts.loc["pictured.txt", "credited_share"] == 0.0
     assert arts.loc["pictured.txt", "uncredited_share"] > 0.5
+
+
+FLOOD_WIRE = """KURGAN, April 8. /TASS/. The death toll from the spring floods in the Kurgan region has \
+risen to six, the press service of the regional department of the Russian Emergencies Ministry told \
+TASS on Tuesday.
+
+As of Tuesday morning, 1,840 residential houses and 3,120 household plots remained flooded in 27 \
+settlements of the region. More than 4,200 people, including 960 children, have been evacuated, and \
+38 temporary accommodation centers have been deployed.
+
+The water level in the Tobol River near the city of Kurgan rose by 34 centimeters over the past day \
+and reached 9.87 meters, which is 1.4 meters above the dangerous mark. Forecasters expect the peak \
+of the flood in the regional center between April 10 and 12.
+
+Regional Governor Vadim Shumkov said that residents of the low-lying districts of Kurgan should \
+leave their homes in advance, he wrote on his Telegram channel.
+
+Over 2,500 rescuers and 640 pieces of equipment are involved in the flood response, including \
+Emergencies Ministry aircraft. A federal emergency regime was declared in the region on April 5.
+
+Affected residents will receive one-time payments of 10,000 rubles, and those who lost their \
+property completely will be paid up to 100,000 rubles, the regional government said.
+"""
+
+FLOOD_STORY = [
+    "Floods in Russia's Kurgan region have killed six people, emergency officials said on "
+    "Tuesday, as the Tobol River rose more than a meter above the danger level near the "
+    "regional capital.",
+    "About 2,500 emergency workers, backed by aircraft and some 640 vehicles, were deployed, "
+    "the ministry said. Moscow declared a federal emergency in the region on April 5, freeing "
+    "up central government funds.",
+    "The region suffered severe flooding two years ago, when a dam breach in a neighbouring "
+    "province and high water forced tens of thousands from their homes. Climate scientists "
+    "have linked the growing frequency of such spring floods to warmer winters with heavier "
+    "snowfall.",
+    "Authorities in Kurgan said 1,840 houses were flooded in 27 towns and villages and that "
+    "more than 4,200 people, including 960 children, had been evacuated. The crest is expected "
+    "in the city of Kurgan between April 10 and April 12.",
+    "Governor Vadim Shumkov told residents of low-lying parts of the city to leave their homes "
+    "before the water arrived, and the regional government said households hit by the floods "
+    "would receive one-off payments of 10,000 rubles.",
+]
+
+
+def test_an_outlets_own_paragraph_between_reworded_ones_is_not_copied(tmp_path: Path) -> None:
+    """A story written from the wire's facts, paragraph by paragraph in other words, with a
+    background paragraph of the outlet's own between two of them: the reworded paragraphs
+    are a paraphrase of the wire, the background paragraph (which shares only the topic's
+    words) is the outlet's, not part of the copy."""
+    root = tmp_path / "c"
+    root.mkdir()
+    (root / "wire.txt").write_text(FLOOD_WIRE)
+    (root / "paper.txt").write_text("\n\n".join(FLOOD_STORY) + "\n")
+    (root / "manifest.csv").write_text(
+        "file,outlet,role,published\nwire.txt,TASS,source,2025-04-08\n"
+        "paper.txt,Paper,article,2025-04-08\n"
+    )
+    tables = audit([str(root)]).tables
+    rows = tables.passages[tables.passages["article"] == "paper.txt"]
+    text = (root / "paper.txt").read_text()
+    own = text.index(FLOOD_STORY[2])
+    assert len(rows) >= 2 and set(rows["source"]) == {"TASS"}
+    assert text.index(FLOOD_STORY[3]) < rows["end"].max()  # the paragraphs after it: copied
+    for start, end in zip(rows["start"], rows["end"], strict=True):
+        assert end <= own or own + len(FLOOD_STORY[2]) <= start
