@@ -181,6 +181,8 @@ def _owners(text: str, passages: Sequence[Mapping[str, Any]]) -> np.ndarray:
     weight: dict[str, float] = defaultdict(float)
     for row, length in zip(passages, lengths, strict=True):
         weight[str(row["source"])] += length * max(_quality(row), 1.0)
+    for relay, origin in _explained_relays(passages, first, last, len(starts)).items():
+        weight[relay] = min(weight[relay], weight[origin] * (1 - 1e-9))
 
     def rank(i: int) -> tuple[int, float, float, bool, int]:
         row = passages[i]
@@ -193,6 +195,34 @@ def _owners(text: str, passages: Sequence[Mapping[str, Any]]) -> np.ndarray:
     return owner
 
 
+def _explained_relays(
+    passages: Sequence[Mapping[str, Any]], first: np.ndarray, last: np.ndarray, words: int
+) -> dict[str, str]:
+    """{relay: origin} for each source whose passages of this article relay an origin the
+    article also has passages from, covering no word the origin's do not: the
+    article could have taken all of it from the origin as well, so the relay is not its
+    main source (a copy of a wire dated the same day as another copy of it, and as
+    faithful to both, took it from the wire).  A relay whose passages cover more (the
+    outlet's own intro to the wire's text) stays a source the article took from."""
+    covered: dict[str, np.ndarray] = {}
+    origins: dict[str, set[str]] = defaultdict(set)
+    for row, a, b in zip(passages, first.tolist(), last.tolist(), strict=True):
+        source = str(row["source"])
+        mask = covered.setdefault(source, np.zeros(words, dtype=bool))
+        mask[a:b] = True
+        origins[source].add(str(row.get("origin") or source))
+    found = {}
+    for relay, names in origins.items():
+        if len(names) != 1:
+            continue
+        origin = next(iter(names))
+        if origin == relay or origin not in covered:
+            continue
+        if not np.any(covered[relay] & ~covered[origin]):
+            found[relay] = origin
+    return found
+
+
 def article_coverage(
     text: str, passages: Sequence[Mapping[str, Any]]
 ) -> list[Mapping[str, Any] | None]:
@@ -202,7 +232,8 @@ def article_coverage(
     highest class (quoted, credited, uncredited); the one from the article's
     main source, the source whose passages cover most of the article weighted
     by similarity (a rewrite of one article that also overlaps that article's
-    other copies is a copy of the first); the more similar; the one taken from its origin
+    other copies is a copy of the first; a relay whose words the passages from its origin
+    cover all of weighs less than the origin); the more similar; the one taken from its origin
     rather than from an article that relays it (word for word the same as the origin, a
     relay is no likelier the source); the earlier.
     """

@@ -67,6 +67,21 @@ def test_words_a_relay_and_its_origin_cover_alike_go_to_the_origin() -> None:
         assert {o["source"] for o in owner if o is not None} == {"TASS"}
 
 
+def test_a_relay_covering_nothing_its_origin_does_not_weighs_less_than_the_origin() -> None:
+    """A copy as faithful to TASS as to a same-day copy of TASS (80.6 against 80.7, the
+    same words): it took nothing from the relay that it could not have taken from TASS,
+    so its words are TASS's (they all went to the relay, TASS's figures showed nothing)."""
+    relay = dict(source="Crimewatch", source_article="c.txt", origin="TASS")
+    pieces = [(0, 6), (6, 10)]
+    rows = [row("a", *span_of(i, j), origin="TASS", similarity=80.6) for i, j in pieces]
+    rows += [row("a", *span_of(i, j), similarity=80.7, **relay) for i, j in pieces]
+    for order in (rows, rows[::-1]):
+        assert {o["source"] for o in article_coverage(TEXT, order) if o} == {"TASS"}
+    # ... but where the relay covers a word TASS does not, it is the source it took from
+    rows[0] = row("a", *span_of(1, 6), origin="TASS", similarity=80.6)
+    assert {o["source"] for o in article_coverage(TEXT, rows) if o} == {"Crimewatch"}
+
+
 def test_a_copy_of_a_relays_whole_article_goes_to_the_relay() -> None:
     """A copy of an outlet's copy of TASS with the outlet's own intro (word 0): the relay
     covers more of it, as faithfully, and is its source (a chain), TASS its origin."""
