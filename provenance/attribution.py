@@ -570,11 +570,21 @@ def _anaphoric_credits(text: str, mentions: Sequence[tuple[Span, str]]) -> list[
         span = Span(
             before.start() if before else match.start(), after.end() if after else match.end()
         )
-        earlier = [name for m, name in mentions if m.end <= match.start()]
-        source = earlier[-1] if earlier else None
+        earlier = [(m, name) for m, name in mentions if m.end <= match.start()]
+        source = earlier[-1][1] if earlier else None
+        since = earlier[-1][0].end if earlier else 0
+        if _named_alike(text, since, match.start(), match.group().split()[-1]):
+            continue  # "the Federal Road Agency said ..., the agency said": not the news agency
         kind: CreditKind = "explicit" if source else "vague"
         credits.append(Credit(span, source, kind, text[span.start : span.end]))
     return credits
+
+
+def _named_alike(text: str, start: int, end: int, head: str) -> bool:
+    """Is something named with ``head`` as its last word ("Federal Road Agency" for
+    "agency") in ``text[start:end]``: what "the agency" after it refers to?"""
+    word = re.escape(head[:1].upper() + head[1:].lower())
+    return re.search(rf"\b(?:[A-Z][\w'\u2019-]*\s+)+{word}\b", text[start:end]) is not None
 
 
 _OUTLET_WORD = (

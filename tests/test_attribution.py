@@ -195,6 +195,21 @@ def test_the_news_agency_resolves_to_the_agency_named_before(corpus_dir: Path) -
     assert [(c.source, c.kind) for c in told] == [("TASS", "explicit")]
 
 
+def test_the_agency_named_since_the_news_agency_is_not_the_news_agency() -> None:
+    """ "the agency said" after "The Federal Road Agency said ..." is the road agency, not
+    TASS, which the text named earlier; without such a name between, it is TASS."""
+    text = (
+        "The lawyer told TASS that the defence would appeal.\n\n"
+        "The Federal Road Agency said in a statement that it had reviewed all contracts. "
+        "Eleven contracts were cancelled, the agency said."
+    )
+    assert [(c.source, c.text) for c in find_credits(text, REGISTRY)] == [("TASS", "told TASS")]
+    text = (
+        "The lawyer told TASS that the defence would appeal. The ruling is final, the agency said."
+    )
+    assert [c.source for c in find_credits(text, REGISTRY)] == ["TASS", "TASS"]
+
+
 def test_seed_credits(corpus_dir: Path) -> None:
     found = {
         n: {(c.source, c.kind) for c in find_credits(seed(corpus_dir, n), REGISTRY)}
