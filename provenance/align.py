@@ -55,6 +55,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import itertools
+import re
 from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -696,6 +697,8 @@ def _passage(
     kind = _kind(score, settings)
     if not cand.whole and _dropped(t_text, s_text, kind, cand, target, settings):
         return None  # (a paragraph piece goes with its passage, which passed)
+    if cand.whole and kind == "paraphrase" and _heading(target.text, cand.target, settings):
+        return None  # a headline over paragraphs it sums up: its words are not the copy
     return Passage(
         target=cand.target,
         source=cand.source,
@@ -715,6 +718,23 @@ def _dropped(
         kind != "paraphrase"
         and _word_count(target, cand.target) >= settings.min_words
         and split.whole_sentence(target, cand.target)
+    )
+
+
+def _heading(text: str, span: Span, settings: AlignSettings) -> bool:
+    """Is a paragraph piece a heading: one short line, shorter than a passage may be, with
+    a blank line (or the text's edge) before and after it, not ending as a sentence ends
+    ("Kremlin says no date yet for Putin-Trump summit")?  Reworded against the source's
+    lead, it sums the story up as any headline on it would.  (A line wrapped inside a
+    paragraph has no blank line around it.)"""
+    body = text[span.start : span.end].strip()
+    before, after = text[: span.start], text[span.end :]
+    return (
+        len(body) < settings.min_chars
+        and "\n" not in body
+        and (not before.strip() or before.rstrip(" \t").endswith("\n\n"))
+        and (not after.strip() or after.lstrip(" \t").startswith("\n\n"))
+        and re.search(r"[.!?\u2026][\"'\u201d\u2019\u00bb)]?$", body) is None
     )
 
 

@@ -930,3 +930,19 @@ def test_an_outlets_own_paragraph_between_reworded_ones_is_not_copied(tmp_path: 
     assert text.index(FLOOD_STORY[3]) < rows["end"].max()  # the paragraphs after it: copied
     for start, end in zip(rows["start"], rows["end"], strict=True):
         assert end <= own or own + len(FLOOD_STORY[2]) <= start
+
+
+def test_a_reworded_headline_over_reworded_paragraphs_is_not_a_passage() -> None:
+    """A story's own headline, reworded against the wire's headline and lead as any headline
+    on the story would be, is no piece of the copy; its paragraphs still are."""
+    from provenance.align import align_texts
+
+    wire = "Death toll from floods in Kurgan region rises to six\n\n" + FLOOD_WIRE
+    head = "Flood deaths in Kurgan region rise to six as Tobol swells"
+    story = head + "\n\n" + "\n\n".join(FLOOD_STORY)
+    found = align_texts(story, wire)
+    assert len(found) >= 3
+    assert min(p.target.start for p in found) == story.index(FLOOD_STORY[0])
+    # a headline copied word for word is still a copy
+    story = "Death toll from floods in Kurgan region rises to six\n\n" + "\n\n".join(FLOOD_STORY)
+    assert min(p.target.start for p in align_texts(story, wire)) == 0
