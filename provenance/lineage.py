@@ -75,13 +75,21 @@ def direction(a: T, b: T, cites: Callable[[T, T], bool] | None = None) -> tuple[
 
 def _by_date(a: T, b: T) -> tuple[T, T] | None:
     """``(earlier, later)`` by publication day, or None when the dates cannot tell."""
-    da, db = publication_day(a.published), publication_day(b.published)
-    ua, ub = utc_day(a.published), utc_day(b.published)
+    if published_before(a.published, b.published):
+        return a, b
+    if published_before(b.published, a.published):
+        return b, a
+    return None
+
+
+def published_before(a: str | None, b: str | None) -> bool:
+    """Was ``a`` published on an earlier day than ``b`` (False when the dates cannot tell)?
+    Days as written, or in UTC when both dates give a time and its zone."""
+    da, db = publication_day(a), publication_day(b)
+    ua, ub = utc_day(a), utc_day(b)
     if ua and ub:  # both times with their zones: the days in one zone
         da, db = ua, ub
-    if da and db and da != db:
-        return (a, b) if da < db else (b, a)
-    return None
+    return bool(da and db and da < db)
 
 
 _KIND_ORDER = ("paraphrase", "near-verbatim", "verbatim")

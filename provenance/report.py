@@ -436,6 +436,26 @@ def _group(rows: Iterable[Row], column: str) -> dict[str, list[Row]]:
     return out
 
 
+def _mark_dated_before_source(articles: Sequence[Row], passages: Sequence[Row]) -> None:
+    """Mark (``dated_before_source``, shown with the direction in report.md and .html, not
+    a column of the CSV files) the passages counted as taken from a designated source's
+    article that is dated a day or more after the article: a designated source comes first,
+    so the passage is the source's, but the fact-checker should see the dates disagree (the
+    source's text may be a later version of a story the article took earlier, or the dates
+    are wrong)."""
+    from provenance.lineage import published_before
+
+    dated = {str(a["article"]): a["published"] for a in articles}
+    for p in passages:
+        source = str(p["source_article"] or "")
+        if (
+            p["direction"] == "designated-source"
+            and source in dated
+            and published_before(dated.get(str(p["article"])), dated[source])
+        ):
+            p["dated_before_source"] = True
+
+
 def build_view(
     tables: AuditTables, title: str, sources: Sequence[str], settings: AuditSettings
 ) -> View:
@@ -450,6 +470,7 @@ def build_view(
     rows = {name: table_rows(frame, cols, KEYS[name]) for name, (frame, cols) in frames.items()}
     paths = text_paths({a: tables.ids.get(a, a) for a in tables.texts})
     passages, removed = _group(rows["passages"], "article"), _group(rows["removed"], "article")
+    _mark_dated_before_source(rows["articles"], rows["passages"])
     articles: dict[str, list[ArticleView]] = defaultdict(list)
     by_name: dict[str, ArticleView] = {}
     anchors: set[str] = set()

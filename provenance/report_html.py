@@ -161,7 +161,10 @@ _MORE_DEFINITIONS = (
     "- `source`: the outlet it was taken from (`source_article` blank when that text is not "
     "in the corpus); `origin`: the outlet where it first appeared.",
     "- `direction`, why the copy is taken to go that way: `designated-source` (the source is "
-    "a designated source), `earlier-date` (published earlier; also an article a designated "
+    'a designated source, which comes first; the reports add "the article is dated before '
+    "the source's text\" when its date is a day or more earlier: the source's text may be a "
+    "later version of the story, or a date is wrong), `earlier-date` (published earlier; "
+    "also an article a designated "
     "source's later text names as its source), `closer-to-source` (same or "
     "unknown date, but the other article reproduces a designated source's text more "
     "faithfully), `credited-upstream` (credited to a source whose text is not in the corpus), "
@@ -214,6 +217,8 @@ def similarity(p: dict[str, Any]) -> str:
 def direction(p: dict[str, Any]) -> str:
     """The direction, saying when a passage does not count in the shares."""
     value = str(p["direction"] or "")
+    if p.get("dated_before_source"):
+        return f"{value} (the article is dated before the source's text)"
     return f"{value} (not counted)" if value == "order-unknown" else value
 
 

@@ -725,6 +725,24 @@ def test_markdown_sections_and_definitions(tmp_path: Path) -> None:
         assert word in defs
 
 
+def test_a_passage_from_a_source_dated_after_the_article_says_so(tmp_path: Path) -> None:
+    """The passage goes to the designated source, which comes first; the reports say the
+    dates disagree (not a CSV column)."""
+    tables = make_tables()
+    note = "designated-source (the article is dated before the source's text)"
+    write(tmp_path / "same-day", tables)
+    assert note not in (tmp_path / "same-day" / "report.md").read_text("utf-8")
+    arts = tables.articles
+    arts.loc[arts["article"] == "tass/2024/01/01.txt", "published"] = "2024-01-02"
+    write(tmp_path / "later", tables)
+    md = (tmp_path / "later" / "report.md").read_text("utf-8")
+    fontanka = md.split("### fontanka/2024/01/01.txt")[1].split("###")[0]
+    assert note in fontanka
+    assert md.count(note) == 1  # (the other passages' sources agree)
+    assert html.escape(note) in (tmp_path / "later" / "report.html").read_text("utf-8")
+    assert read_csv(tmp_path / "later" / "passages.csv")[0] == list(PASSAGE_COLUMNS)
+
+
 @given(st.text())
 def test_md_cell_has_no_line_breaks_or_bare_pipes(text: str) -> None:
     cell = report.md(text)
