@@ -569,7 +569,7 @@ def _upstream_rows(
     def upstream_of(r: dict[str, Any]) -> bool:
         """Could ``r``'s article have its passage from upstream of the corpus?"""
         span = Span(r["start"], r["end"])
-        if any(overlap(span, s) > len(span) // 2 for s in from_sources.get(r["article"], [])):
+        if _union_overlap(span, from_sources.get(r["article"], [])) > len(span) // 2:
             return False  # the designated source's own article is in the corpus
         entry = aligner.entries[r["article"]]
         return not (entry.designated or entry.full)  # (a source is the reference)
@@ -645,6 +645,17 @@ def _upstream_rows(
                 how = "credited-upstream" if credited else "credited-elsewhere"
                 upstream.append(passage_row(entry, None, p, how=how, source_name=source))
     return upstream
+
+
+def _union_overlap(span: Span, spans: Iterable[Span]) -> int:
+    """Characters of ``span`` that any of ``spans`` (which may overlap) covers."""
+    covered, reach = 0, span.start
+    for s in sorted(spans, key=lambda s: s.start):
+        start, end = max(s.start, reach), min(s.end, span.end)
+        if end > start:
+            covered += end - start
+            reach = end
+    return covered
 
 
 #: an order-unknown passage this much of which the article has from a designated source,

@@ -946,3 +946,26 @@ def test_a_reworded_headline_over_reworded_paragraphs_is_not_a_passage() -> None
     # a headline copied word for word is still a copy
     story = "Death toll from floods in Kurgan region rises to six\n\n" + "\n\n".join(FLOOD_STORY)
     assert min(p.target.start for p in align_texts(story, wire)) == 0
+
+
+def test_credited_material_the_wire_holds_in_pieces_is_not_also_upstream(tmp_path: Path) -> None:
+    """Two outlets reorder the wire's paragraphs alike and credit TASS: each has the wire's
+    paragraphs as three passages, the later one the earlier one's text as one.  That
+    passage is covered by the wire's three (though by none of them over half of it): no
+    "credited-upstream" row repeats what the wire's own article in the corpus holds."""
+    root = tmp_path / "c"
+    root.mkdir()
+    paras = FLOOD_WIRE.split("\n\n")
+    body = "\n\n".join([paras[3], paras[1], paras[5]])
+    (root / "wire.txt").write_text(FLOOD_WIRE)
+    credit = "\n\nThe figures were reported by TASS.\n"
+    (root / "a.txt").write_text(OWN[0] + "\n\n" + body + credit)
+    (root / "b.txt").write_text(OWN[1] + "\n\n" + body + credit)
+    (root / "manifest.csv").write_text(
+        "file,outlet,role,published\nwire.txt,TASS,source,2025-04-08\n"
+        "a.txt,A,article,2025-04-09\nb.txt,B,article,2025-04-10\n"
+    )
+    rows = audit([str(root)]).tables.passages
+    wire = rows[rows["direction"] == "designated-source"]
+    assert (wire.groupby("article").size() == 3).all() and len(wire) == 6
+    assert "credited-upstream" not in set(rows["direction"])
