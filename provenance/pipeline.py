@@ -995,6 +995,10 @@ def audit(
     pairs = [(a.name, b.name) for a, b in aligner.pairs()]
     skipped: list[str] = []
     rows = _pair_results(aligner, pairs, jobs, state, progress, skipped)
+    # a designated source aligned in its whole file (sources_in_full): what it shares outside
+    # its main text (its own footer, "© TASS 2025. All rights reserved", in every article
+    # of it) is furniture, no word of it counted; listed, it was TASS copying TASS
+    rows = [r for r in rows if r["start"] < r["end"] or not aligner.entries[r["article"]].full]
     clock.done("align", len(pairs))
     order_by_source(rows, settings.audit.order_margin, settings.align.near_verbatim)
     _credited_through(rows, aligner, designated, settings.align.near_verbatim)

@@ -969,3 +969,28 @@ def test_credited_material_the_wire_holds_in_pieces_is_not_also_upstream(tmp_pat
     wire = rows[rows["direction"] == "designated-source"]
     assert (wire.groupby("article").size() == 3).all() and len(wire) == 6
     assert "credited-upstream" not in set(rows["direction"])
+
+
+def test_a_sources_own_footer_in_each_of_its_articles_is_no_passage(tmp_path: Path) -> None:
+    """TASS's articles, aligned in their whole files, share TASS's footer, which is furniture
+    (outside their main texts): no passage of TASS copying TASS, no uncredited alert."""
+    root = tmp_path / "c"
+    root.mkdir()
+    footer = (
+        "\n\n\u00a9 TASS 2025. All rights reserved. Any reproduction of these materials"
+        " requires a hyperlink to the agency's website.\n"
+    )
+    (root / "one.txt").write_text(" ".join(WIRE) + footer)
+    (root / "two.txt").write_text(" ".join(OTHER) + footer)
+    (root / "manifest.csv").write_text(
+        "file,outlet,role,published\none.txt,TASS,source,2025-06-01\n"
+        "two.txt,TASS,source,2025-06-02\n"
+    )
+    run = audit([str(root)])
+    assert run.tables.passages.empty
+    # ... while a copy of a TASS article's text by another outlet still is one
+    (root / "copy.txt").write_text(" ".join(WIRE[:4]) + "\n\n" + OWN[0] + footer)
+    with (root / "manifest.csv").open("a") as fh:
+        fh.write("copy.txt,Paper,article,2025-06-03\n")
+    rows = audit([str(root)]).tables.passages
+    assert set(rows["article"]) == {"copy.txt"} and set(rows["source_article"]) == {"one.txt"}
