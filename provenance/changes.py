@@ -102,17 +102,22 @@ def counted(tables: AuditTables) -> list[dict[str, Any]]:
     return rows
 
 
-def _unread(tables: AuditTables) -> set[str]:
-    """The articles of this run's inputs that could not be audited (a file emptied or cut
-    off while the scraper wrote it, a page that timed out): still there, so not removed."""
+def _unaudited(tables: AuditTables) -> dict[str, str]:
+    """{article: status} of this run's inputs that could not be audited (``_unread``)."""
     a = tables.articles
     if a.empty or "status" not in a.columns:
-        return set()
+        return {}
     return {
-        str(n)
+        str(n): str(status)
         for n, status in zip(a["article"], a["status"], strict=True)
         if status not in _SETTLED
     }
+
+
+def _unread(tables: AuditTables) -> set[str]:
+    """The articles of this run's inputs that could not be audited (a file emptied or cut
+    off while the scraper wrote it, a page that timed out): still there, so not removed."""
+    return set(_unaudited(tables))
 
 
 def _metadata(tables: AuditTables) -> dict[str, list[str]]:
@@ -145,10 +150,13 @@ def snapshot(
         # every passage known before stays known: its own, the other articles' passages
         # taken from it, and those its absence changed (upstream material others share)
         passages |= _identities(previous)
+    unaudited = {n: st for n, st in _unaudited(tables).items() if n not in articles}
     return {
         "identity": IDENTITY,
         "settings": settings,
         "articles": dict(sorted(articles.items())),
+        # inputs never audited yet (no main text, failed): named once as new, not each night
+        "unaudited": dict(sorted(unaudited.items())),
         "metadata": metadata,
         "passages": [list(p) for p in sorted(passages)],
         "outlets": {
@@ -239,6 +247,11 @@ def compare(
             for field, a, b in zip(_META, then, later, strict=True):
                 if a != b:
                     add("changed-article", outlet, name, detail=field, before=a, after=b)
+    # a new input that could not be audited (no main text, failed): named once, as new
+    seen_unaudited = (previous or {}).get("unaudited", {})
+    for name, status in sorted(_unaudited(tables).items()):
+        if name not in before_articles and seen_unaudited.get(name) != status:
+            add("new-article", outlet_of.get(name, ""), name, detail=f"not audited: {status}")
     for name in gone:
         add("removed-article", "", name)
     if by_identity:  # (a renamed file's passages, and those taken from it, under its new name)

@@ -109,6 +109,21 @@ def test_an_article_unreadable_for_one_run_is_neither_removed_nor_new_again(
         assert back.new_uncredited == 0
 
 
+def test_a_new_input_that_cannot_be_audited_is_named_once(tmp_path: Path) -> None:
+    """A new file with no main text (only page furniture) is a new article the night it
+    comes, named with its status, and not again the nights after."""
+    corpus, out = copy_corpus(tmp_path), tmp_path / "out"
+    run([str(corpus)], out)
+    (corpus / "006_menu.txt").write_text("Subscribe to our newsletter\n\nShare on Facebook\n")
+    night = run([str(corpus)], out)
+    (status,) = night.tables.articles.set_index("article").loc[["006_menu.txt"], "status"]
+    assert status != "ok"
+    assert [(r["change"], r["article"], r["detail"]) for r in night.changes] == [
+        ("new-article", "006_menu.txt", f"not audited: {status}")
+    ]
+    assert run([str(corpus)], out).changes == []
+
+
 def test_an_articles_new_passages_are_listed_in_text_order(tmp_path: Path) -> None:
     """chars 756-1221 before chars 1223-1472 (numbers, not strings, are compared)."""
     outcome = run([str(CORPUS)], tmp_path / "out")
