@@ -182,7 +182,8 @@ def _owners(text: str, passages: Sequence[Mapping[str, Any]]) -> np.ndarray:
     for row, length in zip(passages, lengths, strict=True):
         weight[str(row["source"])] += length * max(_quality(row), 1.0)
     for relay, origin in _explained_relays(passages, first, last, len(starts)).items():
-        weight[relay] = min(weight[relay], weight[origin] * (1 - 1e-9))
+        if weight[relay] <= weight[origin] * (1 + _RELAY_MARGIN):  # (not plainly more faithful)
+            weight[relay] = min(weight[relay], weight[origin] * (1 - 1e-9))
 
     def rank(i: int) -> tuple[int, float, float, bool, int]:
         row = passages[i]
@@ -193,6 +194,11 @@ def _owners(text: str, passages: Sequence[Mapping[str, Any]]) -> np.ndarray:
     for i in sorted(range(len(passages)), key=rank, reverse=True):  # best rank written last
         owner[first[i] : last[i]] = i
     return owner
+
+
+#: a relay the origin explains weighs less than the origin unless its passages weigh this
+#: much more (a copy word for word of a relay that reworded the origin took it from the relay)
+_RELAY_MARGIN = 0.05
 
 
 def _explained_relays(
@@ -233,7 +239,8 @@ def article_coverage(
     main source, the source whose passages cover most of the article weighted
     by similarity (a rewrite of one article that also overlaps that article's
     other copies is a copy of the first; a relay whose words the passages from its origin
-    cover all of weighs less than the origin); the more similar; the one taken from its origin
+    cover all of, and that is not plainly more faithful, weighs less than the origin); the
+    more similar; the one taken from its origin
     rather than from an article that relays it (word for word the same as the origin, a
     relay is no likelier the source); the earlier.
     """

@@ -235,12 +235,6 @@ def web_host(url: str) -> str:
 _GENERIC_LABELS = frozenset(("www", "com", "org", "net", "edu", "gov", "co", "news", "online", "m"))
 
 
-def host_labels(host: str) -> list[str]:
-    """The labels of a web host that can name its site: "daily8" of "news.daily8.co.uk"
-    (not its top-level domain, nor "www", "news", "co" and the like)."""
-    return [x for x in host.split(".")[:-1] if len(x) >= 2 and x not in _GENERIC_LABELS]
-
-
 def site_label(site_name: str, host: str = "") -> str:
     """A page's site name, white space folded; when it has several parts ("Name | Tagline")
     and ``host`` is known, the part that names the host: the one that is its name ("WSJ"
@@ -573,7 +567,8 @@ def _anaphoric_credits(text: str, mentions: Sequence[tuple[Span, str]]) -> list[
         earlier = [(m, name) for m, name in mentions if m.end <= match.start()]
         source = earlier[-1][1] if earlier else None
         since = earlier[-1][0].end if earlier else 0
-        if _named_alike(text, since, match.start(), match.group().split()[-1]):
+        words = match.group().split()
+        if len(words) == 2 and _named_alike(text, since, match.start(), words[-1]):
             continue  # "the Federal Road Agency said ..., the agency said": not the news agency
         kind: CreditKind = "explicit" if source else "vague"
         credits.append(Credit(span, source, kind, text[span.start : span.end]))
@@ -582,9 +577,13 @@ def _anaphoric_credits(text: str, mentions: Sequence[tuple[Span, str]]) -> list[
 
 def _named_alike(text: str, start: int, end: int, head: str) -> bool:
     """Is something named with ``head`` as its last word ("Federal Road Agency" for
-    "agency") in ``text[start:end]``: what "the agency" after it refers to?"""
+    "agency") in ``text[start:end]``, what a bare "the agency" after it refers to?  Not a
+    name right after ``start``, the end of the source's mention: that names the source
+    ("TASS Russian News Agency").  (A qualified "the news agency" is never the road
+    agency: the caller asks only for a bare one.)"""
     word = re.escape(head[:1].upper() + head[1:].lower())
-    return re.search(rf"\b(?:[A-Z][\w'\u2019-]*\s+)+{word}\b", text[start:end]) is not None
+    pattern = re.compile(rf"\b(?:[A-Z][\w'\u2019-]*\s+)+{word}\b")
+    return any(m.start() > start + 3 for m in pattern.finditer(text, start, end))
 
 
 _OUTLET_WORD = (

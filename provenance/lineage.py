@@ -220,8 +220,11 @@ def _joinable(
             get = stems or _text_stems(target, source)
             mine = get(True, Span(a.target.end, b.target.start))
             around = get(False, last.source) | get(False, b.source)
-            if last.source.end < b.source.start:
-                around = around | get(False, Span(last.source.end, b.source.start))
+            # (the source between the two, in whichever order they come)
+            lo = min(last.source.end, b.source.end)
+            hi = max(last.source.start, b.source.start)
+            if lo < hi:
+                around = around | get(False, Span(lo, hi))
             if mine and len(mine & around) / len(mine) < _REWORDED_SHARE:
                 return False
         # a left-out paragraph joins prose only: it might hold a quotation of its own

@@ -439,7 +439,7 @@ def _group(rows: Iterable[Row], column: str) -> dict[str, list[Row]]:
 def _mark_dated_before_source(articles: Sequence[Row], passages: Sequence[Row]) -> None:
     """Mark (``dated_before_source``, shown with the direction in report.md and .html, not
     a column of the CSV files) the passages counted as taken from a designated source's
-    article that is dated a day or more after the article: a designated source comes first,
+    article dated on a later day than the article: a designated source comes first,
     so the passage is the source's, but the fact-checker should see the dates disagree (the
     source's text may be a later version of a story the article took earlier, or the dates
     are wrong)."""

@@ -162,7 +162,8 @@ _MORE_DEFINITIONS = (
     "in the corpus); `origin`: the outlet where it first appeared.",
     "- `direction`, why the copy is taken to go that way: `designated-source` (the source is "
     'a designated source, which comes first; the reports add "the article is dated before '
-    "the source's text\" when its date is a day or more earlier: the source's text may be a "
+    "the source's text\" when its day is earlier (in UTC when both give times and zones): "
+    "the source's text may be a "
     "later version of the story, or a date is wrong), `earlier-date` (published earlier; "
     "also an article a designated "
     "source's later text names as its source), `closer-to-source` (same or "

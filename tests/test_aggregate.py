@@ -80,6 +80,10 @@ def test_a_relay_covering_nothing_its_origin_does_not_weighs_less_than_the_origi
     # ... but where the relay covers a word TASS does not, it is the source it took from
     rows[0] = row("a", *span_of(1, 6), origin="TASS", similarity=80.6)
     assert {o["source"] for o in article_coverage(TEXT, rows) if o} == {"Crimewatch"}
+    # ... and a copy word for word of a relay that reworded TASS took it from the relay
+    rows = [row("a", *span_of(i, j), origin="TASS", similarity=80.0) for i, j in pieces]
+    rows += [row("a", *span_of(i, j), similarity=100.0, **relay) for i, j in pieces]
+    assert {o["source"] for o in article_coverage(TEXT, rows) if o} == {"Crimewatch"}
 
 
 def test_a_copy_of_a_relays_whole_article_goes_to_the_relay() -> None:

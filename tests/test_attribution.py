@@ -208,6 +208,16 @@ def test_the_agency_named_since_the_news_agency_is_not_the_news_agency() -> None
         "The lawyer told TASS that the defence would appeal. The ruling is final, the agency said."
     )
     assert [c.source for c in find_credits(text, REGISTRY)] == ["TASS", "TASS"]
+    # the source's own name after its mention, and "the news agency" (never a road agency)
+    for text in (
+        "Ryabkov said in an interview with TASS Russian News Agency. He told the news agency "
+        "that talks would go on.",
+        "Likhachev told TASS the plant was safe, according to the International Atomic Energy "
+        "Agency inspectors on site. Likhachev told the news agency that repairs would end soon.",
+        "Ryabkov spoke to TASS Russian News Agency. The talks will go on, the agency said.",
+    ):
+        told = [c for c in find_credits(text, REGISTRY) if "the " in c.text and "agency" in c.text]
+        assert [(c.source, c.kind) for c in told] == [("TASS", "explicit")], text
 
 
 def test_seed_credits(corpus_dir: Path) -> None:

@@ -367,39 +367,45 @@ def test_an_outlet_spelt_in_other_cases_is_one_outlet(tmp_path: Path) -> None:
     assert run.tables.outlets.set_index("outlet").loc["PAPER", "articles"] == 3
 
 
-def test_an_outlet_named_by_its_web_host_is_the_outlet_the_manifest_names(
+def test_an_outlet_named_by_its_web_host_is_the_outlet_its_addresses_are_named(
     tmp_path: Path,
 ) -> None:
-    """A page without a site name is named by its host ("paper.example"); the manifest's
-    "Paper" spells that host, so both are one outlet.  A host two names spell stays."""
+    """A page without a site name is named by its host ("paper.example"); the manifest names
+    "Paper" a file at that address, so both are one outlet.  A host no named file is at stays
+    a host, though a name spells it ("sport.example" and "Sport"): the address is the
+    evidence, not the spelling (a clone site, a namesake abroad)."""
     root = tmp_path / "c"
     write_corpus(root)
     html = '<html><head><title>t</title><link rel="canonical" href="{}"></head><body>'
     html += "<article><p>{}</p></article></body></html>"
     (root / "page.html").write_text(html.format("https://www.paper.example/n/1", OWN[2]))
-    (root / "other.html").write_text(html.format("https://news.sport.example/1", OTHER[1]))
-    manifest = (root / "manifest.csv").read_text()
-    (root / "manifest.csv").write_text(manifest + "x.txt,Sport-Daily,article,2025-06-05\n")
+    (root / "other.html").write_text(html.format("https://sport.example/1", OTHER[1]))
+    manifest = (root / "manifest.csv").read_text().splitlines()
+    manifest = [manifest[0] + ",url"] + [
+        row + (",https://paper.example/n/0" if row.startswith("paper.txt") else ",")
+        for row in manifest[1:]
+    ]
+    (root / "manifest.csv").write_text("\n".join([*manifest, "x.txt,Sport,article,,"]) + "\n")
     (root / "x.txt").write_text(" ".join(OWN[:2]))
     run = audit([str(root)])
     outlets = run.tables.articles.set_index("article")["outlet"]
     assert outlets["page.html"] == "Paper"
     assert run.tables.outlets.set_index("outlet").loc["Paper", "articles"] == 2
-    # the host's label is "sport", which neither "Sport Daily" nor "Sport-Daily" spells
-    assert outlets["other.html"] == "news.sport.example"
+    assert outlets["other.html"] == "sport.example"
 
 
-def test_a_host_two_outlets_spell_names_neither() -> None:
+def test_a_host_two_outlets_are_named_at_names_neither() -> None:
     from provenance.extract import _hosts_named
+    from provenance.models import Document
 
-    names = {"daily8.com", "Daily8", "themoscowtimes.com", "The Moscow Times", "Example"}
-    assert _hosts_named(names | {"news.example.co.uk"}) == {
-        "daily8.com": "Daily8",
-        "themoscowtimes.com": "The Moscow Times",
-        "news.example.co.uk": "Example",
-    }
-    assert _hosts_named(names | {"Daily-8"})["themoscowtimes.com"] == "The Moscow Times"
-    assert "daily8.com" not in _hosts_named(names | {"Daily-8"})
+    def doc(outlet: str, url: str = "") -> Document:
+        return Document(path=outlet, id=outlet + url, kind="text", outlet=outlet, url=url)
+
+    docs = [doc("daily8.com"), doc("Daily8", "https://www.daily8.com/a"), doc("pravda.com.ua")]
+    docs += [doc("Pravda", "https://pravda.ru/1"), doc("themoscowtimes.ltd")]
+    assert _hosts_named(docs) == {"daily8.com": "Daily8"}
+    assert _hosts_named([*docs, doc("Daily 8 News", "https://daily8.com/b")]) == {}
+    assert _hosts_named([*docs, doc("daily8", "https://daily8.com/b")]) == {"daily8.com": "Daily8"}
 
 
 def test_which_copy_of_a_page_is_kept(tmp_path: Path) -> None:
@@ -865,6 +871,22 @@ def test_a_reprint_under_the_sources_copyright_line_is_credited(tmp_path: Path) 
     assert set(rows["credit_text"]) == {"\u00a9 2025 TASS. All rights reserved."}
     assert arts.loc["pictured.txt", "credited_share"] == 0.0
     assert arts.loc["pictured.txt", "uncredited_share"] > 0.5
+    # not a copyright line between paragraphs (a photo's), nor one ending a feed of TASS's
+    # headlines beside the article
+    pictured = " ".join(WIRE[:2]) + "\n\n\u00a9 TASS, 2025\n\n" + " ".join(WIRE[2:4])
+    (root / "reprint.txt").write_text(own + "\n\n" + pictured + "\n")
+    feed = "Share this article\n\nTASS news feed\nPutin to meet Xi\nRuble firms\n\u00a9 2025 TASS\n"
+    (root / "pictured.txt").write_text(OTHER[3] + body + feed)
+    arts = audit([str(root)]).tables.articles.set_index("article")
+    assert arts.loc[["reprint.txt", "pictured.txt"], "credited_share"].tolist() == [0.0, 0.0]
+    # an HTML page's copyright line inside the article, which stays in its main text
+    paras = "".join(f"<p>{x}</p>" for x in [own, " ".join(WIRE[:4]), "\u00a9 2025 TASS"])
+    (root / "page.html").write_text(f"<html><body><article>{paras}</article></body></html>")
+    with (root / "manifest.csv").open("a") as fh:
+        fh.write("page.html,Pages,article,2025-06-04\n")
+    arts = audit([str(root)]).tables.articles.set_index("article")
+    assert arts.loc["page.html", "copied_share"] > 0.5
+    assert arts.loc["page.html", "credited_share"] == arts.loc["page.html", "copied_share"]
 
 
 FLOOD_WIRE = """KURGAN, April 8. /TASS/. The death toll from the spring floods in the Kurgan region has \
@@ -930,6 +952,36 @@ def test_an_outlets_own_paragraph_between_reworded_ones_is_not_copied(tmp_path: 
     assert text.index(FLOOD_STORY[3]) < rows["end"].max()  # the paragraphs after it: copied
     for start, end in zip(rows["start"], rows["end"], strict=True):
         assert end <= own or own + len(FLOOD_STORY[2]) <= start
+
+
+def test_a_reworded_paragraph_between_pieces_in_the_other_order_stays_in_the_copy(
+    tmp_path: Path,
+) -> None:
+    """A rewrite that reorders the wire: the paragraph between two reworded pieces rewords
+    the wire's paragraph that lies between their source sides, though they come in the
+    other order there: it is part of the copy, not the outlet's own."""
+    root = tmp_path / "c"
+    root.mkdir()
+    between = (
+        "Shumkov, the regional governor, used his Telegram channel to urge people living in "
+        "the lower parts of Kurgan to get out early rather than wait for the water to reach them."
+    )
+    payments = (
+        "Households hit by the floods will receive one-off payments of 10,000 rubles, and "
+        "those who lost all their property up to 100,000 rubles, the regional government said."
+    )
+    story = "\n\n".join([*FLOOD_STORY[:2], between, FLOOD_STORY[3], payments])
+    (root / "wire.txt").write_text(FLOOD_WIRE)
+    (root / "paper.txt").write_text(story + "\n")
+    (root / "manifest.csv").write_text(
+        "file,outlet,role,published\nwire.txt,TASS,source,2025-04-08\n"
+        "paper.txt,Paper,article,2025-04-08\n"
+    )
+    rows = audit([str(root)]).tables.passages
+    start = story.index(between)
+    assert any(
+        s <= start and start + len(between) <= e for s, e in zip(rows.start, rows.end, strict=True)
+    )
 
 
 def test_a_reworded_headline_over_reworded_paragraphs_is_not_a_passage() -> None:

@@ -161,6 +161,19 @@ def test_learnt_lines_are_removed_by_clean_text() -> None:
         ("Story continues below advertisement", "advertising"),
         ("Related: Kremlin says talks with Kyiv will resume next week", "read-also"),
         ("Filed under: Latest News, Europe, Electric Cars", "widget"),
+        (
+            "READ ALSO: Estonia to close the Narva border crossing at night from the first of"
+            " April. The Estonian Interior Ministry said the measure would stay in force until"
+            " further notice and would apply to cars, buses and pedestrians alike, the agency"
+            " reported on Monday.",
+            "read-also",
+        ),
+        (
+            "Tags: Vladimir Putin, Donald Trump, U.S. Sanctions, Russia-Ukraine war, Kremlin,"
+            " White House, Oil Price Cap, European Union, Energy, Diplomacy, Foreign Policy,"
+            " Moscow, Washington, Summit, Security Council, Belgorod, Kursk, Sergey Lavrov",
+            "widget",
+        ),
     ],
 )
 def test_furniture_reason(line: str, reason: str) -> None:
@@ -213,10 +226,10 @@ def test_furniture_reason(line: str, reason: str) -> None:
         # a label run into a paragraph of prose: the paragraph is the article's
         "RELATED: The group's endorsees did not fare very well in the election. Aside from the"
         " incumbents, who were in no danger of being unseated, most of its endorsement roster"
-        " lost by wide margins, according to the official results.",
+        " lost by wide margins. The group did not comment on the results.",
         "Filed under: Latest News The production of the two electric cars has been suspended"
         " for lack of demand, according to a Japanese business daily. The two models are made"
-        " in Japan and sold under the badges of the two French companies.",
+        " in Japan. They are sold under the badges of the two French companies.",
     ],
 )
 def test_furniture_reason_leaves_prose(line: str) -> None:

@@ -19,7 +19,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Protocol
 
 from provenance.ingest import has_text
-from provenance.models import Article, Document, Extraction, Status
+from provenance.models import Article, Document, Extraction, Removed, Status
 from provenance.settings import DEFAULTS, Settings
 from provenance.workers import Outcome, run_batched
 
@@ -246,19 +246,50 @@ def copyright_credits(extraction: Extraction, registry: SourceRegistry) -> list[
     source ("© 2025 TASS. All rights reserved." under a reprint): the page says the text
     is that source's, a credit for all of it.  Not a photo credit ("© TASS / Sergei
     Bobylev", "Photo: © TASS"), which credits a picture."""
+    body_end = max((p.input_start + p.length for p in extraction.pieces), default=-1)
     found = []
     for removed in extraction.removed:
         if removed.reason != "legal":
             continue
-        line = " ".join(removed.text.split())
-        match = _SIGNATURES[1][1].search(line)
-        if match is None:
-            continue
-        name = re.sub(r"[\s,]*\b\d{4}$", "", match.group("name")).strip(" .,;:|-")
-        known = registry.canonical(name)
-        if known and "/" not in line:
-            found.append((known, line))
+        known = _copyright_of(removed.text, registry)
+        if known and _signs_off(extraction, removed, body_end):
+            found.append((known, " ".join(removed.text.split())))
+    # ... or the text's own last line (an HTML page's, where a copyright line inside the
+    # article stays in the main text)
+    last = extraction.text.rstrip().rsplit("\n", 1)[-1]
+    known = _copyright_of(last, registry)
+    if known:
+        found.append((known, " ".join(last.split())))
     return found
+
+
+def _copyright_of(line: str, registry: SourceRegistry) -> str | None:
+    """The known source a copyright line names ("© 2025 TASS. All rights reserved."),
+    not in a photo credit ("© TASS / Sergei Bobylev"); else None."""
+    line = " ".join(line.split())
+    match = _SIGNATURES[1][1].search(line)
+    if match is None or "/" in line:
+        return None
+    name = re.sub(r"[\s,]*\b\d{4}$", "", match.group("name")).strip(" .,;:|-")
+    return registry.canonical(name)
+
+
+#: a copyright line signs the text off when at most this many removed blocks ("Share this
+#: article") lie between the text's end and it
+_SIGN_OFF_GAP = 2
+
+
+def _signs_off(extraction: Extraction, line: Removed, body_end: int) -> bool:
+    """Does the removed ``line`` come after the main text, close after its end: the text's
+    own sign-off, not a photo credit between paragraphs ("© TASS, 2025" under a picture)
+    nor the end of a news feed beside the article ("TASS news feed", its headlines, "©
+    2025 TASS")?  (Unknown offsets: taken as it is.)"""
+    if line.start < 0 or body_end < 0:
+        return True
+    if line.start < body_end:
+        return False
+    between = [r for r in extraction.removed if body_end <= r.start < line.start]
+    return len(between) <= _SIGN_OFF_GAP
 
 
 #: furniture lines that sign a page with its outlet's name
@@ -280,8 +311,8 @@ def _spelt_alike(docs: list[Document]) -> list[Document]:
     """The documents with one spelling per outlet: names that differ only in case or white
     space ("Daily8", "daily8 ") are one outlet, spelt as most of its documents spell it (the
     first in sort order on a tie); a web host that names an outlet ("daily8.com", the name a
-    page without a site name gets) is that outlet when exactly one other name spells it
-    ("Daily8", "The Daily 8"), see :func:`_hosts_named`."""
+    page without a site name gets) is the outlet the documents at that address are named
+    ("Daily8" in the manifest), see :func:`_hosts_named`."""
     from provenance.attribution import fold_name
 
     spellings: dict[str, Counter[str]] = {}
@@ -289,7 +320,7 @@ def _spelt_alike(docs: list[Document]) -> list[Document]:
         if doc.outlet:
             spellings.setdefault(fold_name(doc.outlet), Counter())[doc.outlet] += 1
     chosen = {k: _most_said(c) for k, c in spellings.items()}
-    chosen.update(_hosts_named(set(chosen.values())))
+    chosen.update({k: chosen[fold_name(v)] for k, v in _hosts_named(docs).items()})
     chosen = {k: v for k, v in chosen.items() if len(spellings[k]) > 1 or v not in spellings[k]}
     if not chosen:
         return docs
@@ -300,30 +331,28 @@ def _spelt_alike(docs: list[Document]) -> list[Document]:
     return out
 
 
-def _hosts_named(names: set[str]) -> dict[str, str]:
-    """{folded web host: the one other name in ``names`` that spells its site's label}.
+def _hosts_named(docs: Sequence[Document]) -> dict[str, str]:
+    """{folded web host: outlet} for each host that names an outlet ("daily8.com", a page
+    with no site name) while the documents whose address is on that very host are named
+    otherwise, all alike ("Daily8", in the manifest with their ``url``).  The address is the
+    evidence: a name that only spells a host ("Pravda" and pravda.com.ua, "The Moscow Times"
+    and a clone site themoscowtimes.ltd) is no proof that it is the outlet's."""
+    from provenance.attribution import fold_name, web_host
 
-    "daily8.com" and "news.daily8.co.uk" are spelt by "Daily8" and "Daily 8";
-    "themoscowtimes.com" by "The Moscow Times"; letters and digits are compared, case
-    and a leading "the" aside.  A host that two names spell ("Daily8" and "Daily-8")
-    stays as it is.
-    """
-    from provenance.attribution import fold_name, host_labels, web_host
-
-    def squashed(name: str) -> set[str]:
-        key = re.sub(r"\W+", "", fold_name(name))
-        return {key, key.removeprefix("the")} - {""}
-
-    hosts = {n for n in names if web_host(n) == fold_name(n)}
-    by_key: dict[str, set[str]] = {}
-    for name in names - hosts:
-        for key in squashed(name):
-            by_key.setdefault(key, set()).add(name)
+    hosts: set[str] = set()
+    named: dict[str, set[str]] = {}
+    for doc in docs:
+        if not doc.outlet:
+            continue
+        if web_host(doc.outlet) == fold_name(doc.outlet):
+            hosts.add(fold_name(doc.outlet))
+        elif host := web_host(doc.url or ""):
+            named.setdefault(host, set()).add(doc.outlet)
     out = {}
     for host in hosts:
-        named = {n for label in host_labels(fold_name(host)) for n in by_key.get(label, ())}
-        if len(named) == 1:
-            out[fold_name(host)] = named.pop()
+        names = named.get(host, set())
+        if len({fold_name(n) for n in names}) == 1:
+            out[host] = min(names)
     return out
 
 

@@ -450,10 +450,15 @@ _PROSE_CHARS = 200
 
 
 def _prose(line: str, start: int) -> bool:
-    """Is ``line`` from ``start`` on a paragraph of prose: two sentences or more, and
+    """Is ``line`` from ``start`` on a paragraph of prose: three sentences or more, and
     longer than a headline ("RELATED: The group's endorsees did not fare well. Aside from
-    ...", or a scraper's "Filed under: Latest News" run into the story's first paragraph)?"""
-    return len(line) - start > _PROSE_CHARS and _NEXT_SENTENCE.search(line, start) is not None
+    ...", or a scraper's "Filed under: Latest News" run into the story's first paragraph)?
+    Not a teaser, a headline and its first sentence ("READ ALSO: Estonia to close ... .
+    The ministry said ..."), nor a list of tags with an "U.S. Sanctions" in it."""
+    if len(line) - start <= _PROSE_CHARS:
+        return False
+    breaks = _NEXT_SENTENCE.finditer(line, start)
+    return next(breaks, None) is not None and next(breaks, None) is not None
 
 
 def furniture_reason(line: str) -> str | None:
