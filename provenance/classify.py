@@ -57,10 +57,12 @@ from provenance.attribution import (
 from provenance.models import Passage, PassageKind, Span
 from provenance.quotes import Coverage, Quotation, find_quotations
 from provenance.segment import (
+    STOP_WORDS,
     TEXT_CACHE,
     normalized_text,
     sentence_starts,
     sentences,
+    stem,
     terms,
     words,
 )
@@ -220,7 +222,10 @@ def classify(
     split = [piece for p in passages for piece in _split_mixed(target, source, p, t_quotes)]
     for p in [*split, *_uncovered(target, source, pairs, passages)]:
         t_share, s_share = t_quotes.share(p.target), s_quotes.share(p.source)
-        is_quote = min(t_share, s_share) > settings.quote_share
+        is_quote = min(t_share, s_share) > settings.quote_share or (
+            s_share > settings.quote_share
+            and _shared_quoted(target, source, p, t_quotes) >= settings.quote_matched_share
+        )
         altered = any(
             _overlap(t.span, p.target)
             and _overlap(s.span, p.source)
@@ -231,6 +236,21 @@ def classify(
         p = dataclasses.replace(p, quote=is_quote, altered_quote=altered, extra=extra)
         out.append(_credit(target, p, credits, source_name))
     return sorted(out, key=lambda p: (p.target.start, p.source.start))
+
+
+def _shared_quoted(target: str, source: str, p: Passage, t_quotes: Coverage) -> float:
+    """The share of the target's content words in ``p`` that its source side holds too
+    which lie in the target's quotations: near 1 when what the two share is a quotation,
+    whatever the outlet wrote around it."""
+    theirs = _stems(source, p.source.start, p.source.end)
+    shared = quoted = 0
+    for token in words(target[p.target.start : p.target.end]):
+        if token.norm in STOP_WORDS or stem(token.norm) not in theirs:
+            continue
+        shared += 1
+        start = p.target.start + token.start
+        quoted += t_quotes.covered(Span(start, p.target.start + token.end)) > 0
+    return quoted / shared if shared else 0.0
 
 
 def _uncovered(

@@ -154,7 +154,9 @@ _MORE_DEFINITIONS = (
     "- `kind`: `verbatim` (the same words), `near-verbatim` (the same sentences with small "
     "edits) or `paraphrase` (the same content reworded); blank when the source text is not "
     "in the corpus. `similarity`: 0-100, how closely the passage matches the source text.",
-    "- `quote`: the passage is inside a quotation shared with the source; `altered quote`: "
+    "- `quote`: the passage is inside a quotation shared with the source (or what it shares "
+    "with the source is a quotation, the outlet's own words around it sharing nothing); "
+    "`altered quote`: "
     "the quoted words differ from the source's. `credited`: the passage names its source, "
     "or the page's copyright line does (a reprint's \"\u00a9 2025 TASS\", removed as "
     "furniture) (`credit_text` is the credit found).",

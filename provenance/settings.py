@@ -164,8 +164,12 @@ class AlignSettings:
 
 @dataclass(frozen=True)
 class ClassifySettings:
-    #: a passage is a quote when more than this share of it is quoted in both texts
+    #: a passage is a quote when more than this share of it is quoted in both texts ...
     quote_share: float = 0.5
+    #: ... or when more than ``quote_share`` of its source side is quoted and at least this
+    #: share of the words the two sides share lies in the target's quotations (the outlet's
+    #: own framing around a shared quotation, "..., Peskov said, repeating ...", is no copy)
+    quote_matched_share: float = 0.8
     #: two same-speaker quotations are one statement when the Dice coefficient of
     #: their content-word stems, or of all their words, reaches this
     min_quote_overlap: float = 0.4
@@ -244,6 +248,7 @@ _SHARES = (
     *("summary_seed_cosine", "summary_seed_dice", "summary_min_cosine", "extend_cosine"),
     *("refine_min_share", "refine_keep", "refine_dense", "refine_max_cut_share"),
     *("refine_keep_cosine", "piece_min_shared", "quote_share", "min_quote_overlap"),
+    "quote_matched_share",
     *("altered_min_share", "wholly", "partially", "change_threshold"),
 )
 #: the greatest value of settings that have one: shares are 0-1, similarities 0-100

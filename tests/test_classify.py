@@ -101,6 +101,29 @@ def test_quote_versus_prose_by_majority() -> None:
     assert not out[0].altered_quote
 
 
+def test_a_shared_quotation_in_the_outlets_own_framing_is_a_quote() -> None:
+    """What the two sides share is the quotation; the outlet's framing around it ("...,
+    Peskov said, repeating ...") shares nothing with the source: a quote, not copied prose.
+    A passage sharing the source's narrative around a quotation stays prose."""
+    quote = '"Each new package is a boomerang that returns to the Europeans themselves,"'
+    source = f"Peskov commented on the sanctions. {quote} the spokesman noted.\n"
+    target = (
+        f"{quote} Peskov said, repeating the long-held view in Moscow that the measures are "
+        "illegal. He added that the government would study any price cap proposal.\n"
+    )
+    p = Passage(Span(0, len(target) - 1), span_of(source, quote), "paraphrase", 55)
+    (out,) = classify(target, source, [p], registry=REGISTRY)
+    assert out.quote and float(out.extra["quoted_share"]) < 0.5
+    narrative = (
+        "Commenting on the new package of European sanctions against Russian banks and "
+        "the oil trade, which Brussels adopted on Tuesday, Peskov said:"
+    )
+    source = target = f"{narrative} {quote}\n"
+    p = Passage(Span(0, len(target) - 1), Span(0, len(source) - 1), "verbatim", 100)
+    (out,) = classify(target, source, [p], registry=REGISTRY)
+    assert not out.quote
+
+
 def test_quoted_in_one_text_only_is_prose() -> None:
     target = "Russia could offer him asylum if he asked for it, officials believe.\n"
     p = Passage(
