@@ -332,6 +332,7 @@ _NO_BREAK_WORDS = """
 mr mrs ms dr prof sr jr st mt gen col lt sgt capt gov sen rep rev hon pres inc ltd co corp
 vs etc no nos fig vol jan feb mar apr jun jul aug sep sept oct nov dec e.g i.e approx dept
 est
+ч ст п пп гг ул им тыс руб коп рис стр тел проф акад зам
 """
 _NO_BREAK = frozenset(_NO_BREAK_WORDS.split())
 

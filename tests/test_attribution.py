@@ -136,6 +136,16 @@ def test_registry_checks_its_arguments() -> None:
         # an apposition between the name and the verb; "based on materials from"
         ("TASS, the Russian state news agency, reported it on Tuesday.", ("TASS", "explicit")),
         ("По материалам ТАСС.", ("TASS", "explicit")),
+        ("Источник: ТАСС", ("TASS", "explicit")),
+        ("Источник: tass.ru", ("TASS", "explicit")),
+        ("Информация: ТАСС", ("TASS", "explicit")),
+        ("Об этом сообщило агентство ТАСС со ссылкой на пресс-службу.", ("TASS", "explicit")),
+        ("Об этом сообщило ТАСС.", ("TASS", "explicit")),
+        ("Об этом сообщает «ТАСС» со ссылкой на пресс-службу.", ("TASS", "explicit")),
+        ("Как стало известно ТАСС, закон примут в июне.", ("TASS", "explicit")),
+        ("Закон примут в июне, согласно данным ТАСС.", ("TASS", "explicit")),
+        ("Закон примут в июне, уточняет ТАСС.", ("TASS", "explicit")),
+        ("Закон примут в июне, отмечает ТАСС.", ("TASS", "explicit")),
         ("Based on materials from TASS.", ("TASS", "explicit")),
         # an outlet the registry does not know, named before its verb
         ("the Kommersant newspaper reported on Thursday.", ("Kommersant", "explicit")),

@@ -85,6 +85,12 @@ def test_sentences_skip_abbreviations_and_initials_and_break_at_lines() -> None:
     ]
 
 
+def test_russian_legal_abbreviations_end_no_sentence() -> None:
+    """Part 6 of article 290 of the Criminal Code ("ч. 6 ст. 290"): one sentence."""
+    text = "Суд признал его виновным по ч. 6 ст. 290 УК РФ и назначил штраф в 120 тыс. руб."
+    assert [text[s.start : s.end] for s in sentences(text)] == [text]
+
+
 def test_paragraphs_are_stripped_non_blank_lines() -> None:
     text = "  One.\n\n Two two. \nThree"
     assert [text[p.start : p.end] for p in paragraphs(text)] == ["One.", "Two two.", "Three"]
