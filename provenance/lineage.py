@@ -205,15 +205,14 @@ def _joinable(
                 < _OWN_SHARE
             ):
                 return False
-        # a paragraph of the target's between two rewritten pieces whose source sides meet
-        # (or come in the other order) has nothing in the source between them to reword:
-        # it is part of the copy only if it rewords what the two pieces' source sides say
-        # (a rewrite spread over three paragraphs), not when it only shares their topic (an
-        # outlet's own background paragraph in a story written from the wire's facts)
+        # a paragraph of the target's between two pieces (rewritten or copied) is part of
+        # the copy only if it rewords what the source says there: the two pieces' source
+        # sides and the source between them (a rewrite spread over three paragraphs), not
+        # when it only shares their topic (an outlet's own background paragraph in a story
+        # written from the wire's facts, or between two paragraphs copied word for word)
         last = previous or a
         if (
-            not close
-            and _whole_paragraphs(gap)
+            _whole_paragraphs(gap)
             and _sentences_only(gap)
             and len(gap.split()) >= _OWN_WORDS
         ):

@@ -954,6 +954,35 @@ def test_an_outlets_own_paragraph_between_reworded_ones_is_not_copied(tmp_path: 
         assert end <= own or own + len(FLOOD_STORY[2]) <= start
 
 
+def test_own_paragraphs_between_paragraphs_copied_word_for_word_are_not_copied(
+    tmp_path: Path,
+) -> None:
+    """Two of the wire's paragraphs copied word for word, a paragraph of the wire left out
+    between them and two of the outlet's own put there: the copy is two verbatim passages,
+    not one "verbatim 100" passage taking in the outlet's paragraphs."""
+    root = tmp_path / "c"
+    root.mkdir()
+    paras = FLOOD_WIRE.strip().split("\n\n")
+    own = [
+        "Volunteers in Kurgan have set up collection points for drinking water, warm clothes "
+        "and pet food, and the first lorry with aid left for the flooded villages on Monday.",
+        "Specialists advise residents not to drink water from wells until it is tested and "
+        "not to switch on electrical appliances in flooded houses before an electrician has "
+        "checked them.",
+    ]
+    story = "\n\n".join([paras[1], *own, paras[3]])
+    (root / "wire.txt").write_text(FLOOD_WIRE)
+    (root / "paper.txt").write_text(story + "\n")
+    (root / "manifest.csv").write_text(
+        "file,outlet,role,published\nwire.txt,TASS,source,2025-04-08\n"
+        "paper.txt,Paper,article,2025-04-08\n"
+    )
+    rows = audit([str(root)]).tables.passages
+    mine = story.index(own[0]), story.index(own[1]) + len(own[1])
+    assert len(rows) == 2 and set(rows["kind"]) == {"verbatim"}
+    assert all(e <= mine[0] or mine[1] <= s for s, e in zip(rows.start, rows.end, strict=True))
+
+
 def test_a_reworded_paragraph_between_pieces_in_the_other_order_stays_in_the_copy(
     tmp_path: Path,
 ) -> None:
