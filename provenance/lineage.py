@@ -211,11 +211,7 @@ def _joinable(
         # when it only shares their topic (an outlet's own background paragraph in a story
         # written from the wire's facts, or between two paragraphs copied word for word)
         last = previous or a
-        if (
-            _whole_paragraphs(gap)
-            and _sentences_only(gap)
-            and len(gap.split()) >= _OWN_WORDS
-        ):
+        if _whole_paragraphs(gap) and _sentences_only(gap) and len(gap.split()) >= _OWN_WORDS:
             get = stems or _text_stems(target, source)
             mine = get(True, Span(a.target.end, b.target.start))
             around = get(False, last.source) | get(False, b.source)

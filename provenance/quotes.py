@@ -309,6 +309,8 @@ def alternation(words: Iterable[str]) -> str:
 
 
 _VERB_RE = re.compile(r"\b(" + alternation(SPEECH_VERBS) + r")\b")
+#: words of a title in lower case before a speaker's name (no punctuation, a few words)
+_TITLE_BEFORE = re.compile(r"(?:[^\W\d_A-Z\u0410-\u042f\u0401][\w-]*\s+){1,6}")
 
 
 def _speaker_after(trail: str) -> str | None:
@@ -319,8 +321,12 @@ def _speaker_after(trail: str) -> str | None:
         return None
     if words[0].strip(",.").casefold() in SPEECH_VERBS:
         rest = trail[len(words[0]) :].lstrip()
-        names = names_in(rest[:80])
+        names = names_in(rest[:120])
         if names and names[0][0].start <= 4:  # "said Dmitry Novikov", "said Mr Novikov"
+            return names[0][1]
+        if names and _TITLE_BEFORE.fullmatch(rest[: names[0][0].start]):
+            # "said the head of the agency Dmitry Bakanov", "заявил начальник управления
+            # МЧС Сергей Рожков": a title in lower case, then the name
             return names[0][1]
         after = [w.strip(",.;:!?") for w in rest.split()[:1]]  # "said he." / "сказал он."
         return after[0] if after and after[0].casefold() in _PRONOUNS else None

@@ -115,6 +115,18 @@ def speakers(text: str) -> list[tuple[str, str | None, str | None]]:
         ),
         ("Дмитрий Песков заявил: «Мы не комментируем».", "Дмитрий Песков", "песков"),
         ("«Это неправда», — сказала Мария Захарова журналистам.", "Мария Захарова", "захарова"),
+        # a title in lower case between the verb and the name
+        (
+            "«Пик паводка ожидается в ближайшие двое суток», — заявил начальник регионального "
+            "управления МЧС Сергей Рожков.",
+            "МЧС Сергей Рожков",
+            "рожков",
+        ),
+        (
+            '"We will launch in the autumn," said the head of the agency Dmitry Bakanov.',
+            "Dmitry Bakanov",
+            "bakanov",
+        ),
     ],
 )
 def test_speaker_in_the_same_sentence(text: str, speaker: str, key: str) -> None:
