@@ -161,6 +161,10 @@ def test_learnt_lines_are_removed_by_clean_text() -> None:
         ("Story continues below advertisement", "advertising"),
         ("Related: Kremlin says talks with Kyiv will resume next week", "read-also"),
         ("Filed under: Latest News, Europe, Electric Cars", "widget"),
+        ("24.06.2025 15:30", "timestamp"),
+        ("17 июня 2025, 20:15 \u00b7 Михаил Орлов", "timestamp"),
+        ("Информ-Вести, 17 июня 2025", "timestamp"),
+        ("Еще больше новостей — в нашем Telegram-канале @lentadnya", "appeal"),
         (
             "READ ALSO: Estonia to close the Narva border crossing at night from the first of"
             " April. The Estonian Interior Ministry said the measure would stay in force until"
@@ -223,6 +227,8 @@ def test_furniture_reason(line: str, reason: str) -> None:
         "«Мы просим читателей «Новой газеты» помочь: поддержите нас», — заявила она.",
         "The mayor urged residents to please support our local businesses and donate to the fund.",
         "the mayor had no comment",
+        "In 2025, 17 people died in the floods, the ministry said.",
+        "Еще больше людей пришли на выборы, чем в прошлом году, сообщили в ЦИК.",
         # a label run into a paragraph of prose: the paragraph is the article's
         "RELATED: The group's endorsees did not fare very well in the election. Aside from the"
         " incumbents, who were in no danger of being unseated, most of its endorsement roster"

@@ -63,13 +63,18 @@ _I = re.IGNORECASE
 
 #: a line that is only a date, a time or an age: "21 minutes ago", "June 7, 2025 10:31"
 TIMESTAMP_RE = re.compile(
+    # (a dateline's outlet or place first: "Информ-Вести, 17 июня 2025")
+    r"([^\W\d][\w-]*(\s+[^\W\d][\w-]*){0,2},\s+(?=\d))?"
     r"((updated|published|posted|last updated|modified)\s*:?\s*)?"
     r"(\d{1,3}\s+(seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)"
     r"\s+ago|just now|yesterday|today"
     r"|\w{3,9},?\s+\d{1,2},?\s+\d{4}([, ]+(at\s+)?\d{1,2}[:.]\d{2}\s*([ap]\.?m\.?)?\s*\w*)?"
     r"|\d{1,2}\s+\w{3,9},?\s+\d{4}([, ]+\d{1,2}[:.]\d{2}\s*\w*)?"
-    r"|\d{4}-\d{2}-\d{2}([ t]\d{2}:\d{2}(:\d{2})?)?|\d{1,2}[./]\d{1,2}[./]\d{2,4}"
-    r"|\d{1,2}[:.]\d{2}\s*([ap]\.?m\.?)?\s*(\w{2,4})?)",
+    r"|\d{4}-\d{2}-\d{2}([ t]\d{2}:\d{2}(:\d{2})?)?"
+    r"|\d{1,2}[./]\d{1,2}[./]\d{2,4}([, ]+\d{1,2}[:.]\d{2})?"
+    r"|\d{1,2}[:.]\d{2}\s*([ap]\.?m\.?)?\s*(\w{2,4})?)"
+    # (and its author after a dot: "17 июня 2025, 20:15 · Михаил Орлов")
+    r"(\s*[\u00b7\u2022|]\s*[^\W\d][\w.-]*(\s+[^\W\d][\w.-]*){0,3})?",
     _I,
 )
 
@@ -276,7 +281,11 @@ _FURNITURE: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         "appeal",
-        re.compile(r"(подпис(ывайтесь|аться) на .{1,60}|поддержите (нас|редакцию)[.!]?)", _I),
+        re.compile(
+            r"(подпис(ывайтесь|аться) на .{1,60}|поддержите (нас|редакцию)[.!]?"
+            r"|ещ[её] больше (новостей|материалов).{0,80}|читайте нас в .{1,60})",
+            _I,
+        ),
     ),
 )
 _PREFIX: tuple[tuple[str, re.Pattern[str]], ...] = (
