@@ -14,7 +14,9 @@ when its span overlaps the passage's span in the article.  For each article:
 - ``uncredited_share``: the remaining copied words.
 - ``original_share``: 1 - copied_share.
 - ``altered_quotes``: the quotations among the copied passages whose quoted words differ
-  from the source's (a misquotation: its words count in quoted_share, and it is named here).
+  from the source's (a misquotation: its words count in quoted_share, and it is named here);
+  not one that differs only from another copy's version while a designated source's passage
+  has it unaltered.
 
 An article (or outlet) with no main-text words has every share blank (None).
 
@@ -268,8 +270,32 @@ def _count(text: str, passages: Sequence[Mapping[str, Any]]) -> _Counted:
     for row, n in zip(passages, owned, strict=True):
         if n:
             sources.setdefault(str(row["source"]), Counter())[_passage_class(row)] += n
-    altered = sorted((r["start"], r["end"]) for r in passages if _true(r.get("altered_quote")))
-    return _Counted(len(owner), sources, _stretches(altered))
+    return _Counted(len(owner), sources, _stretches(_altered(passages)))
+
+
+def _altered(passages: Sequence[Mapping[str, Any]]) -> list[tuple[int, int]]:
+    """The spans of the article's altered quotations, but for one that differs only from
+    another copy's version while a designated source's passage has it unaltered: the
+    article quotes the wire faithfully, the other copy misquoted it."""
+    faithful = [
+        (int(r["start"]), int(r["end"]))
+        for r in passages
+        if r.get("direction") == "designated-source"
+        and _true(r.get("quote"))
+        and not _true(r.get("altered_quote"))
+    ]
+
+    def agrees(r: Mapping[str, Any]) -> bool:
+        start, end = int(r["start"]), int(r["end"])
+        return r.get("direction") != "designated-source" and any(
+            2 * (min(end, e) - max(start, s)) > end - start for s, e in faithful
+        )
+
+    return sorted(
+        (int(r["start"]), int(r["end"]))
+        for r in passages
+        if _true(r.get("altered_quote")) and not agrees(r)
+    )
 
 
 def _stretches(spans: Sequence[tuple[int, int]]) -> int:

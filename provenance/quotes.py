@@ -309,6 +309,9 @@ def alternation(words: Iterable[str]) -> str:
 
 
 _VERB_RE = re.compile(r"\b(" + alternation(SPEECH_VERBS) + r")\b")
+#: a speaker described, not named, after the verb, the clause ending there: "глава региона",
+#: "the spokesman" (a reference, resolved as "the lawmaker" is)
+_DESCRIBED = re.compile(r"((?:[^\W\d_A-Z\u0410-\u042f\u0401][\w-]*\s*){1,3})(?=[.,;!?]|$)")
 #: words of a title in lower case before a speaker's name (no punctuation, a few words)
 _TITLE_BEFORE = re.compile(r"(?:[^\W\d_A-Z\u0410-\u042f\u0401][\w-]*\s+){1,6}")
 
@@ -329,7 +332,13 @@ def _speaker_after(trail: str) -> str | None:
             # МЧС Сергей Рожков": a title in lower case, then the name
             return names[0][1]
         after = [w.strip(",.;:!?") for w in rest.split()[:1]]  # "said he." / "сказал он."
-        return after[0] if after and after[0].casefold() in _PRONOUNS else None
+        if after and after[0].casefold() in _PRONOUNS:
+            return after[0]
+        described = _DESCRIBED.match(rest)  # "сказал глава региона.", "said the spokesman."
+        if described and described.group(1).split()[0].casefold() not in _NOT_NAMES - {"the"}:
+            phrase = described.group(1).strip()
+            return phrase if phrase.casefold().startswith("the ") else f"the {phrase}"
+        return None
     verb = _VERB_RE.search(trail[:80])
     if verb is None:
         return None

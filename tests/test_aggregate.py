@@ -96,6 +96,20 @@ def test_a_copy_of_a_relays_whole_article_goes_to_the_relay() -> None:
     assert all(o is relay for o in article_coverage(TEXT, [wire, relay]))
 
 
+def test_a_quotation_faithful_to_the_wire_is_not_altered_by_another_copys_version() -> None:
+    """The article quotes TASS word for word; another copy misquoted it, so against that copy
+    the article's quotation differs: no altered quotation of the article's."""
+    articles = [{"article": "a", "outlet": "X", "role": "article", "title": "", "published": ""}]
+    wire = row("a", *span_of(0, 4), quote=True)
+    other = row("a", *span_of(0, 4), quote=True, source="Y", direction="earlier-date")
+    other["altered_quote"] = True
+    tables = build_tables(articles, [wire, other], [], {"a": TEXT}, {"a": "a"})
+    assert tables.articles.loc[0, "altered_quotes"] == 0
+    wire["altered_quote"] = True  # ... but one the wire's text has otherwise is
+    tables = build_tables(articles, [wire, other], [], {"a": TEXT}, {"a": "a"})
+    assert tables.articles.loc[0, "altered_quotes"] == 1
+
+
 @given(st.text() | st.sampled_from(["", "a_b 12", "naïve café—x", "\ud800ab\udfff c", "日本 語"]))
 def test_word_bounds_are_the_word_spans(text: str) -> None:
     starts, ends = word_bounds(text)

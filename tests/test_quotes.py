@@ -185,6 +185,20 @@ def test_a_quotation_paragraph_continues_the_previous_speaker() -> None:
     assert [key for _, _, key in speakers(text)] == ["novikov", "novikov", None]
 
 
+def test_a_described_speaker_after_the_verb_is_the_person_named_before() -> None:
+    """ "— сказал глава региона": no name after the verb, a description, which points back
+    (as "the lawmaker" does) to the governor named before; "said in a statement" is no
+    speaker."""
+    text = (
+        "Губернатор края Александр Осипов прибыл в Шилку. "
+        "«Это позволит привлечь силы», — сказал глава региона."
+    )
+    (q,) = [q for q in find_quotations(text) if q.depth == 0]
+    assert q.speaker_key == "осипов"
+    text = '"It is early," said in a statement the ministry.'
+    assert [q.speaker for q in find_quotations(text)] == [None]
+
+
 def test_reporting_outlet_is_not_the_speaker() -> None:
     text = (
         'Dmitry Peskov refused to comment, stressing, "This is an internal matter," '
