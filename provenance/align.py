@@ -55,7 +55,6 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import itertools
-import re
 from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -75,7 +74,13 @@ from provenance.index import (
     unit_pairs_sharing_ngrams,
 )
 from provenance.models import Passage, PassageKind, Span
-from provenance.segment import normalized_text, sentence_starts, sentences, word_table
+from provenance.segment import (
+    ends_sentence,
+    normalized_text,
+    sentence_starts,
+    sentences,
+    word_table,
+)
 from provenance.settings import AlignSettings
 
 _DEFAULT = AlignSettings()
@@ -734,7 +739,7 @@ def _heading(text: str, span: Span, settings: AlignSettings) -> bool:
         and "\n" not in body
         and (not before.strip() or before.rstrip(" \t").endswith("\n\n"))
         and (not after.strip() or after.lstrip(" \t").startswith("\n\n"))
-        and re.search(r"[.!?\u2026][\"'\u201d\u2019\u00bb)]?$", body) is None
+        and not ends_sentence(body)
     )
 
 

@@ -16,7 +16,6 @@ Rows are the pipeline's passage dicts (provenance.aggregate.PASSAGE_COLUMNS plus
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from dataclasses import replace
@@ -24,7 +23,7 @@ from typing import Any, Protocol, TypeVar
 
 from provenance.dates import utc_day
 from provenance.models import Passage, PassageKind, Span
-from provenance.segment import terms, words
+from provenance.segment import terms, whole_sentences, words
 from provenance.settings import AlignSettings
 
 
@@ -133,18 +132,6 @@ def _whole_paragraphs(text: str) -> bool:
     return "\n" in before and "\n" in after
 
 
-def _sentences_only(text: str) -> bool:
-    """Is ``text`` whole sentences: it begins as a sentence begins and ends as one ends (not
-    a stretch of lines wrapped inside a paragraph, "...manage your\ndiabetes. Your body ...
-    oats, bran, an")?"""
-    body = text.strip()
-    return _SENTENCE_START.match(body) is not None and _SENTENCE_END.search(body) is not None
-
-
-_SENTENCE_START = re.compile(r"[\"'\u201c\u2018\u00ab(\[]?[^\W_a-z\u0430-\u044f\u0451]")
-_SENTENCE_END = re.compile(r"[.!?\u2026][\"'\u201d\u2019\u00bb)\]]?$")
-
-
 def _joinable(
     a: Passage,
     b: Passage,
@@ -211,7 +198,7 @@ def _joinable(
         # when it only shares their topic (an outlet's own background paragraph in a story
         # written from the wire's facts, or between two paragraphs copied word for word)
         last = previous or a
-        if _whole_paragraphs(gap) and _sentences_only(gap) and len(gap.split()) >= _OWN_WORDS:
+        if _whole_paragraphs(gap) and whole_sentences(gap) and len(gap.split()) >= _OWN_WORDS:
             get = stems or _text_stems(target, source)
             mine = get(True, Span(a.target.end, b.target.start))
             around = get(False, last.source) | get(False, b.source)

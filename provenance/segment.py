@@ -328,6 +328,26 @@ def _paragraphs(text: str) -> tuple[Span, ...]:
 _END = re.compile(
     r"(?:[.!?]+|\u2026)[\"'\u201d\u2019\u00bb)\]]*(?=\s+[\"'\u201c\u2018\u00ab(\[]?[A-Z0-9])"
 )
+#: a stretch ends as a sentence ends (a full stop, "!", "?" or an ellipsis, then perhaps a
+#: closing quotation mark or bracket) ...
+_ENDS_SENTENCE = re.compile(r"[.!?\u2026][\"'\u201d\u2019\u00bb)\]]?$")
+#: ... and begins as one begins (a capital or a digit, perhaps after an opening mark)
+_BEGINS_SENTENCE = re.compile(r"[\"'\u201c\u2018\u00ab(\[]?[^\W_a-z\u0430-\u044f\u0451]")
+
+
+def ends_sentence(text: str) -> bool:
+    """Does ``text`` (stripped) end as a sentence ends ("... on Friday.", "... he said.»")?"""
+    return _ENDS_SENTENCE.search(text.strip()) is not None
+
+
+def whole_sentences(text: str) -> bool:
+    """Is ``text`` whole sentences: it begins as a sentence begins and ends as one ends (not
+    a stretch of lines wrapped inside a paragraph, "...manage your\ndiabetes. Your body ...
+    oats, bran, an")?"""
+    body = text.strip()
+    return _BEGINS_SENTENCE.match(body) is not None and _ENDS_SENTENCE.search(body) is not None
+
+
 _NO_BREAK_WORDS = """
 mr mrs ms dr prof sr jr st mt gen col lt sgt capt gov sen rep rev hon pres inc ltd co corp
 vs etc no nos fig vol jan feb mar apr jun jul aug sep sept oct nov dec e.g i.e approx dept

@@ -6,6 +6,7 @@ import csv
 import dataclasses
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from provenance.pipeline import audit
@@ -931,22 +932,27 @@ FLOOD_STORY = [
 ]
 
 
+def audit_flood_copy(tmp_path: Path, story: str) -> pd.DataFrame:
+    """The passages of an audit of FLOOD_WIRE (TASS) and ``story`` (Paper, paper.txt)."""
+    root = tmp_path / "c"
+    root.mkdir()
+    (root / "wire.txt").write_text(FLOOD_WIRE)
+    (root / "paper.txt").write_text(story)
+    (root / "manifest.csv").write_text(
+        "file,outlet,role,published\nwire.txt,TASS,source,2025-04-08\n"
+        "paper.txt,Paper,article,2025-04-08\n"
+    )
+    return audit([str(root)]).tables.passages
+
+
 def test_an_outlets_own_paragraph_between_reworded_ones_is_not_copied(tmp_path: Path) -> None:
     """A story written from the wire's facts, paragraph by paragraph in other words, with a
     background paragraph of the outlet's own between two of them: the reworded paragraphs
     are a paraphrase of the wire, the background paragraph (which shares only the topic's
     words) is the outlet's, not part of the copy."""
-    root = tmp_path / "c"
-    root.mkdir()
-    (root / "wire.txt").write_text(FLOOD_WIRE)
-    (root / "paper.txt").write_text("\n\n".join(FLOOD_STORY) + "\n")
-    (root / "manifest.csv").write_text(
-        "file,outlet,role,published\nwire.txt,TASS,source,2025-04-08\n"
-        "paper.txt,Paper,article,2025-04-08\n"
-    )
-    tables = audit([str(root)]).tables
-    rows = tables.passages[tables.passages["article"] == "paper.txt"]
-    text = (root / "paper.txt").read_text()
+    text = "\n\n".join(FLOOD_STORY) + "\n"
+    rows = audit_flood_copy(tmp_path, text)
+    rows = rows[rows["article"] == "paper.txt"]
     own = text.index(FLOOD_STORY[2])
     assert len(rows) >= 2 and set(rows["source"]) == {"TASS"}
     assert text.index(FLOOD_STORY[3]) < rows["end"].max()  # the paragraphs after it: copied
@@ -960,8 +966,6 @@ def test_own_paragraphs_between_paragraphs_copied_word_for_word_are_not_copied(
     """Two of the wire's paragraphs copied word for word, a paragraph of the wire left out
     between them and two of the outlet's own put there: the copy is two verbatim passages,
     not one "verbatim 100" passage taking in the outlet's paragraphs."""
-    root = tmp_path / "c"
-    root.mkdir()
     paras = FLOOD_WIRE.strip().split("\n\n")
     own = [
         "Volunteers in Kurgan have set up collection points for drinking water, warm clothes "
@@ -971,13 +975,7 @@ def test_own_paragraphs_between_paragraphs_copied_word_for_word_are_not_copied(
         "checked them.",
     ]
     story = "\n\n".join([paras[1], *own, paras[3]])
-    (root / "wire.txt").write_text(FLOOD_WIRE)
-    (root / "paper.txt").write_text(story + "\n")
-    (root / "manifest.csv").write_text(
-        "file,outlet,role,published\nwire.txt,TASS,source,2025-04-08\n"
-        "paper.txt,Paper,article,2025-04-08\n"
-    )
-    rows = audit([str(root)]).tables.passages
+    rows = audit_flood_copy(tmp_path, story + "\n")
     mine = story.index(own[0]), story.index(own[1]) + len(own[1])
     assert len(rows) == 2 and set(rows["kind"]) == {"verbatim"}
     assert all(e <= mine[0] or mine[1] <= s for s, e in zip(rows.start, rows.end, strict=True))
@@ -989,8 +987,6 @@ def test_a_reworded_paragraph_between_pieces_in_the_other_order_stays_in_the_cop
     """A rewrite that reorders the wire: the paragraph between two reworded pieces rewords
     the wire's paragraph that lies between their source sides, though they come in the
     other order there: it is part of the copy, not the outlet's own."""
-    root = tmp_path / "c"
-    root.mkdir()
     between = (
         "Shumkov, the regional governor, used his Telegram channel to urge people living in "
         "the lower parts of Kurgan to get out early rather than wait for the water to reach them."
@@ -1000,13 +996,7 @@ def test_a_reworded_paragraph_between_pieces_in_the_other_order_stays_in_the_cop
         "those who lost all their property up to 100,000 rubles, the regional government said."
     )
     story = "\n\n".join([*FLOOD_STORY[:2], between, FLOOD_STORY[3], payments])
-    (root / "wire.txt").write_text(FLOOD_WIRE)
-    (root / "paper.txt").write_text(story + "\n")
-    (root / "manifest.csv").write_text(
-        "file,outlet,role,published\nwire.txt,TASS,source,2025-04-08\n"
-        "paper.txt,Paper,article,2025-04-08\n"
-    )
-    rows = audit([str(root)]).tables.passages
+    rows = audit_flood_copy(tmp_path, story + "\n")
     start = story.index(between)
     assert any(
         s <= start and start + len(between) <= e for s, e in zip(rows.start, rows.end, strict=True)

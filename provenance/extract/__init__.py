@@ -233,7 +233,7 @@ def _signed(extraction: Extraction, registry: SourceRegistry) -> str | None:
             match = pattern.search(line)
             if match is None:
                 continue
-            name = re.sub(r"[\s,]*\b\d{4}$", "", match.group("name")).strip(" .,;:|-")
+            name = _signature_name(match)
             known = registry.canonical(name)
             if not name[:1].isupper() or "/" in name or (kind == "copyright" and known):
                 continue
@@ -270,8 +270,12 @@ def _copyright_of(line: str, registry: SourceRegistry) -> str | None:
     match = _SIGNATURES[1][1].search(line)
     if match is None or "/" in line:
         return None
-    name = re.sub(r"[\s,]*\b\d{4}$", "", match.group("name")).strip(" .,;:|-")
-    return registry.canonical(name)
+    return registry.canonical(_signature_name(match))
+
+
+def _signature_name(match: re.Match[str]) -> str:
+    """The name a signature line gives, without its year and punctuation."""
+    return re.sub(r"[\s,]*\b\d{4}$", "", match.group("name")).strip(" .,;:|-")
 
 
 #: a copyright line signs the text off when at most this many removed blocks ("Share this
