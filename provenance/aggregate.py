@@ -183,8 +183,13 @@ def _owners(text: str, passages: Sequence[Mapping[str, Any]]) -> np.ndarray:
     weight: dict[str, float] = defaultdict(float)
     for row, length in zip(passages, lengths, strict=True):
         weight[str(row["source"])] += length * max(_quality(row), 1.0)
+    # (an origin whose text is not in the corpus, credited upstream, cannot be compared with:
+    # its relay is taken as no more faithful)
+    absent = {str(r["source"]) for r in passages if not r["source_article"] and not _quality(r)}
+    absent -= {str(r["source"]) for r in passages if r["source_article"] or _quality(r)}
     for relay, origin in _explained_relays(passages, first, last, len(starts)).items():
-        if weight[relay] <= weight[origin] * (1 + _RELAY_MARGIN):  # (not plainly more faithful)
+        faithful = weight[relay] <= weight[origin] * (1 + _RELAY_MARGIN)
+        if faithful or origin in absent:  # (not plainly more faithful)
             weight[relay] = min(weight[relay], weight[origin] * (1 - 1e-9))
 
     def rank(i: int) -> tuple[int, float, float, bool, int]:

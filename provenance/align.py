@@ -722,7 +722,7 @@ def _dropped(
     return min(len(cand.target), len(cand.source)) < settings.min_chars and not (
         kind != "paraphrase"
         and _word_count(target, cand.target) >= settings.min_words
-        and split.whole_sentence(target, cand.target)
+        and split.most_of_sentence(target, cand.target)
     )
 
 

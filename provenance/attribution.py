@@ -32,7 +32,9 @@ a dateline credit near the top: "MOSCOW, June 6 (TASS) -").
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -754,6 +756,11 @@ class _Layout:
     quote_keys: tuple[tuple[Span, str], ...]  # (quotation span, speaker key)
     said_keys: tuple[tuple[int, str], ...]  # (verb offset, speaker key)
     credit_lines: tuple[bool, ...]  # per credit: is it an article credit line?
+    items: tuple[int, ...] = ()  # where each item of a compilation starts (see _items)
+
+    def item_of(self, pos: int) -> int:
+        """The item holding offset ``pos``: 0 before the first (the page's head), else k."""
+        return bisect.bisect_right(self.items, pos)
 
 
 @lru_cache(maxsize=TEXT_CACHE)
@@ -774,7 +781,13 @@ def _layout(text: str, credits: tuple[Credit, ...]) -> _Layout:
         people.append(frozenset(keys))
         para = _containing(paras, credit.span.start) or credit.span
         words = len(text[para.start : para.end].split())
-        dateline = credit.text.startswith("(") and credit.span.start < 300  # "MOSCOW (TASS) -"
+        # "MOSCOW (TASS) -": at its paragraph's start, after a place name (not the "(TASS)"
+        # closing a digest's first item)
+        dateline = (
+            credit.text.startswith("(")
+            and credit.span.start < 300
+            and credit.span.start - para.start <= _DATELINE_CHARS
+        )
         lines.append(
             credit.kind == "contributed"
             or words <= 12
@@ -782,7 +795,72 @@ def _layout(text: str, credits: tuple[Credit, ...]) -> _Layout:
             or _sign_off(text, credit)
             or _republication_note(text, para, credit)
         )
-    return _Layout(sents, paras, tuple(people), quote_keys, said, tuple(lines))
+    return _Layout(sents, paras, tuple(people), quote_keys, said, tuple(lines), _items(text, paras))
+
+
+#: how far into its paragraph a bracketed credit may stand to be a dateline's
+_DATELINE_CHARS = 40
+
+#: a list item's mark at the start of a line ("• ", "* ", "- "; not a dash, which opens
+#: speech in Russian)
+_BULLET = re.compile(r"(?:[\u2022\u25aa\u25cf\u25e6\u2023\u00b7*]|-(?=\s))\s*\S")
+#: a live blog entry's time, alone on its line or before the entry ("15:02 BST", "9.30am -")
+_ENTRY_TIME = re.compile(
+    r"\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s+(?:[A-Z]{2,5}|мск|МСК))?\s*(?:$|[-\u2013\u2014:|]\s)"
+)
+#: an item heading: this many words at most, not ending as a sentence or clause does
+_HEADING_WORDS = 10
+_HEADING_END = re.compile(r"[.!?:;,\u2026\"'\u201d\u00bb)]$")
+
+
+#: item starts of texts whose items' marks the extractor removed (see remember_items)
+_REMEMBERED_ITEMS: dict[str, tuple[int, ...]] = {}
+
+
+def remember_items(text: str, starts: Sequence[int]) -> None:
+    """Where the items of ``text`` start, from marks the extractor removed from it (a live
+    blog's entry times, furniture in the text, which end a credit's scope all the same).
+    Kept per text for the process and the worker processes forked after."""
+    if len(starts) >= 2:
+        _REMEMBERED_ITEMS[text] = tuple(sorted(set(starts)))
+
+
+def _items(text: str, paras: Sequence[Span]) -> tuple[int, ...]:
+    """Where the items of a compilation start (a digest, a roundup, a live blog), or ()
+    for one story.  Items are bullets, timed entries, or headed sections of at most two
+    paragraphs each (a digest's headlines; a feature's subheadings head longer
+    sections); two of a kind at least.  A credit in one item covers that item, not the
+    next: "(TASS)" closing one bullet, "TASS reported" opening one digest item."""
+    if text in _REMEMBERED_ITEMS:
+        return _REMEMBERED_ITEMS[text]
+    lines = [text[p.start : p.end] for p in paras]
+    # (bullets of a sentence or more: not a list of links' labels, "- Hindustan Times")
+    bullets = tuple(
+        p.start
+        for p, line in zip(paras, lines, strict=True)
+        if _BULLET.match(line) and len(line.split()) > _HEADING_WORDS
+    )
+    if len(bullets) >= 2:
+        return bullets
+    times = tuple(p.start for p, line in zip(paras, lines, strict=True) if _ENTRY_TIME.match(line))
+    if len(times) >= 2:
+        return times
+    said = Counter(lines)
+    heads = [
+        k
+        for k in range(1, len(paras) - 1)
+        if len(lines[k].split()) <= _HEADING_WORDS
+        and lines[k][:1].isupper()
+        and not _HEADING_END.search(lines[k])
+        and said[lines[k]] == 1  # (a line said again is furniture: "Advertisement")
+        and len(lines[k + 1].split()) > _HEADING_WORDS
+    ]
+    if len(heads) < 2:
+        return ()
+    sections = [b - a - 1 for a, b in zip(heads, [*heads[1:], len(paras)], strict=True)]
+    if sorted(sections)[(len(sections) - 1) // 2] > 2:  # (the median section)
+        return ()
+    return tuple(paras[k].start for k in heads)
 
 
 #: what a closing note says of the whole article: where it was first published
@@ -886,12 +964,24 @@ def ranked_credits(text: str, span: Span, credits: Sequence[Credit]) -> list[tup
     add((i for i, c in enumerate(credits) if any(_overlap(c.span, s) for s in sents)), "sentence")
     paras = overlapping(layout.paragraphs, span)
     add((i for i, c in enumerate(credits) if any(_overlap(c.span, p) for p in paras)), "paragraph")
+    # in a compilation, a credit covers its own item (one in the page's head, or a credit
+    # line closing the page, covers them all)
+    item = layout.item_of(span.start)
+    last = len(text.rstrip())
+
+    def near(i: int) -> bool:
+        where = layout.item_of(credits[i].span.start)
+        return where == item or (
+            layout.credit_lines[i]
+            and (where == 0 or not text[credits[i].span.end : last].strip(" .)]"))
+        )
+
     keys = _speaker_keys(layout, span, sents)
-    linked = [i for i, people in enumerate(layout.credit_people) if people & keys]
+    linked = [i for i, people in enumerate(layout.credit_people) if people & keys and near(i)]
     before = [i for i in linked if credits[i].span.start < span.start]
     add(before[-1:] or linked[:1], "speaker")
-    add(_in_scope(span, credits, layout.credit_lines), "scope")
-    add((i for i, line in enumerate(layout.credit_lines) if line), "credit-line")
+    add((i for i in _in_scope(span, credits, layout.credit_lines) if near(i)), "scope")
+    add((i for i, line in enumerate(layout.credit_lines) if line and near(i)), "credit-line")
     return ranked
 
 

@@ -52,12 +52,13 @@ from provenance.attribution import (
     SourceRegistry,
     find_credits,
     remember_credits,
+    remember_items,
     same_outlet,
 )
 from provenance.classify import classify, quote_runs, statements_in
 from provenance.classify import overlap as quote_overlap
 from provenance.dates import utc_day
-from provenance.extract import assemble, copyright_credits, extract_all
+from provenance.extract import assemble, copyright_credits, entry_starts, extract_all
 from provenance.index import CorpusIndex, Prepared, prepare
 from provenance.ingest import iter_documents
 from provenance.lineage import (
@@ -712,6 +713,43 @@ def _copyright_credited(rows: list[dict[str, Any]], aligner: _Aligner) -> None:
             r.update(credited=True, credit_text=line, credited_source=r["source"])
 
 
+def _origin_credited(rows: list[dict[str, Any]], near_verbatim: float) -> None:
+    """Credit the passages an article took through an outlet that relays them word for
+    word, when the article credits where the material first appeared ("according to TASS"
+    over a paragraph another reprint of TASS printed first): it names the material's
+    origin, and the relay's words are the origin's.  Listed as uncredited copying from the
+    relay, the reprint crediting the wire was counted among a run's new uncredited
+    passages (and alerted on), while no word of it counted as uncredited.  A relay that
+    reworded the origin wrote those words: a copy of them is that outlet's, whatever it
+    credits."""
+    by_article: dict[str, list[dict[str, Any]]] = {}
+    for r in rows:
+        by_article.setdefault(r["article"], []).append(r)
+
+    def faithful(r: dict[str, Any]) -> bool:
+        """Does the relay have the passage's source side from its origin word for word
+        (or credit it to the origin, whose text is absent)?"""
+        span = Span(r["source_start"], r["source_end"])
+        ups = [
+            (overlap(span, Span(u["start"], u["end"])), u)
+            for u in by_article.get(r["source_article"], [])
+            if same_outlet(str(u["origin"]), str(r["origin"]))
+        ]
+        close = sum(
+            n
+            for n, u in ups
+            if u["direction"] == "credited-upstream" or float(u["similarity"] or 0) >= near_verbatim
+        )
+        return 2 * close > len(span)
+
+    for r in rows:
+        named, origin = r.get("credited_source"), r.get("origin")
+        if r["credited"] or not named or not origin or same_outlet(origin, r["source"]):
+            continue
+        if same_outlet(named, origin) and faithful(r):
+            r["credited"] = True
+
+
 def _joined_spans(
     rows: Iterable[dict[str, Any]],
 ) -> list[tuple[Span, list[dict[str, Any]]]]:
@@ -990,6 +1028,9 @@ def audit(
                 " - check its spelling (outlets are named in articles.csv)",
                 name,
             )
+    for e in entries:  # (a source matched in its whole file has its file's offsets)
+        if e.reference == e.article.text:
+            remember_items(e.reference, entry_starts(e.article.extraction))
     aligner = _Aligner(entries, registry, settings, state, jobs)
     clock.done("prepare", len(entries))
     pairs = [(a.name, b.name) for a, b in aligner.pairs()]
@@ -1009,6 +1050,7 @@ def audit(
     if settings.audit.beyond_sources:
         rows = _beyond_sources(rows, aligner)
     _copyright_credited(rows, aligner)
+    _origin_credited(rows, settings.align.near_verbatim)
     for r in rows:
         r.pop("credited_source", None)
     tables = _tables(articles, names, entries, rows, settings)

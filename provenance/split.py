@@ -181,6 +181,20 @@ def whole_sentence(doc: Prepared, span: Span) -> bool:
     return any(span.start <= u.start and u.end <= span.end for u in doc.units)
 
 
+def most_of_sentence(doc: Prepared, span: Span) -> bool:
+    """Whether ``span`` stands for a sentence (unit) of ``doc``: covers it whole, or from its
+    start or to its end, at least half of it, the rest a clause the outlet added (",
+    TASS reported.", ", according to the agency.")."""
+    for u in doc.units:
+        if u.end <= span.start or span.end <= u.start:
+            continue
+        covered, length = _overlap(span, u), u.end - u.start
+        edge = span.start <= u.start or u.end <= span.end
+        if covered == length or (edge and 2 * covered >= length):
+            return True
+    return False
+
+
 def _overlap(a: Span, b: Span) -> int:
     return max(0, min(a.end, b.end) - max(a.start, b.start))
 

@@ -372,3 +372,36 @@ def test_a_summary_takes_the_whole_source_paragraphs_it_draws_on() -> None:
     # ... nor over another passage's source side
     other = Passage(Span(400, 500), Span(para.start, para.start + 80), "verbatim", 100.0)
     assert _summarised_paragraphs(summary, source, settings, [summary, other]) == summary
+
+
+@pytest.mark.parametrize(
+    "after", [".", ", the agency reported.", ", according to the Russian news agency TASS."]
+)
+def test_a_short_copied_sentence_with_a_clause_of_its_own_is_a_passage(after: str) -> None:
+    """A one-sentence brief copying most of a wire sentence: with the outlet's own closing
+    clause (", TASS reported.") its span is the copied words, not a whole sentence, and a
+    span that short had to be a whole sentence: the brief crediting the wire was missed
+    while the same brief without the credit was found."""
+    copied = "A cargo ship carrying grain for the northern ports has left the harbour at Murmansk"
+    source = (
+        "MURMANSK, June 19. " + copied + " in the Barents Sea region, the port authority said.\n\n"
+        "The vessel is expected to reach its destination within a week, weather permitting."
+    )
+    target = "Grain ship departs\n\n" + copied + after
+    (p,) = align_texts(target, source)
+    assert target[p.target.start : p.target.end].startswith(copied[:40])
+    assert p.kind != "paraphrase"
+
+
+def test_a_fragment_from_inside_a_sentence_is_no_short_passage() -> None:
+    """Twelve words the two texts share in the middle of a sentence each, shorter than a
+    passage may be: no passage (a short copy stands for a sentence, whole or but for a
+    clause at its start or end)."""
+    shared = "the new bridge across the river will carry four lanes of traffic and a tram line"
+    source = (
+        f"Officials confirmed on Monday that {shared} when it opens in the spring of next year."
+    )
+    target = (
+        f"Residents were told at a public meeting that {shared} once the last stage is complete."
+    )
+    assert align_texts(target, source) == []

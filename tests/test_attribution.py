@@ -422,6 +422,72 @@ def test_a_credit_covers_the_story_that_follows_until_another_source() -> None:
     assert [(c.source, level) for c, level in left] == [("Reuters", "scope")]
 
 
+DIGEST_ITEMS = [
+    (
+        "Rate cut",
+        "TASS reported that the central bank cut its key rate by one point to twenty percent. "
+        "It is the first cut of the rate since the autumn of the year before last.",
+    ),
+    (
+        "No new call planned",
+        "There are no plans yet for a new telephone call between the two presidents, the "
+        "Kremlin spokesman told reporters on Thursday, adding that contacts go on.",
+    ),
+    (
+        "Grain exports",
+        "The country could export up to forty-three million tonnes of wheat this season, the "
+        "agriculture minister said on Thursday at a meeting with grain traders.",
+    ),
+]
+
+
+def _credited(text: str, start: str) -> list[str | None]:
+    credits = find_credits(text, REGISTRY)
+    return [c.source for c, _ in ranked_credits(text, span_of(text, start), credits)]
+
+
+@pytest.mark.parametrize("shape", ["headings", "bullets", "times"])
+def test_a_credit_in_one_item_of_a_compilation_does_not_cover_the_next(shape: str) -> None:
+    """A digest credits its items one by one ("TASS reported" opening one, "(TASS)" closing
+    another): the credit of one item went on covering the items after it (the scope of a
+    credit given once), and a "(TASS)" closing the first bullet was read as a dateline
+    covering the whole page.  Items are headed sections of a paragraph or two, bullets or
+    timed entries; a credit line in the page's head still covers them all."""
+    if shape == "headings":
+        body = "\n\n".join(f"{head}\n{para}" for head, para in DIGEST_ITEMS)
+    elif shape == "bullets":
+        body = "\n\n".join(f"\u2022 {para}" for _, para in DIGEST_ITEMS)
+    else:
+        body = "\n\n".join(f"{9 + k}:30 BST\n{para}" for k, (_, para) in enumerate(DIGEST_ITEMS))
+    text = "Evening digest, June 19\n\n" + body
+    assert _credited(text, "There are no plans yet") == []
+    closing = text.replace("one point to twenty percent.", "one point to twenty percent (TASS).")
+    closing = closing.replace("TASS reported that the central", "The central")
+    assert _credited(closing, "The central bank cut") == ["TASS"]
+    assert _credited(closing, "There are no plans yet") == []
+    head = text.replace(
+        "Evening digest, June 19", "Evening digest, June 19\n\nCompiled from TASS reports."
+    )
+    assert "TASS" in _credited(head, "The country could export")
+
+
+def test_a_features_subheadings_do_not_end_a_credit_given_once() -> None:
+    """A feature crediting the wire once, its sections under subheadings of several
+    paragraphs each: one story, the credit covers it all (no digest items)."""
+    para = (
+        "Officials in the region said the repairs would take most of the summer and would be "
+        "paid for out of the federal budget rather than by the city."
+    )
+    text = (
+        "Floods in the north\n\nThe river burst its banks on Monday, according to TASS.\n\n"
+        + "\n\n".join(f"{head}\n{para}\n{para}\n{para}" for head in ("Damage", "Repairs"))
+    )
+    assert _credited(text, "Officials in the region") == ["TASS"]
+    last = text.rindex("Officials in the region")
+    credits = find_credits(text, REGISTRY)
+    assert [c.source for c, _ in ranked_credits(text, Span(last, last + 40), credits)] == ["TASS"]
+
+
 def test_a_vague_credit_ends_the_scope() -> None:
     text = (
         "The minister resigned on Friday after a stormy session of parliament in the capital, "

@@ -746,9 +746,10 @@ def test_a_later_copy_crediting_the_absent_source_its_earlier_copy_credits_is_cr
     root.mkdir()
     story = "\n\n".join(" ".join(WIRE[k : k + 2]) for k in range(0, len(WIRE), 2))
     rows = ["file,outlet,role,published"]
+    desks = ["From our Moscow bureau", "World news in brief", "Regional roundup", "Today"]
     for k in range(4):  # (the last, crediting nobody, dated as the second)
         credit = "According to TASS, " if k < 3 else ""
-        (root / f"c{k}.txt").write_text(f"Paper {k} desk\n\n{credit}{story}\n")
+        (root / f"c{k}.txt").write_text(f"{desks[k]}\n\n{credit}{story}\n")
         rows.append(f"c{k}.txt,Paper{k},article,2025-06-0{5 + k if k < 3 else 6}")
     (root / "manifest.csv").write_text("\n".join(rows) + "\n")
     a = audit([str(root)]).tables.articles.set_index("article")
@@ -756,6 +757,69 @@ def test_a_later_copy_crediting_the_absent_source_its_earlier_copy_credits_is_cr
     assert (credited.credited_share > 0.8).all() and (credited.uncredited_share < 0.1).all()
     assert set(credited.top_source) == {"TASS"}
     assert a.loc["c3.txt", "uncredited_share"] > 0.8
+
+
+def test_a_reprint_crediting_the_wire_is_credited_for_what_an_earlier_reprint_relays(
+    tmp_path: Path,
+) -> None:
+    """The wire (in the corpus) and two reprints a day apart, each crediting TASS: the later
+    one's paragraphs, listed against the earlier reprint too (a chain), were uncredited
+    copying from it, counted among the run's new uncredited passages, though it credits
+    where the material first appeared.  A later reprint crediting nobody stays uncredited."""
+    root = tmp_path / "c"
+    root.mkdir()
+    story = [" ".join(WIRE[:2]), " ".join(WIRE[2:4])]
+    (root / "wire.txt").write_text("\n\n".join(story) + "\n")
+    (root / "first.txt").write_text(f"{story[0]} (TASS)\n\n{story[1]}\n")
+    (root / "second.txt").write_text(f"According to TASS, {story[0]}\n\n{story[1]}\n")
+    (root / "third.txt").write_text("\n\n".join(story) + "\n")
+    (root / "manifest.csv").write_text(
+        "file,outlet,role,published\nwire.txt,TASS,source,2025-06-05\n"
+        "first.txt,PaperA,,2025-06-06\nsecond.txt,PaperB,,2025-06-07\n"
+        "third.txt,PaperC,,2025-06-08\n"
+    )
+    p = audit([str(root)]).tables.passages
+    relayed = p[(p.article == "second.txt") & (p.source_article == "first.txt")]
+    assert len(relayed) >= 1 and set(relayed.origin) == {"TASS"}
+    assert set(relayed.credited) == {True}
+    assert set(p[p.article == "second.txt"].credited) == {True}
+    third = p[p.article == "third.txt"]
+    assert len(third) >= 2 and set(third.credited) == {False}
+
+
+def test_a_live_blogs_entry_is_not_credited_by_another_entrys_credit(tmp_path: Path) -> None:
+    """A live blog's entries under their times (furniture the extractor removes): the
+    ministry's statement in the later entry, credited to TASS, credited the earlier entry's
+    uncredited copy of another TASS story of the ministry's, the entry times gone from the
+    text the credits are read in."""
+    root = tmp_path / "c"
+    root.mkdir()
+    swap = (
+        "Russia and Ukraine have carried out another exchange of prisoners of war, the "
+        "Defense Ministry said on Thursday. The servicemen returned home are now receiving "
+        "medical and psychological assistance in a neighbouring country, the ministry added."
+    )
+    drones = (
+        "Air defense forces intercepted and destroyed forty-eight fixed-wing drones over "
+        "the southern regions overnight, the Defense Ministry said. Most of them were "
+        "downed over the border areas, where several houses were damaged by debris."
+    )
+    (root / "swap.txt").write_text(f"Prisoner exchange\n\n{swap}\n")
+    (root / "drones.txt").write_text(f"Drones downed\n\n{drones}\n")
+    credited = drones.replace(
+        "the Defense Ministry said.", "the Defense Ministry said, according to TASS."
+    )
+    (root / "blog.txt").write_text(
+        f"War live: the latest\n\n15:02 BST\n{swap}\n\n09:30 BST\n{credited}\n"
+    )
+    (root / "manifest.csv").write_text(
+        "file,outlet,role,published\nswap.txt,TASS,source,2025-06-19\n"
+        "drones.txt,TASS,source,2025-06-19\nblog.txt,Herald,,2025-06-20\n"
+    )
+    p = audit([str(root)]).tables.passages
+    blog = p[p.article == "blog.txt"].set_index("source_article")
+    assert blog.loc["drones.txt", "credited"]
+    assert not blog.loc["swap.txt", "credited"]
 
 
 def test_same_day_copies_of_the_wire_list_only_what_the_wire_does_not_hold(

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-__all__ = ["assemble", "extract_all", "extract_document"]
+__all__ = ["assemble", "entry_starts", "extract_all", "extract_document"]
 
 
 def extract_document(
@@ -153,6 +153,17 @@ def extract_all(
             cache.put(doc, lines, done[i])
     articles = [done[i] if i in done else _unread(doc) for i, doc in enumerate(docs)]
     return _placed(articles, given, registry)
+
+
+def entry_starts(extraction: Extraction) -> tuple[int, ...]:
+    """Where in the main text the entries of a live blog start: at the entry times the
+    extractor removed as furniture ("15:02 BST" over each entry), two at least, or ()."""
+    stamps = [r for r in extraction.removed if r.reason == "timestamp" and r.start >= 0]
+    if len(stamps) < 2:
+        return ()
+    end = len(extraction.text.rstrip())
+    found = {extraction.text_span(r.start, r.end).start for r in stamps}
+    return tuple(sorted(pos for pos in found if pos < end))
 
 
 def _credits(registry: SourceRegistry, line: str) -> bool:
