@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # (pandas, which it needs, takes a while to import: a no-change run never does)
@@ -114,10 +114,29 @@ def _unaudited(tables: AuditTables) -> dict[str, str]:
     }
 
 
-def _unread(tables: AuditTables) -> set[str]:
+def _unread(tables: AuditTables, before: Iterable[str] = ()) -> set[str]:
     """The articles of this run's inputs that could not be audited (a file emptied or cut
-    off while the scraper wrote it, a page that timed out): still there, so not removed."""
-    return set(_unaudited(tables))
+    off while the scraper wrote it, a page that timed out): still there, so not removed.
+    Of the articles known ``before``, so are those of a JSONL feed that could not be read
+    at all (emptied, over the size cap) or whose last line was cut off (``cut-off``: the
+    lines after it not written yet)."""
+    unread = _unaudited(tables)
+    feeds = set()
+    for name, status in unread.items():
+        if status == "cut-off":
+            feeds.add(name.rsplit(":", 1)[0] + ":")
+        else:
+            match = _FEED.fullmatch(name)
+            if match is not None:
+                feeds.add(match.group(1) + ":")
+    found = set(unread)
+    if feeds:
+        found |= {n for n in before if n.startswith(tuple(feeds))}
+    return found
+
+
+#: a JSONL feed's name (its lines are named after its stem, "wire:<id>")
+_FEED = re.compile(r"(?i)(.+)\.jsonl(?:\.gz)?")
 
 
 def _metadata(tables: AuditTables) -> dict[str, list[str]]:
@@ -141,7 +160,8 @@ def snapshot(
     articles = dict(hashes)
     metadata = _metadata(tables)
     passages = {passage_id(r) for r in counted(tables)}
-    kept = _unread(tables) & set((previous or {}).get("articles", {})) - set(hashes)
+    known = set((previous or {}).get("articles", {}))
+    kept = _unread(tables, known) & known - set(hashes)
     if kept and previous is not None and previous.get("identity") == IDENTITY:
         for name in kept:
             articles[name] = previous["articles"][name]
@@ -213,7 +233,7 @@ def compare(
     # a file still there as a second copy of another is audited as that one: not removed,
     # and the copy audited carries its passages (it may be a new file that sorts first)
     copies = {str(n) for n, st in zip(a_names, a_status, strict=True) if st == "duplicate"}
-    gone = sorted(set(before_articles) - set(hashes) - _unread(tables) - copies)
+    gone = sorted(set(before_articles) - set(hashes) - _unread(tables, before_articles) - copies)
     moved: dict[str, str] = {}  # the content of a file gone -> its old name
     for name in gone:
         moved.setdefault(before_articles[name], name)

@@ -807,6 +807,7 @@ def _utf8(raw: bytes) -> bool:
 def _jsonl_documents(data: bytes, shown: str, stem: str, meta: ManifestRow) -> Iterator[Document]:
     """One Document per non-blank line; a file with none is one ``empty`` Document."""
     found = False
+    last = len(data.rstrip(b" \t\r\n").split(b"\n"))  # (the last non-blank line's number)
     for lineno, (line, problem) in enumerate(_jsonl_lines(data, shown), start=1):
         where = f"{shown}:{lineno}"
         if problem is not None:
@@ -829,12 +830,17 @@ def _jsonl_documents(data: bytes, shown: str, stem: str, meta: ManifestRow) -> I
         except (ValueError, RecursionError) as exc:  # RecursionError: [[[[... 100,000 deep
             if isinstance(exc, RecursionError):
                 exc = ValueError("nested too deeply")
+            # the last line, with no newline after it: the feed cut off while being written
+            cut = lineno == last and not data.rstrip(b" \t\r").endswith(b"\n")
             yield Document(
                 path=where,
                 id=_line_id(stem, _address_in(line) or line),
                 kind="text",
-                status="unreadable",
-                error=f"{where}: not a JSON object ({exc}) - one article object per line",
+                status="cut-off" if cut else "unreadable",
+                error=f"{where}: cut off (no newline after it, not a whole JSON object) -"
+                " the feed was being written; run again once it is complete"
+                if cut
+                else f"{where}: not a JSON object ({exc}) - one article object per line",
             )
             continue
         yield _jsonl_document(obj, where, stem, meta, line)
@@ -892,7 +898,11 @@ def _jsonl_document(
     content = html if is_html else body
     address = field("url") or (field("source") if _ADDRESS.match(field("source") or "") else None)
     # (a url, else a title, names the article whatever else of it is edited)
-    doc_id = printable(field("id") or _line_id(stem, address or field("title") or line))
+    # (a feed's own id is the feed's: "1" in two feeds, or a feed added, renamed both)
+    own = field("id")
+    doc_id = printable(
+        f"{stem}:{own}" if own else _line_id(stem, address or field("title") or line)
+    )
     if not isinstance(content, str) or not has_text(content):
         return Document(
             path=where,

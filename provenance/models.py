@@ -20,6 +20,7 @@ Status = Literal[
     "binary",  # not text (NUL bytes, image, archive...)
     "undecodable",  # bytes that no encoding explains
     "unreadable",  # I/O error, permission, bad gzip, bad JSON line
+    "cut-off",  # a JSONL feed's last line, cut off while being written (no newline, not JSON)
     "missing",  # path does not exist
     "too-large",  # over the size cap
     "timeout",  # extraction ran over [ingest] doc_seconds and was stopped

@@ -39,6 +39,7 @@ import logging
 import os
 import re
 import time
+import urllib.parse
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -263,10 +264,11 @@ def article_names(articles: Sequence[Article], roots: Sequence[Path]) -> list[st
 
 
 def _unique(
-    articles: Sequence[Article], names: Sequence[str], designated: Collection[str]
+    articles: Sequence[Article], names: list[str], designated: Collection[str]
 ) -> list[Article]:
     """The articles with each page saved more than once (the same content) audited once:
-    the other copies get status ``duplicate``.
+    the other copies get status ``duplicate`` (and so do an article's earlier versions,
+    :func:`_versions`, which may swap two of ``names``).
 
     Each outlet named for the content keeps one copy (two outlets that publish the same
     text are copying, and both are audited); a copy no outlet is named for is a duplicate
@@ -305,7 +307,74 @@ def _unique(
             if first != i:
                 log.info("%s: the same page as %s; audited once, as that", names[i], names[first])
                 out[i] = dataclasses.replace(out[i], status="duplicate")
+    _versions(out, names)
     return out
+
+
+def _versions(articles: list[Article], names: list[str]) -> None:
+    """Mark the earlier versions of an article as duplicates of its latest: pages at one
+    address (the same outlet's, or no outlet named) whose main texts are mostly the same
+    words, a correction a feed emits again or a page saved twice with other furniture.
+    Listed as two articles, the outlet's own update was its uncredited copy of itself.
+    The latest is the last published (undated ones first), else the longer; it takes
+    the name the first version had when both are lines of one feed ("wire:<id>" and
+    "wire:<id>~2"), so a feed re-sorted keeps the names."""
+    groups: dict[tuple[str, str], list[int]] = {}
+    for i, art in enumerate(articles):
+        address = _address(art.document.url)
+        if art.status == "ok" and address:
+            groups.setdefault((address, (art.document.outlet or "").casefold()), []).append(i)
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+
+        def latest(k: int) -> tuple[bool, str, int, str]:
+            # (one date for both: the longer, a correction adds; not the line order, which
+            # a feed re-sorted newest first turns round)
+            day, art = articles[k].document.published, articles[k]
+            return day is not None, day or "", len(art.text), art.document.sha256
+
+        kept = max(members, key=latest)
+        words = set(articles[kept].text.casefold().split())
+        older = [
+            k
+            for k in members
+            if k != kept and _alike(set(articles[k].text.casefold().split()), words)
+        ]
+        if not older:
+            continue
+        family = sorted([kept, *older], key=lambda k: names[k])
+        if all(names[k].split("~", 1)[0] == names[family[0]] for k in family):
+            base = family[0]  # (lines of one feed: the latest takes the plain name)
+            names[base], names[kept] = names[kept], names[base]
+        for k in older:
+            log.info("%s: an earlier version of %s; audited as that", names[k], names[kept])
+            articles[k] = dataclasses.replace(articles[k], status="duplicate")
+
+
+#: the share of words two texts at one address must have in common to be versions of one
+#: article (an address a scraper gave every line of a feed names no article)
+_VERSION_WORDS = 0.5
+
+
+def _alike(a: set[str], b: set[str]) -> bool:
+    return bool(a | b) and len(a & b) >= _VERSION_WORDS * len(a | b)
+
+
+_TRACKING = re.compile(r"(?i)^(?:utm_\w+|fbclid|gclid|yclid|mc_cid|mc_eid|ref|source)=")
+
+
+def _address(url: str | None) -> str | None:
+    """A page's address without what does not tell pages apart: the scheme, "www.", a
+    trailing slash, a fragment and tracking parameters ("?utm_source=...")."""
+    if not url:
+        return None
+    parts = urllib.parse.urlsplit(url.strip())
+    if not parts.netloc:
+        return None
+    host = parts.netloc.casefold().removeprefix("www.")
+    query = "&".join(q for q in parts.query.split("&") if q and not _TRACKING.match(q))
+    return f"{host}{parts.path.rstrip('/')}" + (f"?{query}" if query else "")
 
 
 def _entries(

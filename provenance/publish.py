@@ -243,15 +243,35 @@ def _build_in(out: Path, tmp: Path, files: Iterable[tuple[str, bytes]]) -> tuple
         fh.flush()
         os.fsync(fh.fileno())
     fsync_dir(tmp)
-    final = out / f"{GEN_PREFIX}{hashlib.sha256(listing).hexdigest()[:16]}"
+    name = f"{GEN_PREFIX}{hashlib.sha256(listing).hexdigest()[:16]}"
+    final = out / name
     tops = {PurePosixPath(rel).parts[0] for rel in entries} | {MANIFEST}
     if (final / MANIFEST).is_file() and (final / MANIFEST).read_bytes() == listing:
-        shutil.rmtree(tmp, ignore_errors=True)  # identical output: the folder is already there
-        return final, tops
+        if _same_files(tmp, final, written):
+            shutil.rmtree(tmp, ignore_errors=True)  # identical output: the folder is there
+            return final, tops
+        # the folder of this very output, its files edited since (the current reports,
+        # repaired now): published under another name, so the switch stays atomic
+        final = out / f"{name}-{os.getpid()}"
+        if final.name == _current_name(out):
+            final = out / f"{name}-{os.getpid()}-b"
     shutil.rmtree(final, ignore_errors=True)  # a half-built leftover of the same name
     os.replace(tmp, final)
     fsync_dir(out)
     return final, tops
+
+
+def _same_files(tmp: Path, final: Path, written: list[Path]) -> bool:
+    """Do the files written to ``tmp`` stand in ``final`` byte for byte (its manifest says
+    so, but a file of it may have been edited since)?"""
+    for path in written:
+        twin = final / path.relative_to(tmp)
+        try:
+            if twin.stat().st_size != path.stat().st_size or twin.read_bytes() != path.read_bytes():
+                return False
+        except OSError:
+            return False
+    return True
 
 
 class _Writers:

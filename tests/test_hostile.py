@@ -354,13 +354,14 @@ def gen_jsonl(c: Corpus) -> None:
         lines.append((json.dumps(record, ensure_ascii=False), name, category))
 
     rng = c.rng
+    stem = "feeds/feed"
     for i in range(20):  # ids that try to climb out or look like paths
         bad = ["../../etc/passwd", "/abs/path", "..", ".", "a/../../b", "C:\\win", "x\x00y"][i % 7]
         obj("jsonl", {"id": f"{bad}-{i}", "text": prose(rng, 2), "outlet": "Feed"})
     for i in range(20):  # lone surrogates and other odd escapes (written raw below)
         lines.append(
             (f'{{"id": "sur-{i}", "text": "A \\ud800 lone \\udfff surrogate. {sentence(rng)}"}}',
-             f"sur-{i}", "jsonl")
+             f"{stem}:sur-{i}", "jsonl")
         )  # fmt: skip
     for i in range(20):
         kinds = [{"text": None}, {"text": 5}, {"text": ["a"]}, {"html": {"a": 1}}, {}]
@@ -375,13 +376,13 @@ def gen_jsonl(c: Corpus) -> None:
         obj("jsonl", {"id": f"meta-{i}", "text": prose(rng, 1), "title": odd, "outlet": odd})
     for i in range(10):  # role and dates of the wrong type
         obj("jsonl", {"id": f"types-{i}", "text": prose(rng, 2), "role": i, "published": [1]})
-    for i in range(12):  # ids used twice, and ids naming a file of the corpus: renamed id~2
+    for i in range(12):  # ids used twice: renamed id~2
         obj("jsonl", {"id": f"twice-{i}", "text": prose(rng, 1)})
-        obj("jsonl", {"id": f"twice-{i}", "text": prose(rng, 1)}, f"twice-{i}~2")
-    obj("jsonl", {"id": "dup/group00-copy0.txt", "text": prose(rng, 1)}, "dup/group00-copy0.txt~2")
+        obj("jsonl", {"id": f"twice-{i}", "text": prose(rng, 1)}, f"{stem}:twice-{i}~2")
+    # an id naming a file of the corpus: the feed's own, no clash
+    obj("jsonl", {"id": "dup/group00-copy0.txt", "text": prose(rng, 1)})
     for i, sep in enumerate(["\u2028", "\u2029", "\x85", "\x0c", "\x1c"]):
         obj("jsonl", {"id": f"separator-{i}", "text": prose(rng, 1) + sep + prose(rng, 1)})
-    stem = "feeds/feed"
     body: list[str] = []
     given: Counter[str] = Counter()
 
@@ -393,7 +394,8 @@ def gen_jsonl(c: Corpus) -> None:
     for line, name, category in lines:
         body.append(line)
         if name is None:
-            name = one_line(json.loads(line).get("id") or "") or line_name(line)
+            own = one_line(json.loads(line).get("id") or "")
+            name = f"{stem}:{own}" if own else line_name(line)
         c.expect(category, name)
     not_objects = ["[1, 2]", "42", '"text"', "null", "true", "{broken", "{'single': 1}", "}{"]
     not_objects += ["[" * 100_000 + "]" * 100_000, '{"a": ' * 50_000 + "1" + "}" * 50_000]

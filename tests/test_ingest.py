@@ -134,10 +134,25 @@ def test_jsonl_lines_become_documents(tmp_path: Path) -> None:
     )
     docs = list(iter_documents([str(f)]))
     assert [d.status for d in docs] == ["ok", "unreadable", "ok", "empty"]
-    assert [docs[0].id, docs[3].id] == ["a", "c"]
+    assert [docs[0].id, docs[3].id] == ["feed:a", "feed:c"]
     assert docs[0].role == "source" and docs[0].outlet == "X" and docs[0].published == "2025-06-06"
     assert docs[2].kind == "html" and docs[2].url == "http://x/2"
     assert "feed.jsonl:3" in (docs[1].error or "") and docs[1].path.endswith("feed.jsonl:3")
+
+
+def test_two_feeds_numbering_their_lines_alike_keep_their_articles_apart(tmp_path: Path) -> None:
+    """trafilatura's JSON and RSS give ids of their own ("1", "2"): two feeds' article 1 were
+    "1" and "1~2" by the order the files were read, and a feed added in front renamed every
+    older feed's articles (their passages new the next night, an alert)."""
+    for name in ("ledger", "wire"):
+        (tmp_path / f"{name}.jsonl").write_text(
+            '{"id": 1, "text": "Body one."}\n{"guid": "2", "text": "Body two."}\n',
+            encoding="utf-8",
+        )
+    before = {d.id for d in iter_documents([str(tmp_path)])}
+    assert before == {"ledger:1", "ledger:2", "wire:1", "wire:2"}
+    (tmp_path / "alpha.jsonl").write_text('{"id": 1, "text": "New."}\n', encoding="utf-8")
+    assert {d.id for d in iter_documents([str(tmp_path)])} == before | {"alpha:1"}
 
 
 def test_a_jsonl_article_without_an_id_keeps_its_id_when_the_feed_is_reordered(
@@ -214,7 +229,7 @@ def test_stdin_text_and_jsonl() -> None:
     (doc,) = iter_documents(["-"], stdin=io.BytesIO(RUSSIAN.encode("koi8-r")))
     assert doc.content == RUSSIAN and doc.path == "<stdin>"
     docs = list(iter_documents(["-"], stdin=io.BytesIO(b'{"id": "s1", "text": "Hi."}\n')))
-    assert [d.id for d in docs] == ["s1"]
+    assert [d.id for d in docs] == ["stdin:s1"]
 
 
 def test_explicit_manifest_and_missing_entries(tmp_path: Path) -> None:

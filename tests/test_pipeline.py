@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -352,6 +353,44 @@ def test_a_page_saved_twice_is_audited_once(tmp_path: Path) -> None:
     )
     arts = audit([str(root)]).tables.articles.set_index("article")
     assert arts.loc["paper-again.txt", "status"] == "ok"
+
+
+def test_the_earlier_versions_of_an_article_at_one_address_are_duplicates(
+    tmp_path: Path,
+) -> None:
+    """An outlet's story updated under its address (a feed emitting the correction again, a
+    page saved again with other furniture): the two versions were two articles, the update
+    the outlet's uncredited copy of itself.  The latest is audited, under the first one's
+    name; texts that only share an address a scraper gave them all are all audited."""
+    root = tmp_path / "c"
+    root.mkdir()
+    story = " ".join(WIRE)
+    lines = [
+        {
+            "url": "https://paper.example/water?utm_source=rss",
+            "outlet": "Paper",
+            "published": "2025-06-02",
+            "text": story,
+        },
+        {
+            "url": "https://www.paper.example/water/",
+            "outlet": "Paper",
+            "published": "2025-06-03",
+            "text": story + " " + OWN[0],
+        },
+        {"url": "https://paper.example/", "outlet": "Paper", "text": " ".join(OTHER)},
+        {"url": "https://paper.example/", "outlet": "Paper", "text": " ".join(OWN)},
+    ]
+    feed = root / "paper.jsonl"
+    feed.write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
+    a = audit([str(root)]).tables.articles.set_index("article")
+    assert sorted(a.status) == ["duplicate", "ok", "ok", "ok"]
+    dated = a[a.published.astype(str).str.startswith("2025-06-0")]
+    (kept,) = dated.index[dated.status == "ok"]
+    assert a.loc[kept, "published"].startswith("2025-06-03") and a.loc[kept, "copied_share"] == 0
+    feed.write_text("".join(json.dumps(x) + "\n" for x in lines[::-1]), encoding="utf-8")
+    again = audit([str(root)]).tables.articles.set_index("article")
+    assert again.loc[kept, "published"].startswith("2025-06-03")
 
 
 def test_an_outlet_spelt_in_other_cases_is_one_outlet(tmp_path: Path) -> None:

@@ -562,6 +562,24 @@ def test_a_folder_of_the_users_where_a_report_goes_is_never_replaced(tmp_path: P
     assert len([p for p in out.iterdir() if p.name.startswith(".gen-")]) == 1
 
 
+def test_the_same_reports_published_over_an_edited_copy_of_them_repair_it(
+    tmp_path: Path,
+) -> None:
+    """An edited report file, then the same reports written again (a nightly run that
+    found the edit): the generation folder of that very output stood there already and
+    was kept, edit and all, and the clean rebuild thrown away."""
+    out = tmp_path / "out"
+    write(out)
+    clean = (out / "outlets.csv").read_bytes()
+    edited = out / ".current" / "outlets.csv"
+    edited.write_bytes(clean.replace(b"TASS", b"TAS5"))
+    assert verify(out) != []
+    write(out)
+    assert (out / "outlets.csv").read_bytes() == clean
+    assert verify(out) == []
+    assert len([p for p in out.iterdir() if p.name.startswith(".gen-")]) == 1
+
+
 def test_reports_of_the_old_flat_layout_are_replaced(tmp_path: Path) -> None:
     out, flat = tmp_path / "out", {"report.md": b"# old\n", "outlets/a.md": b"old\n"}
     for rel, payload in flat.items():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import itertools
+import json
 import os
 import pickle
 import shutil
@@ -24,6 +25,8 @@ import provenance.pipeline as pipeline
 import provenance.state as state_module
 from provenance.publish import verify
 from provenance.runner import run
+from provenance.settings import DEFAULTS
+from provenance.settings import load as load_settings
 from provenance.state import STATE_NAME, Locked, State, StateError, lock
 
 
@@ -107,6 +110,54 @@ def test_an_article_unreadable_for_one_run_is_neither_removed_nor_new_again(
         back = run([str(corpus)], out)
         assert not [r for r in back.changes if r["change"] != "originality-moved"], name
         assert back.new_uncredited == 0
+
+
+FEED_TEXTS = [
+    "The regional parliament approved a new water management law on Tuesday after months of "
+    "debate. Lawmakers said the reform would cut leakage in municipal pipelines by nearly a "
+    "third within five years.\n\nThe bill allocates four billion roubles to replace ageing "
+    "pumping stations in twelve districts, the speaker told reporters after the vote.",
+    "The city football club signed a young goalkeeper from a second division team on Monday. "
+    "The coach praised his reflexes and said he would compete for a starting place this "
+    "season.\n\nFans gathered outside the stadium to welcome the player before training.",
+]
+
+
+@pytest.mark.parametrize("night", ["emptied", "cut-off", "too-large"])
+def test_a_feed_unreadable_for_one_run_removes_none_of_its_articles(
+    tmp_path: Path, night: str
+) -> None:
+    """A JSONL feed emptied, over the size cap, or cut off in a line while the scraper
+    wrote it: its articles were "removed" that night (the copier "wholly original"), and
+    the next night, the feed read again, the old copying was new copying (an alert)."""
+    corpus, out = tmp_path / "corpus", tmp_path / "out"
+    corpus.mkdir()
+    wire = [
+        json.dumps({"url": f"https://wire.example/{k}", "text": text, "outlet": "TASS"})
+        for k, text in enumerate(FEED_TEXTS)
+    ]
+    feed = corpus / "wire.jsonl"
+    whole = "\n".join(wire) + "\n"
+    feed.write_text(whole, encoding="utf-8")
+    copier = {"url": "https://paper.example/1", "outlet": "Paper", "text": FEED_TEXTS[0]}
+    (corpus / "paper.jsonl").write_text(json.dumps(copier) + "\n", encoding="utf-8")
+    first = run([str(corpus)], out)
+    assert first.new_uncredited > 0
+    config = None
+    if night == "emptied":
+        feed.write_text("", encoding="utf-8")
+    elif night == "cut-off":
+        feed.write_text(wire[0] + "\n" + wire[1][: len(wire[1]) // 2], encoding="utf-8")
+    else:
+        config = tmp_path / "cap.toml"
+        config.write_text(f"[ingest]\nmax_bytes = {len(whole) - 1}\n", encoding="utf-8")
+    broken = run([str(corpus)], out, settings=load_settings(config) if config else DEFAULTS)
+    assert broken.tables.articles.status.isin(["empty", "cut-off", "too-large"]).any()
+    assert not [r for r in broken.changes if r["change"] == "removed-article"]
+    feed.write_text(whole, encoding="utf-8")
+    back = run([str(corpus)], out)
+    assert back.new_uncredited == 0
+    assert not [r for r in back.changes if r["change"] in ("new-passage", "new-article")]
 
 
 def test_a_new_input_that_cannot_be_audited_is_named_once(tmp_path: Path) -> None:
