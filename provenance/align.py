@@ -700,8 +700,19 @@ def _passage(
     s_text = source.text[cand.source.start : cand.source.end]
     score = _prepared_similarity(target, cand.target, source, cand.source, settings)
     kind = _kind(score, settings)
+    if cand.whole and kind == "paraphrase":
+        seeded = _seeded_part(cand, target)
+        if seeded is None:
+            return None
+        if seeded is not cand:  # (kept cut when what it cut was unlike the source's words)
+            cut = _prepared_similarity(target, seeded.target, source, seeded.source, settings)
+            if cut >= score + _CUT_GAIN:
+                cand, score, kind = seeded, cut, _kind(cut, settings)
+                t_text = target.text[cand.target.start : cand.target.end]
     if not cand.whole and _dropped(t_text, s_text, kind, cand, target, settings):
         return None  # (a paragraph piece goes with its passage, which passed)
+    if cand.whole and _word_count(target, cand.target) < _PIECE_WORDS:
+        return None  # a word or two the passage reached into a paragraph: "The" of a credit
     if cand.whole and kind == "paraphrase" and _heading(target.text, cand.target, settings):
         return None  # a headline over paragraphs it sums up: its words are not the copy
     return Passage(
@@ -712,6 +723,31 @@ def _passage(
         extra={"sentence_pairs": str(len(cand.seeds))}
         | ({"piece_of": f"{cand.parent.start}-{cand.parent.end}"} if cand.parent else {}),
     )
+
+
+#: the fewest words a paragraph piece of a passage has to be a passage of its own
+_PIECE_WORDS = 3
+
+
+#: similarity points a reworded piece cut to its matched sentences must gain to be cut: its
+#: sentences cut were the outlet's own, not sentences reworded too closely to be matched
+_CUT_GAIN = 5.0
+
+
+def _seeded_part(cand: _Candidate, target: Prepared) -> _Candidate | None:
+    """A reworded paragraph piece of a passage cut to its sentences from the first to the
+    last that match a source sentence: the outlet's own sentences around the one it
+    reworded ("Many of those released had been held since...") are not the copy.  None
+    when none of its sentences matches one."""
+    units = [target.units[t] for t, _ in cand.seeds]
+    inside = [u for u in units if cand.target.start < u.end and u.start < cand.target.end]
+    if not inside:
+        return cand if not cand.seeds else None
+    span = Span(
+        max(cand.target.start, min(u.start for u in inside)),
+        min(cand.target.end, max(u.end for u in inside)),
+    )
+    return cand if span == cand.target else dataclasses.replace(cand, target=span)
 
 
 def _dropped(
@@ -756,6 +792,10 @@ def _paraphrase_holds(t_text: str, s_text: str, cand: _Candidate, settings: Alig
     """
     if cand.support < settings.min_paraphrase_pairs:
         return False
+    return _shares_vocabulary(t_text, s_text, settings)
+
+
+def _shares_vocabulary(t_text: str, s_text: str, settings: AlignSettings) -> bool:
     na, nb = normalized_text(t_text), normalized_text(s_text)
     if max(len(na), len(nb)) > settings.max_compare_chars:
         return True

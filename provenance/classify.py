@@ -291,12 +291,23 @@ def _split_mixed(target: str, source: str, p: Passage, t_quotes: Coverage) -> li
         return [p]
     run_terms = [frozenset().union(*(_stems(target, x.start, x.end) for x in run)) for run in runs]
     owned: list[list[Span]] = [[] for _ in runs]
-    for sent in _clipped(source, p.source):
+    sents = _clipped(source, p.source)
+    choice: list[int | None] = []
+    for sent in sents:
         st = _stems(source, sent.start, sent.end)
         scores = [len(st & rt) / max(1, len(st)) for rt in run_terms]
         best = max(range(len(runs)), key=lambda i: scores[i])
-        if scores[best] > 0 and scores.count(scores[best]) == 1:
-            owned[best].append(sent)
+        choice.append(best if scores[best] > 0 and scores.count(scores[best]) == 1 else None)
+    # a sentence of no content word of its own ("It.", "Get. It. OUT") goes with the one
+    # before it (else after): the source side of a piece was cut short inside its quotation
+    for k in [*range(1, len(choice)), *range(len(choice) - 2, -1, -1)]:
+        if choice[k] is None and not _stems(source, sents[k].start, sents[k].end):
+            choice[k] = choice[k - 1] if k > 0 and choice[k - 1] is not None else choice[k]
+            if choice[k] is None and k + 1 < len(choice):
+                choice[k] = choice[k + 1]
+    for sent, chosen in zip(sents, choice, strict=True):
+        if chosen is not None:
+            owned[chosen].append(sent)
     pieces: list[tuple[Span, list[Span]]] = []
     for run, srcs in zip(runs, owned, strict=True):
         t_span = Span(run[0].start, run[-1].end)

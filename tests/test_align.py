@@ -405,3 +405,47 @@ def test_a_fragment_from_inside_a_sentence_is_no_short_passage() -> None:
         f"Residents were told at a public meeting that {shared} once the last stage is complete."
     )
     assert align_texts(target, source) == []
+
+
+def test_a_word_a_passage_reaches_into_the_next_paragraph_is_no_passage() -> None:
+    """Two texts alike up to a last line each of their own that begin with the same word:
+    the passage reached into that line for its first word, and "The" was a passage."""
+    body = (
+        "The regional parliament approved a new water management law on Tuesday after months "
+        "of debate in the committee.\n\n"
+        "Lawmakers said the reform would cut leakage in municipal pipelines by nearly a third "
+        "within five years, the speaker told reporters."
+    )
+    target = body + "\n\nThe Moscow Times first reported the vote on Tuesday evening."
+    source = body + "\n\nThe governor's office did not respond to a request for comment."
+    found = align_texts(target, source)
+    assert found
+    assert all(len(target[p.target.start : p.target.end].split()) >= 3 for p in found)
+
+
+def test_an_outlets_own_sentences_around_a_reworded_one_are_not_the_copy() -> None:
+    """A paragraph rewording one wire sentence between sentences of the outlet's own, next
+    to a paragraph copied word for word: the reworded piece of the passage was the whole
+    paragraph, and the outlet's own reporting counted as copied."""
+    swap = (
+        "Russia and Ukraine have carried out another exchange of prisoners of war, the Defense "
+        "Ministry said on Thursday."
+    )
+    care = (
+        "The servicemen are now in Belarus, where they are receiving the necessary "
+        "psychological and medical assistance. They will be flown to Moscow for treatment and "
+        "rehabilitation at the medical institutions of the ministry."
+    )
+    source = f"MOSCOW, June 19. {swap}\n\n{care}"
+    own_before = "Relatives waited for hours at the border crossing in the north of the region."
+    reworded = (
+        "Ukraine and Russia carried out another exchange of prisoners of war on Thursday, the "
+        "Defense Ministry in Moscow said."
+    )
+    own_after = "Many of those released had been held since the spring of 2022 in camps."
+    target = f"{own_before} {reworded} {own_after}\n\n{care}"
+    found = align_texts(target, source)
+    assert any(target[p.target.start : p.target.end] == care for p in found)
+    for p in found:
+        copied = target[p.target.start : p.target.end]
+        assert own_before not in copied and own_after not in copied

@@ -253,3 +253,20 @@ def test_quote_runs_group_quoted_and_unquoted_sentences() -> None:
     assert [len(sents) for sents, _ in runs] == [2, 2, 1]
     inner = quote_runs(text, Span(text.index("plainly"), text.index("Not one")))
     assert inner[0][0][0].start == text.index("plainly")  # cut to the span
+
+
+def test_a_quotation_of_short_sentences_copied_whole_keeps_its_source_side() -> None:
+    """A tweet quoted as "... We are here to Get. It. OUT," copied word for word: the quoted
+    run's source side lost "It.", a sentence of no content word (no run claimed it), and
+    the two identical texts showed a near-verbatim quotation of 98.5."""
+    text = (
+        "The governor defended the slogan of the campaign on Monday evening.\n\n"
+        '"Meth is a serious problem in our state. We are here to Get. It. OUT," the governor '
+        "tweeted on Monday night after the criticism.\n\n"
+        "Her office said the campaign would run until the end of the year in every county."
+    )
+    found = classify(text, text, align_texts(text, text), registry=REGISTRY)
+    assert found and all(p.kind == "verbatim" for p in found)
+    assert all(
+        text[p.target.start : p.target.end] == text[p.source.start : p.source.end] for p in found
+    )
