@@ -52,6 +52,7 @@ from provenance.attribution import (
     Credit,
     SourceRegistry,
     find_credits,
+    ranked_credits,
     remember_credits,
     remember_items,
     same_outlet,
@@ -72,6 +73,7 @@ from provenance.lineage import (
 )
 from provenance.models import Article, Document, Extraction, Passage, Span
 from provenance.segment import TEXT_CACHE, Layout, layout, remember_layout
+from provenance.segment import paragraphs as segment_paragraphs
 from provenance.settings import DEFAULTS, AlignSettings, Settings
 from provenance.state import State, digest
 from provenance.workers import Outcome, run_batched
@@ -690,11 +692,19 @@ def _upstream_rows(
         if credited:
             taken.setdefault(article, []).extend(Span(r["start"], r["end"]) for r in source_rows)
     quote_share = aligner.settings.classify.quote_share
+    elsewhere: dict[str, list[Span]] = {}  # per article, what it shares with a text at hand
+    for r in rows:
+        if r["direction"] != "taken-by":
+            elsewhere.setdefault(r["article"], []).append(Span(r["start"], r["end"]))
     upstream = []
     for (article, source, credited), source_rows in sorted(found.items()):
         entry = aligner.entries[article]
         quoted = quotes.Coverage(quotes.find_quotations(entry.reference))
-        for span, members in _joined_spans(source_rows):
+        joined = _joined_spans(source_rows)
+        if credited:
+            shared = elsewhere.get(article, [])
+            joined = _credited_paragraphs(entry.reference, joined, source, aligner.registry, shared)
+        for span, members in joined:
             mine = taken.get(article, [])
             if not credited and any(overlap(span, t) * 2 > len(span) for t in mine):
                 continue  # the article credits a source for it after all
@@ -715,6 +725,46 @@ def _upstream_rows(
                 how = "credited-upstream" if credited else "credited-elsewhere"
                 upstream.append(passage_row(entry, None, p, how=how, source_name=source))
     return upstream
+
+
+def _credited_paragraphs(
+    text: str,
+    joined: list[tuple[Span, list[dict[str, Any]]]],
+    source: str,
+    registry: SourceRegistry,
+    shared: Sequence[Span],
+) -> list[tuple[Span, list[dict[str, Any]]]]:
+    """``joined``, credited material the article shares with other outlets, widened to
+    whole paragraphs where the rest of the paragraph is credited to the same source (the
+    nearest credit names it) and shared with no text of the corpus: a sentence of the
+    credited quotation or story that the other outlets reworded past recognition is the
+    source's material as well (it counted as the article's own)."""
+    credits = find_credits(text, registry)
+    out: list[tuple[Span, list[dict[str, Any]]]] = []
+    for paragraph in segment_paragraphs(text):
+        inside = [(s, m) for s, m in joined if paragraph.start <= s.start < paragraph.end]
+        if not inside:
+            continue
+        rest, reach = [], paragraph.start
+        for s, _ in inside:
+            if text[reach : s.start].strip():
+                rest.append(Span(reach, s.start))
+            reach = max(reach, s.end)
+        if reach < paragraph.end and text[reach : paragraph.end].strip():
+            rest.append(Span(reach, paragraph.end))
+        if rest and all(
+            not _union_overlap(part, shared)
+            and (ranked := ranked_credits(text, part, credits))
+            and ranked[0][0].source == source
+            for part in rest
+        ):
+            whole = Span(paragraph.start, max(paragraph.end, inside[-1][0].end))
+            out.append((whole, [m for _, members in inside for m in members]))
+        else:
+            out += inside
+    placed = {id(m) for _, members in out for m in members}
+    out += [(s, m) for s, m in joined if not any(id(x) in placed for x in m)]
+    return sorted(out, key=lambda x: (x[0].start, x[0].end))
 
 
 def _union_overlap(span: Span, spans: Iterable[Span]) -> int:

@@ -168,6 +168,36 @@ def test_upstream_credit_when_source_text_is_absent(tmp_path: Path) -> None:
     assert up.credited.all()
 
 
+@pytest.mark.parametrize("rest", ["credited", "own"])
+def test_credited_material_is_upstream_in_its_whole_paragraph_where_the_rest_is_credited_too(
+    tmp_path: Path, rest: str
+) -> None:
+    """Two outlets credit TASS (absent) for a quotation; the second rewords its first
+    sentence past recognition.  The first outlet's sentence, credited to TASS as the rest
+    of its paragraph is, counted as its own; a sentence another source is credited for
+    stays out."""
+    root = tmp_path / "c"
+    root.mkdir()
+    said = (
+        '"Therefore there are tactical differences, and he will adhere to them in the coming '
+        'months," the deputy told TASS.'
+    )
+    lead = "At this stage the return of the rival party to power is not what he needs."
+    if rest == "own":
+        lead = "Reuters reported that the rival party's return to power is not what he needs."
+    (root / "paper.txt").write_text(f"{OTHER[0]}\n\n{lead} {said}\n")
+    spun = "For now the comeback of the rival camp to power is not what he requires, he said."
+    (root / "blog.txt").write_text(f"{OWN[0]}\n\n{spun} {said}\n")
+    (root / "manifest.csv").write_text(
+        "file,outlet,role,published\npaper.txt,Paper,,2025-06-02\nblog.txt,Blog,,2025-06-02\n"
+    )
+    p = audit([str(root)]).tables.passages
+    up = p[(p.article == "paper.txt") & (p.direction == "credited-upstream")]
+    text = " ".join(up.text)
+    assert "Therefore there are tactical differences" in text
+    assert (lead in text) is (rest == "credited")
+
+
 def test_an_uncredited_share_of_upstream_material_is_the_sources_uncredited(
     tmp_path: Path,
 ) -> None:
