@@ -55,6 +55,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import itertools
+import re
 from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -167,13 +168,23 @@ def align_prepared(
             found.append(whole)
             continue
         pieces = _to_sentence_edges(pieces, space)  # (each piece has sides of its own)
-        passages = (_passage(c, target, source, settings) for c in pieces)
-        found += [p for p in passages if p is not None]
+        made = [(c, _passage(c, target, source, settings)) for c in pieces]
+        # a reworded piece at either end matching no source sentence of its own is where the
+        # passage ran on into the outlet's paragraph (a sentence sharing "chief executive")
+        while made and _unmatched(*made[0]):
+            made.pop(0)
+        while made and _unmatched(*made[-1]):
+            made.pop()
+        found += [p for _, p in made if p is not None]
     if settings.summary_max_ratio > 0:  # (a summary grown or joined past it: dropped)
         found = [p for p in found if len(p.source) <= settings.summary_max_ratio * len(p.target)]
     if settings.summary_paragraphs:
         found = [_summarised_paragraphs(p, source, settings, found) for p in found]
     return sorted(found, key=lambda p: (p.target.start, p.source.start))
+
+
+def _unmatched(cand: _Candidate, passage: Passage | None) -> bool:
+    return passage is None or (passage.kind == "paraphrase" and not cand.seeds)
 
 
 def _summarised_paragraphs(
@@ -700,7 +711,8 @@ def _passage(
     s_text = source.text[cand.source.start : cand.source.end]
     score = _prepared_similarity(target, cand.target, source, cand.source, settings)
     kind = _kind(score, settings)
-    if cand.whole and kind == "paraphrase":
+    # (a piece longer than its source side by half again: sentences of the outlet's own)
+    if cand.whole and kind == "paraphrase" and len(cand.target) > _CUT_RATIO * len(cand.source):
         seeded = _seeded_part(cand, target)
         if seeded is None:
             return None
@@ -713,6 +725,8 @@ def _passage(
         return None  # (a paragraph piece goes with its passage, which passed)
     if cand.whole and _word_count(target, cand.target) < _PIECE_WORDS:
         return None  # a word or two the passage reached into a paragraph: "The" of a credit
+    if _DATELINE.fullmatch(t_text.strip()):
+        return None  # "ST. PETERSBURG, June 19. /TASS/.": every item of the day begins so
     if cand.whole and kind == "paraphrase" and _heading(target.text, cand.target, settings):
         return None  # a headline over paragraphs it sums up: its words are not the copy
     return Passage(
@@ -727,11 +741,18 @@ def _passage(
 
 #: the fewest words a paragraph piece of a passage has to be a passage of its own
 _PIECE_WORDS = 3
+#: a wire's dateline alone: place, day, agency ("MOSCOW, June 19. /TASS/.", a Russian one with
+#: the day first, "LONDON, June 19 (Reuters) -")
+_DATELINE = re.compile(
+    r"[^\W\d][^\n,]{0,40},\s+(?:\w+\.?\s+\d{1,2}|\d{1,2}\s+\w+)\.?\s*"
+    r"(?:/[^/\n]{1,30}/|\([^()\n]{1,30}\))\.?(?:\s*[-\u2013\u2014])?"
+)
 
 
 #: similarity points a reworded piece cut to its matched sentences must gain to be cut: its
 #: sentences cut were the outlet's own, not sentences reworded too closely to be matched
 _CUT_GAIN = 5.0
+_CUT_RATIO = 1.5
 
 
 def _seeded_part(cand: _Candidate, target: Prepared) -> _Candidate | None:

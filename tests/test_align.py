@@ -449,3 +449,52 @@ def test_an_outlets_own_sentences_around_a_reworded_one_are_not_the_copy() -> No
     for p in found:
         copied = target[p.target.start : p.target.end]
         assert own_before not in copied and own_after not in copied
+
+
+def test_a_wire_dateline_or_a_sentence_of_the_outlets_is_no_piece_of_a_passage() -> None:
+    """Two wire items of one day from one forum, ending on the same background paragraphs:
+    an article reprinting the first was charged with the second's dateline ("ST.
+    PETERSBURG, June 19. /TASS/.", every item of the day begins so) and with a sentence of
+    its own sharing "chief executive" with the second's lead, pieces of the passage of the
+    background paragraphs matching no source sentence of their own."""
+    dateline = "ST. PETERSBURG, June 19. /TASS/."
+    forum = (
+        "The St. Petersburg International Economic Forum is taking place on June 18-21. The "
+        "theme of this year's forum is shared values as the foundation of growth.\n\n"
+        "TASS is the forum's official photo hosting agency and information partner."
+    )
+    first = (
+        f"{dateline} The state nuclear corporation and the energy ministry of a partner country "
+        "have signed an agreement on cooperation on the sidelines of the St. Petersburg "
+        "International Economic Forum, a TASS correspondent reported.\n\n"
+        f"The document was signed by the chief executive and the minister.\n\n{forum}"
+    )
+    second = (
+        f"{dateline} The largest bank of the country expects its net profit to grow this year "
+        "despite the high key rate, its chief executive told reporters on the sidelines of the "
+        f"St. Petersburg International Economic Forum.\n\n{forum}"
+    )
+    article = (
+        f"Nuclear deal signed\n\nThe country took another step towards nuclear power.\n\n{first}"
+    )
+    found = align_texts(article, second)
+    assert found
+    first_copied = min(p.target.start for p in found)
+    assert first_copied == article.index("The St. Petersburg International Economic Forum is")
+
+
+@pytest.mark.parametrize(
+    ("line", "dateline"),
+    [
+        ("ST. PETERSBURG, June 19. /TASS/.", True),
+        ("ЧИТА, 24 июня. /ТАСС/.", True),
+        ("LONDON, June 19 (Reuters) -", True),
+        ("Moscow, he said, in June 2025 (TASS).", False),
+        ("The talks resumed on June 19 (TASS).", False),
+    ],
+)
+def test_a_wire_dateline_is_told_from_a_sentence(line: str, dateline: bool) -> None:
+    """A passage that is a dateline alone is none (every item of a city's day begins so)."""
+    from provenance.align import _DATELINE
+
+    assert (_DATELINE.fullmatch(line) is not None) is dateline
