@@ -918,6 +918,8 @@ def _jsonl_document(
         values["url"] = source  # (trafilatura's JSON gives the page's address as "source")
     dated = values["published"]
     values = {name: value or getattr(meta, name) for name, value in values.items()}
+    if meta.outlet:  # (the manifest names the feed's outlet: most explicit, as for a file)
+        values["outlet"] = meta.outlet
     if dated:  # the line's own date, read (or none, when unreadable)
         values["published"] = _published(dated, where)
     return Document(

@@ -693,3 +693,18 @@ def test_a_row_given_twice_as_it_is_is_read_once(
     assert doc.published is None and doc.role == "article"
     warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
     assert len(warnings) == 2  # the ambiguous date and the role, once each
+
+
+def test_the_manifests_outlet_for_a_feed_names_its_lines_outlet(tmp_path: Path) -> None:
+    """A feed whose lines name their site ("Metro Wire") and a manifest row naming its
+    outlet ("Metro Wire Ltd"): the manifest, the most explicit, went unheard; a line's own
+    date still counts over nothing in the manifest."""
+    (tmp_path / "metro.jsonl").write_text(
+        '{"text": "Body one.", "sitename": "Metro Wire", "date": "2025-06-06"}\n'
+        '{"text": "Body two."}\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "manifest.csv").write_text("file,outlet\nmetro.jsonl,Metro Wire Ltd\n")
+    docs = list(iter_documents([str(tmp_path)]))
+    assert [d.outlet for d in docs] == ["Metro Wire Ltd", "Metro Wire Ltd"]
+    assert docs[0].published == "2025-06-06"

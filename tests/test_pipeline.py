@@ -891,6 +891,30 @@ def test_a_live_blogs_entry_is_not_credited_by_another_entrys_credit(tmp_path: P
     assert not blog.loc["swap.txt", "credited"]
 
 
+@pytest.mark.parametrize("byline", ["By TASS", "By Anna Petrova"])
+def test_a_reprint_under_the_wires_byline_is_credited(tmp_path: Path, byline: str) -> None:
+    """A reprint signed "By TASS" (the page's author the agency): the byline says whose
+    text it is, as a copyright line does; it was uncredited copying.  A reporter's byline
+    credits nobody."""
+    root = tmp_path / "c"
+    root.mkdir()
+    story = "\n\n".join(" ".join(WIRE[k : k + 2]) for k in range(0, len(WIRE), 2))
+    (root / "wire.txt").write_text(story + "\n")
+    (root / "paper.html").write_text(
+        f"<html><head><title>Water law passed</title><meta name='author' content='{byline[3:]}'>"
+        f"</head><body><article><h1>Water law passed</h1><p class='byline'>{byline}</p>"
+        + "".join(f"<p>{para}</p>" for para in story.split("\n\n"))
+        + "</article></body></html>"
+    )
+    (root / "manifest.csv").write_text(
+        "file,outlet,role,published\nwire.txt,TASS,source,2025-06-05\n"
+        "paper.html,Paper,,2025-06-06\n"
+    )
+    a = audit([str(root)]).tables.articles.set_index("article")
+    credited = bool(a.loc["paper.html", "credited_share"] > 0.8)
+    assert credited is (byline == "By TASS")
+
+
 def test_same_day_copies_of_the_wire_list_only_what_the_wire_does_not_hold(
     tmp_path: Path,
 ) -> None:

@@ -271,6 +271,11 @@ def copyright_credits(extraction: Extraction, registry: SourceRegistry) -> list[
     known = _copyright_of(last, registry)
     if known:
         found.append((known, " ".join(last.split())))
+    # ... or its byline: "By TASS", a page's author TASS (a reprint under the agency's name)
+    author = re.sub(r"(?i)^\s*(?:by|от|автор:?)\s+", "", extraction.author or "").strip(" .,")
+    known = registry.canonical(author) if author and len(author.split()) <= 4 else None
+    if known:
+        found.append((known, f"By {author}"))
     return found
 
 

@@ -40,6 +40,7 @@ __all__ = [
     "EN_STOP",
     "NAME_RE",
     "NOT_NAMES",
+    "RESIDUAL_IF_SHORT",
     "RESIDUAL_REASONS",
     "RU_STOP",
     "STOP_WORDS",
@@ -533,6 +534,8 @@ def _appeal(line: str, lower: str) -> bool:
 RESIDUAL_REASONS = frozenset(
     ("advertising", "read-also", "widget", "appeal", "related-articles", "comments", "photo-credit")
 )
+#: furniture that ``clean_text(residual=True)`` removes from a short line (see text.py)
+RESIDUAL_IF_SHORT = frozenset(("legal", "timestamp"))
 #: reasons whose lines end the article text (see ``ends_article``)
 _ENDS_ARTICLE = frozenset(("related-articles", "appeal", "comments"))
 _ENDS_ARTICLE_WIDGET = re.compile(

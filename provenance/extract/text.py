@@ -73,6 +73,8 @@ _DISCOUNT = {"related-articles": 1 / 5, "appeal": 1 / 3, "comments": 1 / 3, "wid
 _LONG_DUPLICATE = 200
 #: at most this many lines in an inline related-articles box (see ``_bridge``)
 _BOX_LINES = 6
+#: a line of this many words at most is short (see RESIDUAL_IF_SHORT)
+_SHORT_LINE_WORDS = 12
 #: this many good blocks in a row, beyond the main region and no end marker between, resume it
 _RESUME = 3
 #: a line this long that breaks off mid-sentence, followed by one in lower case, was wrapped
@@ -635,7 +637,12 @@ def clean_text(
     for block in blocks:
         block.reason = _furniture(block.text)
         if residual and block.reason not in shapes.RESIDUAL_REASONS:
-            block.reason = None
+            # (a short line that is only a copyright or a date is no body text: "© 2025 TASS.
+            # All rights reserved." under a reprint, a live blog's "15:02 BST")
+            short = block.reason in shapes.RESIDUAL_IF_SHORT and (
+                len(_WORD_RE.findall(block.text)) <= _SHORT_LINE_WORDS
+            )
+            block.reason = block.reason if short else None
         if block.reason is None and template_lines and normalize_line(block.text) in template_lines:
             block.reason = "template"
     if residual:
