@@ -534,8 +534,9 @@ def _appeal(line: str, lower: str) -> bool:
 RESIDUAL_REASONS = frozenset(
     ("advertising", "read-also", "widget", "appeal", "related-articles", "comments", "photo-credit")
 )
-#: furniture that ``clean_text(residual=True)`` removes from a short line (see text.py)
-RESIDUAL_IF_SHORT = frozenset(("legal", "timestamp"))
+#: furniture that ``clean_text(residual=True)`` removes from a short line (see text.py; not
+#: "timestamp": a date line is body text in Dragnet's pages)
+RESIDUAL_IF_SHORT = frozenset(("legal",))
 #: reasons whose lines end the article text (see ``ends_article``)
 _ENDS_ARTICLE = frozenset(("related-articles", "appeal", "comments"))
 _ENDS_ARTICLE_WIDGET = re.compile(

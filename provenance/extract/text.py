@@ -637,8 +637,8 @@ def clean_text(
     for block in blocks:
         block.reason = _furniture(block.text)
         if residual and block.reason not in shapes.RESIDUAL_REASONS:
-            # (a short line that is only a copyright or a date is no body text: "© 2025 TASS.
-            # All rights reserved." under a reprint, a live blog's "15:02 BST")
+            # (a short line that is only a copyright is no body text: "© 2025 TASS. All
+            # rights reserved." under a reprint)
             short = block.reason in shapes.RESIDUAL_IF_SHORT and (
                 len(_WORD_RE.findall(block.text)) <= _SHORT_LINE_WORDS
             )
