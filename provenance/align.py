@@ -158,6 +158,7 @@ def align_prepared(
     candidates = [c for chain in chains for c in _refined(chain, space, settings)]
     found = []
     merged = _merge_summaries(_resolve_overlaps(candidates), space, settings)
+    merged = [part for cand in merged for part in _skipped_paragraphs(cand, space, settings)]
     for cand in _to_sentence_edges(merged, space):
         whole = _passage(cand, target, source, settings)
         if whole is None or not settings.split_paragraphs:
@@ -455,6 +456,46 @@ def _own_side(
         return _refine(piece, space, settings, limit=part).source
     except _OutOfOrder:
         return piece.source
+
+
+def _skipped_paragraphs(
+    cand: _Candidate, space: SentenceSpace, settings: AlignSettings
+) -> list[_Candidate]:
+    """``cand`` cut where the target goes from one sentence straight on to the next while
+    the source has a whole paragraph between their matches that none of the target's
+    sentences matches: the outlet left that paragraph out ("the ministry said in a
+    statement" between two sentences it copied word for word), and one passage spanning
+    it on the source side was a paraphrase of 74.  Each part is a passage of its own, when
+    each is a copy near word for word (a rewrite may well leave a paragraph out and be
+    one paraphrase still)."""
+    seeds = sorted(cand.seeds)
+    if len(seeds) < 2:
+        return [cand]
+    paragraphs = space.source.paragraphs
+    units = space.source.units
+    for k in range(1, len(seeds)):
+        (t0, s0), (t1, s1) = seeds[k - 1], seeds[k]
+        if t1 - t0 != 1 or s1 <= s0 + 1:
+            continue  # (target sentences not adjacent, or no source sentence between)
+        gap = Span(units[s0].end, units[s1].start)
+        skipped = [
+            p for p in paragraphs if gap.start <= p.start and p.end <= gap.end and p.end > p.start
+        ]
+        if not skipped or any(
+            u.start < skipped[-1].end and skipped[0].start < u.end
+            for _, j in seeds
+            for u in (units[j],)
+        ):
+            continue
+        first = _Candidate.of(seeds[:k], space, cand.support)
+        rest = _Candidate.of(seeds[k:], space, cand.support)
+        t, src = space.target, space.source
+        if all(
+            _prepared_similarity(t, c.target, src, c.source, settings) >= settings.near_verbatim
+            for c in (first, rest)
+        ):
+            return [first, *_skipped_paragraphs(rest, space, settings)]
+    return [cand]
 
 
 def _to_sentence_edges(cands: list[_Candidate], space: SentenceSpace) -> list[_Candidate]:

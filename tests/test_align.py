@@ -498,3 +498,28 @@ def test_a_wire_dateline_is_told_from_a_sentence(line: str, dateline: bool) -> N
     from provenance.align import _DATELINE
 
     assert (_DATELINE.fullmatch(line) is not None) is dateline
+
+
+def test_two_sentences_copied_around_a_source_paragraph_left_out_are_two_verbatim_passages() -> (
+    None
+):
+    """A digest item: two wire sentences word for word in one paragraph, the wire's quotation
+    paragraph between them left out.  One passage spanned the left-out paragraph on the
+    source side: a paraphrase of 74 for a verbatim copy."""
+    lead = (
+        "Air defense forces intercepted and destroyed 48 fixed-wing drones over the southern "
+        "regions overnight, the Defense Ministry said on Thursday."
+    )
+    quote = (
+        '"Between 11:00 p.m. on June 18 and 7:00 a.m. on June 19, on-duty air defense systems '
+        'intercepted and destroyed 48 unmanned aerial vehicles," the ministry said in a statement.'
+    )
+    where = (
+        "Twenty-two drones were downed over the Bryansk Region, 11 over the Kursk Region and "
+        "the rest over the Belgorod, Oryol and Moscow regions."
+    )
+    source = f"MOSCOW, June 19. {lead}\n\n{quote}\n\n{where}"
+    target = f"Drones downed\n\n{lead} {where}\n\nOur view: more will come."
+    found = align_texts(target, source)
+    assert [target[p.target.start : p.target.end] for p in found] == [lead, where]
+    assert {p.kind for p in found} == {"verbatim"}
