@@ -10,6 +10,7 @@ any fetch, so even a missed escape could not load anything.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import hashlib
 import itertools
@@ -245,7 +246,15 @@ def _label(p: dict[str, Any]) -> str:
 def highlight(
     text: str, passages: Sequence[dict[str, Any]], colours: dict[str, int], aid: str
 ) -> str:
-    """The escaped text with each copied span in a <mark>; overlaps take the closest kind."""
+    """The escaped text with each copied span in a <mark>, coloured by the passage its words
+    are counted under (:func:`aggregate.article_coverage`: the source the shares charge,
+    not the likest of overlapping passages), else the closest kind."""
+    try:
+        owners = aggregate.article_coverage(text, passages)
+    except (KeyError, TypeError, ValueError):  # (rows without what the figures read)
+        owners = []
+    bounds = aggregate.word_spans(text) if owners else []
+    starts = [w[0] for w in bounds]
     spans = []
     for i, p in enumerate(passages, 1):
         s, t = p["start"], p["end"]
@@ -264,6 +273,9 @@ def highlight(
             out.append(chunk)
             continue
         _, _, i, p = min(cover, key=lambda c: (rank.get(c[3]["kind"], 9), c[2]))
+        w = bisect.bisect_left(starts, a)
+        counted = owners[w] if w < len(owners) and bounds[w][1] <= b else None
+        p = next((c[3] for c in cover if c[3] is counted), p)
         title = "; ".join(_label(c[3]) for c in cover)
         cls = f"c{colours.get(str(p['source']), 0)} {kind_class(p['kind'])}"
         out.append(f'<mark class="{cls}" title="{e(title)}">{chunk}</mark>')

@@ -912,6 +912,34 @@ def test_highlight_keeps_the_text(text: str, spans: list[tuple[int, int, str]]) 
     assert html.unescape(re.sub(r"<[^>]+>", "", out)) == text
 
 
+def test_highlight_colours_words_by_the_passage_they_are_counted_under() -> None:
+    """A paragraph two passages cover: from TASS, credited, and from a reprint of TASS,
+    word for word but uncredited (its credit names TASS).  The shares count it as TASS's;
+    the page coloured it as the reprint's, the likelier passage."""
+    text = "Air defense forces downed 48 drones overnight, according to TASS."
+    common = {"start": 0, "end": len(text), "quote": False, "source_article": "x"}
+    tass = {
+        **common,
+        "source": "TASS",
+        "kind": "near-verbatim",
+        "similarity": 92.0,
+        "credited": True,
+        "origin": "TASS",
+    }
+    relay = {
+        **common,
+        "source": "Silk Road",
+        "kind": "verbatim",
+        "similarity": 100.0,
+        "credited": False,
+        "origin": "TASS",
+    }
+    colours = {"TASS": 0, "Silk Road": 3}
+    for order in ([tass, relay], [relay, tass]):
+        out = highlight(text, order, colours, "a1")
+        assert set(re.findall(r'<mark class="c(\d+)', out)) == {"0"}
+
+
 # --- wording, colours, safety of the clean-up ------------------------------------------------
 
 
