@@ -185,7 +185,13 @@ def align_prepared(
 
 
 def _unmatched(cand: _Candidate, passage: Passage | None) -> bool:
-    return passage is None or (passage.kind == "paraphrase" and not cand.seeds)
+    return passage is None or (
+        passage.kind == "paraphrase" and not cand.seeds and passage.similarity < _UNMATCHED_BELOW
+    )
+
+
+#: the similarity under which a piece matching no source sentence of its own is no copy
+_UNMATCHED_BELOW = 50.0
 
 
 def _summarised_paragraphs(
