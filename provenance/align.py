@@ -772,6 +772,8 @@ def _passage(
         return None  # (a paragraph piece goes with its passage, which passed)
     if cand.whole and _word_count(target, cand.target) < _PIECE_WORDS:
         return None  # a word or two the passage reached into a paragraph: "The" of a credit
+    if cand.whole and kind == "paraphrase" and _word_count(source, cand.source) < _REWORDED_WORDS:
+        return None  # a reworded sentence matched to a few words ("in Istanbul next week.")
     if _DATELINE.fullmatch(t_text.strip()):
         return None  # "ST. PETERSBURG, June 19. /TASS/.": every item of the day begins so
     if cand.whole and kind == "paraphrase" and _heading(target.text, cand.target, settings):
@@ -788,6 +790,8 @@ def _passage(
 
 #: the fewest words a paragraph piece of a passage has to be a passage of its own
 _PIECE_WORDS = 3
+#: ... and the fewest on its source side, reworded
+_REWORDED_WORDS = 6
 #: a wire's dateline alone: place, day, agency ("MOSCOW, June 19. /TASS/.", a Russian one with
 #: the day first, "LONDON, June 19 (Reuters) -")
 _DATELINE = re.compile(

@@ -162,6 +162,8 @@ def _joinable(
     )
     if not same_class or a.target.end > b.target.start:
         return False
+    if a.altered_quote and "\n" in target[a.target.end : b.target.start]:
+        return False  # (each altered quotation is evidence of its own, and counted so)
     piece = a.extra.get("piece_of")
     if piece is not None and piece == b.extra.get("piece_of"):
         gap = target[a.target.end : b.target.start]

@@ -523,3 +523,31 @@ def test_two_sentences_copied_around_a_source_paragraph_left_out_are_two_verbati
     found = align_texts(target, source)
     assert [target[p.target.start : p.target.end] for p in found] == [lead, where]
     assert {p.kind for p in found} == {"verbatim"}
+
+
+def test_a_reworded_lead_matched_to_a_few_words_of_the_source_is_no_piece() -> None:
+    """An outlet's own lead sharing "in Istanbul next week" with another outlet's quotation,
+    above a paragraph it copied word for word from that outlet: the lead was a piece of the
+    passage (a paraphrase of four words), and the passage's source side ran over the other
+    outlet's quotations in between, which the copy never printed."""
+    context = (
+        "The talks, brokered by Turkey, have so far produced prisoner swaps but no agreement on "
+        "a ceasefire. Ukrainian President Volodymyr Zelensky has insisted that any lasting "
+        "settlement must begin with a full and unconditional truce of at least 30 days, a "
+        "demand Moscow has rejected as a ploy to let Kyiv regroup."
+    )
+    source = (
+        "Kremlin spokesman Dmitry Peskov said on Friday that the next meeting of Russian and "
+        "Ukrainian delegations could take place in Istanbul next week.\n\n"
+        '"We do not rule out that the next meeting of the delegations will take place in '
+        'Istanbul next week. The dates are being coordinated through diplomatic channels," '
+        "Peskov said.\n\n\"The ball is now in Kyiv's court. We are waiting for a serious "
+        'answer, not statements for the press," Peskov said.\n\n' + context
+    )
+    target = (
+        "Russia and Ukraine could meet again in Istanbul next week, the Kremlin said on "
+        f"Friday, though no date has been fixed.\n\n{context}\n\nThe first round of talks "
+        "took place in Istanbul on May 16, TASS reported."
+    )
+    found = align_texts(target, source)
+    assert [target[p.target.start : p.target.end] for p in found] == [context]

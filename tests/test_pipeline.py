@@ -1222,3 +1222,30 @@ def test_a_sources_own_footer_in_each_of_its_articles_is_no_passage(tmp_path: Pa
         fh.write("copy.txt,Paper,article,2025-06-03\n")
     rows = audit([str(root)]).tables.passages
     assert set(rows["article"]) == {"copy.txt"} and set(rows["source_article"]) == {"one.txt"}
+
+
+def test_two_altered_quotations_in_two_paragraphs_count_as_two(tmp_path: Path) -> None:
+    """Two of the wire's quotations, each changed, in paragraphs of their own: the audit
+    joined them into one passage and counted one altered quotation (align showed two)."""
+    root = tmp_path / "c"
+    root.mkdir()
+    first = (
+        '"We do not exclude that the next meeting of the delegations could be held in Istanbul '
+        'next week. The specific dates are being agreed through diplomatic channels," Peskov said.'
+    )
+    second = (
+        '"The ball is in their court now. We are waiting for a substantive answer, not '
+        'statements for the press," Peskov said on Friday.'
+    )
+    lead = "Kremlin spokesman Dmitry Peskov told reporters on Friday that talks could resume soon."
+    (root / "wire.txt").write_text(f"{lead}\n\n{first}\n\n{second}\n")
+    changed = first.replace("do not exclude", "do not rule out").replace("specific dates", "dates")
+    changed2 = second.replace("in their court now", "now in Kyiv's court").replace(
+        "substantive", "serious"
+    )
+    (root / "paper.txt").write_text(f"{lead}\n\n{changed}\n\n{changed2}\n")
+    (root / "manifest.csv").write_text(
+        "file,outlet,role,published\nwire.txt,TASS,source,2025-06-05\npaper.txt,Paper,,2025-06-06\n"
+    )
+    a = audit([str(root)]).tables.articles.set_index("article")
+    assert a.loc["paper.txt", "altered_quotes"] == 2
