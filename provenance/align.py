@@ -772,7 +772,12 @@ def _passage(
         return None  # (a paragraph piece goes with its passage, which passed)
     if cand.whole and _word_count(target, cand.target) < _PIECE_WORDS:
         return None  # a word or two the passage reached into a paragraph: "The" of a credit
-    if cand.whole and kind == "paraphrase" and _word_count(source, cand.source) < _REWORDED_WORDS:
+    if (
+        cand.whole
+        and kind == "paraphrase"
+        and _word_count(source, cand.source) < _REWORDED_WORDS
+        and len(cand.target) > _CUT_RATIO * 2 * len(cand.source)
+    ):
         return None  # a reworded sentence matched to a few words ("in Istanbul next week.")
     if _DATELINE.fullmatch(t_text.strip()):
         return None  # "ST. PETERSBURG, June 19. /TASS/.": every item of the day begins so

@@ -782,18 +782,56 @@ def _jsonl_lines(data: bytes, shown: str) -> Iterator[tuple[str, InputError | No
         yield from ((line, None) for line in text.split("\n"))
         return
     lines = data.removeprefix(_BOMS[0][0]).split(b"\n")
-    if sum(1 for raw in lines if not _utf8(raw)) * 2 > len(lines):
-        text, _ = decode(data, path=shown)  # (a file in another encoding)
-        yield from ((line, None) for line in text.split("\n"))
-        return
+    # the lines not in UTF-8 read together tell their encoding best (a scraper that wrote
+    # cp1251 before an upgrade, then UTF-8: each line in its own; read as one text in the
+    # encoding of most, the UTF-8 lines were garbled)
+    other = b"\n".join(raw for raw in lines if not _utf8(raw))
+    try:
+        encoding: str | None = _line_encoding(other, decode(other, path=shown)[1])
+    except InputError as exc:
+        if exc.status == "binary" and 2 * len(other) > len(data):
+            raise  # (a binary file, not a feed: it fails as a whole)
+        encoding = None
     for lineno, raw in enumerate(lines, start=1):
         if _utf8(raw):
             yield raw.decode("utf-8"), None
             continue
         try:
-            yield decode(raw, path=f"{shown}:{lineno}")[0], None
-        except InputError as exc:
+            if encoding is not None and encoding != "utf-8":
+                yield raw.decode(encoding), None
+            else:
+                yield decode(raw, path=f"{shown}:{lineno}")[0], None
+        except (InputError, UnicodeDecodeError, LookupError) as exc:
+            if not isinstance(exc, InputError):
+                exc = InputError(
+                    f"line {lineno} is in no encoding of the others",
+                    path=f"{shown}:{lineno}",
+                    hint="re-save the feed as UTF-8",
+                    status="undecodable",
+                )
             yield "", exc
+
+
+#: encodings of scripts other than Latin, and multi-byte ones: what a detector finds there
+#: stands (see _line_encoding)
+_OTHER_SCRIPTS = (
+    "utf", "gb", "big5", "shift", "euc", "iso2022", "hz", "johab", "cp932", "cp949", "cp950",
+    "cp1251", "koi8", "cp866", "cp855", "iso8859_5", "mac_cyrillic", "cp1253", "iso8859_7",
+    "cp1255", "iso8859_8", "cp1256", "iso8859_6", "cp874", "tis_620", "cp1258",
+)  # fmt: skip
+
+
+def _line_encoding(data: bytes, found: str) -> str:
+    """The encoding of a feed's lines not in UTF-8: what ``decode`` found, but cp1252 where
+    it found another single-byte page for Latin script and cp1252 reads every byte beyond
+    ASCII as a letter ("Café crème brûlée" came out as "Cafķ crĶme br¹lķe", a Baltic DOS
+    page, a short line telling its detector little); a Polish line in cp1250 has bytes
+    cp1252 reads as signs ("³" for "ł"), and keeps its page."""
+    name = found.lower().replace("-", "_")
+    if name.startswith(_OTHER_SCRIPTS) or name in ("cp1252", "latin_1", "iso8859_1", "ascii"):
+        return found
+    text = data.decode("cp1252", errors="replace")
+    return "cp1252" if all(c.isalpha() for c in text if ord(c) > 127) else found
 
 
 def _utf8(raw: bytes) -> bool:

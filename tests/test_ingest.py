@@ -708,3 +708,32 @@ def test_the_manifests_outlet_for_a_feed_names_its_lines_outlet(tmp_path: Path) 
     docs = list(iter_documents([str(tmp_path)]))
     assert [d.outlet for d in docs] == ["Metro Wire Ltd", "Metro Wire Ltd"]
     assert docs[0].published == "2025-06-06"
+
+
+def test_a_feed_written_in_cp1251_then_in_utf8_reads_each_line_in_its_own(
+    tmp_path: Path,
+) -> None:
+    """A scraper upgraded mid-feed: six lines in cp1251, then three in UTF-8.  Most lines
+    not UTF-8, the whole file was read as cp1251 and the UTF-8 lines came out garbled."""
+    old = [f'{{"text": "Президент провел совещание номер {k}."}}' for k in range(6)]
+    new = [f'{{"text": "Министр доложил о бюджете, пункт {k}."}}' for k in range(3)]
+    data = b"\n".join([*(x.encode("cp1251") for x in old), *(x.encode() for x in new)])
+    (tmp_path / "feed.jsonl").write_bytes(data + b"\n")
+    texts = [d.content for d in iter_documents([str(tmp_path / "feed.jsonl")])]
+    assert texts[0] == "Президент провел совещание номер 0."
+    assert texts[-1] == "Министр доложил о бюджете, пункт 2."
+
+
+@pytest.mark.parametrize(
+    ("line", "encoding"), [("Café crème brûlée in Kazan", "cp1252"), ("Zażółć gęślą", "cp1250")]
+)
+def test_a_latin_line_in_a_utf8_feed_is_read_in_its_own_page(
+    tmp_path: Path, line: str, encoding: str
+) -> None:
+    """One line of a UTF-8 feed in a Western European page: its detector, given one short
+    line, took it for a Baltic DOS page ("Cafķ crĶme br¹lķe")."""
+    rows = ['{"text": "The council met on Monday."}', f'{{"text": "{line}"}}']
+    data = rows[0].encode() + b"\n" + rows[1].encode(encoding) + b"\n"
+    (tmp_path / "feed.jsonl").write_bytes(data)
+    texts = [d.content for d in iter_documents([str(tmp_path / "feed.jsonl")])]
+    assert texts == ["The council met on Monday.", line]
