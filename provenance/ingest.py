@@ -862,7 +862,7 @@ def _jsonl_documents(data: bytes, shown: str, stem: str, meta: ManifestRow) -> I
             continue
         found = True
         try:
-            obj = json.loads(line)
+            obj = json.loads(line.lstrip("\ufeff"))  # (feeds concatenated: a BOM mid-file)
             if not isinstance(obj, dict):
                 raise ValueError("not an object")
         except (ValueError, RecursionError) as exc:  # RecursionError: [[[[... 100,000 deep
@@ -908,6 +908,15 @@ def _line_id(stem: str, key: str) -> str:
     return f"{stem}:{hashlib.sha256(key.encode('utf-8', 'surrogatepass')).hexdigest()[:12]}"
 
 
+def _no_body(obj: dict[str, object]) -> str:
+    """Why a JSONL line has no body: none given, or one of another type than text."""
+    for key in (*_JSONL_ALIASES["text"], *_JSONL_ALIASES["html"]):
+        value = obj.get(key)
+        if value is not None and not isinstance(value, str | list | dict):
+            return f"'{key}' is {type(value).__name__} {str(value)[:20]!r}, not text"
+    return "no 'text' or 'html'"
+
+
 def _jsonl_document(
     obj: dict[str, object], where: str, stem: str, meta: ManifestRow, line: str
 ) -> Document:
@@ -947,7 +956,7 @@ def _jsonl_document(
             id=doc_id,
             kind="text",
             status="empty",
-            error=f"{where}: no 'text' or 'html' - give the article body in one of them",
+            error=f"{where}: {_no_body(obj)} - give the article body in one of them, as text",
         )
     role = _role(field("role") or meta.role, where)
     values = {name: field(name) for name in _JSONL_FIELDS}

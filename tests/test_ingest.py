@@ -737,3 +737,13 @@ def test_a_latin_line_in_a_utf8_feed_is_read_in_its_own_page(
     (tmp_path / "feed.jsonl").write_bytes(data)
     texts = [d.content for d in iter_documents([str(tmp_path / "feed.jsonl")])]
     assert texts == ["The council met on Monday.", line]
+
+
+def test_a_feed_line_with_a_bom_or_a_body_of_another_type(tmp_path: Path) -> None:
+    """Feeds concatenated (a BOM at a line's start mid-file) lost that line as "not a JSON
+    object"; a body given as a number was "no 'text' or 'html'", though one was given."""
+    f = tmp_path / "feed.jsonl"
+    f.write_bytes(b'{"text": 12345}\n\xef\xbb\xbf{"text": "Body after a BOM."}\n')
+    first, second = iter_documents([str(f)])
+    assert first.status == "empty" and "'text' is int" in (first.error or "")
+    assert second.status == "ok" and second.content == "Body after a BOM."
