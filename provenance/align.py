@@ -172,9 +172,9 @@ def align_prepared(
         made = [(c, _passage(c, target, source, settings)) for c in pieces]
         # a reworded piece at either end matching no source sentence of its own is where the
         # passage ran on into the outlet's paragraph (a sentence sharing "chief executive")
-        while made and _unmatched(*made[0]):
+        while made and _unmatched(*made[0], target):
             made.pop(0)
-        while made and _unmatched(*made[-1]):
+        while made and _unmatched(*made[-1], target):
             made.pop()
         found += [p for _, p in made if p is not None]
     if settings.summary_max_ratio > 0:  # (a summary grown or joined past it: dropped)
@@ -184,9 +184,18 @@ def align_prepared(
     return sorted(found, key=lambda p: (p.target.start, p.source.start))
 
 
-def _unmatched(cand: _Candidate, passage: Passage | None) -> bool:
-    return passage is None or (
-        passage.kind == "paraphrase" and not cand.seeds and passage.similarity < _UNMATCHED_BELOW
+def _unmatched(cand: _Candidate, passage: Passage | None, target: Prepared) -> bool:
+    """Is an end piece of a passage where it ran on into the outlet's own text: a word or
+    two of a paragraph ("The" of a credit line), or a reworded piece matching no source
+    sentence of its own?  (Between two pieces, a short line is part of the copy.)"""
+    return (
+        passage is None
+        or _word_count(target, cand.target) < _PIECE_WORDS
+        or (
+            passage.kind == "paraphrase"
+            and not cand.seeds
+            and passage.similarity < _UNMATCHED_BELOW
+        )
     )
 
 
@@ -770,8 +779,6 @@ def _passage(
                 t_text = target.text[cand.target.start : cand.target.end]
     if not cand.whole and _dropped(t_text, s_text, kind, cand, target, settings):
         return None  # (a paragraph piece goes with its passage, which passed)
-    if cand.whole and _word_count(target, cand.target) < _PIECE_WORDS:
-        return None  # a word or two the passage reached into a paragraph: "The" of a credit
     if (
         cand.whole
         and kind == "paraphrase"

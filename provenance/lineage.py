@@ -55,15 +55,16 @@ def publication_day(value: str | None) -> str | None:
 def direction(a: T, b: T, cites: Callable[[T, T], bool] | None = None) -> tuple[T, T, str] | None:
     """``(earlier, later, reason)`` for two articles, or None when unknown.
 
-    A designated source comes first, unless the other article is dated earlier and the
-    source's text names that article's outlet (``cites(source, other)``): a wire rewriting a
-    newspaper's exclusive ("the Kommersant newspaper reported") took it from the paper.
+    A designated source comes first, unless the source's text names the other article's
+    outlet (``cites(source, other)``) and the other is not dated after it (earlier, or the
+    same day, or undated): a wire rewriting a newspaper's exclusive ("the Kommersant
+    newspaper reported") took it from the paper, though both came out the same morning.
     """
     if a.designated != b.designated:
         source, other = (a, b) if a.designated else (b, a)
         if (
             cites is not None
-            and _by_date(other, source) == (other, source)
+            and _by_date(other, source) != (source, other)
             and cites(source, other)
         ):
             return other, source, "earlier-date"

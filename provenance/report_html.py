@@ -169,7 +169,7 @@ _MORE_DEFINITIONS = (
     "the source's text may be a "
     "later version of the story, or a date is wrong), `earlier-date` (published earlier; "
     "also an article a designated "
-    "source's later text names as its source), `closer-to-source` (same or "
+    "source's text names as its source, not dated after it), `closer-to-source` (same or "
     "unknown date, but the other article reproduces a designated source's text more "
     "faithfully), `credited-upstream` (credited to a source whose text is not in the corpus), "
     "`credited-elsewhere` (shared, in an unknown order, with an outlet that credits it to "

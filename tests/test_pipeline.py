@@ -120,7 +120,10 @@ def test_same_day_is_order_unknown(tmp_path: Path) -> None:
         # no credit of the paper: the source comes first
         ("2025-05-31", ", officials said", "Vedomosti", "wire"),
         ("2025-05-31", " near the Kievskaya metro station", "Metro", "wire"),  # a common word
-        ("2025-06-01", ", the Vedomosti newspaper reported", "Vedomosti", "wire"),  # same day
+        # the same day (review K: a paper's 08:00 exclusive, the wire's rewrite at 10:30,
+        # was the paper's uncredited copy of the wire)
+        ("2025-06-01", ", the Vedomosti newspaper reported", "Vedomosti", "paper"),
+        ("2025-06-02", ", the Vedomosti newspaper reported", "Vedomosti", "wire"),  # a day after
     ],
 )
 def test_a_source_that_names_an_earlier_articles_outlet_took_it_from_that_article(
