@@ -507,6 +507,11 @@ def _skipped_paragraphs(
         t, src = space.target, space.source
         if all(
             _prepared_similarity(t, c.target, src, c.source, settings) >= settings.near_verbatim
+            # (each long enough to stand as a passage: a short sentence cut off was lost)
+            and (
+                len(c.target) >= settings.min_chars
+                or _word_count(t, c.target) >= settings.min_words
+            )
             for c in (first, rest)
         ):
             return [first, *_skipped_paragraphs(rest, space, settings)]
@@ -768,6 +773,7 @@ def _passage(
     score = _prepared_similarity(target, cand.target, source, cand.source, settings)
     kind = _kind(score, settings)
     # (a piece longer than its source side by half again: sentences of the outlet's own)
+    trimmed = False
     if cand.whole and kind == "paraphrase" and len(cand.target) > _CUT_RATIO * len(cand.source):
         seeded = _seeded_part(cand, target)
         if seeded is None:
@@ -777,6 +783,7 @@ def _passage(
             if cut >= score + _CUT_GAIN:
                 cand, score, kind = seeded, cut, _kind(cut, settings)
                 t_text = target.text[cand.target.start : cand.target.end]
+                trimmed = True
     if not cand.whole and _dropped(t_text, s_text, kind, cand, target, settings):
         return None  # (a paragraph piece goes with its passage, which passed)
     if (
@@ -796,7 +803,8 @@ def _passage(
         kind=kind,
         similarity=round(score, 1),
         extra={"sentence_pairs": str(len(cand.seeds))}
-        | ({"piece_of": f"{cand.parent.start}-{cand.parent.end}"} if cand.parent else {}),
+        | ({"piece_of": f"{cand.parent.start}-{cand.parent.end}"} if cand.parent else {})
+        | ({"cut": "own sentences"} if trimmed else {}),
     )
 
 

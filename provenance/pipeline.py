@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import datetime as dt
 import functools
 import logging
 import os
@@ -330,18 +331,16 @@ def _versions(articles: list[Article], names: list[str]) -> None:
         if len(members) < 2:
             continue
 
-        def latest(k: int) -> tuple[bool, str, int, str]:
-            # (one date for both: the longer, a correction adds; not the line order, which
-            # a feed re-sorted newest first turns round)
-            day, art = articles[k].document.published, articles[k]
-            return day is not None, day or "", len(art.text), art.document.sha256
+        def latest(k: int) -> tuple[bool, float, int, str]:
+            # (the instant, zones compared; one date for both: the longer, a correction
+            # adds; not the line order, which a feed re-sorted newest first turns round)
+            when, art = _instant(articles[k].document.published), articles[k]
+            return when is not None, when or 0.0, len(art.text), art.document.sha256
 
         kept = max(members, key=latest)
         words = set(articles[kept].text.casefold().split())
         older = [
-            k
-            for k in members
-            if k != kept and _alike(set(articles[k].text.casefold().split()), words)
+            k for k in members if k != kept and _versions_of(articles[k], articles[kept], words)
         ]
         if not older:
             continue
@@ -355,12 +354,45 @@ def _versions(articles: list[Article], names: list[str]) -> None:
 
 
 #: the share of words two texts at one address must have in common to be versions of one
-#: article (an address a scraper gave every line of a feed names no article)
+#: article (an address a scraper gave every line of a feed names no article) ...
 _VERSION_WORDS = 0.5
+#: ... and when they are dated on different days (a section's address that every day's
+#: templated brief is given, "ruble rates on June 19", is no article either)
+_VERSION_WORDS_DAYS_APART = 0.9
 
 
-def _alike(a: set[str], b: set[str]) -> bool:
-    return bool(a | b) and len(a & b) >= _VERSION_WORDS * len(a | b)
+def _versions_of(older: Article, latest: Article, words: set[str]) -> bool:
+    """Are two texts at one address versions of one article: titled alike (or untitled),
+    mostly the same words, nearly all of them when dated on different days?"""
+    a, b = older.document, latest.document
+    titles = [
+        " ".join((art.document.title or art.extraction.title or "").casefold().split())
+        for art in (older, latest)
+    ]
+    if all(titles) and titles[0] != titles[1]:
+        return False
+    theirs = set(older.text.casefold().split())
+    shared = len(theirs & words) / max(1, len(theirs | words))
+    days = {
+        utc_day(a.published) or publication_day(a.published),
+        utc_day(b.published) or publication_day(b.published),
+    }
+    apart = len(days - {None}) == 2
+    return shared >= (_VERSION_WORDS_DAYS_APART if apart else _VERSION_WORDS)
+
+
+def _instant(value: str | None) -> float | None:
+    """A publication date as an instant (seconds, UTC; a date without a zone or time as
+    its day's start in UTC), for ordering versions; None when it is not ISO."""
+    if not value:
+        return None
+    try:
+        when = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return when.timestamp()
 
 
 _TRACKING = re.compile(r"(?i)^(?:utm_\w+|fbclid|gclid|yclid|mc_cid|mc_eid|ref|source)=")
@@ -735,11 +767,13 @@ def _credited_paragraphs(
     shared: Sequence[Span],
 ) -> list[tuple[Span, list[dict[str, Any]]]]:
     """``joined``, credited material the article shares with other outlets, widened to
-    whole paragraphs where the rest of the paragraph is credited to the same source (the
-    nearest credit names it) and shared with no text of the corpus: a sentence of the
-    credited quotation or story that the other outlets reworded past recognition is the
-    source's material as well (it counted as the article's own)."""
+    whole paragraphs where the rest of the paragraph belongs to a quotation the shared
+    stretch is part of, credited to the same source (the nearest credit names it) and
+    shared with no text of the corpus: a sentence of the credited quotation that the
+    other outlets reworded past recognition is the source's material as well (it counted
+    as the article's own).  The outlet's own sentences beside it stay its own."""
     credits = find_credits(text, registry)
+    quoted = [q.span for q in quotes.find_quotations(text) if q.depth == 0]
     out: list[tuple[Span, list[dict[str, Any]]]] = []
     for paragraph in segment_paragraphs(text):
         inside = [(s, m) for s, m in joined if paragraph.start <= s.start < paragraph.end]
@@ -752,8 +786,12 @@ def _credited_paragraphs(
             reach = max(reach, s.end)
         if reach < paragraph.end and text[reach : paragraph.end].strip():
             rest.append(Span(reach, paragraph.end))
+        # (the rest of a credited quotation the shared stretch is part of: not the outlet's
+        # own sentences beside it, "A survey by our newsroom found...")
+        within = [q for q in quoted if any(overlap(q, s) for s, _ in inside)]
         if rest and all(
             not _union_overlap(part, shared)
+            and 5 * _union_overlap(part, within) >= 4 * len(part)
             and (ranked := ranked_credits(text, part, credits))
             and ranked[0][0].source == source
             for part in rest
@@ -854,12 +892,18 @@ def _origin_credited(rows: list[dict[str, Any]], near_verbatim: float) -> None:
             for u in by_article.get(r["source_article"], [])
             if same_outlet(str(u["origin"]), str(r["origin"]))
         ]
-        close = sum(
-            n
+        close = [
+            Span(max(span.start, u["start"]), min(span.end, u["end"]))
             for n, u in ups
-            if u["direction"] == "credited-upstream" or float(u["similarity"] or 0) >= near_verbatim
-        )
-        return 2 * close > len(span)
+            if n
+            and (
+                u["direction"] == "credited-upstream"
+                or float(u["similarity"] or 0) >= near_verbatim
+            )
+        ]
+        # all of it but a few words (not a sentence of the relay's own reporting)
+        rest = len(span) - _union_overlap(span, close)
+        return rest < _SOURCES_REST and rest <= (1 - _SOURCES_SHARE) * len(span)
 
     for r in rows:
         named, origin = r.get("credited_source"), r.get("origin")

@@ -551,3 +551,26 @@ def test_a_reworded_lead_matched_to_a_few_words_of_the_source_is_no_piece() -> N
     )
     found = align_texts(target, source)
     assert [target[p.target.start : p.target.end] for p in found] == [context]
+
+
+def test_a_short_sentence_copied_after_a_paragraph_left_out_is_kept() -> None:
+    """Two paragraphs copied, the source's next paragraph left out, then its short last
+    sentence copied: cut off on its own at the left-out paragraph, the sentence was too
+    short to stand as a passage and was lost (review L)."""
+    first = (
+        "The foreign ministers met in Rio de Janeiro on Monday to prepare the summit of the "
+        "group, which will take place in the autumn, the ministry said."
+    )
+    second = (
+        "The ministers discussed trade in national currencies, the new development bank's "
+        "lending and the admission of new partner countries to the group."
+    )
+    left_out = (
+        "He recalled that the previous summit had been held in Kazan last October and had "
+        "adopted a declaration of more than a hundred and thirty paragraphs."
+    )
+    last = "Brazil assumed the rotating chairmanship on January 1."
+    source = f"{first}\n\n{second}\n\n{left_out}\n\n{last}"
+    target = f"{first}\n\n{second}\n\n{last}"
+    copied = [target[p.target.start : p.target.end] for p in align_texts(target, source)]
+    assert any(last in c for c in copied)

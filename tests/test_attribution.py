@@ -655,3 +655,33 @@ def test_a_sources_domain_credits_it_but_not_inside_an_address() -> None:
     found = find_credits("Reported by themoscowtimes.com on Friday.", REGISTRY)
     assert [c.source for c in found] == ["The Moscow Times"]
     assert find_credits("More at https://tass.com/politics/1 and www.tass.ru/x.", REGISTRY) == []
+
+
+ONE_STORY = "The river burst its banks on Monday and flooded the lower town, according to TASS."
+LATER = "Officials in the region said the repairs would take most of the summer months."
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # a feature's subheadings over two paragraphs each
+        "Damage\n{later}\n{later}\n\nRepairs\n{later}\n{later}",
+        # a list a line introduces
+        "Here is what the officials agreed on Monday evening:\n"
+        "- {later}\n- The federal budget will pay for all of the works in the lower town.",
+        # speech set off by hyphens
+        "- {later}, - said the head of the district at a meeting with the residents.\n"
+        "- The army will help with the clean-up of the streets, - he added on Monday.",
+        # a timeline of the one story
+        "01:30 - {later}\n03:00 - The water level rose by another half a meter in the night.",
+    ],
+)
+def test_a_credit_given_once_covers_one_story_in_any_layout(body: str) -> None:
+    """A lead crediting TASS over an ordinary story with subheadings, a list, speech set off
+    by hyphens or a timeline: those were taken for a digest's items, and the credit ended
+    at the first (review L: reprints 46-74% uncredited)."""
+    text = f"Floods in the north\n\n{ONE_STORY}\n\n" + body.format(later=LATER)
+    last = text.rindex(text.rstrip().rsplit("\n", 1)[-1][:30])
+    credits = find_credits(text, REGISTRY)
+    ranked = ranked_credits(text, Span(last, len(text.rstrip())), credits)
+    assert "TASS" in [c.source for c, _ in ranked]

@@ -517,3 +517,15 @@ def test_a_page_signed_by_its_furniture(furniture: list[str], outlet: str | None
     assert article.document.outlet == outlet
     manifest = replace(doc, outlet="Given Outlet")  # the user's word comes first
     assert extract_all([manifest])[0].document.outlet == "Given Outlet"
+
+
+def test_residual_mode_keeps_short_sentences_about_rights() -> None:
+    """Short body sentences matched by the legal pattern are no copyright notice (review L):
+    only a line that begins with its sign or ends "All rights reserved" goes."""
+    lines = [
+        "The book may not be reproduced or sold anywhere in Russia.",
+        "The publisher's copyright © 2024 notice was removed from shops' websites.",
+        "Copyright 2025 Daily8",
+    ]
+    out = clean_text("\n".join(lines), residual=True)
+    assert _blocks(out) == lines[:2]

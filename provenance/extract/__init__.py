@@ -155,10 +155,19 @@ def extract_all(
     return _placed(articles, given, registry)
 
 
+#: a live blog entry's time alone ("15:02 BST", "9.30am"), not a date ("Updated June 20,
+#: 2025 14:35" under an article's title)
+_ENTRY_TIME = re.compile(r"\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s+[^\W\d]{2,5})?", re.I)
+
+
 def entry_starts(extraction: Extraction) -> tuple[int, ...]:
     """Where in the main text the entries of a live blog start: at the entry times the
     extractor removed as furniture ("15:02 BST" over each entry), two at least, or ()."""
-    stamps = [r for r in extraction.removed if r.reason == "timestamp" and r.start >= 0]
+    stamps = [
+        r
+        for r in extraction.removed
+        if r.reason == "timestamp" and r.start >= 0 and _ENTRY_TIME.fullmatch(r.text.strip())
+    ]
     if len(stamps) < 2:
         return ()
     end = len(extraction.text.rstrip())
@@ -273,7 +282,9 @@ def copyright_credits(extraction: Extraction, registry: SourceRegistry) -> list[
         found.append((known, " ".join(last.split())))
     # ... or its byline: "By TASS", a page's author TASS (a reprint under the agency's name)
     author = re.sub(r"(?i)^\s*(?:by|от|автор:?)\s+", "", extraction.author or "").strip(" .,")
-    known = registry.canonical(author) if author and len(author.split()) <= 4 else None
+    # (a name as an agency writes it, or of two words: not a person's "Ria")
+    named = author.isupper() or len(author.split()) > 1
+    known = registry.canonical(author) if named and len(author.split()) <= 4 else None
     if known:
         found.append((known, f"By {author}"))
     return found

@@ -34,6 +34,7 @@ __all__ = [
     "BYLINE_PREFIX_RE",
     "BYLINE_RE",
     "COMMENT_SIGNATURE_RE",
+    "COPYRIGHT_NOTICE",
     "CREDIT_RE",
     "DATED_BYLINE_RE",
     "DATE_RE",
@@ -537,6 +538,11 @@ RESIDUAL_REASONS = frozenset(
 #: furniture that ``clean_text(residual=True)`` removes from a short line (see text.py; not
 #: "timestamp": a date line is body text in Dragnet's pages)
 RESIDUAL_IF_SHORT = frozenset(("legal",))
+#: ... when it is a copyright notice: begins with its sign or ends "All rights reserved"
+#: (not a sentence about one: "The publisher's copyright © 2024 notice was removed.")
+COPYRIGHT_NOTICE = re.compile(
+    r"^\s*(?:©|\(c\)|copyright\b)|all rights reserved\W*$|все права защищены\W*$", _I
+)
 #: reasons whose lines end the article text (see ``ends_article``)
 _ENDS_ARTICLE = frozenset(("related-articles", "appeal", "comments"))
 _ENDS_ARTICLE_WIDGET = re.compile(

@@ -639,8 +639,10 @@ def clean_text(
         if residual and block.reason not in shapes.RESIDUAL_REASONS:
             # (a short line that is only a copyright is no body text: "© 2025 TASS. All
             # rights reserved." under a reprint)
-            short = block.reason in shapes.RESIDUAL_IF_SHORT and (
-                len(_WORD_RE.findall(block.text)) <= _SHORT_LINE_WORDS
+            short = (
+                block.reason in shapes.RESIDUAL_IF_SHORT
+                and len(_WORD_RE.findall(block.text)) <= _SHORT_LINE_WORDS
+                and shapes.COPYRIGHT_NOTICE.search(block.text) is not None
             )
             block.reason = block.reason if short else None
         if block.reason is None and template_lines and normalize_line(block.text) in template_lines:
