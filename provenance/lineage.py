@@ -166,8 +166,6 @@ def _joinable(
     if a.altered_quote and "\n" in target[a.target.end : b.target.start]:
         return False  # (each altered quotation is evidence of its own, and counted so)
     piece = a.extra.get("piece_of")
-    if (a.extra.get("cut") or b.extra.get("cut")) and target[a.target.end : b.target.start].strip():
-        return False  # (a piece cut to its matched sentences: what it cut is the outlet's)
     if piece is not None and piece == b.extra.get("piece_of"):
         gap = target[a.target.end : b.target.start]
         theirs = source[a.source.end : b.source.start]
