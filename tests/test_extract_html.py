@@ -315,3 +315,21 @@ def test_a_pull_quote_in_other_quotation_marks_is_a_second_copy() -> None:
         page([BODY[0], said, BODY[1], BODY[2]], extra=f"<blockquote><p>{curly}</p></blockquote>")
     )
     assert ex.text.count("whatever the cost") == 1
+
+
+@pytest.mark.parametrize(
+    ("body", "article"),
+    [
+        ("<h1>404 - Page not found</h1><p>Sorry.</p>", False),
+        ("<p>Страница не найдена</p>", False),
+        ("<p>The 404 bus route will be cut from June, the city said on Monday.</p>", True),
+    ],
+)
+def test_a_saved_error_page_is_no_article(body: str, article: bool) -> None:
+    """A crawler's 404 page was audited as a 10-word article of its outlet, all original."""
+    from provenance.extract import extract_document
+    from provenance.models import Document
+
+    page = f"<html><head><title>Daily Planet</title></head><body><main>{body}</main></body></html>"
+    doc = Document(path="p.html", id="p", kind="html", content=page)
+    assert (extract_document(doc).status == "ok") is article

@@ -67,7 +67,31 @@ def assemble(doc: Document, extraction: Extraction) -> Article:
     )
     if not has_text(extraction.text):  # zero-width characters and BOMs are no text either
         return Article(document=doc, extraction=extraction, status="no-text")
+    heads = [extraction.title or "", *(r.text for r in extraction.removed if r.reason == "title")]
+    if _error_page(extraction.text, heads):
+        removed = (*extraction.removed, Removed(extraction.text.strip(), "error-page"))
+        gone = replace(extraction, text="", pieces=(), removed=removed)
+        return Article(document=doc, extraction=gone, status="no-text")
     return Article(document=doc, extraction=extraction)
+
+
+#: what a page a crawler saved instead of the article says ("404 - Page not found")
+_ERROR_PAGE = re.compile(
+    r"(?i)\b(?:(?:error\s*)?40[34]\b\W{0,3}(?:error|not found|page|forbidden)|page not found|"
+    r"error\s*40[34]\b|"
+    r"(?:this )?page (?:does not|doesn't|no longer) exists?|"
+    r"страница не найдена|ошибка 404)"
+)
+#: ... in a text of at most this many words (an article may mention a 404 in passing)
+_ERROR_PAGE_WORDS = 30
+
+
+def _error_page(text: str, heads: Sequence[str] = ()) -> bool:
+    """Is the main text a web server's error page (a 404 a crawler saved), not an article?
+    ``heads``: its title, which may say so ("404 - Page not found" over "Sorry.")."""
+    if len(text.split()) > _ERROR_PAGE_WORDS:
+        return False
+    return any(_ERROR_PAGE.search(t) is not None for t in (text, *heads))
 
 
 class ArticleCache(Protocol):
