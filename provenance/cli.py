@@ -164,7 +164,8 @@ def warn_input(path: str, message: str | None) -> None:
     type=click.Choice(["jsonl", "text"]),
     default="jsonl",
     show_default=True,
-    help="jsonl: one object per document; text: the main bodies only.",
+    help="jsonl: one object per document; text: the main bodies only (several: each "
+    "under a line '==> PATH <==').",
 )
 @manifest_option
 @config_option
@@ -186,6 +187,7 @@ def extract(paths: Sequence[str], fmt: str, manifest: str | None, config_path: s
     except ProvenanceError as err:
         fail(err)
     failed = 0
+    several = len(docs) > 1
     for article in extract_all(docs, settings=settings):
         doc = article.document
         if doc.status != "ok":
@@ -196,7 +198,10 @@ def extract(paths: Sequence[str], fmt: str, manifest: str | None, config_path: s
         if fmt == "jsonl":
             click.echo(json.dumps(_article_record(article), ensure_ascii=False))
         elif article.text:
-            click.echo(article.text + "\n")
+            # (several articles: each under its file's name, as head(1) does, else one ran on
+            # into the next with only a blank line between)
+            head = f"==> {doc.path} <==\n" if several else ""
+            click.echo(head + article.text + "\n")
     sys.exit(ExitCode.INPUT_FAILED if failed else ExitCode.OK)
 
 

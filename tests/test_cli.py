@@ -32,7 +32,15 @@ def test_extract_corpus_jsonl(corpus_dir: Path) -> None:
 def test_extract_text_format_prints_bodies(corpus_dir: Path) -> None:
     result = invoke(["extract", "--format", "text", str(corpus_dir / "001_1bac6ef4c7f7c27f.txt")])
     assert "Dmitry Novikov" in result.stdout
-    assert not result.stdout.lstrip().startswith("{")
+    assert not result.stdout.lstrip().startswith("{") and "==>" not in result.stdout
+    # several: each body under its file's name (they ran on into each other)
+    two = [str(corpus_dir / f) for f in ("001_1bac6ef4c7f7c27f.txt", "004_7883a29d71220dc2.txt")]
+    heads = [
+        ln
+        for ln in invoke(["extract", "--format", "text", *two]).stdout.splitlines()
+        if ln.startswith("==> ")
+    ]
+    assert heads == [f"==> {path} <==" for path in two]
 
 
 def test_bad_inputs_are_named_and_the_rest_still_printed(tmp_path: Path) -> None:
