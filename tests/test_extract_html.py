@@ -224,6 +224,11 @@ def test_a_saved_page_gives_the_address_it_was_saved_from(note: str, url: str | 
             "The Daily Ledger | Breaking News and Analysis",
             "Asylum offer",
         ),
+        (  # ... or with the name and its slogan, a separator in it (review I)
+            "Talks within days | Eurasia Daily Report - News from Russia and Central Asia",
+            "Eurasia Daily Report - News from Russia and Central Asia",
+            "Talks within days",
+        ),
     ],
 )
 def test_a_page_title_loses_the_site_name_it_ends_with(

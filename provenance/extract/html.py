@@ -210,11 +210,14 @@ def _without_site(title: str, site: str) -> str:
     without it (a part before it, "... - World - TASS", may be a section or the headline's
     own: "Moscow Exchange - Q2 results - Interfax"; it stays)."""
     cuts = list(_TITLE_PARTS.finditer(title))
-    # the site's name, or its first part when it has a slogan ("The Ledger | Breaking News")
+    # the site's name, or its first part when it has a slogan ("The Ledger | Breaking News"),
+    # which may hold a separator itself ("... | Eurasia Daily Report - News from Russia")
     names = {site.strip().casefold(), _TITLE_PARTS.split(site.strip())[0].strip().casefold()}
-    if not cuts or title[cuts[-1].end() :].strip().casefold() not in names - {""}:
-        return title
-    return title[: cuts[-1].start()].strip() or title
+    names -= {""}
+    for cut in reversed(cuts):
+        if title[cut.end() :].strip().casefold() in names:
+            return title[: cut.start()].strip() or title
+    return title
 
 
 def _published_time(tree: HtmlElement, metas: dict[tuple[str, str], str]) -> str | None:
