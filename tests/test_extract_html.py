@@ -338,3 +338,29 @@ def test_a_saved_error_page_is_no_article(body: str, article: bool) -> None:
     page = f"<html><head><title>Daily Planet</title></head><body><main>{body}</main></body></html>"
     doc = Document(path="p.html", id="p", kind="html", content=page)
     assert (extract_document(doc).status == "ok") is article
+
+
+def test_a_page_whose_metadata_gives_two_days_is_left_undated(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """article:published_time June 5, its JSON-LD June 6: the first was taken silently, and
+    every later copy of the wire became this page's uncredited copy (review I).  Left blank
+    (order unknown), named; the same day in two zones is one day."""
+    body = "".join(f"<p>{p}</p>" for p in BODY)
+
+    def page(meta: str, ld: str) -> str:
+        script = json.dumps({"@type": "NewsArticle", "datePublished": ld})
+        return (
+            f'<html><head><meta property="article:published_time" content="{meta}">'
+            f'<script type="application/ld+json">{script}</script><title>t</title></head>'
+            f"<body><article>{body}</article></body></html>"
+        )
+
+    with caplog.at_level("WARNING"):
+        assert (
+            extract_html(page("2025-06-05T10:00:00+03:00", "2025-06-06T09:00:00+03:00")).published
+            is None
+        )
+    assert "2025-06-05 and 2025-06-06" in caplog.text
+    same = extract_html(page("2025-06-05T23:30:00-04:00", "2025-06-06T03:30:00+00:00"))
+    assert same.published == "2025-06-05T23:30:00-04:00"

@@ -192,7 +192,18 @@ def page_metadata(tree: HtmlElement) -> dict[str, str | None]:
         meta["language"] = meta["language"].split("-")[0].split("_")[0].lower()
     if meta["title"] and meta["sitename"]:
         meta["title"] = _without_site(meta["title"], meta["sitename"])
-    meta["published"] = _published_time(tree, metas)
+    try:
+        meta["published"] = _published_time(tree, metas)
+    except _DatesDisagree as conflict:
+        # left blank (its order unknown), never guessed: a wrong day made every later copy
+        # of the wire an uncredited copy of this page
+        log.warning(
+            "a page (%s) gives its article the publication days %s - left blank; give its"
+            " date in the manifest",
+            meta.get("url") or meta.get("title") or "untitled",
+            " and ".join(conflict.days),
+        )
+        return meta | {"published": None}
     if meta["published"] is None:
         try:
             meta["published"] = htmldate.find_date(tree, extensive_search=False, original_date=True)
@@ -220,6 +231,14 @@ def _without_site(title: str, site: str) -> str:
     return title
 
 
+class _DatesDisagree(Exception):
+    """A page's metadata gives its article two publication days."""
+
+    def __init__(self, days: list[str]):
+        super().__init__(", ".join(days))
+        self.days = days
+
+
 def _published_time(tree: HtmlElement, metas: dict[tuple[str, str], str]) -> str | None:
     """The publication time in full (ISO 8601 with its UTC offset) where the page's
     metadata gives one, or the day its JSON-LD gives the article; else None (htmldate then
@@ -231,8 +250,11 @@ def _published_time(tree: HtmlElement, metas: dict[tuple[str, str], str]) -> str
             mine, theirs = _json_ld_published(script.text[:100_000])
             articles += mine
             others += theirs
-    for value in [*(metas.get(key) for key in _PUBLISHED_TIME), *articles]:
-        stamp = iso_date(value)
+    given = [iso_date(v) for v in [*(metas.get(key) for key in _PUBLISHED_TIME), *articles]]
+    days = {utc_day(x) or x[:10] for x in given if x is not None}
+    if len(days) > 1:  # (the page's metadata says two days: which is right is not known)
+        raise _DatesDisagree(sorted(days))
+    for stamp in given:
         if stamp is not None and utc_day(stamp) is not None:  # a time with its zone
             return stamp
     for value in articles:  # the article's day (no other node's date beats it)
