@@ -364,3 +364,23 @@ def test_a_page_whose_metadata_gives_two_days_is_left_undated(
     assert "2025-06-05 and 2025-06-06" in caplog.text
     same = extract_html(page("2025-06-05T23:30:00-04:00", "2025-06-06T03:30:00+00:00"))
     assert same.published == "2025-06-05T23:30:00-04:00"
+
+
+@pytest.mark.parametrize("heading", ["More on this story", "Related", "Read also"])
+def test_a_related_list_named_by_its_heading_only_is_dropped(heading: str) -> None:
+    """ "More on this story" over a list of linked teasers inside <article>, no class name
+    saying so: trafilatura kept the teasers, other stories' sentences (review I: the
+    article 82% uncredited copying).  A list of the story's own stays."""
+    teasers = "".join(f'<li><a href="/{k}">Story {k}</a><p>{BODY[k]}</p></li>' for k in range(3))
+    lead = (
+        "The Kremlin said on Friday that negotiators might return to Istanbul within days, "
+        "our correspondent reports from the city of Samara on the Volga."
+    )
+    page = (
+        f"<html><body><article><h1>Talks possible</h1><p>{lead}</p>"
+        f"<h3>{heading}</h3><ul>{teasers}</ul></article></body></html>"
+    )
+    text = extract_html(page).text
+    assert lead in text and not any(BODY[k] in text for k in range(3))
+    own = page.replace(f"<h3>{heading}</h3>", "<h3>What was agreed</h3>")
+    assert all(BODY[k] in extract_html(own).text for k in range(3))

@@ -24,6 +24,7 @@ from trafilatura.settings import use_config
 from trafilatura.utils import load_html
 
 from provenance.dates import iso_date, utc_day
+from provenance.extract.furniture import furniture_reason
 from provenance.extract.text import clean_text
 from provenance.models import Extraction, Piece
 from provenance.settings import DEFAULTS, ExtractSettings
@@ -280,6 +281,28 @@ def _drop_unrendered(tree: HtmlElement) -> None:
             element.drop_tree()  # (its tail, the text after it, stays)
 
 
+_HEADINGS = etree.XPath("//body//*[self::h2 or self::h3 or self::h4 or self::h5 or self::h6]")
+
+
+def _drop_related_lists(tree: HtmlElement) -> None:
+    """Remove a related-articles list inside the article that names itself by its heading
+    only ("More on this story" over a list of linked teasers, no class name saying so):
+    trafilatura kept the teasers, other stories' sentences, as the article's text."""
+    for heading in _HEADINGS(tree):
+        text = " ".join(heading.text_content().split())
+        if not text or len(text.split()) > 8:
+            continue
+        if furniture_reason(text) not in ("related-articles", "read-also"):
+            continue
+        following = heading.getnext()
+        items = list(following.iterchildren("li")) if following is not None else []
+        if following is None or following.tag not in ("ul", "ol") or not items:
+            continue
+        if all(item.find(".//a") is not None for item in items):
+            following.drop_tree()
+            heading.drop_tree()
+
+
 def extract_html(
     html: str,
     *,
@@ -293,6 +316,7 @@ def extract_html(
         return Extraction(text="")
     meta = page_metadata(tree)
     _drop_unrendered(tree)
+    _drop_related_lists(tree)
     meta["url"] = meta["url"] or saved_from(html)
     try:
         result = trafilatura.bare_extraction(
