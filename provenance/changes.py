@@ -139,6 +139,15 @@ def _unread(tables: AuditTables, before: Iterable[str] = ()) -> set[str]:
 _FEED = re.compile(r"(?i)(.+)\.jsonl(?:\.gz)?")
 
 
+def _text_hashes(tables: AuditTables) -> dict[str, str]:
+    """A digest of each article's main text (its file's may change where the text does not:
+    a page's metadata, its furniture)."""
+    return {
+        str(name): hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+        for name, text in tables.texts.items()
+    }
+
+
 def _metadata(tables: AuditTables) -> dict[str, list[str]]:
     a = tables.articles
     columns = [a[c].astype(str).tolist() for c in _META]
@@ -178,6 +187,13 @@ def snapshot(
         # inputs never audited yet (no main text, failed): named once as new, not each night
         "unaudited": dict(sorted(unaudited.items())),
         "metadata": metadata,
+        "texts": {
+            n: h
+            for n, h in sorted(
+                {**(previous or {}).get("texts", {}), **_text_hashes(tables)}.items()
+            )
+            if n in articles
+        },
         "passages": [list(p) for p in sorted(passages)],
         "outlets": {
             str(r["outlet"]): float(r["original_share"])
@@ -241,6 +257,8 @@ def compare(
     for name in sorted(copies & set(before_articles)):
         copied.setdefault(before_articles[name], name)
     now_meta = _metadata(tables)
+    before_texts: Mapping[str, str] = (previous or {}).get("texts", {})
+    now_texts = _text_hashes(tables)
     renamed: dict[str, str] = {}  # old name -> new name
     for name in sorted(hashes):
         outlet = outlet_of.get(name, "")
@@ -256,7 +274,9 @@ def compare(
             add("renamed-article", outlet, name, before=old, after=name)
             gone.remove(old)
             renamed[old], earlier = name, old
-        elif before_articles[name] != hashes[name]:
+        elif before_articles[name] != hashes[name] and (
+            before_texts.get(name) is None or before_texts.get(name) != now_texts.get(name)
+        ):  # (a file edited where its main text stayed, a page's date: its metadata, below)
             twin = copied.get(hashes[name])
             if twin is not None and twin != name:  # edited into a copy of a file now its copy
                 renamed[twin] = name

@@ -815,3 +815,26 @@ def test_a_file_edited_into_a_copy_of_another_carries_its_passages(tmp_path: Pat
     assert outcome.tables.articles.set_index("article").loc["b.txt", "status"] == "duplicate"
     assert not [r for r in outcome.changes if r["change"] in ("new-passage", "removed-article")]
     assert outcome.new_uncredited == 0
+
+
+def test_a_pages_date_edited_alone_is_a_metadata_change_not_a_text_change(
+    tmp_path: Path,
+) -> None:
+    """Only the publication time in an HTML page's head edited: changes.csv said
+    "changed-article, text" with no before or after (its file's hash changed), where
+    docs/cron.md promises the published date, before and after (review I)."""
+    corpus, out = tmp_path / "corpus", tmp_path / "out"
+    corpus.mkdir()
+    body = "".join(f"<p>{t}</p>" for t in FEED_TEXTS[0].split("\n\n"))
+
+    def page(when: str) -> str:
+        return (
+            f'<html><head><meta property="article:published_time" content="{when}">'
+            f"<title>Water law</title></head><body><article>{body}</article></body></html>"
+        )
+
+    (corpus / "paper.html").write_text(page("2025-06-05T10:00:00+03:00"), encoding="utf-8")
+    run([str(corpus)], out)
+    (corpus / "paper.html").write_text(page("2025-06-06T10:00:00+03:00"), encoding="utf-8")
+    changes = [(r["change"], r["detail"]) for r in run([str(corpus)], out).changes]
+    assert changes == [("changed-article", "published")]
