@@ -502,16 +502,17 @@ def _skipped_paragraphs(
             for u in (units[j],)
         ):
             continue
-        first = _Candidate.of(seeds[:k], space, cand.support)
-        rest = _Candidate.of(seeds[k:], space, cand.support)
+        # (each part a piece of the passage, which passed: a short sentence cut off stands)
+        whole, parent = min(len(cand.target), len(cand.source)), cand.target
+        first, rest = (
+            dataclasses.replace(
+                _Candidate.of(part, space, cand.support), whole=whole, parent=parent
+            )
+            for part in (seeds[:k], seeds[k:])
+        )
         t, src = space.target, space.source
         if all(
             _prepared_similarity(t, c.target, src, c.source, settings) >= settings.near_verbatim
-            # (each long enough to stand as a passage: a short sentence cut off was lost)
-            and (
-                len(c.target) >= settings.min_chars
-                or _word_count(t, c.target) >= settings.min_words
-            )
             for c in (first, rest)
         ):
             return [first, *_skipped_paragraphs(rest, space, settings)]

@@ -830,31 +830,28 @@ def remember_items(text: str, starts: Sequence[int]) -> None:
 def _items(text: str, paras: Sequence[Span], credits: Sequence[Credit] = ()) -> tuple[int, ...]:
     """Where the items of a compilation start (a digest, a roundup, a live blog), or ()
     for one story.  A credit in one item covers that item, not the next: "(TASS)"
-    closing one bullet, "TASS reported" opening one digest item.  Marks of items, two at
-    least: bullets of a sentence each, not a list a line introduces ("...agreed:") nor
-    speech set off by hyphens ("- No decision yet, - Peskov said"); entry times alone on
-    their line ("15:02 BST"); headings over sections of a paragraph or two each, three
-    sections at least, which credit sources in two of them or share few words (a
-    feature's subheadings head one story, which its lead's credit covers)."""
+    closing one bullet, "TASS reported" opening one digest item.
+
+    Entry times alone on their line ("15:02 BST"), two at least, make a live blog.  Other
+    marks (bullets of a sentence each, times opening their entries, headings over sections
+    of a paragraph or two, two of a kind at least) make a compilation only when its items
+    credit sources themselves, two of them and a third of them at least: a story with
+    subheadings, a list of facts, speech set off by dashes or a timeline credits its
+    source once, in its lead, which covers all of it."""
     if text in _REMEMBERED_ITEMS:
         return _REMEMBERED_ITEMS[text]
     lines = [text[p.start : p.end] for p in paras]
+    times = [k for k, line in enumerate(lines) if _ENTRY_TIME.fullmatch(line)]
+    if len(times) >= 2:
+        return tuple(paras[k].start for k in times)
+    said = Counter(lines)
     bullets = [
         k
         for k, line in enumerate(lines)
-        if _BULLET.match(line)
-        and len(line.split()) > _HEADING_WORDS  # (not link labels: "- Hindustan Times")
-        and not _SPEECH_DASH.search(line, 1)
+        if _BULLET.match(line) and len(line.split()) > _HEADING_WORDS
     ]
-    if len(bullets) >= 2 and not lines[bullets[0] - 1].rstrip().endswith(":"):
-        return tuple(paras[k].start for k in bullets)
-    times = tuple(
-        p.start for p, line in zip(paras, lines, strict=True) if _ENTRY_TIME.fullmatch(line)
-    )
-    if len(times) >= 2:
-        return times
-    said = Counter(lines)
-    heads = [
+    opening = [k for k, line in enumerate(lines) if _ENTRY_TIME.match(line)]
+    headings = [
         k
         for k in range(1, len(paras) - 1)
         if len(lines[k].split()) <= _HEADING_WORDS
@@ -863,35 +860,20 @@ def _items(text: str, paras: Sequence[Span], credits: Sequence[Credit] = ()) -> 
         and said[lines[k]] == 1  # (a line said again is furniture: "Advertisement")
         and len(lines[k + 1].split()) > _HEADING_WORDS
     ]
-    bounds = [*heads, len(paras)]
-    sections = [(bounds[i] + 1, bounds[i + 1]) for i in range(len(heads))]
-    if len(heads) < 3 or any(b - a > 2 for a, b in sections):
-        return ()
-    spans = [Span(paras[a].start, paras[b - 1].end) for a, b in sections]
-    credited = sum(
-        1 for span in spans if any(span.start <= c.span.start < span.end for c in credits)
-    )
-    if credited < 2 and _shared_words(text, spans) > _ITEM_SHARED_WORDS:
-        return ()
-    return tuple(paras[k].start for k in heads)
-
-
-#: speech set off by a hyphen or dash inside a line ("..., - сказал Песков")
-_SPEECH_DASH = re.compile(r"\s[-\u2013\u2014]\s")
-#: the most words two headed sections of a compilation share, as a share of the smaller
-#: section's content words on average (a digest's items are stories of their own)
-_ITEM_SHARED_WORDS = 0.2
-
-
-def _shared_words(text: str, spans: Sequence[Span]) -> float:
-    """The mean share of content words two of ``spans`` share (of the smaller's)."""
-    words = [{w.casefold() for w in re.findall(r"\w{4,}", text[s.start : s.end])} for s in spans]
-    pairs = [
-        len(a & b) / max(1, min(len(a), len(b)))
-        for i, a in enumerate(words)
-        for b in words[i + 1 :]
-    ]
-    return sum(pairs) / len(pairs) if pairs else 0.0
+    for heads in (bullets, opening, headings):
+        if len(heads) < 2:
+            continue
+        bounds = [*heads, len(paras)]
+        sections = [(bounds[i], bounds[i + 1]) for i in range(len(heads))]
+        if heads is headings and 2 * sum(b - a - 1 > 2 for a, b in sections) > len(sections):
+            continue  # (most sections longer than two paragraphs: a feature's)
+        spans = [Span(paras[a].start, paras[b - 1].end) for a, b in sections]
+        credited = sum(
+            1 for span in spans if any(span.start <= c.span.start < span.end for c in credits)
+        )
+        if credited >= 2 and 3 * credited >= len(spans):
+            return tuple(paras[k].start for k in heads)
+    return ()
 
 
 #: what a closing note says of the whole article: where it was first published

@@ -369,16 +369,20 @@ def _versions_of(older: Article, latest: Article, words: set[str]) -> bool:
         " ".join((art.document.title or art.extraction.title or "").casefold().split())
         for art in (older, latest)
     ]
-    if all(titles) and titles[0] != titles[1]:
-        return False
+    if all(titles) and not _alike_words(set(titles[0].split()), set(titles[1].split()), 0.5):
+        return False  # (a headline updated, "kills three" to "kills five", is alike still)
     theirs = set(older.text.casefold().split())
-    shared = len(theirs & words) / max(1, len(theirs | words))
-    days = {
-        utc_day(a.published) or publication_day(a.published),
-        utc_day(b.published) or publication_day(b.published),
-    }
-    apart = len(days - {None}) == 2
-    return shared >= (_VERSION_WORDS_DAYS_APART if apart else _VERSION_WORDS)
+    # a day apart or more (not two sides of midnight): a section's daily brief, maybe
+    ta, tb = _instant(a.published), _instant(b.published)
+    apart = ta is not None and tb is not None and abs(ta - tb) >= _DAY_SECONDS
+    return _alike_words(theirs, words, _VERSION_WORDS_DAYS_APART if apart else _VERSION_WORDS)
+
+
+_DAY_SECONDS = 24 * 3600
+
+
+def _alike_words(a: set[str], b: set[str], share: float) -> bool:
+    return bool(a | b) and len(a & b) >= share * len(a | b)
 
 
 def _instant(value: str | None) -> float | None:
@@ -791,7 +795,7 @@ def _credited_paragraphs(
         within = [q for q in quoted if any(overlap(q, s) for s, _ in inside)]
         if rest and all(
             not _union_overlap(part, shared)
-            and 5 * _union_overlap(part, within) >= 4 * len(part)
+            and _outside_words(text, part, within) <= _ATTRIBUTION_WORDS
             and (ranked := ranked_credits(text, part, credits))
             and ranked[0][0].source == source
             for part in rest
@@ -803,6 +807,21 @@ def _credited_paragraphs(
     placed = {id(m) for _, members in out for m in members}
     out += [(s, m) for s, m in joined if not any(id(x) in placed for x in m)]
     return sorted(out, key=lambda x: (x[0].start, x[0].end))
+
+
+#: the most words of a paragraph's rest outside the quotation for it to be the quotation's
+#: (its attribution: "the deputy told TASS.")
+_ATTRIBUTION_WORDS = 8
+
+
+def _outside_words(text: str, part: Span, quoted: Sequence[Span]) -> int:
+    """Words of ``part`` outside the ``quoted`` spans."""
+    inside = sorted(quoted, key=lambda q: q.start)
+    count = 0
+    for m in re.finditer(r"\w+", text[part.start : part.end]):
+        at = part.start + m.start()
+        count += not any(q.start <= at < q.end for q in inside)
+    return count
 
 
 def _union_overlap(span: Span, spans: Iterable[Span]) -> int:

@@ -574,3 +574,28 @@ def test_a_short_sentence_copied_after_a_paragraph_left_out_is_kept() -> None:
     target = f"{first}\n\n{second}\n\n{last}"
     copied = [target[p.target.start : p.target.end] for p in align_texts(target, source)]
     assert any(last in c for c in copied)
+
+
+def test_a_short_copied_sentence_after_a_left_out_paragraph_in_one_paragraph_is_kept() -> None:
+    """Two sentences copied word for word, the source's next paragraph left out, then its
+    short sentence copied, all in one paragraph of the copy: the short part could not stand
+    as a passage of its own, so the passage was not cut and came out one "paraphrase 75"
+    across the left-out paragraph (review M)."""
+    first = (
+        "The foreign ministers met in Rio de Janeiro on Monday to prepare the autumn summit of "
+        "the group, the ministry said in a statement."
+    )
+    second = (
+        "The ministers discussed trade in national currencies and the lending of the new "
+        "development bank to the member countries."
+    )
+    left_out = (
+        "He recalled that the previous summit had been held in Kazan last October and had "
+        "adopted a declaration of more than a hundred and thirty paragraphs."
+    )
+    last = "Brazil took over the rotating chairmanship on January 1."
+    source = f"{first} {second}\n\n{left_out}\n\n{last}"
+    target = f"{first} {second} {last}"
+    found = align_texts(target, source)
+    assert {p.kind for p in found} == {"verbatim"}
+    assert any(target[p.target.start : p.target.end] == last for p in found)

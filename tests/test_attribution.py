@@ -436,7 +436,8 @@ DIGEST_ITEMS = [
     (
         "Grain exports",
         "The country could export up to forty-three million tonnes of wheat this season, the "
-        "agriculture minister said on Thursday at a meeting with grain traders.",
+        "agriculture minister said on Thursday at a meeting with grain traders, Interfax "
+        "reported.",
     ),
 ]
 
@@ -449,10 +450,11 @@ def _credited(text: str, start: str) -> list[str | None]:
 @pytest.mark.parametrize("shape", ["headings", "bullets", "times"])
 def test_a_credit_in_one_item_of_a_compilation_does_not_cover_the_next(shape: str) -> None:
     """A digest credits its items one by one ("TASS reported" opening one, "(TASS)" closing
-    another): the credit of one item went on covering the items after it (the scope of a
-    credit given once), and a "(TASS)" closing the first bullet was read as a dateline
-    covering the whole page.  Items are headed sections of a paragraph or two, bullets or
-    timed entries; a credit line in the page's head still covers them all."""
+    another, Interfax for a third): the credit of one item went on covering the items after
+    it (the scope of a credit given once), and a "(TASS)" closing the first bullet was read
+    as a dateline covering the whole page.  Items are headed sections of a paragraph or two,
+    bullets or timed entries that credit sources themselves; a credit line in the page's
+    head still covers them all."""
     if shape == "headings":
         body = "\n\n".join(f"{head}\n{para}" for head, para in DIGEST_ITEMS)
     elif shape == "bullets":

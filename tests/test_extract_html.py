@@ -328,6 +328,11 @@ def test_a_pull_quote_in_other_quotation_marks_is_a_second_copy() -> None:
         ("<h1>404 - Page not found</h1><p>Sorry.</p>", False),
         ("<p>Страница не найдена</p>", False),
         ("<p>The 404 bus route will be cut from June, the city said on Monday.</p>", True),
+        (  # a brief on an outage (review M)
+            "<h1>Error 404: users cannot reach the state services portal</h1><p>Users saw a "
+            "page not found message for three hours on Monday, the ministry said.</p>",
+            True,
+        ),
     ],
 )
 def test_a_saved_error_page_is_no_article(body: str, article: bool) -> None:
@@ -364,6 +369,9 @@ def test_a_page_whose_metadata_gives_two_days_is_left_undated(
     assert "2025-06-05 and 2025-06-06" in caplog.text
     same = extract_html(page("2025-06-05T23:30:00-04:00", "2025-06-06T03:30:00+00:00"))
     assert same.published == "2025-06-05T23:30:00-04:00"
+    # one date at two precisions: a day, or a time without a zone (review M)
+    for ld in ("2025-06-06", "2025-06-05", "2025-06-05T23:30:00"):
+        assert extract_html(page("2025-06-05T23:30:00-04:00", ld)).published is not None
 
 
 @pytest.mark.parametrize("heading", ["More on this story", "Related", "Read also"])

@@ -526,6 +526,8 @@ def test_residual_mode_keeps_short_sentences_about_rights() -> None:
         "The book may not be reproduced or sold anywhere in Russia.",
         "The publisher's copyright © 2024 notice was removed from shops' websites.",
         "Copyright 2025 Daily8",
+        "This material may not be published, broadcast, rewritten or redistributed.",
+        "Read our privacy policy",
     ]
     out = clean_text("\n".join(lines), residual=True)
     assert _blocks(out) == lines[:2]

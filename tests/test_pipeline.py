@@ -191,7 +191,10 @@ def test_a_credited_quotation_is_upstream_whole_where_others_reworded_part_of_it
         paragraph = f'A survey by our newsroom found the same mood. "{said}," the deputy told TASS.'
     (root / "paper.txt").write_text(f"{OTHER[0]}\n\n{paragraph}\n")
     spun = "For now the comeback of the rival camp to power is not what he requires."
-    (root / "blog.txt").write_text(f'{OWN[0]}\n\n"{spun} {said}," the deputy told TASS.\n')
+    # (the other outlet attributes it in words of its own: review M)
+    (root / "blog.txt").write_text(
+        f'{OWN[0]}\n\n"{spun} {said}," the lawmaker said in an interview with TASS.\n'
+    )
     (root / "manifest.csv").write_text(
         "file,outlet,role,published\npaper.txt,Paper,,2025-06-02\nblog.txt,Blog,,2025-06-02\n"
     )
@@ -440,6 +443,22 @@ def test_the_earlier_versions_of_an_article_at_one_address_are_duplicates(
     ]
     feed.write_text("".join(json.dumps(x) + "\n" for x in days), encoding="utf-8")
     assert set(audit([str(root)]).tables.articles.status) == {"ok"}
+    # an update after midnight, its headline updated too, is a version still (review M)
+    update = [
+        {
+            "url": "https://paper.example/blast",
+            "outlet": "Paper",
+            "published": when,
+            "title": title,
+            "text": text,
+        }
+        for when, title, text in (
+            ("2025-06-04T23:50:00+03:00", "Blast kills three", story),
+            ("2025-06-05T00:20:00+03:00", "Blast kills five", story + " " + OWN[1]),
+        )
+    ]
+    feed.write_text("".join(json.dumps(x) + "\n" for x in update), encoding="utf-8")
+    assert sorted(audit([str(root)]).tables.articles.status) == ["duplicate", "ok"]
 
 
 def test_an_outlet_spelt_in_other_cases_is_one_outlet(tmp_path: Path) -> None:
@@ -1308,3 +1327,5 @@ def test_a_persons_name_like_an_agencys_is_no_byline_credit() -> None:
 
     assert credited("Ria") == [] and credited("Anna Petrova") == []
     assert credited("By TASS") == ["TASS"] and credited("RIA Novosti") == ["RIA Novosti"]
+    # an agency's name of one word, written as a name is (review M: "Reuters" credited none)
+    assert credited("Reuters") == ["Reuters"] and credited("Интерфакс") == ["Interfax"]

@@ -82,8 +82,9 @@ _ERROR_PAGE = re.compile(
     r"(?:this )?page (?:does not|doesn't|no longer) exists?|"
     r"страница не найдена|ошибка 404)"
 )
-#: ... in a text of at most this many words (an article may mention a 404 in passing)
-_ERROR_PAGE_WORDS = 30
+#: ... in a text of at most this many words (a brief may report an outage: "Gosuslugi
+#: showed users 'Error 404' for hours")
+_ERROR_PAGE_WORDS = 12
 
 
 def _error_page(text: str, heads: Sequence[str] = ()) -> bool:
@@ -306,8 +307,8 @@ def copyright_credits(extraction: Extraction, registry: SourceRegistry) -> list[
         found.append((known, " ".join(last.split())))
     # ... or its byline: "By TASS", a page's author TASS (a reprint under the agency's name)
     author = re.sub(r"(?i)^\s*(?:by|от|автор:?)\s+", "", extraction.author or "").strip(" .,")
-    # (a name as an agency writes it, or of two words: not a person's "Ria")
-    named = author.isupper() or len(author.split()) > 1
+    # (an acronym as the agency writes it: not a person's "Ria" for RIA)
+    named = len(author) > 4 or author.isupper()
     known = registry.canonical(author) if named and len(author.split()) <= 4 else None
     if known:
         found.append((known, f"By {author}"))

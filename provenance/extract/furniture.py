@@ -541,7 +541,12 @@ RESIDUAL_IF_SHORT = frozenset(("legal",))
 #: ... when it is a copyright notice: begins with its sign or ends "All rights reserved"
 #: (not a sentence about one: "The publisher's copyright © 2024 notice was removed.")
 COPYRIGHT_NOTICE = re.compile(
-    r"^\s*(?:©|\(c\)|copyright\b)|all rights reserved\W*$|все права защищены\W*$", _I
+    r"^\s*(?:©|\(c\)|copyright\b)|all rights reserved\W*$|все права защищены\W*$"
+    # (a wire's boilerplate: "This material may not be published, broadcast, rewritten or
+    # redistributed."; a page's "Terms of use: ...", "Read our privacy policy")
+    r"|^\s*this (?:material|article|story|content) may not be\b"
+    r"|^\s*(?:terms of (?:use|service)|privacy policy|read our privacy policy)\b",
+    _I,
 )
 #: reasons whose lines end the article text (see ``ends_article``)
 _ENDS_ARTICLE = frozenset(("related-articles", "appeal", "comments"))

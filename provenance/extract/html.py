@@ -232,6 +232,23 @@ def _without_site(title: str, site: str) -> str:
     return title
 
 
+#: the meta tags whose publication dates are the page's own (microdata's datePublished may
+#: be a teaser's, the first in the page)
+_META_DATES = tuple(key for key in _PUBLISHED_TIME if key[0] != "itemprop")
+
+
+def _disagreeing_days(stamps: list[str]) -> list[str]:
+    """The days ``stamps`` give, when no one day agrees with them all: a stamp with a time
+    and a zone agrees with its own day and its day in UTC (a day-only date in its JSON-LD
+    may be either), one without with its day as written."""
+    options = [
+        {x[:10], utc_day(x) or x[:10]} if utc_day(x) is not None else {x[:10]} for x in stamps
+    ]
+    if not options or set.intersection(*options):
+        return []
+    return sorted({x[:10] for x in stamps})
+
+
 class _DatesDisagree(Exception):
     """A page's metadata gives its article two publication days."""
 
@@ -252,9 +269,11 @@ def _published_time(tree: HtmlElement, metas: dict[tuple[str, str], str]) -> str
             articles += mine
             others += theirs
     given = [iso_date(v) for v in [*(metas.get(key) for key in _PUBLISHED_TIME), *articles]]
-    days = {utc_day(x) or x[:10] for x in given if x is not None}
-    if len(days) > 1:  # (the page's metadata says two days: which is right is not known)
-        raise _DatesDisagree(sorted(days))
+    # (the page's meta tags and its JSON-LD article, not microdata a teaser may carry)
+    stated = [iso_date(v) for v in [*(metas.get(key) for key in _META_DATES), *articles]]
+    days = _disagreeing_days([x for x in stated if x is not None])
+    if days:  # (the page's metadata says two days: which is right is not known)
+        raise _DatesDisagree(days)
     for stamp in given:
         if stamp is not None and utc_day(stamp) is not None:  # a time with its zone
             return stamp
