@@ -774,7 +774,6 @@ def _passage(
     score = _prepared_similarity(target, cand.target, source, cand.source, settings)
     kind = _kind(score, settings)
     # (a piece longer than its source side by half again: sentences of the outlet's own)
-    trimmed = False
     if cand.whole and kind == "paraphrase" and len(cand.target) > _CUT_RATIO * len(cand.source):
         seeded = _seeded_part(cand, target)
         if seeded is None:
@@ -784,7 +783,6 @@ def _passage(
             if cut >= score + _CUT_GAIN:
                 cand, score, kind = seeded, cut, _kind(cut, settings)
                 t_text = target.text[cand.target.start : cand.target.end]
-                trimmed = True
     if not cand.whole and _dropped(t_text, s_text, kind, cand, target, settings):
         return None  # (a paragraph piece goes with its passage, which passed)
     if (
@@ -804,8 +802,7 @@ def _passage(
         kind=kind,
         similarity=round(score, 1),
         extra={"sentence_pairs": str(len(cand.seeds))}
-        | ({"piece_of": f"{cand.parent.start}-{cand.parent.end}"} if cand.parent else {})
-        | ({"cut": "own sentences"} if trimmed else {}),
+        | ({"piece_of": f"{cand.parent.start}-{cand.parent.end}"} if cand.parent else {}),
     )
 
 
