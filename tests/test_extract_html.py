@@ -367,6 +367,10 @@ def test_a_page_whose_metadata_gives_two_days_is_left_undated(
             is None
         )
     assert "2025-06-05 and 2025-06-06" in caplog.text
+    caplog.clear()  # (dated elsewhere, a manifest: nothing to warn of, review M)
+    with caplog.at_level("WARNING"):
+        extract_html(page("2025-06-05T10:00:00+03:00", "2025-06-07T09:00:00+03:00"), dated=True)
+    assert "publication days" not in caplog.text
     same = extract_html(page("2025-06-05T23:30:00-04:00", "2025-06-06T03:30:00+00:00"))
     assert same.published == "2025-06-05T23:30:00-04:00"
     # one date at two precisions: a day, or a time without a zone (review M)

@@ -44,7 +44,11 @@ def extract_document(
         from provenance.extract.html import extract_html  # trafilatura is slow to import
 
         extraction = extract_html(
-            doc.content, url=doc.url, settings=settings.extract, template_lines=template_lines
+            doc.content,
+            url=doc.url,
+            settings=settings.extract,
+            template_lines=template_lines,
+            dated=doc.published is not None,
         )
     else:
         from provenance.extract.text import clean_text

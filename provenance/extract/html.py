@@ -168,7 +168,7 @@ def saved_from(html: str) -> str | None:
     return match.group(1)[:300] if match else None
 
 
-def page_metadata(tree: HtmlElement) -> dict[str, str | None]:
+def page_metadata(tree: HtmlElement, *, quiet: bool = False) -> dict[str, str | None]:
     """Title, author, url, sitename, language and date from a page's markup.
 
     Cheap look-ups in order of reliability, plus htmldate's fast mode for
@@ -198,12 +198,13 @@ def page_metadata(tree: HtmlElement) -> dict[str, str | None]:
     except _DatesDisagree as conflict:
         # left blank (its order unknown), never guessed: a wrong day made every later copy
         # of the wire an uncredited copy of this page
-        log.warning(
-            "a page (%s) gives its article the publication days %s - left blank; give its"
-            " date in the manifest",
-            meta.get("url") or meta.get("title") or "untitled",
-            " and ".join(conflict.days),
-        )
+        if not quiet:
+            log.warning(
+                "a page (%s) gives its article the publication days %s - left blank; give"
+                " its date in the manifest",
+                meta.get("url") or meta.get("title") or "untitled",
+                " and ".join(conflict.days),
+            )
         return meta | {"published": None}
     if meta["published"] is None:
         try:
@@ -328,12 +329,15 @@ def extract_html(
     url: str | None = None,
     settings: ExtractSettings = DEFAULTS.extract,
     template_lines: frozenset[str] = frozenset(),
+    dated: bool = False,
 ) -> Extraction:
-    """Main text and metadata of one HTML page (empty text when none is found)."""
+    """Main text and metadata of one HTML page (empty text when none is found).
+    ``dated``: the page's date is given elsewhere (a manifest): its own dates disagreeing
+    is not worth a warning."""
     tree = load_html(html)
     if tree is None:
         return Extraction(text="")
-    meta = page_metadata(tree)
+    meta = page_metadata(tree, quiet=dated)
     _drop_unrendered(tree)
     _drop_related_lists(tree)
     meta["url"] = meta["url"] or saved_from(html)
