@@ -951,10 +951,11 @@ def _jsonl_document(
         f"{stem}:{own}" if own else _line_id(stem, address or field("title") or line)
     )
     if not isinstance(content, str) or not has_text(content):
-        return Document(
+        return Document(  # (under its outlet: not an outlet of its own, "unknown (...)")
             path=where,
             id=doc_id,
             kind="text",
+            outlet=meta.outlet or field("outlet"),
             status="empty",
             error=f"{where}: {_no_body(obj)} - give the article body in one of them, as text",
         )

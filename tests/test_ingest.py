@@ -743,7 +743,10 @@ def test_a_feed_line_with_a_bom_or_a_body_of_another_type(tmp_path: Path) -> Non
     """Feeds concatenated (a BOM at a line's start mid-file) lost that line as "not a JSON
     object"; a body given as a number was "no 'text' or 'html'", though one was given."""
     f = tmp_path / "feed.jsonl"
-    f.write_bytes(b'{"text": 12345}\n\xef\xbb\xbf{"text": "Body after a BOM."}\n')
+    f.write_bytes(
+        b'{"text": 12345, "sitename": "Metro Wire"}\n\xef\xbb\xbf{"text": "Body after a BOM."}\n'
+    )
     first, second = iter_documents([str(f)])
     assert first.status == "empty" and "'text' is int" in (first.error or "")
+    assert first.outlet == "Metro Wire"  # (its outlet's failed line, not an outlet of its own)
     assert second.status == "ok" and second.content == "Body after a BOM."
