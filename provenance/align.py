@@ -835,17 +835,17 @@ def _seeded_part(cand: _Candidate, target: Prepared) -> _Candidate | None:
         return cand if not cand.seeds else None
     # (whole sentences: a long sentence is matched in shorter units, and a unit's end is
     # no place to cut a copy)
-    whole = sentences(target.text)
-    first = _sentence_at(whole, min(u.start for u in inside))
-    last = _sentence_at(whole, max(u.end for u in inside) - 1)
+    spans, starts = sentences(target.text), sentence_starts(target.text)
+    first = _sentence_at(spans, starts, min(u.start for u in inside))
+    last = _sentence_at(spans, starts, max(u.end for u in inside) - 1)
     span = Span(max(cand.target.start, first.start), min(cand.target.end, last.end))
     return cand if span == cand.target else dataclasses.replace(cand, target=span)
 
 
-def _sentence_at(spans: Sequence[Span], pos: int) -> Span:
-    """The sentence of ``spans`` (in text order) holding offset ``pos``, else ``pos`` alone."""
-    k = bisect.bisect_right([x.start for x in spans], pos) - 1
-    return spans[k] if k >= 0 and spans[k].start <= pos < spans[k].end else Span(pos, pos + 1)
+def _sentence_at(spans: Sequence[Span], starts: Sequence[int], pos: int) -> Span:
+    """The sentence of ``spans`` (their ``starts``) holding offset ``pos``, else ``pos``."""
+    k = bisect.bisect_right(starts, pos) - 1
+    return spans[k] if k >= 0 and pos < spans[k].end else Span(pos, pos + 1)
 
 
 def _dropped(

@@ -980,13 +980,14 @@ def ranked_credits(text: str, span: Span, credits: Sequence[Credit]) -> list[tup
     # in a compilation, a credit covers its own item (one in the page's head, or a credit
     # line closing the page, covers them all)
     item = layout.item_of(span.start)
-    last = len(text.rstrip())
 
     def near(i: int) -> bool:
+        if not layout.items:  # (one story: every credit may cover it)
+            return True
         where = layout.item_of(credits[i].span.start)
         return where == item or (
             layout.credit_lines[i]
-            and (where == 0 or not text[credits[i].span.end : last].strip(" .)]"))
+            and (where == 0 or not text[credits[i].span.end :].rstrip().strip(" .)]"))
         )
 
     keys = _speaker_keys(layout, span, sents)

@@ -816,12 +816,8 @@ _ATTRIBUTION_WORDS = 8
 
 def _outside_words(text: str, part: Span, quoted: Sequence[Span]) -> int:
     """Words of ``part`` outside the ``quoted`` spans."""
-    inside = sorted(quoted, key=lambda q: q.start)
-    count = 0
-    for m in re.finditer(r"\w+", text[part.start : part.end]):
-        at = part.start + m.start()
-        count += not any(q.start <= at < q.end for q in inside)
-    return count
+    starts = (part.start + m.start() for m in re.finditer(r"\w+", text[part.start : part.end]))
+    return sum(not any(q.start <= at < q.end for q in quoted) for at in starts)
 
 
 def _union_overlap(span: Span, spans: Iterable[Span]) -> int:
