@@ -42,7 +42,13 @@ from typing import Any, Literal
 
 from provenance.errors import ConfigError
 from provenance.models import Span, overlapping
-from provenance.quotes import find_quotations, name_key, names_in, speech_subjects
+from provenance.quotes import (
+    find_quotations,
+    name_key,
+    names_in,
+    quotation_spans,
+    speech_subjects,
+)
 from provenance.segment import TEXT_CACHE, TextMemo, paragraphs, sentences
 from provenance.settings import Settings
 
@@ -275,17 +281,27 @@ def fold_name(name: str) -> str:
     return " ".join(name.replace("\u2011", "-").split()).casefold()
 
 
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
 def _alias_pattern(aliases: Iterable[str]) -> re.Pattern[str]:
-    """One regex for every alias; all-capital aliases (TASS, AP) match case-sensitively."""
+    """One regex for every alias; all-capital aliases (TASS, AP) match case-sensitively,
+    and so does the title-case spelling of a long acronym ("Tass")."""
     parts = []
     exact: set[str] = set()  # first letters, matched as the alias is
     folded: set[str] = set()
-    for alias in sorted(set(aliases), key=len, reverse=True):
+    names = set(aliases)
+    # an agency's acronym of four letters or more as many papers spell it ("Tass", "Itar-Tass"
+    # in the Guardian, the BBC, the FT); not a shorter one, which may be a word or a
+    # name ("Ria", "Ap")
+    names |= {a.title() for a in names if a.isupper() and min(map(len, _LETTERS.findall(a))) >= 4}
+    for alias in sorted(names, key=len, reverse=True):
         body = r"[\s\u00a0]+".join(re.escape(w) for w in alias.split())
         if "." in alias and not alias.strip().count(" "):  # a domain: not inside an address
             body = rf"(?<![/.@]){body}(?![/.]\w)"
-        parts.append(body if alias.isupper() else f"(?i:{body})")
-        (exact if alias.isupper() else folded).add(re.escape(alias.lstrip()[:1]))
+        cased = alias.isupper() or (alias.istitle() and alias.upper() in names)
+        parts.append(body if cased else f"(?i:{body})")
+        (exact if cased else folded).add(re.escape(alias.lstrip()[:1]))
     if not parts:
         return re.compile(r"(?!x)x")  # matches nothing
     # the first letters first: most positions of a text are rejected at once
@@ -360,7 +376,8 @@ _DESCRIPTOR = (
     r"(?:информ)?агентств(?:о|а|у|ом)|корреспондент(?:а|у|ом|ы)?|издани(?:е|я|ю)|"
     r"газет(?:а|е|ы|у)|телеканал(?:а|у)?|государственно(?:го|му|е)|российско(?:го|му|е))"
 )
-_LEFT_NP = re.compile(rf"(?:(?i:{_DESCRIPTOR})\s+){{1,5}}$")
+# (from a word's start: the "a" ending "via" is no article)
+_LEFT_NP = re.compile(rf"(?<![\w'\u2019.-])(?:(?i:{_DESCRIPTOR})\s+){{1,5}}$")
 _RIGHT_NP = re.compile(
     r"(?:['\u2019]s)?(?:\s+(?i:news\s+agency|agency|newspaper|news\s+outlet|outlet|"
     r"news\s+service|wire\s+service|daily|news\s+site|website|television|channel))?"
@@ -371,10 +388,14 @@ _CUE_BEFORE = re.compile(
     r"interview|conversation|briefing)\s+(?:to|with|for|by)|"
     r"(?:interview|comments?|remarks?|statement)\s+(?:to|with|given\s+to)|"
     r"(?:speaking|spoke|talking|talked)\s+(?:to|with)|"
-    r"(?:as\s+)?(?:first\s+)?(?:reported|carried|published|cited|quoted|broadcast|released|"
+    r"(?:as\s+)?(?:(?:first|originally|initially)\s+)?"
+    r"(?:reported|carried|published|cited|quoted|broadcast|released|"
     r"confirmed|run|aired)\s+by|"
     r"(?:report|reports|dispatch|article|story|interview)\s+(?:from|by|in|on)|"
     r"citing|quoting|via|source:|sources:|courtesy\s+of|"
+    # a note on the material used: "This article uses material from TASS"
+    r"(?:uses?|used|using|includes?|drew\s+on|draws\s+on)\s+(?:material|materials|information|"
+    r"reporting|content|data)\s+(?:from|by|of)|materials?\s+(?:from|of|by)|"
     r"based\s+on\s+(?:materials|reports|reporting|information)\s+(?:from|by|of)|"
     r"(?:additional\s+)?reporting\s+(?:by|from)|with\s+(?:additional\s+)?inputs?\s+from|"
     r"with\s+(?:additional\s+)?(?:reporting|contributions?)\s+from|contributed\s+by|"
@@ -386,7 +407,11 @@ _CUE_BEFORE = re.compile(
     r"передает|передаёт|передают|пишет|пишут|сообщают|цитирует|информирует|"
     r"(?:в|во)\s+(?:беседе|интервью|разговоре|комментарии|комментарий|эфире)(?:\s+(?:с|для))?|"
     r"(?:в|во)\s+(?:материале|публикации|статье|сообщении|заметке)|"
-    r"(?:рассказал|заявил|сказал|пояснил|подтвердил|уточнил|отметил|признался)[аи]?)"
+    r"использован[аоы]?\s+(?:материалы|данные|информация|сведения)|"
+    r"(?:с\s+)?использованием\s+(?:материалов|данных|информации)|"
+    # the speaker between the verb and the outlet: "сказал Марат Хуснуллин ТАСС"
+    r"(?:рассказал|заявил|сказал|пояснил|подтвердил|уточнил|отметил|признался|сообщил)[аои]?"
+    r"(?:\s+об\s+этом)?(?:\s+(?-i:[А-ЯЁ])[\w.-]*){0,3})"
     # "сообщило агентство ТАСС", "сообщает «ТАСС»"
     r"(?:\s+(?:(?i:информ)?агентств[оау]|издани[ея]))?\s*[\u00ab\"\u201c]?$"
 )
@@ -461,7 +486,28 @@ def _find_credits(text: str, registry: SourceRegistry) -> tuple[Credit, ...]:
     for credit in sorted(others, key=lambda c: (c.span.start, -c.span.end)):
         if not any(_overlap(credit.span, k.span) for k in kept):
             kept.append(credit)
-    return tuple(sorted(explicit + kept, key=lambda c: (c.span.start, c.span.end)))
+    found = sorted(explicit + kept, key=lambda c: (c.span.start, c.span.end))
+    return tuple(_outside_quotations(text, found))
+
+
+def _outside_quotations(text: str, credits: list[Credit]) -> list[Credit]:
+    """The credits not said inside someone's quotation: '"Everything reported by TASS is
+    propaganda," the senator said' is the senator's opinion of TASS, and the text
+    after it is no more TASS's than before.  (A quoted name alone, "сообщает «ТАСС»",
+    is a credit: its cue stands outside the marks.)"""
+    if not credits or not _MAYBE_QUOTED.search(text):
+        return credits
+    inner = [
+        Span(span.start + 1, span.end - 1) for span, depth in quotation_spans(text) if depth == 0
+    ]
+    return [
+        c
+        for c in credits
+        if not any(q.start <= c.span.start and c.span.end <= q.end for q in inner)
+    ]
+
+
+_MAYBE_QUOTED = re.compile("[\"'\u00ab\u00bb\u201c\u201d\u201e\u2018\u2019]")
 
 
 def _overlap(a: Span, b: Span) -> bool:
@@ -899,7 +945,8 @@ def _republication_note(text: str, para: Span, credit: Credit) -> bool:
 
 #: the credit of a note on where the article comes from
 _NOTE_CUE = re.compile(
-    r"(?i)^(?:published|carried|republished|reprinted)\s+(?:by|from)|^по\s+материалам|"
+    r"(?i)^(?:(?:as\s+)?(?:first|originally|initially)\s+)?"
+    r"(?:published|carried|republished|reprinted)\s+(?:by|from)|^по\s+материалам|"
     r"^based\s+on|^courtesy\s+of|^source:"
 )
 

@@ -151,6 +151,19 @@ def test_registry_checks_its_arguments() -> None:
         ("the Kommersant newspaper reported on Thursday.", ("Kommersant", "explicit")),
         ("In June Kommersant reported that the deal was off.", ("Kommersant", "explicit")),
         ("He left, The New York Post reported.", ("The New York Post", "explicit")),
+        # a long acronym as many papers spell it; "via" (whose "a" is no article)
+        ("The pipeline was shut, according to Tass.", ("TASS", "explicit")),
+        ("MOSCOW, June 10 (Tass) - The pipeline was shut.", ("TASS", "explicit")),
+        ("Itar-Tass reported the closure.", ("TASS", "explicit")),
+        ("Via TASS: the pipeline was shut.", ("TASS", "explicit")),
+        ("The pipeline was shut, via the Russian agency TASS.", ("TASS", "explicit")),
+        # notes on the material used; the speaker between the verb and the outlet
+        ("This article uses material from TASS.", ("TASS", "explicit")),
+        ("Использованы материалы ТАСС.", ("TASS", "explicit")),
+        ("При подготовке материала использованы данные ТАСС.", ("TASS", "explicit")),
+        ("— рассказал Марат Хуснуллин корреспонденту ТАСС.", ("TASS", "explicit")),
+        ("— сказал Хуснуллин ТАСС.", ("TASS", "explicit")),
+        ("Он сказал об этом ТАСС.", ("TASS", "explicit")),
     ],
 )
 def test_credit_cues(text: str, expected: tuple[str | None, str]) -> None:
@@ -178,6 +191,12 @@ def test_credit_cues(text: str, expected: tuple[str | None, str]) -> None:
         # an agency, a person or a company that said something is no outlet
         "The International Atomic Energy Agency said its inspectors had visited the plant.",
         "Defence Secretary Liam Fox said so. American Express said so. Royal Mail said so.",
+        # a short acronym in title case is a word or a name; a credit inside a quotation
+        # is the speaker's words about the outlet
+        "Ria said so, according to her sister.",
+        '"Everything reported by TASS about the Arctic is propaganda," the senator said.',
+        "Путин и ТАСС.",
+        "Он сказал всем, что ТАСС закрыт.",
     ],
 )
 def test_mentions_without_a_cue_are_not_credits(text: str) -> None:
@@ -331,6 +350,8 @@ def test_a_headline_or_sign_off_credit_covers_the_whole_article(text: str) -> No
     [
         "This story was originally published by TASS and is republished here under a"
         " content-sharing agreement with the agency.",
+        "This story was first published by TASS and is reproduced here with the permission of"
+        " the agency.",
         "По материалам ТАСС.",
     ],
 )
