@@ -136,29 +136,153 @@ def _wording(text: str) -> list[str]:
     return re.findall(r"\w+", norm)
 
 
+#: an editor's marks inside a quotation: an ellipsis where words are left out, a bracketed
+#: word standing in for the speaker's ("[Rosatom's] partners" for "Our partners")
+_EDITED = re.compile(r"\[[^\[\]\n]{0,60}\]|\.\s?\.\s?\.|\u2026")
+#: the marker word an ellipsis becomes
+_OMITTED = "\u2026"
+#: words whose change alone changes what was said: negations, and numbers (below)
+_NEGATIONS = frozenset(
+    [
+        "not",
+        "no",
+        "never",
+        "none",
+        "nobody",
+        "nothing",
+        "neither",
+        "nor",
+        "cannot",
+        "without",
+        "не",
+        "ни",
+        "нет",
+        "никогда",
+        "ничего",
+        "никто",
+        "без",
+    ]
+)
+#: a number spelt out (a quotation giving "five" for "5" says the same)
+_NUMBER_WORDS = frozenset(
+    [
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "fifteen",
+        "twenty",
+        "thirty",
+        "forty",
+        "fifty",
+        "hundred",
+        "thousand",
+        "million",
+        "billion",
+        "один",
+        "два",
+        "три",
+        "четыре",
+        "пять",
+        "шесть",
+        "семь",
+        "восемь",
+        "девять",
+        "десять",
+        "сто",
+        "тысяча",
+        "миллион",
+    ]
+)
+
+
+def _marked_wording(text: str) -> tuple[list[str], list[bool]]:
+    """:func:`_wording` of a quotation, with each word flagged when an editor put it there:
+    an ellipsis (one marker word) or a bracketed stand-in."""
+    found: list[str] = []
+    edited: list[bool] = []
+    pos = 0
+    for match in _EDITED.finditer(text):
+        plain = _wording(text[pos : match.start()])
+        mark = match.group()
+        inserted = _wording(mark[1:-1]) if mark.startswith("[") else []
+        found += plain + (inserted or [_OMITTED])
+        edited += [False] * len(plain) + [True] * max(len(inserted), 1)
+        pos = match.end()
+    plain = _wording(text[pos:])
+    return found + plain, edited + [False] * len(plain)
+
+
 def changed_words(target: str, source: str) -> tuple[int, int]:
     """(words changed, words compared) between two quotations.
 
     Words the target leaves out at either end of the source's quotation (or the
-    source at either end of the target's) are an excerpt and not counted.
+    source at either end of the target's) are an excerpt and not counted; nor
+    are words left out where either marks it with an ellipsis, or a bracketed
+    stand-in for the speaker's words (the editor's marks, which say so).
     """
-    a, b = _wording(target), _wording(source)
+    return _changes(target, source)[:2]
+
+
+def _changes(target: str, source: str) -> tuple[int, int, bool]:
+    """:func:`changed_words` and whether a changed word is a negation or a number."""
+    (a, a_ed), (b, b_ed) = _marked_wording(target), _marked_wording(source)
     ops = difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes()
     while ops and ops[0][0] in ("delete", "insert"):
         ops = ops[1:]
     while ops and ops[-1][0] in ("delete", "insert"):
         ops = ops[:-1]
-    changed = sum(max(i2 - i1, j2 - j1) for tag, i1, i2, j1, j2 in ops if tag != "equal")
-    compared = sum(max(i2 - i1, j2 - j1) for _, i1, i2, j1, j2 in ops)
-    return changed, compared
+    changed = compared = 0
+    material = False
+    for tag, i1, i2, j1, j2 in ops:
+        compared += max(i2 - i1, j2 - j1)
+        if tag == "equal":
+            continue
+        # each side's words, but an editor's mark on either side stands for the other
+        # side's words there (and an omission next to a mark is the mark's)
+        mine = [w for w, e in zip(a[i1:i2], a_ed[i1:i2], strict=True) if not e]
+        theirs = [w for w, e in zip(b[j1:j2], b_ed[j1:j2], strict=True) if not e]
+        if any(a_ed[i1:i2]) or (i1 == i2 and _next_to(a_ed, i1)):
+            theirs = []
+        if any(b_ed[j1:j2]) or (j1 == j2 and _next_to(b_ed, j1)):
+            mine = []
+        changed += max(len(mine), len(theirs))
+        material = material or _material(mine, theirs)
+    return changed, compared, material
+
+
+def _material(mine: list[str], theirs: list[str]) -> bool:
+    """Does a change turn what was said: a negation added or dropped, a number changed?"""
+    if sum(w in _NEGATIONS for w in mine) != sum(w in _NEGATIONS for w in theirs):
+        return True
+    numbers = [{w for w in side if w[:1].isdigit()} for side in (mine, theirs)]
+    spelt = any(w in _NUMBER_WORDS for w in (*mine, *theirs))
+    return numbers[0] != numbers[1] and not spelt
+
+
+def _next_to(edited: list[bool], at: int) -> bool:
+    return (at > 0 and edited[at - 1]) or (at < len(edited) and edited[at])
 
 
 def is_altered(target: str, source: str, *, settings: ClassifySettings = _DEFAULT) -> bool:
-    """Whether two renderings of one quotation differ materially in wording."""
-    changed, compared = changed_words(target, source)
-    if compared == 0:
+    """Whether two renderings of one quotation differ materially in wording: in enough
+    words, or in one that turns what was said ("not" added, 50 made 30)."""
+    changed, compared, material = _changes(target, source)
+    if compared == 0 or changed == 0:
         return False
-    return changed >= settings.altered_min_words or changed / compared >= settings.altered_min_share
+    return (
+        material
+        or changed >= settings.altered_min_words
+        or changed / compared >= settings.altered_min_share
+    )
 
 
 def overlap(a: str, b: str) -> float:

@@ -68,6 +68,44 @@ def classified(
             True,
         ),
         ("an illegal alien", "an illegal immigrant", True),
+        # one word that turns what was said, in a long quotation: a negation, a number
+        (
+            "We are not confident that the route will handle the cargo in the coming year",
+            "We are confident that the route will handle the cargo in the coming year",
+            True,
+        ),
+        (
+            "the route will handle at least 30 million tonnes of cargo in the coming year",
+            "the route will handle at least 50 million tonnes of cargo in the coming year",
+            True,
+        ),
+        (
+            "the route will handle at least five million tonnes of cargo in the coming year",
+            "the route will handle at least 5 million tonnes of cargo in the coming year",
+            False,
+        ),
+        # the editor's marks: an ellipsis where words are left out, a bracketed stand-in
+        (
+            "We meet twice a month ... We have already agreed on the new tariffs.",
+            "We meet twice a month to review the schedule. We have already agreed on the new"
+            " tariffs.",
+            False,
+        ),
+        (
+            "We meet twice a month \u2026 we have already agreed on the new tariffs.",
+            "We meet twice a month, and we have already agreed on the new tariffs.",
+            False,
+        ),
+        (
+            "[Rosatom's] partners see the route as a commercial line.",
+            "Our partners see the route as a commercial line.",
+            False,
+        ),
+        (
+            "[Rosatom's] partners see the route as an experiment ... for now.",
+            "Our partners see the route as a commercial line, not an experiment, for now.",
+            True,
+        ),
     ],
 )
 def test_is_altered(a: str, b: str, altered: bool) -> None:
