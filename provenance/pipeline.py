@@ -212,6 +212,7 @@ def passage_row(
         "credited": p.credited,
         "credit_text": p.credit_text,
         "credited_source": p.credited_source,
+        "credit_level": p.extra.get("credit_level", ""),
         "file_start": file_start,
         "file_end": file_end,
         "source_file_start": src_file[0],
@@ -668,17 +669,25 @@ def _upstream_rows(
     does (its passages from the earlier article stay listed, counted under the credit).
     """
     from_sources: dict[str, list[Span]] = {}
+    sources_used: set[tuple[str, str]] = set()  # (article, outlet of a designated source)
     for r in rows:
         if r.get("through"):
             continue  # (see _credited_through)
         if aligner.entries[r["source_article"]].designated and r["direction"] != "taken-by":
             from_sources.setdefault(r["article"], []).append(Span(r["start"], r["end"]))
+            sources_used.add((r["article"], r["source"].casefold()))
 
     def upstream_of(r: dict[str, Any]) -> bool:
         """Could ``r``'s article have its passage from upstream of the corpus?"""
         span = Span(r["start"], r["end"])
         if _union_overlap(span, from_sources.get(r["article"], [])) > len(span) // 2:
             return False  # the designated source's own article is in the corpus
+        # a credit for the whole article ("TASS contributed to this report", or one given
+        # further up) covers the source's story, which the corpus has and the article took
+        # from: the rest is the article's, not text of the source's missing from the corpus
+        named = (r["credited_source"] or "").casefold()
+        if r["credit_level"] in _BROAD_LEVELS and (r["article"], named) in sources_used:
+            return False
         entry = aligner.entries[r["article"]]
         return not (entry.designated or entry.full)  # (a source is the reference)
 
@@ -761,6 +770,10 @@ def _upstream_rows(
                 how = "credited-upstream" if credited else "credited-elsewhere"
                 upstream.append(passage_row(entry, None, p, how=how, source_name=source))
     return upstream
+
+
+#: the levels a credit covers a passage at from afar (see attribution.ranked_credits)
+_BROAD_LEVELS = ("scope", "credit-line")
 
 
 def _credited_paragraphs(
@@ -1231,6 +1244,7 @@ def audit(
     _origin_credited(rows, settings.align.near_verbatim)
     for r in rows:
         r.pop("credited_source", None)
+        r.pop("credit_level", None)
     tables = _tables(articles, names, entries, rows, settings)
     clock.done("aggregate", len(rows))
     watched = {registry.canonical(s) or s for s in (*registry.designated, *sources)}

@@ -1329,3 +1329,32 @@ def test_a_persons_name_like_an_agencys_is_no_byline_credit() -> None:
     assert credited("By TASS") == ["TASS"] and credited("RIA Novosti") == ["RIA Novosti"]
     # an agency's name of one word, written as a name is (review M: "Reuters" credited none)
     assert credited("Reuters") == ["Reuters"] and credited("Интерфакс") == ["Interfax"]
+
+
+def test_a_whole_article_credit_makes_no_upstream_text_of_a_source_at_hand(
+    tmp_path: Path,
+) -> None:
+    """A credits TASS for its whole article ("TASS contributed to this report") and took
+    the wire's paragraphs from TASS's article, which is in the corpus; B, the same day,
+    copied A's own opening paragraph.  That paragraph is no text of TASS's missing from
+    the corpus (its story is at hand and lacks it): not "credited-upstream" in A, and not
+    B's uncredited copy of TASS ("credited-elsewhere")."""
+    root = tmp_path / "c"
+    root.mkdir()
+    (root / "wire.txt").write_text(" ".join(WIRE))
+    (root / "a.txt").write_text(
+        " ".join(OWN) + "\n\n" + " ".join(WIRE[:4]) + "\n\nTASS contributed to this report.\n"
+    )
+    (root / "b.txt").write_text(" ".join(OTHER) + "\n\n" + " ".join(OWN) + "\n")
+    (root / "manifest.csv").write_text(
+        "file,outlet,role,published\nwire.txt,TASS,source,2025-06-05\n"
+        "a.txt,A,article,2025-06-06\nb.txt,B,article,2025-06-06\n"
+    )
+    rows = audit([str(root)]).tables.passages
+    assert not rows[rows["direction"].isin(["credited-upstream", "credited-elsewhere"])].size
+    wire = rows[rows["source_article"] == "wire.txt"]
+    assert set(wire["article"]) == {"a.txt"} and wire["credited"].all()
+    # with TASS's article gone, the paragraph the two share is TASS's material as A says
+    (root / "wire.txt").unlink()
+    rows = audit([str(root)]).tables.passages
+    assert "credited-upstream" in set(rows["direction"])
