@@ -46,7 +46,6 @@ from provenance.quotes import (
     find_quotations,
     name_key,
     names_in,
-    quotation_spans,
     speech_subjects,
 )
 from provenance.segment import TEXT_CACHE, TextMemo, paragraphs, sentences
@@ -400,6 +399,7 @@ _CUE_BEFORE = re.compile(
     r"(?:additional\s+)?reporting\s+(?:by|from)|with\s+(?:additional\s+)?inputs?\s+from|"
     r"with\s+(?:additional\s+)?(?:reporting|contributions?)\s+from|contributed\s+by|"
     r"(?:wrote|said|says|writes)\s+(?:in|on|to)|"
+    r"(?:confirmed|explained|revealed|disclosed|admitted|described|announced)\s+to|"
     r"по\s+данным|по\s+сообщению|по\s+информации|по\s+материалам|со\s+ссылкой\s+на|"
     r"согласно(?:\s+данным|\s+информации|\s+сообщению)?|(?:как\s+)?стало\s+известно|"
     r"(?:источник|источники|информация|текст)\s*[:\u2014\u2013-]|"
@@ -497,9 +497,7 @@ def _outside_quotations(text: str, credits: list[Credit]) -> list[Credit]:
     is a credit: its cue stands outside the marks.)"""
     if not credits or not _MAYBE_QUOTED.search(text):
         return credits
-    inner = [
-        Span(span.start + 1, span.end - 1) for span, depth in quotation_spans(text) if depth == 0
-    ]
+    inner = [q.inner for q in find_quotations(text) if q.depth == 0]  # (worked out once)
     return [
         c
         for c in credits

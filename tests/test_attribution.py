@@ -164,6 +164,7 @@ def test_registry_checks_its_arguments() -> None:
         ("— рассказал Марат Хуснуллин корреспонденту ТАСС.", ("TASS", "explicit")),
         ("— сказал Хуснуллин ТАСС.", ("TASS", "explicit")),
         ("Он сказал об этом ТАСС.", ("TASS", "explicit")),
+        ("The figures were confirmed to TASS by the regional departments.", ("TASS", "explicit")),
     ],
 )
 def test_credit_cues(text: str, expected: tuple[str | None, str]) -> None:
