@@ -816,7 +816,6 @@ def _layout(text: str, credits: tuple[Credit, ...]) -> _Layout:
     said = tuple(speech_subjects(text))
     people = []
     lines = []
-    items = _items(text, paras, credits)
     for credit in credits:
         sent = _containing(sents, credit.span.start) or credit.span
         quoted = [q.span for q in quotes if q.depth == 0]
@@ -839,20 +838,9 @@ def _layout(text: str, credits: tuple[Credit, ...]) -> _Layout:
             or dateline
             or _sign_off(text, credit)
             or _republication_note(text, para, credit)
-            or (not items and _last_words(text, credit))
         )
-    return _Layout(sents, paras, tuple(people), quote_keys, said, tuple(lines), items)
-
-
-def _last_words(text: str, credit: Credit) -> bool:
-    """ "... two months ahead of schedule, TASS reported." or "... were reported by TASS.":
-    a credit naming a source in the article's last words says where the story came from
-    (one story: in a digest it is the last item's)."""
-    return (
-        credit.kind == "explicit"
-        and credit.source is not None
-        and not credit.text.startswith(("(", "/", "["))  # (a bracketed one: see _sign_off)
-        and not text[credit.span.end :].strip(" .!?\"'\u201d\u00bb)]\n\t")
+    return _Layout(
+        sents, paras, tuple(people), quote_keys, said, tuple(lines), _items(text, paras, credits)
     )
 
 
