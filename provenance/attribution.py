@@ -35,7 +35,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal
@@ -48,7 +48,7 @@ from provenance.quotes import (
     names_in,
     speech_subjects,
 )
-from provenance.segment import TEXT_CACHE, TextMemo, paragraphs, sentences
+from provenance.segment import STOP_WORDS, TEXT_CACHE, TextMemo, paragraphs, sentences
 from provenance.settings import Settings
 
 CreditKind = Literal["explicit", "vague", "contributed"]
@@ -86,7 +86,11 @@ class Credit:
 DEFAULT_SOURCES: tuple[Source, ...] = (
     Source(
         "TASS",
-        ("ТАСС", "ITAR-TASS", "ИТАР-ТАСС", "Russian News Agency TASS", "TASS news agency"),
+        # (and as many papers spell it: the Guardian's, the BBC's "Tass")
+        (
+            *("ТАСС", "ITAR-TASS", "ИТАР-ТАСС", "Russian News Agency TASS", "TASS news agency"),
+            *("Tass", "Itar-Tass"),
+        ),
         designated=True,
         domains=("tass.com", "tass.ru"),
     ),
@@ -213,9 +217,33 @@ def _mentions(registry: SourceRegistry, text: str) -> tuple[tuple[Span, str], ..
     found = []
     for match in registry._pattern.finditer(text):
         name = registry._by_alias.get(fold_name(match.group()))
-        if name is not None:
+        if name is not None and not _surname(text, match):
             found.append((Span(match.start(), match.end()), name))
     return tuple(found)
+
+
+#: the word before a mention, when it is capitalised
+_NAME_BEFORE_MENTION = re.compile(
+    r"(?<![\w'\u2019-])([A-Z\u0410-\u042f\u0401][\w'\u2019-]*)[ \t]+$"
+)
+
+
+def _surname(text: str, match: re.Match[str]) -> bool:
+    """Is a title-case spelling of an acronym ("Tass") a person's surname here, after a
+    first name ("Olga Tass, the gymnast")?  Not after a descriptor, a cue or a small word
+    ("Russia's Tass", "Via Tass", "The Tass agency")."""
+    found = match.group()
+    if not (found.istitle() and found != found.upper()):
+        return False
+    before = _NAME_BEFORE_MENTION.search(text, max(0, match.start() - 40), match.start())
+    if before is None:
+        return False
+    word = before.group(1)
+    return (
+        word.casefold() not in STOP_WORDS
+        and _LEFT_NP.fullmatch(word + " ") is None
+        and _CUE_BEFORE.fullmatch(word + " ") is None
+    )
 
 
 #: what separates the parts of a site name: "Name | Tagline", "Section - Name"
@@ -280,25 +308,23 @@ def fold_name(name: str) -> str:
     return " ".join(name.replace("\u2011", "-").split()).casefold()
 
 
-_LETTERS = re.compile(r"[^\W\d_]+")
+def _titled(alias: str, names: Collection[str]) -> bool:
+    """Is ``alias`` an all-capital alias of ``names`` written in title case ("Tass")?"""
+    return alias.istitle() and alias != alias.upper() and alias.upper() in names
 
 
 def _alias_pattern(aliases: Iterable[str]) -> re.Pattern[str]:
     """One regex for every alias; all-capital aliases (TASS, AP) match case-sensitively,
-    and so does the title-case spelling of a long acronym ("Tass")."""
+    and so does an alias spelling one of them in title case ("Tass")."""
     parts = []
     exact: set[str] = set()  # first letters, matched as the alias is
     folded: set[str] = set()
     names = set(aliases)
-    # an agency's acronym of four letters or more as many papers spell it ("Tass", "Itar-Tass"
-    # in the Guardian, the BBC, the FT); not a shorter one, which may be a word or a
-    # name ("Ria", "Ap")
-    names |= {a.title() for a in names if a.isupper() and min(map(len, _LETTERS.findall(a))) >= 4}
     for alias in sorted(names, key=len, reverse=True):
         body = r"[\s\u00a0]+".join(re.escape(w) for w in alias.split())
         if "." in alias and not alias.strip().count(" "):  # a domain: not inside an address
             body = rf"(?<![/.@]){body}(?![/.]\w)"
-        cased = alias.isupper() or (alias.istitle() and alias.upper() in names)
+        cased = alias.isupper() or _titled(alias, names)
         parts.append(body if cased else f"(?i:{body})")
         (exact if cased else folded).add(re.escape(alias.lstrip()[:1]))
     if not parts:
@@ -392,9 +418,12 @@ _CUE_BEFORE = re.compile(
     r"confirmed|run|aired)\s+by|"
     r"(?:report|reports|dispatch|article|story|interview)\s+(?:from|by|in|on)|"
     r"citing|quoting|via|source:|sources:|courtesy\s+of|"
-    # a note on the material used: "This article uses material from TASS"
-    r"(?:uses?|used|using|includes?|drew\s+on|draws\s+on)\s+(?:material|materials|information|"
-    r"reporting|content|data)\s+(?:from|by|of)|materials?\s+(?:from|of|by)|"
+    # a note on the material used: "This article uses material from TASS", "The report was
+    # prepared using materials from TASS" (the article's, not a court's or a study's)
+    r"(?:article|story|report|piece|text|material|publication)\s+(?:(?:was|is)\s+)?"
+    r"(?:uses?|used|includes?|drew\s+on|draws\s+on|(?:prepared|written|compiled)\s+"
+    r"(?:using|with|from))\s+(?:material|materials|information|reporting|content|data)\s+"
+    r"(?:from|by|of)|"
     r"based\s+on\s+(?:materials|reports|reporting|information)\s+(?:from|by|of)|"
     r"(?:additional\s+)?reporting\s+(?:by|from)|with\s+(?:additional\s+)?inputs?\s+from|"
     r"with\s+(?:additional\s+)?(?:reporting|contributions?)\s+from|contributed\s+by|"
@@ -407,11 +436,14 @@ _CUE_BEFORE = re.compile(
     r"передает|передаёт|передают|пишет|пишут|сообщают|цитирует|информирует|"
     r"(?:в|во)\s+(?:беседе|интервью|разговоре|комментарии|комментарий|эфире)(?:\s+(?:с|для))?|"
     r"(?:в|во)\s+(?:материале|публикации|статье|сообщении|заметке)|"
-    r"использован[аоы]?\s+(?:материалы|данные|информация|сведения)|"
-    r"(?:с\s+)?использованием\s+(?:материалов|данных|информации)|"
+    # "При подготовке материала использованы данные ТАСС", a note at a line's start
+    # "Использованы материалы ТАСС" (not "в деле использованы материалы ТАСС")
+    r"(?:при\s+подготовке\s+\w+\s+|(?<![^\n])\s*)использован[аоы]?\s+"
+    r"(?:материалы|данные|информация|сведения)|"
+    r"(?<![^\n])\s*с\s+использованием\s+(?:материалов|данных|информации)|"
     # the speaker between the verb and the outlet: "сказал Марат Хуснуллин ТАСС"
     r"(?:рассказал|заявил|сказал|пояснил|подтвердил|уточнил|отметил|признался|сообщил)[аои]?"
-    r"(?:\s+об\s+этом)?(?:\s+(?-i:[А-ЯЁ])[\w.-]*){0,3})"
+    r"(?:\s+об\s+этом)?(?:\s+(?-i:[А-ЯЁ])[\w-]*){0,3})"
     # "сообщило агентство ТАСС", "сообщает «ТАСС»"
     r"(?:\s+(?:(?i:информ)?агентств[оау]|издани[ея]))?\s*[\u00ab\"\u201c]?$"
 )
@@ -494,17 +526,36 @@ def _outside_quotations(text: str, credits: list[Credit]) -> list[Credit]:
     """The credits not said inside someone's quotation: '"Everything reported by TASS is
     propaganda," the senator said' is the senator's opinion of TASS, and the text
     after it is no more TASS's than before.  (A quoted name alone, "сообщает «ТАСС»",
-    is a credit: its cue stands outside the marks.)"""
+    is a credit: its cue stands outside the marks.)
+
+    Only a quotation sure to be one: in double marks or guillemets, closed in its
+    paragraph (scraped text loses closing marks, and an apostrophe opens nothing:
+    "In the '90s, ITAR-TASS reported"); and not the reporting words Russian sets
+    between dashes inside the marks ("«..., — сказал ТАСС вице-премьер. — ...»").
+    """
     if not credits or not _MAYBE_QUOTED.search(text):
         return credits
-    inner = [q.inner for q in find_quotations(text) if q.depth == 0]  # (worked out once)
+    inner = [
+        q.inner
+        for q in find_quotations(text)  # (worked out once)
+        if q.depth == 0
+        and text[q.span.start] in _DOUBLE_OPENERS
+        and text[q.span.end - 1] in _DOUBLE_CLOSERS
+        and len(q.span) > 1
+        and "\n" not in text[q.span.start : q.span.end]
+    ]
     return [
         c
         for c in credits
         if not any(q.start <= c.span.start and c.span.end <= q.end for q in inner)
+        or _DASH_BEFORE.search(text, max(0, c.span.start - 8), c.span.start)
     ]
 
 
+_DOUBLE_OPENERS = frozenset('"\u201c\u201d\u201e\u00ab\u00bb')
+_DOUBLE_CLOSERS = frozenset('"\u201c\u201d\u00bb\u00ab')
+#: the reporting words of a Russian quotation set off by a dash: "..., — сказал ТАСС"
+_DASH_BEFORE = re.compile("[\u2014\u2013-]\\s*$")
 _MAYBE_QUOTED = re.compile("[\"'\u00ab\u00bb\u201c\u201d\u201e\u2018\u2019]")
 
 

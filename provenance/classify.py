@@ -127,8 +127,18 @@ _CONTRACTIONS = (
 )
 
 
+#: spellings of one thing: a thousands separator, "No. 1", "per cent" and "%"
+_SPELLINGS = (
+    (re.compile(r"(?<=\d)[,\u00a0\u202f ](?=\d{3}(?!\d))"), ""),
+    (re.compile(r"\b[Nn]o\.\s*(?=\d)"), "number "),
+    (re.compile(r"\s*%|\bper\s+cent\b"), " percent"),
+)
+
+
 def _wording(text: str) -> list[str]:
     """Words of a quotation for comparison: normalised, contractions expanded."""
+    for pattern, repl in _SPELLINGS:
+        text = pattern.sub(repl, text)
     norm = normalized_text(text)
     for pattern, repl in _CONTRACTIONS:
         norm = pattern.sub(repl, norm)
@@ -160,48 +170,27 @@ _NEGATIONS = frozenset(
         "никогда",
         "ничего",
         "никто",
+        "ничто",
+        "никак",
         "без",
     ]
 )
-#: a number spelt out (a quotation giving "five" for "5" says the same)
-_NUMBER_WORDS = frozenset(
-    [
-        "one",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "eleven",
-        "twelve",
-        "fifteen",
-        "twenty",
-        "thirty",
-        "forty",
-        "fifty",
-        "hundred",
-        "thousand",
-        "million",
-        "billion",
-        "один",
-        "два",
-        "три",
-        "четыре",
-        "пять",
-        "шесть",
-        "семь",
-        "восемь",
-        "девять",
-        "десять",
-        "сто",
-        "тысяча",
-        "миллион",
-    ]
-)
+#: numbers spelt out, with their values (a quotation giving "five" for "5" says the same)
+_NUMBER_WORDS = {
+    word: str(value)
+    for words, values in (
+        (
+            "one two three four five six seven eight nine ten eleven twelve fifteen twenty"
+            " thirty forty fifty sixty seventy eighty ninety hundred thousand",
+            (*range(1, 13), 15, 20, 30, 40, 50, 60, 70, 80, 90, 100, 1000),
+        ),
+        (
+            "один два три четыре пять шесть семь восемь девять десять сто тысяча",
+            (*range(1, 11), 100, 1000),
+        ),
+    )
+    for word, value in zip(words.split(), values, strict=True)
+}
 
 
 def _marked_wording(text: str) -> tuple[list[str], list[bool]]:
@@ -255,17 +244,44 @@ def _changes(target: str, source: str) -> tuple[int, int, bool]:
         if any(b_ed[j1:j2]) or (j1 == j2 and _next_to(b_ed, j1)):
             mine = []
         changed += max(len(mine), len(theirs))
-        material = material or _material(mine, theirs)
+        # what the editor's marks stand for counts here: an ellipsis in place of "not",
+        # "[30]" for "50"
+        material = material or _material(
+            [w for w in a[i1:i2] if w != _OMITTED], [w for w in b[j1:j2] if w != _OMITTED]
+        )
     return changed, compared, material
 
 
 def _material(mine: list[str], theirs: list[str]) -> bool:
-    """Does a change turn what was said: a negation added or dropped, a number changed?"""
-    if sum(w in _NEGATIONS for w in mine) != sum(w in _NEGATIONS for w in theirs):
+    """Does a change turn what was said: a negation on one side only, or a number
+    replaced by another ("30" for "50", "five" for "50"; not "5th" for "5", "the '90s"
+    for "the 1990s", "10:00" for "10 a.m.")?"""
+    if any(w in _NEGATIONS for w in mine) != any(w in _NEGATIONS for w in theirs):
         return True
-    numbers = [{w for w in side if w[:1].isdigit()} for side in (mine, theirs)]
-    spelt = any(w in _NUMBER_WORDS for w in (*mine, *theirs))
-    return numbers[0] != numbers[1] and not spelt
+    a, b = _numbers(mine), _numbers(theirs)
+    return any(not _same_number(x, b) for x in a) and any(not _same_number(y, a) for y in b)
+
+
+def _numbers(found: list[str]) -> list[str]:
+    """The numbers among ``found``, as digits: "5th" and "1990s" as 5 and 1990."""
+    out = []
+    for w in found:
+        digits = _NUMBER.fullmatch(w)
+        if digits:
+            out.append(digits.group(1).lstrip("0") or "0")
+        elif w in _NUMBER_WORDS:
+            out.append(_NUMBER_WORDS[w])
+    return out
+
+
+def _same_number(x: str, others: list[str]) -> bool:
+    """Is ``x`` one of ``others``, or a year written short ("'22" for 2022)?"""
+    return any(
+        x == y or (min(len(x), len(y)) == 2 and (x.endswith(y) or y.endswith(x))) for y in others
+    )
+
+
+_NUMBER = re.compile(r"(\d+)(?:st|nd|rd|th|s)?")
 
 
 def _next_to(edited: list[bool], at: int) -> bool:
@@ -276,7 +292,7 @@ def is_altered(target: str, source: str, *, settings: ClassifySettings = _DEFAUL
     """Whether two renderings of one quotation differ materially in wording: in enough
     words, or in one that turns what was said ("not" added, 50 made 30)."""
     changed, compared, material = _changes(target, source)
-    if compared == 0 or changed == 0:
+    if compared == 0 or not (changed or material):
         return False
     return (
         material

@@ -213,6 +213,7 @@ def passage_row(
         "credit_text": p.credit_text,
         "credited_source": p.credited_source,
         "credit_level": p.extra.get("credit_level", ""),
+        "credit_kind": p.extra.get("credit_kind", ""),
         "file_start": file_start,
         "file_end": file_end,
         "source_file_start": src_file[0],
@@ -682,11 +683,13 @@ def _upstream_rows(
         span = Span(r["start"], r["end"])
         if _union_overlap(span, from_sources.get(r["article"], [])) > len(span) // 2:
             return False  # the designated source's own article is in the corpus
-        # a credit for the whole article ("TASS contributed to this report", or one given
-        # further up) covers the source's story, which the corpus has and the article took
-        # from: the rest is the article's, not text of the source's missing from the corpus
+        # "TASS contributed to this report" closing an article that took TASS's story
+        # from the corpus credits that story: the rest is the article's own, not text of
+        # TASS's missing from the corpus (a credit given further up goes on over a second
+        # story the article has from TASS, which may be missing)
         named = (r["credited_source"] or "").casefold()
-        if r["credit_level"] in _BROAD_LEVELS and (r["article"], named) in sources_used:
+        contributed = r["credit_level"] == "credit-line" and r["credit_kind"] == "contributed"
+        if contributed and (r["article"], named) in sources_used:
             return False
         entry = aligner.entries[r["article"]]
         return not (entry.designated or entry.full)  # (a source is the reference)
@@ -770,10 +773,6 @@ def _upstream_rows(
                 how = "credited-upstream" if credited else "credited-elsewhere"
                 upstream.append(passage_row(entry, None, p, how=how, source_name=source))
     return upstream
-
-
-#: the levels a credit covers a passage at from afar (see attribution.ranked_credits)
-_BROAD_LEVELS = ("scope", "credit-line")
 
 
 def _credited_paragraphs(
@@ -1245,6 +1244,7 @@ def audit(
     for r in rows:
         r.pop("credited_source", None)
         r.pop("credit_level", None)
+        r.pop("credit_kind", None)
     tables = _tables(articles, names, entries, rows, settings)
     clock.done("aggregate", len(rows))
     watched = {registry.canonical(s) or s for s in (*registry.designated, *sources)}

@@ -165,6 +165,21 @@ def test_registry_checks_its_arguments() -> None:
         ("— сказал Хуснуллин ТАСС.", ("TASS", "explicit")),
         ("Он сказал об этом ТАСС.", ("TASS", "explicit")),
         ("The figures were confirmed to TASS by the regional departments.", ("TASS", "explicit")),
+        ("The report was prepared using materials from TASS.", ("TASS", "explicit")),
+        ("Russia\u2019s Tass reported the closure.", ("TASS", "explicit")),
+        # the reporting words Russian sets between dashes inside the quotation's marks
+        (
+            "\u00abРаботы завершены раньше срока, \u2014 сказал ТАСС вице-премьер. \u2014 Мост"
+            " откроют в пятницу\u00bb.",
+            ("TASS", "explicit"),
+        ),
+        # an apostrophe, or a quotation left open in scraped text, quotes nothing
+        ("In the '90s, ITAR-TASS reported that the salaries rose.", ("TASS", "explicit")),
+        (
+            '"The bridge will reopen on Friday, Khusnullin told TASS. It carries four lanes.\n\n'
+            '"Next paragraph."',
+            ("TASS", "explicit"),
+        ),
     ],
 )
 def test_credit_cues(text: str, expected: tuple[str | None, str]) -> None:
@@ -198,6 +213,13 @@ def test_credit_cues(text: str, expected: tuple[str | None, str]) -> None:
         '"Everything reported by TASS about the Arctic is propaganda," the senator said.',
         "Путин и ТАСС.",
         "Он сказал всем, что ТАСС закрыт.",
+        # a person named like an agency; material a court or a study used
+        "Olga Tass, the Hungarian gymnast, said she would retire.",
+        "The court examined materials from TASS and RIA Novosti.",
+        "The study uses data from Interfax.",
+        "В деле использованы материалы ТАСС, которые блогер публиковал.",
+        # the speaker's words end at a full stop: the outlet starts the next sentence
+        "\u2014 заявил Песков. ТАСС направил запрос в министерство.",
     ],
 )
 def test_mentions_without_a_cue_are_not_credits(text: str) -> None:

@@ -101,6 +101,40 @@ def classified(
             "Our partners see the route as a commercial line.",
             False,
         ),
+        # ... but an editor's mark standing for a negation or another number is one
+        (
+            "We are ... ready to sign the deal with Kyiv in the coming year.",
+            "We are not at all ready to sign the deal with Kyiv in the coming year.",
+            True,
+        ),
+        (
+            "We will buy [30] tanks for the army in the coming year.",
+            "We will buy 50 tanks for the army in the coming year.",
+            True,
+        ),
+        # one thing spelt two ways is no alteration
+        *(
+            (
+                f"It has been so {a} in all the regions of the country.",
+                f"It has been so {b} in all the regions of the country.",
+                False,
+            )
+            for a, b in (
+                ("since the '90s", "since the 1990s"),
+                ("since June 5th", "since June 5"),
+                ("since '22", "since 2022"),
+                ("at 10 a.m.", "at 10:00"),
+                ("after COVID", "after COVID-19"),
+                ("with 5% more", "with 5 per cent more"),
+                ("with 1,000 more", "with 1000 more"),
+                ("as the No. 1 priority", "as the number 1 priority"),
+            )
+        ),
+        (
+            "Ничего не изменилось в работе порта за этот год.",
+            "Ничто не изменилось в работе порта за этот год.",
+            False,
+        ),
         (
             "[Rosatom's] partners see the route as an experiment ... for now.",
             "Our partners see the route as a commercial line, not an experiment, for now.",

@@ -1358,3 +1358,25 @@ def test_a_whole_article_credit_makes_no_upstream_text_of_a_source_at_hand(
     (root / "wire.txt").unlink()
     rows = audit([str(root)]).tables.passages
     assert "credited-upstream" in set(rows["direction"])
+
+
+def test_a_credit_given_further_up_still_makes_a_second_story_upstream(tmp_path: Path) -> None:
+    """A credits TASS once at the top and carries two TASS stories: one whose article is in
+    the corpus, and a second that is not; B copies the second the same day without credit.
+    The second story is TASS material missing from the corpus, B's uncredited copy of it."""
+    root = tmp_path / "c"
+    root.mkdir()
+    (root / "wire.txt").write_text(" ".join(WIRE))
+    (root / "a.txt").write_text(
+        " ".join(WIRE[:3]) + ", TASS reported.\n\n" + WIRE[3] + "\n\n" + " ".join(OTHER) + "\n"
+    )
+    (root / "b.txt").write_text(" ".join(OWN) + "\n\n" + " ".join(OTHER) + "\n")
+    (root / "manifest.csv").write_text(
+        "file,outlet,role,published\nwire.txt,TASS,source,2025-06-05\n"
+        "a.txt,A,article,2025-06-06\nb.txt,B,article,2025-06-06\n"
+    )
+    rows = audit([str(root)]).tables.passages
+    up = rows[rows["direction"] == "credited-upstream"]
+    assert set(up["article"]) == {"a.txt"} and set(up["source"]) == {"TASS"}
+    elsewhere = rows[rows["direction"] == "credited-elsewhere"]
+    assert set(elsewhere["article"]) == {"b.txt"} and not elsewhere["credited"].any()
