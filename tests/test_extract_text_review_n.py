@@ -1,0 +1,64 @@
+"""Review N of the scraped-text cleaner: end markers inside an article, articles of short
+paragraphs, and single-line rules that took sentences of the body for furniture."""
+
+from __future__ import annotations
+
+from provenance.extract.text import clean_text
+
+#: page furniture above and below the article (menus, share buttons, a comments widget)
+_TOP = ["Home", "World", "Business", "Search", "Share on Facebook", "Share on X"]
+_BOTTOM = ["Share", "Tweet", "Email", "Comments", "Be the first to comment"]
+
+_LONG = [
+    "The city council voted on Tuesday night to close two of the three public swimming "
+    "pools in the northern districts next summer, citing repair bills it said it could "
+    "no longer afford.",
+    "Parents who had campaigned for months to keep the pools open said the decision "
+    "would leave thousands of children without anywhere to learn to swim, and promised "
+    "to take the matter to the regional court.",
+]
+
+
+def _kept(lines: list[str]) -> list[str]:
+    out = clean_text("\n\n".join([*_TOP, *lines, *_BOTTOM]))
+    return out.text.split("\n\n") if out.text else []
+
+
+def test_one_sentence_paragraphs_after_the_lead_are_kept() -> None:
+    short = [
+        "The vote was seven to four after a long debate.",
+        "Two members of the council abstained.",
+        "The mayor did not attend the meeting.",
+        "A final decision is due in the autumn.",
+        "This is a developing story.",
+    ]
+    kept = _kept([_LONG[0], *short])
+    for line in short:
+        assert line in kept
+
+
+def test_an_interview_of_short_questions_and_answers_is_kept_whole() -> None:
+    qa = [
+        "Q: When did you first open the bakery?",
+        "A: In the spring of 1994, with a loan from my uncle.",
+        "Q: Was it hard?",
+        "A: Yes. We worked every night for a year.",
+        "Q: And now?",
+        "A: Sleep.",
+    ]
+    kept = _kept([_LONG[0], *qa, _LONG[1]])
+    assert kept == [_LONG[0], *qa, _LONG[1]]
+
+
+def test_a_list_a_sentence_introduces_is_kept_with_the_prose_after_it() -> None:
+    listed = [
+        "The new board has five members. They are:",
+        "Chair: Anna Berg, a retired engineer",
+        "Treasurer: Tom Lund, an accountant",
+        "Secretary: Eva Holm, a schoolteacher",
+        "Member: Nils Dahl, a swimming coach",
+        "Member: Sara Lind, a lifeguard",
+        "Member: Omar Haddad, a parent",
+    ]
+    kept = _kept([_LONG[0], *listed, _LONG[1]])
+    assert kept == [_LONG[0], *listed, _LONG[1]]
