@@ -3,6 +3,7 @@ paragraphs, and single-line rules that took sentences of the body for furniture.
 
 from __future__ import annotations
 
+from provenance.extract.furniture import ends_article
 from provenance.extract.text import clean_text
 
 #: page furniture above and below the article (menus, share buttons, a comments widget)
@@ -62,3 +63,40 @@ def test_a_list_a_sentence_introduces_is_kept_with_the_prose_after_it() -> None:
     ]
     kept = _kept([_LONG[0], *listed, _LONG[1]])
     assert kept == [_LONG[0], *listed, _LONG[1]]
+
+
+_MORE = [
+    "A spokeswoman for the council said the two pools needed new roofs and filtration "
+    "systems that would cost more than four million euros, twice the sports budget for "
+    "the whole of next year.",
+    "The third pool, in the city centre, will stay open and extend its hours on weekday "
+    "evenings so that school clubs from the northern districts can use it, she said.",
+    "Swimming clubs said the centre pool was already full most evenings, and that the "
+    "bus journey from the north took close to an hour each way for younger children.",
+]
+
+
+def test_a_box_of_numbered_headlines_inside_the_article_does_not_end_it() -> None:
+    box = ["Most popular"]
+    for n, headline in enumerate(
+        [
+            "Storm closes the coast road for a second day",
+            "Bakery wins the regional bread prize again",
+            "New tram line opens two years late",
+            "Police appeal for witnesses after a break-in",
+            "Five things to do this weekend",
+        ],
+        1,
+    ):
+        box += [str(n), headline]
+    kept = _kept([*_LONG, *box, *_MORE])
+    assert kept == [*_LONG, *_MORE]
+
+
+def test_only_a_short_line_that_is_not_a_sentence_ends_an_article() -> None:
+    assert ends_article("Comments (12)", "comments")
+    assert ends_article("Related Articles", "related-articles")
+    # a sentence that a pattern found comment wording in, and a long line, are text
+    line = "Residents have until the end of March to submit comments on the plan."
+    assert not ends_article(line, "comments")
+    assert not ends_article("Related " + "stories about the pools " * 5, "related-articles")

@@ -558,6 +558,10 @@ _ENDS_ARTICLE_WIDGET = re.compile(
 _ENDS_ARTICLE_APPEAL = re.compile(
     r"a message from|dear (readers|friends|subscribers)|(please )?(support|donate)", _I
 )
+#: an end-of-article marker is a line this long at most (see ``ends_article``)
+_MARKER_CHARS = 100
+#: a line of this many words or more that ends like a sentence may be one
+_SENTENCE_WORDS = 6
 #: a menu item is shorter than this and does not end with a full stop
 _NAV_CHARS = 40
 _FULL_STOPS = (".", "!", "?", "…", '."', ".”", "?”", "!”")
@@ -577,12 +581,38 @@ class Line(Protocol):
 
 def ends_article(line: str, reason: str | None) -> bool:
     """True when a furniture line (of ``reason``) says the article text is over: "Comments",
-    "Related Articles", a donation appeal."""
+    "Related Articles", a donation appeal.
+
+    Only a short line that names the section is such a marker: not a sentence ("Residents
+    have until March 15 to submit comments on the plan."), nor a line that a pattern
+    found words inside (``_SEARCH``, a donation appeal's wording), whatever its reason:
+    those are furniture at most, and the article may go on after them.
+    """
+    if reason not in _ENDS_ARTICLE and reason != "widget":
+        return False
+    if len(line) > _MARKER_CHARS or _reads_as_sentence(line):
+        return False
     if reason == "appeal":  # a donation appeal ends the text, a newsletter box does not
         return _ENDS_ARTICLE_APPEAL.match(line) is not None
-    return reason in _ENDS_ARTICLE or (
-        reason == "widget" and _ENDS_ARTICLE_WIDGET.fullmatch(line) is not None
+    if reason == "widget":
+        return _ENDS_ARTICLE_WIDGET.fullmatch(line) is not None
+    lower = line.lower()
+    return (
+        _FURNITURE_RE.fullmatch(lower) is not None
+        or _PREFIX_RE.match(lower) is not None
+        or _comments_heading(line)
+        or COMMENT_SIGNATURE_RE.fullmatch(line) is not None
     )
+
+
+def _reads_as_sentence(line: str) -> bool:
+    """A line of ``_SENTENCE_WORDS`` words or more, mostly in lower case, that ends like a
+    sentence: text, not a heading or a label."""
+    if not line.rstrip("\"'”’»)").endswith((".", "!", "?", "…")):
+        return False
+    words = _WORD_RE.findall(line)
+    upper = sum(1 for w in words if w[0].isupper())
+    return len(words) >= _SENTENCE_WORDS and upper <= 0.5 * len(words)
 
 
 def nav_label(line: str) -> bool:

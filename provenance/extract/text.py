@@ -22,11 +22,13 @@ non-empty line, or the lines of one paragraph when the text is wrapped
    Short blocks then take the class of their neighbours (jusText's smoothing).
 4. *Main region*: the densest run of prose (Kadane over signed block lengths),
    with runs after an end-of-article marker ("Comments", "Related Articles", "A
-   Message from X:") discounted, so a long dump of related stories or comments
-   does not win over the article.  The region then grows over the short paragraphs
-   next to it that read as sentences (breaking news told a sentence a paragraph, an
-   interview's questions and answers, a list a sentence introduces), and over gaps (a
-   gallery, an inline box) to any further run of good prose that no end marker separates.
+   Message from X:"; a short line, not a sentence) discounted, so a long dump of
+   related stories or comments does not win over the article.  The region then
+   grows over the short paragraphs next to it that read as sentences (breaking
+   news told a sentence a paragraph, an interview's questions and answers, a list
+   a sentence introduces), and over gaps (a gallery, an inline box) to any further
+   run of good prose that no end marker separates, or that follows a box under a
+   marker (a "Trending" box inside the article).
 5. *Repetition and metadata*: a paragraph scraped twice is kept once; the
    headline (repeated, or the headline-shaped line above the body) becomes
    ``title`` and a byline becomes ``author``.
@@ -311,7 +313,11 @@ def _smooth(classes: list[str]) -> list[str]:
 
 
 def _ends_article(block: _Block) -> bool:
-    return block.reason is not None and shapes.ends_article(block.text, block.reason)
+    return block.reason is not None and _marker(block.text, block.reason)
+
+
+#: whether a furniture line ends the article, asked for each furniture block several times
+_marker = functools.lru_cache(maxsize=8192)(shapes.ends_article)
 
 
 def _main_region(
@@ -461,17 +467,24 @@ def _sentences_on(
 
 def _extend(blocks: Sequence[_Block], classes: Sequence[str], lo: int, hi: int) -> tuple[int, int]:
     """Grow the region ``[lo, hi)`` to every further run of ``_RESUME`` good blocks in a
-    row that no end-of-article marker separates from it.
+    row that no end-of-article marker separates from it (or only markers the article
+    resumes after).
 
     Kadane's run ends where a gap (a gallery, an inline box, a stretch of short
     lines) costs more than the prose beyond it weighs; but an article that goes
-    on after such a gap is still the article.  Only an end marker ("Comments",
-    "Related Articles") says that what follows is something else.
+    on after such a gap is still the article.  An end marker ("Comments",
+    "Related Articles") says that what follows is something else, unless the
+    article plainly resumes after it (``_resumes``).
     """
     n = len(blocks)
     for step in (1, -1):
         i = hi if step > 0 else lo - 1
-        while 0 <= i < n and not _ends_article(blocks[i]):
+        while 0 <= i < n:
+            if _ends_article(blocks[i]):
+                if not _resumes(blocks, classes, i, step):
+                    break
+                i += step
+                continue
             j = i
             while 0 <= j < n and classes[j] == GOOD:
                 j += step
@@ -481,6 +494,29 @@ def _extend(blocks: Sequence[_Block], classes: Sequence[str], lo: int, hi: int) 
             else:
                 i += step
     return lo, hi
+
+
+def _resumes(blocks: Sequence[_Block], classes: Sequence[str], marker: int, step: int) -> bool:
+    """True when the article goes on past the end marker at ``marker`` (in direction
+    ``step``): the marker heads a box (short lines, furniture: "Trending" over numbered
+    headlines, "Related links" over a few titles), and the first good block past the box,
+    before any other marker, opens a run of ``_RESUME`` good blocks.
+
+    Reader comments and related stories alternate with names, dates and headlines and
+    hardly ever make such a run.  Prose right under the marker is not taken for the
+    article's: a "Comments" or "Related Articles" heading over paragraphs of comments or
+    of other stories looks the same as a subheading that reads like a marker.
+    """
+    n = len(blocks)
+    j = marker + step
+    while 0 <= j < n and classes[j] != GOOD and not _ends_article(blocks[j]):
+        j += step
+    if j == marker + step:
+        return False
+    k = j
+    while 0 <= k < n and classes[k] == GOOD:
+        k += step
+    return abs(k - j) >= _RESUME
 
 
 def _assemble(blocks: Sequence[_Block], keep: Sequence[bool], **meta: str | None) -> Extraction:
