@@ -3,7 +3,9 @@ paragraphs, and single-line rules that took sentences of the body for furniture.
 
 from __future__ import annotations
 
-from provenance.extract.furniture import ends_article
+import pytest
+
+from provenance.extract.furniture import ends_article, furniture_reason
 from provenance.extract.text import clean_text
 
 #: page furniture above and below the article (menus, share buttons, a comments widget)
@@ -100,3 +102,36 @@ def test_only_a_short_line_that_is_not_a_sentence_ends_an_article() -> None:
     line = "Residents have until the end of March to submit comments on the plan."
     assert not ends_article(line, "comments")
     assert not ends_article("Related " + "stories about the pools " * 5, "related-articles")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Shoppers can sign up for the market's free text alerts by texting FRESH to 55511.",
+        "The soldiers' names may not be published under the army's reporting rules.",
+        "Farmers have until the end of April to submit comments on the draft to the ministry.",
+        "Officials made one plea: please consider donating to the winter fund, as you can online.",
+        "Shares of AT&T rose 2% and Comcast added 1%; the S&P 500 was flat.",
+        "Tickets for the final cost $30, $55 and $90.",
+    ],
+)
+def test_a_sentence_of_the_body_is_no_furniture(line: str) -> None:
+    assert furniture_reason(line) is None
+    assert line in _kept([_LONG[0], line, *_MORE])
+    assert line in clean_text("\n\n".join([_LONG[0], line, _LONG[1]]), residual=True).text
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("Sign up for our free daily newsletter to get the news in your inbox.", "appeal"),
+        ("Readers can get our free email alerts every morning.", "appeal"),
+        ("This material may not be published, broadcast or redistributed.", "legal"),
+        ("Please keep your comments civil; comments are moderated.", "comments"),
+        ("If you value our reporting, please consider a donation to our newsroom.", "appeal"),
+        ("Click here for the latest news alerts!", "appeal"),
+        ("var total = price * 2; if (total > max) { total = max; }", "markup"),
+    ],
+)
+def test_the_site_speaking_is_still_furniture(line: str, reason: str) -> None:
+    assert furniture_reason(line) == reason

@@ -405,6 +405,26 @@ _FIRST_TO = re.compile(r"\bbe (the )?first to\b|\b(станьте|будьте) 
 #: a label followed by a name: "Comment: Joyce Goodfriend" (a programme, not a heading)
 _NAMED_AFTER = re.compile(r"\s*:\s*[A-ZА-ЯЁ][a-zа-яё]")
 _MAX_SEARCH_CHARS = 250
+#: code characters that are no prose in a sentence either (see ``furniture_reason``)
+_HARD_CODE_CHARS = "{}=<>[]\\|"
+#: a sentence of the body has at least this share of stop words (see ``_body_sentence``)
+_BODY_STOP_SHARE = 0.2
+#: the marks of a copyright notice, a notice wherever they stand
+_NOTICE_MARKS = re.compile(r"©|\(c\)|copyright|rights reserved")
+#: the page speaking of itself: "this site", "this material may not be ..."
+_SITE_VOICE_RE = re.compile(
+    r"\b[Tt]his (site|website|page|material|article|story|content|newsletter|report)\b"
+)
+#: a sentence that tells the reader what to do on the site: "Keep being informed and get
+#: ...", "Click here ...", "Sign up ..."
+_IMPERATIVE_RE = re.compile(
+    r"(?:^|[.!?:]\s+)(?:click|sign|subscribe|register|join|follow|download|visit|keep|get"
+    r"|stay|start|receive|enter|type|upload|send|log|read|watch|try|find|see|check|learn)\b",
+    _I,
+)
+#: a donation request after this many words of its sentence is the outlet's only when
+#: they address the reader (see ``_asked_by_outlet``)
+_APPEAL_LEAD_WORDS = 2
 
 
 def _combine(
@@ -487,8 +507,12 @@ def furniture_reason(line: str) -> str | None:
     reason = _reason_of(prefix, _PREFIX_REASONS)
     if reason and not (prefix and reason in _LABELS and _prose(line, prefix.end())):
         return reason
-    if length >= 20 and sum(map(line.count, _CODE_CHARS_STR)) > max(2, 0.04 * length):
-        return "markup"
+    if length >= 20:
+        # (in a sentence, "$25", "AT&T" and a semicolon are prose: only braces, brackets,
+        # bars and "=" count there)
+        chars = _HARD_CODE_CHARS if _reads_as_sentence(line) else _CODE_CHARS_STR
+        if sum(map(line.count, chars)) > max(2, 0.04 * length):
+            return "markup"
     if length <= _MAX_FURNITURE_CHARS:
         reason = _reason_of(_FURNITURE_RE.fullmatch(lower), _FURNITURE_REASONS)
         if reason:
@@ -501,12 +525,33 @@ def furniture_reason(line: str) -> str | None:
         ):
             return "comments"
     if length <= _MAX_SEARCH_CHARS and any(key in lower for key in _SEARCH_KEYS):
-        reason = _reason_of(_SEARCH_RE.search(lower), _SEARCH_REASONS)
-        if reason:
-            return reason
+        found = _SEARCH_RE.search(lower)
+        if found is not None and not _body_sentence(line, found):
+            return _reason_of(found, _SEARCH_REASONS)
     if length <= _MAX_APPEAL_CHARS and _appeal(line, lower):
         return "appeal"
     return None
+
+
+def _body_sentence(line: str, found: re.Match[str]) -> bool:
+    """Does a line in which ``found`` (a ``_SEARCH`` pattern) matched read as a sentence of
+    the article, not as the site's notice?  A sentence (``_reads_as_sentence``) with a fair
+    share of stop words, that the words found do not open ("Sign up for ..." is the site's
+    imperative), that has no copyright mark, and in which nobody speaks for the outlet or
+    to the reader outside quotations ("we", "our", "you", "please", "this site"): "Residents
+    can sign up for the county's text alerts by ...", "The victims' names may not be
+    published under censorship rules." are news; "To protect our readers, please ..." is not.
+    """
+    if found.start() == 0 or _NOTICE_MARKS.search(found.group()) is not None:
+        return False
+    # (a site's call ends with "!": "Click here for football text alerts!")
+    if not _reads_as_sentence(line) or line.rstrip("\"'”’»)").endswith("!"):
+        return False
+    words = _WORD_RE.findall(line.lower())
+    if sum(map(STOP_WORDS.__contains__, words)) < _BODY_STOP_SHARE * len(words):
+        return False
+    own = _OPEN_QUOTE_RE.sub(" ", _QUOTED_RE.sub(" ", _QUOTED_RE.sub(" ", line)))
+    return not (_OURS_RE.search(own) or _SITE_VOICE_RE.search(own) or _IMPERATIVE_RE.search(own))
 
 
 def _appeal(line: str, lower: str) -> bool:
@@ -521,10 +566,23 @@ def _appeal(line: str, lower: str) -> bool:
     own = _OPEN_QUOTE_RE.sub(" ", _QUOTED_RE.sub(" ", _QUOTED_RE.sub(" ", line)))
     folded = own.lower()
     return (
-        _READER_RE.search(folded) is not None
+        any(_asked_by_outlet(own, m) for m in _READER_RE.finditer(folded))
         and _FUNDING_RE.search(folded) is not None
         and _OURS_RE.search(own) is not None
     )
+
+
+def _asked_by_outlet(own: str, found: re.Match[str]) -> bool:
+    """Is the request ``found`` the outlet's own?  A "please ..." that its sentence leads
+    up to in the third person is someone else's, reported ("Officials had one request:
+    please consider donating to the food bank"); the outlet's opens its sentence, or
+    follows a few words or its own address to the reader ("If you value our work, please
+    ...")."""
+    if not found.group().lstrip(" .!?:,").startswith("please"):
+        return True
+    start = max(own.rfind(end, 0, found.start()) for end in ".!?")
+    lead = own[start + 1 : found.start()]
+    return len(_WORD_RE.findall(lead)) <= _APPEAL_LEAD_WORDS or _OURS_RE.search(lead) is not None
 
 
 # --- Lines around the body: what ends an article, menus, headlines, bylines ---
