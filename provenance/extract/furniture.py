@@ -405,6 +405,26 @@ _FIRST_TO = re.compile(r"\bbe (the )?first to\b|\b(станьте|будьте) 
 #: a label followed by a name: "Comment: Joyce Goodfriend" (a programme, not a heading)
 _NAMED_AFTER = re.compile(r"\s*:\s*[A-ZА-ЯЁ][a-zа-яё]")
 _MAX_SEARCH_CHARS = 250
+#: code characters that are no prose in a sentence either (see ``furniture_reason``)
+_HARD_CODE_CHARS = "{}=<>[]\\|"
+#: a sentence of the body has at least this share of stop words (see ``_body_sentence``)
+_BODY_STOP_SHARE = 0.2
+#: the marks of a copyright notice, a notice wherever they stand
+_NOTICE_MARKS = re.compile(r"©|\(c\)|copyright|rights reserved")
+#: the page speaking of itself: "this site", "this material may not be ..."
+_SITE_VOICE_RE = re.compile(
+    r"\b[Tt]his (site|website|page|material|article|story|content|newsletter|report)\b"
+)
+#: a sentence that tells the reader what to do on the site: "Keep being informed and get
+#: ...", "Click here ...", "Sign up ..."
+_IMPERATIVE_RE = re.compile(
+    r"(?:^|[.!?:]\s+)(?:click|sign|subscribe|register|join|follow|download|visit|keep|get"
+    r"|stay|start|receive|enter|type|upload|send|log|read|watch|try|find|see|check|learn)\b",
+    _I,
+)
+#: a donation request after this many words of its sentence is the outlet's only when
+#: they address the reader (see ``_asked_by_outlet``)
+_APPEAL_LEAD_WORDS = 2
 
 
 def _combine(
@@ -487,8 +507,12 @@ def furniture_reason(line: str) -> str | None:
     reason = _reason_of(prefix, _PREFIX_REASONS)
     if reason and not (prefix and reason in _LABELS and _prose(line, prefix.end())):
         return reason
-    if length >= 20 and sum(map(line.count, _CODE_CHARS_STR)) > max(2, 0.04 * length):
-        return "markup"
+    if length >= 20:
+        # (in a sentence, "$25", "AT&T" and a semicolon are prose: only braces, brackets,
+        # bars and "=" count there)
+        chars = _HARD_CODE_CHARS if _reads_as_sentence(line) else _CODE_CHARS_STR
+        if sum(map(line.count, chars)) > max(2, 0.04 * length):
+            return "markup"
     if length <= _MAX_FURNITURE_CHARS:
         reason = _reason_of(_FURNITURE_RE.fullmatch(lower), _FURNITURE_REASONS)
         if reason:
@@ -501,12 +525,33 @@ def furniture_reason(line: str) -> str | None:
         ):
             return "comments"
     if length <= _MAX_SEARCH_CHARS and any(key in lower for key in _SEARCH_KEYS):
-        reason = _reason_of(_SEARCH_RE.search(lower), _SEARCH_REASONS)
-        if reason:
-            return reason
+        found = _SEARCH_RE.search(lower)
+        if found is not None and not _body_sentence(line, found):
+            return _reason_of(found, _SEARCH_REASONS)
     if length <= _MAX_APPEAL_CHARS and _appeal(line, lower):
         return "appeal"
     return None
+
+
+def _body_sentence(line: str, found: re.Match[str]) -> bool:
+    """Does a line in which ``found`` (a ``_SEARCH`` pattern) matched read as a sentence of
+    the article, not as the site's notice?  A sentence (``_reads_as_sentence``) with a fair
+    share of stop words, that the words found do not open ("Sign up for ..." is the site's
+    imperative), that has no copyright mark, and in which nobody speaks for the outlet or
+    to the reader outside quotations ("we", "our", "you", "please", "this site"): "Residents
+    can sign up for the county's text alerts by ...", "The victims' names may not be
+    published under censorship rules." are news; "To protect our readers, please ..." is not.
+    """
+    if found.start() == 0 or _NOTICE_MARKS.search(found.group()) is not None:
+        return False
+    # (a site's call ends with "!": "Click here for football text alerts!")
+    if not _reads_as_sentence(line) or line.rstrip("\"'”’»)").endswith("!"):
+        return False
+    words = _WORD_RE.findall(line.lower())
+    if sum(map(STOP_WORDS.__contains__, words)) < _BODY_STOP_SHARE * len(words):
+        return False
+    own = _OPEN_QUOTE_RE.sub(" ", _QUOTED_RE.sub(" ", _QUOTED_RE.sub(" ", line)))
+    return not (_OURS_RE.search(own) or _SITE_VOICE_RE.search(own) or _IMPERATIVE_RE.search(own))
 
 
 def _appeal(line: str, lower: str) -> bool:
@@ -521,10 +566,23 @@ def _appeal(line: str, lower: str) -> bool:
     own = _OPEN_QUOTE_RE.sub(" ", _QUOTED_RE.sub(" ", _QUOTED_RE.sub(" ", line)))
     folded = own.lower()
     return (
-        _READER_RE.search(folded) is not None
+        any(_asked_by_outlet(own, m) for m in _READER_RE.finditer(folded))
         and _FUNDING_RE.search(folded) is not None
         and _OURS_RE.search(own) is not None
     )
+
+
+def _asked_by_outlet(own: str, found: re.Match[str]) -> bool:
+    """Is the request ``found`` the outlet's own?  A "please ..." that its sentence leads
+    up to in the third person is someone else's, reported ("Officials had one request:
+    please consider donating to the food bank"); the outlet's opens its sentence, or
+    follows a few words or its own address to the reader ("If you value our work, please
+    ...")."""
+    if not found.group().lstrip(" .!?:,").startswith("please"):
+        return True
+    start = max(own.rfind(end, 0, found.start()) for end in ".!?")
+    lead = own[start + 1 : found.start()]
+    return len(_WORD_RE.findall(lead)) <= _APPEAL_LEAD_WORDS or _OURS_RE.search(lead) is not None
 
 
 # --- Lines around the body: what ends an article, menus, headlines, bylines ---
@@ -558,6 +616,10 @@ _ENDS_ARTICLE_WIDGET = re.compile(
 _ENDS_ARTICLE_APPEAL = re.compile(
     r"a message from|dear (readers|friends|subscribers)|(please )?(support|donate)", _I
 )
+#: an end-of-article marker is a line this long at most (see ``ends_article``)
+_MARKER_CHARS = 100
+#: a line of this many words or more that ends like a sentence may be one
+_SENTENCE_WORDS = 6
 #: a menu item is shorter than this and does not end with a full stop
 _NAV_CHARS = 40
 _FULL_STOPS = (".", "!", "?", "…", '."', ".”", "?”", "!”")
@@ -577,12 +639,38 @@ class Line(Protocol):
 
 def ends_article(line: str, reason: str | None) -> bool:
     """True when a furniture line (of ``reason``) says the article text is over: "Comments",
-    "Related Articles", a donation appeal."""
+    "Related Articles", a donation appeal.
+
+    Only a short line that names the section is such a marker: not a sentence ("Residents
+    have until March 15 to submit comments on the plan."), nor a line that a pattern
+    found words inside (``_SEARCH``, a donation appeal's wording), whatever its reason:
+    those are furniture at most, and the article may go on after them.
+    """
+    if reason not in _ENDS_ARTICLE and reason != "widget":
+        return False
+    if len(line) > _MARKER_CHARS or _reads_as_sentence(line):
+        return False
     if reason == "appeal":  # a donation appeal ends the text, a newsletter box does not
         return _ENDS_ARTICLE_APPEAL.match(line) is not None
-    return reason in _ENDS_ARTICLE or (
-        reason == "widget" and _ENDS_ARTICLE_WIDGET.fullmatch(line) is not None
+    if reason == "widget":
+        return _ENDS_ARTICLE_WIDGET.fullmatch(line) is not None
+    lower = line.lower()
+    return (
+        _FURNITURE_RE.fullmatch(lower) is not None
+        or _PREFIX_RE.match(lower) is not None
+        or _comments_heading(line)
+        or COMMENT_SIGNATURE_RE.fullmatch(line) is not None
     )
+
+
+def _reads_as_sentence(line: str) -> bool:
+    """A line of ``_SENTENCE_WORDS`` words or more, mostly in lower case, that ends like a
+    sentence: text, not a heading or a label."""
+    if not line.rstrip("\"'”’»)").endswith((".", "!", "?", "…")):
+        return False
+    words = _WORD_RE.findall(line)
+    upper = sum(1 for w in words if w[0].isupper())
+    return len(words) >= _SENTENCE_WORDS and upper <= 0.5 * len(words)
 
 
 def nav_label(line: str) -> bool:

@@ -22,9 +22,13 @@ non-empty line, or the lines of one paragraph when the text is wrapped
    Short blocks then take the class of their neighbours (jusText's smoothing).
 4. *Main region*: the densest run of prose (Kadane over signed block lengths),
    with runs after an end-of-article marker ("Comments", "Related Articles", "A
-   Message from X:") discounted, so a long dump of related stories or comments
-   does not win over the article.  The region then grows over gaps (a gallery,
-   an inline box) to any further run of good prose that no end marker separates.
+   Message from X:"; a short line, not a sentence) discounted, so a long dump of
+   related stories or comments does not win over the article.  The region then
+   grows over the short paragraphs next to it that read as sentences (breaking
+   news told a sentence a paragraph, an interview's questions and answers, a list
+   a sentence introduces), and over gaps (a gallery, an inline box) to any further
+   run of good prose that no end marker separates, or that follows a box under a
+   marker (a "Trending" box inside the article).
 5. *Repetition and metadata*: a paragraph scraped twice is kept once; the
    headline (repeated, or the headline-shaped line above the body) becomes
    ``title`` and a byline becomes ``author``.
@@ -309,7 +313,11 @@ def _smooth(classes: list[str]) -> list[str]:
 
 
 def _ends_article(block: _Block) -> bool:
-    return block.reason is not None and shapes.ends_article(block.text, block.reason)
+    return block.reason is not None and _marker(block.text, block.reason)
+
+
+#: whether a furniture line ends the article, asked for each furniture block several times
+_marker = functools.lru_cache(maxsize=8192)(shapes.ends_article)
 
 
 def _main_region(
@@ -361,31 +369,122 @@ def _bridge(
         i += 1
     if i == hi + 1 or i + 1 >= n or classes[i] != GOOD or classes[i + 1] != GOOD:
         return hi  # no box (the heading announces the stories that follow) or no article
-    run, end, best = 0.0, i, 0.0
-    for j in range(i, n):
-        if _ends_article(blocks[j]):
-            break
+    return _run_on(blocks, classes, i, settings)
+
+
+def _run_on(
+    blocks: Sequence[_Block],
+    classes: Sequence[str],
+    start: int,
+    settings: ExtractSettings,
+    step: int = 1,
+) -> int:
+    """Where the densest run of prose that begins at ``start`` and goes in direction
+    ``step`` ends (the index past it; ``start`` when the prose there weighs nothing):
+    Kadane's run from a fixed start, up to an end marker."""
+    run, end, best = 0.0, start, 0.0
+    j = start
+    while 0 <= j < len(blocks) and not _ends_article(blocks[j]):
         run += _weight(blocks[j], classes[j], settings)
         if run <= 0:
             break
         if run > best:
-            best, end = run, j + 1
+            best, end = run, j + step
+        j += step
     return end
+
+
+def _introduces(block: _Block) -> bool:
+    """A sentence that introduces a list: "The key posts are:" (not a label in capitals,
+    "LATEST NEWS:", nor a form's "Article from:")."""
+    return (
+        block.reason is None and block.text.endswith(":") and block.words >= 4 and block.caps <= 0.5
+    )
+
+
+def _sentences_on(
+    blocks: Sequence[_Block],
+    initial: Sequence[str],
+    classes: list[str],
+    region: tuple[int, int],
+    settings: ExtractSettings,
+) -> tuple[int, int]:
+    """Grow the region over the short paragraphs next to it that read as sentences
+    (one-sentence paragraphs of breaking news, an interview's questions and answers), or
+    that the smoothing made good and end like a sentence ("A: Sleep."), or that are the
+    items of a list a sentence introduces ("The key posts are:"); mark them good.
+
+    Kadane weighs a short block minus its length, so a few short paragraphs end the
+    region however plainly they go on with the article.  (Weighing them nothing in
+    Kadane's search instead let the region run on over the prose-like footers and
+    notices under many pages of L3S-GN1.)  Past the short paragraphs, the prose beyond
+    joins when it weighs more than it costs (``_run_on``), and so on.
+    """
+    lo, hi = region
+    n = len(blocks)
+
+    def short(i: int) -> bool:
+        return 0 <= i < n and blocks[i].reason is None and initial[i] == SHORT
+
+    def accepted(first: int, last: int) -> list[bool]:
+        """Which of the short blocks ``first..last`` read on as the article's."""
+        listed = first > 0 and _introduces(blocks[first - 1])
+        out = []
+        for i in range(first, last + 1):
+            block = blocks[i]
+            out.append(
+                listed
+                or shapes.sentence_like(block)
+                or (classes[i] == GOOD and _SENT_END_RE.search(block.text) is not None)
+            )
+            listed = listed or _introduces(block)
+        return out
+
+    for step in (1, -1):
+        edge = hi if step > 0 else lo - 1
+        while True:
+            far = edge
+            while short(far + step):
+                far += step
+            if not short(edge):
+                break
+            first, last = min(edge, far), max(edge, far)
+            ok = accepted(first, last)
+            # the blocks that go on from the region without a break
+            span = range(edge, far + step, step)
+            taken = [i for i in span if ok[i - first]]
+            stop = next((i for i in span if not ok[i - first]), None)
+            if stop is not None:
+                taken = [i for i in taken if (i - stop) * step < 0]
+            if not taken:
+                break
+            for i in taken:
+                classes[i] = GOOD
+            edge = _run_on(blocks, initial, taken[-1] + step, settings, step)
+        hi, lo = (edge, lo) if step > 0 else (hi, edge + 1)
+    return lo, hi
 
 
 def _extend(blocks: Sequence[_Block], classes: Sequence[str], lo: int, hi: int) -> tuple[int, int]:
     """Grow the region ``[lo, hi)`` to every further run of ``_RESUME`` good blocks in a
-    row that no end-of-article marker separates from it.
+    row that no end-of-article marker separates from it (or only markers the article
+    resumes after).
 
     Kadane's run ends where a gap (a gallery, an inline box, a stretch of short
     lines) costs more than the prose beyond it weighs; but an article that goes
-    on after such a gap is still the article.  Only an end marker ("Comments",
-    "Related Articles") says that what follows is something else.
+    on after such a gap is still the article.  An end marker ("Comments",
+    "Related Articles") says that what follows is something else, unless the
+    article plainly resumes after it (``_resumes``).
     """
     n = len(blocks)
     for step in (1, -1):
         i = hi if step > 0 else lo - 1
-        while 0 <= i < n and not _ends_article(blocks[i]):
+        while 0 <= i < n:
+            if _ends_article(blocks[i]):
+                if not _resumes(blocks, classes, i, step):
+                    break
+                i += step
+                continue
             j = i
             while 0 <= j < n and classes[j] == GOOD:
                 j += step
@@ -395,6 +494,29 @@ def _extend(blocks: Sequence[_Block], classes: Sequence[str], lo: int, hi: int) 
             else:
                 i += step
     return lo, hi
+
+
+def _resumes(blocks: Sequence[_Block], classes: Sequence[str], marker: int, step: int) -> bool:
+    """True when the article goes on past the end marker at ``marker`` (in direction
+    ``step``): the marker heads a box (short lines, furniture: "Trending" over numbered
+    headlines, "Related links" over a few titles), and the first good block past the box,
+    before any other marker, opens a run of ``_RESUME`` good blocks.
+
+    Reader comments and related stories alternate with names, dates and headlines and
+    hardly ever make such a run.  Prose right under the marker is not taken for the
+    article's: a "Comments" or "Related Articles" heading over paragraphs of comments or
+    of other stories looks the same as a subheading that reads like a marker.
+    """
+    n = len(blocks)
+    j = marker + step
+    while 0 <= j < n and classes[j] != GOOD and not _ends_article(blocks[j]):
+        j += step
+    if j == marker + step:
+        return False
+    k = j
+    while 0 <= k < n and classes[k] == GOOD:
+        k += step
+    return abs(k - j) >= _RESUME
 
 
 def _assemble(blocks: Sequence[_Block], keep: Sequence[bool], **meta: str | None) -> Extraction:
@@ -443,6 +565,7 @@ def _classify(blocks: list[_Block], settings: ExtractSettings) -> tuple[list[boo
     classes = _smooth(initial)
     lo, hi = _main_region(blocks, initial, settings)
     hi = _bridge(blocks, initial, hi, settings)
+    lo, hi = _sentences_on(blocks, initial, classes, (lo, hi), settings)
     lo, hi = _extend(blocks, initial, lo, hi)
     keep = [
         lo <= i < hi and block.reason is None and (cls == GOOD or initial[i] in (GOOD, NEAR))

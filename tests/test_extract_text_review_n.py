@@ -1,0 +1,137 @@
+"""Review N of the scraped-text cleaner: end markers inside an article, articles of short
+paragraphs, and single-line rules that took sentences of the body for furniture."""
+
+from __future__ import annotations
+
+import pytest
+
+from provenance.extract.furniture import ends_article, furniture_reason
+from provenance.extract.text import clean_text
+
+#: page furniture above and below the article (menus, share buttons, a comments widget)
+_TOP = ["Home", "World", "Business", "Search", "Share on Facebook", "Share on X"]
+_BOTTOM = ["Share", "Tweet", "Email", "Comments", "Be the first to comment"]
+
+_LONG = [
+    "The city council voted on Tuesday night to close two of the three public swimming "
+    "pools in the northern districts next summer, citing repair bills it said it could "
+    "no longer afford.",
+    "Parents who had campaigned for months to keep the pools open said the decision "
+    "would leave thousands of children without anywhere to learn to swim, and promised "
+    "to take the matter to the regional court.",
+]
+
+
+def _kept(lines: list[str]) -> list[str]:
+    out = clean_text("\n\n".join([*_TOP, *lines, *_BOTTOM]))
+    return out.text.split("\n\n") if out.text else []
+
+
+def test_one_sentence_paragraphs_after_the_lead_are_kept() -> None:
+    short = [
+        "The vote was seven to four after a long debate.",
+        "Two members of the council abstained.",
+        "The mayor did not attend the meeting.",
+        "A final decision is due in the autumn.",
+        "This is a developing story.",
+    ]
+    kept = _kept([_LONG[0], *short])
+    for line in short:
+        assert line in kept
+
+
+def test_an_interview_of_short_questions_and_answers_is_kept_whole() -> None:
+    qa = [
+        "Q: When did you first open the bakery?",
+        "A: In the spring of 1994, with a loan from my uncle.",
+        "Q: Was it hard?",
+        "A: Yes. We worked every night for a year.",
+        "Q: And now?",
+        "A: Sleep.",
+    ]
+    kept = _kept([_LONG[0], *qa, _LONG[1]])
+    assert kept == [_LONG[0], *qa, _LONG[1]]
+
+
+def test_a_list_a_sentence_introduces_is_kept_with_the_prose_after_it() -> None:
+    listed = [
+        "The new board has five members. They are:",
+        "Chair: Anna Berg, a retired engineer",
+        "Treasurer: Tom Lund, an accountant",
+        "Secretary: Eva Holm, a schoolteacher",
+        "Member: Nils Dahl, a swimming coach",
+        "Member: Sara Lind, a lifeguard",
+        "Member: Omar Haddad, a parent",
+    ]
+    kept = _kept([_LONG[0], *listed, _LONG[1]])
+    assert kept == [_LONG[0], *listed, _LONG[1]]
+
+
+_MORE = [
+    "A spokeswoman for the council said the two pools needed new roofs and filtration "
+    "systems that would cost more than four million euros, twice the sports budget for "
+    "the whole of next year.",
+    "The third pool, in the city centre, will stay open and extend its hours on weekday "
+    "evenings so that school clubs from the northern districts can use it, she said.",
+    "Swimming clubs said the centre pool was already full most evenings, and that the "
+    "bus journey from the north took close to an hour each way for younger children.",
+]
+
+
+def test_a_box_of_numbered_headlines_inside_the_article_does_not_end_it() -> None:
+    box = ["Most popular"]
+    for n, headline in enumerate(
+        [
+            "Storm closes the coast road for a second day",
+            "Bakery wins the regional bread prize again",
+            "New tram line opens two years late",
+            "Police appeal for witnesses after a break-in",
+            "Five things to do this weekend",
+        ],
+        1,
+    ):
+        box += [str(n), headline]
+    kept = _kept([*_LONG, *box, *_MORE])
+    assert kept == [*_LONG, *_MORE]
+
+
+def test_only_a_short_line_that_is_not_a_sentence_ends_an_article() -> None:
+    assert ends_article("Comments (12)", "comments")
+    assert ends_article("Related Articles", "related-articles")
+    # a sentence that a pattern found comment wording in, and a long line, are text
+    line = "Residents have until the end of March to submit comments on the plan."
+    assert not ends_article(line, "comments")
+    assert not ends_article("Related " + "stories about the pools " * 5, "related-articles")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Shoppers can sign up for the market's free text alerts by texting FRESH to 55511.",
+        "The soldiers' names may not be published under the army's reporting rules.",
+        "Farmers have until the end of April to submit comments on the draft to the ministry.",
+        "Officials made one plea: please consider donating to the winter fund, as you can online.",
+        "Shares of AT&T rose 2% and Comcast added 1%; the S&P 500 was flat.",
+        "Tickets for the final cost $30, $55 and $90.",
+    ],
+)
+def test_a_sentence_of_the_body_is_no_furniture(line: str) -> None:
+    assert furniture_reason(line) is None
+    assert line in _kept([_LONG[0], line, *_MORE])
+    assert line in clean_text("\n\n".join([_LONG[0], line, _LONG[1]]), residual=True).text
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("Sign up for our free daily newsletter to get the news in your inbox.", "appeal"),
+        ("Readers can get our free email alerts every morning.", "appeal"),
+        ("This material may not be published, broadcast or redistributed.", "legal"),
+        ("Please keep your comments civil; comments are moderated.", "comments"),
+        ("If you value our reporting, please consider a donation to our newsroom.", "appeal"),
+        ("Click here for the latest news alerts!", "appeal"),
+        ("var total = price * 2; if (total > max) { total = max; }", "markup"),
+    ],
+)
+def test_the_site_speaking_is_still_furniture(line: str, reason: str) -> None:
+    assert furniture_reason(line) == reason
