@@ -1,5 +1,6 @@
-"""Review N of the scraped-text cleaner: end markers inside an article, articles of short
-paragraphs, and single-line rules that took sentences of the body for furniture."""
+"""The scraped-text cleaner keeps an article's body: end-marker-like lines inside it,
+articles of short paragraphs, and sentences of the body that single-line furniture rules
+matched (found by an outside review of the cleaner)."""
 
 from __future__ import annotations
 
