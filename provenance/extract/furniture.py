@@ -510,8 +510,10 @@ def furniture_reason(line: str) -> str | None:
     if length >= 20:
         # (in a sentence, "$25", "AT&T" and a semicolon are prose: only braces, brackets,
         # bars and "=" count there)
-        chars = _HARD_CODE_CHARS if _reads_as_sentence(line) else _CODE_CHARS_STR
-        if sum(map(line.count, chars)) > max(2, 0.04 * length):
+        most = max(2, 0.04 * length)
+        if sum(map(line.count, _CODE_CHARS_STR)) > most and (
+            not _reads_as_sentence(line) or sum(map(line.count, _HARD_CODE_CHARS)) > most
+        ):
             return "markup"
     if length <= _MAX_FURNITURE_CHARS:
         reason = _reason_of(_FURNITURE_RE.fullmatch(lower), _FURNITURE_REASONS)
