@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from provenance.extract.furniture import ends_article, furniture_reason
+from provenance.extract.furniture import TIMESTAMP_RE, ends_article, furniture_reason, site_voice
 from provenance.extract.text import clean_text
 
 #: page furniture above and below the article (menus, share buttons, a comments widget)
@@ -96,13 +96,48 @@ def test_a_box_of_numbered_headlines_inside_the_article_does_not_end_it() -> Non
     assert kept == [*_LONG, *_MORE]
 
 
-def test_only_a_short_line_that_is_not_a_sentence_ends_an_article() -> None:
+def test_a_sentence_mentioning_comments_is_text_a_notice_on_them_ends_the_article() -> None:
     assert ends_article("Comments (12)", "comments")
     assert ends_article("Related Articles", "related-articles")
-    # a sentence that a pattern found comment wording in, and a long line, are text
     line = "Residents have until the end of March to submit comments on the plan."
-    assert not ends_article(line, "comments")
-    assert not ends_article("Related " + "stories about the pools " * 5, "related-articles")
+    assert furniture_reason(line) is None
+    notice = "Please keep your comments civil and on topic, and remember they are moderated."
+    assert furniture_reason(notice) == "comments" and ends_article(notice, "comments")
+
+
+_COMMENTS = [
+    "I have lived here for thirty years and the pools were always the best thing about "
+    "the northern districts, so this decision makes no sense to me at all.",
+    "The council always finds money for its own offices and never for the children, "
+    "which is exactly what happened with the library two years ago as well.",
+    "Maybe the clubs could run the pools themselves if the council handed them over for "
+    "a symbolic rent, as happened in the next town with the ice rink.",
+]
+
+
+@pytest.mark.parametrize(
+    "under",
+    [["Comments (12)", "Sort by: Newest"], ["Comments", "You must be logged in to comment"]],
+)
+def test_comments_in_prose_under_a_heading_and_a_control_line_are_not_the_article(
+    under: list[str],
+) -> None:
+    assert _kept([*_LONG, *_MORE, *under, *_COMMENTS]) == [*_LONG, *_MORE]
+
+
+@pytest.mark.parametrize(
+    ("line", "voice"),
+    [
+        ("Have a news tip? Email our newsroom.", True),
+        ("We use cookies to improve your experience.", True),
+        ("Readers' comments are moderated before they appear, so please be patient.", True),
+        # a speaker's "we" and "you" in an interview's answers are not the site's
+        ("A: We will rebuild the school before you know it.", False),
+        ("The vote was seven to four after a long debate.", False),
+    ],
+)
+def test_site_voice(line: str, voice: bool) -> None:
+    assert site_voice(line) is voice
 
 
 @pytest.mark.parametrize(
@@ -136,3 +171,36 @@ def test_a_sentence_of_the_body_is_no_furniture(line: str) -> None:
 )
 def test_the_site_speaking_is_still_furniture(line: str, reason: str) -> None:
     assert furniture_reason(line) == reason
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        # a caption whose picture's credit closes it, or a credit line in other words
+        (
+            "Residents watch smoke rise over the city on Tuesday. (AFP via Getty Images)",
+            "caption",
+        ),
+        ("Firefighters at the scene in Kyiv. Photo: Reuters / Jean-Paul Pelissier", "caption"),
+        ("Image credit: Christophe Simon/AFP", "photo-credit"),
+        ("Photograph: Sergei Bobylev/TASS", "photo-credit"),
+        # ... not a sentence about a picture
+        ("The minister said the photo was taken in 2019 and had been shared widely since.", None),
+        (
+            "Getty Images said it had removed the picture from its archive after the complaint.",
+            None,
+        ),
+        # UTF-8 read as Latin-1 ("é" as "Ã©") holds a "©" that is no copyright notice
+        ("MÃ©tÃ©o France a publiÃ© un bulletin pour toute la rÃ©gion ce mardi.", None),
+        ("© 2025 Daily8. All rights reserved.", "legal"),
+        # ... while "©" read so ("Â©") still is one
+        ("\u00c2\u00a9 owned by or licensed to Universal Newspapers Limited 2008.", "legal"),
+    ],
+)
+def test_captions_credits_and_garbled_text(line: str, reason: str | None) -> None:
+    assert furniture_reason(line) == reason
+
+
+def test_an_update_time_after_at_is_a_timestamp() -> None:
+    assert TIMESTAMP_RE.fullmatch("Updated at 11.03 BST")
+    assert TIMESTAMP_RE.fullmatch("Published on June 5, 2025")

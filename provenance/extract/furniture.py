@@ -67,7 +67,7 @@ _I = re.IGNORECASE
 TIMESTAMP_RE = re.compile(
     # (a dateline's outlet or place first: "Информ-Вести, 17 июня 2025")
     r"([^\W\d][\w-]*(\s+[^\W\d][\w-]*){0,2},\s+(?=\d))?"
-    r"((updated|published|posted|last updated|modified)\s*:?\s*)?"
+    r"((updated|published|posted|last updated|modified)\s*:?\s*(at\s+|on\s+)?)?"
     r"(\d{1,3}\s+(seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)"
     r"\s+ago|just now|yesterday|today"
     r"|\w{3,9},?\s+\d{1,2},?\s+\d{4}([, ]+(at\s+)?\d{1,2}[:.]\d{2}\s*([ap]\.?m\.?)?\s*\w*)?"
@@ -303,7 +303,7 @@ _PREFIX: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "photo-credit",
         re.compile(
-            r"(photo|image|picture|illustration|video|credit|фото|видео)s?"
+            r"(photo(graph)?|image|picture|illustration|video|credit|фото|видео)s?(\s+credits?)?"
             r"(\s+by|\s*:|\s*/|\s*©)\s*[^.!?]{1,80}$",
             _I,
         ),
@@ -312,7 +312,7 @@ _PREFIX: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "legal",
         re.compile(
-            r"(©|\(c\)\s*(\d{4}|copyright)|copyright\s*(©|\(c\)|\d{4})|all rights reserved"
+            r"((?<![\u00c3\u00e3])©|\(c\)\s*(\d{4}|copyright)|copyright\s*(©|\(c\)|\d{4})|all rights reserved"
             r"|(disclaimer|terms of use|terms and conditions|copyright notice|legal notice)\s*:)",
             _I,
         ),
@@ -321,9 +321,20 @@ _PREFIX: tuple[tuple[str, re.Pattern[str]], ...] = (
 # Furniture found *inside* a line, for lines up to ``_MAX_SEARCH_CHARS``.
 _SEARCH: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
+        # a caption whose picture's credit closes it: "... on Tuesday. (AFP via Getty
+        # Images)", "... in Kyiv. Photo: Reuters / Jean-Paul Pelissier" (in a scraped
+        # text; in an HTML page's main text a caption is the article's, as Dragnet has it)
+        "caption",
+        re.compile(
+            r"\b(getty images|shutterstock|ap photo|epa-efe|afp photo)\)?\s*$"
+            r"|\b(photo(graph)?|image|picture|фото)\s*(credit\s*)?:\s*[^.!?:/]{1,60}/[^.!?:/]{1,60}$",
+            _I,
+        ),
+    ),
+    (
         "legal",
         re.compile(
-            r"©|\(c\)\s*(\d{4}|copyright)|copyright\s+(\(c\)\s*)?\d{4}|all rights reserved"
+            r"(?<![\u00c3\u00e3])©|\(c\)\s*(\d{4}|copyright)|copyright\s+(\(c\)\s*)?\d{4}|all rights reserved"
             r"|^(disclaimer|terms of (use|service)|terms (and|&) conditions|privacy policy)\s*(:|$)"
             r"|\b(read|see|accept|agree to|review) our (terms|privacy|policy|policies)"
             r"|may not be (published|reproduced|redistributed|rewritten|broadcast)",
@@ -384,6 +395,8 @@ _MAX_APPEAL_CHARS = 400
 #: every ``_SEARCH`` match contains one of these (a cheap filter before the regex)
 _SEARCH_KEYS = (
     *("©", "(c)", "copyright", "rights reserved", "disclaimer", "terms", "privacy", "polic"),
+    *("getty", "shutterstock", "ap photo", "epa-efe", "afp photo", "photo", "image", "picture"),
+    "фото",
     *("may not be", "alert", "newsletter", "rss", "upload", "comment", "inbox"),
 )
 #: a comment-section heading: "5 comments so far...", "Reader Comments (12)", "Have your say"
@@ -410,7 +423,7 @@ _HARD_CODE_CHARS = "{}=<>[]\\|"
 #: a sentence of the body has at least this share of stop words (see ``_body_sentence``)
 _BODY_STOP_SHARE = 0.2
 #: the marks of a copyright notice, a notice wherever they stand
-_NOTICE_MARKS = re.compile(r"©|\(c\)|copyright|rights reserved")
+_NOTICE_MARKS = re.compile(r"(?<![\u00c3\u00e3])©|\(c\)|copyright|rights reserved")
 #: the page speaking of itself: "this site", "this material may not be ..."
 _SITE_VOICE_RE = re.compile(
     r"\b[Tt]his (site|website|page|material|article|story|content|newsletter|report)\b"
@@ -552,8 +565,50 @@ def _body_sentence(line: str, found: re.Match[str]) -> bool:
     words = _WORD_RE.findall(line.lower())
     if sum(map(STOP_WORDS.__contains__, words)) < _BODY_STOP_SHARE * len(words):
         return False
-    own = _OPEN_QUOTE_RE.sub(" ", _QUOTED_RE.sub(" ", _QUOTED_RE.sub(" ", line)))
-    return not (_OURS_RE.search(own) or _SITE_VOICE_RE.search(own) or _IMPERATIVE_RE.search(own))
+    own = _unquoted(line)
+    return not (_OURS_RE.search(own) or _IMPERATIVE_RE.search(own) or _notice_voice(own))
+
+
+def site_voice(line: str) -> bool:
+    """Does a short line speak for the site, outside quotations: its newsroom, its readers'
+    inboxes and settings, its cookies ("Have a news tip? Email our newsroom.", "We use
+    cookies to improve your experience."), or ask the reader for something?  (Not a
+    speaker's "we" and "you": an interview's answers have them.)"""
+    own = _unquoted(line)
+    return bool(_SITE_SELF_RE.search(own)) or _notice_voice(own)
+
+
+def _unquoted(line: str) -> str:
+    """``line`` with what someone is quoted saying blanked (a quotation left open too)."""
+    return _OPEN_QUOTE_RE.sub(" ", _QUOTED_RE.sub(" ", _QUOTED_RE.sub(" ", line)))
+
+
+def _notice_voice(own: str) -> bool:
+    """The site's notice: "this site", a "please", a notice's subject ("All comments are
+    moderated", "AP content may not be published")."""
+    return bool(
+        _SITE_VOICE_RE.search(own) or _PLEASE_RE.search(own) or _NOTICE_SUBJECT_RE.match(own)
+    )
+
+
+#: the site naming itself to its reader
+_SITE_SELF_RE = re.compile(
+    r"\b(?:our|your)\s+(?:newsroom|journalism|reporting|readers?|newsletters?|inbox|settings|"
+    r"experience|site|website|app|privacy|account|subscription|support|donations?)\b"
+    r"|\bcookies?\b|\b(?:email|e-mail|contact|follow|message|write to)\s+(?:us|our)\b"
+    r"|\bnews tips?\b|\bsubscribe\b",
+    _I,
+)
+#: a request in the site's voice anywhere in a line ("..., so please be patient")
+_PLEASE_RE = re.compile(r"(?:please|пожалуйста)", _I)
+#: what a site's notice is about, opening its sentence: "AP content may not be published
+#: ...", "All comments are moderated ...", "Registration is required ...", "Subscribers
+#: also receive breaking news alerts ..."
+_NOTICE_SUBJECT_RE = re.compile(
+    r"\s*(?:[\w'\u2019-]+\s+){0,2}?(?:content|material|materials|comments?|alerts?|registration|"
+    r"subscribers?|subscriptions?|newsletters?|cookies)\b",
+    _I,
+)
 
 
 def _appeal(line: str, lower: str) -> bool:
@@ -618,8 +673,6 @@ _ENDS_ARTICLE_WIDGET = re.compile(
 _ENDS_ARTICLE_APPEAL = re.compile(
     r"a message from|dear (readers|friends|subscribers)|(please )?(support|donate)", _I
 )
-#: an end-of-article marker is a line this long at most (see ``ends_article``)
-_MARKER_CHARS = 100
 #: a line of this many words or more that ends like a sentence may be one
 _SENTENCE_WORDS = 6
 #: a menu item is shorter than this and does not end with a full stop
@@ -641,27 +694,14 @@ class Line(Protocol):
 
 def ends_article(line: str, reason: str | None) -> bool:
     """True when a furniture line (of ``reason``) says the article text is over: "Comments",
-    "Related Articles", a donation appeal.
-
-    Only a short line that names the section is such a marker: not a sentence ("Residents
-    have until March 15 to submit comments on the plan."), nor a line that a pattern
-    found words inside (``_SEARCH``, a donation appeal's wording), whatever its reason:
-    those are furniture at most, and the article may go on after them.
-    """
-    if reason not in _ENDS_ARTICLE and reason != "widget":
-        return False
-    if len(line) > _MARKER_CHARS or _reads_as_sentence(line):
-        return False
+    "Related Articles", a donation appeal, or a notice on comments in a sentence ("Please
+    keep your comments civil ...").  (A sentence of the body that only mentions comments,
+    "Residents have until March 15 to submit comments on the plan.", is no furniture at
+    all: see ``_body_sentence``.)"""
     if reason == "appeal":  # a donation appeal ends the text, a newsletter box does not
         return _ENDS_ARTICLE_APPEAL.match(line) is not None
-    if reason == "widget":
-        return _ENDS_ARTICLE_WIDGET.fullmatch(line) is not None
-    lower = line.lower()
-    return (
-        _FURNITURE_RE.fullmatch(lower) is not None
-        or _PREFIX_RE.match(lower) is not None
-        or _comments_heading(line)
-        or COMMENT_SIGNATURE_RE.fullmatch(line) is not None
+    return reason in _ENDS_ARTICLE or (
+        reason == "widget" and _ENDS_ARTICLE_WIDGET.fullmatch(line) is not None
     )
 
 

@@ -382,6 +382,17 @@ def _run_on(
     """Where the densest run of prose that begins at ``start`` and goes in direction
     ``step`` ends (the index past it; ``start`` when the prose there weighs nothing):
     Kadane's run from a fixed start, up to an end marker."""
+    return _best_run(blocks, classes, start, settings, step)[0]
+
+
+def _best_run(
+    blocks: Sequence[_Block],
+    classes: Sequence[str],
+    start: int,
+    settings: ExtractSettings,
+    step: int = 1,
+) -> tuple[int, float]:
+    """:func:`_run_on`'s end, and what the run weighs."""
     run, end, best = 0.0, start, 0.0
     j = start
     while 0 <= j < len(blocks) and not _ends_article(blocks[j]):
@@ -391,7 +402,7 @@ def _run_on(
         if run > best:
             best, end = run, j + step
         j += step
-    return end
+    return end, best
 
 
 def _introduces(block: _Block) -> bool:
@@ -433,9 +444,12 @@ def _sentences_on(
         for i in range(first, last + 1):
             block = blocks[i]
             out.append(
-                listed
-                or shapes.sentence_like(block)
-                or (classes[i] == GOOD and _SENT_END_RE.search(block.text) is not None)
+                (
+                    listed
+                    or shapes.sentence_like(block)
+                    or (classes[i] == GOOD and _SENT_END_RE.search(block.text) is not None)
+                )
+                and not shapes.site_voice(block.text)  # ("Email our newsroom.", cookies)
             )
             listed = listed or _introduces(block)
         return out
@@ -460,7 +474,13 @@ def _sentences_on(
                 break
             for i in taken:
                 classes[i] = GOOD
-            edge = _run_on(blocks, initial, taken[-1] + step, settings, step)
+            # the prose past them joins when it weighs more than they cost (as in Kadane's
+            # run): a bio's or a notice's paragraph after a few short lines does not
+            cost = -sum(_weight(blocks[i], initial[i], settings) for i in taken)
+            beyond, weight = _best_run(blocks, initial, taken[-1] + step, settings, step)
+            edge = beyond if weight > cost else taken[-1] + step
+            if edge == taken[-1] + step:
+                break
         hi, lo = (edge, lo) if step > 0 else (hi, edge + 1)
     return lo, hi
 
@@ -496,6 +516,12 @@ def _extend(blocks: Sequence[_Block], classes: Sequence[str], lo: int, hi: int) 
     return lo, hi
 
 
+#: the markers after which nothing is the article's again: reader comments, a donation appeal
+_NO_RESUME = frozenset(("comments", "appeal"))
+#: a box under a marker has this many short lines at least
+_BOX_MIN = 2
+
+
 def _resumes(blocks: Sequence[_Block], classes: Sequence[str], marker: int, step: int) -> bool:
     """True when the article goes on past the end marker at ``marker`` (in direction
     ``step``): the marker heads a box (short lines, furniture: "Trending" over numbered
@@ -507,12 +533,14 @@ def _resumes(blocks: Sequence[_Block], classes: Sequence[str], marker: int, step
     article's: a "Comments" or "Related Articles" heading over paragraphs of comments or
     of other stories looks the same as a subheading that reads like a marker.
     """
+    if blocks[marker].reason in _NO_RESUME:
+        return False  # (under "Comments (12)" and "Sort by: Newest", comments in prose)
     n = len(blocks)
     j = marker + step
     while 0 <= j < n and classes[j] != GOOD and not _ends_article(blocks[j]):
         j += step
-    if j == marker + step:
-        return False
+    if abs(j - marker) <= _BOX_MIN:
+        return False  # no box: a line or two under the marker (a sort or login line)
     k = j
     while 0 <= k < n and classes[k] == GOOD:
         k += step
