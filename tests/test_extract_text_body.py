@@ -204,3 +204,20 @@ def test_captions_credits_and_garbled_text(line: str, reason: str | None) -> Non
 def test_an_update_time_after_at_is_a_timestamp() -> None:
     assert TIMESTAMP_RE.fullmatch("Updated at 11.03 BST")
     assert TIMESTAMP_RE.fullmatch("Published on June 5, 2025")
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("We use cookies to improve your experience on our site.", "notice"),
+        ("By continuing to use this site you agree to our use of cookies.", "notice"),
+        ("You have read 3 of your 5 free articles this month.", "notice"),
+        ("Already a subscriber? Log in to continue reading.", "notice"),
+        ("The views expressed in this article are the author's own.", "notice"),
+        # ... not the news about them
+        ("The EU rules require websites to ask visitors before they store cookies.", None),
+        ("Critics said the ruling does not necessarily reflect the views of most judges.", None),
+    ],
+)
+def test_the_sites_notices_on_cookies_paywalls_and_views(line: str, reason: str | None) -> None:
+    assert furniture_reason(line) == reason

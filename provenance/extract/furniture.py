@@ -352,6 +352,24 @@ _SEARCH: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     (
+        # the site's notices: cookies and consent, a paywall, an opinion page's disclaimer
+        "notice",
+        re.compile(
+            r"\b(we|this (site|website)) uses? cookies\b|\bcookies? (policy|settings|preferences|"
+            r"consent)\b|\baccept (all )?cookies\b|\bwe value your privacy\b"
+            r"|\bby (continuing|clicking|using)\b.{0,60}\b(agree|consent|accept)\b"
+            r"|\bmanage (your )?(consent|cookie|privacy)"
+            r"|\byou have (read|viewed) \d+ of (your )?\d+ free\b|\bfree articles? (left|remaining)\b"
+            r"|\balready (a subscriber|have an account)\b|\b(subscribe|log in|sign in)( now)? to "
+            r"(continue|keep) reading\b|\bto (continue|keep) reading,? (please )?(subscribe|log in|"
+            r"sign in)\b|\bthis (article|story|content) is (only )?(available|reserved|exclusive) "
+            r"(to|for) (subscribers|members)\b"
+            r"|\bthe views expressed (in this \w+ )?are (those of )?the author|\bdo(es)? not "
+            r"necessarily reflect the (views|position|opinion)",
+            _I,
+        ),
+    ),
+    (
         "comments",
         re.compile(
             r"\b(please|to (post|leave|add|submit|write)( a)?|before (posting|commenting))\b.{0,60}"
@@ -398,6 +416,8 @@ _SEARCH_KEYS = (
     *("getty", "shutterstock", "ap photo", "epa-efe", "afp photo", "photo", "image", "picture"),
     "фото",
     *("may not be", "alert", "newsletter", "rss", "upload", "comment", "inbox"),
+    *("cookie", "consent", "free article", "subscriber", "account", "reading", "views expressed"),
+    "necessarily reflect",
 )
 #: a comment-section heading: "5 comments so far...", "Reader Comments (12)", "Have your say"
 _COMMENTS_HEADING_RE = re.compile(
