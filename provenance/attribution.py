@@ -224,7 +224,7 @@ def _mentions(registry: SourceRegistry, text: str) -> tuple[tuple[Span, str], ..
 
 #: the word before a mention, when it is capitalised
 _NAME_BEFORE_MENTION = re.compile(
-    r"(?<![\w'\u2019-])([A-Z\u0410-\u042f\u0401][\w'\u2019-]*)[ \t]+$"
+    r"(?<![\w'\u2019-])([A-Z\u0410-\u042f\u0401][\w'\u2019-]*\.?)[ \t]+$"
 )
 
 
@@ -420,6 +420,7 @@ _CUE_BEFORE = re.compile(
     r"citing|quoting|via|source:|sources:|courtesy\s+of|"
     # a note on the material used: "This article uses material from TASS", "The report was
     # prepared using materials from TASS" (the article's, not a court's or a study's)
+    r"(?:this\s+|(?<![^\n])\s*(?:the\s+)?)"
     r"(?:article|story|report|piece|text|material|publication)\s+(?:(?:was|is)\s+)?"
     r"(?:uses?|used|includes?|drew\s+on|draws\s+on|(?:prepared|written|compiled)\s+"
     r"(?:using|with|from))\s+(?:material|materials|information|reporting|content|data)\s+"
@@ -531,7 +532,8 @@ def _outside_quotations(text: str, credits: list[Credit]) -> list[Credit]:
     Only a quotation sure to be one: in double marks or guillemets, closed in its
     paragraph (scraped text loses closing marks, and an apostrophe opens nothing:
     "In the '90s, ITAR-TASS reported"); and not the reporting words Russian sets
-    between dashes inside the marks ("«..., — сказал ТАСС вице-премьер. — ...»").
+    between dashes inside the marks ("«..., — сказал ТАСС вице-премьер. — ...»"), nor
+    a quoted dispatch's own credit closing it.
     """
     if not credits or not _MAYBE_QUOTED.search(text):
         return credits
@@ -547,9 +549,26 @@ def _outside_quotations(text: str, credits: list[Credit]) -> list[Credit]:
     return [
         c
         for c in credits
-        if not any(q.start <= c.span.start and c.span.end <= q.end for q in inner)
+        if not any(_said_of(text, c, q) for q in inner)
         or _DASH_BEFORE.search(text, max(0, c.span.start - 8), c.span.start)
     ]
+
+
+def _said_of(text: str, credit: Credit, quoted: Span) -> bool:
+    """Is ``credit`` inside the quotation ``quoted``, said of the source rather than closing
+    a quoted dispatch as its own credit ('... carried the claim: "Air defences downed 12
+    drones, the defence ministry told TASS on Thursday."')?"""
+    if not (quoted.start <= credit.span.start and credit.span.end <= quoted.end):
+        return False
+    return _CLOSING.fullmatch(text, credit.span.end, quoted.end) is None
+
+
+#: what may follow a quoted dispatch's closing credit: when and where, whom it cites
+#: (", TASS reported on Thursday, citing the defence ministry.")
+_CLOSING = re.compile(
+    r"(?:,?\s*(?:(?:on|in|at|late|early|this|last)\s+[\w-]+(?:\s+(?:morning|evening|night))?"
+    r"|(?:citing|quoting)\s+[^.!?\"\u201d\u00bb]{1,60}))*\s*[.!?]?\s*"
+)
 
 
 _DOUBLE_OPENERS = frozenset('"\u201c\u201d\u201e\u00ab\u00bb')

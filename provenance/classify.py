@@ -132,6 +132,7 @@ _SPELLINGS = (
     (re.compile(r"(?<=\d)[,\u00a0\u202f ](?=\d{3}(?!\d))"), ""),
     (re.compile(r"\b[Nn]o\.\s*(?=\d)"), "number "),
     (re.compile(r"\s*%|\bper\s+cent\b"), " percent"),
+    (re.compile(r"\b(\d+)\s+thousand\b"), lambda m: str(int(m.group(1)) * 1000)),
 )
 
 
@@ -164,6 +165,7 @@ _NEGATIONS = frozenset(
         "nor",
         "cannot",
         "without",
+        "zero",
         "не",
         "ни",
         "нет",
@@ -263,15 +265,22 @@ def _material(mine: list[str], theirs: list[str]) -> bool:
 
 
 def _numbers(found: list[str]) -> list[str]:
-    """The numbers among ``found``, as digits: "5th" and "1990s" as 5 and 1990."""
-    out = []
+    """The numbers among ``found``, as digits: "5th" and "1990s" as 5 and 1990, "15
+    thousand" as 15000."""
+    out: list[str] = []
     for w in found:
         digits = _NUMBER.fullmatch(w)
         if digits:
             out.append(digits.group(1).lstrip("0") or "0")
+        elif w in _MULTIPLIERS and out and out[-1].isdigit():
+            out[-1] = str(int(out[-1]) * _MULTIPLIERS[w])
         elif w in _NUMBER_WORDS:
             out.append(_NUMBER_WORDS[w])
     return out
+
+
+#: "15 thousand" is 15,000
+_MULTIPLIERS = {"hundred": 100, "thousand": 1000, "тысяч": 1000, "тысячи": 1000, "тысяча": 1000}
 
 
 def _same_number(x: str, others: list[str]) -> bool:

@@ -175,6 +175,12 @@ def test_registry_checks_its_arguments() -> None:
         ),
         # an apostrophe, or a quotation left open in scraped text, quotes nothing
         ("In the '90s, ITAR-TASS reported that the salaries rose.", ("TASS", "explicit")),
+        # a quoted dispatch's own credit closing it
+        (
+            'The dispatch read: "Air defences downed 12 drones over the region, the'
+            ' defence ministry told TASS on Thursday."',
+            ("TASS", "explicit"),
+        ),
         (
             '"The bridge will reopen on Friday, Khusnullin told TASS. It carries four lanes.\n\n'
             '"Next paragraph."',
@@ -215,6 +221,7 @@ def test_credit_cues(text: str, expected: tuple[str | None, str]) -> None:
         "Он сказал всем, что ТАСС закрыт.",
         # a person named like an agency; material a court or a study used
         "Olga Tass, the Hungarian gymnast, said she would retire.",
+        "Dr. Tass said the patient was stable.",
         "The court examined materials from TASS and RIA Novosti.",
         "The study uses data from Interfax.",
         "В деле использованы материалы ТАСС, которые блогер публиковал.",

@@ -128,6 +128,8 @@ def classified(
                 ("with 5% more", "with 5 per cent more"),
                 ("with 1,000 more", "with 1000 more"),
                 ("as the No. 1 priority", "as the number 1 priority"),
+                ("with 15 thousand more", "with 15,000 more"),
+                ("with zero losses", "with no losses"),
             )
         ),
         (

@@ -217,7 +217,34 @@ def test_an_update_time_after_at_is_a_timestamp() -> None:
         # ... not the news about them
         ("The EU rules require websites to ask visitors before they store cookies.", None),
         ("Critics said the ruling does not necessarily reflect the views of most judges.", None),
+        # sentences about cookies, subscribers and paywalls, in an op-ed or a report
+        ("We accept cookies from a dozen advertisers without a thought, yet balk at paying.", None),
+        ("Cookie settings on most news sites are deliberately confusing, the study found.", None),
+        ("Subscribers who already have an account for games can add news for $4 a month.", None),
+        ("Manage your consent, the pop-up says, but few users ever click on it.", None),
     ],
 )
 def test_the_sites_notices_on_cookies_paywalls_and_views(line: str, reason: str | None) -> None:
     assert furniture_reason(line) == reason
+
+
+def test_a_notice_inside_the_article_costs_it_nothing_else() -> None:
+    """A cookie notice between two paragraphs is dropped, not the paragraphs around it."""
+    notice = "We use cookies to improve your experience on our site."
+    assert _kept([*_LONG, notice, *_MORE]) == [*_LONG, *_MORE]
+
+
+def test_teasers_of_a_boxs_headlines_are_not_the_article_going_on() -> None:
+    """ "More from Business" over two headlines and the teasers that retell them: other
+    stories, though they read as prose (a box of other headlines inside an article is
+    crossed: see the "Most popular" test above)."""
+    teasers = [
+        "Oil prices slipped on Friday as traders weighed rising stocks in the United States "
+        "against supply cuts announced by producers earlier in the week.",
+        "Retail sales fell by more than one percent in May, the biggest monthly drop this "
+        "year, as wet weather kept shoppers away from high streets across the country.",
+        "Shares in the largest supermarket chain rose three percent after it reported better "
+        "than expected quarterly sales and raised its forecast for the full year.",
+    ]
+    box = ["More from Business", "Oil prices slip", "Retail sales fall"]
+    assert _kept([*_LONG, *_MORE, *box, *teasers]) == [*_LONG, *_MORE]

@@ -561,8 +561,11 @@ def furniture_reason(line: str) -> str | None:
             return "comments"
     if length <= _MAX_SEARCH_CHARS and any(key in lower for key in _SEARCH_KEYS):
         found = _SEARCH_RE.search(lower)
-        if found is not None and not _body_sentence(line, found):
-            return _reason_of(found, _SEARCH_REASONS)
+        if found is not None:
+            reason = _reason_of(found, _SEARCH_REASONS)
+            spared = _reported_notice if reason == "notice" else _body_sentence
+            if not spared(line, found):
+                return reason
     if length <= _MAX_APPEAL_CHARS and _appeal(line, lower):
         return "appeal"
     return None
@@ -587,6 +590,25 @@ def _body_sentence(line: str, found: re.Match[str]) -> bool:
         return False
     own = _unquoted(line)
     return not (_OURS_RE.search(own) or _IMPERATIVE_RE.search(own) or _notice_voice(own))
+
+
+def _reported_notice(line: str, found: re.Match[str]) -> bool:
+    """Is a line in which a site notice's words matched (cookies, a paywall, a disclaimer) a
+    sentence about them: one the words do not open ("We accept cookies from a dozen
+    advertisers without a thought, yet ..."), or that reports them ("Cookie settings on most
+    news sites are confusing, the study found.")?  An op-ed's or an interview's "we" and
+    "you" are no sign of the site's voice here: media pieces about paywalls have them."""
+    if not _reads_as_sentence(line):
+        return False
+    return found.start() > 0 or _REPORTED_RE.search(line, found.end()) is not None
+
+
+#: a report's verb after a notice's words: the sentence tells of the notice
+_REPORTED_RE = re.compile(
+    r",\s+(?:[\w'-]+\s+){0,4}(?:said|says|say|told|found|finds|reads|read|wrote|writes|"
+    r"reported|argued|argues|added|notes|noted)\b|\baccording to\b",
+    _I,
+)
 
 
 def site_voice(line: str) -> bool:

@@ -264,6 +264,12 @@ def _initial_class(block: _Block, s: ExtractSettings) -> str:
     return BAD
 
 
+#: furniture that stands inside an article as often as around it (a caption, a cookie or
+#: paywall notice): removed, but no gap in the prose (a notice pattern matching a sentence
+#: of an op-ed on paywalls lost that sentence, not the paragraphs around it too)
+_WEIGHTLESS = frozenset(("notice", "caption"))
+
+
 def _weight(block: _Block, cls: str, s: ExtractSettings) -> float:
     """Signed prose mass of a block for the main-region search.
 
@@ -272,6 +278,8 @@ def _weight(block: _Block, cls: str, s: ExtractSettings) -> float:
     between half and all of their length above it, by prose probability.
     """
     length = float(len(block.text))
+    if block.reason in _WEIGHTLESS:
+        return 0.0
     if cls == SHORT or block.reason is not None:
         return -length
     c = s.text_prose_near
@@ -369,6 +377,9 @@ def _bridge(
         i += 1
     if i == hi + 1 or i + 1 >= n or classes[i] != GOOD or classes[i + 1] != GOOD:
         return hi  # no box (the heading announces the stories that follow) or no article
+    box = [b.text for b in blocks[hi + 1 : i]]
+    if _echoes(blocks[i].text, box) or _echoes(blocks[i + 1].text, box):
+        return hi  # the box's stories told under it: teasers, not the article going on
     return _run_on(blocks, classes, i, settings)
 
 
@@ -544,7 +555,33 @@ def _resumes(blocks: Sequence[_Block], classes: Sequence[str], marker: int, step
     k = j
     while 0 <= k < n and classes[k] == GOOD:
         k += step
-    return abs(k - j) >= _RESUME
+    if abs(k - j) < _RESUME:
+        return False
+    # teasers of the box's headlines ("Oil prices slip" over "Oil prices slipped on Friday
+    # as ..."): other stories, not the article going on
+    box = [blocks[i].text for i in range(marker + step, j, step)]
+    return not any(_echoes(blocks[i].text, box) for i in range(j, k, step))
+
+
+def _echoes(text: str, headlines: Sequence[str]) -> bool:
+    """Does a paragraph open with most content words of one of ``headlines`` (a teaser
+    retells its headline; the article going on past a box may share a word or two of
+    its topic with a related headline)?"""
+    opening = _content_keys(" ".join(text.split()[:12]))
+    for headline in headlines:
+        keys = _content_keys(headline)
+        if len(keys) >= 2 and len(keys & opening) >= _ECHO_SHARE * len(keys):
+            return True
+    return False
+
+
+#: a teaser's opening holds this share of its headline's content words
+_ECHO_SHARE = 0.75
+
+
+def _content_keys(text: str) -> set[str]:
+    """Content words cut to four letters ("slip", "slipped" alike)."""
+    return {w[:4] for w in _WORD_RE.findall(text.lower()) if len(w) >= 4 and w not in STOP_WORDS}
 
 
 def _assemble(blocks: Sequence[_Block], keep: Sequence[bool], **meta: str | None) -> Extraction:
