@@ -404,7 +404,8 @@ _DESCRIPTOR = (
 # (from a word's start: the "a" ending "via" is no article)
 _LEFT_NP = re.compile(rf"(?<![\w'\u2019.-])(?:(?i:{_DESCRIPTOR})\s+){{1,5}}$")
 _RIGHT_NP = re.compile(
-    r"(?:['\u2019]s)?(?:\s+(?i:news\s+agency|agency|newspaper|news\s+outlet|outlet|"
+    r"(?:['\u2019]s)?(?:\s+(?i:(?:english|russian|english-language|russian-language)\s+"
+    r"(?:service|edition|website|site|desk)|news\s+agency|agency|newspaper|news\s+outlet|outlet|"
     r"news\s+service|wire\s+service|daily|news\s+site|website|television|channel))?"
 )
 _CUE_BEFORE = re.compile(

@@ -167,6 +167,7 @@ def test_registry_checks_its_arguments() -> None:
         ("The figures were confirmed to TASS by the regional departments.", ("TASS", "explicit")),
         ("The report was prepared using materials from TASS.", ("TASS", "explicit")),
         ("Russia\u2019s Tass reported the closure.", ("TASS", "explicit")),
+        ("TASS's English service reported the closure.", ("TASS", "explicit")),
         # the reporting words Russian sets between dashes inside the quotation's marks
         (
             "\u00abРаботы завершены раньше срока, \u2014 сказал ТАСС вице-премьер. \u2014 Мост"
