@@ -248,3 +248,24 @@ def test_teasers_of_a_boxs_headlines_are_not_the_article_going_on() -> None:
     ]
     box = ["More from Business", "Oil prices slip", "Retail sales fall"]
     assert _kept([*_LONG, *_MORE, *box, *teasers]) == [*_LONG, *_MORE]
+
+
+@pytest.mark.parametrize(
+    ("above", "author"),
+    [
+        (["Analysis by Tom Ellery"], "Tom Ellery"),
+        (["Listen to this article \u00b7 4 min"], None),
+        (
+            ["Publié le 4 juin 2025 à 18h12, mis à jour à 19h05", "Par Claire Dubois"],
+            "Claire Dubois",
+        ),
+        (["Von Katrin Müller"], "Katrin Müller"),
+    ],
+)
+def test_a_byline_a_players_strip_or_a_dateline_is_not_the_title(
+    above: list[str], author: str | None
+) -> None:
+    headline = "Council votes to close two public pools next summer"
+    out = clean_text("\n\n".join([*_TOP, headline, *above, *_LONG, *_MORE, *_BOTTOM]))
+    assert out.title == headline
+    assert out.author == author

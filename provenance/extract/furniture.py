@@ -117,7 +117,8 @@ CREDIT_RE = re.compile(
     _I,
 )
 BYLINE_RE = re.compile(
-    r"(?i:by|written by|posted by|reported by|story by|words by|author:?|автор:?)\s+"
+    r"(?i:by|written by|posted by|reported by|story by|words by|author:?|автор:?|par|von"
+    r"|(?:analysis|interview|opinion|commentary|column|essay|review|text) by)\s+"
     r"[A-ZА-ЯЁ][\w'’.-]*(\s+[\w'’.-]+){0,5}(\s*[,|/–—-]\s*.{0,60})?",
 )
 #: "Posted on June 7, 2025 by Anna Writer"
@@ -126,7 +127,9 @@ DATED_BYLINE_RE = re.compile(
     r"(?P<name>[A-ZА-ЯЁ][\w'’.-]+(\s+[A-ZА-ЯЁ][\w'’.-]+){0,3})"
 )
 BYLINE_PREFIX_RE = re.compile(
-    r"(by|written by|posted by|reported by|story by|words by|author:?|автор:?)\s+", _I
+    r"(by|written by|posted by|reported by|story by|words by|author:?|автор:?|par|von"
+    r"|(?:analysis|interview|opinion|commentary|column|essay|review|text) by)\s+",
+    _I,
 )
 NAME_RE = re.compile(r"[A-ZА-ЯЁ][\w'’.-]+(\s+[A-ZА-ЯЁ][\w'’.-]*){1,3}(\s*[,|–—]\s*.{2,40})?")
 #: where a byline's name ends: "Jane Doe, Reuters", "Jane Doe | June 7", "AFP on Friday"
@@ -144,6 +147,11 @@ DATE_RE = re.compile(
     r"\b\d{1,2}:\d{2}\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b"
     r"|\b(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(st|nd|rd|th)?,?\s+\d{4}"
     r"|\b\d{1,2}(st|nd|rd|th)?\s+(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s+\d{4}"
+    # French, German, Russian and Ukrainian: "4 juin 2025", "4. Juni 2025", "4 июня 2025"
+    r"|\b\d{1,2}\.?\s+(?i:janv|févr|fevr|mars|avr|mai|juin|juil|août|aout|sept|oct|nov|déc|dec|"
+    r"januar|februar|märz|april|juni|juli|august|oktober|dezember|"
+    r"январ|феврал|март|апрел|ма[йя]|июн|июл|август|сентябр|октябр|ноябр|декабр|"
+    r"січ|лют|берез|квіт|трав|черв|лип|серп|верес|жовт|листопад|груд)[\w.]*\s+\d{4}"
 )
 #: words that make a two-word capitalised line something other than a person's name
 NOT_NAMES = frozenset(
@@ -794,6 +802,7 @@ def headline_shaped(block: Line) -> bool:
         and not text.endswith((".", ",", ";", ":"))
         and (text[0].isupper() or text[0].isdigit() or text[0] in "\"'‘“«")
         and " | " not in text
+        and " \u00b7 " not in text  # ("Listen to this article \u00b7 4 min": a player's strip)
         and DATE_RE.search(text) is None
         and not BYLINE_RE.fullmatch(text)
     )
