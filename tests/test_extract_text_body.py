@@ -269,3 +269,21 @@ def test_a_byline_a_players_strip_or_a_dateline_is_not_the_title(
     out = clean_text("\n\n".join([*_TOP, headline, *above, *_LONG, *_MORE, *_BOTTOM]))
     assert out.title == headline
     assert out.author == author
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("Читайте також: Нацбанк зберіг облікову ставку на рівні 15,5%", "read-also"),
+        ("Mehr zum Thema", "read-also"),
+        ("Lesen Sie auch: Bundestag stimmt dem Haushalt zu", "read-also"),
+        ("Lire aussi : La SNCF annonce une grève jeudi", "read-also"),
+        ("Anzeige", "advertising"),
+        ("Publicité", "advertising"),
+        ("Mehr aus Politik", "related-articles"),
+        # ... not a sentence with those words
+        ("Die Anzeige erschien am Montag in der Lokalzeitung.", None),
+    ],
+)
+def test_furniture_of_ukrainian_german_and_french_pages(line: str, reason: str | None) -> None:
+    assert furniture_reason(line) == reason

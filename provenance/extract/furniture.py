@@ -297,6 +297,28 @@ _FURNITURE: tuple[tuple[str, re.Pattern[str]], ...] = (
             _I,
         ),
     ),
+    # Ukrainian, German and French outlets' (pages that reprint the wire in other languages)
+    (
+        "advertising",
+        re.compile(r"(реклама|anzeige|werbung|publicité|publicite|annonce)\.?", _I),
+    ),
+    (
+        "read-also",
+        re.compile(
+            r"(читайте (також|ще)|дивіться також|mehr zum thema|lesen sie auch|auch interessant"
+            r"|lire aussi|à lire aussi|a lire aussi|voir aussi|sur le même sujet)"
+            r"\s*([:|»>-].{0,150})?",
+            _I,
+        ),
+    ),
+    (
+        "related-articles",
+        re.compile(
+            r"(інші новини|новини за темою|за темою|mehr aus \w+|weitere artikel|das könnte sie "
+            r"auch interessieren|à lire également|les plus lus|nos articles sur le même thème)[.:]?",
+            _I,
+        ),
+    ),
 )
 _PREFIX: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
