@@ -370,8 +370,9 @@ def _is_reference(speaker: str) -> bool:
 def speech_subjects(text: str) -> list[tuple[int, str]]:
     """(offset of the verb, speaker key) for each named subject of a speech verb.
 
-    "Davankov said the request..." gives ``(9, "davankov")``.  Pronouns and
-    descriptions are left out; they are what this list helps to resolve.
+    "Davankov said the request..." gives ``(9, "davankov")``; "He added ..." after it the
+    same key (the speaker named last).  Descriptions ("the lawmaker") are left out; they
+    are what this list helps to resolve.
     """
     return list(_speech_subjects(text))
 
@@ -388,11 +389,23 @@ def _speech_subjects(text: str) -> tuple[tuple[int, str], ...]:
         plain = _outside(text, sent.start, sent.end, outer)  # (it finds the ones inside)
         for verb in _VERB_RE.finditer(plain):
             subject = _subject_before(plain[: verb.start()])
-            if subject is not None and not _is_reference(subject):
+            if subject is None:
+                continue
+            if not _is_reference(subject):
                 key = name_key(subject)
-                if key is not None:
-                    found.append((sent.start + verb.start(), key))
+            elif subject.casefold() in _ONE_PERSON and found:
+                # "He noted that ...": the person named as a speaker last (a credit naming
+                # him covers what he says in the next paragraphs too)
+                key = found[-1][1]
+            else:
+                key = None
+            if key is not None:
+                found.append((sent.start + verb.start(), key))
     return tuple(found)
+
+
+#: pronouns that stand for one person
+_ONE_PERSON = _set("he she он она")
 
 
 def _resolve(text: str, speaker: str, pos: int, named: Sequence[tuple[int, str]]) -> str | None:
