@@ -379,7 +379,7 @@ def speech_subjects(text: str) -> list[tuple[int, str]]:
 
 @TextMemo
 def _speech_subjects(text: str) -> tuple[tuple[int, str], ...]:
-    found = []
+    found: list[tuple[int, str]] = []
     outer = [span for span, depth in quotation_spans(text) if depth == 0]
     verbs = [m.start() for m in _VERB_RE.finditer(text)]  # one scan, not one per sentence
     for sent in sentences(text):
