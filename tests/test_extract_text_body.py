@@ -287,3 +287,31 @@ def test_a_byline_a_players_strip_or_a_dateline_is_not_the_title(
 )
 def test_furniture_of_ukrainian_german_and_french_pages(line: str, reason: str | None) -> None:
     assert furniture_reason(line) == reason
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("Новости партнеров", "related-articles"),
+        ("From our partners", "related-articles"),
+        ("The new play area opened on Monday. (Photo: Valley Health Trust)", "caption"),
+        (
+            "Подписывайтесь на наш канал в Telegram, чтобы быть в курсе последних новостей.",
+            "appeal",
+        ),
+        ("Он предложил жителям подписываться на новости в приложении.", None),
+    ],
+)
+def test_partner_news_captions_and_channel_appeals(line: str, reason: str | None) -> None:
+    assert furniture_reason(line) == reason
+
+
+def test_closing_sentences_after_an_inline_read_also_box_are_the_articles() -> None:
+    """An ad's label and a "Read also" box of two headlines inside the article, then its
+    two short closing sentences: those are kept (the box is not)."""
+    closing = [
+        "The next meeting of the council is scheduled for July 25.",
+        "Parents plan to protest outside the town hall before it starts.",
+    ]
+    box = ["Advertisement", "Read also", "Storm closes the coast road", "Bakery wins bread prize"]
+    assert _kept([*_LONG, *box, *closing]) == [*_LONG, *closing]

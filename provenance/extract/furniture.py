@@ -254,7 +254,8 @@ _FURNITURE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"recommended( for you| stories| articles)?|most (read|popular|viewed|shared|emailed)|"
             r"trending( now| stories)?|top stories|latest (news|stories|headlines)|"
             r"further reading|in (other|case you missed) news|editor'?s picks|"
-            r"don'?t miss|must read|what to read next|popular (now|stories))[.:]?",
+            r"don'?t miss|must read|what to read next|popular (now|stories)|"
+            r"(more )?from our partners|partner (content|stories|news))[.:]?",
             _I,
         ),
     ),
@@ -285,7 +286,8 @@ _FURNITURE: tuple[tuple[str, re.Pattern[str]], ...] = (
         "related-articles",
         re.compile(
             r"(похожие (новости|материалы|статьи)|другие новости|(новости|материалы|ещ[её]) по теме"
-            r"|по теме|самое (читаемое|популярное)|популярное|лента новостей|главное за день)[.:]?",
+            r"|по теме|самое (читаемое|популярное)|популярное|лента новостей|главное за день"
+            r"|(новости|материалы) партн[её]ров|партн[её]рские (новости|материалы))[.:]?",
             _I,
         ),
     ),
@@ -357,6 +359,7 @@ _SEARCH: tuple[tuple[str, re.Pattern[str]], ...] = (
         "caption",
         re.compile(
             r"\b(getty images|shutterstock|ap photo|epa-efe|afp photo)\)?\s*$"
+            r"|\((photo|image|picture|фото)\s*:\s*[^()]{1,60}\)\s*$"
             r"|\b(photo(graph)?|image|picture|фото)\s*(credit\s*)?:\s*[^.!?:/]{1,60}/[^.!?:/]{1,60}$",
             _I,
         ),
@@ -377,7 +380,8 @@ _SEARCH: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\b(sign up|subscribe|register)\b.{0,40}\b(our|free|daily|weekly)\b.{0,20}"
             r"\b(newsletters?|e-?mail alerts?|alerts)\b|\b(e-?mail|news|text) alerts\b"
             r"|\b(subscribe|add) to (our|the) rss\b|upload your (photos|pics|pictures|videos)"
-            r"|\b(delivered|straight|directly|sent) to your inbox\b",
+            r"|\b(delivered|straight|directly|sent) to your inbox\b"
+            r"|\bподписывайтесь на (наш|нас)",
             _I,
         ),
     ),
@@ -445,7 +449,7 @@ _SEARCH_KEYS = (
     *("©", "(c)", "copyright", "rights reserved", "disclaimer", "terms", "privacy", "polic"),
     *("getty", "shutterstock", "ap photo", "epa-efe", "afp photo", "photo", "image", "picture"),
     "фото",
-    *("may not be", "alert", "newsletter", "rss", "upload", "comment", "inbox"),
+    *("may not be", "alert", "newsletter", "rss", "upload", "comment", "inbox", "подписывайтесь"),
     *("cookie", "consent", "free article", "subscriber", "account", "reading", "views expressed"),
     "necessarily reflect",
 )
