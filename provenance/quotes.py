@@ -395,8 +395,11 @@ def _speech_subjects(text: str) -> tuple[tuple[int, str], ...]:
                 key = name_key(subject)
             elif subject.casefold() in _ONE_PERSON and found:
                 # "He noted that ...": the person named as a speaker last (a credit naming
-                # him covers what he says in the next paragraphs too)
-                key = found[-1][1]
+                # him covers what he says in the next paragraphs too), unless someone else
+                # is named since ("Minister Maxim Reshetnikov met business leaders ... He
+                # noted that ..." is Reshetnikov's)
+                at = sent.start + verb.start()
+                key = found[-1][1] if _nobody_else(text, found[-1], at) else None
             else:
                 key = None
             if key is not None:
@@ -406,6 +409,17 @@ def _speech_subjects(text: str) -> tuple[tuple[int, str], ...]:
 
 #: pronouns that stand for one person
 _ONE_PERSON = _set("he she он она")
+
+
+def _nobody_else(text: str, last: tuple[int, str], at: int) -> bool:
+    """Is no person other than ``last``'s speaker named between ``last`` and ``at`` (a
+    name of two words or more: "Maxim Reshetnikov", not an outlet's "TASS")?"""
+    people = [
+        n
+        for _, n in names_in(text[last[0] : at])
+        if len(n.split()) >= 2 and not any(w.strip(".").casefold() in _NOT_NAMES for w in n.split())
+    ]
+    return all(name_key(n) == last[1] for n in people)
 
 
 def _resolve(text: str, speaker: str, pos: int, named: Sequence[tuple[int, str]]) -> str | None:

@@ -752,3 +752,10 @@ def test_a_speakers_credit_covers_what_he_says_in_later_paragraphs() -> None:
     )
     found = ranked_credits(text, span_of(text, "He noted"), find_credits(text, REGISTRY))
     assert ("TASS", "speaker") in [(c.source, level) for c, level in found]
+    # ... not when someone else is named in between: "he" is that person
+    other = text.replace(
+        "The harvest was smaller than expected in the south, farmers in the region reported.",
+        "Economic Development Minister Maxim Reshetnikov met business leaders on Saturday.",
+    )
+    found = ranked_credits(other, span_of(other, "He noted"), find_credits(other, REGISTRY))
+    assert ("TASS", "speaker") not in [(c.source, level) for c, level in found]

@@ -300,18 +300,19 @@ def test_furniture_of_ukrainian_german_and_french_pages(line: str, reason: str |
             "appeal",
         ),
         ("Он предложил жителям подписываться на новости в приложении.", None),
+        # a region's head quoted asking for it, and a paragraph ending with its photo's credit
+        (
+            "Глава региона обратился к жителям: подписывайтесь на наш канал в Telegram, там"
+            " публикуются все предупреждения.",
+            None,
+        ),
+        (
+            "Volunteers from the neighbourhood association spent the whole of Saturday morning"
+            " clearing litter from the riverbank and will return next month to plant trees."
+            " (Photo: Riverside Parks Department)",
+            None,
+        ),
     ],
 )
 def test_partner_news_captions_and_channel_appeals(line: str, reason: str | None) -> None:
     assert furniture_reason(line) == reason
-
-
-def test_closing_sentences_after_an_inline_read_also_box_are_the_articles() -> None:
-    """An ad's label and a "Read also" box of two headlines inside the article, then its
-    two short closing sentences: those are kept (the box is not)."""
-    closing = [
-        "The next meeting of the council is scheduled for July 25.",
-        "Parents plan to protest outside the town hall before it starts.",
-    ]
-    box = ["Advertisement", "Read also", "Storm closes the coast road", "Bakery wins bread prize"]
-    assert _kept([*_LONG, *box, *closing]) == [*_LONG, *closing]

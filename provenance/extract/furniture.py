@@ -381,7 +381,7 @@ _SEARCH: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\b(newsletters?|e-?mail alerts?|alerts)\b|\b(e-?mail|news|text) alerts\b"
             r"|\b(subscribe|add) to (our|the) rss\b|upload your (photos|pics|pictures|videos)"
             r"|\b(delivered|straight|directly|sent) to your inbox\b"
-            r"|\bподписывайтесь на (наш|нас)",
+            r"|^подписывайтесь на (наш|нас)",
             _I,
         ),
     ),
@@ -598,7 +598,8 @@ def furniture_reason(line: str) -> str | None:
         if found is not None:
             reason = _reason_of(found, _SEARCH_REASONS)
             spared = _reported_notice if reason == "notice" else _body_sentence
-            if not spared(line, found):
+            # (a paragraph ending "... plant trees. (Photo: Parks Department)" is no caption)
+            if not spared(line, found) and (reason != "caption" or length <= _CAPTION_CHARS):
                 return reason
     if length <= _MAX_APPEAL_CHARS and _appeal(line, lower):
         return "appeal"
@@ -675,6 +676,8 @@ _SITE_SELF_RE = re.compile(
     r"|\bnews tips?\b|\bsubscribe\b",
     _I,
 )
+#: a caption closed by its picture's credit is this long at most: a sentence or two
+_CAPTION_CHARS = 160
 #: a request in the site's voice anywhere in a line ("..., so please be patient")
 _PLEASE_RE = re.compile(r"(?:please|пожалуйста)", _I)
 #: what a site's notice is about, opening its sentence: "AP content may not be published

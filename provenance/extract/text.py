@@ -465,29 +465,9 @@ def _sentences_on(
             listed = listed or _introduces(block)
         return out
 
-    def past_box(at: int) -> int:
-        """Where the article's short closing sentences go on past inline furniture at
-        ``at`` (an ad's label, a "Read also" box: its heading and a few headlines), or
-        ``at`` when they do not (or they retell the headlines: teasers)."""
-        j = at
-        while 0 <= j < n and blocks[j].reason in _INLINE_FURNITURE:
-            j += 1  # (an ad's label, a "Read also" heading, a caption)
-        if j == at:
-            return at
-        headed = any(blocks[i].reason in _INLINE_BOXES for i in range(at, j))
-        top = j
-        while headed and short(j) and not shapes.sentence_like(blocks[j]) and j - top < _BOX_LINES:
-            j += 1
-        box = [b.text for b in blocks[top:j]]
-        if not (short(j) and accepted(j, j)[0]) or _echoes(blocks[j].text, box):
-            return at
-        return j
-
     for step in (1, -1):
         edge = hi if step > 0 else lo - 1
         while True:
-            if step > 0:
-                edge = past_box(edge)
             far = edge
             while short(far + step):
                 far += step
@@ -547,10 +527,6 @@ def _extend(blocks: Sequence[_Block], classes: Sequence[str], lo: int, hi: int) 
     return lo, hi
 
 
-#: the furniture heading a box of links inside an article ("Read also", "Related")
-_INLINE_BOXES = frozenset(("read-also", "related-articles"))
-#: furniture that stands inside an article, the article going on after it
-_INLINE_FURNITURE = _INLINE_BOXES | {"advertising", "caption", "notice", "photo-credit"}
 #: the markers after which nothing is the article's again: reader comments, a donation appeal
 _NO_RESUME = frozenset(("comments", "appeal"))
 #: a box under a marker has this many short lines at least
