@@ -370,16 +370,15 @@ def _is_reference(speaker: str) -> bool:
 def speech_subjects(text: str) -> list[tuple[int, str]]:
     """(offset of the verb, speaker key) for each named subject of a speech verb.
 
-    "Davankov said the request..." gives ``(9, "davankov")``; "He added ..." after it the
-    same key (the speaker named last).  Descriptions ("the lawmaker") are left out; they
-    are what this list helps to resolve.
+    "Davankov said the request..." gives ``(9, "davankov")``.  Pronouns and
+    descriptions are left out; they are what this list helps to resolve.
     """
     return list(_speech_subjects(text))
 
 
 @TextMemo
 def _speech_subjects(text: str) -> tuple[tuple[int, str], ...]:
-    found: list[tuple[int, str]] = []
+    found = []
     outer = [span for span, depth in quotation_spans(text) if depth == 0]
     verbs = [m.start() for m in _VERB_RE.finditer(text)]  # one scan, not one per sentence
     for sent in sentences(text):
@@ -389,37 +388,11 @@ def _speech_subjects(text: str) -> tuple[tuple[int, str], ...]:
         plain = _outside(text, sent.start, sent.end, outer)  # (it finds the ones inside)
         for verb in _VERB_RE.finditer(plain):
             subject = _subject_before(plain[: verb.start()])
-            if subject is None:
-                continue
-            if not _is_reference(subject):
+            if subject is not None and not _is_reference(subject):
                 key = name_key(subject)
-            elif subject.casefold() in _ONE_PERSON and found:
-                # "He noted that ...": the person named as a speaker last (a credit naming
-                # him covers what he says in the next paragraphs too), unless someone else
-                # is named since ("Minister Maxim Reshetnikov met business leaders ... He
-                # noted that ..." is Reshetnikov's)
-                at = sent.start + verb.start()
-                key = found[-1][1] if _nobody_else(text, found[-1], at) else None
-            else:
-                key = None
-            if key is not None:
-                found.append((sent.start + verb.start(), key))
+                if key is not None:
+                    found.append((sent.start + verb.start(), key))
     return tuple(found)
-
-
-#: pronouns that stand for one person
-_ONE_PERSON = _set("he she он она")
-
-
-def _nobody_else(text: str, last: tuple[int, str], at: int) -> bool:
-    """Is no person other than ``last``'s speaker named between ``last`` and ``at`` (a
-    name of two words or more: "Maxim Reshetnikov", not an outlet's "TASS")?"""
-    people = [
-        n
-        for _, n in names_in(text[last[0] : at])
-        if len(n.split()) >= 2 and not any(w.strip(".").casefold() in _NOT_NAMES for w in n.split())
-    ]
-    return all(name_key(n) == last[1] for n in people)
 
 
 def _resolve(text: str, speaker: str, pos: int, named: Sequence[tuple[int, str]]) -> str | None:
