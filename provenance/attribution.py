@@ -47,6 +47,7 @@ from provenance.quotes import (
     name_key,
     names_in,
     speech_subjects,
+    sure_quotations,
 )
 from provenance.segment import STOP_WORDS, TEXT_CACHE, TextMemo, paragraphs, sentences
 from provenance.settings import Settings
@@ -530,23 +531,12 @@ def _outside_quotations(text: str, credits: list[Credit]) -> list[Credit]:
     after it is no more TASS's than before.  (A quoted name alone, "сообщает «ТАСС»",
     is a credit: its cue stands outside the marks.)
 
-    Only a quotation sure to be one: in double marks or guillemets, closed in its
-    paragraph (scraped text loses closing marks, and an apostrophe opens nothing:
-    "In the '90s, ITAR-TASS reported"); and not the reporting words Russian sets
-    between dashes inside the marks ("«..., — сказал ТАСС вице-премьер. — ...»"), nor
-    a quoted dispatch's own credit closing it.
+    Only a quotation sure to be one (``sure_quotations``: "In the '90s, ITAR-TASS
+    reported" quotes nothing); and not the reporting words Russian sets between dashes
+    inside the marks ("«..., — сказал ТАСС вице-премьер. — ...»"), nor a quoted
+    dispatch's own credit closing it.
     """
-    if not credits or not _MAYBE_QUOTED.search(text):
-        return credits
-    inner = [
-        q.inner
-        for q in find_quotations(text)  # (worked out once)
-        if q.depth == 0
-        and text[q.span.start] in _DOUBLE_OPENERS
-        and text[q.span.end - 1] in _DOUBLE_CLOSERS
-        and len(q.span) > 1
-        and "\n" not in text[q.span.start : q.span.end]
-    ]
+    inner = sure_quotations(text) if credits else []
     return [
         c
         for c in credits
@@ -572,11 +562,8 @@ _CLOSING = re.compile(
 )
 
 
-_DOUBLE_OPENERS = frozenset('"\u201c\u201d\u201e\u00ab\u00bb')
-_DOUBLE_CLOSERS = frozenset('"\u201c\u201d\u00bb\u00ab')
 #: the reporting words of a Russian quotation set off by a dash: "..., — сказал ТАСС"
 _DASH_BEFORE = re.compile("[\u2014\u2013-]\\s*$")
-_MAYBE_QUOTED = re.compile("[\"'\u00ab\u00bb\u201c\u201d\u201e\u2018\u2019]")
 
 
 def _overlap(a: Span, b: Span) -> bool:

@@ -470,6 +470,23 @@ def _find_quotations(text: str) -> tuple[Quotation, ...]:
     return tuple(result)
 
 
+def sure_quotations(text: str) -> list[Span]:
+    """The inner spans of the quotations sure to be ones: top level, in double marks or
+    guillemets, closed in their paragraph (scraped text loses closing marks, and an
+    apostrophe opens nothing: "In the '90s, ...")."""
+    if _MARK_RE.search(text) is None:
+        return []
+    return [
+        q.inner
+        for q in find_quotations(text)  # (worked out once)
+        if q.depth == 0
+        and text[q.span.start] in _DOUBLE
+        and text[q.span.end - 1] in _DOUBLE - _OPEN_ONLY
+        and len(q.span) > 1
+        and "\n" not in text[q.span.start : q.span.end]
+    ]
+
+
 def _outside(text: str, start: int, end: int, spans: Sequence[Span]) -> str:
     """``text[start:end]`` with the stretches ``spans`` (sorted, not overlapping) blanked,
     keeping offsets."""

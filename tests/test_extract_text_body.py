@@ -41,31 +41,36 @@ def test_one_sentence_paragraphs_after_the_lead_are_kept() -> None:
         assert line in kept
 
 
-def test_an_interview_of_short_questions_and_answers_is_kept_whole() -> None:
-    qa = [
-        "Q: When did you first open the bakery?",
-        "A: In the spring of 1994, with a loan from my uncle.",
-        "Q: Was it hard?",
-        "A: Yes. We worked every night for a year.",
-        "Q: And now?",
-        "A: Sleep.",
-    ]
-    kept = _kept([_LONG[0], *qa, _LONG[1]])
-    assert kept == [_LONG[0], *qa, _LONG[1]]
-
-
-def test_a_list_a_sentence_introduces_is_kept_with_the_prose_after_it() -> None:
-    listed = [
-        "The new board has five members. They are:",
-        "Chair: Anna Berg, a retired engineer",
-        "Treasurer: Tom Lund, an accountant",
-        "Secretary: Eva Holm, a schoolteacher",
-        "Member: Nils Dahl, a swimming coach",
-        "Member: Sara Lind, a lifeguard",
-        "Member: Omar Haddad, a parent",
-    ]
-    kept = _kept([_LONG[0], *listed, _LONG[1]])
-    assert kept == [_LONG[0], *listed, _LONG[1]]
+@pytest.mark.parametrize(
+    "short",
+    [
+        # an interview of short questions and answers
+        [
+            "Q: When did you first open the bakery?",
+            "A: In the spring of 1994, with a loan from my uncle.",
+            "Q: Was it hard?",
+            "A: Yes. We worked every night for a year.",
+            "Q: And now?",
+            "A: Sleep.",
+        ],
+        # a list a sentence introduces
+        [
+            "The new board has five members. They are:",
+            "Chair: Anna Berg, a retired engineer",
+            "Treasurer: Tom Lund, an accountant",
+            "Secretary: Eva Holm, a schoolteacher",
+            "Member: Nils Dahl, a swimming coach",
+            "Member: Sara Lind, a lifeguard",
+            "Member: Omar Haddad, a parent",
+        ],
+    ],
+    ids=["interview", "introduced-list"],
+)
+def test_short_lines_between_paragraphs_are_kept_with_the_prose_after_them(
+    short: list[str],
+) -> None:
+    kept = _kept([_LONG[0], *short, _LONG[1]])
+    assert kept == [_LONG[0], *short, _LONG[1]]
 
 
 _MORE = [

@@ -116,9 +116,13 @@ CREDIT_RE = re.compile(
     r"( and \w+)? by\b.{1,200}",
     _I,
 )
+#: what opens a byline: "By", "Analysis by", "Автор:", "Par", "Von"
+_BYLINE_CUE = (
+    r"by|written by|posted by|reported by|story by|words by|author:?|автор:?|par|von"
+    r"|(?:analysis|interview|opinion|commentary|column|essay|review|text) by"
+)
 BYLINE_RE = re.compile(
-    r"(?i:by|written by|posted by|reported by|story by|words by|author:?|автор:?|par|von"
-    r"|(?:analysis|interview|opinion|commentary|column|essay|review|text) by)\s+"
+    rf"(?i:{_BYLINE_CUE})\s+"
     r"[A-ZА-ЯЁ][\w'’.-]*(\s+[\w'’.-]+){0,5}(\s*[,|/–—-]\s*.{0,60})?",
 )
 #: "Posted on June 7, 2025 by Anna Writer"
@@ -126,11 +130,7 @@ DATED_BYLINE_RE = re.compile(
     r"(?i:posted|published|updated|written)(?i: on)?\s+.{4,40}?\s(?i:by)\s+"
     r"(?P<name>[A-ZА-ЯЁ][\w'’.-]+(\s+[A-ZА-ЯЁ][\w'’.-]+){0,3})"
 )
-BYLINE_PREFIX_RE = re.compile(
-    r"(by|written by|posted by|reported by|story by|words by|author:?|автор:?|par|von"
-    r"|(?:analysis|interview|opinion|commentary|column|essay|review|text) by)\s+",
-    _I,
-)
+BYLINE_PREFIX_RE = re.compile(rf"({_BYLINE_CUE})\s+", _I)
 NAME_RE = re.compile(r"[A-ZА-ЯЁ][\w'’.-]+(\s+[A-ZА-ЯЁ][\w'’.-]*){1,3}(\s*[,|–—]\s*.{2,40})?")
 #: where a byline's name ends: "Jane Doe, Reuters", "Jane Doe | June 7", "AFP on Friday"
 BYLINE_END_RE = re.compile(r"\s*[,|•·–—(]\s*|\s+-\s+|\s+(?i:on|at|in|updated|published|posted)\s+")
@@ -699,7 +699,7 @@ def _appeal(line: str, lower: str) -> bool:
         return False
     # (what someone is quoted saying is not the outlet's, also a quotation left open: it
     # goes on in the next paragraph)
-    own = _OPEN_QUOTE_RE.sub(" ", _QUOTED_RE.sub(" ", _QUOTED_RE.sub(" ", line)))
+    own = _unquoted(line)
     folded = own.lower()
     return (
         any(_asked_by_outlet(own, m) for m in _READER_RE.finditer(folded))

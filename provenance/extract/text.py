@@ -22,8 +22,8 @@ non-empty line, or the lines of one paragraph when the text is wrapped
    Short blocks then take the class of their neighbours (jusText's smoothing).
 4. *Main region*: the densest run of prose (Kadane over signed block lengths),
    with runs after an end-of-article marker ("Comments", "Related Articles", "A
-   Message from X:"; a short line, not a sentence) discounted, so a long dump of
-   related stories or comments does not win over the article.  The region then
+   Message from X:") discounted, so a long dump of related stories or comments
+   does not win over the article.  The region then
    grows over the short paragraphs next to it that read as sentences (breaking
    news told a sentence a paragraph, an interview's questions and answers, a list
    a sentence introduces), and over gaps (a gallery, an inline box) to any further
@@ -321,11 +321,7 @@ def _smooth(classes: list[str]) -> list[str]:
 
 
 def _ends_article(block: _Block) -> bool:
-    return block.reason is not None and _marker(block.text, block.reason)
-
-
-#: whether a furniture line ends the article, asked for each furniture block several times
-_marker = functools.lru_cache(maxsize=8192)(shapes.ends_article)
+    return block.reason is not None and shapes.ends_article(block.text, block.reason)
 
 
 def _main_region(
@@ -380,7 +376,7 @@ def _bridge(
     box = [b.text for b in blocks[hi + 1 : i]]
     if _echoes(blocks[i].text, box) or _echoes(blocks[i + 1].text, box):
         return hi  # the box's stories told under it: teasers, not the article going on
-    return _run_on(blocks, classes, i, settings)
+    return _run_on(blocks, classes, i, settings)[0]
 
 
 def _run_on(
@@ -389,21 +385,10 @@ def _run_on(
     start: int,
     settings: ExtractSettings,
     step: int = 1,
-) -> int:
-    """Where the densest run of prose that begins at ``start`` and goes in direction
-    ``step`` ends (the index past it; ``start`` when the prose there weighs nothing):
-    Kadane's run from a fixed start, up to an end marker."""
-    return _best_run(blocks, classes, start, settings, step)[0]
-
-
-def _best_run(
-    blocks: Sequence[_Block],
-    classes: Sequence[str],
-    start: int,
-    settings: ExtractSettings,
-    step: int = 1,
 ) -> tuple[int, float]:
-    """:func:`_run_on`'s end, and what the run weighs."""
+    """Where the densest run of prose that begins at ``start`` and goes in direction
+    ``step`` ends (the index past it; ``start`` when the prose there weighs nothing),
+    and what it weighs: Kadane's run from a fixed start, up to an end marker."""
     run, end, best = 0.0, start, 0.0
     j = start
     while 0 <= j < len(blocks) and not _ends_article(blocks[j]):
@@ -488,7 +473,7 @@ def _sentences_on(
             # the prose past them joins when it weighs more than they cost (as in Kadane's
             # run): a bio's or a notice's paragraph after a few short lines does not
             cost = -sum(_weight(blocks[i], initial[i], settings) for i in taken)
-            beyond, weight = _best_run(blocks, initial, taken[-1] + step, settings, step)
+            beyond, weight = _run_on(blocks, initial, taken[-1] + step, settings, step)
             edge = beyond if weight > cost else taken[-1] + step
             if edge == taken[-1] + step:
                 break
