@@ -172,10 +172,19 @@ def _quality(row: Mapping[str, Any]) -> float:
 def _owners(text: str, passages: Sequence[Mapping[str, Any]]) -> np.ndarray:
     """For each word of ``text``, the index in ``passages`` of the passage it is
     counted under, or -1; the rules are :func:`article_coverage`'s."""
+    return word_owners(text, passages)[2]
+
+
+def word_owners(
+    text: str, passages: Sequence[Mapping[str, Any]]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The starts and ends of the words of ``text`` (as :func:`word_spans`) and, for each,
+    the index in ``passages`` of the passage it is counted under, or -1 (the rules are
+    :func:`article_coverage`'s): arrays, for a page that looks words up by offset."""
     starts, ends = _word_bounds(text)
     owner = np.full(len(starts), -1, dtype=np.intp)
     if not passages:
-        return owner
+        return starts, ends, owner
     # the words that overlap a passage's [start, end): first..last-1
     first = np.searchsorted(ends, [int(row["start"]) for row in passages], side="right")
     last = np.searchsorted(starts, [int(row["end"]) for row in passages], side="left")
@@ -200,7 +209,7 @@ def _owners(text: str, passages: Sequence[Mapping[str, Any]]) -> np.ndarray:
 
     for i in sorted(range(len(passages)), key=rank, reverse=True):  # best rank written last
         owner[first[i] : last[i]] = i
-    return owner
+    return starts, ends, owner
 
 
 #: a relay the origin explains weighs less than the origin unless its passages weigh this

@@ -11,7 +11,7 @@ import hashlib
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:  # (pandas, which it needs, takes a while to import: a no-change run never does)
     from provenance.aggregate import AuditTables
@@ -96,8 +96,8 @@ def counted(tables: AuditTables) -> list[dict[str, Any]]:
     if p.empty:
         return []
     keep = p["direction"] != "order-unknown"
-    rows: list[dict[str, Any]] = p.loc[keep, [c for c in _READ if c in p.columns]].to_dict(
-        "records"
+    rows = cast(
+        list[dict[str, Any]], p.loc[keep, [c for c in _READ if c in p.columns]].to_dict("records")
     )
     return rows
 
@@ -319,7 +319,8 @@ def compare(
                 detail=detail,
                 after=f"{r['start']}-{r['end']}",
             )
-    for r in tables.outlets.to_dict("records"):
+    outlet_rows = cast(list[dict[str, Any]], tables.outlets.to_dict("records"))
+    for r in outlet_rows:
         if not _figure(r["original_share"]):
             continue  # an outlet with no main text has no share to move
         outlet, now = str(r["outlet"]), float(r["original_share"])

@@ -746,7 +746,8 @@ def iter_reports(
     jobs: int = 1,
     chunks: Chunks | None = None,
 ) -> Iterator[tuple[str, bytes]]:
-    """Every report file as ``(relative name, bytes)``, sorted by name, rendered one at a time.
+    """Every report file as ``(relative name, bytes)``, rendered one at a time: sorted by
+    name, but the files of :data:`ASIDE` (sorted) come last.
 
     A corpus of thousands of articles has hundreds of megabytes of reports
     (report.html shows every article): rendered lazily, only one is in memory.
@@ -798,7 +799,9 @@ def iter_reports(
         composed.pop(rel, None)
     for article, rel in view.paths.items():
         render[rel] = functools.partial(str, tables.texts[article])
-    for rel in sorted(render):
+    # the files composed beside come last: this process renders and writes the others first,
+    # not waiting for report.html while it could
+    for rel in sorted(render, key=lambda rel: (rel in ASIDE, rel)):
         payload = _encode(render.pop(rel)())
         # a composed file's hash is in the index (publish need not hash it again)
         sha256 = chunks.index[rel]["sha256"] if rel in composed else None

@@ -250,11 +250,9 @@ def highlight(
     are counted under (:func:`aggregate.article_coverage`: the source the shares charge,
     not the likest of overlapping passages), else the closest kind."""
     try:
-        owners = aggregate.article_coverage(text, passages)
+        starts, ends, owner = (a.tolist() for a in aggregate.word_owners(text, passages))
     except (KeyError, TypeError, ValueError):  # (rows without what the figures read)
-        owners = []
-    bounds = aggregate.word_spans(text) if owners else []
-    starts = [w[0] for w in bounds]
+        starts, ends, owner = [], [], []
     spans = []
     for i, p in enumerate(passages, 1):
         s, t = p["start"], p["end"]
@@ -274,7 +272,7 @@ def highlight(
             continue
         _, _, i, p = min(cover, key=lambda c: (rank.get(c[3]["kind"], 9), c[2]))
         w = bisect.bisect_left(starts, a)
-        counted = owners[w] if w < len(owners) and bounds[w][1] <= b else None
+        counted = passages[owner[w]] if w < len(owner) and ends[w] <= b and owner[w] >= 0 else None
         p = next((c[3] for c in cover if c[3] is counted), p)
         title = "; ".join(_label(c[3]) for c in cover)
         cls = f"c{colours.get(str(p['source']), 0)} {kind_class(p['kind'])}"

@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import csv
 import dataclasses
-import functools
 import hashlib
 import logging
 from collections.abc import Sequence
@@ -123,10 +122,12 @@ def _read_tables(out: Path) -> AuditTables:
 
     from provenance.aggregate import AuditTables
 
-    read = functools.partial(pd.read_csv, keep_default_na=False)
+    def read(path: Path, dtype: type[str] | None = None) -> pd.DataFrame:
+        return pd.read_csv(path, keep_default_na=False, dtype=dtype)
+
     return AuditTables(
-        articles=read(out / "articles.csv", dtype=str),
-        passages=read(out / "passages.csv", dtype=str),
+        articles=read(out / "articles.csv", str),
+        passages=read(out / "passages.csv", str),
         outlets=read(out / "outlets.csv"),
         outlet_sources=read(out / "outlet_sources.csv"),
         removed=pd.DataFrame(),
