@@ -294,7 +294,11 @@ def copyright_credits(extraction: Extraction, registry: SourceRegistry) -> list[
     """(source, line) for each copyright line of the removed furniture that names a known
     source ("© 2025 TASS. All rights reserved." under a reprint): the page says the text
     is that source's, a credit for all of it.  Not a photo credit ("© TASS / Sergei
-    Bobylev", "Photo: © TASS"), which credits a picture."""
+    Bobylev", "Photo: © TASS"), which credits a picture.  Likewise a credit in a line of
+    the article's block that its main text left out (``credit-line``: "Source: TASS"
+    after the body, a standfirst "..., TASS reports.") and a byline "By TASS"."""
+    from provenance.attribution import find_credits
+
     body_end = max((p.input_start + p.length for p in extraction.pieces), default=-1)
     found = []
     for removed in extraction.removed:
@@ -309,6 +313,14 @@ def copyright_credits(extraction: Extraction, registry: SourceRegistry) -> list[
     known = _copyright_of(last, registry)
     if known:
         found.append((known, " ".join(last.split())))
+    # ... or a line of the article's block beside its main text (an HTML page's "Source:
+    # TASS" box after the body, a standfirst "..., TASS reports.")
+    for removed in extraction.removed:
+        if removed.reason == "credit-line":
+            line = " ".join(removed.text.split())
+            for credit in find_credits(line, registry):
+                if credit.kind == "explicit" and registry.canonical(credit.source or ""):
+                    found.append((registry.canonical(credit.source or "") or "", line))
     # ... or its byline: "By TASS", a page's author TASS (a reprint under the agency's name)
     author = re.sub(r"(?i)^\s*(?:by|от|автор:?)\s+", "", extraction.author or "").strip(" .,")
     # (an acronym as the agency writes it: not a person's "Ria" for RIA)

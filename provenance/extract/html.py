@@ -26,7 +26,7 @@ from trafilatura.utils import load_html
 from provenance.dates import iso_date, utc_day
 from provenance.extract.furniture import furniture_reason
 from provenance.extract.text import clean_text
-from provenance.models import Extraction, Piece
+from provenance.models import Extraction, Piece, Removed
 from provenance.settings import DEFAULTS, ExtractSettings
 
 log = logging.getLogger(__name__)
@@ -323,6 +323,72 @@ def _drop_related_lists(tree: HtmlElement) -> None:
             heading.drop_tree()
 
 
+#: a line that may credit a source: a label ("Source: TASS") or a reporting word (the
+#: credit itself is read later, by the attribution rules; this only keeps the lines few)
+_CREDIT_CUE = re.compile(
+    r"(?i)^\W*(?:sources?|via|quelle|fuente|fonte|\u0438\u0441\u0442\u043e\u0447\u043d\u0438\u043a\w*"
+    r"|\u0434\u0436\u0435\u0440\u0435\u043b\w*)\s*:|report|according|contribut|agency|agence|"
+    r"\u0441\u043e\u043e\u0431\u0449|\u043f\u0435\u0440\u0435\u0434\u0430|\u043f\u0438\u0448\u0435\u0442|"
+    r"\u043f\u043e\u0432\u0456\u0434\u043e\u043c|\u0430\u0433\u0435\u043d\u0442\u0441\u0442\u0432"
+)
+#: the elements a credit line stands in, and what it must not be inside (a teaser list, a
+#: link, a caption, a sidebar, someone's quotation)
+_LINE_TAGS = ("p", "div", "span", "footer", "small", "em", "strong", "cite", "address")
+_LINE_TAGS += ("h2", "h3", "h4", "h5", "h6")
+_BLOCK_TAGS = ("p", "div", "section", "article", "ul", "ol", "table", "blockquote", "figure")
+_NOT_INSIDE = frozenset(
+    ("nav", "aside", "figure", "figcaption", "li", "a", "button", "form", "blockquote", "select")
+)
+_CREDIT_LINE_CHARS = 300
+#: ... and how far under the element that holds the article's text it may stand
+_CREDIT_LINE_LEVELS = 4
+
+
+def _credit_candidates(tree: HtmlElement) -> list[tuple[str, list[str]]]:
+    """Short lines of the page that may credit a source, each with the text of its first
+    few ancestors (read before trafilatura, which may change the tree)."""
+    found = []
+    for element in tree.iter(*_LINE_TAGS):
+        if next(element.iterdescendants(*_BLOCK_TAGS), None) is not None:
+            continue  # (a container: its lines are looked at one by one)
+        line = " ".join(element.text_content().split())
+        if not 5 <= len(line) <= _CREDIT_LINE_CHARS or not _CREDIT_CUE.search(line):
+            continue
+        ancestors = []
+        for ancestor in element.iterancestors():
+            if ancestor.tag in _NOT_INSIDE:
+                ancestors = []
+                break
+            if ancestor.tag in ("body", "html") or len(ancestors) == _CREDIT_LINE_LEVELS:
+                break
+            ancestors.append(" ".join(ancestor.text_content().split()))
+        if ancestors:
+            found.append((line, ancestors))
+    return found
+
+
+def credit_lines(candidates: list[tuple[str, list[str]]], text: str) -> list[str]:
+    """The lines of ``candidates`` that belong to the article but not to its main ``text``:
+    a source line after the body ("Source: TASS" in a box of its own), a standfirst
+    ("..., TASS reports.") that trafilatura leaves out.  A line belongs when one of its
+    first ancestors holds the main text's first and last lines and is not much larger
+    than the text (the article's block, not the page with its footer and sidebars)."""
+    lines = [" ".join(line.split()) for line in text.split("\n") if line.strip()]
+    if not lines:
+        return []
+    flat = " ".join(text.split())
+    first, last = lines[0][:40], lines[-1][-40:]
+    most = 2 * len(flat) + 1500
+    found: list[str] = []
+    for line, ancestors in candidates:
+        if line in flat or line in found:
+            continue
+        holder = next((a for a in ancestors if first in a and last in a), None)
+        if holder is not None and len(holder) <= most:
+            found.append(line)
+    return found
+
+
 def extract_html(
     html: str,
     *,
@@ -340,6 +406,7 @@ def extract_html(
     meta = page_metadata(tree, quiet=dated)
     _drop_unrendered(tree)
     _drop_related_lists(tree)
+    candidates = _credit_candidates(tree)
     meta["url"] = meta["url"] or saved_from(html)
     try:
         result = trafilatura.bare_extraction(
@@ -380,6 +447,7 @@ def extract_html(
         url=meta["url"] or url,
         sitename=meta["sitename"],
         language=meta["language"],
-        removed=cleaned.removed,
+        removed=cleaned.removed
+        + tuple(Removed(line, "credit-line") for line in credit_lines(candidates, cleaned.text)),
         pieces=tuple(Piece(p.text_start, p.input_start, p.length) for p in cleaned.pieces),
     )
