@@ -14,7 +14,9 @@ source text and fills the fields the aligner leaves alone:
     target side is kept in ``extra["quoted_share"]``.
 ``altered_quote``
     The passage overlaps a quotation on each side, both quotations have the same
-    speaker, and the wording differs materially: words replaced, added or
+    speaker (or, when it pairs one quotation of each text, no two different speakers are
+    named: "the Kremlin spokesman noted" for "Peskov said"), and the wording differs
+    materially: words replaced, added or
     dropped inside the quotation, beyond case, punctuation, contractions and
     dotted abbreviations.  Quoting only part of the source's quotation is an
     excerpt, not an alteration.  Consecutive quotations of one speaker in one
@@ -375,16 +377,41 @@ def classify(
             s_share > settings.quote_share
             and _shared_quoted(target, source, p, t_quotes) >= settings.quote_matched_share
         )
-        altered = any(
-            _overlap(t.span, p.target)
-            and _overlap(s.span, p.source)
-            and is_altered(t.text, s.text, settings=settings)
-            for t, s, _ in pairs
+        paired = [(t, s) for t, s, _ in pairs if _overlap(t.span, p.target)]
+        paired = [(t, s) for t, s in paired if _overlap(s.span, p.source)]
+        altered = any(is_altered(t.text, s.text, settings=settings) for t, s in paired) or (
+            not paired and _aligned_quotation_altered(target, source, p, settings)
         )
         extra = {**p.extra, "quoted_share": f"{t_share:.2f}"}
         p = dataclasses.replace(p, quote=is_quote, altered_quote=altered, extra=extra)
         out.append(_credit(target, p, credits, source_name))
     return sorted(out, key=lambda p: (p.target.start, p.source.start))
+
+
+def _aligned_quotation_altered(
+    target: str, source: str, p: Passage, settings: ClassifySettings
+) -> bool:
+    """Does ``p`` pair one quotation of each text whose wording differs materially, though
+    no same-speaker statements cover it: a quotation whose speaker one text names by role
+    or pronoun only ("the Kremlin spokesman noted", "he added" with no name before), which
+    the alignment itself pairs.  Compared as a same-speaker pair would be, unless each text
+    names a different speaker; the passage must take in most of the target's quotation and
+    the two must agree in their words (``min_quote_overlap``)."""
+    ts = [q for q in find_quotations(target) if q.depth == 0 and _overlap(q.span, p.target)]
+    ss = [q for q in find_quotations(source) if q.depth == 0 and _overlap(q.span, p.source)]
+    if len(ts) != 1 or len(ss) != 1:
+        return False
+    t, s = ts[0], ss[0]
+    if t.speaker_key and s.speaker_key and t.speaker_key != s.speaker_key:
+        return False
+    inside = min(t.inner.end, p.target.end) - max(t.inner.start, p.target.start)
+    if 2 * inside < len(t.inner):
+        return False
+    t_text = target[t.inner.start : t.inner.end]
+    s_text = source[s.inner.start : s.inner.end]
+    return overlap(t_text, s_text) >= settings.min_quote_overlap and is_altered(
+        t_text, s_text, settings=settings
+    )
 
 
 def _shared_quoted(target: str, source: str, p: Passage, t_quotes: Coverage) -> float:

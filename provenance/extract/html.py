@@ -333,8 +333,10 @@ _CREDIT_CUE = re.compile(
 )
 #: the elements a credit line stands in, and what it must not be inside (a teaser list, a
 #: link, a caption, a sidebar, someone's quotation)
-_LINE_TAGS = ("p", "div", "span", "footer", "small", "em", "strong", "cite", "address")
-_LINE_TAGS += ("h2", "h3", "h4", "h5", "h6")
+_LINE_TAGS = (
+    *("p", "div", "span", "footer", "small", "em", "strong", "cite", "address"),
+    *("h2", "h3", "h4", "h5", "h6"),
+)
 _BLOCK_TAGS = ("p", "div", "section", "article", "ul", "ol", "table", "blockquote", "figure")
 _NOT_INSIDE = frozenset(
     ("nav", "aside", "figure", "figcaption", "li", "a", "button", "form", "blockquote", "select")
@@ -354,7 +356,7 @@ def _credit_candidates(tree: HtmlElement) -> list[tuple[str, list[str]]]:
         line = " ".join(element.text_content().split())
         if not 5 <= len(line) <= _CREDIT_LINE_CHARS or not _CREDIT_CUE.search(line):
             continue
-        ancestors = []
+        ancestors: list[str] = []
         for ancestor in element.iterancestors():
             if ancestor.tag in _NOT_INSIDE:
                 ancestors = []
