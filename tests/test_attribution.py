@@ -239,6 +239,32 @@ def test_russian_and_joins_sources() -> None:
     assert [(c.source, c.kind) for c in credits] == [("AFP", "explicit"), ("Reuters", "explicit")]
 
 
+@pytest.mark.parametrize(
+    "text, credit",
+    [
+        # Ukrainian outlets credit TASS in their own words (review X: read as uncredited)
+        (
+            "Запровадили режим НС, повідомляє російське агентство ТАСС.",
+            "повідомляє російське агентство ТАСС",
+        ),
+        ("Там діють 17 осередків, \u2014 пише ТАСС.", "пише ТАСС"),
+        ("За даними ТАСС, пожежі охопили 2 тисячі гектарів.", "За даними ТАСС"),
+        ("ТАСС повідомляє, що пожежі тривають.", "ТАСС повідомляє"),
+        ("Джерело: ТАСС", "Джерело: ТАСС"),
+        ("Про це він заявив в інтерв\u2019ю ТАСС.", "в інтерв\u2019ю ТАСС"),
+    ],
+)
+def test_ukrainian_credits(text: str, credit: str) -> None:
+    assert [(c.source, c.kind, c.text) for c in find_credits(text, REGISTRY)] == [
+        ("TASS", "explicit", credit)
+    ]
+
+
+@pytest.mark.parametrize("text", ["Він пише про ТАСС книгу.", "Читайте новини ТАСС щодня."])
+def test_ukrainian_mentions_without_a_cue_are_not_credits(text: str) -> None:
+    assert find_credits(text, REGISTRY) == []
+
+
 def test_contributed_credits_one_per_source() -> None:
     credits = find_credits("AFP and Reuters contributed reporting.", REGISTRY)
     assert [(c.source, c.kind) for c in credits] == [
