@@ -28,6 +28,7 @@ when >= PARTIALLY, else ``non-derived``.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
@@ -196,8 +197,10 @@ def word_owners(
     # its relay is taken as no more faithful)
     absent = {str(r["source"]) for r in passages if not r["source_article"] and not _quality(r)}
     absent -= {str(r["source"]) for r in passages if r["source_article"] or _quality(r)}
-    for relay, origin in _explained_relays(passages, first, last, len(starts)).items():
-        faithful = weight[relay] <= weight[origin] * (1 + _RELAY_MARGIN)
+    spans = (text, starts, ends)
+    for relay, (origin, given) in _explained_relays(passages, first, last, spans).items():
+        # (weighed by the words it gives: not those its passages only span)
+        faithful = weight[relay] * given <= weight[origin] * (1 + _RELAY_MARGIN)
         if faithful or origin in absent:  # (not plainly more faithful)
             weight[relay] = min(weight[relay], weight[origin] * (1 - 1e-9))
 
@@ -218,19 +221,25 @@ _RELAY_MARGIN = 0.05
 
 
 def _explained_relays(
-    passages: Sequence[Mapping[str, Any]], first: np.ndarray, last: np.ndarray, words: int
-) -> dict[str, str]:
-    """{relay: origin} for each source whose passages of this article relay an origin the
+    passages: Sequence[Mapping[str, Any]],
+    first: np.ndarray,
+    last: np.ndarray,
+    spans: tuple[str, np.ndarray, np.ndarray],
+) -> dict[str, tuple[str, float]]:
+    """{relay: (origin, share of its words it gives)} for each source whose passages of this article relay an origin the
     article also has passages from, covering no word the origin's do not: the
     article could have taken all of it from the origin as well, so the relay is not its
     main source (a copy of a wire dated the same day as another copy of it, and as
     faithful to both, took it from the wire).  A relay whose passages cover more (the
-    outlet's own intro to the wire's text) stays a source the article took from."""
+    outlet's own intro to the wire's text) stays a source the article took from; not
+    words its own text lacks too, which a passage only spans (a line of furniture between
+    two copied paragraphs: "Sudan's bread queues return as aid dries up")."""
+    text, starts, ends = spans
     covered: dict[str, np.ndarray] = {}
     origins: dict[str, set[str]] = defaultdict(set)
     for row, a, b in zip(passages, first.tolist(), last.tolist(), strict=True):
         source = str(row["source"])
-        mask = covered.setdefault(source, np.zeros(words, dtype=bool))
+        mask = covered.setdefault(source, np.zeros(len(starts), dtype=bool))
         mask[a:b] = True
         origins[source].add(str(row.get("origin") or source))
     found = {}
@@ -240,9 +249,26 @@ def _explained_relays(
         origin = next(iter(names))
         if origin == relay or origin not in covered:
             continue
-        if not np.any(covered[relay] & ~covered[origin]):
-            found[relay] = origin
+        beyond = np.flatnonzero(covered[relay] & ~covered[origin]).tolist()
+        theirs = " ".join(str(r.get("source_text") or "") for r in passages if r["source"] == relay)
+        if any(not _spanned_only(text[starts[i] : ends[i]], theirs) for i in beyond):
+            continue
+        found[relay] = (origin, 1 - len(beyond) / max(int(covered[relay].sum()), 1))
     return found
+
+
+def _spanned_only(word: str, theirs: str) -> bool:
+    """Is ``word``, covered by a relay's passage, one its source side lacks (a passage only
+    spans it), or a small word?  Unknown when the rows give no source text: not so."""
+    if not theirs.strip():
+        return False
+    folded = word.casefold()
+    return len(folded) <= 3 or folded not in _words_of(theirs)
+
+
+@functools.lru_cache(maxsize=64)
+def _words_of(text: str) -> frozenset[str]:
+    return frozenset(w.casefold() for w in WORD_RE.findall(text))
 
 
 def article_coverage(

@@ -96,6 +96,25 @@ def test_a_copy_of_a_relays_whole_article_goes_to_the_relay() -> None:
     assert all(o is relay for o in article_coverage(TEXT, [wire, relay]))
 
 
+@pytest.mark.parametrize("theirs, owner", [("one two three four six seven", "TASS"), ("", "Paper")])
+def test_words_a_relays_passage_only_spans_do_not_make_it_the_source(
+    theirs: str, owner: str
+) -> None:
+    """A relay's passage runs over "five", a line of furniture between two paragraphs the
+    wire's passages cover, which the relay's own text lacks: the wire explains all the relay
+    gives (review X: a merged paraphrase passage over a teaser line made another copy the
+    article's top source).  Without the relay's source text, it is taken as covering more."""
+    relay = row("a", *span_of(0, 10), source="Paper", source_article="p.txt", origin="TASS")
+    relay.update(similarity=100.0, source_text=theirs + " eight nine ten" if theirs else "")
+    wires = [
+        row("a", *span_of(0, 4), similarity=100.0),
+        row("a", *span_of(5, 10), similarity=100.0),
+    ]
+    owners = article_coverage(TEXT, [relay, *wires])
+    assert owners[4] is relay  # (only the relay covers "five")
+    assert {o["source"] for i, o in enumerate(owners) if o and i != 4} == {owner}
+
+
 def test_a_quotation_faithful_to_the_wire_is_not_altered_by_another_copys_version() -> None:
     """The article quotes TASS word for word; another copy misquoted it, so against that copy
     the article's quotation differs: no altered quotation of the article's."""
