@@ -394,15 +394,17 @@ def _aligned_quotation_altered(
     """Does ``p`` pair one quotation of each text whose wording differs materially, though
     no same-speaker statements cover it: a quotation whose speaker one text names by role
     or pronoun only ("the Kremlin spokesman noted", "he added" with no name before), which
-    the alignment itself pairs.  Compared as a same-speaker pair would be, unless each text
-    names a different speaker; the passage must take in most of the target's quotation and
-    the two must agree in their words (``min_quote_overlap``)."""
+    the alignment itself pairs.  Compared as a same-speaker pair would be when one text
+    names the speaker and the other names nobody else; the passage must take in most of the
+    target's quotation and the two must agree in their words (``min_quote_overlap``)."""
     ts = [q for q in find_quotations(target) if q.depth == 0 and _overlap(q.span, p.target)]
     ss = [q for q in find_quotations(source) if q.depth == 0 and _overlap(q.span, p.source)]
     if len(ts) != 1 or len(ss) != 1:
         return False
     t, s = ts[0], ss[0]
     if t.speaker_key and s.speaker_key and t.speaker_key != s.speaker_key:
+        return False
+    if not (t.speaker_key or s.speaker_key):  # (scare quotes, a title: nobody's words)
         return False
     inside = min(t.inner.end, p.target.end) - max(t.inner.start, p.target.start)
     if 2 * inside < len(t.inner):

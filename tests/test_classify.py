@@ -257,6 +257,17 @@ def test_a_quotation_of_a_speaker_named_by_role_is_compared(said: str, altered: 
     assert quote and any(p.altered_quote for p in quote) == altered
 
 
+def test_quotations_of_nobody_are_not_compared_as_statements() -> None:
+    # scare quotes, a title: nobody's words, however they were edited
+    target = (
+        'The ministry described the campaign as a "planned and fully defensive operation in the '
+        'region of the border" in its statement on Monday evening.\n'
+    )
+    source = target.replace("fully", "purely").replace("region", "area")
+    found = classify(target, source, align_texts(target, source), registry=REGISTRY)
+    assert found and not any(p.altered_quote for p in found)
+
+
 def test_vague_credit_is_not_credited() -> None:
     target = "In an interview with Russian state media, Novikov spoke.\n" + TARGET
     p = Passage(span_of(target, '"Russia could'), span_of(SOURCE, '"Russia could'), "verbatim", 100)
