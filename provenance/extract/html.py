@@ -47,11 +47,15 @@ def _paragraphs(text: str) -> str:
 
 
 #: per field, where to look, in order of reliability: ("meta", attribute, value) is the
-#: content of a <meta> whose attribute has that value; anything else an XPath
+#: content of a <meta> whose attribute has that value; ("json-ld", key) the page's own
+#: article's in its JSON-LD (see _json_ld_article); ("every", XPath) the texts of all the
+#: elements found, joined (a byline's several rel=author links); anything else an XPath,
+#: its first text
 _META_SOURCES: dict[str, tuple[tuple[str, ...], ...]] = {
     "title": (
         ("meta", "property", "og:title"),
         ("meta", "name", "twitter:title"),
+        ("json-ld", "headline"),
         ("//title/text()",),
         ("//h1//text()",),
     ),
@@ -59,11 +63,16 @@ _META_SOURCES: dict[str, tuple[tuple[str, ...], ...]] = {
         ("meta", "name", "author"),
         ("meta", "property", "article:author"),
         ("meta", "name", "byl"),
-        ('//*[@rel="author"]//text()',),
+        ("json-ld", "author"),
+        ("every", '//*[@rel="author"]'),
         ('//*[@itemprop="author"]//*[@itemprop="name"]//text()',),
     ),
     "url": (('//link[@rel="canonical"]/@href',), ("meta", "property", "og:url")),
-    "sitename": (("meta", "property", "og:site_name"), ("meta", "name", "application-name")),
+    "sitename": (
+        ("meta", "property", "og:site_name"),
+        ("meta", "name", "application-name"),
+        ("json-ld", "publisher"),
+    ),
     "language": (("/html/@lang",), ("meta", "http-equiv", "content-language")),
 }
 _META_ATTRIBUTES = ("property", "name", "http-equiv", "itemprop")
@@ -112,11 +121,7 @@ def _json_ld_published(script: str) -> tuple[list[str], list[str]]:
         elif isinstance(node, dict):
             date = node.get("datePublished")
             if isinstance(date, str):
-                kinds = node.get("@type")
-                kinds = kinds if isinstance(kinds, list) else [kinds]
-                names = [re.split(r"[/#:]", k.rstrip("/"))[-1] for k in kinds if isinstance(k, str)]
-                article = any(_ARTICLE_TYPES.search(k) for k in names)
-                found.append((depth, not article, date))
+                found.append((depth, not _is_article(node), date))
             for key, value in node.items():
                 if isinstance(value, (dict, list)):  # (the page's own nodes, see _OWN_NODES)
                     level.append((value, depth if key in _OWN_NODES else depth + 1))
@@ -127,10 +132,10 @@ def _json_ld_published(script: str) -> tuple[list[str], list[str]]:
 
 #: the XPaths compiled once (a string given to tree.xpath() is parsed on every call)
 _XPATHS = {
-    source[0]: etree.XPath(source[0])
+    source[-1]: etree.XPath(source[-1])
     for sources in _META_SOURCES.values()
     for source in sources
-    if len(source) == 1
+    if len(source) == 1 or source[0] == "every"
 }
 
 
@@ -177,22 +182,17 @@ def page_metadata(tree: HtmlElement, *, quiet: bool = False) -> dict[str, str | 
     the Zyte benchmark's, mostly for categories and tags we do not use.
     """
     metas = _meta_contents(tree)
-    meta: dict[str, str | None] = {}
-    for key, sources in _META_SOURCES.items():
-        meta[key] = None
-        for source in sources:
-            if len(source) == 3:
-                value = metas.get((source[1], source[2]))
-            else:
-                values = (" ".join(str(v).split()) for v in _XPATHS[source[0]](tree))
-                value = next((v for v in values if v), None)
-            if value:
-                meta[key] = value[:300]
-                break
+    article = _json_ld_article(tree)
+    meta = {key: _first(tree, key, metas, article) for key in _META_SOURCES if key != "author"}
     if meta["language"]:
         meta["language"] = meta["language"].split("-")[0].split("_")[0].lower()
     if meta["title"] and meta["sitename"]:
         meta["title"] = _without_site(meta["title"], meta["sitename"])
+    _settle_title_and_site(
+        tree, meta, [metas.get(k) for k in _HEADLINE_METAS] + [article.get("headline")]
+    )
+    # (the publisher signing its own page, as its author too, is no author)
+    meta["author"] = _first(tree, "author", metas, article, skip=meta["sitename"])
     try:
         meta["published"] = _published_time(tree, metas)
     except _DatesDisagree as conflict:
@@ -212,6 +212,201 @@ def page_metadata(tree: HtmlElement, *, quiet: bool = False) -> dict[str, str | 
         except (ValueError, TypeError):
             meta["published"] = None
     return meta
+
+
+def _first(
+    tree: HtmlElement,
+    key: str,
+    metas: dict[tuple[str, str], str],
+    article: dict[str, str],
+    *,
+    skip: str | None = None,
+) -> str | None:
+    """The first value _META_SOURCES's sources give for ``key``, other than ``skip``."""
+    for source in _META_SOURCES[key]:
+        value = _look_up(tree, source, metas, article)
+        if value and (skip is None or _fold(value) != _fold(skip)):
+            return value[:300]
+    return None
+
+
+def _look_up(
+    tree: HtmlElement,
+    source: tuple[str, ...],
+    metas: dict[tuple[str, str], str],
+    article: dict[str, str],
+) -> str | None:
+    """The value one of _META_SOURCES's sources gives, or None."""
+    if source[0] == "meta":
+        return metas.get((source[1], source[2]))
+    if source[0] == "json-ld":
+        return article.get(source[1])
+    if source[0] == "every":
+        texts = (" ".join(e.text_content().split()) for e in _XPATHS[source[1]](tree))
+        return ", ".join(dict.fromkeys(t for t in texts if t)) or None
+    values = (" ".join(str(v).split()) for v in _XPATHS[source[0]](tree))
+    return next((v for v in values if v), None)
+
+
+def _fold(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def _is_article(node: dict[str, Any]) -> bool:
+    """Is a JSON-LD node an article (see _ARTICLE_TYPES), its type a name or a URL?"""
+    kinds = node.get("@type")
+    kinds = kinds if isinstance(kinds, list) else [kinds]
+    names = [re.split(r"[/#:]", k.rstrip("/"))[-1] for k in kinds if isinstance(k, str)]
+    return any(_ARTICLE_TYPES.search(k) for k in names)
+
+
+def _own_nodes(data: Any) -> list[dict[str, Any]]:
+    """The nodes of a JSON-LD script that are the page's own: at its top (or in a list
+    there), in its @graph, or the top node's mainEntity (not a teaser nested deeper)."""
+    top = data if isinstance(data, list) else [data]
+    nodes: list[dict[str, Any]] = []
+    for node in top:
+        if not isinstance(node, dict):
+            continue
+        nodes.append(node)
+        for key in _OWN_NODES:
+            inner = node.get(key)
+            inner = inner if isinstance(inner, list) else [inner]
+            nodes += [x for x in inner if isinstance(x, dict)]
+    return nodes
+
+
+def _names(value: Any, ids: dict[str, dict[str, Any]]) -> list[str]:
+    """The names a JSON-LD author or publisher gives: a name, a node with one (a Person,
+    an Organization), a reference to a node of the @graph ({"@id": ...}), or a list."""
+    found = []
+    for item in value if isinstance(value, list) else [value]:
+        if isinstance(item, dict) and "name" not in item and isinstance(item.get("@id"), str):
+            item = ids.get(item["@id"], item)
+        name = item.get("name") if isinstance(item, dict) else item
+        if isinstance(name, str) and name.strip():
+            found.append(" ".join(name.split()))
+    return found
+
+
+def _json_ld_article(tree: HtmlElement) -> dict[str, str]:
+    """The headline, authors (joined with ", ") and publisher's name of the page's own
+    article in its JSON-LD (schema.org NewsArticle and its kinds, at the top of a script
+    or in its @graph).  Many pages give these only there: the <title> adds the site's name
+    to the headline, and a byline is not marked up.  An author that is the publisher
+    (the outlet signing a staff story) is no author: it would read as the page crediting
+    itself, or, with a wire's name, a credit to the wire."""
+    for script in tree.iter("script"):
+        if (script.get("type") or "").strip().lower() != "application/ld+json":
+            continue
+        if not script.text or '"@type"' not in script.text:
+            continue
+        try:
+            nodes = _own_nodes(json.loads(script.text[:100_000]))
+        except ValueError:
+            continue
+        ids = {n["@id"]: n for n in nodes if isinstance(n.get("@id"), str)}
+        for node in nodes:
+            if not _is_article(node):
+                continue
+            found: dict[str, str] = {}
+            publishers = _names(node.get("publisher"), ids)
+            if publishers:
+                found["publisher"] = publishers[0]
+            own = {_fold(p) for p in publishers}
+            authors = [a for a in _names(node.get("author"), ids) if _fold(a) not in own]
+            if authors:
+                found["author"] = ", ".join(dict.fromkeys(authors))
+            headline = node.get("headline")
+            if isinstance(headline, str) and headline.strip():
+                found["headline"] = " ".join(headline.split())
+            return found
+    return {}
+
+
+#: the meta tags that give the headline alone (a <title> adds the site's name to it)
+_HEADLINE_METAS = (("property", "og:title"), ("name", "twitter:title"))
+#: the most words a site's name in a page's <title> has ("The Northern Ledger")
+_SITE_WORDS = 6
+#: the fewest words of a headline found only in the page's body or its <h1> (not in its
+#: metadata): a shorter line the <title> shares with the page may be its logo
+_SHOWN_HEADLINE_WORDS = 4
+_TEXTS_WITH = etree.XPath("//body//text()[contains(., $probe)]")
+
+
+def _settle_title_and_site(
+    tree: HtmlElement, meta: dict[str, str | None], headlines: list[str | None]
+) -> None:
+    """The headline alone for a title read from the <title> ("Headline | World news |
+    The Ledger" is "Headline" where the page gives it alone: in its og:title, JSON-LD or
+    an <h1>), and the site's name the <title> adds to it for a page whose metadata names
+    no site (which otherwise took its web host's name, or none without an address): also
+    where the headline is only the whole text of an element of the body.  Such a headline
+    names the site, not the title (the title keeps the site's name): the cleaner drops
+    the main text's line that is the title, and a headline in a <div> or an <h2> is one
+    trafilatura keeps (Dragnet's blog pages lost 48 headlines its truth counts as their
+    text)."""
+    values = (" ".join(str(v).split()) for v in _XPATHS["//title/text()"](tree))
+    page_title = next((v for v in values if v), None)
+    if not page_title or (meta["title"] != page_title[:300] and meta["sitename"]):
+        return
+    h1s = {_fold(h.text_content()) for h in tree.iter("h1")}
+    split = _headline_and_site(tree, page_title, {_fold(h) for h in headlines if h}, h1s)
+    if split is None:
+        return
+    headline, site, given = split
+    if given and meta["title"] == page_title[:300]:
+        meta["title"] = headline
+    meta["sitename"] = meta["sitename"] or site
+
+
+def _headline_and_site(
+    tree: HtmlElement, title: str, headlines: set[str], h1s: set[str]
+) -> tuple[str, str, bool] | None:
+    """(headline, site name, given) of a page title "Headline | Section | Site" or "Site
+    :: Headline" whose headline is one of the metadata's ``headlines`` (folded) or,
+    failing that, of a few words at least (an <h1> or a line shorter may be the site's
+    logo), an <h1> (``h1s``, folded) or the whole text of an element of the page's body
+    (not ``given``); the site is the part at the other end, shorter than the headline.
+    None when the title is not so made."""
+    options = []
+    for cut in _TITLE_PARTS.finditer(title):
+        before, after = title[: cut.start()].strip(), title[cut.end() :].strip()
+        options.append((before, _TITLE_PARTS.split(after)[-1].strip()))
+        options.append((after, _TITLE_PARTS.split(before)[0].strip()))
+    options = [
+        (h, s) for h, s in options if s and len(h) > len(s) and len(s.split()) <= _SITE_WORDS
+    ]
+    for headline, site in options:
+        if _fold(headline) in headlines:
+            return headline, site, True
+    options = [o for o in options if len(o[0].split()) >= _SHOWN_HEADLINE_WORDS]
+    for headline, site in options:
+        if _fold(headline) in h1s:
+            return headline, site, True
+    for headline, site in sorted(options, key=lambda o: -len(o[0])):
+        if _shown(tree, headline):
+            return headline, site, False
+    return None
+
+
+def _shown(tree: HtmlElement, text: str) -> bool:
+    """Is ``text`` the whole text of an element of the page's body (its headline in a
+    <div class="title"> or a <b>)?  Found from the text nodes holding its start, a few
+    elements up, not by reading every element's text."""
+    folded = _fold(text)
+    for node in _TEXTS_WITH(tree, probe=text.split()[0]):
+        element = node.getparent()
+        for _ in range(4):
+            if element is None:
+                break
+            shown = _fold(element.text_content())
+            if shown == folded:
+                return True
+            if len(shown) > len(folded):
+                break
+            element = element.getparent()
+    return False
 
 
 #: what separates a page title's parts: "Headline | Site", "Headline - Section - Site"
