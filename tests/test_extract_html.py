@@ -494,3 +494,18 @@ def test_the_outlet_of_a_page_without_og_site_name_is_its_publisher() -> None:
     ]  # fmt: skip
     outlets = [a.document.outlet for a in extract_all(docs)]
     assert outlets == ["The Northern Ledger", "Valley Courier"]
+
+
+def test_a_live_blogs_entry_times_in_time_elements_stay_lines_of_the_text() -> None:
+    """Review X: trafilatura drops every <time> element, so a live blog whose entries are
+    headed ``<p class="entry-time"><time>14:40</time></p>`` lost its entry times, read as
+    one story, and one entry's "TASS reported" credited the entries before it.  A date
+    beside other words stays out."""
+    entries = "".join(
+        f"<div class='live-entry'><p class='entry-time'><time datetime='2025-06-06T{t}'>{t}"
+        f"</time></p><p>{p}</p></div>"
+        for t, p in zip(("16:05", "14:40", "13:45"), BODY, strict=True)
+    )
+    updated = "<p class='meta'>Updated <time>June 6, 2025</time></p>"
+    lines = extract_html(page([], extra=updated + entries)).text.split("\n\n")
+    assert lines == ["16:05", BODY[0], "14:40", BODY[1], "13:45", BODY[2]]

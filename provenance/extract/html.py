@@ -496,6 +496,25 @@ def _drop_unrendered(tree: HtmlElement) -> None:
             element.drop_tree()  # (its tail, the text after it, stays)
 
 
+#: a time of day alone, as a live blog's entry is headed ("14:40", "9.30am", "15:02 BST")
+_ENTRY_TIME = re.compile(r"\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s+[^\W\d]{2,5})?", re.I)
+_TIMES = etree.XPath("//body//time")
+
+
+def _keep_entry_times(tree: HtmlElement) -> None:
+    """Keep the text of a <time> that is a line of its own and a time of day alone (a live
+    blog's ``<p class="entry-time"><time>14:40</time></p>`` over each entry): trafilatura
+    drops every <time> element, and without its entry times a live blog read as one story,
+    one entry's "TASS reported" crediting the entries before it.  A date beside other
+    words ("Updated <time>June 5</time>") stays the furniture it is."""
+    for element in _TIMES(tree):
+        parent = element.getparent()
+        if parent is None or not _ENTRY_TIME.fullmatch(" ".join(element.text_content().split())):
+            continue
+        if _ENTRY_TIME.fullmatch(" ".join(parent.text_content().split())):
+            element.drop_tag()  # (its text joins its parent's)
+
+
 _HEADINGS = etree.XPath("//body//*[self::h2 or self::h3 or self::h4 or self::h5 or self::h6]")
 
 
@@ -534,6 +553,7 @@ def extract_html(
         return Extraction(text="")
     meta = page_metadata(tree, quiet=dated)
     _drop_unrendered(tree)
+    _keep_entry_times(tree)
     _drop_related_lists(tree)
     meta["url"] = meta["url"] or saved_from(html)
     try:
