@@ -509,3 +509,26 @@ def test_a_live_blogs_entry_times_in_time_elements_stay_lines_of_the_text() -> N
     updated = "<p class='meta'>Updated <time>June 6, 2025</time></p>"
     lines = extract_html(page([], extra=updated + entries)).text.split("\n\n")
     assert lines == ["16:05", BODY[0], "14:40", BODY[1], "13:45", BODY[2]]
+
+
+def test_related_boxes_named_by_a_heading_or_label_lose_their_teasers() -> None:
+    """Review X: the cleaner dropped a related box's heading and kept its items as the
+    article's text: unlinked headlines under a Russian "Read also", a "Popular" sidebar
+    of paragraphs, an inline "Read also" label and link with no separator, and a card
+    repeating a dropped teaser.  The article's own list of sentences stays."""
+    read_also = "\u0427\u0438\u0442\u0430\u0439\u0442\u0435 \u0442\u0430\u043a\u0436\u0435"
+    popular = "\u041f\u043e\u043f\u0443\u043b\u044f\u0440\u043d\u043e\u0435"
+    teasers = ["Chita closes Lenin Street to traffic", "Gale warning issued for the region"]
+    extra = (
+        f"<h3>{read_also}</h3><ul>{''.join(f'<li>{t}</li>' for t in teasers)}</ul>"
+        f"<h3>{popular}</h3><p>New bridge over the Ob opens</p><p>Scientists build a battery</p>"
+        f"<div class='box'><span>{read_also}</span> <a href='/x'>Fire season starts early "
+        "across Russia</a></div><p>" + BODY[2] + "</p>"
+        "<div class='card'>Fire season starts early across Russia</div>"
+    )
+    text = extract_html(page(BODY[:2], extra=extra)).text
+    assert all(p in text for p in BODY)
+    for gone in (*teasers, "bridge over the Ob", "battery", "Fire season"):
+        assert gone not in text
+    own = f"<h3>{read_also}</h3><ul>{''.join(f'<li>{p}</li>' for p in BODY)}</ul>"
+    assert all(p in extract_html(page([], extra=own)).text for p in BODY)

@@ -9,6 +9,7 @@ also" lines, widgets, appeals, duplicates) and never costs recall.
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import re
@@ -519,22 +520,100 @@ _HEADINGS = etree.XPath("//body//*[self::h2 or self::h3 or self::h4 or self::h5 
 
 
 def _drop_related_lists(tree: HtmlElement) -> None:
-    """Remove a related-articles list inside the article that names itself by its heading
-    only ("More on this story" over a list of linked teasers, no class name saying so):
-    trafilatura kept the teasers, other stories' sentences, as the article's text."""
+    """Remove a related-articles box inside the article that names itself by its heading
+    or label only, no class name saying so: trafilatura kept the teasers, other stories'
+    headlines and sentences, as the article's text (and the cleaner, which drops the
+    heading, cannot tell the teasers under it from the article's paragraphs).
+
+    - a heading ("More on this story", "Read also", "Популярное") and the teasers right
+      after it: a list whose items all hold a link or all read as headlines, or lines
+      that do (a sidebar's "Popular" over unlinked headlines; one such line only when
+      linked);
+    - a box holding a "Read also" label and one linked headline only ("Читайте также"
+      and the headline, with no separator the cleaner's "Read also: ..." would need; not
+      "Related topics" over a topic, which Dragnet's truth counts as text);
+    - a line elsewhere that repeats one of those teasers whole (the same story's card).
+    A list of the article's own under such a heading stays when its items are sentences.
+    """
+    teasers: list[str] = []
     for heading in _HEADINGS(tree):
         text = " ".join(heading.text_content().split())
-        if not text or len(text.split()) > 8:
+        if not text or len(text.split()) > 8 or not _names_related(text):
             continue
-        if furniture_reason(text) not in ("related-articles", "read-also"):
+        run = list(itertools.takewhile(_teasers, heading.itersiblings()))[:_MAX_TEASERS]
+        if not run or (heading.tail or "").strip():
             continue
-        following = heading.getnext()
-        items = list(following.iterchildren("li")) if following is not None else []
-        if following is None or following.tag not in ("ul", "ol") or not items:
-            continue
-        if all(item.find(".//a") is not None for item in items):
-            following.drop_tree()
-            heading.drop_tree()
+        if len(run) == 1 and run[0].tag not in ("ul", "ol") and not _linked(run[0]):
+            continue  # (one short line, unlinked: it may be the article's own subheading)
+        for element in run:
+            teasers += [a.text_content() for a in element.iter("a")]
+            element.drop_tree()
+        heading.drop_tree()
+    for box in _LINK_BOXES(tree):
+        links = list(box.iter("a"))
+        linked = "".join(a.text_content() for a in links)
+        label = " ".join(box.text_content().replace(linked, " ", 1).split()) if linked else ""
+        if len(links) != 1 or len(linked.split()) < _SHOWN_HEADLINE_WORDS:
+            continue  # (one story's headline: a topic or a list of them may be the truth's)
+        if len(label.split()) <= 3 and furniture_reason(label.strip(" :|")) == "read-also":
+            teasers.append(linked)
+            if box.getparent() is not None:
+                box.drop_tree()
+    _drop_repeated_teasers(tree, [t for t in teasers if len(t.split()) >= _SHOWN_HEADLINE_WORDS])
+
+
+_HEADING_TAGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
+#: at most this many elements of teasers under a heading
+_MAX_TEASERS = 12
+#: at most this many words in a teaser's headline without a link
+_TEASER_WORDS = 20
+#: a box of one line: a "Read also" label and a linked headline
+_LINK_BOXES = etree.XPath(
+    "//body//*[self::div or self::p or self::aside or self::section][.//a][not(.//p)]"
+    "[string-length(normalize-space(.)) < 300]"
+)
+
+
+def _names_related(label: str) -> bool:
+    return furniture_reason(label.strip(" :|")) in ("related-articles", "read-also")
+
+
+def _teasers(element: HtmlElement) -> bool:
+    """Is ``element`` teasers only: a list whose items all hold a link, or all are
+    headlines; or one headline, linked or not (a line without a sentence's end)?  Not a
+    heading, nor an element with text after it."""
+    if element.tag in ("ul", "ol"):
+        items = list(element.iterchildren("li"))
+        return bool(items) and (
+            all(item.find(".//a") is not None for item in items) or all(map(_teasers, items))
+        )
+    if element.tag in _HEADING_TAGS or (element.tail or "").strip():
+        return False  # (the next section, or text between: no box)
+    text = " ".join(element.text_content().split())
+    if _linked(element):
+        return True
+    return 0 < len(text.split()) <= _TEASER_WORDS and not text.endswith((".", ";", ":", ","))
+
+
+def _linked(element: HtmlElement) -> bool:
+    """Is the text of ``element`` (nearly) all in its links?"""
+    text = " ".join(element.text_content().split())
+    linked = sum(len(" ".join(a.text_content().split())) for a in element.iter("a"))
+    return bool(text) and linked >= len(text) * 0.9
+
+
+def _drop_repeated_teasers(tree: HtmlElement, teasers: list[str]) -> None:
+    """Remove an element whose whole text is one of the dropped boxes' ``teasers``: the
+    same related story's card elsewhere in the article."""
+    for teaser in teasers:
+        for node in _TEXTS_WITH(tree, probe=teaser.split()[0]):
+            element = node.getparent()
+            if (
+                element is not None
+                and element.getparent() is not None
+                and _fold(element.text_content()) == _fold(teaser)
+            ):
+                element.drop_tree()
 
 
 def extract_html(
