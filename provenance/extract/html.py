@@ -9,6 +9,7 @@ also" lines, widgets, appeals, duplicates) and never costs recall.
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import re
@@ -47,11 +48,15 @@ def _paragraphs(text: str) -> str:
 
 
 #: per field, where to look, in order of reliability: ("meta", attribute, value) is the
-#: content of a <meta> whose attribute has that value; anything else an XPath
+#: content of a <meta> whose attribute has that value; ("json-ld", key) the page's own
+#: article's in its JSON-LD (see _json_ld_article); ("every", XPath) the texts of all the
+#: elements found, joined (a byline's several rel=author links); anything else an XPath,
+#: its first text
 _META_SOURCES: dict[str, tuple[tuple[str, ...], ...]] = {
     "title": (
         ("meta", "property", "og:title"),
         ("meta", "name", "twitter:title"),
+        ("json-ld", "headline"),
         ("//title/text()",),
         ("//h1//text()",),
     ),
@@ -59,11 +64,16 @@ _META_SOURCES: dict[str, tuple[tuple[str, ...], ...]] = {
         ("meta", "name", "author"),
         ("meta", "property", "article:author"),
         ("meta", "name", "byl"),
-        ('//*[@rel="author"]//text()',),
+        ("json-ld", "author"),
+        ("every", '//*[@rel="author"]'),
         ('//*[@itemprop="author"]//*[@itemprop="name"]//text()',),
     ),
     "url": (('//link[@rel="canonical"]/@href',), ("meta", "property", "og:url")),
-    "sitename": (("meta", "property", "og:site_name"), ("meta", "name", "application-name")),
+    "sitename": (
+        ("meta", "property", "og:site_name"),
+        ("meta", "name", "application-name"),
+        ("json-ld", "publisher"),
+    ),
     "language": (("/html/@lang",), ("meta", "http-equiv", "content-language")),
 }
 _META_ATTRIBUTES = ("property", "name", "http-equiv", "itemprop")
@@ -112,11 +122,7 @@ def _json_ld_published(script: str) -> tuple[list[str], list[str]]:
         elif isinstance(node, dict):
             date = node.get("datePublished")
             if isinstance(date, str):
-                kinds = node.get("@type")
-                kinds = kinds if isinstance(kinds, list) else [kinds]
-                names = [re.split(r"[/#:]", k.rstrip("/"))[-1] for k in kinds if isinstance(k, str)]
-                article = any(_ARTICLE_TYPES.search(k) for k in names)
-                found.append((depth, not article, date))
+                found.append((depth, not _is_article(node), date))
             for key, value in node.items():
                 if isinstance(value, (dict, list)):  # (the page's own nodes, see _OWN_NODES)
                     level.append((value, depth if key in _OWN_NODES else depth + 1))
@@ -127,10 +133,10 @@ def _json_ld_published(script: str) -> tuple[list[str], list[str]]:
 
 #: the XPaths compiled once (a string given to tree.xpath() is parsed on every call)
 _XPATHS = {
-    source[0]: etree.XPath(source[0])
+    source[-1]: etree.XPath(source[-1])
     for sources in _META_SOURCES.values()
     for source in sources
-    if len(source) == 1
+    if len(source) == 1 or source[0] == "every"
 }
 
 
@@ -177,22 +183,17 @@ def page_metadata(tree: HtmlElement, *, quiet: bool = False) -> dict[str, str | 
     the Zyte benchmark's, mostly for categories and tags we do not use.
     """
     metas = _meta_contents(tree)
-    meta: dict[str, str | None] = {}
-    for key, sources in _META_SOURCES.items():
-        meta[key] = None
-        for source in sources:
-            if len(source) == 3:
-                value = metas.get((source[1], source[2]))
-            else:
-                values = (" ".join(str(v).split()) for v in _XPATHS[source[0]](tree))
-                value = next((v for v in values if v), None)
-            if value:
-                meta[key] = value[:300]
-                break
+    article = _json_ld_article(tree)
+    meta = {key: _first(tree, key, metas, article) for key in _META_SOURCES if key != "author"}
     if meta["language"]:
         meta["language"] = meta["language"].split("-")[0].split("_")[0].lower()
     if meta["title"] and meta["sitename"]:
         meta["title"] = _without_site(meta["title"], meta["sitename"])
+    _settle_title_and_site(
+        tree, meta, [metas.get(k) for k in _HEADLINE_METAS] + [article.get("headline")]
+    )
+    # (the publisher signing its own page, as its author too, is no author)
+    meta["author"] = _first(tree, "author", metas, article, skip=meta["sitename"])
     try:
         meta["published"] = _published_time(tree, metas)
     except _DatesDisagree as conflict:
@@ -212,6 +213,201 @@ def page_metadata(tree: HtmlElement, *, quiet: bool = False) -> dict[str, str | 
         except (ValueError, TypeError):
             meta["published"] = None
     return meta
+
+
+def _first(
+    tree: HtmlElement,
+    key: str,
+    metas: dict[tuple[str, str], str],
+    article: dict[str, str],
+    *,
+    skip: str | None = None,
+) -> str | None:
+    """The first value _META_SOURCES's sources give for ``key``, other than ``skip``."""
+    for source in _META_SOURCES[key]:
+        value = _look_up(tree, source, metas, article)
+        if value and (skip is None or _fold(value) != _fold(skip)):
+            return value[:300]
+    return None
+
+
+def _look_up(
+    tree: HtmlElement,
+    source: tuple[str, ...],
+    metas: dict[tuple[str, str], str],
+    article: dict[str, str],
+) -> str | None:
+    """The value one of _META_SOURCES's sources gives, or None."""
+    if source[0] == "meta":
+        return metas.get((source[1], source[2]))
+    if source[0] == "json-ld":
+        return article.get(source[1])
+    if source[0] == "every":
+        texts = (" ".join(e.text_content().split()) for e in _XPATHS[source[1]](tree))
+        return ", ".join(dict.fromkeys(t for t in texts if t)) or None
+    values = (" ".join(str(v).split()) for v in _XPATHS[source[0]](tree))
+    return next((v for v in values if v), None)
+
+
+def _fold(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def _is_article(node: dict[str, Any]) -> bool:
+    """Is a JSON-LD node an article (see _ARTICLE_TYPES), its type a name or a URL?"""
+    kinds = node.get("@type")
+    kinds = kinds if isinstance(kinds, list) else [kinds]
+    names = [re.split(r"[/#:]", k.rstrip("/"))[-1] for k in kinds if isinstance(k, str)]
+    return any(_ARTICLE_TYPES.search(k) for k in names)
+
+
+def _own_nodes(data: Any) -> list[dict[str, Any]]:
+    """The nodes of a JSON-LD script that are the page's own: at its top (or in a list
+    there), in its @graph, or the top node's mainEntity (not a teaser nested deeper)."""
+    top = data if isinstance(data, list) else [data]
+    nodes: list[dict[str, Any]] = []
+    for node in top:
+        if not isinstance(node, dict):
+            continue
+        nodes.append(node)
+        for key in _OWN_NODES:
+            inner = node.get(key)
+            inner = inner if isinstance(inner, list) else [inner]
+            nodes += [x for x in inner if isinstance(x, dict)]
+    return nodes
+
+
+def _names(value: Any, ids: dict[str, dict[str, Any]]) -> list[str]:
+    """The names a JSON-LD author or publisher gives: a name, a node with one (a Person,
+    an Organization), a reference to a node of the @graph ({"@id": ...}), or a list."""
+    found = []
+    for item in value if isinstance(value, list) else [value]:
+        if isinstance(item, dict) and "name" not in item and isinstance(item.get("@id"), str):
+            item = ids.get(item["@id"], item)
+        name = item.get("name") if isinstance(item, dict) else item
+        if isinstance(name, str) and name.strip():
+            found.append(" ".join(name.split()))
+    return found
+
+
+def _json_ld_article(tree: HtmlElement) -> dict[str, str]:
+    """The headline, authors (joined with ", ") and publisher's name of the page's own
+    article in its JSON-LD (schema.org NewsArticle and its kinds, at the top of a script
+    or in its @graph).  Many pages give these only there: the <title> adds the site's name
+    to the headline, and a byline is not marked up.  An author that is the publisher
+    (the outlet signing a staff story) is no author: it would read as the page crediting
+    itself, or, with a wire's name, a credit to the wire."""
+    for script in tree.iter("script"):
+        if (script.get("type") or "").strip().lower() != "application/ld+json":
+            continue
+        if not script.text or '"@type"' not in script.text:
+            continue
+        try:
+            nodes = _own_nodes(json.loads(script.text[:100_000]))
+        except ValueError:
+            continue
+        ids = {n["@id"]: n for n in nodes if isinstance(n.get("@id"), str)}
+        for node in nodes:
+            if not _is_article(node):
+                continue
+            found: dict[str, str] = {}
+            publishers = _names(node.get("publisher"), ids)
+            if publishers:
+                found["publisher"] = publishers[0]
+            own = {_fold(p) for p in publishers}
+            authors = [a for a in _names(node.get("author"), ids) if _fold(a) not in own]
+            if authors:
+                found["author"] = ", ".join(dict.fromkeys(authors))
+            headline = node.get("headline")
+            if isinstance(headline, str) and headline.strip():
+                found["headline"] = " ".join(headline.split())
+            return found
+    return {}
+
+
+#: the meta tags that give the headline alone (a <title> adds the site's name to it)
+_HEADLINE_METAS = (("property", "og:title"), ("name", "twitter:title"))
+#: the most words a site's name in a page's <title> has ("The Northern Ledger")
+_SITE_WORDS = 6
+#: the fewest words of a headline found only in the page's body or its <h1> (not in its
+#: metadata): a shorter line the <title> shares with the page may be its logo
+_SHOWN_HEADLINE_WORDS = 4
+_TEXTS_WITH = etree.XPath("//body//text()[contains(., $probe)]")
+
+
+def _settle_title_and_site(
+    tree: HtmlElement, meta: dict[str, str | None], headlines: list[str | None]
+) -> None:
+    """The headline alone for a title read from the <title> ("Headline | World news |
+    The Ledger" is "Headline" where the page gives it alone: in its og:title, JSON-LD or
+    an <h1>), and the site's name the <title> adds to it for a page whose metadata names
+    no site (which otherwise took its web host's name, or none without an address): also
+    where the headline is only the whole text of an element of the body.  Such a headline
+    names the site, not the title (the title keeps the site's name): the cleaner drops
+    the main text's line that is the title, and a headline in a <div> or an <h2> is one
+    trafilatura keeps (Dragnet's blog pages lost 48 headlines its truth counts as their
+    text)."""
+    values = (" ".join(str(v).split()) for v in _XPATHS["//title/text()"](tree))
+    page_title = next((v for v in values if v), None)
+    if not page_title or (meta["title"] != page_title[:300] and meta["sitename"]):
+        return
+    h1s = {_fold(h.text_content()) for h in tree.iter("h1")}
+    split = _headline_and_site(tree, page_title, {_fold(h) for h in headlines if h}, h1s)
+    if split is None:
+        return
+    headline, site, given = split
+    if given and meta["title"] == page_title[:300]:
+        meta["title"] = headline
+    meta["sitename"] = meta["sitename"] or site
+
+
+def _headline_and_site(
+    tree: HtmlElement, title: str, headlines: set[str], h1s: set[str]
+) -> tuple[str, str, bool] | None:
+    """(headline, site name, given) of a page title "Headline | Section | Site" or "Site
+    :: Headline" whose headline is one of the metadata's ``headlines`` (folded) or,
+    failing that, of a few words at least (an <h1> or a line shorter may be the site's
+    logo), an <h1> (``h1s``, folded) or the whole text of an element of the page's body
+    (not ``given``); the site is the part at the other end, shorter than the headline.
+    None when the title is not so made."""
+    options = []
+    for cut in _TITLE_PARTS.finditer(title):
+        before, after = title[: cut.start()].strip(), title[cut.end() :].strip()
+        options.append((before, _TITLE_PARTS.split(after)[-1].strip()))
+        options.append((after, _TITLE_PARTS.split(before)[0].strip()))
+    options = [
+        (h, s) for h, s in options if s and len(h) > len(s) and len(s.split()) <= _SITE_WORDS
+    ]
+    for headline, site in options:
+        if _fold(headline) in headlines:
+            return headline, site, True
+    options = [o for o in options if len(o[0].split()) >= _SHOWN_HEADLINE_WORDS]
+    for headline, site in options:
+        if _fold(headline) in h1s:
+            return headline, site, True
+    for headline, site in sorted(options, key=lambda o: -len(o[0])):
+        if _shown(tree, headline):
+            return headline, site, False
+    return None
+
+
+def _shown(tree: HtmlElement, text: str) -> bool:
+    """Is ``text`` the whole text of an element of the page's body (its headline in a
+    <div class="title"> or a <b>)?  Found from the text nodes holding its start, a few
+    elements up, not by reading every element's text."""
+    folded = _fold(text)
+    for node in _TEXTS_WITH(tree, probe=text.split()[0]):
+        element = node.getparent()
+        for _ in range(4):
+            if element is None:
+                break
+            shown = _fold(element.text_content())
+            if shown == folded:
+                return True
+            if len(shown) > len(folded):
+                break
+            element = element.getparent()
+    return False
 
 
 #: what separates a page title's parts: "Headline | Site", "Headline - Section - Site"
@@ -301,26 +497,123 @@ def _drop_unrendered(tree: HtmlElement) -> None:
             element.drop_tree()  # (its tail, the text after it, stays)
 
 
+#: a time of day alone, as a live blog's entry is headed ("14:40", "9.30am", "15:02 BST")
+_ENTRY_TIME = re.compile(r"\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s+[^\W\d]{2,5})?", re.I)
+_TIMES = etree.XPath("//body//time")
+
+
+def _keep_entry_times(tree: HtmlElement) -> None:
+    """Keep the text of a <time> that is a line of its own and a time of day alone (a live
+    blog's ``<p class="entry-time"><time>14:40</time></p>`` over each entry): trafilatura
+    drops every <time> element, and without its entry times a live blog read as one story,
+    one entry's "TASS reported" crediting the entries before it.  A date beside other
+    words ("Updated <time>June 5</time>") stays the furniture it is."""
+    for element in _TIMES(tree):
+        parent = element.getparent()
+        if parent is None or not _ENTRY_TIME.fullmatch(" ".join(element.text_content().split())):
+            continue
+        if _ENTRY_TIME.fullmatch(" ".join(parent.text_content().split())):
+            element.drop_tag()  # (its text joins its parent's)
+
+
 _HEADINGS = etree.XPath("//body//*[self::h2 or self::h3 or self::h4 or self::h5 or self::h6]")
 
 
 def _drop_related_lists(tree: HtmlElement) -> None:
-    """Remove a related-articles list inside the article that names itself by its heading
-    only ("More on this story" over a list of linked teasers, no class name saying so):
-    trafilatura kept the teasers, other stories' sentences, as the article's text."""
+    """Remove a related-articles box inside the article that names itself by its heading
+    or label only, no class name saying so: trafilatura kept the teasers, other stories'
+    headlines and sentences, as the article's text (and the cleaner, which drops the
+    heading, cannot tell the teasers under it from the article's paragraphs).
+
+    - a heading ("More on this story", "Read also", "Популярное") and the teasers right
+      after it: a list whose items all hold a link or all read as headlines, or lines
+      that do (a sidebar's "Popular" over unlinked headlines; one such line only when
+      linked);
+    - a box holding a "Read also" label and one linked headline only ("Читайте также"
+      and the headline, with no separator the cleaner's "Read also: ..." would need; not
+      "Related topics" over a topic, which Dragnet's truth counts as text);
+    - a line elsewhere that repeats one of those teasers whole (the same story's card).
+    A list of the article's own under such a heading stays when its items are sentences.
+    """
+    teasers: list[str] = []
     for heading in _HEADINGS(tree):
         text = " ".join(heading.text_content().split())
-        if not text or len(text.split()) > 8:
+        if not text or len(text.split()) > 8 or not _names_related(text):
             continue
-        if furniture_reason(text) not in ("related-articles", "read-also"):
+        run = list(itertools.takewhile(_teasers, heading.itersiblings()))[:_MAX_TEASERS]
+        if not run or (heading.tail or "").strip():
             continue
-        following = heading.getnext()
-        items = list(following.iterchildren("li")) if following is not None else []
-        if following is None or following.tag not in ("ul", "ol") or not items:
-            continue
-        if all(item.find(".//a") is not None for item in items):
-            following.drop_tree()
-            heading.drop_tree()
+        if len(run) == 1 and run[0].tag not in ("ul", "ol") and not _linked(run[0]):
+            continue  # (one short line, unlinked: it may be the article's own subheading)
+        for element in run:
+            teasers += [a.text_content() for a in element.iter("a")]
+            element.drop_tree()
+        heading.drop_tree()
+    for box in _LINK_BOXES(tree):
+        links = list(box.iter("a"))
+        linked = "".join(a.text_content() for a in links)
+        label = " ".join(box.text_content().replace(linked, " ", 1).split()) if linked else ""
+        if len(links) != 1 or len(linked.split()) < _SHOWN_HEADLINE_WORDS:
+            continue  # (one story's headline: a topic or a list of them may be the truth's)
+        if len(label.split()) <= 3 and furniture_reason(label.strip(" :|")) == "read-also":
+            teasers.append(linked)
+            if box.getparent() is not None:
+                box.drop_tree()
+    _drop_repeated_teasers(tree, [t for t in teasers if len(t.split()) >= _SHOWN_HEADLINE_WORDS])
+
+
+_HEADING_TAGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
+#: at most this many elements of teasers under a heading
+_MAX_TEASERS = 12
+#: at most this many words in a teaser's headline without a link
+_TEASER_WORDS = 20
+#: a box of one line: a "Read also" label and a linked headline
+_LINK_BOXES = etree.XPath(
+    "//body//*[self::div or self::p or self::aside or self::section][.//a][not(.//p)]"
+    "[string-length(normalize-space(.)) < 300]"
+)
+
+
+def _names_related(label: str) -> bool:
+    return furniture_reason(label.strip(" :|")) in ("related-articles", "read-also")
+
+
+def _teasers(element: HtmlElement) -> bool:
+    """Is ``element`` teasers only: a list whose items all hold a link, or all are
+    headlines; or one headline, linked or not (a line without a sentence's end)?  Not a
+    heading, nor an element with text after it."""
+    if element.tag in ("ul", "ol"):
+        items = list(element.iterchildren("li"))
+        return bool(items) and (
+            all(item.find(".//a") is not None for item in items) or all(map(_teasers, items))
+        )
+    if element.tag in _HEADING_TAGS or (element.tail or "").strip():
+        return False  # (the next section, or text between: no box)
+    text = " ".join(element.text_content().split())
+    if _linked(element):
+        return True
+    return 0 < len(text.split()) <= _TEASER_WORDS and not text.endswith((".", ";", ":", ","))
+
+
+def _linked(element: HtmlElement) -> bool:
+    """Is the text of ``element`` (nearly) all in its links?"""
+    text = " ".join(element.text_content().split())
+    linked = sum(len(" ".join(a.text_content().split())) for a in element.iter("a"))
+    return bool(text) and linked >= len(text) * 0.9
+
+
+def _drop_repeated_teasers(tree: HtmlElement, teasers: list[str]) -> None:
+    """Remove an element whose whole text is one of the dropped boxes' ``teasers``: the
+    same related story's card elsewhere in the article."""
+    for teaser in teasers:
+        for node in _TEXTS_WITH(tree, probe=teaser.split()[0]):
+            element = node.getparent()
+            if (
+                element is not None
+                and element.getparent() is not None
+                and _fold(element.text_content()) == _fold(teaser)
+            ):
+                element.drop_tree()
 
 
 #: a line that may credit a source: a label ("Source: TASS") or a reporting word (the
@@ -407,6 +700,7 @@ def extract_html(
         return Extraction(text="")
     meta = page_metadata(tree, quiet=dated)
     _drop_unrendered(tree)
+    _keep_entry_times(tree)
     _drop_related_lists(tree)
     candidates = _credit_candidates(tree)
     meta["url"] = meta["url"] or saved_from(html)
