@@ -872,7 +872,7 @@ def _jsonl_documents(data: bytes, shown: str, stem: str, meta: ManifestRow) -> I
             cut = lineno == last and not data.rstrip(b" \t\r").endswith(b"\n")
             yield Document(
                 path=where,
-                id=_line_id(stem, _address_in(line) or line),
+                id=_broken_line_id(stem, line),
                 kind="text",
                 status="cut-off" if cut else "unreadable",
                 error=f"{where}: cut off (no newline after it, not a whole JSON object) -"
@@ -886,19 +886,31 @@ def _jsonl_documents(data: bytes, shown: str, stem: str, meta: ManifestRow) -> I
         raise InputError("no JSON lines in the file", path=shown, status="empty")
 
 
-def _address_in(line: str) -> str | None:
-    """The url a JSONL line gives, read from the raw line (one cut off or otherwise broken
-    keeps the id it has whole: a failed input, not a removed article and a new one)."""
-    found = _RAW_URL.search(line)
-    if found is None:
-        return None
-    try:  # (as a whole line's field reads it: JSON escapes undone, one line)
-        return one_line(str(json.loads(f'"{found.group(1)}"'))) or None
-    except ValueError:
-        return None
+def _broken_line_id(stem: str, line: str) -> str:
+    """The id of a JSONL line that is not whole JSON, read from the raw line as
+    :func:`_jsonl_document` names a whole one (its own id, else its url, its title, the
+    line): one cut off or otherwise broken keeps the name it has whole, so it is a failed
+    input that night, not a removed article and a new one."""
+    own = _raw_field(line, "id")
+    if own:
+        return printable(f"{stem}:{own}")
+    return _line_id(stem, _raw_field(line, "url") or _raw_field(line, "title") or line)
 
 
-_RAW_URL = re.compile(r'"(?:' + "|".join(_JSONL_ALIASES["url"]) + r')"\s*:\s*"((?:[^"\\]|\\.)+)"')
+def _raw_field(line: str, name: str) -> str | None:
+    """The first of ``name``'s fields a raw JSONL line gives as a string (or, for ``id``,
+    a number), its JSON escapes undone; None when it gives none."""
+    for key in _JSONL_ALIASES.get(name, (name,)):
+        found = re.search(rf'"{key}"\s*:\s*(?:"((?:[^"\\]|\\.)+)"|(-?[0-9][0-9.eE+-]*))', line)
+        if found is None or (found.group(2) is not None and name != "id"):
+            continue
+        try:  # (as a whole line's field reads it: JSON escapes undone, one line)
+            value = json.loads(f'"{found.group(1)}"' if found.group(1) else found.group(2))
+        except ValueError:
+            continue
+        if one_line(str(value)):
+            return one_line(str(value))
+    return None
 
 
 def _line_id(stem: str, key: str) -> str:

@@ -138,6 +138,9 @@ class AuditRun:
     #: a message for each article pair whose alignment timed out or failed (their passages
     #: are missing from the figures)
     skipped: list[str] = field(default_factory=list)
+    #: article -> the absolute path of its input (a feed's lines: the feed's), so that the
+    #: articles of an input that fails one night are known (see changes.snapshot)
+    inputs: dict[str, str] = field(default_factory=dict)
 
     @property
     def failed(self) -> list[Document]:
@@ -160,6 +163,18 @@ def article_name(doc: Document, roots: Sequence[Path]) -> str:
         except ValueError:
             continue
     return path.name
+
+
+def input_path(doc: Document) -> str:
+    """The absolute path of the input ``doc`` was read from: a JSONL line's
+    ("feed.jsonl:3") is its feed's; a failed corpus folder's is the folder."""
+    path = doc.path
+    if ":" in path and not Path(path).exists():
+        path = _LINE_NUMBER.sub("", path)
+    return os.path.abspath(path)
+
+
+_LINE_NUMBER = re.compile(r":[0-9]+$")
 
 
 def outlet_label(doc: Document, name: str) -> str:
@@ -1256,6 +1271,7 @@ def audit(
         designated=sorted(watched),
         hashes=hashes,
         skipped=skipped,
+        inputs={name: input_path(a.document) for a, name in zip(articles, names, strict=True)},
     )
 
 

@@ -285,9 +285,20 @@ def run(
             configured = _configured(settings, sources)
             try:  # (the previous run's snapshot: its shape is its own, or the file is damaged)
                 changes = compare(
-                    previous, result.tables, result.hashes, threshold=threshold, settings=configured
+                    previous,
+                    result.tables,
+                    result.hashes,
+                    threshold=threshold,
+                    settings=configured,
+                    inputs=result.inputs,
                 )
-                done = snapshot(result.tables, result.hashes, previous, settings=configured)
+                done = snapshot(
+                    result.tables,
+                    result.hashes,
+                    previous,
+                    settings=configured,
+                    inputs=result.inputs,
+                )
             except (TypeError, KeyError, ValueError, AttributeError) as exc:
                 if previous is None:
                     raise
