@@ -103,12 +103,18 @@ def cli(verbose: int, quiet: bool) -> None:
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+#: a path option's type: click checks nothing (its "not readable" was a usage error, exit 2):
+#: a --config, --manifest or state file that cannot be read or used is a configuration
+#: error (exit 3), an --out folder one for the reports (exit 4), named with the fix
+PATH = click.Path(readable=False)
+
+
 def config_option(f: F) -> F:
     """``--config FILE``: a TOML settings file (see provenance/settings.py)."""
     return click.option(
         "--config",
         "config_path",
-        type=click.Path(),  # (a folder is a config error, exit 3, not a usage error)
+        type=PATH,  # (a folder is a config error, exit 3, not a usage error)
         default=None,
         help="TOML file with settings and extra sources.",
     )(f)
@@ -118,7 +124,7 @@ def manifest_option(f: F) -> F:
     """``--manifest FILE``: outlet/role/url/published/language per file."""
     return click.option(
         "--manifest",
-        type=click.Path(),  # (a folder is a manifest error, exit 3)
+        type=PATH,  # (a folder is a manifest error, exit 3)
         default=None,
         help="CSV with columns file,outlet,role,url,published,language "
         "(default: manifest.csv in each corpus folder).",
@@ -242,7 +248,7 @@ def _article_record(article: Any) -> dict[str, Any]:
 @click.option(
     "--out",
     "out_dir",
-    type=click.Path(),  # (a file is an output error, exit 4)
+    type=PATH,  # (a file is an output error, exit 4)
     default="reports",
     show_default=True,
     help="Folder for the reports (and, by default, the run state).",
@@ -257,7 +263,7 @@ def _article_record(article: Any) -> dict[str, Any]:
 @click.option(
     "--state",
     "state_path",
-    type=click.Path(),  # (a folder is a state error, exit 3)
+    type=PATH,  # (a folder is a state error, exit 3)
     default=None,
     help="SQLite state file (default: OUT/.provenance-state.sqlite).",
 )
