@@ -595,13 +595,24 @@ def _a_folder(shown: str) -> InputError:
     return InputError("is a directory", path=shown, hint="give a file here", status="unreadable")
 
 
-def _failed(path: str, doc_id: str, kind: str, exc: InputError) -> Document:
+def _failed(
+    path: str, doc_id: str, kind: str, exc: InputError, meta: ManifestRow | None = None
+) -> Document:
+    """A failed input, with what its manifest row (``meta``) says of it: listed as the
+    Herald's, an empty file is the Herald's failed input, not an outlet "unknown (...)"."""
+    meta = meta or ManifestRow()
     return Document(
         path=path,
         id=doc_id,
         kind="html" if kind == "html" else "text",
         status=exc.status,  # type: ignore[arg-type]
         error=str(exc),
+        outlet=meta.outlet,
+        role=meta.role,
+        url=meta.url,
+        published=meta.published,
+        language=meta.language,
+        title=meta.title,
     )
 
 
@@ -854,6 +865,7 @@ def _jsonl_documents(data: bytes, shown: str, stem: str, meta: ManifestRow) -> I
                 path=where,
                 id=f"{stem}:{lineno}",
                 kind="text",
+                outlet=meta.outlet,  # (the feed's outlet, as the manifest names it)
                 status=problem.status,  # type: ignore[arg-type]
                 error=str(problem),
             )
@@ -874,6 +886,7 @@ def _jsonl_documents(data: bytes, shown: str, stem: str, meta: ManifestRow) -> I
                 path=where,
                 id=_broken_line_id(stem, line),
                 kind="text",
+                outlet=meta.outlet,
                 status="cut-off" if cut else "unreadable",
                 error=f"{where}: cut off (no newline after it, not a whole JSON object) -"
                 " the feed was being written; run again once it is complete"
@@ -1015,7 +1028,7 @@ def read_document(
         data = _read_bytes(p, shown, settings.ingest)
         return _from_bytes(data, shown, doc_id, kind, meta, settings.ingest.max_bytes)
     except InputError as exc:
-        return _failed(shown, doc_id, kind or "text", exc)
+        return _failed(shown, doc_id, kind or "text", exc, meta)
 
 
 def _read_stdin(stream: BinaryIO, settings: IngestSettings) -> Iterator[Document]:
@@ -1188,7 +1201,7 @@ def _documents_at(
                 data = _strip_gzip(data, shown, settings.ingest.max_bytes)
             yield from _jsonl_documents(data, shown, stem, rows.get(resolved, ManifestRow()))
         except InputError as exc:
-            yield _failed(shown, stem, "text", exc)
+            yield _failed(shown, stem, "text", exc, rows.get(resolved))
         return
     yield read_document(p, settings=settings, root=root, manifest=rows, resolved=resolved)
 
@@ -1262,7 +1275,7 @@ def _missing_from_manifest(
                 hint=f"fix the manifest's file column (its names are relative to {_folder_of(listed)})",
                 status="missing",
             )
-            yield replace(_failed(shown, path.stem, "text", gone), outlet=rows[path].outlet)
+            yield _failed(shown, path.stem, "text", gone, rows[path])
         elif inside is not None:  # there, but not audited: its row is not used
             seen.add(path)
             listed = printable(rows[path].listed_in or "the manifest")

@@ -245,6 +245,31 @@ def test_explicit_manifest_and_missing_entries(tmp_path: Path) -> None:
     assert docs[1].status == "missing" and docs[1].outlet == "Outlet B"
 
 
+def test_a_failed_input_keeps_what_the_manifest_says_of_it(tmp_path: Path) -> None:
+    """An empty file, a binary page, a feed that cannot be read and a file not there,
+    listed as the Herald's: each kept the manifest's outlet and date (review W: the first
+    two were "unknown (empty.txt)", an outlet of their own in outlets.csv)."""
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "photo.html").write_bytes(bytes(range(256)) * 12)
+    (tmp_path / "feed.jsonl").write_bytes(b"")
+    (tmp_path / "wire.jsonl").write_bytes(b'{"id": "w1", "text": "cut\n')
+    (tmp_path / "manifest.csv").write_text(
+        "file,outlet,role,url,published,language,title\nwire.jsonl,Herald,,,,,\n"
+        + "".join(
+            f"{name},Herald,article,https://herald.example/{k},2025-06-12,en,Page {k}\n"
+            for k, name in enumerate(["empty.txt", "photo.html", "feed.jsonl", "gone.txt"])
+        )
+    )
+    docs = {Path(d.path).name: d for d in iter_documents([str(tmp_path)])}
+    assert sorted(docs) == ["empty.txt", "feed.jsonl", "gone.txt", "photo.html", "wire.jsonl:1"]
+    assert (docs["wire.jsonl:1"].status, docs["wire.jsonl:1"].outlet) == ("unreadable", "Herald")
+    for k, name in enumerate(["empty.txt", "photo.html", "feed.jsonl", "gone.txt"]):
+        doc = docs[name]
+        assert doc.status != "ok", name
+        got = (doc.outlet, doc.published, doc.url, doc.language, doc.title)
+        assert got == ("Herald", "2025-06-12", f"https://herald.example/{k}", "en", f"Page {k}")
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [
