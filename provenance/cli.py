@@ -5,7 +5,7 @@ The only module that imports click or prints.  Exit codes (one place, ``ExitCode
 0  success
 1  some inputs failed, or article pairs were skipped (each named on stderr); the rest
    were processed and printed
-2  usage error (bad option, missing argument) - click's own code
+2  usage error (bad option, missing argument, an empty path option) - click's own code
 3  configuration error (bad --config, --manifest or state file)
 4  the reports cannot be written (--out is not a writable folder)
 5  another run holds the lock on the output folder; this one wrote nothing
@@ -103,10 +103,35 @@ def cli(verbose: int, quiet: bool) -> None:
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-#: a path option's type: click checks nothing (its "not readable" was a usage error, exit 2):
-#: a --config, --manifest or state file that cannot be read or used is a configuration
-#: error (exit 3), an --out folder one for the reports (exit 4), named with the fix
-PATH = click.Path(readable=False)
+class _EmptyPath(click.ClickException):
+    """An empty path option, in one line (click's usage error takes four)."""
+
+    exit_code = 2
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"provenance: error: {self.message}", err=True)
+
+
+class _Path(click.Path):
+    """A path option's type.  Empty is a usage error (exit 2): ``--out "$REPORTS"`` with the
+    variable unset in a crontab would write the reports into the current folder.  Nothing
+    else is checked here (click's "not readable" was a usage error too): a --config,
+    --manifest or state file that cannot be read or used is a configuration error (exit 3),
+    an --out folder one for the reports (exit 4), each named with the fix."""
+
+    def __init__(self) -> None:
+        super().__init__(readable=False)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and not value:
+            name = param.opts[0] if param is not None and param.opts else "a path"
+            raise _EmptyPath(
+                f"{name} is empty (an unset variable?) - give it a path or leave it out"
+            )
+        return super().convert(value, param, ctx)
+
+
+PATH = _Path()
 
 
 def config_option(f: F) -> F:

@@ -397,6 +397,21 @@ def test_an_unreadable_manifest_config_or_state_exits_3_naming_it(
     assert "--out" not in line.split(" - ")[0]
 
 
+@pytest.mark.parametrize("option", ["--out", "--state", "--manifest", "--config"])
+def test_an_empty_path_option_is_a_usage_error_in_one_line(
+    tmp_path: Path, corpus_dir: Path, monkeypatch: pytest.MonkeyPatch, option: str
+) -> None:
+    """``--out "$REPORTS"`` with the variable unset in the crontab: the reports went into
+    the current folder (review W).  An empty path is a usage error, named in one line."""
+    monkeypatch.chdir(tmp_path)
+    one = str(corpus_dir / "004_7883a29d71220dc2.txt")
+    out = [] if option == "--out" else ["--out", str(tmp_path / "o")]
+    result = invoke(["audit", one, *out, option, "", "-q"], code=2)
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"provenance: error: {option} is empty")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_the_summary_counts_failed_inputs_apart(tmp_path: Path, corpus_dir: Path) -> None:
     corpus = tmp_path / "c"
     shutil.copytree(corpus_dir, corpus)
