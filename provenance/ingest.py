@@ -333,7 +333,7 @@ def load_manifest(path: str | Path) -> dict[Path, ManifestRow]:
         as_written[key] = cells
         role = _role((cell("role") or "").strip(), f"{path}: line {lineno}")
         row_of = ManifestRow(
-            outlet=cell("outlet"),
+            outlet=_outlet(cell("outlet"), f"{path}: line {lineno}"),
             role=role,
             url=cell("url"),
             published=_published(cell("published"), f"{path}: line {lineno}"),
@@ -398,6 +398,20 @@ def _unknown_columns(fields: Sequence[str], path: str) -> None:
                     field,
                     close[0],
                 )
+
+
+def _outlet(name: str | None, where: str) -> str | None:
+    """A manifest's outlet; one with no letter or digit ("-", an emoji) names no outlet,
+    and is named on stderr (the article's outlet is then found as if none were given)."""
+    if name is None or re.search(r"\w", name):
+        return name
+    log.warning(
+        "%s: outlet %r has no letter or digit, so names no outlet - write the outlet's"
+        " name, or leave the cell blank",
+        where,
+        name,
+    )
+    return None
 
 
 def _role(word: str, where: str) -> Role:

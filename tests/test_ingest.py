@@ -245,6 +245,19 @@ def test_explicit_manifest_and_missing_entries(tmp_path: Path) -> None:
     assert docs[1].status == "missing" and docs[1].outlet == "Outlet B"
 
 
+@pytest.mark.parametrize("outlet", ["-", "\U0001f680", "?!"])
+def test_an_outlet_with_no_letter_or_digit_is_named(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, outlet: str
+) -> None:
+    """An outlet written "-" (or an emoji) names no outlet: the article was "unknown
+    (a.txt)" with no word on stderr (review W); the manifest's row is named now."""
+    (tmp_path / "a.txt").write_text("Some article text.")
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text(f"file,outlet\na.txt,{outlet}\n", encoding="utf-8")
+    assert load_manifest(manifest)[(tmp_path / "a.txt").resolve()].outlet is None
+    assert f"manifest.csv: line 2: outlet {outlet!r} has no letter or digit" in caplog.text
+
+
 def test_a_failed_input_keeps_what_the_manifest_says_of_it(tmp_path: Path) -> None:
     """An empty file, a binary page, a feed that cannot be read and a file not there,
     listed as the Herald's: each kept the manifest's outlet and date (review W: the first
