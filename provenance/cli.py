@@ -400,6 +400,12 @@ def _audit_exit(
     """Report the run on stderr and compute its exit code (see the module docstring)."""
     for doc in outcome.failed:
         warn_input(doc.path, doc.error)
+    for article in outcome.no_text():  # (a warning: "provenance -q audit" leaves it out)
+        logging.getLogger("provenance").warning(
+            "%s: no main text found (only page furniture) - check the page, or remove it"
+            " from the corpus",
+            article,
+        )
     for message in outcome.skipped:
         click.echo(f"provenance: {message}", err=True)
     lowest = outcome.lowest_original_share() if fail_under is not None else None

@@ -412,6 +412,35 @@ def test_an_empty_path_option_is_a_usage_error_in_one_line(
     assert list(tmp_path.iterdir()) == []
 
 
+def test_audit_warns_of_a_page_with_no_main_text_every_night(
+    tmp_path: Path, corpus_dir: Path
+) -> None:
+    """A page with only furniture (status no-text) was audited in silence, where cron.md
+    promises a warning for each input to fix (review W): one line naming it, the exit
+    code unchanged, again the next night (nothing changed), none under ``provenance -q``."""
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    shutil.copy(corpus_dir / "004_7883a29d71220dc2.txt", corpus / "a.txt")
+    (corpus / "blank.html").write_text(
+        '<html><body><nav><a href="/">Home</a></nav></body></html>', encoding="utf-8"
+    )
+    audit = ["audit", str(corpus), "--out", str(tmp_path / "o")]
+
+    def stderr(*args: str) -> str:  # (a process of its own: the CLI configures logging)
+        done = subprocess.run(
+            [sys.executable, "-m", "provenance", *args], capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stderr
+
+    for _night in range(2):
+        assert stderr(*audit, "-q").splitlines() == [
+            "provenance: warning: blank.html: no main text found (only page furniture)"
+            " - check the page, or remove it from the corpus"
+        ]
+    assert stderr("-q", *audit) == ""
+
+
 def test_the_summary_counts_failed_inputs_apart(tmp_path: Path, corpus_dir: Path) -> None:
     corpus = tmp_path / "c"
     shutil.copytree(corpus_dir, corpus)
