@@ -846,6 +846,52 @@ _OTHER_SCRIPTS = (
 )  # fmt: skip
 
 
+#: the byte order marks of UTF-32 (before UTF-16's: "\xff\xfe" opens both little-endian ones)
+_WIDE_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+
+
+def _narrowed(data: bytes) -> bytes:
+    """A feed in UTF-16 or UTF-32 (a BOM, or none: its NUL bytes tell it) as UTF-8.  Its
+    bytes split at b"\n" are no lines: a wide encoding is read as a whole, never line by
+    line (what a feed in 8-bit encodings is, see :func:`_jsonl_lines`); the checks on the
+    bytes (a last line cut off) then hold for it too."""
+    for bom, encoding in _WIDE_BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding).encode("utf-8", "surrogatepass")
+            except UnicodeDecodeError:
+                return data  # (not what its first bytes say: read line by line)
+    wide = _utf32_without_bom(data) or _utf16_without_bom(data)
+    return data if wide is None else wide[0].encode("utf-8", "surrogatepass")
+
+
+def _utf32_without_bom(data: bytes) -> tuple[str, str] | None:
+    """UTF-32 text without a BOM, told by its NUL bytes: the two high bytes of every
+    character of the Basic Multilingual Plane (the last two of four: little-endian; the
+    first two: big-endian)."""
+    head = data[:8192] if len(data) % 4 == 0 else b""
+    if not head:
+        return None
+
+    def nul(k: int) -> bool:
+        return head[k::4].count(0) == len(head[k::4])
+
+    encoding = "utf-32-le" if nul(2) and nul(3) else "utf-32-be" if nul(0) and nul(1) else None
+    if encoding is None:
+        return None
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    shown = sum(1 for ch in text[:2048] if ch.isprintable() or ch.isspace())
+    return (text, encoding) if shown >= 0.95 * min(len(text), 2048) else None
+
+
 def _line_encoding(data: bytes, found: str) -> str:
     """The encoding of a feed's lines not in UTF-8: what ``decode`` found, but cp1252 where
     it found another single-byte page for Latin script and cp1252 reads every byte beyond
@@ -869,6 +915,7 @@ def _utf8(raw: bytes) -> bool:
 
 def _jsonl_documents(data: bytes, shown: str, stem: str, meta: ManifestRow) -> Iterator[Document]:
     """One Document per non-blank line; a file with none is one ``empty`` Document."""
+    data = _narrowed(data)
     found = False
     last = len(data.rstrip(b" \t\r\n").split(b"\n"))  # (the last non-blank line's number)
     for lineno, (line, problem) in enumerate(_jsonl_lines(data, shown), start=1):
@@ -1052,7 +1099,7 @@ def _read_stdin(stream: BinaryIO, settings: IngestSettings) -> Iterator[Document
             raise InputError(
                 "standard input is over the size cap", path="<stdin>", status="too-large"
             )
-        text_head = data.lstrip()[:1]
+        text_head = _narrowed(data).lstrip()[:1]
         if text_head == b"{":
             yield from _jsonl_documents(data, "<stdin>", "stdin", ManifestRow())
             return

@@ -225,6 +225,32 @@ def test_utf8_text_with_a_stray_byte_stays_utf8_and_says_so(
     assert read_document(russian).content == ru * 3
 
 
+@pytest.mark.parametrize(
+    "encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"]
+)
+def test_a_utf16_or_utf32_feed_is_read_whole(tmp_path: Path, encoding: str) -> None:
+    """A feed saved as UTF-16 (a BOM, or none: its NUL bytes tell it) was read line by line
+    as bytes: with a BOM only line 1 read, the rest errors; without, every line failed
+    (review W)."""
+    rows = [
+        {"id": "t1", "text": RUSSIAN, "outlet": "TASS"},
+        {"id": "h1", "text": FRENCH, "outlet": "Herald", "published": "2025-06-11"},
+    ]
+    feed = tmp_path / "feed.jsonl"
+    feed.write_bytes(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows).encode(encoding)
+    )
+    docs = list(iter_documents([str(feed)]))
+    assert [(d.id, d.status, d.content, d.outlet) for d in docs] == [
+        ("feed:t1", "ok", RUSSIAN, "TASS"),
+        ("feed:h1", "ok", FRENCH, "Herald"),
+    ]
+    # its last line cut off while being written is told as in UTF-8
+    whole = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+    feed.write_bytes(whole[:-20].encode(encoding))
+    assert [d.status for d in iter_documents([str(feed)])] == ["ok", "cut-off"]
+
+
 def test_stdin_text_and_jsonl() -> None:
     (doc,) = iter_documents(["-"], stdin=io.BytesIO(RUSSIAN.encode("koi8-r")))
     assert doc.content == RUSSIAN and doc.path == "<stdin>"
