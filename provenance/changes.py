@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, cast
@@ -36,9 +37,10 @@ KINDS = (
 IDENTITY = 3
 #: an article's metadata the changes name when it alone changed
 _META = ("outlet", "role", "published")
-#: statuses of an input still there that could not be audited this time (not "missing",
-#: nor "duplicate": a second copy of another article is audited as that one)
-_SETTLED = ("ok", "missing", "duplicate")
+#: statuses of an input that was audited ("duplicate": a second copy of another article is
+#: audited as that one); any other is an input that failed this time: a file emptied, cut
+#: off, or missing though the manifest lists it, a folder empty or unmounted
+_SETTLED = ("ok", "duplicate")
 
 Identity = tuple[str, str, str]
 
@@ -114,12 +116,21 @@ def _unaudited(tables: AuditTables) -> dict[str, str]:
     }
 
 
-def _unread(tables: AuditTables, before: Iterable[str] = ()) -> set[str]:
+def _unread(
+    tables: AuditTables,
+    before: Iterable[str] = (),
+    inputs: Mapping[str, str] | None = None,
+    before_inputs: Mapping[str, str] | None = None,
+) -> set[str]:
     """The articles of this run's inputs that could not be audited (a file emptied or cut
-    off while the scraper wrote it, a page that timed out): still there, so not removed.
-    Of the articles known ``before``, so are those of a JSONL feed that could not be read
-    at all (emptied, over the size cap) or whose last line was cut off (``cut-off``: the
-    lines after it not written yet)."""
+    off while the scraper wrote it, missing though the manifest lists it, a page that timed
+    out): not removed.  Of the articles known ``before``, so are those of an input that
+    failed as a whole or in part: a JSONL feed that could not be read at all (emptied, over
+    the size cap), with a line that is not JSON or whose last line was cut off (the lines
+    after it not written yet), a corpus folder empty or unmounted.
+
+    ``inputs``: {article: its input's absolute path} of this run (a feed's lines, the
+    feed's); ``before_inputs``: the previous run's (the snapshot's ``inputs``)."""
     unread = _unaudited(tables)
     feeds = set()
     for name, status in unread.items():
@@ -132,7 +143,22 @@ def _unread(tables: AuditTables, before: Iterable[str] = ()) -> set[str]:
     found = set(unread)
     if feeds:
         found |= {n for n in before if n.startswith(tuple(feeds))}
-    return found
+    return found | _inside(_failed_inputs(unread, inputs or {}), before, before_inputs or {})
+
+
+def _failed_inputs(unread: Iterable[str], inputs: Mapping[str, str]) -> set[str]:
+    return {inputs[name] for name in unread if name in inputs}
+
+
+def _inside(failed: set[str], names: Iterable[str], inputs: Mapping[str, str]) -> set[str]:
+    """Those of ``names`` whose input (in ``inputs``) is one of the ``failed`` paths or lies
+    in one of them (a folder)."""
+    if not failed:
+        return set()
+    folders = tuple(f.rstrip(os.sep) + os.sep for f in failed)
+    return {
+        n for n in names if n in inputs and (inputs[n] in failed or inputs[n].startswith(folders))
+    }
 
 
 #: a JSONL feed's name (its lines are named after its stem, "wire:<id>")
@@ -160,22 +186,29 @@ def snapshot(
     previous: Mapping[str, Any] | None = None,
     *,
     settings: str = "",
+    inputs: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """What the next run compares itself with.  An article that could not be audited this
     time keeps what the ``previous`` snapshot had of it, and the passages known before stay
     known, so that when it is read again unchanged, no passage is new (nor alerted on) and
     it was never "removed".
-    ``settings``: a digest of the settings and sources of the run."""
+    ``settings``: a digest of the settings and sources of the run; ``inputs``: {article:
+    its input's absolute path}, kept so that the next run knows the articles of an input
+    that fails then (see :func:`_unread`)."""
     articles = dict(hashes)
     metadata = _metadata(tables)
     passages = {passage_id(r) for r in counted(tables)}
     known = set((previous or {}).get("articles", {}))
-    kept = _unread(tables, known) & known - set(hashes)
+    paths = dict(inputs or {})
+    before_inputs = (previous or {}).get("inputs", {})
+    kept = _unread(tables, known, inputs, before_inputs) & known - set(hashes)
     if kept and previous is not None and previous.get("identity") == IDENTITY:
         for name in kept:
             articles[name] = previous["articles"][name]
             if name in previous.get("metadata", {}):
                 metadata[name] = previous["metadata"][name]
+            if name in before_inputs:
+                paths[name] = before_inputs[name]
         # every passage known before stays known: its own, the other articles' passages
         # taken from it, and those its absence changed (upstream material others share)
         passages |= _identities(previous)
@@ -187,6 +220,7 @@ def snapshot(
         # inputs never audited yet (no main text, failed): named once as new, not each night
         "unaudited": dict(sorted(unaudited.items())),
         "metadata": metadata,
+        "inputs": {n: p for n, p in sorted(paths.items()) if n in articles},
         "texts": {
             n: h
             for n, h in sorted(
@@ -210,8 +244,10 @@ def compare(
     *,
     threshold: float,
     settings: str = "",
+    inputs: Mapping[str, str] | None = None,
 ) -> list[dict[str, Any]]:
-    """Change rows (CHANGE_COLUMNS) between the previous snapshot and this run."""
+    """Change rows (CHANGE_COLUMNS) between the previous snapshot and this run (``inputs``:
+    as :func:`snapshot` has them)."""
     before_articles: Mapping[str, str] = (previous or {}).get("articles", {})
     before_passages: set[Any] = set()
     if previous is not None and previous.get("identity") != IDENTITY:  # (version 1: strings)
@@ -249,7 +285,8 @@ def compare(
     # a file still there as a second copy of another is audited as that one: not removed,
     # and the copy audited carries its passages (it may be a new file that sorts first)
     copies = {str(n) for n, st in zip(a_names, a_status, strict=True) if st == "duplicate"}
-    gone = sorted(set(before_articles) - set(hashes) - _unread(tables, before_articles) - copies)
+    unread = _unread(tables, before_articles, inputs, (previous or {}).get("inputs", {}))
+    gone = sorted(set(before_articles) - set(hashes) - unread - copies)
     moved: dict[str, str] = {}  # the content of a file gone -> its old name
     for name in gone:
         moved.setdefault(before_articles[name], name)

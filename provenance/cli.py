@@ -5,7 +5,7 @@ The only module that imports click or prints.  Exit codes (one place, ``ExitCode
 0  success
 1  some inputs failed, or article pairs were skipped (each named on stderr); the rest
    were processed and printed
-2  usage error (bad option, missing argument) - click's own code
+2  usage error (bad option, missing argument, an empty path option) - click's own code
 3  configuration error (bad --config, --manifest or state file)
 4  the reports cannot be written (--out is not a writable folder)
 5  another run holds the lock on the output folder; this one wrote nothing
@@ -103,12 +103,43 @@ def cli(verbose: int, quiet: bool) -> None:
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+class _EmptyPath(click.ClickException):
+    """An empty path option, in one line (click's usage error takes four)."""
+
+    exit_code = 2
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"provenance: error: {self.message}", err=True)
+
+
+class _Path(click.Path):
+    """A path option's type.  Empty is a usage error (exit 2): ``--out "$REPORTS"`` with the
+    variable unset in a crontab would write the reports into the current folder.  Nothing
+    else is checked here (click's "not readable" was a usage error too): a --config,
+    --manifest or state file that cannot be read or used is a configuration error (exit 3),
+    an --out folder one for the reports (exit 4), each named with the fix."""
+
+    def __init__(self) -> None:
+        super().__init__(readable=False)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and not value:
+            name = param.opts[0] if param is not None and param.opts else "a path"
+            raise _EmptyPath(
+                f"{name} is empty (an unset variable?) - give it a path or leave it out"
+            )
+        return super().convert(value, param, ctx)
+
+
+PATH = _Path()
+
+
 def config_option(f: F) -> F:
     """``--config FILE``: a TOML settings file (see provenance/settings.py)."""
     return click.option(
         "--config",
         "config_path",
-        type=click.Path(),  # (a folder is a config error, exit 3, not a usage error)
+        type=PATH,  # (a folder is a config error, exit 3, not a usage error)
         default=None,
         help="TOML file with settings and extra sources.",
     )(f)
@@ -118,7 +149,7 @@ def manifest_option(f: F) -> F:
     """``--manifest FILE``: outlet/role/url/published/language per file."""
     return click.option(
         "--manifest",
-        type=click.Path(),  # (a folder is a manifest error, exit 3)
+        type=PATH,  # (a folder is a manifest error, exit 3)
         default=None,
         help="CSV with columns file,outlet,role,url,published,language "
         "(default: manifest.csv in each corpus folder).",
@@ -242,7 +273,7 @@ def _article_record(article: Any) -> dict[str, Any]:
 @click.option(
     "--out",
     "out_dir",
-    type=click.Path(),  # (a file is an output error, exit 4)
+    type=PATH,  # (a file is an output error, exit 4)
     default="reports",
     show_default=True,
     help="Folder for the reports (and, by default, the run state).",
@@ -257,7 +288,7 @@ def _article_record(article: Any) -> dict[str, Any]:
 @click.option(
     "--state",
     "state_path",
-    type=click.Path(),  # (a folder is a state error, exit 3)
+    type=PATH,  # (a folder is a state error, exit 3)
     default=None,
     help="SQLite state file (default: OUT/.provenance-state.sqlite).",
 )
@@ -369,6 +400,12 @@ def _audit_exit(
     """Report the run on stderr and compute its exit code (see the module docstring)."""
     for doc in outcome.failed:
         warn_input(doc.path, doc.error)
+    for article in outcome.no_text():  # (a warning: "provenance -q audit" leaves it out)
+        logging.getLogger("provenance").warning(
+            "%s: no main text found (only page furniture) - check the page, or remove it"
+            " from the corpus",
+            article,
+        )
     for message in outcome.skipped:
         click.echo(f"provenance: {message}", err=True)
     lowest = outcome.lowest_original_share() if fail_under is not None else None

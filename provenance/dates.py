@@ -52,6 +52,8 @@ _NUMERIC = re.compile(r"(\d{1,2})[/-](\d{1,2})[/-](\d{4})\b")
 _DAY_MONTH = re.compile(_WEEKDAY + r"(\d{1,2})(?:st|nd|rd|th)?\.?\s+" + _MONTH + r",?\s+(\d{4})\b")
 _MONTH_DAY = re.compile(_WEEKDAY + _MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b")
 _EPOCH = re.compile(r"(\d{9,13})(\.\d+)?")  # seconds, or milliseconds (12-13 digits)
+#: the time after an ISO day ("T25:99:00" is none: an impossible time is no date, not the day)
+_TIME = re.compile(r"[T\s](\d{1,2}):(\d{2})(?::(\d{2}))?")
 
 
 def iso_date(value: str | None) -> str | None:
@@ -72,6 +74,8 @@ def date_problem(value: str | None) -> str | None:
         if len(readings) == 2:
             return f"ambiguous (day or month first?) - write {readings[0]} or {readings[1]}"
     if _ISO.match(text):
+        if _impossible_time(text):
+            return "no such time - check the hours and minutes"
         return "no such day - check the year, month and day"
     if _EPOCH.fullmatch(text):
         return f"not a date between {_EPOCH_YEARS[0]} and {_EPOCH_YEARS[1]} in Unix time"
@@ -89,7 +93,7 @@ def _read(value: str | None) -> str | None:
     match = _ISO.match(text)
     if match:
         day = _day(*match.groups())
-        if day is None:
+        if day is None or _impossible_time(text):
             return None
         try:  # the whole value in ISO form when it is valid ISO (its time and zone say more)
             stamp = dt.datetime.fromisoformat(text.replace("Z", "+00:00").replace(" ", "T", 1))
@@ -124,6 +128,16 @@ def _read(value: str | None) -> str | None:
         if len(readings) == 1:  # one reading is no date, or both are the same day
             return readings.pop()
     return None
+
+
+def _impossible_time(text: str) -> bool:
+    """Does the ISO day opening ``text`` go on with a time no clock shows ("T25:99:00")?
+    The day alone would be a guess at what the value meant."""
+    found = _TIME.match(text, 10) if len(text) > 10 else None
+    if found is None:
+        return False
+    hours, minutes, seconds = (int(n or 0) for n in found.groups())
+    return hours > 23 or minutes > 59 or seconds > 60  # (60: a leap second)
 
 
 def _day(year: str, month: str, day: str) -> str | None:

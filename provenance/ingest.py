@@ -333,7 +333,7 @@ def load_manifest(path: str | Path) -> dict[Path, ManifestRow]:
         as_written[key] = cells
         role = _role((cell("role") or "").strip(), f"{path}: line {lineno}")
         row_of = ManifestRow(
-            outlet=cell("outlet"),
+            outlet=_outlet(cell("outlet"), f"{path}: line {lineno}"),
             role=role,
             url=cell("url"),
             published=_published(cell("published"), f"{path}: line {lineno}"),
@@ -398,6 +398,20 @@ def _unknown_columns(fields: Sequence[str], path: str) -> None:
                     field,
                     close[0],
                 )
+
+
+def _outlet(name: str | None, where: str) -> str | None:
+    """A manifest's outlet; one with no letter or digit ("-", an emoji) names no outlet,
+    and is named on stderr (the article's outlet is then found as if none were given)."""
+    if name is None or re.search(r"\w", name):
+        return name
+    log.warning(
+        "%s: outlet %r has no letter or digit, so names no outlet - write the outlet's"
+        " name, or leave the cell blank",
+        where,
+        name,
+    )
+    return None
 
 
 def _role(word: str, where: str) -> Role:
@@ -595,13 +609,24 @@ def _a_folder(shown: str) -> InputError:
     return InputError("is a directory", path=shown, hint="give a file here", status="unreadable")
 
 
-def _failed(path: str, doc_id: str, kind: str, exc: InputError) -> Document:
+def _failed(
+    path: str, doc_id: str, kind: str, exc: InputError, meta: ManifestRow | None = None
+) -> Document:
+    """A failed input, with what its manifest row (``meta``) says of it: listed as the
+    Herald's, an empty file is the Herald's failed input, not an outlet "unknown (...)"."""
+    meta = meta or ManifestRow()
     return Document(
         path=path,
         id=doc_id,
         kind="html" if kind == "html" else "text",
         status=exc.status,  # type: ignore[arg-type]
         error=str(exc),
+        outlet=meta.outlet,
+        role=meta.role,
+        url=meta.url,
+        published=meta.published,
+        language=meta.language,
+        title=meta.title,
     )
 
 
@@ -821,6 +846,52 @@ _OTHER_SCRIPTS = (
 )  # fmt: skip
 
 
+#: the byte order marks of UTF-32 (before UTF-16's: "\xff\xfe" opens both little-endian ones)
+_WIDE_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+
+
+def _narrowed(data: bytes) -> bytes:
+    """A feed in UTF-16 or UTF-32 (a BOM, or none: its NUL bytes tell it) as UTF-8.  Its
+    bytes split at b"\n" are no lines: a wide encoding is read as a whole, never line by
+    line (what a feed in 8-bit encodings is, see :func:`_jsonl_lines`); the checks on the
+    bytes (a last line cut off) then hold for it too."""
+    for bom, encoding in _WIDE_BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding).encode("utf-8", "surrogatepass")
+            except UnicodeDecodeError:
+                return data  # (not what its first bytes say: read line by line)
+    wide = _utf32_without_bom(data) or _utf16_without_bom(data)
+    return data if wide is None else wide[0].encode("utf-8", "surrogatepass")
+
+
+def _utf32_without_bom(data: bytes) -> tuple[str, str] | None:
+    """UTF-32 text without a BOM, told by its NUL bytes: the two high bytes of every
+    character of the Basic Multilingual Plane (the last two of four: little-endian; the
+    first two: big-endian)."""
+    head = data[:8192] if len(data) % 4 == 0 else b""
+    if not head:
+        return None
+
+    def nul(k: int) -> bool:
+        return head[k::4].count(0) == len(head[k::4])
+
+    encoding = "utf-32-le" if nul(2) and nul(3) else "utf-32-be" if nul(0) and nul(1) else None
+    if encoding is None:
+        return None
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    shown = sum(1 for ch in text[:2048] if ch.isprintable() or ch.isspace())
+    return (text, encoding) if shown >= 0.95 * min(len(text), 2048) else None
+
+
 def _line_encoding(data: bytes, found: str) -> str:
     """The encoding of a feed's lines not in UTF-8: what ``decode`` found, but cp1252 where
     it found another single-byte page for Latin script and cp1252 reads every byte beyond
@@ -844,6 +915,7 @@ def _utf8(raw: bytes) -> bool:
 
 def _jsonl_documents(data: bytes, shown: str, stem: str, meta: ManifestRow) -> Iterator[Document]:
     """One Document per non-blank line; a file with none is one ``empty`` Document."""
+    data = _narrowed(data)
     found = False
     last = len(data.rstrip(b" \t\r\n").split(b"\n"))  # (the last non-blank line's number)
     for lineno, (line, problem) in enumerate(_jsonl_lines(data, shown), start=1):
@@ -854,6 +926,7 @@ def _jsonl_documents(data: bytes, shown: str, stem: str, meta: ManifestRow) -> I
                 path=where,
                 id=f"{stem}:{lineno}",
                 kind="text",
+                outlet=meta.outlet,  # (the feed's outlet, as the manifest names it)
                 status=problem.status,  # type: ignore[arg-type]
                 error=str(problem),
             )
@@ -872,8 +945,9 @@ def _jsonl_documents(data: bytes, shown: str, stem: str, meta: ManifestRow) -> I
             cut = lineno == last and not data.rstrip(b" \t\r").endswith(b"\n")
             yield Document(
                 path=where,
-                id=_line_id(stem, _address_in(line) or line),
+                id=_broken_line_id(stem, line),
                 kind="text",
+                outlet=meta.outlet,
                 status="cut-off" if cut else "unreadable",
                 error=f"{where}: cut off (no newline after it, not a whole JSON object) -"
                 " the feed was being written; run again once it is complete"
@@ -886,19 +960,31 @@ def _jsonl_documents(data: bytes, shown: str, stem: str, meta: ManifestRow) -> I
         raise InputError("no JSON lines in the file", path=shown, status="empty")
 
 
-def _address_in(line: str) -> str | None:
-    """The url a JSONL line gives, read from the raw line (one cut off or otherwise broken
-    keeps the id it has whole: a failed input, not a removed article and a new one)."""
-    found = _RAW_URL.search(line)
-    if found is None:
-        return None
-    try:  # (as a whole line's field reads it: JSON escapes undone, one line)
-        return one_line(str(json.loads(f'"{found.group(1)}"'))) or None
-    except ValueError:
-        return None
+def _broken_line_id(stem: str, line: str) -> str:
+    """The id of a JSONL line that is not whole JSON, read from the raw line as
+    :func:`_jsonl_document` names a whole one (its own id, else its url, its title, the
+    line): one cut off or otherwise broken keeps the name it has whole, so it is a failed
+    input that night, not a removed article and a new one."""
+    own = _raw_field(line, "id")
+    if own:
+        return printable(f"{stem}:{own}")
+    return _line_id(stem, _raw_field(line, "url") or _raw_field(line, "title") or line)
 
 
-_RAW_URL = re.compile(r'"(?:' + "|".join(_JSONL_ALIASES["url"]) + r')"\s*:\s*"((?:[^"\\]|\\.)+)"')
+def _raw_field(line: str, name: str) -> str | None:
+    """The first of ``name``'s fields a raw JSONL line gives as a string (or, for ``id``,
+    a number), its JSON escapes undone; None when it gives none."""
+    for key in _JSONL_ALIASES.get(name, (name,)):
+        found = re.search(rf'"{key}"\s*:\s*(?:"((?:[^"\\]|\\.)+)"|(-?[0-9][0-9.eE+-]*))', line)
+        if found is None or (found.group(2) is not None and name != "id"):
+            continue
+        try:  # (as a whole line's field reads it: JSON escapes undone, one line)
+            value = json.loads(f'"{found.group(1)}"' if found.group(1) else found.group(2))
+        except ValueError:
+            continue
+        if one_line(str(value)):
+            return one_line(str(value))
+    return None
 
 
 def _line_id(stem: str, key: str) -> str:
@@ -1003,7 +1089,7 @@ def read_document(
         data = _read_bytes(p, shown, settings.ingest)
         return _from_bytes(data, shown, doc_id, kind, meta, settings.ingest.max_bytes)
     except InputError as exc:
-        return _failed(shown, doc_id, kind or "text", exc)
+        return _failed(shown, doc_id, kind or "text", exc, meta)
 
 
 def _read_stdin(stream: BinaryIO, settings: IngestSettings) -> Iterator[Document]:
@@ -1013,7 +1099,7 @@ def _read_stdin(stream: BinaryIO, settings: IngestSettings) -> Iterator[Document
             raise InputError(
                 "standard input is over the size cap", path="<stdin>", status="too-large"
             )
-        text_head = data.lstrip()[:1]
+        text_head = _narrowed(data).lstrip()[:1]
         if text_head == b"{":
             yield from _jsonl_documents(data, "<stdin>", "stdin", ManifestRow())
             return
@@ -1176,7 +1262,7 @@ def _documents_at(
                 data = _strip_gzip(data, shown, settings.ingest.max_bytes)
             yield from _jsonl_documents(data, shown, stem, rows.get(resolved, ManifestRow()))
         except InputError as exc:
-            yield _failed(shown, stem, "text", exc)
+            yield _failed(shown, stem, "text", exc, rows.get(resolved))
         return
     yield read_document(p, settings=settings, root=root, manifest=rows, resolved=resolved)
 
@@ -1250,7 +1336,7 @@ def _missing_from_manifest(
                 hint=f"fix the manifest's file column (its names are relative to {_folder_of(listed)})",
                 status="missing",
             )
-            yield replace(_failed(shown, path.stem, "text", gone), outlet=rows[path].outlet)
+            yield _failed(shown, path.stem, "text", gone, rows[path])
         elif inside is not None:  # there, but not audited: its row is not used
             seen.add(path)
             listed = printable(rows[path].listed_in or "the manifest")

@@ -116,6 +116,32 @@ class Entry:
         matched text lies outside it)."""
         return self.article.extraction.text_span(span.start, span.end) if self.full else span
 
+    def shown(self, span: Span, *, evidence: bool = False) -> str:
+        """The text a passage at ``span`` of :attr:`reference` shows: the main text at
+        :meth:`main_span`, what texts/<article>.txt holds at start/end (the file's lines
+        one newline apart may be paragraphs there).  ``evidence`` (the source's side of a
+        passage): a span that lies partly or wholly outside the main text (a caption, a
+        teaser) shows the file's text, which :meth:`file_span` locates."""
+        if not self.full or (evidence and not self._in_main_text(span)):
+            return self.reference[span.start : span.end]
+        main = self.main_span(span)
+        return self.text[main.start : main.end]
+
+    def _in_main_text(self, span: Span) -> bool:
+        """Is every word of ``span`` (of :attr:`reference`) in the main text: only line
+        breaks and blanked blocks between the pieces of it the main text copies?"""
+        covered = sorted(
+            (max(span.start, p.input_start), min(span.end, p.input_start + p.length))
+            for p in self.article.extraction.pieces
+        )
+        pos = span.start
+        for start, end in covered:
+            if start < end:
+                if self.reference[pos:start].strip():
+                    return False
+                pos = max(pos, end)
+        return not self.reference[pos : span.end].strip()
+
     def file_span(self, span: Span) -> tuple[int | None, int | None]:
         """A span of :attr:`reference` as offsets into the decoded input (text inputs)."""
         if self.full:
@@ -138,6 +164,9 @@ class AuditRun:
     #: a message for each article pair whose alignment timed out or failed (their passages
     #: are missing from the figures)
     skipped: list[str] = field(default_factory=list)
+    #: article -> the absolute path of its input (a feed's lines: the feed's), so that the
+    #: articles of an input that fails one night are known (see changes.snapshot)
+    inputs: dict[str, str] = field(default_factory=dict)
 
     @property
     def failed(self) -> list[Document]:
@@ -162,6 +191,18 @@ def article_name(doc: Document, roots: Sequence[Path]) -> str:
     return path.name
 
 
+def input_path(doc: Document) -> str:
+    """The absolute path of the input ``doc`` was read from: a JSONL line's
+    ("feed.jsonl:3") is its feed's; a failed corpus folder's is the folder."""
+    path = doc.path
+    if ":" in path and not Path(path).exists():
+        path = _LINE_NUMBER.sub("", path)
+    return os.path.abspath(path)
+
+
+_LINE_NUMBER = re.compile(r":[0-9]+$")
+
+
 def outlet_label(doc: Document, name: str) -> str:
     return doc.outlet or f"unknown ({name})"
 
@@ -184,10 +225,9 @@ def passage_row(
 ) -> dict[str, Any]:
     """The passages.csv row of ``p``, whose spans are into the entries' reference texts.
 
-    start/end (source_start/source_end) are main-text offsets; text and
-    source_text are the aligned texts, and the file offsets exact.
+    start/end (source_start/source_end) are main-text offsets, and text (source_text) the
+    main text there (see :meth:`Entry.shown`); the file offsets are exact.
     """
-    t, s = target.reference, source.reference if source else ""
     main = target.main_span(p.target)
     file_start, file_end = target.file_span(p.target)
     src_main = source.main_span(p.source) if source else None
@@ -197,12 +237,12 @@ def passage_row(
         "outlet": target.outlet,
         "start": main.start,
         "end": main.end,
-        "text": t[p.target.start : p.target.end],
+        "text": target.shown(p.target),
         "source": source.outlet if source else source_name,
         "source_article": source.name if source else "",
         "source_start": src_main.start if src_main is not None else None,
         "source_end": src_main.end if src_main is not None else None,
-        "source_text": s[p.source.start : p.source.end] if source else "",
+        "source_text": source.shown(p.source, evidence=True) if source else "",
         "origin": source.outlet if source else source_name,
         "direction": how,
         "kind": p.kind if source else "",
@@ -631,13 +671,16 @@ def _credited_through(
         ):
             continue
         source = aligner.entries[r["source_article"]]
-        text, found = source.reference, source.reference.find(r["source_text"])
+        text, aligned = source.reference, r["source_text"]
+        if source.full:  # (its source_text may be its main text's, its paragraphs apart)
+            aligned = text[r["source_file_start"] : r["source_file_end"]]
+        found = text.find(aligned)
         if found < 0:
             continue
         # a credit covers its paragraph and the next (a credit given once): the source's
         # passage must lie in what one credit covers, not run on into the source's own
         lines = [m.span() for m in re.finditer(r"[^\n]*\S[^\n]*", text)]
-        end = found + len(r["source_text"])
+        end = found + len(aligned)
         for c in find_credits(text, aligner.registry):
             if c.source != named:
                 continue
@@ -1141,14 +1184,16 @@ def _pair_results(
 
 def _texts_of(row: dict[str, Any], aligner: _Aligner) -> tuple[str, str]:
     """A pair row's text and source text, cut again from the two entries' reference texts
-    (at the file offsets for one aligned in its input file, else at the main-text ones)."""
+    (at the file offsets for one aligned in its input file, as :func:`passage_row` cut
+    them, else at the main-text ones)."""
     out = []
     for side, prefix in ((row["article"], ""), (row["source_article"], "source_")):
         e = aligner.entries[side]
-        start, end = (
-            prefix + k for k in (("file_start", "file_end") if e.full else ("start", "end"))
-        )
-        out.append(e.reference[row[start] : row[end]])
+        if e.full:
+            span = Span(row[f"{prefix}file_start"], row[f"{prefix}file_end"])
+            out.append(e.shown(span, evidence=bool(prefix)))
+        else:
+            out.append(e.reference[row[f"{prefix}start"] : row[f"{prefix}end"]])
     return out[0], out[1]
 
 
@@ -1256,6 +1301,7 @@ def audit(
         designated=sorted(watched),
         hashes=hashes,
         skipped=skipped,
+        inputs={name: input_path(a.document) for a, name in zip(articles, names, strict=True)},
     )
 
 

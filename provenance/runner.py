@@ -96,6 +96,11 @@ class RunOutcome:
     def failed(self) -> list[Document]:
         return [d for d in self.documents if d.status != "ok"]
 
+    def no_text(self) -> list[str]:
+        """The articles read that have no main text (pages with only furniture): not failed
+        inputs, but inputs to fix (their shares are blank)."""
+        return [article for article, status in self._statuses() if status == "no-text"]
+
     @property
     def new_uncredited(self) -> int:
         return new_uncredited(self.changes)
@@ -285,9 +290,20 @@ def run(
             configured = _configured(settings, sources)
             try:  # (the previous run's snapshot: its shape is its own, or the file is damaged)
                 changes = compare(
-                    previous, result.tables, result.hashes, threshold=threshold, settings=configured
+                    previous,
+                    result.tables,
+                    result.hashes,
+                    threshold=threshold,
+                    settings=configured,
+                    inputs=result.inputs,
                 )
-                done = snapshot(result.tables, result.hashes, previous, settings=configured)
+                done = snapshot(
+                    result.tables,
+                    result.hashes,
+                    previous,
+                    settings=configured,
+                    inputs=result.inputs,
+                )
             except (TypeError, KeyError, ValueError, AttributeError) as exc:
                 if previous is None:
                     raise

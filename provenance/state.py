@@ -130,7 +130,15 @@ class State:
 
     def __init__(self, path: Path, *, full: bool = False) -> None:
         self.path = path
-        if path.is_dir():
+        try:
+            is_dir = path.is_dir()
+        except OSError as exc:  # (its folder cannot be entered: not the reports' fault)
+            raise StateError(
+                f"cannot reach it ({exc.strerror or exc})",
+                path=str(path),
+                hint="check the permissions of its folder, or pass --state elsewhere",
+            ) from None
+        if is_dir:
             raise StateError("is a folder, not a state file", path=str(path), hint=_FILE_HINT)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -154,6 +162,8 @@ class State:
                 hint = "another program holds it: let it finish, or pass --state elsewhere"
             elif "readonly" in why or "read-only" in why:
                 hint = "make it writable, or pass --state elsewhere"
+            elif "unable to open" in why:  # (a file, or its folder, this user cannot read)
+                hint = "check the permissions of the file and its folder, or pass --state elsewhere"
             else:
                 hint = "delete it (the next run rebuilds it) or pass --state elsewhere"
             raise StateError(

@@ -316,6 +316,131 @@ def test_a_path_of_the_wrong_kind_is_a_config_or_output_error(
     assert result.stderr.startswith(f"provenance: error: {afile}: cannot write the reports")
 
 
+def _unreadable(monkeypatch: pytest.MonkeyPatch, *paths: Path) -> None:
+    """Make ``paths`` (files, or folders that cannot be entered) unreadable: chmod 000,
+    and, where that does not bite (root reads anything), the same refusals simulated:
+    os.access, opening the file, sqlite3 opening it, a look inside the folder."""
+    import errno
+    import os
+    import pathlib
+    import sqlite3
+
+    for path in paths:
+        path.chmod(0)
+    if not os.access(paths[0], os.R_OK):
+        return  # (not root: chmod 000 is enough)
+    denied = {os.path.abspath(p) for p in paths}
+
+    def inside(path: object) -> bool:
+        return os.path.dirname(os.path.abspath(os.fspath(path))) in denied  # type: ignore[call-overload]
+
+    def barred(path: object) -> bool:
+        return inside(path) or os.path.abspath(os.fspath(path)) in denied  # type: ignore[call-overload]
+
+    def refuse(path: object) -> OSError:
+        return PermissionError(errno.EACCES, "Permission denied", str(path))
+
+    access, open_, stat, connect = os.access, pathlib.Path.open, os.stat, sqlite3.connect
+
+    def no_access(path: object, mode: int, **kw: object) -> bool:
+        return False if barred(path) else access(path, mode, **kw)  # type: ignore[arg-type]
+
+    def no_open(self: pathlib.Path, *a: object, **kw: object) -> object:
+        if barred(self):
+            raise refuse(self)
+        return open_(self, *a, **kw)  # type: ignore[call-overload]
+
+    def no_stat(path: object, *a: object, **kw: object) -> object:
+        if isinstance(path, str | os.PathLike) and inside(path):
+            raise refuse(path)
+        return stat(path, *a, **kw)  # type: ignore[arg-type]
+
+    def no_connect(path: object, *a: object, **kw: object) -> object:
+        if barred(path):
+            raise sqlite3.OperationalError("unable to open database file")
+        return connect(path, *a, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "access", no_access)
+    monkeypatch.setattr(os, "stat", no_stat)
+    monkeypatch.setattr(pathlib.Path, "open", no_open)
+    monkeypatch.setattr(sqlite3, "connect", no_connect)
+
+
+@pytest.mark.parametrize("option", ["--manifest", "--config", "--state", "--state in a folder"])
+def test_an_unreadable_manifest_config_or_state_exits_3_naming_it(
+    tmp_path: Path, corpus_dir: Path, monkeypatch: pytest.MonkeyPatch, option: str
+) -> None:
+    """click's own check of a readable path made these a usage error (exit 2, "Invalid
+    value for '--manifest'"), and a --state in a folder that cannot be entered blamed
+    --out (exit 4): the documented exit is 3, one line naming the file and the fix
+    (review W)."""
+    one = str(corpus_dir / "004_7883a29d71220dc2.txt")
+    out = tmp_path / "o"
+    given = {
+        "--manifest": tmp_path / "m.csv",
+        "--config": tmp_path / "c.toml",
+        "--state": tmp_path / "s.sqlite",
+        "--state in a folder": tmp_path / "st" / "s.sqlite",
+    }[option]
+    given.parent.mkdir(exist_ok=True)
+    if option == "--manifest":
+        given.write_text("file,outlet\n004_7883a29d71220dc2.txt,Paper\n", encoding="utf-8")
+    elif option == "--config":
+        given.write_text("[audit]\nwholly = 0.8\n", encoding="utf-8")
+    else:
+        invoke(["audit", one, "--out", str(out), "--state", str(given), "-q"])
+    _unreadable(monkeypatch, given.parent if option.endswith("folder") else given)
+    flag = option.split()[0]
+    result = invoke(["audit", one, "--out", str(out), flag, str(given), "-q"], code=3)
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"provenance: error: {given}: ") and " - " in line
+    assert "--out" not in line.split(" - ")[0]
+
+
+@pytest.mark.parametrize("option", ["--out", "--state", "--manifest", "--config"])
+def test_an_empty_path_option_is_a_usage_error_in_one_line(
+    tmp_path: Path, corpus_dir: Path, monkeypatch: pytest.MonkeyPatch, option: str
+) -> None:
+    """``--out "$REPORTS"`` with the variable unset in the crontab: the reports went into
+    the current folder (review W).  An empty path is a usage error, named in one line."""
+    monkeypatch.chdir(tmp_path)
+    one = str(corpus_dir / "004_7883a29d71220dc2.txt")
+    out = [] if option == "--out" else ["--out", str(tmp_path / "o")]
+    result = invoke(["audit", one, *out, option, "", "-q"], code=2)
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"provenance: error: {option} is empty")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_audit_warns_of_a_page_with_no_main_text_every_night(
+    tmp_path: Path, corpus_dir: Path
+) -> None:
+    """A page with only furniture (status no-text) was audited in silence, where cron.md
+    promises a warning for each input to fix (review W): one line naming it, the exit
+    code unchanged, again the next night (nothing changed), none under ``provenance -q``."""
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    shutil.copy(corpus_dir / "004_7883a29d71220dc2.txt", corpus / "a.txt")
+    (corpus / "blank.html").write_text(
+        '<html><body><nav><a href="/">Home</a></nav></body></html>', encoding="utf-8"
+    )
+    audit = ["audit", str(corpus), "--out", str(tmp_path / "o")]
+
+    def stderr(*args: str) -> str:  # (a process of its own: the CLI configures logging)
+        done = subprocess.run(
+            [sys.executable, "-m", "provenance", *args], capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stderr
+
+    for _night in range(2):
+        assert stderr(*audit, "-q").splitlines() == [
+            "provenance: warning: blank.html: no main text found (only page furniture)"
+            " - check the page, or remove it from the corpus"
+        ]
+    assert stderr("-q", *audit) == ""
+
+
 def test_the_summary_counts_failed_inputs_apart(tmp_path: Path, corpus_dir: Path) -> None:
     corpus = tmp_path / "c"
     shutil.copytree(corpus_dir, corpus)

@@ -52,6 +52,10 @@ def test_dates_in_many_styles(value: str, iso: str) -> None:
         ("31/02/2025", "not a date - write it as YYYY-MM-DD"),  # neither reading is a day
         ("2025", "not a date - write it as YYYY-MM-DD"),
         ("0000000000", "not a date between 1990 and 2100 in Unix time"),  # a placeholder
+        # an impossible time made the day alone, silently (review W)
+        ("2025-06-11T25:99:00", "no such time - check the hours and minutes"),
+        ("2025-06-11 24:30", "no such time - check the hours and minutes"),
+        ("2025-06-11T10:61:00+03:00", "no such time - check the hours and minutes"),
     ],
 )
 def test_what_is_no_date_says_why(value: str, problem: str) -> None:

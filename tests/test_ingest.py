@@ -225,6 +225,32 @@ def test_utf8_text_with_a_stray_byte_stays_utf8_and_says_so(
     assert read_document(russian).content == ru * 3
 
 
+@pytest.mark.parametrize(
+    "encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"]
+)
+def test_a_utf16_or_utf32_feed_is_read_whole(tmp_path: Path, encoding: str) -> None:
+    """A feed saved as UTF-16 (a BOM, or none: its NUL bytes tell it) was read line by line
+    as bytes: with a BOM only line 1 read, the rest errors; without, every line failed
+    (review W)."""
+    rows = [
+        {"id": "t1", "text": RUSSIAN, "outlet": "TASS"},
+        {"id": "h1", "text": FRENCH, "outlet": "Herald", "published": "2025-06-11"},
+    ]
+    feed = tmp_path / "feed.jsonl"
+    feed.write_bytes(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows).encode(encoding)
+    )
+    docs = list(iter_documents([str(feed)]))
+    assert [(d.id, d.status, d.content, d.outlet) for d in docs] == [
+        ("feed:t1", "ok", RUSSIAN, "TASS"),
+        ("feed:h1", "ok", FRENCH, "Herald"),
+    ]
+    # its last line cut off while being written is told as in UTF-8
+    whole = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+    feed.write_bytes(whole[:-20].encode(encoding))
+    assert [d.status for d in iter_documents([str(feed)])] == ["ok", "cut-off"]
+
+
 def test_stdin_text_and_jsonl() -> None:
     (doc,) = iter_documents(["-"], stdin=io.BytesIO(RUSSIAN.encode("koi8-r")))
     assert doc.content == RUSSIAN and doc.path == "<stdin>"
@@ -243,6 +269,44 @@ def test_explicit_manifest_and_missing_entries(tmp_path: Path) -> None:
     docs = list(iter_documents([str(tmp_path / "a.txt")], manifest=str(manifest)))
     assert docs[0].outlet == "Outlet A" and docs[0].role == "source"
     assert docs[1].status == "missing" and docs[1].outlet == "Outlet B"
+
+
+@pytest.mark.parametrize("outlet", ["-", "\U0001f680", "?!"])
+def test_an_outlet_with_no_letter_or_digit_is_named(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, outlet: str
+) -> None:
+    """An outlet written "-" (or an emoji) names no outlet: the article was "unknown
+    (a.txt)" with no word on stderr (review W); the manifest's row is named now."""
+    (tmp_path / "a.txt").write_text("Some article text.")
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text(f"file,outlet\na.txt,{outlet}\n", encoding="utf-8")
+    assert load_manifest(manifest)[(tmp_path / "a.txt").resolve()].outlet is None
+    assert f"manifest.csv: line 2: outlet {outlet!r} has no letter or digit" in caplog.text
+
+
+def test_a_failed_input_keeps_what_the_manifest_says_of_it(tmp_path: Path) -> None:
+    """An empty file, a binary page, a feed that cannot be read and a file not there,
+    listed as the Herald's: each kept the manifest's outlet and date (review W: the first
+    two were "unknown (empty.txt)", an outlet of their own in outlets.csv)."""
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "photo.html").write_bytes(bytes(range(256)) * 12)
+    (tmp_path / "feed.jsonl").write_bytes(b"")
+    (tmp_path / "wire.jsonl").write_bytes(b'{"id": "w1", "text": "cut\n')
+    (tmp_path / "manifest.csv").write_text(
+        "file,outlet,role,url,published,language,title\nwire.jsonl,Herald,,,,,\n"
+        + "".join(
+            f"{name},Herald,article,https://herald.example/{k},2025-06-12,en,Page {k}\n"
+            for k, name in enumerate(["empty.txt", "photo.html", "feed.jsonl", "gone.txt"])
+        )
+    )
+    docs = {Path(d.path).name: d for d in iter_documents([str(tmp_path)])}
+    assert sorted(docs) == ["empty.txt", "feed.jsonl", "gone.txt", "photo.html", "wire.jsonl:1"]
+    assert (docs["wire.jsonl:1"].status, docs["wire.jsonl:1"].outlet) == ("unreadable", "Herald")
+    for k, name in enumerate(["empty.txt", "photo.html", "feed.jsonl", "gone.txt"]):
+        doc = docs[name]
+        assert doc.status != "ok", name
+        got = (doc.outlet, doc.published, doc.url, doc.language, doc.title)
+        assert got == ("Herald", "2025-06-12", f"https://herald.example/{k}", "en", f"Page {k}")
 
 
 @pytest.mark.parametrize(

@@ -293,6 +293,45 @@ def test_copying_from_text_the_source_page_drops_is_found(tmp_path: Path, in_ful
     assert row.source_start == row.source_end  # not in the wire's main text
 
 
+def test_a_passages_texts_are_the_main_texts_it_spans_for_a_source_in_its_whole_file(
+    tmp_path: Path,
+) -> None:
+    """A designated source copying an earlier one, both aligned in their whole files
+    (``sources_in_full``), lines one newline apart: ``text`` was the file's ("feed.\\nMarket")
+    while start/end index the main text ("feed.\\n\\nMarket"), so text was not
+    texts/<article>.txt[start:end] (review W); nor was source_text its main text's span."""
+    root = tmp_path / "c"
+    root.mkdir()
+    shared = [
+        "The quota was first introduced in 2021 to stabilize domestic prices for bread and feed.",
+        "Market participants have repeatedly called for it to be lifted, arguing it cuts incomes.",
+    ]
+    (root / "jun09.txt").write_text(
+        "Russia sets grain export quota\n\nMOSCOW, June 9. /TASS/. "
+        + "\n".join(shared)
+        + "\nThe ministry said it will review the mechanism every year before the harvest.\n"
+    )
+    (root / "jun10.txt").write_text(
+        "Russia to extend grain export quota\n\nMOSCOW, June 10. /TASS/. The government will"
+        " extend the current grain export quota through the end of September, a deputy"
+        " minister told reporters on Tuesday.\n\n" + "\n".join(shared) + "\n"
+    )
+    (root / "manifest.csv").write_text(
+        "file,outlet,role,published\n"
+        "jun09.txt,TASS,source,2025-06-09\n"
+        "jun10.txt,TASS,source,2025-06-10\n"
+    )
+    run = audit([str(root)])
+    texts = run.tables.texts
+    rows = run.tables.passages.to_dict("records")
+    assert [r["article"] for r in rows] == ["jun10.txt"]  # (the premise)
+    for r in rows:
+        assert r["text"] == texts[r["article"]][int(r["start"]) : int(r["end"])]
+        source = texts[r["source_article"]]
+        assert r["source_text"] == source[int(r["source_start"]) : int(r["source_end"])]
+        assert "\n" in r["text"]  # (the premise: it spans two lines)
+
+
 def test_an_alias_in_the_manifest_names_the_source_itself(tmp_path: Path) -> None:
     """ "ITAR-TASS" with no role is TASS, the designated source: the same audit as with
     its canonical name and role."""

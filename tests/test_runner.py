@@ -650,13 +650,95 @@ def test_a_snapshot_of_names_is_still_compared_by_names(tmp_path: Path) -> None:
     assert compare(two, tables, hashes, threshold=0.05, settings="this digest") == []
 
 
-def test_a_deleted_file_the_manifest_still_lists_is_removed(tmp_path: Path) -> None:
+def test_a_deleted_file_the_manifest_still_lists_is_removed_with_its_row(tmp_path: Path) -> None:
+    """While the manifest lists it, a file not there is a failed input (exit 1, named with
+    the fix), not a removed article; with its row gone from the manifest, it is removed."""
     corpus, out = copy_corpus(tmp_path), tmp_path / "out"
     run([str(corpus)], out)
     (corpus / "004_7883a29d71220dc2.txt").unlink()  # (manifest.csv still lists it)
     outcome = run([str(corpus)], out)
+    assert [d.status for d in outcome.failed] == ["missing"]
+    assert not [r for r in outcome.changes if r["change"] == "removed-article"]
+    manifest = corpus / "manifest.csv"
+    rows = manifest.read_text(encoding="utf-8").splitlines(keepends=True)
+    manifest.write_text("".join(r for r in rows if not r.startswith("004_")), encoding="utf-8")
+    outcome = run([str(corpus)], out)
     removed = [r["article"] for r in outcome.changes if r["change"] == "removed-article"]
     assert removed == ["004_7883a29d71220dc2.txt"]
+
+
+def _returns_unchanged(outcome: Any) -> None:
+    """The night an input that failed is read again unchanged: nothing new, no alert."""
+    assert not [r for r in outcome.changes if r["change"] != "originality-moved"]
+    assert outcome.new_uncredited == 0
+
+
+def test_a_listed_file_missing_for_one_run_is_neither_removed_nor_new_again(
+    tmp_path: Path,
+) -> None:
+    """A file the manifest lists, gone for a night (review W): it was "removed", and the
+    night it came back unchanged its passages were new (exit 7 with --alert-uncredited)."""
+    corpus, out = copy_corpus(tmp_path), tmp_path / "out"
+    first = run([str(corpus)], out)
+    article = corpus / "002_ff3b1c2c26e4a046.txt"
+    assert [r for r in first.tables.passages.article if r == article.name]  # (the premise)
+    away = article.rename(tmp_path / article.name)
+    night = run([str(corpus)], out)
+    assert [d.status for d in night.failed] == ["missing"]
+    assert not [r for r in night.changes if r["change"] == "removed-article"]
+    away.rename(article)
+    _returns_unchanged(run([str(corpus)], out))
+
+
+def test_an_empty_corpus_folder_among_several_removes_none_of_its_articles(
+    tmp_path: Path,
+) -> None:
+    """A corpus folder unmounted (or emptied) for a night while others are read: its
+    articles are carried over, not removed, and are not new when it is back (review W)."""
+    corpus, out = copy_corpus(tmp_path), tmp_path / "out"
+    wire, other = tmp_path / "wire", tmp_path / "other"
+    wire.mkdir()
+    other.mkdir()
+    (corpus / "manifest.csv").unlink()
+    for f in corpus.iterdir():
+        if f.suffix == ".txt":
+            f.rename((wire if f.name.startswith("003_") else other) / f.name)
+    folders = [str(wire), str(other)]
+    run(folders, out)
+    other.rename(tmp_path / "unmounted")
+    other.mkdir()
+    night = run(folders, out)
+    assert [d.status for d in night.failed] == ["empty"]
+    assert not [r for r in night.changes if r["change"] == "removed-article"]
+    other.rmdir()
+    (tmp_path / "unmounted").rename(other)
+    _returns_unchanged(run(folders, out))
+
+
+def test_a_bad_line_in_the_middle_of_a_feed_is_a_failed_input_not_a_removal(
+    tmp_path: Path,
+) -> None:
+    """A line of a feed that is not JSON one night (not the last line: the feed is not cut
+    off) kept none of its article's name: it was removed, a new unreadable article named
+    after a hash of the line came, and the next night its passages were new (review W)."""
+    corpus, out = tmp_path / "corpus", tmp_path / "out"
+    corpus.mkdir()
+    lines = [
+        json.dumps({"id": "w1", "text": FEED_TEXTS[0], "outlet": "TASS", "role": "source"}),
+        json.dumps({"id": "p1", "text": FEED_TEXTS[0], "outlet": "Paper"}),
+        json.dumps({"id": "p2", "text": FEED_TEXTS[1], "outlet": "Paper"}),
+    ]
+    feed = corpus / "feed.jsonl"
+    feed.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    first = run([str(corpus)], out)
+    assert first.new_uncredited > 0
+    broken = [lines[0], lines[1][:-1], lines[2]]
+    feed.write_text("\n".join(broken) + "\n", encoding="utf-8")
+    night = run([str(corpus)], out)
+    assert [(d.id, d.status) for d in night.failed] == [("feed:p1", "unreadable")]
+    assert not [r for r in night.changes if r["change"] in ("removed-article", "new-article")]
+    feed.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _returns_unchanged(run([str(corpus)], out))
 
 
 def test_a_state_follows_its_reports_folder_when_it_moves(tmp_path: Path) -> None:
