@@ -472,14 +472,20 @@ _CUE_AFTER = re.compile(
     r"contributed|contributes|confirmed|broadcast|carried|informs|claimed|claims|"
     r"сообщает|сообщил[аи]?|сообщило|сообщают|передает|передаёт|передают|пишет|пишут|"
     r"уточняет|информирует|отмечает|цитирует|"
-    r"повідомляє|повідомляють|повідомил[аои]?|повідомив|пише|пишуть|передає|передають|"
-    r"уточнює|інформує|зазначає|цитує)\b"
+    # (Ukrainian: a clause's end, "що" or "про" after it: "ТАСС повідомляє, що ...", not
+    # "ТАСС пише неправду", "ТАСС повідомляє фейки")
+    r"(?:повідомляє|повідомляють|повідомил[аои]?|повідомив|пише|пишуть|передає|передають|"
+    r"уточнює|інформує|зазначає|цитує)(?=\s*(?:[,:;.!?\u2014\u2013]|що\b|про\b|$)))\b"
 )
 #: "... sanctioned TASS, said EU spokesman Peter Stano": the one after the verb speaks, the
 #: mention only ends the clause he is quoted in
 _INVERTED = re.compile(
     r",\s+(?:said|says|added|adds|noted|notes|stated|states|wrote|writes|claimed|claims|"
-    r"told|explained|stressed)\s+(?:(?:the|a|an)\s+\w|[A-Z\u0410-\u042f\u0401])"
+    r"told|explained|stressed|reports|reported|"
+    # "... the TASS website, сообщает ГУР / повідомляє ГУР": another source reports it
+    r"сообщает|сообщил[аои]?|сообщают|пишет|пишут|передает|передаёт|передают|"
+    r"повідомляє|повідомляють|повідомил[аои]?|повідомив|пише|пишуть|передає|передають)"
+    r"\s+(?:(?:the|a|an)\s+\w|[A-Z\u0410-\u042f\u0401\u0404\u0406\u0407\u0490])"
 )
 _SAID_AFTER_COMMA = re.compile(
     r",\s+(?:said|says|added|adds|noted|notes|stated|states|claimed|claims)$"
@@ -757,6 +763,9 @@ def _unregistered_credits(text: str) -> list[Credit]:
         span = Span(match.start(), match.end())
         credits.append(Credit(span, name, "explicit", text[span.start : span.end]))
     for match in _UNREGISTERED_AFTER.finditer(text):
+        comma = match.group().rfind(",")
+        if comma >= 0 and _INVERTED.match(text, match.start() + comma):
+            continue  # "... the TASS website, reports Ukraine's HUR": HUR's report
         start = match.start()
         word = _NAME_END.match(text, start)
         end = word.end() if word else start

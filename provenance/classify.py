@@ -396,7 +396,7 @@ def _aligned_quotation_altered(
     or pronoun only ("the Kremlin spokesman noted", "he added" with no name before), which
     the alignment itself pairs.  Compared as a same-speaker pair would be when one text
     names the speaker and the other names nobody else; the passage must take in most of the
-    target's quotation and the two must agree in their words (``min_quote_overlap``)."""
+    target's quotation and the two must be close copies (near-verbatim)."""
     ts = [q for q in find_quotations(target) if q.depth == 0 and _overlap(q.span, p.target)]
     ss = [q for q in find_quotations(source) if q.depth == 0 and _overlap(q.span, p.source)]
     if len(ts) != 1 or len(ss) != 1:
@@ -411,9 +411,9 @@ def _aligned_quotation_altered(
         return False
     t_text = target[t.inner.start : t.inner.end]
     s_text = source[s.inner.start : s.inner.end]
-    return overlap(t_text, s_text) >= settings.min_quote_overlap and is_altered(
-        t_text, s_text, settings=settings
-    )
+    # (close copies only: two people's quotations on one subject share words too)
+    close = similarity(t_text, s_text, settings=_ALIGN) >= _ALIGN.near_verbatim
+    return close and is_altered(t_text, s_text, settings=settings)
 
 
 def _shared_quoted(target: str, source: str, p: Passage, t_quotes: Coverage) -> float:

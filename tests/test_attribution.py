@@ -260,9 +260,24 @@ def test_ukrainian_credits(text: str, credit: str) -> None:
     ]
 
 
-@pytest.mark.parametrize("text", ["Він пише про ТАСС книгу.", "Читайте новини ТАСС щодня."])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Він пише про ТАСС книгу.",
+        "Читайте новини ТАСС щодня.",
+        # (review Y) TASS is what the sentence is about, another source reports it
+        "Хакери вивели з ладу сайт російського агентства ТАСС, повідомляє ГУР.",
+        "Санкції проти ТАСС, пише Politico, набудуть чинності в липні.",
+        "Хакеры взломали сайт ТАСС, сообщает ГУР.",
+        "Hackers took down the TASS website, reports Ukraine's HUR.",
+        # ... or criticises it
+        "ТАСС пише неправду про нібито повний відступ.",
+        "ТАСС повідомляє фейки щодня.",
+        "ТАСС цитує неіснуючих «експертів».",
+    ],
+)
 def test_ukrainian_mentions_without_a_cue_are_not_credits(text: str) -> None:
-    assert find_credits(text, REGISTRY) == []
+    assert [c for c in find_credits(text, REGISTRY) if c.source == "TASS"] == []
 
 
 def test_contributed_credits_one_per_source() -> None:

@@ -257,6 +257,15 @@ def test_a_quotation_of_a_speaker_named_by_role_is_compared(said: str, altered: 
     assert quote and any(p.altered_quote for p in quote) == altered
 
 
+def test_another_persons_words_on_the_subject_are_no_misquotation() -> None:
+    # (review Y: the outlet quotes an EU official where the wire quotes the Kremlin spokesman;
+    # the words overlap, the quotation is another)
+    source = 'Russia ready to return to grain deal if obligations fulfilled - Kremlin\n\nMOSCOW, July 20. /TASS/. Moscow is ready to return to the Black Sea grain deal as soon as the part of the agreement concerning Russia is fulfilled, the Kremlin spokesman told reporters on Thursday.\n\nThe Kremlin spokesman noted that none of the promises made to Russia under the memorandum had been kept. "We have not received the guarantees that were promised to us on the reconnection of the Agricultural Bank to SWIFT and on the supply of spare parts for agricultural machinery," he said.\n\nHe also said that Russia would continue to supply grain to the poorest countries free of charge.\n'
+    target = 'Kremlin says it could return to grain deal\n\nMoscow is ready to return to the Black Sea grain deal as soon as the part of the agreement concerning Russia is fulfilled, the Kremlin spokesman told reporters on Thursday.\n\nThe Kremlin spokesman noted that none of the promises made to Russia under the memorandum had been kept. "The guarantees that were promised on the reconnection of the Agricultural Bank to SWIFT depend on Russia, not on us," a senior EU official told this newspaper.\n'
+    found = classify(target, source, align_texts(target, source), registry=REGISTRY)
+    assert found and not any(p.altered_quote for p in found)
+
+
 def test_quotations_of_nobody_are_not_compared_as_statements() -> None:
     # scare quotes, a title: nobody's words, however they were edited
     target = (

@@ -446,6 +446,10 @@ def test_a_standfirst_left_out_credits_the_article() -> None:
 @pytest.mark.parametrize(
     "where",
     [
+        # (review Y) a reader's comment, another story's card, a map's credit
+        '<div class="comments"><div class="comment"><p>According to TASS all is fine.</p></div></div>',
+        '<div class="related-card"><p>Grain exports rose in May, TASS reports.</p></div>',
+        '<div class="image-block"><img src="m.png"><div class="image-credit">Source: TASS</div></div>',
         # a sidebar, a teaser list, a caption: not the article's own lines
         "<aside><p>Source: TASS</p></aside>",
         '<ul><li><a href="/x">Other story</a> Source: TASS</li><li><a href="/y">More</a></li></ul>',

@@ -620,7 +620,8 @@ def _drop_repeated_teasers(tree: HtmlElement, teasers: list[str]) -> None:
 #: credit itself is read later, by the attribution rules; this only keeps the lines few)
 _CREDIT_CUE = re.compile(
     r"(?i)^\W*(?:sources?|via|quelle|fuente|fonte|\u0438\u0441\u0442\u043e\u0447\u043d\u0438\u043a\w*"
-    r"|\u0434\u0436\u0435\u0440\u0435\u043b\w*)\s*:|report|according|contribut|agency|agence|"
+    r"|\u0434\u0436\u0435\u0440\u0435\u043b\w*)\s*:|\breport(?:s|ed|ing)?\b|according|contribut|"
+    r"agency|agence|"
     r"\u0441\u043e\u043e\u0431\u0449|\u043f\u0435\u0440\u0435\u0434\u0430|\u043f\u0438\u0448\u0435\u0442|"
     r"\u043f\u043e\u0432\u0456\u0434\u043e\u043c|\u0430\u0433\u0435\u043d\u0442\u0441\u0442\u0432"
 )
@@ -637,9 +638,28 @@ _NOT_INSIDE = frozenset(
 _CREDIT_LINE_CHARS = 300
 #: ... and how far under the element that holds the article's text it may stand
 _CREDIT_LINE_LEVELS = 4
+#: class or id words of a box that is not the article's own line: a reader's comment,
+#: another story's card, a picture's or a map's credit, a widget
+_BOX_WORDS = re.compile(
+    r"(?i)(?:^|[\s_-])(?:comments?|replies|reply|related|cards?|teasers?|promo|recommend\w*|"
+    r"popular|most|sidebar|widget|share|social|newsletter|subscri\w*|adv\w*|ads?|banner|"
+    r"images?|img|photos?|pictures?|media|video|gallery|maps?|infographics?|charts?|"
+    r"captions?|figures?|embed\w*|tweet|poll|more|other|latest|trending)(?:$|[\s_-])"
+)
 
 
-def _credit_candidates(tree: HtmlElement) -> list[tuple[str, list[str]]]:
+def _boxed(element: HtmlElement) -> bool:
+    """Do the element's class or id words say it is a box of another kind (``_BOX_WORDS``)?"""
+    names = f"{element.get('class') or ''} {element.get('id') or ''}".strip()
+    return bool(names) and _BOX_WORDS.search(names) is not None
+
+
+#: a candidate line: its text, whether it or its box says it is no line of the article's,
+#: and the text of each of its first few ancestors with whether that one says so
+_Candidate = tuple[str, bool, list[tuple[str, bool]]]
+
+
+def _credit_candidates(tree: HtmlElement) -> list[_Candidate]:
     """Short lines of the page that may credit a source, each with the text of its first
     few ancestors (read before trafilatura, which may change the tree)."""
     found = []
@@ -649,25 +669,28 @@ def _credit_candidates(tree: HtmlElement) -> list[tuple[str, list[str]]]:
         line = " ".join(element.text_content().split())
         if not 5 <= len(line) <= _CREDIT_LINE_CHARS or not _CREDIT_CUE.search(line):
             continue
-        ancestors: list[str] = []
+        ancestors: list[tuple[str, bool]] = []
         for ancestor in element.iterancestors():
             if ancestor.tag in _NOT_INSIDE:
                 ancestors = []
                 break
             if ancestor.tag in ("body", "html") or len(ancestors) == _CREDIT_LINE_LEVELS:
                 break
-            ancestors.append(" ".join(ancestor.text_content().split()))
+            ancestors.append((" ".join(ancestor.text_content().split()), _boxed(ancestor)))
         if ancestors:
-            found.append((line, ancestors))
+            found.append((line, _boxed(element), ancestors))
     return found
 
 
-def credit_lines(candidates: list[tuple[str, list[str]]], text: str) -> list[str]:
+def credit_lines(candidates: list[_Candidate], text: str) -> list[str]:
     """The lines of ``candidates`` that belong to the article but not to its main ``text``:
     a source line after the body ("Source: TASS" in a box of its own), a standfirst
     ("..., TASS reports.") that trafilatura leaves out.  A line belongs when one of its
     first ancestors holds the main text's first and last lines and is not much larger
-    than the text (the article's block, not the page with its footer and sidebars)."""
+    than the text (the article's block, not the page with its footer and sidebars), it
+    stands before the text's first line or after its last (not under a picture between
+    paragraphs), and no box between says it is of another kind (a reader's comment,
+    another story's card, a map's credit: ``_BOX_WORDS``)."""
     lines = [" ".join(line.split()) for line in text.split("\n") if line.strip()]
     if not lines:
         return []
@@ -675,11 +698,19 @@ def credit_lines(candidates: list[tuple[str, list[str]]], text: str) -> list[str
     first, last = lines[0][:40], lines[-1][-40:]
     most = 2 * len(flat) + 1500
     found: list[str] = []
-    for line, ancestors in candidates:
-        if line in flat or line in found:
+    for line, boxed, ancestors in candidates:
+        if line in flat or line in found or boxed:
             continue
-        holder = next((a for a in ancestors if first in a and last in a), None)
-        if holder is not None and len(holder) <= most:
+        for holder, holder_boxed in ancestors:
+            if first in holder and last in holder:
+                break
+            boxed = boxed or holder_boxed
+        else:
+            continue
+        if boxed or holder_boxed or len(holder) > most:
+            continue
+        at, start, end = holder.find(line), holder.find(first), holder.rfind(last) + len(last)
+        if at < start or at >= end:
             found.append(line)
     return found
 
