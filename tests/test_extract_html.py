@@ -607,3 +607,74 @@ def test_related_boxes_named_by_a_heading_or_label_lose_their_teasers() -> None:
         assert gone not in text
     own = f"<h3>{read_also}</h3><ul>{''.join(f'<li>{p}</li>' for p in BODY)}</ul>"
     assert all(p in extract_html(page([], extra=own)).text for p in BODY)
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "Latest news",
+        "In other news",
+        "\u0413\u043b\u0430\u0432\u043d\u043e\u0435 \u0437\u0430 \u0434\u0435\u043d\u044c",
+    ],
+)
+def test_unlinked_lines_under_a_news_heading_stay(heading: str) -> None:
+    # (review Y: a timeline and a digest of the page's own lost every item, silently)
+    items = [
+        "July 17: Moscow announces it will not extend the agreement",
+        "July 18: Russian missiles strike port facilities in Odesa",
+        "July 20: Wheat futures jump 8 percent in Chicago trading",
+    ]
+    extra = f"<h3>{heading}</h3><ul>{''.join(f'<li>{t}</li>' for t in items)}</ul>"
+    text = extract_html(page(BODY, extra=extra)).text
+    assert all(t in text for t in items)
+
+
+def _meta_of(head: str, body: str = "") -> dict[str, str | None]:
+    from lxml import html as lxml_html
+
+    from provenance.extract.html import page_metadata
+
+    tree = lxml_html.fromstring(f"<html><head>{head}</head><body>{body}</body></html>")
+    return page_metadata(tree, quiet=True)
+
+
+@pytest.mark.parametrize("section", ["News", "Opinion", "World news"])
+def test_a_titles_section_is_no_outlet(section: str) -> None:
+    # (review Y: "Headline | News" on two sites made them one outlet "News")
+    headline = "Moscow court jails journalist for seven years"
+    meta = _meta_of(f"<title>{headline} | {section}</title>", f"<h1>{headline}</h1>")
+    assert meta["title"] == headline and meta["sitename"] is None
+    assert (
+        _meta_of(f"<title>{headline} | Northern Ledger</title>", f"<h1>{headline}</h1>")["sitename"]
+        == "Northern Ledger"
+    )
+
+
+def test_a_sidebars_author_links_are_no_byline() -> None:
+    # (review Y: a "Most read" sidebar's bylines joined the article's author)
+    body = (
+        '<article><h1>Headline</h1><a rel="author" href="/a">Anna Whitfield</a></article>'
+        '<aside><div><a rel="author" href="/j">John Smith</a></div></aside>'
+    )
+    assert _meta_of("<title>Headline</title>", body)["author"] == "Anna Whitfield"
+
+
+def test_of_several_json_ld_articles_the_pages_own_is_read() -> None:
+    # (review Y: the first of a JSON-LD list, a related story, gave the title and author)
+    stories = [
+        {
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": headline,
+            "author": {"@type": "Person", "name": author},
+        }
+        for headline, author in (
+            ("Rouble slides", "John Smith"),
+            ("Floods hit Orenburg", "Olga Ivanova"),
+        )
+    ]
+    script = f'<script type="application/ld+json">{json.dumps(stories)}</script>'
+    meta = _meta_of(f"<title>Floods hit Orenburg</title>{script}", "<h1>Floods hit Orenburg</h1>")
+    assert (meta["title"], meta["author"]) == ("Floods hit Orenburg", "Olga Ivanova")
+    other = _meta_of(f"<title>Drought in Kursk</title>{script}", "<h1>Drought in Kursk</h1>")
+    assert other["author"] is None

@@ -9,6 +9,7 @@ also" lines, widgets, appeals, duplicates) and never costs recall.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import logging
@@ -65,7 +66,8 @@ _META_SOURCES: dict[str, tuple[tuple[str, ...], ...]] = {
         ("meta", "property", "article:author"),
         ("meta", "name", "byl"),
         ("json-ld", "author"),
-        ("every", '//*[@rel="author"]'),
+        # (not a sidebar's or a footer's bylines of other stories)
+        ("every", '//*[@rel="author"][not(ancestor::aside or ancestor::nav or ancestor::footer)]'),
         ('//*[@itemprop="author"]//*[@itemprop="name"]//text()',),
     ),
     "url": (('//link[@rel="canonical"]/@href',), ("meta", "property", "og:url")),
@@ -307,9 +309,10 @@ def _json_ld_article(tree: HtmlElement) -> dict[str, str]:
         except ValueError:
             continue
         ids = {n["@id"]: n for n in nodes if isinstance(n.get("@id"), str)}
-        for node in nodes:
-            if not _is_article(node):
-                continue
+        articles = [node for node in nodes if _is_article(node)]
+        if len(articles) > 1:  # (related stories listed too: the page's own, if it says so)
+            articles = [node for node in articles if _is_the_page(node, tree)][:1]
+        for node in articles:
             found: dict[str, str] = {}
             publishers = _names(node.get("publisher"), ids)
             if publishers:
@@ -325,8 +328,39 @@ def _json_ld_article(tree: HtmlElement) -> dict[str, str]:
     return {}
 
 
+def _is_the_page(node: dict[str, Any], tree: HtmlElement) -> bool:
+    """Is the JSON-LD article ``node`` the page's own: its address is the page's canonical
+    one, or its headline the page's <h1> or begins its <title>?"""
+    own = node.get("mainEntityOfPage")
+    addresses = {node.get("url"), own.get("@id") if isinstance(own, dict) else own}
+    canonical = {str(v).rstrip("/") for v in tree.xpath('//link[@rel="canonical"]/@href')}
+    if canonical & {str(a).rstrip("/") for a in addresses if isinstance(a, str)}:
+        return True
+    headline = node.get("headline")
+    if not isinstance(headline, str) or not headline.strip():
+        return False
+    folded = _fold(headline)
+    titles = [_fold(t) for t in tree.xpath("//title/text()")]
+    return any(_fold(h.text_content()) == folded for h in tree.iter("h1")) or any(
+        t.startswith(folded) for t in titles
+    )
+
+
 #: the meta tags that give the headline alone (a <title> adds the site's name to it)
 _HEADLINE_METAS = (("property", "og:title"), ("name", "twitter:title"))
+#: a section's name at a <title>'s end, not the site's ("| World news", "- Opinion")
+_SECTION = re.compile(
+    r"(?:(?:world|uk|us|local|latest|breaking|top|business|sport|sports|tech|science|"
+    r"politics|economy|culture|health)\s+)?(?:news|stories|headlines)|world|opinion|"
+    r"opinions|comment|politics|business|economy|sport|sports|culture|society|science|tech|"
+    r"technology|health|lifestyle|life|entertainment|video|videos|live|analysis|features|"
+    r"blog|blogs|home|homepage|latest|regions?|columns?|editorial|"
+    r"\u043d\u043e\u0432\u043e\u0441\u0442\u0438|\u043d\u043e\u0432\u0438\u043d\u0438|"
+    r"\u043f\u043e\u043b\u0438\u0442\u0438\u043a\u0430|\u044d\u043a\u043e\u043d\u043e\u043c\u0438\u043a\u0430|"
+    r"\u043e\u0431\u0449\u0435\u0441\u0442\u0432\u043e|\u0432 \u043c\u0438\u0440\u0435|"
+    r"\u043c\u0438\u0440|\u0441\u0432\u0456\u0442|\u043f\u043e\u043b\u0456\u0442\u0438\u043a\u0430|"
+    r"\u0435\u043a\u043e\u043d\u043e\u043c\u0456\u043a\u0430"
+)
 #: the most words a site's name in a page's <title> has ("The Northern Ledger")
 _SITE_WORDS = 6
 #: the fewest words of a headline found only in the page's body or its <h1> (not in its
@@ -358,7 +392,8 @@ def _settle_title_and_site(
     headline, site, given = split
     if given and meta["title"] == page_title[:300]:
         meta["title"] = headline
-    meta["sitename"] = meta["sitename"] or site
+    if not _SECTION.fullmatch(_fold(site)):  # ("Headline | Opinion": a section, no site)
+        meta["sitename"] = meta["sitename"] or site
 
 
 def _headline_and_site(
@@ -540,7 +575,11 @@ def _drop_related_lists(tree: HtmlElement) -> None:
         text = " ".join(heading.text_content().split())
         if not text or len(text.split()) > 8 or not _names_related(text):
             continue
-        run = list(itertools.takewhile(_teasers, heading.itersiblings()))[:_MAX_TEASERS]
+        # (unlinked headlines only under "Read also" or "Popular": under "Latest news" or
+        # "Главное за день" they may be the page's own timeline or digest)
+        unlinked = furniture_reason(text.strip(" :|")) == "read-also" or bool(_POPULAR.search(text))
+        teasers_only = functools.partial(_teasers, unlinked=unlinked)
+        run = list(itertools.takewhile(teasers_only, heading.itersiblings()))[:_MAX_TEASERS]
         if not run or (heading.tail or "").strip():
             continue
         if len(run) == 1 and run[0].tag not in ("ul", "ol") and not _linked(run[0]):
@@ -578,21 +617,31 @@ def _names_related(label: str) -> bool:
     return furniture_reason(label.strip(" :|")) in ("related-articles", "read-also")
 
 
-def _teasers(element: HtmlElement) -> bool:
+#: a heading over a box of the most read stories, whose headlines need no links
+_POPULAR = re.compile(
+    r"(?i)popular|most\s+(?:read|viewed|shared)|trending|"
+    r"\u043f\u043e\u043f\u0443\u043b\u044f\u0440\u043d|\u0447\u0438\u0442\u0430\u0435\u043c"
+)
+
+
+def _teasers(element: HtmlElement, *, unlinked: bool = True) -> bool:
     """Is ``element`` teasers only: a list whose items all hold a link, or all are
     headlines; or one headline, linked or not (a line without a sentence's end)?  Not a
-    heading, nor an element with text after it."""
+    heading, nor an element with text after it.  ``unlinked`` False: linked ones only."""
     if element.tag in ("ul", "ol"):
         items = list(element.iterchildren("li"))
-        return bool(items) and (
-            all(item.find(".//a") is not None for item in items) or all(map(_teasers, items))
-        )
+        if not items:
+            return False
+        if all(item.find(".//a") is not None for item in items):
+            return True
+        return unlinked and all(_teasers(item) for item in items)
     if element.tag in _HEADING_TAGS or (element.tail or "").strip():
         return False  # (the next section, or text between: no box)
     text = " ".join(element.text_content().split())
     if _linked(element):
         return True
-    return 0 < len(text.split()) <= _TEASER_WORDS and not text.endswith((".", ";", ":", ","))
+    short = 0 < len(text.split()) <= _TEASER_WORDS
+    return unlinked and short and not text.endswith((".", ";", ":", ","))
 
 
 def _linked(element: HtmlElement) -> bool:
