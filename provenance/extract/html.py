@@ -14,6 +14,7 @@ import itertools
 import json
 import logging
 import re
+from collections.abc import Iterator
 from configparser import ConfigParser
 from functools import lru_cache
 from typing import Any
@@ -712,7 +713,11 @@ def _credit_candidates(tree: HtmlElement) -> list[_Candidate]:
     """Short lines of the page that may credit a source, each with the text of its first
     few ancestors (read before trafilatura, which may change the tree)."""
     found = []
-    for element in tree.iter(*_LINE_TAGS):
+    seen: set[HtmlElement] = set()
+    for element in _cued_elements(tree):
+        if element in seen:
+            continue
+        seen.add(element)
         if next(element.iterdescendants(*_BLOCK_TAGS), None) is not None:
             continue  # (a container: its lines are looked at one by one)
         line = " ".join(element.text_content().split())
@@ -729,6 +734,24 @@ def _credit_candidates(tree: HtmlElement) -> list[_Candidate]:
         if ancestors:
             found.append((line, _boxed(element), ancestors))
     return found
+
+
+_BODY_TEXTS = etree.XPath("//body//text()")
+
+
+def _cued_elements(tree: HtmlElement) -> Iterator[HtmlElement]:
+    """The innermost line elements (``_LINE_TAGS``) holding a piece of text with a cue: a
+    page's few, found from its text, not by reading every element's."""
+    for piece in _BODY_TEXTS(tree):
+        if not _CREDIT_CUE.search(piece):
+            continue
+        element = piece.getparent()
+        if piece.is_tail and element is not None:  # (the text after an element is its parent's)
+            element = element.getparent()
+        while element is not None and element.tag not in _LINE_TAGS:
+            element = element.getparent()
+        if element is not None:
+            yield element
 
 
 def credit_lines(candidates: list[_Candidate], text: str) -> list[str]:
