@@ -11,7 +11,7 @@ import hashlib
 import math
 import os
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:  # (pandas, which it needs, takes a while to import: a no-change run never does)
@@ -121,6 +121,7 @@ def _unread(
     before: Iterable[str] = (),
     inputs: Mapping[str, str] | None = None,
     before_inputs: Mapping[str, str] | None = None,
+    moved: Collection[str] = (),
 ) -> set[str]:
     """The articles of this run's inputs that could not be audited (a file emptied or cut
     off while the scraper wrote it, missing though the manifest lists it, a page that timed
@@ -130,7 +131,9 @@ def _unread(
     after it not written yet), a corpus folder empty or unmounted.
 
     ``inputs``: {article: its input's absolute path} of this run (a feed's lines, the
-    feed's); ``before_inputs``: the previous run's (the snapshot's ``inputs``)."""
+    feed's); ``before_inputs``: the previous run's (the snapshot's ``inputs``); ``moved``:
+    articles known before whose content this run read under another name (moved out of a
+    folder now empty: renamed, not failed)."""
     unread = _unaudited(tables)
     feeds = set()
     for name, status in unread.items():
@@ -143,7 +146,16 @@ def _unread(
     found = set(unread)
     if feeds:
         found |= {n for n in before if n.startswith(tuple(feeds))}
-    return found | _inside(_failed_inputs(unread, inputs or {}), before, before_inputs or {})
+    failed = _inside(_failed_inputs(unread, inputs or {}), before, before_inputs or {})
+    gone_elsewhere = {n for n in moved if unread.get(n, "missing") == "missing"}
+    return (found | failed) - gone_elsewhere
+
+
+def _moved(before: Mapping[str, str], hashes: Mapping[str, str]) -> set[str]:
+    """The articles of ``before`` ({name: content hash}) whose content is among this run's
+    ``hashes`` under another name."""
+    present = set(hashes.values())
+    return {name for name, digest in before.items() if digest in present and name not in hashes}
 
 
 def _failed_inputs(unread: Iterable[str], inputs: Mapping[str, str]) -> set[str]:
@@ -201,7 +213,8 @@ def snapshot(
     known = set((previous or {}).get("articles", {}))
     paths = dict(inputs or {})
     before_inputs = (previous or {}).get("inputs", {})
-    kept = _unread(tables, known, inputs, before_inputs) & known - set(hashes)
+    moved = _moved((previous or {}).get("articles", {}), hashes)
+    kept = _unread(tables, known, inputs, before_inputs, moved) & known - set(hashes)
     if kept and previous is not None and previous.get("identity") == IDENTITY:
         for name in kept:
             articles[name] = previous["articles"][name]
@@ -285,7 +298,13 @@ def compare(
     # a file still there as a second copy of another is audited as that one: not removed,
     # and the copy audited carries its passages (it may be a new file that sorts first)
     copies = {str(n) for n, st in zip(a_names, a_status, strict=True) if st == "duplicate"}
-    unread = _unread(tables, before_articles, inputs, (previous or {}).get("inputs", {}))
+    unread = _unread(
+        tables,
+        before_articles,
+        inputs,
+        (previous or {}).get("inputs", {}),
+        _moved(before_articles, hashes),
+    )
     gone = sorted(set(before_articles) - set(hashes) - unread - copies)
     moved: dict[str, str] = {}  # the content of a file gone -> its old name
     for name in gone:

@@ -715,6 +715,36 @@ def test_an_empty_corpus_folder_among_several_removes_none_of_its_articles(
     _returns_unchanged(run(folders, out))
 
 
+def test_articles_moved_out_of_a_folder_left_empty_are_renamed_not_new(tmp_path: Path) -> None:
+    """A night's rotation moves a folder's files into an archive folder and leaves it empty
+    on the command line: the folder failed, but its articles are where they went, renamed,
+    and none of their passages is new (review Z: each came back as a new article with new
+    uncredited passages, and the run exited 7)."""
+    corpus, out = copy_corpus(tmp_path), tmp_path / "out"
+    wire, papers, archive = tmp_path / "wire", tmp_path / "papers", tmp_path / "archive"
+    for folder in (wire, papers, archive):
+        folder.mkdir()
+    (corpus / "manifest.csv").unlink()
+    for f in corpus.iterdir():
+        if f.suffix == ".txt":
+            f.rename((wire if f.name.startswith("003_") else papers) / f.name)
+    folders = [str(wire), str(papers), str(archive)]
+    run(folders, out)
+    (archive / "2025-06-08").mkdir()
+    for f in list(papers.iterdir()):
+        f.rename(archive / "2025-06-08" / f.name)
+    night = run(folders, out)
+
+    def kinds(outcome: Any) -> set[str]:  # (the empty folder is named once, not audited)
+        return {r["change"] for r in outcome.changes if "not audited" not in r["detail"]}
+
+    assert "renamed-article" in kinds(night)
+    assert not kinds(night) & {"new-article", "new-passage", "removed-article"}
+    assert night.new_uncredited == 0
+    # ... and the next night, with the folder still empty, nothing is removed or new
+    assert not kinds(run(folders, out)) & {"new-article", "new-passage", "removed-article"}
+
+
 def test_a_bad_line_in_the_middle_of_a_feed_is_a_failed_input_not_a_removal(
     tmp_path: Path,
 ) -> None:
