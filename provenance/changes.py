@@ -147,15 +147,15 @@ def _unread(
     if feeds:
         found |= {n for n in before if n.startswith(tuple(feeds))}
     failed = _inside(_failed_inputs(unread, inputs or {}), before, before_inputs or {})
-    gone_elsewhere = {n for n in moved if unread.get(n, "missing") == "missing"}
+    gone_elsewhere = {n for n in moved if n in failed or unread.get(n) == "missing"}
     return (found | failed) - gone_elsewhere
 
 
 def _moved(before: Mapping[str, str], hashes: Mapping[str, str]) -> set[str]:
-    """The articles of ``before`` ({name: content hash}) whose content is among this run's
-    ``hashes`` under another name."""
-    present = set(hashes.values())
-    return {name for name, digest in before.items() if digest in present and name not in hashes}
+    """The articles of ``before`` ({name: content hash}) whose content this run's ``hashes``
+    hold under a name new this run (not a copy known before: a reprint of the same bytes)."""
+    arrived = {digest for name, digest in hashes.items() if name not in before}
+    return {name for name, digest in before.items() if digest in arrived and name not in hashes}
 
 
 def _failed_inputs(unread: Iterable[str], inputs: Mapping[str, str]) -> set[str]:
