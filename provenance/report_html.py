@@ -183,10 +183,13 @@ _MORE_DEFINITIONS = (
     '`timestamp`, `advertising`, `read-also` ("Read also" lines), `related-articles` '
     "(other articles' headlines and teasers), `link-list`, `widget` (share buttons, menus), "
     "`comments`, `appeal` (donation and subscription appeals), `legal` (copyright lines), "
-    "`photo-credit`, `markup`, `template` (lines the outlet's other pages repeat), "
+    "`photo-credit`, `caption` (a picture's caption), `notice` (cookie, paywall and "
+    "disclaimer notices), `markup`, `template` (lines the outlet's other pages repeat), "
     "`duplicate` (a paragraph given twice), `short-fragment` and `far-from-prose` (lines "
     "and blocks that do not read as the article's prose, or lie apart from it: menus, "
-    "lists, other articles' text).",
+    "lists, other articles' text); `credit-line` is a line of an HTML article's block "
+    "beside its main text that credits a source (a source box, a standfirst): the credit "
+    "counts, the line is no text.",
     "An article's `status`: `ok` (audited), `duplicate` (the same page as another input, "
     "the one published first: audited once, as that one), or why no main text was read "
     "(`no-text`, `empty`, `binary`, `missing`...). Only `ok` articles count in any figure.",
