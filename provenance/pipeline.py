@@ -63,7 +63,7 @@ from provenance.classify import overlap as quote_overlap
 from provenance.dates import utc_day
 from provenance.extract import assemble, copyright_credits, entry_starts, extract_all
 from provenance.index import CorpusIndex, Prepared, prepare
-from provenance.ingest import iter_documents
+from provenance.ingest import MANIFEST_NAME, iter_documents
 from provenance.lineage import (
     direction,
     merge_adjacent,
@@ -193,10 +193,13 @@ def article_name(doc: Document, roots: Sequence[Path]) -> str:
 
 def input_path(doc: Document) -> str:
     """The absolute path of the input ``doc`` was read from: a JSONL line's
-    ("feed.jsonl:3") is its feed's; a failed corpus folder's is the folder."""
+    ("feed.jsonl:3") is its feed's; a failed corpus folder's is the folder, and so is a
+    failed manifest's (the files it speaks for were not audited: see ingest)."""
     path = doc.path
     if ":" in path and not Path(path).exists():
         path = _LINE_NUMBER.sub("", path)
+    if doc.status != "ok" and os.path.basename(path) == MANIFEST_NAME:
+        path = os.path.dirname(path) or "."
     return os.path.abspath(path)
 
 
