@@ -203,9 +203,10 @@ def _russian_reading(data: bytes) -> tuple[str, str] | None:
     return text, encoding
 
 
-def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+def _utf16_without_bom(data: bytes, errors: str = "strict") -> tuple[str, str] | None:
     """UTF-16 text without a BOM, told by its NUL bytes: the high bytes of ASCII letters
-    and spaces, all at even offsets (big-endian) or all at odd ones (little-endian)."""
+    and spaces, all at even offsets (big-endian) or all at odd ones (little-endian).
+    ``errors``: as for ``bytes.decode`` ("surrogatepass" keeps half a surrogate pair)."""
     head = data[:8192] if len(data) % 2 == 0 else b""
     even, odd = head[0::2].count(0), head[1::2].count(0)
     half = len(head) // 2
@@ -213,7 +214,7 @@ def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
         return None
     encoding = "utf-16-be" if even > odd else "utf-16-le"
     try:
-        text = data.decode(encoding)
+        text = data.decode(encoding, errors)
     except UnicodeDecodeError:
         return None
     shown = sum(1 for ch in text[:4096] if ch.isprintable() or ch.isspace())
@@ -884,25 +885,70 @@ _WIDE_BOMS = (
 )
 
 
-def _narrowed(data: bytes) -> bytes:
+def _narrowed(data: bytes, shown: str = "<stdin>") -> bytes:
     """A feed in UTF-16 or UTF-32 (a BOM, or none: its NUL bytes tell it) as UTF-8.  Its
     bytes split at b"\n" are no lines: a wide encoding is read as a whole, never line by
     line (what a feed in 8-bit encodings is, see :func:`_jsonl_lines`); the checks on the
-    bytes (a last line cut off) then hold for it too."""
+    bytes (a last line cut off) then hold for it too.  A feed cut off while being written
+    may end in half a character, and one may hold half a surrogate pair: see :func:`_wide`."""
     for bom, encoding in _WIDE_BOMS:
         if data.startswith(bom):
-            try:
-                return data.decode(encoding).encode("utf-8", "surrogatepass")
-            except UnicodeDecodeError:
-                return data  # (not what its first bytes say: read line by line)
-    wide = _utf32_without_bom(data) or _utf16_without_bom(data)
-    return data if wide is None else wide[0].encode("utf-8", "surrogatepass")
+            text = _wide(data, encoding, shown)
+            # (None: not what its first bytes say, read line by line)
+            return data if text is None else text.encode("utf-8", "surrogatepass")
+    lenient = "surrogatepass"
+    wide = _utf32_without_bom(_whole_units(data, 4), lenient) or _utf16_without_bom(
+        _whole_units(data, 2), lenient
+    )
+    if wide is not None:
+        text = _wide(data, wide[1], shown)
+        return data if text is None else text.encode("utf-8", "surrogatepass")
+    return data
 
 
-def _utf32_without_bom(data: bytes) -> tuple[str, str] | None:
+def _whole_units(data: bytes, width: int) -> bytes:
+    """``data`` without the part of a character that ends it (a file cut off mid-write)."""
+    return data[: len(data) - len(data) % width]
+
+
+#: half of a UTF-16 surrogate pair, alone
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _wide(data: bytes, encoding: str, shown: str) -> str | None:
+    """``data`` decoded from UTF-16 or UTF-32 (``encoding``).  A feed cut off at an odd byte
+    while the scraper wrote it ends in half a character, and one character may be half a
+    surrogate pair: either made the whole feed "binary", or read it as 8-bit text, every line
+    garbled (review Z).  So the half character at the end is left out (the last line, with no
+    newline after it, is then cut off as in a UTF-8 feed), and a lone surrogate reads as
+    U+FFFD, with a warning: only its line suffers.  Read that leniently, the lines must begin
+    as JSON objects do (bar the ones holding U+FFFD), else None: bytes of another encoding
+    after a wide line are no wide text."""
+    whole = _whole_units(data, 4 if "32" in encoding else 2)
+    try:
+        if whole == data:
+            return data.decode(encoding)
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = whole.decode(encoding, "surrogatepass")
+    except UnicodeDecodeError:
+        return None
+    text, lone = _LONE_SURROGATE.subn("\ufffd", text)
+    lines = (line.lstrip(" \t\r\ufeff") for line in text.split("\n"))
+    if not all(line.startswith("{") or "\ufffd" in line for line in lines if line):
+        return None
+    if lone:
+        log.warning(
+            "%s: %d half surrogate pair(s), no %s character, read as \ufffd", shown, lone, encoding
+        )
+    return text
+
+
+def _utf32_without_bom(data: bytes, errors: str = "strict") -> tuple[str, str] | None:
     """UTF-32 text without a BOM, told by its NUL bytes: the two high bytes of every
     character of the Basic Multilingual Plane (the last two of four: little-endian; the
-    first two: big-endian)."""
+    first two: big-endian); ``errors`` as for :func:`_utf16_without_bom`."""
     head = data[:8192] if len(data) % 4 == 0 else b""
     if not head:
         return None
@@ -914,7 +960,7 @@ def _utf32_without_bom(data: bytes) -> tuple[str, str] | None:
     if encoding is None:
         return None
     try:
-        text = data.decode(encoding)
+        text = data.decode(encoding, errors)
     except UnicodeDecodeError:
         return None
     shown = sum(1 for ch in text[:2048] if ch.isprintable() or ch.isspace())
@@ -944,7 +990,7 @@ def _utf8(raw: bytes) -> bool:
 
 def _jsonl_documents(data: bytes, shown: str, stem: str, meta: ManifestRow) -> Iterator[Document]:
     """One Document per non-blank line; a file with none is one ``empty`` Document."""
-    data = _narrowed(data)
+    data = _narrowed(data, shown)
     found = False
     last = len(data.rstrip(b" \t\r\n").split(b"\n"))  # (the last non-blank line's number)
     for lineno, (line, problem) in enumerate(_jsonl_lines(data, shown), start=1):

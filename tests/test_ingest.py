@@ -251,6 +251,43 @@ def test_a_utf16_or_utf32_feed_is_read_whole(tmp_path: Path, encoding: str) -> N
     assert [d.status for d in iter_documents([str(feed)])] == ["ok", "cut-off"]
 
 
+@pytest.mark.parametrize("order", ["bom-le", "le", "be"])
+def test_a_utf16_feed_cut_at_an_odd_byte_or_with_half_a_pair_loses_one_line(
+    tmp_path: Path, order: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A UTF-16 feed cut off at an odd byte while the scraper wrote it was wholly "binary"
+    (with a BOM) or read as 8-bit text, every line garbled (without); one half surrogate
+    pair did the same (review Z).  Its whole lines are read, the last one is cut off."""
+    encoding = "utf-16-be" if order == "be" else "utf-16-le"
+    bom = b"\xff\xfe" if order == "bom-le" else b""
+    rows = [
+        {"id": "t1", "text": RUSSIAN, "outlet": "TASS"},
+        {"id": "h1", "text": FRENCH + " \u2603", "outlet": "Herald"},
+        {"id": "h2", "text": FRENCH, "outlet": "Herald"},
+    ]
+    whole = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows).encode(encoding)
+    feed = tmp_path / "feed.jsonl"
+    feed.write_bytes(bom + whole[:-41])  # (an odd byte count: half a character at the end)
+    docs = list(iter_documents([str(feed)]))
+    assert [(d.id, d.status) for d in docs] == [
+        ("feed:t1", "ok"),
+        ("feed:h1", "ok"),
+        ("feed:h2", "cut-off"),
+    ]
+    assert docs[0].content == RUSSIAN
+    # half a surrogate pair (the snowman's place) reads as U+FFFD in its line alone
+    half = "\ud800".encode(encoding, "surrogatepass")
+    feed.write_bytes(bom + whole.replace("\u2603".encode(encoding), half))
+    docs = list(iter_documents([str(feed)]))
+    assert [(d.id, d.status) for d in docs] == [
+        ("feed:t1", "ok"),
+        ("feed:h1", "ok"),
+        ("feed:h2", "ok"),
+    ]
+    assert docs[1].content == FRENCH + " \ufffd" and docs[2].content == FRENCH
+    assert "1 half surrogate pair(s)" in caplog.text
+
+
 def test_stdin_text_and_jsonl() -> None:
     (doc,) = iter_documents(["-"], stdin=io.BytesIO(RUSSIAN.encode("koi8-r")))
     assert doc.content == RUSSIAN and doc.path == "<stdin>"
