@@ -717,6 +717,28 @@ def test_a_folder_manifest_unusable_for_one_run_changes_none_of_its_articles(
     _returns_unchanged(run(folders, out))
 
 
+def test_a_listed_file_named_with_a_time_missing_for_one_run_keeps_its_name(
+    tmp_path: Path,
+) -> None:
+    """A file named with a colon ("herald_2025-06-08T10:30.txt"), missing for a night while
+    the manifest lists it, was named as a JSONL line is, without its extension: a new
+    article "herald_2025-06-08T10:30" not audited (review Z)."""
+    corpus, out = copy_corpus(tmp_path), tmp_path / "out"
+    timed = "002_2025-06-08T10:30.txt"
+    (corpus / "002_ff3b1c2c26e4a046.txt").rename(corpus / timed)
+    manifest = corpus / "manifest.csv"
+    listed = manifest.read_text(encoding="utf-8")
+    manifest.write_text(listed.replace("002_ff3b1c2c26e4a046.txt", timed), encoding="utf-8")
+    run([str(corpus)], out)
+    away = (corpus / timed).rename(tmp_path / "away.txt")
+    night = run([str(corpus)], out)
+    assert [d.status for d in night.failed] == ["missing"]
+    assert sorted(night.tables.articles.article)[2] == timed
+    assert not [r for r in night.changes if r["change"] in ("new-article", "removed-article")]
+    away.rename(corpus / timed)
+    _returns_unchanged(run([str(corpus)], out))
+
+
 def test_an_empty_corpus_folder_among_several_removes_none_of_its_articles(
     tmp_path: Path,
 ) -> None:
