@@ -52,8 +52,14 @@ _NUMERIC = re.compile(r"(\d{1,2})[/-](\d{1,2})[/-](\d{4})\b")
 _DAY_MONTH = re.compile(_WEEKDAY + r"(\d{1,2})(?:st|nd|rd|th)?\.?\s+" + _MONTH + r",?\s+(\d{4})\b")
 _MONTH_DAY = re.compile(_WEEKDAY + _MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b")
 _EPOCH = re.compile(r"(\d{9,13})(\.\d+)?")  # seconds, or milliseconds (12-13 digits)
-#: the time after an ISO day ("T25:99:00" is none: an impossible time is no date, not the day)
-_TIME = re.compile(r"[T\s](\d{1,2}):(\d{2})(?::(\d{2}))?")
+#: the time after a day ("T25:99:00" is none: an impossible time is no date, not the day),
+#: and its zone ("+25:00" is none either)
+_TIME = re.compile(
+    r"(?:[T\s]|,\s*)(\d{1,2}):(\d{2})(?::(\d{2}))?(?:[.,]\d+)?"
+    r"(?:\s*[+-](\d{2}):?(\d{2})\b)?"
+)
+#: the ways a day is written, each with a time after it perhaps
+_DAYS = (_ISO, _YEAR_FIRST, _DOTTED, _DAY_MONTH, _MONTH_DAY, _NUMERIC)
 
 
 def iso_date(value: str | None) -> str | None:
@@ -73,9 +79,9 @@ def date_problem(value: str | None) -> str | None:
         readings = [r for r in (_day(year, b, a), _day(year, a, b)) if r is not None]
         if len(readings) == 2:
             return f"ambiguous (day or month first?) - write {readings[0]} or {readings[1]}"
+    if _impossible_time(text):
+        return "no such time - check the hours and minutes"
     if _ISO.match(text):
-        if _impossible_time(text):
-            return "no such time - check the hours and minutes"
         return "no such day - check the year, month and day"
     if _EPOCH.fullmatch(text):
         return f"not a date between {_EPOCH_YEARS[0]} and {_EPOCH_YEARS[1]} in Unix time"
@@ -90,10 +96,12 @@ def _read(value: str | None) -> str | None:
     text = " ".join((value or "").split())
     if not text:
         return None
+    if _impossible_time(text):
+        return None
     match = _ISO.match(text)
     if match:
         day = _day(*match.groups())
-        if day is None or _impossible_time(text):
+        if day is None:
             return None
         try:  # the whole value in ISO form when it is valid ISO (its time and zone say more)
             stamp = dt.datetime.fromisoformat(text.replace("Z", "+00:00").replace(" ", "T", 1))
@@ -131,13 +139,29 @@ def _read(value: str | None) -> str | None:
 
 
 def _impossible_time(text: str) -> bool:
-    """Does the ISO day opening ``text`` go on with a time no clock shows ("T25:99:00")?
-    The day alone would be a guess at what the value meant."""
-    found = _TIME.match(text, 10) if len(text) > 10 else None
+    """Does the day opening ``text`` go on with a time no clock shows ("T25:99:00"), or a
+    zone none keeps ("+25:00")?  The day alone would be a guess at what the value meant.
+    Any way of writing a day counts: an RSS date whose time is impossible was read as its
+    day alone ("Fri, 06 Jun 2025 25:30:00 +0300"), and so was "11.06.2025 26:00"."""
+    folded = text.casefold()  # (as the day is read: "Jun" is "jun"; an ISO "T" stays)
+    for pattern in _DAYS:
+        source = text if pattern is _ISO else folded
+        day = pattern.match(source)
+        if day is not None:
+            break
+    else:
+        return False
+    found = _TIME.match(source, day.end())
     if found is None:
         return False
-    hours, minutes, seconds = (int(n or 0) for n in found.groups())
-    return hours > 23 or minutes > 59 or seconds > 60  # (60: a leap second)
+    hours, minutes, seconds, zone_hours, zone_minutes = (int(n or 0) for n in found.groups())
+    return (
+        hours > 23
+        or minutes > 59
+        or seconds > 60  # (60: a leap second)
+        or zone_hours > 23  # (a zone is less than a day off UTC)
+        or zone_minutes > 59
+    )
 
 
 def _day(year: str, month: str, day: str) -> str | None:

@@ -24,7 +24,7 @@ import stat
 import sys
 import unicodedata
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -92,6 +92,9 @@ class ManifestRow:
     language: str | None = None
     title: str | None = None
     listed_in: str = ""  # the manifest that lists the file (for messages)
+    #: why the row is not trusted (the manifest's last row cut off while it was written):
+    #: the file is then a failed input for the run, its row's values unused
+    cut: str = ""
 
 
 # --------------------------------------------------------------------------- decoding
@@ -200,9 +203,10 @@ def _russian_reading(data: bytes) -> tuple[str, str] | None:
     return text, encoding
 
 
-def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+def _utf16_without_bom(data: bytes, errors: str = "strict") -> tuple[str, str] | None:
     """UTF-16 text without a BOM, told by its NUL bytes: the high bytes of ASCII letters
-    and spaces, all at even offsets (big-endian) or all at odd ones (little-endian)."""
+    and spaces, all at even offsets (big-endian) or all at odd ones (little-endian).
+    ``errors``: as for ``bytes.decode`` ("surrogatepass" keeps half a surrogate pair)."""
     head = data[:8192] if len(data) % 2 == 0 else b""
     even, odd = head[0::2].count(0), head[1::2].count(0)
     half = len(head) // 2
@@ -210,7 +214,7 @@ def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
         return None
     encoding = "utf-16-be" if even > odd else "utf-16-le"
     try:
-        text = data.decode(encoding)
+        text = data.decode(encoding, errors)
     except UnicodeDecodeError:
         return None
     shown = sum(1 for ch in text[:4096] if ch.isprintable() or ch.isspace())
@@ -307,6 +311,9 @@ def load_manifest(path: str | Path) -> dict[Path, ManifestRow]:
             hint=f"the first row must name columns such as {','.join(MANIFEST_COLUMNS)}",
         )
     reader.fieldnames = fields
+    # a manifest ending in the middle of a line was cut off while it was written: its last
+    # row, with fewer values than the first row names columns, is not to be trusted
+    last_line = text.count("\n") + 1 if text and not text.endswith("\n") else 0
     rows: dict[Path, ManifestRow] = {}
     lines: dict[Path, int] = {}
     as_written: dict[Path, tuple[str | None, ...]] = {}  # each file's row
@@ -323,9 +330,22 @@ def load_manifest(path: str | Path) -> dict[Path, ManifestRow]:
 
         given = (row.get(alias) for alias in names["file"])
         name = next((n.strip() for n in given if n and n.strip()), "")
+        cut = reader.line_num == last_line and None in row.values()
+        if cut and len([v for v in row.values() if v is not None]) < 2:
+            log.warning(  # (the file's name itself may be cut short: no file to name)
+                "%s: line %d is cut off (%s...) - the manifest being written? the row is not used",
+                path,
+                lineno,
+                name,
+            )
+            continue
         if not name:
             continue
         key = resolve(_listed(mpath.parent, name))
+        if cut:
+            rows[key], lines[key] = _cut_row(str(path), lineno, len(fields)), lineno
+            as_written.pop(key, None)
+            continue
         cells = tuple(row.get(f) for f in fields)
         if as_written.get(key) == cells:
             lines[key] = lineno
@@ -353,6 +373,16 @@ def load_manifest(path: str | Path) -> dict[Path, ManifestRow]:
             )
         rows[key], lines[key] = row_of, lineno
     return rows
+
+
+def _cut_row(path: str, lineno: int, columns: int) -> ManifestRow:
+    """The row of a manifest's last line cut off mid-row: its file fails for the run (its
+    outlet, role or date may be cut short, "Hera" for "Herald", or missing)."""
+    return ManifestRow(
+        listed_in=path,
+        cut=f"its row in {printable(path)} (line {lineno}) is cut off, fewer values than the"
+        f" {columns} columns - the manifest being written? not audited this run",
+    )
 
 
 def _one_row_per_line(
@@ -855,25 +885,70 @@ _WIDE_BOMS = (
 )
 
 
-def _narrowed(data: bytes) -> bytes:
+def _narrowed(data: bytes, shown: str = "<stdin>") -> bytes:
     """A feed in UTF-16 or UTF-32 (a BOM, or none: its NUL bytes tell it) as UTF-8.  Its
     bytes split at b"\n" are no lines: a wide encoding is read as a whole, never line by
     line (what a feed in 8-bit encodings is, see :func:`_jsonl_lines`); the checks on the
-    bytes (a last line cut off) then hold for it too."""
+    bytes (a last line cut off) then hold for it too.  A feed cut off while being written
+    may end in half a character, and one may hold half a surrogate pair: see :func:`_wide`."""
     for bom, encoding in _WIDE_BOMS:
         if data.startswith(bom):
-            try:
-                return data.decode(encoding).encode("utf-8", "surrogatepass")
-            except UnicodeDecodeError:
-                return data  # (not what its first bytes say: read line by line)
-    wide = _utf32_without_bom(data) or _utf16_without_bom(data)
-    return data if wide is None else wide[0].encode("utf-8", "surrogatepass")
+            text = _wide(data, encoding, shown)
+            # (None: not what its first bytes say, read line by line)
+            return data if text is None else text.encode("utf-8", "surrogatepass")
+    lenient = "surrogatepass"
+    wide = _utf32_without_bom(_whole_units(data, 4), lenient) or _utf16_without_bom(
+        _whole_units(data, 2), lenient
+    )
+    if wide is not None:
+        text = _wide(data, wide[1], shown)
+        return data if text is None else text.encode("utf-8", "surrogatepass")
+    return data
 
 
-def _utf32_without_bom(data: bytes) -> tuple[str, str] | None:
+def _whole_units(data: bytes, width: int) -> bytes:
+    """``data`` without the part of a character that ends it (a file cut off mid-write)."""
+    return data[: len(data) - len(data) % width]
+
+
+#: half of a UTF-16 surrogate pair, alone
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _wide(data: bytes, encoding: str, shown: str) -> str | None:
+    """``data`` decoded from UTF-16 or UTF-32 (``encoding``).  A feed cut off at an odd byte
+    while the scraper wrote it ends in half a character, and one character may be half a
+    surrogate pair: either made the whole feed "binary", or read it as 8-bit text, every line
+    garbled (review Z).  So the half character at the end is left out (the last line, with no
+    newline after it, is then cut off as in a UTF-8 feed), and a lone surrogate reads as
+    U+FFFD, with a warning: only its line suffers.  Read that leniently, the lines must begin
+    as JSON objects do (bar the ones holding U+FFFD), else None: bytes of another encoding
+    after a wide line are no wide text."""
+    whole = _whole_units(data, 4 if "32" in encoding else 2)
+    try:
+        if whole == data:
+            return data.decode(encoding)
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = whole.decode(encoding, "surrogatepass")
+    except UnicodeDecodeError:
+        return None
+    text, lone = _LONE_SURROGATE.subn("\ufffd", text)
+    lines = (line.lstrip(" \t\r\ufeff") for line in text.split("\n"))
+    if not all(line.startswith("{") or "\ufffd" in line for line in lines if line):
+        return None
+    if lone:
+        log.warning(
+            "%s: %d half surrogate pair(s), no %s character, read as \ufffd", shown, lone, encoding
+        )
+    return text
+
+
+def _utf32_without_bom(data: bytes, errors: str = "strict") -> tuple[str, str] | None:
     """UTF-32 text without a BOM, told by its NUL bytes: the two high bytes of every
     character of the Basic Multilingual Plane (the last two of four: little-endian; the
-    first two: big-endian)."""
+    first two: big-endian); ``errors`` as for :func:`_utf16_without_bom`."""
     head = data[:8192] if len(data) % 4 == 0 else b""
     if not head:
         return None
@@ -885,7 +960,7 @@ def _utf32_without_bom(data: bytes) -> tuple[str, str] | None:
     if encoding is None:
         return None
     try:
-        text = data.decode(encoding)
+        text = data.decode(encoding, errors)
     except UnicodeDecodeError:
         return None
     shown = sum(1 for ch in text[:2048] if ch.isprintable() or ch.isspace())
@@ -915,7 +990,7 @@ def _utf8(raw: bytes) -> bool:
 
 def _jsonl_documents(data: bytes, shown: str, stem: str, meta: ManifestRow) -> Iterator[Document]:
     """One Document per non-blank line; a file with none is one ``empty`` Document."""
-    data = _narrowed(data)
+    data = _narrowed(data, shown)
     found = False
     last = len(data.rstrip(b" \t\r\n").split(b"\n"))  # (the last non-blank line's number)
     for lineno, (line, problem) in enumerate(_jsonl_lines(data, shown), start=1):
@@ -1086,10 +1161,19 @@ def read_document(
     doc_id = printable(_doc_id(p, root))
     meta = (manifest or {}).get(resolved or _resolved(p), ManifestRow())
     try:
+        _trusted(meta, shown)
         data = _read_bytes(p, shown, settings.ingest)
         return _from_bytes(data, shown, doc_id, kind, meta, settings.ingest.max_bytes)
     except InputError as exc:
         return _failed(shown, doc_id, kind or "text", exc, meta)
+
+
+def _trusted(meta: ManifestRow, shown: str) -> None:
+    """Raise the failure of a file whose manifest row was cut off (``ManifestRow.cut``)."""
+    if meta.cut:
+        raise InputError(
+            meta.cut, path=shown, hint="run again once it is written whole", status="cut-off"
+        )
 
 
 def _read_stdin(stream: BinaryIO, settings: IngestSettings) -> Iterator[Document]:
@@ -1140,7 +1224,7 @@ def iter_documents(
     problem is recorded on the document.
     """
     explicit = load_manifest(manifest) if manifest is not None else {}
-    beside: dict[Path, tuple[dict[Path, ManifestRow], list[Document]]] = {}
+    beside: dict[Path, tuple[dict[Path, ManifestRow], list[Document], Callable[[Path], bool]]] = {}
     seen: set[Path] = set()
     resolve = _Resolver()
     ids = _JsonlIds()
@@ -1153,11 +1237,13 @@ def iter_documents(
             rows = dict(explicit)
             found = _manifests_in(p) if manifest is None else []
             broken: list[Document] = []
+            withheld: Callable[[Path], bool] = _nothing
             if found:
-                rows, broken = _discovered_rows(found, p)
+                rows, broken, withheld = _discovered_rows(found, p, settings.ingest)
             yield from broken
             count = 0
-            for doc in ids.settle(_documents_in(p, rows, settings, seen, resolve), p, rows):
+            docs = _documents_in(p, rows, settings, seen, resolve, withheld)
+            for doc in ids.settle(docs, p, rows):
                 count += 1
                 yield doc
             if not count and not broken and _no_input_in(p, settings.ingest):
@@ -1168,15 +1254,19 @@ def iter_documents(
             log.warning("%s is a manifest, not an article: give its folder, or --manifest", given)
         else:
             rows = explicit
+            withheld = _nothing
             if manifest is None:  # a file's own folder's manifest speaks for it
                 if p.parent not in beside:
                     local = p.parent / MANIFEST_NAME
                     beside[p.parent] = (
-                        _discovered_rows([local], p.parent) if local.is_file() else ({}, [])
+                        _discovered_rows([local], p.parent, settings.ingest)
+                        if local.is_file()
+                        else ({}, [], _nothing)
                     )
                     yield from beside[p.parent][1]
-                rows = beside[p.parent][0]
-            yield from ids.settle(_documents_at(p, given, None, rows, settings, seen, resolve))
+                rows, _, withheld = beside[p.parent]
+            docs = _documents_at(p, given, None, rows, settings, seen, resolve, withheld)
+            yield from ids.settle(docs)
     if manifest is not None:
         yield from _missing_from_manifest(explicit, Path(manifest).parent, seen)
 
@@ -1226,10 +1316,11 @@ def _documents_in(
     settings: Settings,
     seen: set[Path],
     resolve: _Resolver,
+    withheld: Callable[[Path], bool],
 ) -> Iterator[Document]:
     unlisted: list[OSError] = []
     for f in _walk(root, settings.ingest, unlisted):
-        yield from _documents_at(f, str(f), root, rows, settings, seen, resolve)
+        yield from _documents_at(f, str(f), root, rows, settings, seen, resolve, withheld)
     for exc in unlisted:  # its files are not audited: named, never skipped in silence
         folder = str(exc.filename or root)
         doc_id = printable(_doc_id(Path(folder), root) if folder != str(root) else root.name)
@@ -1249,14 +1340,20 @@ def _documents_at(
     settings: Settings,
     seen: set[Path],
     resolve: _Resolver,
+    withheld: Callable[[Path], bool],
 ) -> Iterator[Document]:
+    """The documents of the file ``p``: none when it was read already, or when a manifest
+    that cannot be used this run speaks for it (see :func:`_discovered_rows`)."""
     resolved = resolve(p)
     if resolved in seen:
         return
     seen.add(resolved)
+    if withheld(resolved):
+        return
     if _kind_of(p, settings.ingest) == "jsonl":
         shown, stem = printable(shown), printable(_doc_id(p, root))
         try:
+            _trusted(rows.get(resolved, ManifestRow()), shown)
             data = _read_bytes(p, shown, settings.ingest)
             if shown.lower().endswith(".gz"):
                 data = _strip_gzip(data, shown, settings.ingest.max_bytes)
@@ -1267,37 +1364,62 @@ def _documents_at(
     yield read_document(p, settings=settings, root=root, manifest=rows, resolved=resolved)
 
 
+def _nothing(path: Path) -> bool:
+    """No manifest withholds ``path``."""
+    return False
+
+
 def _discovered_rows(
-    manifests: list[Path], root: Path
-) -> tuple[dict[Path, ManifestRow], list[Document]]:
+    manifests: list[Path], root: Path, settings: IngestSettings
+) -> tuple[dict[Path, ManifestRow], list[Document], Callable[[Path], bool]]:
     """The rows of the manifests found in a corpus folder, each file's from the manifest
     of its own folder or the nearest folder above it (a manifest elsewhere that lists it
-    counts only when none of those does); and a failed document per manifest that cannot
-    be used (named, with the fix; the run goes on without it)."""
+    counts only when none of those does); a failed document per manifest that cannot be
+    used (named, with the fix); and which files such a manifest speaks for: they are not
+    audited this run.  (Audited without it, TASS's articles were no designated source's,
+    every outlet "unknown (...)", uncredited copying new, and all of it again the night it
+    was back: a manifest unreadable, or emptied by a scraper rewriting it, for a night.)
+    A manifest that lists no file (its header only, or nothing) while its folder holds
+    articles counts as one that cannot be used: it is being written, or belongs to no file."""
     rows: dict[Path, ManifestRow] = {}
     nearness: dict[Path, int] = {}
     broken = []
+    withheld: dict[Path, int] = {}  # the folder of each manifest not used -> its depth
     for local in manifests:
+        folder = _resolved(local.parent)
         try:
             found = load_manifest(local)
+            if not found and not _no_input_in(local.parent, settings):
+                raise ManifestError(
+                    "lists no file (its header only, or nothing) - being written?",
+                    path=str(local),
+                    hint="give each file of its folder a row, or delete it",
+                )
         except ManifestError as exc:
-            shown = printable(str(local))
             broken.append(
                 Document(
-                    path=shown,
+                    path=printable(str(local)),
                     id=printable(_doc_id(local, root)),
                     kind="text",
                     status="unreadable",
-                    error=f"{exc} - this manifest's files are audited without it",
+                    error=f"{exc} - the files it speaks for are not audited this run",
                 )
             )
+            withheld[folder] = len(folder.parts)
             continue
-        folder = _resolved(local.parent)
         for path, row in found.items():
             near = len(folder.parts) if folder in path.parents else -1
             if near >= nearness.get(path, -2):
                 rows[path], nearness[path] = row, near
-    return rows, broken
+
+    def unlisted(path: Path) -> bool:
+        """Does a manifest not used speak for ``path`` (a resolved file), no deeper one?"""
+        return any(
+            depth > nearness.get(path, -2) and folder in path.parents
+            for folder, depth in withheld.items()
+        )
+
+    return rows, broken, unlisted
 
 
 def _missing_from_manifest(

@@ -63,7 +63,7 @@ from provenance.classify import overlap as quote_overlap
 from provenance.dates import utc_day
 from provenance.extract import assemble, copyright_credits, entry_starts, extract_all
 from provenance.index import CorpusIndex, Prepared, prepare
-from provenance.ingest import iter_documents
+from provenance.ingest import MANIFEST_NAME, iter_documents
 from provenance.lineage import (
     direction,
     merge_adjacent,
@@ -178,7 +178,7 @@ class AuditRun:
 
 def article_name(doc: Document, roots: Sequence[Path]) -> str:
     """The article's key: its path relative to the corpus folder it came from."""
-    if ":" in doc.path and not Path(doc.path).exists():  # a JSONL line "feed.jsonl:3"
+    if _feed_line(doc.path):
         return doc.id
     if doc.status == "empty" and os.path.isdir(doc.path):  # an empty corpus folder, as given
         return doc.id
@@ -193,14 +193,26 @@ def article_name(doc: Document, roots: Sequence[Path]) -> str:
 
 def input_path(doc: Document) -> str:
     """The absolute path of the input ``doc`` was read from: a JSONL line's
-    ("feed.jsonl:3") is its feed's; a failed corpus folder's is the folder."""
+    ("feed.jsonl:3") is its feed's; a failed corpus folder's is the folder, and so is a
+    failed manifest's (the files it speaks for were not audited: see ingest)."""
     path = doc.path
-    if ":" in path and not Path(path).exists():
+    if _feed_line(path):
         path = _LINE_NUMBER.sub("", path)
+    if doc.status != "ok" and os.path.basename(path) == MANIFEST_NAME:
+        path = os.path.dirname(path) or "."
     return os.path.abspath(path)
 
 
 _LINE_NUMBER = re.compile(r":[0-9]+$")
+#: a JSONL line's path: its feed's (or standard input's) and its line number
+_FEED_LINE = re.compile(r"(?is)(?:.+\.jsonl(?:\.gz)?|<stdin>):[0-9]+")
+
+
+def _feed_line(path: str) -> bool:
+    """Is ``path`` a JSONL line's ("feed.jsonl:3")?  Not any path with a colon: a file
+    named with a time, "herald_2025-06-08T10:30.txt", missing for a night, was named
+    without its extension as a feed line is (by its id), a new article (review Z)."""
+    return _FEED_LINE.fullmatch(path) is not None and not Path(path).exists()
 
 
 def outlet_label(doc: Document, name: str) -> str:

@@ -56,6 +56,14 @@ def test_dates_in_many_styles(value: str, iso: str) -> None:
         ("2025-06-11T25:99:00", "no such time - check the hours and minutes"),
         ("2025-06-11 24:30", "no such time - check the hours and minutes"),
         ("2025-06-11T10:61:00+03:00", "no such time - check the hours and minutes"),
+        # ... and still did in an RSS or day-first date, or with a zone no clock keeps
+        # (review Z)
+        ("Fri, 06 Jun 2025 25:30:00 +0300", "no such time - check the hours and minutes"),
+        ("06 Jun 2025 10:61:00 +0300", "no such time - check the hours and minutes"),
+        ("11.06.2025 26:00", "no such time - check the hours and minutes"),
+        ("June 6, 2025, 24:10", "no such time - check the hours and minutes"),
+        ("2025-06-11T10:30:00+25:00", "no such time - check the hours and minutes"),
+        ("2025-06-11T10:30:00-0075", "no such time - check the hours and minutes"),
     ],
 )
 def test_what_is_no_date_says_why(value: str, problem: str) -> None:

@@ -251,6 +251,43 @@ def test_a_utf16_or_utf32_feed_is_read_whole(tmp_path: Path, encoding: str) -> N
     assert [d.status for d in iter_documents([str(feed)])] == ["ok", "cut-off"]
 
 
+@pytest.mark.parametrize("order", ["bom-le", "le", "be"])
+def test_a_utf16_feed_cut_at_an_odd_byte_or_with_half_a_pair_loses_one_line(
+    tmp_path: Path, order: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A UTF-16 feed cut off at an odd byte while the scraper wrote it was wholly "binary"
+    (with a BOM) or read as 8-bit text, every line garbled (without); one half surrogate
+    pair did the same (review Z).  Its whole lines are read, the last one is cut off."""
+    encoding = "utf-16-be" if order == "be" else "utf-16-le"
+    bom = b"\xff\xfe" if order == "bom-le" else b""
+    rows = [
+        {"id": "t1", "text": RUSSIAN, "outlet": "TASS"},
+        {"id": "h1", "text": FRENCH + " \u2603", "outlet": "Herald"},
+        {"id": "h2", "text": FRENCH, "outlet": "Herald"},
+    ]
+    whole = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows).encode(encoding)
+    feed = tmp_path / "feed.jsonl"
+    feed.write_bytes(bom + whole[:-41])  # (an odd byte count: half a character at the end)
+    docs = list(iter_documents([str(feed)]))
+    assert [(d.id, d.status) for d in docs] == [
+        ("feed:t1", "ok"),
+        ("feed:h1", "ok"),
+        ("feed:h2", "cut-off"),
+    ]
+    assert docs[0].content == RUSSIAN
+    # half a surrogate pair (the snowman's place) reads as U+FFFD in its line alone
+    half = "\ud800".encode(encoding, "surrogatepass")
+    feed.write_bytes(bom + whole.replace("\u2603".encode(encoding), half))
+    docs = list(iter_documents([str(feed)]))
+    assert [(d.id, d.status) for d in docs] == [
+        ("feed:t1", "ok"),
+        ("feed:h1", "ok"),
+        ("feed:h2", "ok"),
+    ]
+    assert docs[1].content == FRENCH + " \ufffd" and docs[2].content == FRENCH
+    assert "1 half surrogate pair(s)" in caplog.text
+
+
 def test_stdin_text_and_jsonl() -> None:
     (doc,) = iter_documents(["-"], stdin=io.BytesIO(RUSSIAN.encode("koi8-r")))
     assert doc.content == RUSSIAN and doc.path == "<stdin>"
@@ -634,8 +671,53 @@ def test_a_broken_subfolder_manifest_fails_alone(tmp_path: Path) -> None:
     broken = [d for d in docs if d.status != "ok"]
     assert len(broken) == 1 and broken[0].status == "unreadable"
     assert "tass/manifest.csv: manifest has no 'file' column" in (broken[0].error or "")
+    # the files it speaks for are not audited without it (TASS's as an unknown outlet's)
     outlets = {Path(d.path).parent.name: d.outlet for d in docs if d.status == "ok"}
-    assert outlets == {"tass": None, "paper": "Paper"}
+    assert outlets == {"paper": "Paper"}
+
+
+def test_a_manifest_listing_no_file_speaks_for_its_files_only_when_they_are_there(
+    tmp_path: Path,
+) -> None:
+    """A header-only manifest is one being rewritten: its folder's files are not audited
+    that run (review Z); in a folder with no article yet it is no failure."""
+    outlet_folders(tmp_path, "tass", "paper")
+    (tmp_path / "tass" / "manifest.csv").write_text("file,outlet,role\n")
+    (tmp_path / "paper" / "manifest.csv").write_text("file,outlet\na.txt,Paper\n")
+    (tmp_path / "later").mkdir()
+    (tmp_path / "later" / "manifest.csv").write_text("file,outlet\n")
+    docs = list(iter_documents([str(tmp_path)]))
+    assert [(Path(d.path).parent.name, d.status) for d in docs] == [
+        ("tass", "unreadable"),
+        ("paper", "ok"),
+    ]
+    assert "tass/manifest.csv: lists no file" in (docs[0].error or "")
+    # a file given alone, its folder's manifest unusable: not audited either
+    assert [d.status for d in iter_documents([str(tmp_path / "tass" / "a.txt")])] == ["unreadable"]
+
+
+def test_a_manifest_cut_mid_row_is_named_and_its_last_row_not_trusted(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A manifest cut off in its last row while it is written ("Hera" for "Herald"): the
+    row is named, and its file fails for the run rather than being "Hera"'s (review Z)."""
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / name).write_text(f"Some article text of {name}.")
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text("file,outlet,url,date,role\na.txt,TASS,,2025-06-05,source\nb.txt,Hera")
+    docs = {Path(d.path).name: d for d in iter_documents([str(tmp_path)])}
+    assert (docs["a.txt"].status, docs["a.txt"].outlet) == ("ok", "TASS")
+    assert (docs["b.txt"].status, docs["b.txt"].outlet) == ("cut-off", None)
+    assert f"its row in {manifest} (line 3) is cut off" in (docs["b.txt"].error or "")
+    # cut in its file's name: no file to name, the row is not used
+    manifest.write_text("file,outlet,url,date,role\na.txt,TASS,,2025-06-05,source\nb.t")
+    docs = {Path(d.path).name: d for d in iter_documents([str(tmp_path)])}
+    assert [d.status for d in docs.values()] == ["ok", "ok"]
+    assert f"{manifest}: line 3 is cut off (b.t...)" in caplog.text
+    # a last row short of values but ended by a line break is written whole
+    manifest.write_text("file,outlet,url,date,role\na.txt,TASS,,2025-06-05,source\nb.txt,B\n")
+    docs = {Path(d.path).name: d for d in iter_documents([str(tmp_path)])}
+    assert (docs["b.txt"].status, docs["b.txt"].outlet) == ("ok", "B")
 
 
 def test_a_linked_subfolder_is_read(tmp_path: Path) -> None:

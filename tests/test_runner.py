@@ -690,6 +690,55 @@ def test_a_listed_file_missing_for_one_run_is_neither_removed_nor_new_again(
     _returns_unchanged(run([str(corpus)], out))
 
 
+@pytest.mark.parametrize("night", ["header-only", "emptied", "unreadable"])
+def test_a_folder_manifest_unusable_for_one_run_changes_none_of_its_articles(
+    tmp_path: Path, night: str
+) -> None:
+    """A corpus folder's manifest.csv unreadable, or emptied by a scraper rewriting it, for
+    a night: its files were audited without it (The Moscow Times no designated source,
+    outlets "unknown (...)", changed articles and new passages), and again the night it was
+    back (review Z).  Now its files are that night's failed input, carried over."""
+    corpus, out = copy_corpus(tmp_path), tmp_path / "out"
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "own.txt").write_text(_OWN + "\n\n" + _OWN.upper() + "\n", encoding="utf-8")
+    folders = [str(corpus), str(other)]
+    run(folders, out)
+    manifest = corpus / "manifest.csv"
+    kept = manifest.read_bytes()
+    broken = {"header-only": kept.splitlines(keepends=True)[0], "emptied": b""}
+    manifest.write_bytes(broken.get(night, b"\x00\x01\x02 not a manifest \x00" * 40))
+    outcome = run(folders, out)
+    assert [(d.id, d.status) for d in outcome.failed] == [("manifest", "unreadable")]
+    assert "not audited this run" in (outcome.failed[0].error or "")
+    assert not [r for r in outcome.changes if "not audited" not in r["detail"]]
+    assert outcome.new_uncredited == 0
+    manifest.write_bytes(kept)
+    _returns_unchanged(run(folders, out))
+
+
+def test_a_listed_file_named_with_a_time_missing_for_one_run_keeps_its_name(
+    tmp_path: Path,
+) -> None:
+    """A file named with a colon ("herald_2025-06-08T10:30.txt"), missing for a night while
+    the manifest lists it, was named as a JSONL line is, without its extension: a new
+    article "herald_2025-06-08T10:30" not audited (review Z)."""
+    corpus, out = copy_corpus(tmp_path), tmp_path / "out"
+    timed = "002_2025-06-08T10:30.txt"
+    (corpus / "002_ff3b1c2c26e4a046.txt").rename(corpus / timed)
+    manifest = corpus / "manifest.csv"
+    listed = manifest.read_text(encoding="utf-8")
+    manifest.write_text(listed.replace("002_ff3b1c2c26e4a046.txt", timed), encoding="utf-8")
+    run([str(corpus)], out)
+    away = (corpus / timed).rename(tmp_path / "away.txt")
+    night = run([str(corpus)], out)
+    assert [d.status for d in night.failed] == ["missing"]
+    assert sorted(night.tables.articles.article)[2] == timed
+    assert not [r for r in night.changes if r["change"] in ("new-article", "removed-article")]
+    away.rename(corpus / timed)
+    _returns_unchanged(run([str(corpus)], out))
+
+
 def test_an_empty_corpus_folder_among_several_removes_none_of_its_articles(
     tmp_path: Path,
 ) -> None:
