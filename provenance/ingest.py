@@ -318,6 +318,7 @@ def load_manifest(path: str | Path) -> dict[Path, ManifestRow]:
     lines: dict[Path, int] = {}
     as_written: dict[Path, tuple[str | None, ...]] = {}  # each file's row
     resolve = _Resolver()
+    ragged = False  # (a row before the last short of values: written so by hand, not cut)
     for row in reader:
         # the record's first line (blank lines before it are skipped by the reader)
         spread = sum(v.rstrip("\n").count("\n") for v in row.values() if isinstance(v, str))
@@ -330,7 +331,8 @@ def load_manifest(path: str | Path) -> dict[Path, ManifestRow]:
 
         given = (row.get(alias) for alias in names["file"])
         name = next((n.strip() for n in given if n and n.strip()), "")
-        cut = reader.line_num == last_line and None in row.values()
+        cut = reader.line_num == last_line and None in row.values() and not ragged
+        ragged = ragged or None in row.values()
         if cut and len([v for v in row.values() if v is not None]) < 2:
             log.warning(  # (the file's name itself may be cut short: no file to name)
                 "%s: line %d is cut off (%s...) - the manifest being written? the row is not used",

@@ -718,6 +718,11 @@ def test_a_manifest_cut_mid_row_is_named_and_its_last_row_not_trusted(
     manifest.write_text("file,outlet,url,date,role\na.txt,TASS,,2025-06-05,source\nb.txt,B\n")
     docs = {Path(d.path).name: d for d in iter_documents([str(tmp_path)])}
     assert (docs["b.txt"].status, docs["b.txt"].outlet) == ("ok", "B")
+    # ... and so is one of a manifest written by hand, every row short of values, with no
+    # line break at its end
+    manifest.write_text("file,outlet,url,date,role\na.txt,TASS\nb.txt,B")
+    docs = {Path(d.path).name: d for d in iter_documents([str(tmp_path)])}
+    assert (docs["b.txt"].status, docs["b.txt"].outlet) == ("ok", "B")
 
 
 def test_a_linked_subfolder_is_read(tmp_path: Path) -> None:
