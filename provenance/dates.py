@@ -73,14 +73,14 @@ def date_problem(value: str | None) -> str | None:
     text = " ".join((value or "").split())
     if not text or _read(text):
         return None
+    if _impossible_time(text):  # ("06/06/2025 12:60": the time, not the day, is wrong)
+        return "no such time - check the hours and minutes"
     match = _NUMERIC.match(text)
     if match:
         a, b, year = match.groups()
-        readings = [r for r in (_day(year, b, a), _day(year, a, b)) if r is not None]
+        readings = list(dict.fromkeys(r for r in (_day(year, b, a), _day(year, a, b)) if r))
         if len(readings) == 2:
             return f"ambiguous (day or month first?) - write {readings[0]} or {readings[1]}"
-    if _impossible_time(text):
-        return "no such time - check the hours and minutes"
     if _ISO.match(text):
         return "no such day - check the year, month and day"
     if _EPOCH.fullmatch(text):

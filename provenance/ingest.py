@@ -334,12 +334,21 @@ def load_manifest(path: str | Path) -> dict[Path, ManifestRow]:
         cut = reader.line_num == last_line and None in row.values() and not ragged
         ragged = ragged or None in row.values()
         if cut and len([v for v in row.values() if v is not None]) < 2:
-            log.warning(  # (the file's name itself may be cut short: no file to name)
-                "%s: line %d is cut off (%s...) - the manifest being written? the row is not used",
-                path,
-                lineno,
-                name,
-            )
+            # the file's name itself may be cut short ("tass2.t"): the one file it begins
+            # fails for the run, as a row cut later does (audited without its row, TASS's
+            # story was an unknown outlet's article copying TASS)
+            begun = _begun(mpath.parent, name)
+            if begun is None:
+                log.warning(
+                    "%s: line %d is cut off (%s...) - the manifest being written? the row is"
+                    " not used",
+                    path,
+                    lineno,
+                    name,
+                )
+                continue
+            key = resolve(begun)
+            rows[key], lines[key] = _cut_row(str(path), lineno, len(fields)), lineno
             continue
         if not name:
             continue
@@ -472,6 +481,24 @@ def _delimiter(text: str) -> str:
     if "," in header:
         return ","
     return next((d for d in (";", "\t") if d in header), ",")
+
+
+def _begun(folder: Path, name: str) -> Path | None:
+    """The one file of ``folder`` whose name a cut-off manifest cell ``name`` is or begins
+    ("tass2.t" for tass2.txt), or None (none, or several)."""
+    if not name.strip():
+        return None
+    whole = _listed(folder, name)
+    if whole.is_file():
+        return whole
+    place = (folder / name).parent
+    stem = Path(name).name
+    try:
+        found = [c for c in place.iterdir() if c.name.startswith(stem) and c.is_file()]
+    except OSError:
+        return None
+    found = [c for c in found if c.name.casefold() != "manifest.csv"]
+    return found[0] if len(found) == 1 else None
 
 
 def _listed(folder: Path, name: str) -> Path:
@@ -1226,6 +1253,12 @@ def iter_documents(
     problem is recorded on the document.
     """
     explicit = load_manifest(manifest) if manifest is not None else {}
+    if manifest is not None and not explicit:  # (its header only: being written, or empty)
+        raise ManifestError(
+            "lists no file (its header only, or nothing) - being written?",
+            path=str(manifest),
+            hint="give --manifest a row per file, or leave it out",
+        )
     beside: dict[Path, tuple[dict[Path, ManifestRow], list[Document], Callable[[Path], bool]]] = {}
     seen: set[Path] = set()
     resolve = _Resolver()

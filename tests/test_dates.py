@@ -54,6 +54,8 @@ def test_dates_in_many_styles(value: str, iso: str) -> None:
         ("0000000000", "not a date between 1990 and 2100 in Unix time"),  # a placeholder
         # an impossible time made the day alone, silently (review W)
         ("2025-06-11T25:99:00", "no such time - check the hours and minutes"),
+        # (review AA: a slashed day read both ways the same was "ambiguous")
+        ("06/06/2025 12:60", "no such time - check the hours and minutes"),
         ("2025-06-11 24:30", "no such time - check the hours and minutes"),
         ("2025-06-11T10:61:00+03:00", "no such time - check the hours and minutes"),
         # ... and still did in an RSS or day-first date, or with a zone no clock keeps

@@ -709,11 +709,17 @@ def test_a_manifest_cut_mid_row_is_named_and_its_last_row_not_trusted(
     assert (docs["a.txt"].status, docs["a.txt"].outlet) == ("ok", "TASS")
     assert (docs["b.txt"].status, docs["b.txt"].outlet) == ("cut-off", None)
     assert f"its row in {manifest} (line 3) is cut off" in (docs["b.txt"].error or "")
-    # cut in its file's name: no file to name, the row is not used
-    manifest.write_text("file,outlet,url,date,role\na.txt,TASS,,2025-06-05,source\nb.t")
+    # cut in its file's name, or right after it: the one file it begins fails too (review
+    # AA: it was audited without its row)
+    for cut in ("b.t", "b.txt"):
+        manifest.write_text(f"file,outlet,url,date,role\na.txt,TASS,,2025-06-05,source\n{cut}")
+        docs = {Path(d.path).name: d for d in iter_documents([str(tmp_path)])}
+        assert [d.status for d in docs.values()] == ["ok", "cut-off"]
+    # ... unless it begins no file, or several: then the row is only named
+    manifest.write_text("file,outlet,url,date,role\na.txt,TASS,,2025-06-05,source\nzz")
     docs = {Path(d.path).name: d for d in iter_documents([str(tmp_path)])}
     assert [d.status for d in docs.values()] == ["ok", "ok"]
-    assert f"{manifest}: line 3 is cut off (b.t...)" in caplog.text
+    assert f"{manifest}: line 3 is cut off (zz...)" in caplog.text
     # a last row short of values but ended by a line break is written whole
     manifest.write_text("file,outlet,url,date,role\na.txt,TASS,,2025-06-05,source\nb.txt,B\n")
     docs = {Path(d.path).name: d for d in iter_documents([str(tmp_path)])}
@@ -744,9 +750,13 @@ def test_a_file_given_alone_takes_its_folders_manifest(
     (tmp_path / "tass" / "manifest.csv").write_text("file,outlet,role\na.txt,TASS,source\n")
     (doc,) = iter_documents([str(tmp_path / "tass" / "a.txt")])
     assert (doc.outlet, doc.role) == ("TASS", "source")
-    (tmp_path / "m.csv").write_text("file,outlet\n")
+    (tmp_path / "m.csv").write_text("file,outlet\ntass/a.txt,\n")
     (doc,) = iter_documents([str(tmp_path / "tass" / "a.txt")], manifest=str(tmp_path / "m.csv"))
     assert doc.outlet is None  # --manifest speaks alone
+    # ... and one listing no file (its header only: being written) is unusable
+    (tmp_path / "m.csv").write_text("file,outlet\n")
+    with pytest.raises(ManifestError, match="lists no file"):
+        list(iter_documents([str(tmp_path / "tass" / "a.txt")], manifest=str(tmp_path / "m.csv")))
     assert list(iter_documents([str(tmp_path / "tass" / "manifest.csv")])) == []
     assert "is a manifest, not an article" in caplog.text
 
