@@ -1227,6 +1227,19 @@ def _no_input_in(folder: Path, settings: IngestSettings) -> bool:
     return not any(True for _ in _walk(folder, settings, []))
 
 
+def _inputs_only_it_could_list(folder: Path, settings: IngestSettings) -> bool:
+    """Does ``folder`` hold a file its own manifest would speak for: one that no manifest of
+    a folder below it can list (a top manifest left with its header only, each subfolder
+    listing its own files, speaks for none)?"""
+    for path in _walk(folder, settings, []):
+        between = path.parent
+        while between != folder and not (between / MANIFEST_NAME).is_file():
+            between = between.parent
+        if between == folder:
+            return True
+    return False
+
+
 def _empty_folder(given: str) -> Document:
     """A corpus folder with no input in it: a failed input, so that a run over several
     folders, one of them unmounted, says so (exit 1) instead of dropping its articles."""
@@ -1424,7 +1437,7 @@ def _discovered_rows(
         folder = _resolved(local.parent)
         try:
             found = load_manifest(local)
-            if not found and not _no_input_in(local.parent, settings):
+            if not found and _inputs_only_it_could_list(local.parent, settings):
                 raise ManifestError(
                     "lists no file (its header only, or nothing) - being written?",
                     path=str(local),

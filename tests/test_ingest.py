@@ -694,6 +694,16 @@ def test_a_manifest_listing_no_file_speaks_for_its_files_only_when_they_are_ther
     assert "tass/manifest.csv: lists no file" in (docs[0].error or "")
     # a file given alone, its folder's manifest unusable: not audited either
     assert [d.status for d in iter_documents([str(tmp_path / "tass" / "a.txt")])] == ["unreadable"]
+    # a top manifest left with its header only speaks for no file of subfolders that list
+    # their own (review AA: each night was a failed input, its message saying they were not
+    # audited though they were)
+    (tmp_path / "tass" / "manifest.csv").write_text("file,outlet,role\na.txt,TASS,source\n")
+    (tmp_path / "manifest.csv").write_text("file,outlet\n")
+    docs = list(iter_documents([str(tmp_path)]))
+    assert sorted((Path(d.path).parent.name, d.status) for d in docs) == [
+        ("paper", "ok"),
+        ("tass", "ok"),
+    ]
 
 
 def test_a_manifest_cut_mid_row_is_named_and_its_last_row_not_trusted(
