@@ -92,8 +92,37 @@ def date_problem(value: str | None) -> str | None:
 _EPOCH_YEARS = (1990, 2100)
 
 
+#: zones named by letters after a time, as pages and feeds of this field write them (an
+#: RSS date's standard names, GMT, EST..., are read by the email module itself); their
+#: offsets, so that the time's UTC day is known ("01:30 MSK" is the day before in UTC)
+_NAMED_ZONES = {
+    "UTC": "+00:00",
+    "MSK": "+03:00",
+    "CET": "+01:00",
+    "CEST": "+02:00",
+    "EET": "+02:00",
+    "EEST": "+03:00",
+    "WET": "+00:00",
+    "WEST": "+01:00",
+    "BST": "+01:00",
+}
+_NAMED_ZONE = re.compile(r"(?<=\d)\s*\b(" + "|".join(_NAMED_ZONES) + r")$")
+
+
+def _with_offset(text: str) -> str:
+    """``text`` with a named zone ending it ("10:30 MSK") written as its offset: attached
+    to an ISO time ("10:30+03:00"), after a space in an RSS date ("01:30:00 +0300")."""
+    match = _NAMED_ZONE.search(text)
+    if match is None:
+        return text
+    offset = _NAMED_ZONES[match.group(1)]
+    if _ISO.match(text):
+        return text[: match.start()] + offset
+    return text[: match.start()] + " " + offset.replace(":", "")
+
+
 def _read(value: str | None) -> str | None:
-    text = " ".join((value or "").split())
+    text = _with_offset(" ".join((value or "").split()))
     if not text:
         return None
     if _impossible_time(text):

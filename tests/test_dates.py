@@ -104,3 +104,19 @@ def test_utc_day_of_a_time_with_its_zone() -> None:
     assert utc_day(iso_date("Sat, 07 Jun 2025 01:00:00 +0300")) == "2025-06-06"
     assert utc_day(iso_date("2025-06-06T20:00:00-04:00")) == "2025-06-07"
     assert utc_day("2025-06-07") is None and utc_day("2025-06-07T01:00:00") is None
+
+
+@pytest.mark.parametrize(
+    "value, iso, day",
+    [
+        # (review AA: a named zone was dropped, the day kept as written: 01:30 in Moscow is
+        # the day before in UTC, and the order of two copies turns on it)
+        ("Fri, 06 Jun 2025 01:30:00 MSK", "2025-06-06T01:30:00+03:00", "2025-06-05"),
+        ("2025-06-06T01:30:00 MSK", "2025-06-06T01:30:00+03:00", "2025-06-05"),
+        ("2025-06-06 10:30 UTC", "2025-06-06T10:30:00+00:00", "2025-06-06"),
+        ("2025-06-06 23:30:00 CEST", "2025-06-06T23:30:00+02:00", "2025-06-06"),
+    ],
+)
+def test_a_time_with_a_named_zone_has_its_offset(value: str, iso: str, day: str) -> None:
+    assert iso_date(value) == iso
+    assert utc_day(iso_date(value)) == day
