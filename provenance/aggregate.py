@@ -250,9 +250,12 @@ def _explained_relays(
         if origin == relay or origin not in covered:
             continue
         beyond = np.flatnonzero(covered[relay] & ~covered[origin]).tolist()
-        theirs = " ".join(str(r.get("source_text") or "") for r in passages if r["source"] == relay)
-        if any(not _spanned_only(text[starts[i] : ends[i]], theirs) for i in beyond):
-            continue
+        if beyond:  # (its own text read only when it covers more)
+            theirs = " ".join(
+                str(r.get("source_text") or "") for r in passages if r["source"] == relay
+            )
+            if any(not _spanned_only(text[starts[i] : ends[i]], theirs) for i in beyond):
+                continue
         found[relay] = (origin, 1 - len(beyond) / max(int(covered[relay].sum()), 1))
     return found
 

@@ -377,8 +377,9 @@ def classify(
             s_share > settings.quote_share
             and _shared_quoted(target, source, p, t_quotes) >= settings.quote_matched_share
         )
-        paired = [(t, s) for t, s, _ in pairs if _overlap(t.span, p.target)]
-        paired = [(t, s) for t, s in paired if _overlap(s.span, p.source)]
+        paired = [
+            (t, s) for t, s, _ in pairs if _overlap(t.span, p.target) and _overlap(s.span, p.source)
+        ]
         altered = any(is_altered(t.text, s.text, settings=settings) for t, s in paired) or (
             not paired and _aligned_quotation_altered(target, source, p, settings)
         )

@@ -97,6 +97,18 @@ class ManifestRow:
     cut: str = ""
 
 
+def _row_values(meta: ManifestRow) -> dict[str, Any]:
+    """What a manifest row says of its file, as a :class:`Document`'s fields."""
+    return {
+        "outlet": meta.outlet,
+        "role": meta.role,
+        "url": meta.url,
+        "published": meta.published,
+        "language": meta.language,
+        "title": meta.title,
+    }
+
+
 # --------------------------------------------------------------------------- decoding
 
 
@@ -680,12 +692,7 @@ def _failed(
         kind="html" if kind == "html" else "text",
         status=exc.status,  # type: ignore[arg-type]
         error=str(exc),
-        outlet=meta.outlet,
-        role=meta.role,
-        url=meta.url,
-        published=meta.published,
-        language=meta.language,
-        title=meta.title,
+        **_row_values(meta),
     )
 
 
@@ -751,12 +758,7 @@ def _from_bytes(
         kind="html" if real_kind == "html" else "text",
         content=text,
         encoding=encoding,
-        outlet=meta.outlet,
-        role=meta.role,
-        url=meta.url,
-        published=meta.published,
-        language=meta.language,
-        title=meta.title,
+        **_row_values(meta),
     )
 
 

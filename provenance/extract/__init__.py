@@ -319,8 +319,9 @@ def copyright_credits(extraction: Extraction, registry: SourceRegistry) -> list[
         if removed.reason == "credit-line":
             line = " ".join(removed.text.split())
             for credit in find_credits(line, registry):
-                if credit.kind == "explicit" and registry.canonical(credit.source or ""):
-                    found.append((registry.canonical(credit.source or "") or "", line))
+                known = registry.canonical(credit.source or "")
+                if credit.kind == "explicit" and known:
+                    found.append((known, line))
     # ... or its byline: "By TASS", a page's author TASS (a reprint under the agency's name)
     author = re.sub(r"(?i)^\s*(?:by|от|автор:?)\s+", "", extraction.author or "").strip(" .,")
     # (an acronym as the agency writes it: not a person's "Ria" for RIA)
